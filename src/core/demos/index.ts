@@ -1,0 +1,3 @@
+// The demonstrations layer: chrF++ similarity and the four selection strategies of self-alignment.
+export * from './chrf.js';
+export * from './demonstrations.js';

@@ -1,0 +1,69 @@
+// Turns a probe and its demonstrations into what a model is sent: plain text for completion models, chat
+// messages for chat models. The option order and the demonstration order are drawn per probe and draw from
+// the run's seed, so every prompt can be rebuilt exactly.
+
+import type { Probe } from '../data/index.js';
+import type { Demonstration } from '../demos/index.js';
+import { SeededRandom } from '../random/index.js';
+import { DEFAULT_PROMPT_TEMPLATE, type PromptTemplate } from './prompt-template.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface PromptRequest {
+  probe: Probe;
+  /** Empty for zero-shot. */
+  demonstrations: readonly Demonstration[];
+  seed: number;
+  /** Which repetition of the prompt (0, 1, ...): each draw has its own option order. */
+  draw?: number;
+  template?: PromptTemplate;
+  /** Shuffle the demonstrations per draw (the paper's robustness check); otherwise they keep the selection's order. */
+  shuffleDemonstrations?: boolean;
+  /** Ask the model to answer and then explain why. */
+  explain?: boolean;
+}
+
+export interface Prompt {
+  /** For completion models: the whole prompt, ending with the answer cue. */
+  text: string;
+  /** For chat models: one user message (some chat templates reject a system role), the cue at its end. */
+  messages: ChatMessage[];
+  /** The options in the order the instruction names them: [1, 2] or [2, 1]. */
+  optionOrder: readonly [1 | 2, 1 | 2];
+  /** The demonstrations' probe ids in the order shown. */
+  demonstrationIds: string[];
+}
+
+export function buildPrompt(request: PromptRequest): Prompt {
+  const { probe, seed, draw = 0, template = DEFAULT_PROMPT_TEMPLATE } = request;
+  const optionOrder: readonly [1 | 2, 1 | 2] = SeededRandom.from(seed, 'option-order', probe.language, probe.id, draw).int(2) === 0 ? [1, 2] : [2, 1];
+  const demonstrations = request.shuffleDemonstrations
+    ? SeededRandom.from(seed, 'demonstration-order', probe.language, probe.id, draw).shuffle(request.demonstrations)
+    : [...request.demonstrations];
+
+  let instruction = fill(template.instruction, {
+    first_option: probe.options[optionOrder[0] - 1]!,
+    second_option: probe.options[optionOrder[1] - 1]!,
+  });
+  if (request.explain) instruction = `${instruction} ${template.explanationInstruction}`.trim();
+  const lines = [
+    instruction,
+    ...demonstrations.map((d) => fill(template.demonstration, { sentence: d.sentence })),
+    fill(template.question, { statement: probe.template }),
+    template.answerCue,
+  ].filter((line) => line !== '');
+  const text = lines.join(template.separator);
+  return {
+    text,
+    messages: [{ role: 'user', content: text }],
+    optionOrder,
+    demonstrationIds: demonstrations.map((d) => d.probe.id),
+  };
+}
+
+function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}

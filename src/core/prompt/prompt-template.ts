@@ -1,0 +1,71 @@
+// The editable layout of a prompt. Users translate or reword it; the placeholders are fixed and validated, so a
+// template that would silently drop the options or the statement is refused with a clear message.
+
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+
+export const PromptTemplateSchema = z.object({
+  /** Names the two options of the test probe: {first_option} and {second_option}, in their drawn order. */
+  instruction: z.string(),
+  /** Added to the instruction when the model is asked to explain its answer. */
+  explanationInstruction: z.string(),
+  /** One demonstration: {sentence} is the completed statement. */
+  demonstration: z.string(),
+  /** The test probe: {statement} is the probe with `_` for the blank. */
+  question: z.string(),
+  /** What the model continues from. */
+  answerCue: z.string(),
+  /** Between the instruction, the demonstrations, the question and the cue. */
+  separator: z.string(),
+});
+
+export type PromptTemplate = z.infer<typeof PromptTemplateSchema>;
+
+const REQUIRED_PLACEHOLDERS: Record<keyof PromptTemplate, readonly string[]> = {
+  instruction: ['{first_option}', '{second_option}'],
+  explanationInstruction: [],
+  demonstration: ['{sentence}'],
+  question: ['{statement}'],
+  answerCue: [],
+  separator: [],
+};
+
+export const DEFAULT_PROMPT_TEMPLATE: PromptTemplate = {
+  instruction: 'Fill in the blank (_) in the last statement with one of the two options: "{first_option}" or "{second_option}". Answer with the option only.',
+  explanationInstruction: 'Then, on a new line, explain why in one or two sentences.',
+  demonstration: '{sentence}',
+  question: '{statement}',
+  answerCue: 'Answer:',
+  separator: '\n',
+};
+
+export function validatePromptTemplate(value: unknown, file?: string): PromptTemplate {
+  const parsed = PromptTemplateSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError('bad-template', `the prompt template's field "${issue.path.join('.')}" ${issue.message.toLowerCase()}; fields: ${Object.keys(REQUIRED_PLACEHOLDERS).join(', ')}`, file ? { file } : {});
+  }
+  for (const [field, placeholders] of Object.entries(REQUIRED_PLACEHOLDERS)) {
+    for (const placeholder of placeholders) {
+      if (!parsed.data[field as keyof PromptTemplate].includes(placeholder)) {
+        throw new UserError('bad-template', `the prompt template's field "${field}" must contain ${placeholder}`, file ? { file } : {});
+      }
+    }
+  }
+  return parsed.data;
+}
+
+/** A template from a JSON file; fields it leaves out keep their defaults. */
+export async function readPromptTemplate(file: string): Promise<PromptTemplate> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UserError('bad-template', `the prompt template cannot be read as JSON: ${(error as Error).message}`, { file });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UserError('bad-template', 'the prompt template must be a JSON object', { file });
+  }
+  return validatePromptTemplate({ ...DEFAULT_PROMPT_TEMPLATE, ...value }, file);
+}

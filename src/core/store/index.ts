@@ -1,0 +1,4 @@
+// The store layer: the one SQLite file that holds everything the workbench imports and computes.
+export * from './database.js';
+export * from './location.js';
+export * from './probe-store.js';
