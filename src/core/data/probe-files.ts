@@ -163,7 +163,7 @@ export function parseCustomCsv(file: string, text: string): ParsedProbe[] {
 
 function parseRows(file: string, text: string, delimiter: string): { record: string[]; line: number }[] {
   try {
-    const rows = parse(text, { delimiter, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as unknown as {
+    const rows = parse(text, { delimiter, record_delimiter: ['\r\n', '\n', '\r'], info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }) as unknown as {
       record: string[];
       info: { lines: number };
     }[];

@@ -1,0 +1,102 @@
+// The `selfalign` command as users run it: the real bin, a real database file, the real probe files.
+
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { describeWithSharedData, sharedDataDir } from '../core/testing/shared-data.js';
+import { useTempDir } from '../core/testing/temp-dir.js';
+
+const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
+const tempDir = useTempDir();
+
+function selfalign(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    input: options.input ?? '',
+    encoding: 'utf8',
+    env: { ...process.env, ...options.env },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('selfalign', () => {
+  it('prints help naming its commands', () => {
+    const { code, stdout } = selfalign(['--help']);
+    expect(code).toBe(0);
+    for (const command of ['probes', 'chrf', 'similar']) expect(stdout).toContain(command);
+  });
+
+  it('uses SELFALIGN_DB when --db is not given', () => {
+    const db = path.join(tempDir(), 'from-env.sqlite');
+    const { code, stdout } = selfalign(['probes', 'list', '--json'], { env: { SELFALIGN_DB: db } });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([]);
+    expect(readFileSync(db).subarray(0, 15).toString()).toBe('SQLite format 3');
+  });
+
+  it('rejects an unknown option with exit code 2', () => {
+    expect(selfalign(['probes', 'list', '--nonsense']).code).toBe(2);
+  });
+});
+
+describeWithSharedData('selfalign with the published probes', () => {
+  it('imports probes.zip, lists the set, shows a language and ranks similar probes', () => {
+    const db = path.join(tempDir(), 'w.sqlite');
+    const imported = selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/probes.zip'), '--name', 'arora', '--db', db]);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toContain('3536 probes in 13 languages');
+    expect(imported.stdout).toContain('232 × missing-option');
+    expect(imported.stdout).toContain('5 × no-blank');
+
+    const list = JSON.parse(selfalign(['probes', 'list', '--json', '--db', db]).stdout);
+    expect(list).toMatchObject([{ name: 'arora', probes: 3536, usable: 3299 }]);
+
+    const german = JSON.parse(selfalign(['probes', 'show', '--set', 'arora', '--lang', 'de', '--json', '--db', db]).stdout);
+    expect(german).toHaveLength(272);
+    expect(german[0]).toMatchObject({ id: 'Q1', template: 'Familie ist _ in meinem Leben' });
+
+    const similar = JSON.parse(selfalign(['similar', '--set', 'arora', '--lang', 'de', '--probe', 'Q1', '--top', '3', '--json', '--db', db]).stdout);
+    expect(similar.ranked.map((r: { id: string }) => r.id)).toEqual(['Q5', 'Q4', 'Q6']);
+    const within = JSON.parse(selfalign(['similar', '--set', 'arora', '--lang', 'de', '--probe', '46', '--within-category', '--top', '50', '--json', '--db', db]).stdout);
+    expect(within.ranked.every((r: { category: number }) => r.category === 2)).toBe(true);
+    expect(within.ranked).toHaveLength(10);
+
+    const table = selfalign(['similar', '--set', 'arora', '--lang', 'de', '--probe', 'Q1', '--top', '2', '--db', db]).stdout;
+    expect(table).toMatch(/Q5\s+1\s+74\.\d\d/);
+  });
+
+  it('reports a malformed file with its file and line, exits 1 and leaves the database as it was', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/wvs/de.csv'), '--db', db]);
+    const before = selfalign(['probes', 'list', '--json', '--db', db]).stdout;
+    const broken = path.join(dir, 'tr.csv');
+    writeFileSync(broken, '\t0\t1\t2\t3\n0\t1\tAile hayatımda [MASK]\tönemli\tönemsiz\n1\t2\n');
+    const failed = selfalign(['probes', 'import', broken, '--db', db]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe(`error: ${broken}, line 3: expected 5 tab-separated columns (row, question id, template, option 1, option 2), found 2\n`);
+    expect(selfalign(['probes', 'list', '--json', '--db', db]).stdout).toBe(before);
+  });
+
+  it('scores JSON lines from stdin exactly as sacrebleu does', () => {
+    const reference = readFileSync(path.join(sharedDataDir, 'chrf/chrf_reference.jsonl'), 'utf8').trim().split('\n').slice(0, 60);
+    const input = reference.map((line) => {
+      const { hyp, ref, lang } = JSON.parse(line) as { hyp: string; ref: string; lang: string };
+      return JSON.stringify({ lang, hyp, ref });
+    });
+    const { code, stdout } = selfalign(['chrf'], { input: `${input.join('\n')}\n` });
+    expect(code).toBe(0);
+    const out = stdout.trim().split('\n').map((l) => JSON.parse(l) as { chrfpp: number; chrf: number; lang: string });
+    expect(out).toHaveLength(reference.length);
+    out.forEach((row, i) => {
+      const expected = JSON.parse(reference[i]!) as { chrfpp: number; chrf: number; lang: string };
+      expect(row.lang).toBe(expected.lang);
+      expect(Math.abs(row.chrfpp - expected.chrfpp)).toBeLessThanOrEqual(1e-9);
+      expect(Math.abs(row.chrf - expected.chrf)).toBeLessThanOrEqual(1e-9);
+    });
+    const bad = selfalign(['chrf'], { input: '{"hyp": "a", "ref": "b"}\nnot json\n' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('stdin, line 2');
+  });
+});
