@@ -31,7 +31,8 @@ describe('selfalign', () => {
     const db = path.join(tempDir(), 'from-env.sqlite');
     const { code, stdout } = selfalign(['probes', 'list', '--json'], { env: { SELFALIGN_DB: db } });
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual([]);
+    // A new database holds the built-in English probes and nothing else.
+    expect(JSON.parse(stdout).map((s: { name: string; probes: number }) => [s.name, s.probes])).toEqual([['builtin', 272]]);
     expect(readFileSync(db).subarray(0, 15).toString()).toBe('SQLite format 3');
   });
 
@@ -50,7 +51,10 @@ describeWithSharedData('selfalign with the published probes', () => {
     expect(imported.stdout).toContain('5 × no-blank');
 
     const list = JSON.parse(selfalign(['probes', 'list', '--json', '--db', db]).stdout);
-    expect(list).toMatchObject([{ name: 'arora', probes: 3536, usable: 3299 }]);
+    expect(list).toMatchObject([
+      { name: 'arora', probes: 3536, usable: 3299 },
+      { name: 'builtin', format: 'builtin', languages: ['en'], probes: 272, usable: 272 },
+    ]);
 
     const german = JSON.parse(selfalign(['probes', 'show', '--set', 'arora', '--lang', 'de', '--json', '--db', db]).stdout);
     expect(german).toHaveLength(272);

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerSimilarityCommands } from './commands/similarity.js';
+import { registerSurveyCommands } from './commands/survey.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerProbeCommands(program);
   registerSimilarityCommands(program);
+  registerSurveyCommands(program);
   return program;
 }
 

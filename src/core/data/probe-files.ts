@@ -11,7 +11,7 @@ import { findCategory } from './categories.js';
 import { categoryOfQuestionId, clozeFromTemplate, compareQuestionIds, normaliseQuestionId, type Probe, type ProbeFlag } from './probe.js';
 import { decodeHtmlEntities, decodeUtf8 } from './text-file.js';
 
-export type ProbeSourceFormat = 'arora' | 'custom';
+export type ProbeSourceFormat = 'arora' | 'custom' | 'builtin';
 
 export interface ProbeSourceSummary {
   format: ProbeSourceFormat;
@@ -51,6 +51,12 @@ export async function readProbeSource(sourcePath: string): Promise<ProbeSource> 
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   if (firstLine.includes('\t')) return readAroraFiles([file], sourcePath);
   return summarise('custom', parseCustomCsv(sourcePath, text));
+}
+
+
+/** A custom CSV already in memory, such as the built-in English set that ships with the workbench. */
+export function probeSourceFromCustomCsv(file: string, bytes: Uint8Array): ProbeSource {
+  return summarise('custom', parseCustomCsv(file, decodeUtf8(bytes, file)));
 }
 
 // ---- The Arora et al. layout ----

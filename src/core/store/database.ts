@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
+import { ensureBuiltinProbeSet } from './probe-store.js';
 
 export type Db = Database.Database;
 
@@ -21,6 +22,7 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db, file);
+  ensureBuiltinProbeSet(db);
   return db;
 }
 

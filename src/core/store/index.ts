@@ -2,3 +2,4 @@
 export * from './database.js';
 export * from './location.js';
 export * from './probe-store.js';
+export * from './survey-store.js';

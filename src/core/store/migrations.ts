@@ -2,7 +2,7 @@
 // The applied version lives in SQLite's user_version, so a file opened by an older workbench is brought forward.
 
 export const MIGRATIONS: readonly string[] = [
-  // 1: probe sets
+  // 1: probe sets and survey imports
   `
   CREATE TABLE probe_sets (
     id INTEGER PRIMARY KEY,
@@ -10,7 +10,9 @@ export const MIGRATIONS: readonly string[] = [
     format TEXT NOT NULL,
     source TEXT NOT NULL,
     imported_at TEXT NOT NULL,
-    summary_json TEXT NOT NULL
+    summary_json TEXT NOT NULL,
+    -- set for the built-in set only: a hash of the shipped file, to refresh it when the workbench updates it
+    content_hash TEXT
   );
   CREATE TABLE probes (
     set_id INTEGER NOT NULL REFERENCES probe_sets(id) ON DELETE CASCADE,
@@ -24,6 +26,26 @@ export const MIGRATIONS: readonly string[] = [
     source_file TEXT NOT NULL,
     source_line INTEGER NOT NULL,
     PRIMARY KEY (set_id, language, probe_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE surveys (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    source TEXT NOT NULL,
+    weight_column TEXT,
+    imported_at TEXT NOT NULL,
+    summary_json TEXT NOT NULL
+  );
+  -- Weighted respondents per answer code (microdata) or published shares per code or code range (aggregate).
+  CREATE TABLE survey_cells (
+    survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+    country TEXT NOT NULL,
+    variable TEXT NOT NULL,
+    code TEXT NOT NULL,
+    weight REAL NOT NULL,
+    respondents INTEGER,
+    source TEXT,
+    PRIMARY KEY (survey_id, country, variable, code)
   ) WITHOUT ROWID;
   `,
 ];

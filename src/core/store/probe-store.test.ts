@@ -58,7 +58,7 @@ describe('probe sets in the database', () => {
       ['Q152a', 'missing-option'],
     ]);
     expect(() => loadProbes(db, 'mine', 'fr')).toThrow(/no language "fr"/);
-    expect(() => getProbeSet(db, 'other')).toThrow(/no probe set named "other" \(known: mine\)/);
+    expect(() => getProbeSet(db, 'other')).toThrow(/no probe set named "other" \(known: builtin, mine\)/);
     db.close();
   });
 
@@ -79,7 +79,7 @@ describe('probe sets in the database', () => {
     const broken = { ...source, probes: [...source.probes, { ...source.probes[0]!, id: 'Q2' }, { ...source.probes[0]!, id: 'Q2' }] };
     expect(() => saveProbeSet(db, 'second', good, broken)).toThrow();
     expect(tableCounts(db)).toEqual(before);
-    expect(listProbeSets(db).map((s) => s.name)).toEqual(['first']);
+    expect(listProbeSets(db).map((s) => s.name)).toEqual(['builtin', 'first']);
     db.close();
   });
 });

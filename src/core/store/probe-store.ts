@@ -1,8 +1,14 @@
 // Probe sets in the database. A set is written in one transaction, so a failed import leaves no trace.
 
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { compareQuestionIds, type Probe, type ProbeFlag, type ProbeSource, type ProbeSourceSummary } from '../data/index.js';
+import { compareQuestionIds, probeSourceFromCustomCsv, type Probe, type ProbeFlag, type ProbeSource, type ProbeSourceSummary } from '../data/index.js';
+import { builtinDataPath } from '../resources.js';
 import type { Db } from './database.js';
+
+/** The workbench's own English probes (data/probes/en.csv), present in every database without an import. */
+export const BUILTIN_PROBE_SET = 'builtin';
 
 export interface ProbeSetInfo {
   name: string;
@@ -16,7 +22,30 @@ export interface ProbeSetInfo {
 }
 
 export function saveProbeSet(db: Db, name: string, sourcePath: string, source: ProbeSource): ProbeSetInfo {
-  const insertSet = db.prepare('INSERT INTO probe_sets (name, format, source, imported_at, summary_json) VALUES (?, ?, ?, ?, ?)');
+  if (name === BUILTIN_PROBE_SET) throw new UserError('set-exists', `"${BUILTIN_PROBE_SET}" is the name of the workbench's own English probes; choose another with --name`);
+  insertProbeSet(db, name, sourcePath, source, null);
+  return getProbeSet(db, name);
+}
+
+/**
+ * Puts the shipped English set into the database, or refreshes it when the shipped file changed (a workbench
+ * update). Called whenever a database is opened; costs one hash of a small file when nothing changed.
+ */
+export function ensureBuiltinProbeSet(db: Db): void {
+  const file = builtinDataPath('probes', 'en.csv');
+  const bytes = readFileSync(file);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const row = db.prepare('SELECT content_hash FROM probe_sets WHERE name = ?').get(BUILTIN_PROBE_SET) as { content_hash: string | null } | undefined;
+  if (row?.content_hash === hash) return;
+  const source = probeSourceFromCustomCsv(file, bytes);
+  db.transaction(() => {
+    db.prepare('DELETE FROM probe_sets WHERE name = ?').run(BUILTIN_PROBE_SET);
+    insertProbeSet(db, BUILTIN_PROBE_SET, 'data/probes/en.csv', { ...source, summary: { ...source.summary, format: 'builtin' } }, hash);
+  })();
+}
+
+function insertProbeSet(db: Db, name: string, sourcePath: string, source: ProbeSource, contentHash: string | null): void {
+  const insertSet = db.prepare('INSERT INTO probe_sets (name, format, source, imported_at, summary_json, content_hash) VALUES (?, ?, ?, ?, ?, ?)');
   const insertProbe = db.prepare(
     `INSERT INTO probes (set_id, language, probe_id, category, template, option_1, option_2, flag, source_file, source_line)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -25,12 +54,11 @@ export function saveProbeSet(db: Db, name: string, sourcePath: string, source: P
     if (db.prepare('SELECT 1 FROM probe_sets WHERE name = ?').get(name)) {
       throw new UserError('set-exists', `a probe set named "${name}" already exists; choose another with --name`);
     }
-    const setId = insertSet.run(name, source.summary.format, sourcePath, new Date().toISOString(), JSON.stringify(source.summary)).lastInsertRowid;
+    const setId = insertSet.run(name, source.summary.format, sourcePath, new Date().toISOString(), JSON.stringify(source.summary), contentHash).lastInsertRowid;
     for (const p of source.probes) {
       insertProbe.run(setId, p.language, p.id, p.category, p.template, p.options[0], p.options[1], p.flag, p.source.file, p.source.line);
     }
   })();
-  return getProbeSet(db, name);
 }
 
 export function listProbeSets(db: Db): ProbeSetInfo[] {

@@ -4,7 +4,7 @@
 export type TargetAnswer =
   | { kind: 'majority'; option: 1 | 2; shares: readonly [number, number]; margin: number }
   | { kind: 'tie'; shares: readonly [number, number] }
-  | { kind: 'unknown' };
+  | { kind: 'unknown'; reason?: string };
 
 /** Target answers of one country, by probe id (`Q106a`). */
 export interface TargetAnswers {
