@@ -104,3 +104,73 @@ describeWithSharedData('selfalign with the published probes', () => {
     expect(bad.stderr).toContain('stdin, line 2');
   });
 });
+
+describeWithSharedData('selfalign with the WVS data', () => {
+  it('imports the Turkey microdata and the aggregated shares, and their Turkish targets agree', () => {
+    const db = path.join(tempDir(), 'w.sqlite');
+    const micro = selfalign(['survey', 'import', path.join(sharedDataDir, 'wvs/microdata/WVS_Wave_7_Turkey_Csv_v5.0.csv'), '--name', 'tur', '--db', db]);
+    expect(micro.stderr).toBe('');
+    expect(micro.stdout).toContain('Imported survey "tur" (microdata, weighted by W_WEIGHT): 2415 rows, 1 countries');
+    const shares = selfalign(['survey', 'import', path.join(sharedDataDir, 'wvs/country_distributions.csv'), '--name', 'shares', '--json', '--db', db]);
+    expect(JSON.parse(shares.stdout)).toMatchObject({ name: 'shares', format: 'aggregate', countries: ['BGD', 'DEU', 'GRC', 'IDN', 'IRN', 'MYS', 'PAK', 'PHL', 'ROU', 'SRB', 'TUR', 'USA'] });
+    const list = JSON.parse(selfalign(['survey', 'list', '--json', '--db', db]).stdout);
+    expect(list.map((s: { name: string }) => s.name)).toEqual(['shares', 'tur']);
+
+    type Row = { id: string; kind: string; option?: number; shares?: [number, number]; majorityText?: string };
+    const fromMicro = JSON.parse(selfalign(['targets', '--survey', 'tur', '--country', 'tur', '--json', '--db', db]).stdout) as Row[];
+    const fromShares = JSON.parse(selfalign(['targets', '--survey', 'shares', '--country', 'TUR', '--json', '--db', db]).stdout) as Row[];
+    expect(fromMicro).toHaveLength(272);
+    expect(fromShares.map((r) => [r.id, r.kind, r.option])).toEqual(fromMicro.map((r) => [r.id, r.kind, r.option]));
+    expect(fromMicro.find((r) => r.id === 'Q1')).toMatchObject({ kind: 'majority', option: 1, majorityText: 'important' });
+
+    const table = selfalign(['targets', '--survey', 'tur', '--country', 'TUR', '--set', 'builtin', '--db', db]).stdout;
+    expect(table).toMatch(/^Q1\s+1\s+important\s+0\.99\d\s+unimportant\s+0\.0\d\d\s+important\s+0\.98\d/m);
+  });
+
+  it('shows real demonstrations and prompts for German/Germany and English/USA', () => {
+    const db = path.join(tempDir(), 'w.sqlite');
+    selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/probes.zip'), '--name', 'arora', '--db', db]);
+    selfalign(['survey', 'import', path.join(sharedDataDir, 'wvs/country_distributions.csv'), '--name', 'shares', '--db', db]);
+
+    const german = JSON.parse(selfalign(['demos', '--set', 'arora', '--lang', 'de', '--survey', 'shares', '--country', 'DEU', '--probe', 'Q1', '--strategy', 'chrf-all', '--json', '--db', db]).stdout);
+    expect(german.demonstrations).toHaveLength(5);
+    expect(german.demonstrations[0]).toMatchObject({ id: 'Q5', sentence: expect.stringMatching(/^Arbeit ist (un)?wichtig in meinem Leben$/) });
+    for (const d of german.demonstrations) expect(d.chrfpp).toBeGreaterThan(50);
+
+    // English defaults to the built-in set and, by the paper's mapping, to the USA.
+    const english = JSON.parse(selfalign(['demos', '--survey', 'shares', '--probe', 'Q28', '--strategy', 'random-category', '--seed', '3', '--json', '--db', db]).stdout);
+    expect(english.demonstrations).toHaveLength(5);
+    expect(english.demonstrations.every((d: { category: number }) => d.category === 1)).toBe(true);
+    const again = JSON.parse(selfalign(['demos', '--survey', 'shares', '--probe', 'Q28', '--strategy', 'random-category', '--seed', '3', '--json', '--db', db]).stdout);
+    expect(again).toEqual(english);
+
+    const prompt = selfalign(['prompt', '--survey', 'shares', '--probe', 'Q28', '--strategy', 'chrf-all', '--db', db]).stdout.trimEnd().split('\n');
+    expect(prompt).toHaveLength(8);
+    expect(prompt[0]).toMatch(/^Fill in the blank \(_\) in the last statement with one of the two options: "(agree|disagree)" or "(agree|disagree)"\./);
+    expect(prompt[6]).toBe('I _ that when a mother works for pay, the children suffer.');
+    expect(prompt[7]).toBe('Answer:');
+    for (const line of prompt.slice(1, 6)) expect(line).not.toContain('_');
+
+    const chat = JSON.parse(selfalign(['prompt', '--set', 'arora', '--lang', 'de', '--survey', 'shares', '--probe', 'Q1', '--strategy', 'chrf-all', '--chat', '--explain', '--db', db]).stdout);
+    expect(chat).toHaveLength(1);
+    expect(chat[0].role).toBe('user');
+    expect(chat[0].content).toContain('Familie ist _ in meinem Leben');
+    expect(chat[0].content).toContain('explain why');
+
+    const zeroShot = selfalign(['prompt', '--set', 'arora', '--lang', 'de', '--survey', 'shares', '--probe', 'Q1', '--db', db]).stdout.trimEnd().split('\n');
+    expect(zeroShot).toHaveLength(3);
+  });
+
+  it('explains what is wrong with bad survey input and arguments', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const neither = path.join(dir, 'x.csv');
+    writeFileSync(neither, 'a,b\n1,2\n');
+    const layout = selfalign(['survey', 'import', neither, '--db', db]);
+    expect(layout.code).toBe(1);
+    expect(layout.stderr).toContain('line 1: the file is neither WVS microdata');
+    expect(JSON.parse(selfalign(['survey', 'list', '--json', '--db', db]).stdout)).toEqual([]);
+    expect(selfalign(['targets', '--survey', 'nothing', '--country', 'TUR', '--db', db]).stderr).toContain('there is no survey import named "nothing"');
+    expect(selfalign(['targets', '--survey', 'x', '--country', 'XX', '--db', db]).stderr).toContain('"XX" is not an ISO 3166 alpha-3 country code');
+  });
+});

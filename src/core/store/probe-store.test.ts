@@ -96,3 +96,31 @@ describeWithSharedData('importing the published probes into a database file', ()
     db.close();
   });
 });
+
+describe('the built-in English probe set', () => {
+  it('is in every new database, cannot be shadowed, and is refreshed when the shipped file changes', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'w.sqlite');
+    const db = openDatabase(file);
+    expect(getProbeSet(db, 'builtin')).toMatchObject({ format: 'builtin', languages: ['en'], probes: 272, usable: 272 });
+    expect(loadProbes(db, 'builtin', 'en')[0]).toMatchObject({ id: 'Q1', template: 'Family is _ in my life.' });
+    const english = path.join(dir, 'en.csv');
+    writeFileSync(english, 'id,language,template,option_a,option_b\nQ1,en,Family is _.,dear,not dear\n');
+    await expect(async () => saveProbeSet(db, 'builtin', english, await readProbeSource(english))).rejects.toThrow(/workbench's own English probes/);
+    db.close();
+
+    // A workbench update ships a changed file: the next open replaces the set.
+    const shipped = path.join(dir, 'data');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.join(shipped, 'probes'), { recursive: true });
+    writeFileSync(path.join(shipped, 'probes', 'en.csv'), 'id,language,template,option_a,option_b\nQ1,en,Family is _.,dear,not dear\n');
+    process.env.SELFALIGN_DATA_DIR = shipped;
+    try {
+      const reopened = openDatabase(file);
+      expect(loadProbes(reopened, 'builtin', 'en').map((p) => p.options)).toEqual([['dear', 'not dear']]);
+      reopened.close();
+    } finally {
+      delete process.env.SELFALIGN_DATA_DIR;
+    }
+  });
+});

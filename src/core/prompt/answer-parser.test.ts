@@ -1,0 +1,286 @@
+// Table-driven tests of the answer parser: hand-written English and edge cases, then responses generated from
+// every usable probe of the 13 Arora et al. languages, so that each real option pair is parsed the way we claim.
+
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeSentence, isUsable, readProbeSource, type Probe } from '../data/index.js';
+import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { AnswerMatcher, normaliseForMatching, parseAnswer, type ParsedAnswer } from './answer-parser.js';
+
+type Expected = 1 | 2 | 'empty' | 'both' | 'neither';
+
+function outcome(parsed: ParsedAnswer): Expected {
+  return parsed.answer === 'invalid' ? parsed.reason : parsed.answer;
+}
+
+describe('normaliseForMatching', () => {
+  it.each([
+    ['Ｉｍｐｏｒｔａｎｔ！', 'important', 'full-width forms'],
+    ['  “Important.”  ', 'important', 'quotes, punctuation and spaces'],
+    ['HAYIR', 'hayir', 'Turkish capital I'],
+    ['hayır', 'hayir', 'Turkish dotless ı'],
+    ['ÖNEMLİ', 'önemli', 'Turkish dotted İ, no stray combining dot'],
+    ['i\u0307yi', 'iyi', 'i followed by a combining dot (a root-locale lower-casing of İ)'],
+    ['không'.normalize('NFD'), 'không', 'NFD Vietnamese'],
+    ['গুরুত্বপূর্ণ'.normalize('NFD'), 'গুরুত্বপূর্ণ'.normalize('NFC'), 'Bengali vowel signs are kept'],
+    ['동의합니다'.normalize('NFD'), '동의합니다', 'decomposed Hangul'],
+    ['كامل يك', 'کامل یک', 'Arabic kaf and yeh to Persian'],
+    ['همیشه', 'ہمیشہ', 'Persian heh and Urdu heh goal are one letter'],
+    ['می\u200cتوان', 'می توان', 'zero-width non-joiner separates like a space'],
+    ['کاملاً', 'کاملا', 'optional Arabic vowel sign'],
+    ['ہے۔', 'ہے', 'Urdu full stop'],
+    ['ΣΥΜΦΩΝΩ', 'συμφωνω', 'Greek capitals without accents'],
+    ['συμφωνώ', 'συμφωνω', 'Greek accents'],
+    ['ΑΠΡΌΘΥΜΟΣ', 'απροθυμοσ', 'Greek final sigma'],
+    ['GROSSE', 'grosse', 'German capitals'],
+    ['große', 'grosse', 'German ß'],
+    ['neesenţială', 'neesențială', 'Romanian cedilla against comma below'],
+    ["don't", 'dont', 'an apostrophe joins'],
+    ['~ 아니다', '아니다', 'symbols are word breaks'],
+    ['sumasang-ayon', 'sumasang ayon', 'hyphens are word breaks'],
+    ['НЕ СЛАЗЕМ СЕ', 'не слазем се', 'Serbian Cyrillic'],
+    ['\u200f \u200e', '', 'direction marks only'],
+  ])('%j → %j (%s)', (input, expected) => {
+    expect(normaliseForMatching(input)).toBe(expected);
+  });
+});
+
+const PROBES = {
+  family: { template: 'Family is _ in my life.', options: ['important', 'unimportant'] },
+  leaders: { template: 'I _ that men make better political leaders than women do.', options: ['agree', 'disagree'] },
+  german: { template: 'Ich _ der Aussage zu.', options: ['stimme', 'stimme nicht'] },
+  science: { template: 'I _ that because of science, life gets better.', options: ['agree', 'disagree'] },
+  twoSentences: { template: 'People talk a lot about this. I think _ matters most.', options: ['freedom', 'security'] },
+  same: { template: 'It is _.', options: ['same', 'Same'] },
+  nuInside: { template: '_ nu am ieșit noaptea', options: ['de multe ori', 'nu'] },
+  nichtInside: { template: 'Ich mache mir _ Sorgen, einen Job nicht zu finden', options: ['große', 'nicht'] },
+} satisfies Record<string, Pick<Probe, 'template' | 'options'>>;
+const { family, leaders } = PROBES;
+
+describe('parseAnswer, hand-written cases', () => {
+  it.each<[string, keyof typeof PROBES, Expected]>([
+    ['important', 'family', 1],
+    ['Unimportant.', 'family', 2],
+    ['UNIMPORTANT', 'family', 2],
+    ['"important"', 'family', 1],
+    ['**Unimportant**', 'family', 2],
+    ['The answer is: important', 'family', 1],
+    ['Answer: unimportant', 'family', 2],
+    ['A: important', 'family', 1],
+    ['I would say important.', 'family', 1],
+    ['Very important', 'family', 1],
+    // Enumeration labels are text, not options: "1)" does not choose option 1, and "B" alone chooses nothing.
+    ['1) unimportant', 'family', 2],
+    ['a) important', 'family', 1],
+    ['(b) important', 'family', 1],
+    ['B', 'family', 'neither'],
+    ['2', 'family', 'neither'],
+    // Echoes of the completed sentence, whole or in part.
+    ['Family is important in my life.', 'family', 1],
+    ['family is unimportant in my life', 'family', 2],
+    ['is unimportant in', 'family', 2],
+    ['I think family is important in my life.', 'family', 1],
+    // Negations and paraphrases are not interpreted.
+    ['Not important', 'family', 'neither'],
+    ['not important at all', 'family', 'neither'],
+    ['Family is not important in my life.', 'family', 'neither'],
+    ['importantly', 'family', 'neither'],
+    ['important or unimportant', 'family', 'both'],
+    ['Both important and unimportant', 'family', 'both'],
+    ['', 'family', 'empty'],
+    ['   \n\t ', 'family', 'empty'],
+    ['...', 'family', 'empty'],
+    ['banana', 'family', 'neither'],
+    // The first sentence that names an option decides; explanations after it do not count.
+    ['Important, because unimportant things come and go.', 'family', 1],
+    ['Unimportant.\nOther things are more important.', 'family', 2],
+    ['Unimportant. Other things are more important.', 'family', 2],
+    ['Hmm.\nImportant.', 'family', 1],
+    ['Let me think. "Important." That is my answer, not unimportant.', 'family', 1],
+    ['Not sure. Important.', 'family', 1],
+    ['I disagree.', 'leaders', 2],
+    ['I agree', 'leaders', 1],
+    ['Agree', 'leaders', 1],
+    ['I do not agree.', 'leaders', 'neither'],
+    ["I don't agree", 'leaders', 'neither'],
+    ['I disagree that men make better political leaders than women do.', 'leaders', 2],
+    ['I agree that men make better political leaders than women do.', 'leaders', 1],
+    ['Disagree, because I agree with equality.', 'leaders', 2],
+    ['agree / disagree', 'leaders', 'both'],
+    // One option inside the other: the longer occurrence wins, the shorter one inside it does not count.
+    ['Stimme nicht', 'german', 2],
+    ['stimme', 'german', 1],
+    ['Ich stimme der Aussage zu.', 'german', 1],
+    ['Ich stimme nicht der Aussage zu.', 'german', 2],
+    ['stimme, stimme nicht', 'german', 'both'],
+    // Options that normalise to the same words cannot be told apart.
+    ['same', 'same', 'both'],
+    // A stop or "because" that the template itself has is no boundary inside an echo, and is one elsewhere.
+    ['I agree that because of science, life gets better.', 'science', 1],
+    ['I disagree that because of science, life gets better. I agree with nothing.', 'science', 2],
+    ['agree because disagree is wrong', 'science', 1],
+    ['People talk a lot about this. I think security matters most. Freedom does not.', 'twoSentences', 2],
+    ['Freedom. Security is second.', 'twoSentences', 1],
+    // An option's word that the template holds away from the blank is the template's, not the model's answer.
+    ['Adesea nu am ieșit noaptea.', 'nuInside', 'neither'],
+    ['De multe ori nu am ieșit noaptea.', 'nuInside', 1],
+    ['Nu nu am ieșit noaptea.', 'nuInside', 2],
+    ['Nu.', 'nuInside', 2],
+    ['Ich mache mir _ Sorgen, einen Job nicht zu finden', 'nichtInside', 'neither'],
+    ['Ich mache mir große Sorgen', 'nichtInside', 1],
+    ['Ich mache mir nicht Sorgen, einen Job nicht zu finden.', 'nichtInside', 2],
+    ['Nicht.', 'nichtInside', 2],
+  ])('%j (%s) → %s', (response, probe, expected) => {
+    expect(outcome(parseAnswer(response, PROBES[probe]))).toBe(expected);
+  });
+
+  it('reports what matched', () => {
+    expect(parseAnswer('Answer: "Important".', family)).toEqual({ answer: 1, matched: 'important' });
+    // "is" belongs to the template too, so the lead-in and the option together are an echo.
+    expect(parseAnswer('The answer is "Important".', family)).toEqual({ answer: 1, matched: 'is important' });
+    expect(parseAnswer('Family is unimportant in my life.', family)).toEqual({ answer: 2, matched: 'family is unimportant in my life' });
+  });
+
+  it('gives the same answers through a reused AnswerMatcher', () => {
+    const matcher = new AnswerMatcher(leaders);
+    for (const response of ['I disagree.', 'agree', 'neither', '']) expect(matcher.parse(response)).toEqual(parseAnswer(response, leaders));
+  });
+});
+
+// ---- Responses generated from the real probes ----
+
+const LANGUAGES = ['bn', 'de', 'el', 'fa', 'id', 'ko', 'ms', 'ro', 'sr', 'tl', 'tr', 'ur', 'vi'] as const;
+type Language = (typeof LANGUAGES)[number];
+
+/** A word that is no option of any probe of the language. */
+const UNRELATED: Record<Language, string> = {
+  bn: 'কলা', de: 'Banane', el: 'μπανάνα', fa: 'موز', id: 'pisang', ko: '바나나', ms: 'pisang',
+  ro: 'banană', sr: 'банана', tl: 'saging', tr: 'muz', ur: 'کیلا', vi: 'chuối',
+};
+/** "because" in the language, to start an explanation. */
+const BECAUSE: Record<Language, string> = {
+  bn: 'কারণ', de: 'weil', el: 'επειδή', fa: 'چون', id: 'karena', ko: '왜냐하면', ms: 'kerana',
+  ro: 'deoarece', sr: 'јер', tl: 'dahil', tr: 'çünkü', ur: 'کیونکہ', vi: 'vì',
+};
+
+const QUOTES = ['"%"', "'%'", '“%”', '‘%’', '«%»', '「%」', '『%』', '„%“', '＂%＂', '**%**', '`%`'];
+const TRAILING = ['.', '!', '?', '?!', '۔', '،', '।', '…', '。', ':', ';', ','];
+const LEAD_INS = ['The answer is %', 'The answer is: %.', 'Answer: %', 'A: %', '1) %', 'a) %', '(b) %', '1. %', '- %', 'Answer:\n%'];
+
+interface Case {
+  name: string;
+  response: string;
+  expected: Expected;
+}
+
+/** ASCII letters, digits and punctuation as their full-width forms. */
+function fullWidth(text: string): string {
+  return text.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+}
+
+/** An option without its trailing punctuation, for placing it inside a longer sentence. */
+function bare(option: string): string {
+  return option.replace(/[\s\p{P}]+$/u, '');
+}
+
+function casesFor(probe: Probe, language: Language): Case[] {
+  const cases: Case[] = [];
+  const add = (name: string, response: string, expected: Expected): void => void cases.push({ name, response, expected });
+  for (const which of [1, 2] as const) {
+    const option = probe.options[which - 1];
+    const other = probe.options[2 - which]!;
+    const completed = completeSentence(probe, option);
+    add('as is', option, which);
+    add('upper-cased', option.toUpperCase(), which);
+    add('upper-cased for the locale', option.toLocaleUpperCase(language), which);
+    add('lower-cased for the locale', option.toLocaleLowerCase(language), which);
+    if (language === 'el') add('Greek capitals without accents', option.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase(), which);
+    add('full-width', fullWidth(option), which);
+    add('padded', `  ${option}\n`, which);
+    for (const quote of QUOTES) add(`quoted ${quote}`, quote.replace('%', option), which);
+    for (const mark of TRAILING) add(`followed by ${mark}`, option + mark, which);
+    for (const leadIn of LEAD_INS) add(`lead-in ${JSON.stringify(leadIn)}`, leadIn.replace('%', option), which);
+    add('completed sentence', completed, which);
+    add('completed sentence, quoted after a lead-in', `The answer is: "${completed}"`, which);
+    // Models often continue from the blank, or repeat the sentence only up to it.
+    add('option and the rest of the sentence', option + probe.template.slice(probe.template.indexOf('_') + 1), which);
+    add('sentence up to the option', probe.template.slice(0, probe.template.indexOf('_')) + option, which);
+    add('NFD', option.normalize('NFD'), which);
+    add('NFD completed sentence', completed.normalize('NFD'), which);
+    if (language === 'fa' || language === 'ur') {
+      add('Arabic letter forms', option.replaceAll('ی', 'ي').replaceAll('ک', 'ك'), which);
+      add('ZWNJ for spaces', option.replaceAll(' ', '\u200c'), which);
+    }
+    add('explanation on the next line', `${option}\n${other} ${UNRELATED[language]}`, which);
+    add('explanation in the next sentence', `${bare(option)}. ${BECAUSE[language]} ${other}.`, which);
+    add('explanation after "because"', `${bare(option)}, because ${other} ${UNRELATED[language]}.`, which);
+    add('explanation after a marker in the language', `${bare(option)} ${BECAUSE[language]} ${other}`, which);
+  }
+  const [one, two] = probe.options.map(bare) as [string, string];
+  add('both options', `${one} or ${two}`, 'both');
+  add('both options, reversed', `${two} or ${one}`, 'both');
+  add('both options, quoted', `"${one}" or "${two}"?`, 'both');
+  // A response that only repeats the statement chooses nothing, even where the template holds an option's word.
+  add('the template, blank and all', probe.template, 'neither');
+  add('empty', '', 'empty');
+  add('blank', ' \n\t', 'empty');
+  add('punctuation only', '...', 'empty');
+  add('unrelated word', UNRELATED[language], 'neither');
+  add('unrelated word after a lead-in', `The answer is ${UNRELATED[language]}.`, 'neither');
+  return cases;
+}
+
+describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
+  let probes: Probe[] = [];
+  const report: { language: string; usable: number; passing: number; cases: number }[] = [];
+
+  beforeAll(async () => {
+    probes = (await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes;
+  });
+
+  afterAll(() => {
+    if (report.length > 0) console.table(report);
+  });
+
+  it('has 272 probes in each of the 13 languages', () => {
+    expect([...new Set(probes.map((p) => p.language))].sort()).toEqual([...LANGUAGES]);
+    for (const language of LANGUAGES) expect(probes.filter((p) => p.language === language)).toHaveLength(272);
+  });
+
+  it.each(LANGUAGES)('%s: every usable probe passes every generated case', (language) => {
+    const usable = probes.filter((p) => p.language === language && isUsable(p));
+    const failures: string[] = [];
+    let passing = 0;
+    let cases = 0;
+    for (const probe of usable) {
+      const matcher = new AnswerMatcher(probe);
+      let ok = true;
+      for (const c of casesFor(probe, language)) {
+        cases++;
+        const parsed = matcher.parse(c.response);
+        if (outcome(parsed) !== c.expected) {
+          ok = false;
+          failures.push(`${probe.id} ${c.name}: ${JSON.stringify(c.response)} → ${JSON.stringify(parsed)}, expected ${c.expected}`);
+        } else if (c.name === 'as is' && parsed.answer !== 'invalid') {
+          expect(parsed.matched).toBe(normaliseForMatching(c.response));
+        }
+      }
+      if (ok) passing++;
+    }
+    report.push({ language, usable: usable.length, passing, cases });
+    expect(usable.length).toBeGreaterThan(250);
+    expect(failures.slice(0, 20)).toEqual([]);
+    expect(passing).toBe(usable.length);
+  });
+
+  it('never mistakes an option for a negation or an explanation marker of another probe', () => {
+    // A bare option must always parse as itself: this holds only if no option is cut by a marker or
+    // disqualified by a negation word outside it.
+    const broken = probes
+      .filter(isUsable)
+      .flatMap((p) => p.options.map((o, i) => ({ p, o, i })))
+      .filter(({ p, o, i }) => outcome(parseAnswer(o, p)) !== i + 1)
+      .map(({ p, o }) => `${p.language} ${p.id} ${o}`);
+    expect(broken).toEqual([]);
+  });
+});

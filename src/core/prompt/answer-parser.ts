@@ -1,0 +1,417 @@
+// Maps a model's free-text response to a probe to option 1, option 2 or invalid.
+// The rule is deliberately literal: an option counts only where its words appear whole in the first sentence
+// that names an option; the parser never interprets paraphrases, negations or enumeration labels ("B)").
+
+import { BLANK, type Probe } from '../data/probe.js';
+
+/**
+ * `matched` is the normalised text of the occurrence that decided: the option's words, or the stretch of the
+ * completed sentence the response echoed ("family is important in my life").
+ */
+export type ParsedAnswer =
+  | { answer: 1 | 2; matched: string }
+  | { answer: 'invalid'; reason: 'empty' | 'both' | 'neither' };
+
+/*
+ * The matching rule, in the order it is applied:
+ *
+ * 1. Normalise (normaliseForMatching): NFKC, case folding that treats Turkish İ/I/ı/i as one letter, script
+ *    variants folded (Greek accents, Romanian ş/ș, Arabic-script ي/ی, ك/ک, ه/ہ, optional harakat), every
+ *    character that is not a letter, mark or digit turned into a word break. Marks are never stripped wholesale:
+ *    Bengali vowel signs and Vietnamese tones are part of the word. Responses and options go through the same
+ *    function, so whatever it merges it merges on both sides.
+ * 2. Split the response into sentences: at line breaks, and at sentence punctuation (. ! ? । ۔ ؟ 。) followed by
+ *    a space or the end. Within a sentence, an explanation marker ("because", "weil", "چون", "vì", "왜냐하면", ...)
+ *    starts an explanation that runs to the end of the sentence and never counts. A stop or marker is no
+ *    boundary where an echo (step 3) runs on past it, since the template itself has it there: "Tôi hoàn toàn
+ *    đồng ý rằng vì khoa học ..." is one answer, "đồng ý vì không đồng ý ..." is "đồng ý" and an explanation.
+ * 3. An occurrence of an option is a run of whole words: the option's own words, or an echo, i.e. a stretch of
+ *    the completed sentence (template with the blank filled) that covers the whole filled blank. So "Family is
+ *    important in my life", "is important in" and "important" all name option 1. An occurrence inside a longer
+ *    one does not count: "tidak setuju" names option 2 only, and an echo hides the template words around the
+ *    blank that happen to equal the other option ("_ nu am ieșit" with options "de multe ori"/"nu"). A copy of
+ *    two or more template words away from the blank names nothing but hides option words inside it in the same
+ *    way, so "Adesea nu am ieșit" (a paraphrase plus the template) is `neither`, not "nu"; and a `_` copied from
+ *    the prompt stays a word, so repeating the statement with its blank is `neither` too.
+ * 4. The first sentence that holds an occurrence decides; later sentences are explanation and are ignored,
+ *    whatever they mention. No occurrence anywhere → `neither`; occurrences of both options in the deciding
+ *    sentence → `both`.
+ * 5. A negation word (not, nicht, δεν, tidak, không, نہیں, ...) in the deciding sentence, outside every
+ *    occurrence, makes the response `neither`: "not important" is neither "important" nor "unimportant", and
+ *    reading it as "important" would bias every negated answer towards the positive option. Negations that belong
+ *    to an option ("tidak setuju") or to echoed template words ("Tidak pantas bagi saya") are inside occurrences.
+ *
+ * Everything else (lead-ins such as "The answer is", "Answer:", "A:", "1)", quotes, markdown) is text that is
+ * not an option and is ignored. Enumeration labels are never read as options: "B" is `neither`.
+ *
+ * For stopping early on a prefix tree, the question "can a continuation of this prefix still change the answer?"
+ * has this answer: no, once the sentence that holds the first occurrence is closed, i.e. a line break has been
+ * generated after it, or a stop or marker followed by a complete word that does not continue an echo of the
+ * completed sentence across it; before that, yes (a continuation may complete a longer option, add the other
+ * option or a negation, or extend an echo). While no closed sentence holds an occurrence, every continuation may
+ * still decide. Whether a stop or marker is a boundary depends on the one word right after it, nothing later.
+ */
+
+/** Sentence-final punctuation (after NFKC, which turns ！ ？ into ! ? and … into ...), when a space or the end
+ * follows it; closing quotes and brackets may sit in between: `"Important." Then`. */
+const STOP = /[.!?।॥۔؟。]+(?=[\p{Pe}\p{Pf}"'»]*(?:\s|$))/gu;
+const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/gu;
+
+/**
+ * Words that start an explanation, in English and the 13 Arora et al. languages. Kept short on purpose: each
+ * must be a word that does not also occur inside a plain answer.
+ */
+const EXPLANATION_MARKERS: readonly string[] = [
+  'because', // en
+  'weil', 'denn', // de
+  'επειδή', 'διότι', 'γιατί', // el
+  'چون', 'زیرا', // fa
+  'karena', 'sebab', // id
+  '왜냐하면', // ko
+  'kerana', // ms
+  'deoarece', 'fiindcă', 'pentru că', // ro
+  'јер', 'зато што', // sr
+  'dahil', 'kasi', 'sapagkat', // tl
+  'çünkü', // tr
+  'کیونکہ', 'چونکہ', // ur
+  'vì', // vi
+  'কারণ', 'কেননা', // bn
+];
+
+/**
+ * Negation words. The probe type carries no language that the parser could rely on, so this is one list for all
+ * languages; a word is listed only when it is a negation wherever it occurs (Indonesian "di", "at", is left out
+ * although it is Tagalog for "not"). Negations written into a word (Turkish "katılmıyorum", Korean "중요하지")
+ * need no entry: such a word is not an option's word anyway.
+ */
+const NEGATIONS: readonly string[] = [
+  'not', 'no', 'never', 'neither', 'nor', "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
+  'cannot', "can't", "won't", "wouldn't", "shouldn't", // en
+  'nicht', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'keines', 'nie', 'niemals', 'nein', // de
+  'δεν', 'δε', 'μη', 'μην', 'όχι', 'ούτε', // el
+  'نه', 'نمی', 'نیست', 'نیستم', 'نیستند', // fa
+  'tidak', 'tak', 'bukan', 'tdk', 'belum', 'jangan', 'nggak', 'enggak', // id, ms
+  '안', '못', '않다', '않는다', '않습니다', '않아요', '않음', '아니다', '아니요', '아니오', '아닙니다', '아니에요', // ko
+  'nu', 'nici', 'niciodată', // ro
+  'не', 'ни', 'нисам', 'није', 'нису', 'нисмо', // sr
+  'hindi', 'huwag', // tl
+  'değil', 'değilim', 'değildir', 'değiller', 'hayır', // tr
+  'نہیں', 'نہ', 'مت', // ur
+  'không', 'chẳng', 'chả', 'chưa', 'đừng', // vi
+  'না', 'নয়', 'নেই', 'নাই', // bn
+];
+
+// ---- Normalisation ----
+
+const GREEK = /[\u0370-\u03ff\u1f00-\u1fff]/u;
+// Greek accents and breathings follow their letter after NFD; all of them lie in U+0300..U+036F.
+const GREEK_ACCENTS = /([\u0370-\u03ff\u1f00-\u1fff])[\u0300-\u036f]+/gu;
+
+/** One spelling for letters that writers (and models) use interchangeably. */
+const VARIANT_LETTERS: Readonly<Record<string, string>> = {
+  // Greek final sigma: the same letter, and toLowerCase picks one or the other by context.
+  'ς': 'σ',
+  // German ß upper-cases to SS, so only the folded form survives a round trip through capitals.
+  'ß': 'ss',
+  // Turkish dotless ı: folded with i, so that "HAYIR" (lower-cased as "hayir") matches "hayır".
+  'ı': 'i',
+  // Romanian: s and t with cedilla are the legacy spellings of s and t with comma below; the files mix them.
+  'ş': 'ș',
+  'ţ': 'ț',
+  // Arabic script: Arabic yeh, alef maksura and kaf against Persian/Urdu yeh and keheh, and the heh forms that
+  // Persian (ه), Urdu (ہ) and Arabic-script keyboards mix.
+  'ي': 'ی',
+  'ى': 'ی',
+  'ك': 'ک',
+  'ه': 'ہ',
+  'ە': 'ہ',
+  'ۀ': 'ہ',
+  'ۂ': 'ہ',
+};
+const VARIANT_PATTERN = new RegExp(`[${Object.keys(VARIANT_LETTERS).join('')}]`, 'gu');
+
+// Optional Arabic vowel signs (fathatan..sukun), a loose hamza above or below, superscript alef, and tatweel:
+// Persian and Urdu write them or leave them out freely ("کاملا" and "کاملاً" both occur in the probe files).
+const ARABIC_OPTIONAL = /[\u064b-\u0652\u0654\u0655\u0670\u0640]/gu;
+// ZWNJ separates the parts of a Persian word ("می‌توان"), which writers also separate with a space.
+const ZWNJ_OR_ZWSP = /[\u200b\u200c]/gu;
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+// "don't" and "dont" are one word; an apostrophe only joins, it never separates.
+const APOSTROPHE_IN_WORD = /(?<=[\p{L}\p{M}])['\u2019\u02bc](?=\p{L})/gu;
+const NOT_WORD = /[^\p{L}\p{M}\p{N}]+/gu;
+
+/** The normalisation short of turning punctuation into word breaks, so that sentences can still be found. */
+function fold(text: string): string {
+  let s = text.normalize('NFKC');
+  // toLowerCase turns İ into i + U+0307 (combining dot); going through I avoids the stray mark.
+  s = s.replaceAll('İ', 'I').toLowerCase().replaceAll('i\u0307', 'i');
+  s = s.replace(VARIANT_PATTERN, (c) => VARIANT_LETTERS[c] ?? c);
+  if (GREEK.test(s)) s = s.normalize('NFD').replace(GREEK_ACCENTS, '$1').normalize('NFC');
+  s = s.replace(ARABIC_OPTIONAL, '').replace(ZWNJ_OR_ZWSP, ' ').replace(FORMAT_CHARACTERS, '');
+  return s.replace(APOSTROPHE_IN_WORD, '');
+}
+
+function tokensOfFolded(folded: string): string[] {
+  const words = folded.replace(NOT_WORD, ' ').trim();
+  return words === '' ? [] : words.split(' ');
+}
+
+/** The words of a text after normalisation. */
+export function tokensForMatching(text: string): string[] {
+  return tokensOfFolded(fold(text));
+}
+
+/**
+ * The text as the matcher sees it: compatibility-normalised, case-folded (Turkish-safe), script variants
+ * merged, every run of non-letters (punctuation, symbols, spaces) collapsed into one space. Marks are kept.
+ */
+export function normaliseForMatching(text: string): string {
+  return tokensForMatching(text).join(' ');
+}
+
+// ---- Matching ----
+
+const NEGATION_WORDS: ReadonlySet<string> = new Set(NEGATIONS.flatMap(tokensForMatching));
+const MARKER_WORDS: readonly string[][] = EXPLANATION_MARKERS.map(tokensForMatching).filter((m) => m.length > 0);
+
+/** Words, and for each word whether a line break or a sentence stop comes right before it. */
+interface Tokenised {
+  words: string[];
+  lineBefore: boolean[];
+  stopBefore: boolean[];
+}
+
+/**
+ * A blank the response copied from the prompt ("Ich _ zu"). It stays a word of its own, so that a response that
+ * repeats the statement with its blank does not read as the statement with an option in it.
+ */
+const BLANK_WORD = BLANK;
+
+function tokenise(folded: string): Tokenised {
+  const t: Tokenised = { words: [], lineBefore: [], stopBefore: [] };
+  folded.split(LINE_BREAK).forEach((line, l) => {
+    line.split(STOP).forEach((sentence, s) => {
+      const words = sentence.split(/_+/).flatMap((piece, i) => (i === 0 ? [] : [BLANK_WORD]).concat(tokensOfFolded(piece)));
+      words.forEach((word, w) => {
+        t.words.push(word);
+        t.lineBefore.push(w === 0 && s === 0 && l > 0);
+        t.stopBefore.push(w === 0 && s > 0);
+      });
+    });
+  });
+  // A break before the first word separates nothing.
+  if (t.words.length > 0) t.lineBefore[0] = t.stopBefore[0] = false;
+  return t;
+}
+
+/** Start indexes of `needle` as a run of whole words in `haystack`. */
+function findRuns(haystack: readonly string[], needle: readonly string[]): number[] {
+  const starts: number[] = [];
+  if (needle.length === 0) return starts;
+  for (let i = 0; i + needle.length <= haystack.length; i++) {
+    let j = 0;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) starts.push(i);
+  }
+  return starts;
+}
+
+/**
+ * A run of the response that means something: the bare words of an option, an echo (a stretch of the completed
+ * sentence around the filled blank), or a copy of template words away from the blank, which names no option.
+ */
+interface Span {
+  option: 1 | 2 | null;
+  start: number;
+  end: number; // exclusive
+  words: readonly string[];
+  kind: 'option' | 'echo' | 'template';
+}
+
+/** An option inside its completed sentence: the sentence's words and the words the filled blank spans. */
+interface Echo extends Tokenised {
+  option: 1 | 2;
+  blankStart: number;
+  blankEnd: number; // exclusive
+}
+
+const WORD_CHAR_AT_START = /^[\p{L}\p{M}\p{N}]/u;
+const WORD_CHAR_AT_END = /[\p{L}\p{M}\p{N}]$/u;
+
+/**
+ * The echoes of one option. A blank glued to a word ("_ی", "ber_", "_ng") makes the option and that word one
+ * word of the completed sentence; a model that copies the sentence but leaves the glued part off ("Saya
+ * setuju bahawa ...") still echoes it, so such a probe has a second echo with the glued parts apart.
+ */
+function echoesOf(template: string, option: 1 | 2, text: string): Echo[] {
+  const at = template.indexOf(BLANK);
+  if (at < 0) return [];
+  const [prefix, filler, suffix] = [fold(template.slice(0, at)), fold(text), fold(template.slice(at + BLANK.length))];
+  const gluedLeft = WORD_CHAR_AT_END.test(prefix) && WORD_CHAR_AT_START.test(filler);
+  const gluedRight = WORD_CHAR_AT_START.test(suffix) && WORD_CHAR_AT_END.test(filler);
+  const echo = (left: boolean, right: boolean): Echo | undefined => {
+    const sentence = tokenise(`${prefix}${left ? '' : ' '}${filler}${right ? '' : ' '}${suffix}`);
+    const blankStart = tokensOfFolded(prefix).length - (left ? 1 : 0);
+    const blankEnd = sentence.words.length - tokensOfFolded(suffix).length + (right ? 1 : 0);
+    if (blankStart < 0 || blankEnd <= blankStart || blankEnd > sentence.words.length) return undefined;
+    return { ...sentence, option, blankStart, blankEnd };
+  };
+  const echoes = [echo(gluedLeft, gluedRight)];
+  if (gluedLeft || gluedRight) echoes.push(echo(false, false));
+  return echoes.filter((e) => e !== undefined);
+}
+
+/** A probe's two options, prepared once for parsing many responses. */
+export class AnswerMatcher {
+  private readonly options: { option: 1 | 2; words: readonly string[] }[];
+  private readonly echoes: Echo[];
+  private readonly template: TemplateWords | undefined;
+
+  constructor(probe: Pick<Probe, 'template' | 'options'>) {
+    this.options = ([1, 2] as const)
+      .map((option) => ({ option, words: tokensForMatching(probe.options[option - 1]) }))
+      .filter((o) => o.words.length > 0);
+    this.echoes = this.options.flatMap((o) => echoesOf(probe.template, o.option, probe.options[o.option - 1]));
+    this.template = templateWordsOf(probe.template);
+  }
+
+  parse(response: string): ParsedAnswer {
+    const text = tokenise(fold(response));
+    if (text.words.length === 0) return { answer: 'invalid', reason: 'empty' };
+    const spans = this.occurrences(text);
+    for (const [start, end] of answerParts(text, spans)) {
+      const inside = outermost(spans.filter((s) => start <= s.start && s.end <= end));
+      // The first sentence that names an option decides, whatever follows.
+      if (inside.some((s) => s.option !== null)) return decide(text.words.slice(start, end), start, inside);
+    }
+    return { answer: 'invalid', reason: 'neither' };
+  }
+
+  /** Every occurrence of either option in the response, bare or echoed with its template words. */
+  private occurrences(text: Tokenised): Span[] {
+    const spans: Span[] = [];
+    for (const o of this.options) {
+      for (const start of findRuns(text.words, o.words)) {
+        const end = start + o.words.length;
+        if (!hasBreakWithin(text, start, end)) spans.push({ option: o.option, start, end, words: o.words, kind: 'option' });
+      }
+    }
+    for (const echo of this.echoes) spans.push(...echoSpans(text, echo));
+    if (this.template) spans.push(...templateSpans(text, this.template));
+    return spans;
+  }
+}
+
+function hasBreakWithin(text: Tokenised, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) if (text.lineBefore[i] || text.stopBefore[i]) return true;
+  return false;
+}
+
+/**
+ * How many words of the response, from word `r` on, copy `sentence` from word `k` on (up to word `limit`). A copy
+ * runs across a sentence stop only where the sentence has one too, and never across a line break.
+ */
+function copyLength(text: Tokenised, r: number, sentence: Tokenised, k: number, limit: number): number {
+  let n = 0;
+  while (
+    r + n < text.words.length &&
+    k + n < limit &&
+    text.words[r + n] === sentence.words[k + n] &&
+    (n === 0 || (!text.lineBefore[r + n] && (!text.stopBefore[r + n] || sentence.stopBefore[k + n] === true)))
+  ) {
+    n++;
+  }
+  return n;
+}
+
+/** Runs of the response that copy a stretch of the completed sentence covering the whole filled blank. */
+function echoSpans(text: Tokenised, echo: Echo): Span[] {
+  const spans: Span[] = [];
+  for (let r = 0; r < text.words.length; r++) {
+    for (let k = 0; k <= echo.blankStart; k++) {
+      const n = copyLength(text, r, echo, k, echo.words.length);
+      if (k + n >= echo.blankEnd) spans.push({ option: echo.option, start: r, end: r + n, words: echo.words.slice(k, k + n), kind: 'echo' });
+    }
+  }
+  return spans;
+}
+
+/** The template's words on either side of the blank, with the blank's place among them. */
+interface TemplateWords extends Tokenised {
+  blankAt: number;
+}
+
+function templateWordsOf(template: string): TemplateWords | undefined {
+  const at = template.indexOf(BLANK);
+  if (at < 0) return undefined;
+  const prefix = fold(template.slice(0, at));
+  return { ...tokenise(`${prefix} ${fold(template.slice(at + BLANK.length))}`), blankAt: tokensOfFolded(prefix).length };
+}
+
+/**
+ * Runs of two or more words that copy the template on one side of the blank. They name no option, but an
+ * option's words inside them are the template's, not the model's choice: "Adesea nu am ieșit noaptea" answers
+ * "_ nu am ieșit noaptea" (options "de multe ori"/"nu") with neither option.
+ */
+function templateSpans(text: Tokenised, template: TemplateWords): Span[] {
+  const spans: Span[] = [];
+  for (let r = 0; r < text.words.length; r++) {
+    for (let k = 0; k < template.words.length; k++) {
+      const limit = k < template.blankAt ? template.blankAt : template.words.length;
+      const n = copyLength(text, r, template, k, limit);
+      // Only the longest copy from each start; the shorter ones inside it add nothing.
+      const continues = r > 0 && k > 0 && k !== template.blankAt && copyLength(text, r - 1, template, k - 1, limit) > 1;
+      if (n >= 2 && !continues) spans.push({ option: null, start: r, end: r + n, words: template.words.slice(k, k + n), kind: 'template' });
+    }
+  }
+  return spans;
+}
+
+/**
+ * The stretches of the response that may hold the answer, in order: the text between boundaries, where the
+ * words from an explanation marker to the next sentence boundary are left out. A sentence stop or a marker word
+ * is no boundary where an echo of the completed sentence runs on past it: the template itself has it there.
+ */
+function answerParts(text: Tokenised, spans: readonly Span[]): [number, number][] {
+  const echoes = spans.filter((s) => s.kind !== 'option');
+  const runsOn = (from: number, past: number): boolean => echoes.some((s) => s.start <= from && s.end > past);
+  const markerAt = new Set<number>();
+  for (const marker of MARKER_WORDS) {
+    for (const at of findRuns(text.words, marker)) if (!runsOn(at, at + marker.length)) markerAt.add(at);
+  }
+  const parts: [number, number][] = [];
+  let start = 0;
+  let explaining = false;
+  for (let i = 0; i <= text.words.length; i++) {
+    const sentenceBreak = i === text.words.length || text.lineBefore[i] === true || (text.stopBefore[i] === true && !runsOn(i - 1, i));
+    if (sentenceBreak) {
+      if (!explaining && i > start) parts.push([start, i]);
+      start = i;
+      explaining = false;
+    }
+    if (markerAt.has(i) && !explaining) {
+      if (i > start) parts.push([start, i]);
+      explaining = true;
+    }
+  }
+  return parts;
+}
+
+/** Occurrences that no longer occurrence contains. */
+function outermost(spans: readonly Span[]): Span[] {
+  return spans.filter((a) => !spans.some((b) => b.end - b.start > a.end - a.start && b.start <= a.start && a.end <= b.end));
+}
+
+function decide(words: readonly string[], offset: number, spans: readonly Span[]): ParsedAnswer {
+  const naming = spans.filter((s): s is Span & { option: 1 | 2 } => s.option !== null);
+  if (new Set(naming.map((s) => s.option)).size > 1) return { answer: 'invalid', reason: 'both' };
+  const covered = (i: number): boolean => spans.some((s) => s.start <= i + offset && i + offset < s.end);
+  if (words.some((w, i) => NEGATION_WORDS.has(w) && !covered(i))) return { answer: 'invalid', reason: 'neither' };
+  const first = naming.reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a));
+  return { answer: first.option, matched: first.words.join(' ') };
+}
+
+/** Parses one response; build an AnswerMatcher instead when parsing many responses to the same probe. */
+export function parseAnswer(response: string, probe: Pick<Probe, 'template' | 'options'>): ParsedAnswer {
+  return new AnswerMatcher(probe).parse(response);
+}
