@@ -273,14 +273,26 @@ describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
     expect(passing).toBe(usable.length);
   });
 
-  it('never mistakes an option for a negation or an explanation marker of another probe', () => {
-    // A bare option must always parse as itself: this holds only if no option is cut by a marker or
-    // disqualified by a negation word outside it.
-    const broken = probes
-      .filter(isUsable)
-      .flatMap((p) => p.options.map((o, i) => ({ p, o, i })))
-      .filter(({ p, o, i }) => outcome(parseAnswer(o, p)) !== i + 1)
-      .map(({ p, o }) => `${p.language} ${p.id} ${o}`);
-    expect(broken).toEqual([]);
+  it.each<[string, string, string, Expected]>([
+    // Option 2 is misspelt ("слазем" for "слажем"): the correct spelling is not option 2, and its "не" keeps it
+    // from reading as option 1, "Слажем".
+    ['sr', 'Q27', 'Не слажем се.', 'neither'],
+    ['sr', 'Q27', 'Не слазем се.', 2],
+    // "Saya ber_ bahawa" glues "ber" to the blank, which only suits option 1 ("bersetuju").
+    ['ms', 'Q27', 'Saya bersetuju bahawa salah satu matlamat utama saya dalam hidup adalah untuk membanggakan ibu bapa saya', 1],
+    ['ms', 'Q27', 'Saya tidak bersetuju bahawa salah satu matlamat utama saya dalam hidup adalah untuk membanggakan ibu bapa saya', 2],
+    // The template holds option 2's word "nu" after the blank.
+    ['ro', 'Q140', 'Adesea nu am ieșit noaptea pentru securitate.', 'neither'],
+    ['ro', 'Q140', 'De multe ori nu am ieșit noaptea pentru securitate.', 1],
+    // The template repeats option 1, "sık", right after the blank.
+    ['tr', 'Q51', 'Son 12 ayda, ben veya ailem asla sık yemek için yeterli yiyecek bulamadık', 2],
+    ['tr', 'Q51', 'Son 12 ayda, ben veya ailem sık sık yemek için yeterli yiyecek bulamadık', 1],
+    // "Hayır" (charity) opens the template; "HAYIR" (no) is option 2.
+    ['tr', 'Q81', 'Hayır kurumlarına veya insani yardım kuruluşlarına güvenim tamdır.', 1],
+    ['tr', 'Q81', 'Hayır.', 2],
+  ])('real quirk: %s %s %j → %s', (language, id, response, expected) => {
+    const probe = probes.find((p) => p.language === language && p.id === id);
+    expect(probe).toBeDefined();
+    expect(outcome(parseAnswer(response, probe!))).toBe(expected);
   });
 });

@@ -23,7 +23,7 @@ export type ParsedAnswer =
  * 2. Split the response into sentences: at line breaks, and at sentence punctuation (. ! ? । ۔ ؟ 。) followed by
  *    a space or the end. Within a sentence, an explanation marker ("because", "weil", "چون", "vì", "왜냐하면", ...)
  *    starts an explanation that runs to the end of the sentence and never counts. A stop or marker is no
- *    boundary where an echo (step 3) runs on past it, since the template itself has it there: "Tôi hoàn toàn
+ *    boundary where a copy of the template (step 3) runs on past it, as the template has it there: "Tôi hoàn toàn
  *    đồng ý rằng vì khoa học ..." is one answer, "đồng ý vì không đồng ý ..." is "đồng ý" and an explanation.
  * 3. An occurrence of an option is a run of whole words: the option's own words, or an echo, i.e. a stretch of
  *    the completed sentence (template with the blank filled) that covers the whole filled blank. So "Family is
@@ -39,16 +39,16 @@ export type ParsedAnswer =
  * 5. A negation word (not, nicht, δεν, tidak, không, نہیں, ...) in the deciding sentence, outside every
  *    occurrence, makes the response `neither`: "not important" is neither "important" nor "unimportant", and
  *    reading it as "important" would bias every negated answer towards the positive option. Negations that belong
- *    to an option ("tidak setuju") or to echoed template words ("Tidak pantas bagi saya") are inside occurrences.
+ *    to an option ("tidak setuju") or to copied template words ("Tidak pantas bagi saya") are not the model's.
  *
  * Everything else (lead-ins such as "The answer is", "Answer:", "A:", "1)", quotes, markdown) is text that is
  * not an option and is ignored. Enumeration labels are never read as options: "B" is `neither`.
  *
  * For stopping early on a prefix tree, the question "can a continuation of this prefix still change the answer?"
  * has this answer: no, once the sentence that holds the first occurrence is closed, i.e. a line break has been
- * generated after it, or a stop or marker followed by a complete word that does not continue an echo of the
- * completed sentence across it; before that, yes (a continuation may complete a longer option, add the other
- * option or a negation, or extend an echo). While no closed sentence holds an occurrence, every continuation may
+ * generated after it, or a stop or marker followed by a complete word that does not continue a copy of the
+ * template across it; before that, yes (a continuation may complete a longer option, add the other option or a
+ * negation, or extend a copy of the template). While no closed sentence holds an occurrence, every continuation may
  * still decide. Whether a stop or marker is a boundary depends on the one word right after it, nothing later.
  */
 
@@ -370,11 +370,11 @@ function templateSpans(text: Tokenised, template: TemplateWords): Span[] {
 /**
  * The stretches of the response that may hold the answer, in order: the text between boundaries, where the
  * words from an explanation marker to the next sentence boundary are left out. A sentence stop or a marker word
- * is no boundary where an echo of the completed sentence runs on past it: the template itself has it there.
+ * is no boundary where a copy of the template (an echo or a template run) goes on past it: the template has it.
  */
 function answerParts(text: Tokenised, spans: readonly Span[]): [number, number][] {
-  const echoes = spans.filter((s) => s.kind !== 'option');
-  const runsOn = (from: number, past: number): boolean => echoes.some((s) => s.start <= from && s.end > past);
+  const copies = spans.filter((s) => s.kind !== 'option');
+  const runsOn = (from: number, past: number): boolean => copies.some((s) => s.start <= from && s.end > past);
   const markerAt = new Set<number>();
   for (const marker of MARKER_WORDS) {
     for (const at of findRuns(text.words, marker)) if (!runsOn(at, at + marker.length)) markerAt.add(at);
