@@ -187,7 +187,7 @@ function casesFor(probe: Probe, language: Language): Case[] {
   const cases: Case[] = [];
   const add = (name: string, response: string, expected: Expected): void => void cases.push({ name, response, expected });
   for (const which of [1, 2] as const) {
-    const option = probe.options[which - 1];
+    const option = probe.options[which - 1]!;
     const other = probe.options[2 - which]!;
     const completed = completeSentence(probe, option);
     add('as is', option, which);
@@ -271,6 +271,34 @@ describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
     expect(usable.length).toBeGreaterThan(250);
     expect(failures.slice(0, 20)).toEqual([]);
     expect(passing).toBe(usable.length);
+  });
+
+  it.each(LANGUAGES)('%s: a prefix that fixes the answer gives the answer of every response that starts with it', (language) => {
+    // Responses with explanations and line breaks, cut at every character: wherever decidedAnswer commits, the
+    // whole response must parse to the same result (the tree sampler relies on this to stop branches early).
+    let committed = 0;
+    for (const probe of probes.filter((p) => p.language === language && isUsable(p)).slice(0, 60)) {
+      const matcher = new AnswerMatcher(probe);
+      const [a, b] = probe.options;
+      const responses = [
+        `${a}\n${b} ${b}`,
+        `${b}.\nBecause ${a}`,
+        `Answer: ${completeSentence(probe, a)}\n\n${b}`,
+        `${a} ${b}\n${a}`,
+        `xyz\n${b}\n${a}`,
+        `${a.slice(0, Math.max(1, a.length - 1))}\n${a}`,
+      ];
+      for (const response of responses) {
+        const full = matcher.parse(response);
+        for (let cut = 0; cut <= response.length; cut++) {
+          const decided = matcher.decidedAnswer(response.slice(0, cut));
+          if (decided === undefined) continue;
+          committed++;
+          expect(decided, `${probe.id} ${JSON.stringify(response.slice(0, cut))} of ${JSON.stringify(response)}`).toEqual(full);
+        }
+      }
+    }
+    expect(committed).toBeGreaterThan(100);
   });
 
   it.each<[string, string, string, Expected]>([

@@ -269,9 +269,9 @@ export class AnswerMatcher {
 
   constructor(probe: Pick<Probe, 'template' | 'options'>) {
     this.options = ([1, 2] as const)
-      .map((option) => ({ option, words: tokensForMatching(probe.options[option - 1]) }))
+      .map((option) => ({ option, words: tokensForMatching(probe.options[option - 1]!) }))
       .filter((o) => o.words.length > 0);
-    this.echoes = this.options.flatMap((o) => echoesOf(probe.template, o.option, probe.options[o.option - 1]));
+    this.echoes = this.options.flatMap((o) => echoesOf(probe.template, o.option, probe.options[o.option - 1]!));
     this.template = templateWordsOf(probe.template);
   }
 
@@ -287,6 +287,20 @@ export class AnswerMatcher {
     return { answer: 'invalid', reason: 'neither' };
   }
 
+  /**
+   * The answer of every response that starts with `prefix`, when the prefix already fixes it; else undefined.
+   * Nothing crosses a line break (option runs, echoes, template copies and marker words all stop there), so the
+   * text before the prefix's last line break parses the same whatever follows; once it holds the deciding
+   * sentence (an answer, or both options), no continuation can change the result. Sampling on a prefix tree
+   * stops a branch here. A sentence stop is not used: a copy of the template may still run on past it.
+   */
+  decidedAnswer(prefix: string): ParsedAnswer | undefined {
+    const lastBreak = lastLineBreak(prefix);
+    if (lastBreak < 0) return undefined;
+    const parsed = this.parse(prefix.slice(0, lastBreak));
+    return parsed.answer === 'invalid' && parsed.reason !== 'both' ? undefined : parsed;
+  }
+
   /** Every occurrence of either option in the response, bare or echoed with its template words. */
   private occurrences(text: Tokenised): Span[] {
     const spans: Span[] = [];
@@ -300,6 +314,12 @@ export class AnswerMatcher {
     if (this.template) spans.push(...templateSpans(text, this.template));
     return spans;
   }
+}
+
+function lastLineBreak(text: string): number {
+  let last = -1;
+  for (const match of text.matchAll(LINE_BREAK)) last = match.index;
+  return last;
 }
 
 function hasBreakWithin(text: Tokenised, start: number, end: number): boolean {
@@ -377,7 +397,8 @@ function answerParts(text: Tokenised, spans: readonly Span[]): [number, number][
   const runsOn = (from: number, past: number): boolean => copies.some((s) => s.start <= from && s.end > past);
   const markerAt = new Set<number>();
   for (const marker of MARKER_WORDS) {
-    for (const at of findRuns(text.words, marker)) if (!runsOn(at, at + marker.length)) markerAt.add(at);
+    // A marker never spans a line break, so text after a line break cannot change the parts before it.
+    for (const at of findRuns(text.words, marker)) if (!runsOn(at, at + marker.length) && !hasBreakWithin(text, at, at + marker.length)) markerAt.add(at);
   }
   const parts: [number, number][] = [];
   let start = 0;
