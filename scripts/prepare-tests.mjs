@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Runs before `npm test`: the browser tests drive Debian's Chromium through playwright-core (Playwright's own
+// browser download is never used). Installs it with apt-get when missing and allowed, else says what to do.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+if (process.env.SKIP_BROWSER_TESTS === '1' || existsSync(CHROMIUM)) process.exit(0);
+
+const isRoot = process.getuid?.() === 0;
+const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+if (isRoot && hasApt) {
+  console.log(`Installing Chromium for the browser tests (apt-get install chromium)...`);
+  const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  if (run(['update', '-qq']) && run(['install', '-y', '-qq', 'chromium']) && existsSync(CHROMIUM)) process.exit(0);
+}
+console.error(
+  `The browser tests need Chromium at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium), ` +
+    'point CHROMIUM_PATH at another Chromium, or set SKIP_BROWSER_TESTS=1 to skip those tests.',
+);
+process.exit(1);
