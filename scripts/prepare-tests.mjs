@@ -1,19 +1,26 @@
 #!/usr/bin/env node
-// Runs before `npm test`: the browser tests drive Debian's Chromium through playwright-core (Playwright's own
-// browser download is never used). Installs it with apt-get when missing and allowed, else says what to do.
+// Runs before `npm test`:
+// - better-sqlite3 must be built for plain Node (`npm start` swaps in Electron's build); rebuilt when it is not.
+// - The browser tests drive Debian's Chromium through playwright-core (Playwright's own browser download is never
+//   used); installed with apt-get when missing and allowed, else this says what to do.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const loadsUnderNode = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { stdio: 'pipe' }).status === 0;
+if (!loadsUnderNode) {
+  console.log('Rebuilding better-sqlite3 for Node...');
+  if (spawnSync('npm', ['rebuild', 'better-sqlite3'], { stdio: 'inherit' }).status !== 0) process.exit(1);
+}
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (process.env.SKIP_BROWSER_TESTS === '1' || existsSync(CHROMIUM)) process.exit(0);
 
 const isRoot = process.getuid?.() === 0;
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (isRoot && hasApt) {
-  console.log(`Installing Chromium for the browser tests (apt-get install chromium)...`);
-  const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-  if (run(['update', '-qq']) && run(['install', '-y', '-qq', 'chromium']) && existsSync(CHROMIUM)) process.exit(0);
+  console.log('Installing Chromium for the browser tests (apt-get install chromium)...');
+  const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  if (apt(['update', '-qq']) && apt(['install', '-y', '-qq', 'chromium']) && existsSync(CHROMIUM)) process.exit(0);
 }
 console.error(
   `The browser tests need Chromium at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install chromium), ` +
