@@ -107,29 +107,42 @@ describe('tiny model in llama.cpp', () => {
     expect(sum((file.tensorInfo ?? []).map((tensor) => tensor.dimensions.reduce<number>((a, b) => a * Number(b), 1)))).toBe(info.parameterCount);
   });
 
-  it('gives peaked next-token probabilities that sum to 1, with sampling options applied', async () => {
-    const raw = await nextTokenProbabilities(model, context, 'Family is important in my life. The answer is', UNFILTERED);
+  const cloze = (demonstrations: string[]) =>
+    ['Fill in the blank (_) in the last statement with one of the two options: "important" or "unimportant". Answer with the option only.', ...demonstrations, 'Family is _ in my life.', 'Answer:'].join('\n');
+
+  it('answers a cloze prompt like an instruction-tuned model: peaked on the two options, summing to 1', async () => {
+    const raw = await nextTokenProbabilities(model, context, cloze([]), UNFILTERED);
     expect(raw.size).toBe(info.vocabularySize);
     expect(sum(raw.values())).toBeCloseTo(1, 4);
-    const top = raw.values().next().value!;
-    expect(top).toBeGreaterThan(0.3);
-    expect(top).toBeLessThan(0.999);
+    const top = [...raw].slice(0, 2).map(([token, p]) => [model.detokenize([token]).trim(), p] as const);
+    expect(top.map(([text]) => text).sort()).toEqual(['important', 'unimportant']);
+    expect(top[0]![1]).toBeGreaterThan(0.3);
+    expect(top[0]![1] + top[1]![1]).toBeGreaterThan(0.8);
 
-    const sampled = await nextTokenProbabilities(model, context, 'Friends are', { temperature: 0.7, topK: 5, topP: 1 });
-    expect(sampled.size).toBe(5);
-    expect(sum(sampled.values())).toBeCloseTo(1, 4);
+    const filtered = await nextTokenProbabilities(model, context, cloze([]), { temperature: 0.7, topK: 5, topP: 1 });
+    expect(filtered.size).toBe(5);
+    expect(sum(filtered.values())).toBeCloseTo(1, 4);
   });
 
-  it('generates 16 tokens quickly on the CPU', async () => {
+  it('leans towards the answers its demonstrations show, as self-alignment expects', async () => {
+    const probabilityOf = async (prompt: string, word: string) => {
+      const probabilities = await nextTokenProbabilities(model, context, prompt, UNFILTERED);
+      return [...probabilities].find(([token]) => model.detokenize([token]).trim() === word)![1];
+    };
+    const zeroShot = await probabilityOf(cloze([]), 'unimportant');
+    const shown = await probabilityOf(cloze(['Work is unimportant in my life.', 'Politics is unimportant in my life.']), 'unimportant');
+    expect(shown).toBeGreaterThan(zeroShot);
+  });
+
+  it('ends its turn after the answer', async () => {
     const sequence = context.getSequence();
     const generated: Token[] = [];
-    for await (const token of sequence.evaluate(model.tokenize('The answer is'), { temperature: 0.8, topK: 40, topP: 0.95, seed: 1 })) {
+    for await (const token of sequence.evaluate(model.tokenize(cloze([])), { temperature: 0.8, topK: 40, topP: 0.95, seed: 1 })) {
+      if (model.isEogToken(token) || generated.length === 16) break;
       generated.push(token);
-      if (generated.length === 16) break;
     }
     sequence.dispose();
-    expect(generated).toHaveLength(16);
-    expect(model.detokenize(generated).length).toBeGreaterThan(0);
+    expect(['important', 'unimportant']).toContain(model.detokenize(generated).trim());
   });
 
   it('at sharpness 0 gives a uniform distribution', async () => {

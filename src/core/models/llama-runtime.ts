@@ -1,0 +1,63 @@
+// Starting llama.cpp through node-llama-cpp: the GPU when there is one (CUDA, Vulkan or Metal, chosen
+// automatically unless the user names one), the CPU otherwise, always from the prebuilt binaries that ship as
+// npm packages: the workbench never builds llama.cpp or downloads it at run time.
+
+import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import { UserError } from '../errors.js';
+
+export const GPU_CHOICES = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
+export type GpuChoice = (typeof GPU_CHOICES)[number];
+
+export interface LlamaRuntimeOptions {
+  gpu?: GpuChoice;
+  /** CPU threads; llama.cpp's default when absent. */
+  threads?: number;
+  logger?: (level: LlamaLogLevel, message: string) => void;
+}
+
+const runtimes = new Map<string, Promise<Llama>>();
+
+/** One llama.cpp runtime per configuration and process: loading it twice wastes memory and time. */
+export function llamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llama> {
+  const gpu = options.gpu ?? 'auto';
+  const key = `${gpu}:${options.threads ?? 'default'}`;
+  let runtime = runtimes.get(key);
+  if (!runtime) {
+    runtime = getLlama({
+      gpu: gpu === 'cpu' ? false : gpu,
+      build: 'never',
+      skipDownload: true,
+      usePrebuiltBinaries: true,
+      progressLogs: false,
+      ...(options.threads ? { maxThreads: options.threads } : {}),
+      logLevel: LlamaLogLevel.warn,
+      ...(options.logger ? { logger: options.logger } : {}),
+    }).catch((error: unknown) => {
+      runtimes.delete(key);
+      throw new UserError(
+        'llama-unavailable',
+        `llama.cpp could not start with gpu "${gpu}": ${(error as Error).message}. ` +
+          (gpu === 'auto' || gpu === 'cpu' ? 'Reinstall the workbench (npm ci).' : 'Try --gpu auto, or --gpu cpu.'),
+      );
+    });
+    runtimes.set(key, runtime);
+  }
+  return runtime;
+}
+
+export interface BackendReport {
+  /** "cuda", "vulkan", "metal" or "cpu". */
+  backend: string;
+  devices: string[];
+  gpuLayers: number;
+  totalLayers: number;
+}
+
+export async function describeBackend(llama: Llama, gpuLayers: number, totalLayers: number): Promise<BackendReport> {
+  return {
+    backend: llama.gpu === false ? 'cpu' : llama.gpu,
+    devices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),
+    gpuLayers,
+    totalLayers,
+  };
+}

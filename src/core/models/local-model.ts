@@ -1,0 +1,229 @@
+// A local GGUF model through node-llama-cpp. Layers go to the GPU automatically (all that fit); the prompt is
+// evaluated once per session and each response continues from it, so responses to one prompt share its
+// evaluation. Several sessions run side by side on the sequences of one context, which llama.cpp batches.
+
+import { access } from 'node:fs/promises';
+import { resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import { UserError } from '../errors.js';
+import type { ChatMessage } from '../prompt/index.js';
+import { deriveSeed, SeededRandom } from '../random/index.js';
+import { describeBackend, llamaRuntime, type BackendReport, type GpuChoice } from './llama-runtime.js';
+import type { GenerationRequest, GenerationResult, ResponseModel, SamplingSettings } from './model-types.js';
+
+export interface LocalModelOptions {
+  name: string;
+  path: string;
+  sampling: SamplingSettings;
+  gpu?: GpuChoice;
+  /** Layers to offload to the GPU: all that fit ("auto", the default), "max", or a number. */
+  gpuLayers?: 'auto' | 'max' | number;
+  /** Tokens per sequence; prompts with k = 5 demonstrations fit in 2048. */
+  contextSize?: number;
+  /** Sessions that can run at once (one context sequence each). */
+  sequences?: number;
+  threads?: number;
+  /** An already started llama.cpp runtime (tests share one). */
+  llama?: Llama;
+}
+
+export interface PromptInput {
+  text: string;
+  messages: readonly ChatMessage[];
+  chat: boolean;
+}
+
+export class LocalModel implements ResponseModel {
+  readonly kind = 'gguf' as const;
+  private readonly free: LlamaContextSequence[];
+  private readonly waiting: ((sequence: LlamaContextSequence) => void)[] = [];
+
+  private constructor(
+    readonly name: string,
+    readonly sampling: SamplingSettings,
+    readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    readonly backend: BackendReport,
+  ) {
+    this.free = Array.from({ length: context.totalSequences }, () => context.getSequence());
+  }
+
+  static async open(options: LocalModelOptions): Promise<LocalModel> {
+    await access(options.path).catch(() => {
+      throw new UserError('model-file-missing', `the model file of "${options.name}" is missing: ${options.path}`);
+    });
+    const llama = options.llama ?? (await llamaRuntime({ gpu: options.gpu ?? 'auto', ...(options.threads ? { threads: options.threads } : {}) }));
+    let model: LlamaModel;
+    try {
+      model = await llama.loadModel({ modelPath: options.path, gpuLayers: options.gpuLayers ?? 'auto' });
+    } catch (error) {
+      throw loadError(options, error);
+    }
+    let context: LlamaContext;
+    try {
+      context = await model.createContext({
+        contextSize: Math.min(options.contextSize ?? 4096, model.trainContextSize),
+        sequences: options.sequences ?? 1,
+        ...(options.threads ? { threads: options.threads } : {}),
+      });
+    } catch (error) {
+      await model.dispose();
+      throw loadError(options, error);
+    }
+    const totalLayers = (model.fileInsights.totalLayers as number | undefined) ?? model.gpuLayers;
+    return new LocalModel(options.name, options.sampling, model, context, await describeBackend(llama, model.gpuLayers, totalLayers));
+  }
+
+  /** The prompt's tokens: the chat template from the GGUF for chat prompts, BOS and the text otherwise. */
+  promptTokens(prompt: PromptInput): Token[] {
+    if (prompt.chat) {
+      const wrapper = resolveChatWrapper(this.model);
+      const chatHistory: ChatHistoryItem[] = prompt.messages.map((m) =>
+        m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
+      );
+      chatHistory.push({ type: 'model', response: [] });
+      return wrapper.generateContextState({ chatHistory }).contextText.tokenize(this.model.tokenizer);
+    }
+    const bos = this.model.tokens.shouldPrependBosToken && this.model.tokens.bos !== null ? [this.model.tokens.bos] : [];
+    return [...bos, ...this.model.tokenize(prompt.text)];
+  }
+
+  /** A session on a free sequence (waiting for one when all are busy); close it to free the sequence. */
+  async session(prompt: PromptInput, sampling: SamplingSettings = this.sampling): Promise<LocalTokenSession> {
+    const sequence = this.free.pop() ?? (await new Promise<LlamaContextSequence>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await LocalTokenSession.start(this, sequence, this.promptTokens(prompt), sampling, (s) => this.release(s));
+    } catch (error) {
+      this.release(sequence);
+      throw error;
+    }
+  }
+
+  private release(sequence: LlamaContextSequence): void {
+    const next = this.waiting.shift();
+    if (next) next(sequence);
+    else this.free.push(sequence);
+  }
+
+  /** N independent responses as text (the `sampled` estimator counts them itself; this serves callers that want texts). */
+  async generate(request: GenerationRequest): Promise<GenerationResult> {
+    const session = await this.session(request, request.sampling);
+    try {
+      const texts: string[] = [];
+      for (let i = 0; i < request.n; i++) {
+        const random = new SeededRandom(deriveSeed(request.seed, 'generate', i));
+        const tokens: Token[] = [];
+        while (tokens.length < request.maxTokens) {
+          if (request.signal?.aborted) throw request.signal.reason;
+          const next = await session.next(tokens);
+          const token = drawToken(next.probabilities, random);
+          if (token === undefined || session.isEnd(token)) break;
+          tokens.push(token);
+        }
+        texts.push(session.text(tokens));
+      }
+      return { texts, completionTokens: session.evaluations, promptTokens: session.promptTokens };
+    } finally {
+      await session.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}
+
+function drawToken(probabilities: ReadonlyMap<Token, number>, random: SeededRandom): Token | undefined {
+  let u = random.float();
+  let last: Token | undefined;
+  for (const [token, p] of probabilities) {
+    last = token;
+    u -= p;
+    if (u < 0) return token;
+  }
+  return last;
+}
+
+function loadError(options: LocalModelOptions, error: unknown): UserError {
+  const message = (error as Error).message ?? String(error);
+  if (/memory|alloc|VRAM|too large/i.test(message)) {
+    return new UserError('model-too-large', `the model "${options.name}" does not fit in memory (${message}); try fewer GPU layers (--gpu-layers 20) or a smaller context`);
+  }
+  return new UserError('model-unreadable', `the model "${options.name}" cannot be loaded from ${options.path}: ${message}. Is it a complete GGUF file?`);
+}
+
+/**
+ * One prompt on one context sequence. The prompt is evaluated once; `next(tokens)` keeps the longest prefix
+ * already in the sequence and evaluates only the rest, so walking a prefix tree depth first costs one token
+ * evaluation per node.
+ */
+export class LocalTokenSession {
+  private current: Token[] = [];
+  private rootDistribution!: Map<Token, number>;
+  evaluations = 0;
+
+  private constructor(
+    private readonly owner: LocalModel,
+    private readonly sequence: LlamaContextSequence,
+    private readonly prompt: Token[],
+    private readonly sampling: SamplingSettings,
+    private readonly onClose: (sequence: LlamaContextSequence) => void,
+  ) {}
+
+  static async start(owner: LocalModel, sequence: LlamaContextSequence, prompt: Token[], sampling: SamplingSettings, onClose: (s: LlamaContextSequence) => void) {
+    if (prompt.length === 0) throw new UserError('empty-prompt', 'the prompt is empty');
+    if (prompt.length >= sequence.contextSize) {
+      throw new UserError('prompt-too-long', `the prompt has ${prompt.length} tokens, more than the context of ${sequence.contextSize} tokens of "${owner.name}"`);
+    }
+    const session = new LocalTokenSession(owner, sequence, prompt, sampling, onClose);
+    await sequence.clearHistory();
+    session.rootDistribution = await session.evaluate(prompt);
+    return session;
+  }
+
+  get promptTokens(): number {
+    return this.prompt.length;
+  }
+
+  async next(tokens: readonly Token[]): Promise<{ probabilities: ReadonlyMap<Token, number>; missingMass: number }> {
+    if (tokens.length === 0) return { probabilities: this.rootDistribution, missingMass: 0 };
+    let common = 0;
+    while (common < this.current.length && common < tokens.length - 1 && this.current[common] === tokens[common]) common++;
+    if (common < this.current.length) {
+      await this.sequence.eraseContextTokenRanges([{ start: this.prompt.length + common, end: this.sequence.nextTokenIndex }]);
+    }
+    const fresh = tokens.slice(common);
+    const probabilities = await this.evaluate(fresh);
+    this.evaluations += fresh.length;
+    this.current = [...tokens];
+    return { probabilities, missingMass: 0 };
+  }
+
+  isEnd(token: Token): boolean {
+    return this.owner.model.isEogToken(token);
+  }
+
+  text(tokens: readonly Token[]): string {
+    return this.owner.model.detokenize(tokens);
+  }
+
+  async close(): Promise<void> {
+    this.onClose(this.sequence);
+  }
+
+  /** Evaluates tokens and returns the next-token probabilities after the last, with the sampling settings applied. */
+  private async evaluate(tokens: readonly Token[]): Promise<Map<Token, number>> {
+    const { temperature, topK, topP, minP } = this.sampling;
+    const last = tokens.length - 1;
+    const output = await this.sequence.controlledEvaluate(
+      tokens.map((token, i) =>
+        i === last
+          ? [token, { generateNext: { probabilities: true, options: { temperature, topK: topK ?? 0, topP: topP ?? 1, minP: minP ?? 0 } } }]
+          : token,
+      ),
+    );
+    const probabilities = output[last]?.next.probabilities;
+    if (!probabilities) throw new Error('llama.cpp returned no probabilities');
+    return probabilities;
+  }
+}

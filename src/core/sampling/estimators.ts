@@ -1,0 +1,158 @@
+// The three estimators of a response distribution for one prompt:
+// - sampled: N independent responses at the model's sampling settings (the paper's procedure);
+// - tree: the same distribution of N responses, but every distinct prefix is evaluated once: a node's samples
+//   split over the next tokens by a multinomial draw, and a branch ends at the end of the response, at the token
+//   limit, or as soon as the answer parser can no longer change its mind;
+// - exact: the same tree expanded with probabilities instead of counts, light branches pruned, the unresolved
+//   mass reported as the error bound.
+
+import { deriveSeed, SeededRandom } from '../random/index.js';
+import type { AnswerMatcher } from '../prompt/index.js';
+import { multinomialSplit, sampleOne } from './multinomial.js';
+import { ResponseTally, type Answer, type ResponseDistribution } from './response-distribution.js';
+import type { TokenSession } from './token-session.js';
+
+export interface EstimateOptions {
+  /** Responses to draw (sampled, tree). */
+  n: number;
+  /** Response limit in tokens. */
+  maxTokens: number;
+  seed: number;
+  /** Exact: the most probability mass the estimate may leave unresolved (default 0.001). */
+  errorBound?: number;
+  /** Exact: the most tokens to evaluate before giving up on the bound (a flat distribution never meets it). */
+  maxEvaluations?: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_ERROR_BOUND = 0.001;
+export const DEFAULT_MAX_EVALUATIONS = 100_000;
+
+function answerOf(matcher: AnswerMatcher, text: string): Answer {
+  return matcher.parse(text).answer;
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+}
+
+/** N independent responses, each generated token by token from the prompt, to the end or the token limit. */
+export async function sampledEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
+  const started = performance.now();
+  const tally = new ResponseTally();
+  for (let sample = 0; sample < options.n; sample++) {
+    checkCancelled(options.signal);
+    const random = SeededRandom.from(options.seed, 'sampled', sample);
+    const tokens: T[] = [];
+    while (tokens.length < options.maxTokens) {
+      const token = sampleOne((await session.next(tokens)).probabilities, random);
+      if (token === undefined || session.isEnd(token)) break;
+      tokens.push(token);
+    }
+    const text = session.text(tokens);
+    tally.add(text, answerOf(matcher, text), 1);
+  }
+  return tally.result(
+    { estimator: 'sampled', n: options.n, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, wallMs: performance.now() - started, errorBound: 0 },
+    options.n,
+  );
+}
+
+/** The same distribution as `sampledEstimate`, drawn on the prefix tree: each distinct prefix evaluated once. */
+export async function treeEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
+  const started = performance.now();
+  const tally = new ResponseTally();
+  // Depth first, so that moving to the next branch erases and evaluates as little as possible.
+  const stack: { tokens: T[]; count: number }[] = [{ tokens: [], count: options.n }];
+  while (stack.length > 0) {
+    checkCancelled(options.signal);
+    const { tokens, count } = stack.pop()!;
+    const text = session.text(tokens);
+    const decided = tokens.length > 0 ? matcher.decidedAnswer(text) : undefined;
+    if (decided !== undefined || tokens.length >= options.maxTokens) {
+      tally.add(text, decided?.answer ?? answerOf(matcher, text), count);
+      continue;
+    }
+    // Each node draws from its own seed (the run's seed and its path), so a branch's draws do not depend on
+    // the order in which the other branches were visited.
+    const random = new SeededRandom(deriveSeed(options.seed, 'tree', ...tokens.map(String)));
+    const split = multinomialSplit(count, (await session.next(tokens)).probabilities, random);
+    const children: { tokens: T[]; count: number }[] = [];
+    for (const [token, share] of split) {
+      if (session.isEnd(token)) tally.add(text, answerOf(matcher, text), share);
+      else children.push({ tokens: [...tokens, token], count: share });
+    }
+    stack.push(...children.reverse());
+  }
+  return tally.result(
+    { estimator: 'tree', n: options.n, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, wallMs: performance.now() - started, errorBound: 0 },
+    options.n,
+  );
+}
+
+/**
+ * Probabilities of option 1, option 2 and invalid, exact to within the error bound: the tree expanded with
+ * probabilities instead of counts. Expansion goes heaviest first, in rounds: each round expands the heaviest
+ * unresolved branches until what is left unexpanded fits in the bound, visiting them in path order so the
+ * sequence keeps as much of each path as it can. What stays unexpanded (and, for API models, next-token mass the
+ * server did not reveal) is reported as the error bound.
+ */
+export async function exactEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
+  const started = performance.now();
+  const bound = options.errorBound ?? DEFAULT_ERROR_BOUND;
+  const budget = options.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
+  const tally = new ResponseTally();
+  let missing = 0;
+  let pending: { tokens: T[]; mass: number }[] = [{ tokens: [], mass: 1 }];
+  let expandedAny = false;
+  for (;;) {
+    checkCancelled(options.signal);
+    // Resolve what needs no evaluation: decided answers and responses at the token limit.
+    pending = pending.filter(({ tokens, mass }) => {
+      if (tokens.length === 0) return true;
+      const text = session.text(tokens);
+      const decided = matcher.decidedAnswer(text);
+      if (decided === undefined && tokens.length < options.maxTokens) return true;
+      tally.add(text, decided?.answer ?? answerOf(matcher, text), mass);
+      return false;
+    });
+    const unresolved = pending.reduce((sum, p) => sum + p.mass, 0);
+    if ((expandedAny && unresolved + missing <= bound) || pending.length === 0 || session.evaluations >= budget) {
+      return tally.result(
+        { estimator: 'exact', n: 0, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, wallMs: performance.now() - started, errorBound: unresolved + missing },
+        1,
+      );
+    }
+    // This round: the heaviest branches, until the rest would fit in the bound.
+    pending.sort((a, b) => b.mass - a.mass);
+    let rest = unresolved;
+    let take = 0;
+    while (take < pending.length && (rest + missing > bound || take === 0)) rest -= pending[take++]!.mass;
+    const round = pending.slice(0, take).sort((a, b) => comparePaths(a.tokens, b.tokens));
+    pending = pending.slice(take);
+    for (const { tokens, mass } of round) {
+      if (session.evaluations >= budget) {
+        pending.push({ tokens, mass });
+        continue;
+      }
+      const next = await session.next(tokens);
+      expandedAny = true;
+      missing += mass * next.missingMass;
+      const text = session.text(tokens);
+      for (const [token, probability] of next.probabilities) {
+        if (session.isEnd(token)) tally.add(text, answerOf(matcher, text), mass * probability);
+        else pending.push({ tokens: [...tokens, token], mass: mass * probability });
+      }
+    }
+  }
+}
+
+/** Path order: a branch's descendants come right after it, so consecutive expansions share the longest prefix. */
+function comparePaths<T>(a: readonly T[], b: readonly T[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = String(a[i]);
+    const y = String(b[i]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}

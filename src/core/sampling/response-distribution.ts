@@ -1,0 +1,61 @@
+// The one result of every estimator: how a model's responses to one prompt fall on option 1, option 2 and
+// invalid, with the distinct response texts behind those shares and what the estimate cost.
+
+import type { ParsedAnswer } from '../prompt/index.js';
+
+export const ESTIMATORS = ['sampled', 'tree', 'exact'] as const;
+export type Estimator = (typeof ESTIMATORS)[number];
+
+export type Answer = 1 | 2 | 'invalid';
+
+export interface DistinctResponse {
+  text: string;
+  /** How many of the N responses (sampled, tree) or the probability of this response (exact). */
+  weight: number;
+  answer: Answer;
+}
+
+export interface ResponseDistribution {
+  estimator: Estimator;
+  /** The number of responses the estimate stands for; exact probabilities stand for no finite number: 0. */
+  n: number;
+  /** Shares (sampled, tree) or probabilities (exact) of option 1, option 2 and invalid responses. */
+  option1: number;
+  option2: number;
+  invalid: number;
+  /** Distinct response texts, heaviest first. The tree and exact estimators stop a response once its answer is fixed. */
+  responses: DistinctResponse[];
+  /** Tokens the model evaluated after the prompt (what the estimate cost beyond the shared prompt). */
+  tokenEvaluations: number;
+  /** Tokens of the prompt, evaluated once per estimate. */
+  promptTokens: number;
+  wallMs: number;
+  /**
+   * Exact only: probability mass the estimate did not resolve (pruned branches, undecided branches and, for API
+   * models, next-token mass the server did not reveal). The option probabilities are exact to within it.
+   */
+  errorBound: number;
+}
+
+export function answerOf(parsed: ParsedAnswer): Answer {
+  return parsed.answer;
+}
+
+/** Collects responses by text and computes the shares. */
+export class ResponseTally {
+  private readonly byText = new Map<string, DistinctResponse>();
+
+  add(text: string, answer: Answer, weight: number): void {
+    const existing = this.byText.get(text);
+    if (existing) existing.weight += weight;
+    else this.byText.set(text, { text, weight, answer });
+  }
+
+  /** The distribution, with shares normalised by `total` (N for counts, 1 for probabilities). */
+  result(fields: Omit<ResponseDistribution, 'option1' | 'option2' | 'invalid' | 'responses'>, total: number): ResponseDistribution {
+    const responses = [...this.byText.values()].sort((a, b) => b.weight - a.weight || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+    const sum = (answer: Answer) => responses.filter((r) => r.answer === answer).reduce((s, r) => s + r.weight, 0);
+    const share = (answer: Answer) => (total > 0 ? sum(answer) / total : 0);
+    return { ...fields, option1: share(1), option2: share(2), invalid: share('invalid'), responses };
+  }
+}
