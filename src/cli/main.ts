@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
+import { registerModelCommands } from './commands/models.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerSimilarityCommands } from './commands/similarity.js';
 import { registerSurveyCommands } from './commands/survey.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerProbeCommands(program);
   registerSimilarityCommands(program);
   registerSurveyCommands(program);
+  registerModelCommands(program);
   return program;
 }
 

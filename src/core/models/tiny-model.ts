@@ -255,9 +255,9 @@ async function tinyTensors(vocabulary: readonly VocabularyEntry[], seed: number,
       set(ANSWER_START, 0.1 + preference[id]!);
       set(layout.summary(word), 9);
       // Right after an answer word, another answer word is unlikely (unless it continues the option).
-      set(ANSWER_WORD, -0.6);
+      set(ANSWER_WORD, -1.2);
       // Inside a multi-word option, the next word follows its predecessor.
-      for (const [before, after] of successors) if (after.has(word)) set(layout.identity(before), 1.6);
+      for (const [before, after] of successors) if (after.has(word)) set(layout.identity(before), 3);
     } else if (entry.type === TOKEN_TYPE.normal) {
       // Ordinary tokens are unlikely right after the prompt and after an answer word.
       set(ANSWER_START, -0.45);

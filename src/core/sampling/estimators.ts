@@ -94,55 +94,69 @@ export async function treeEstimate<T>(session: TokenSession<T>, matcher: AnswerM
  * Probabilities of option 1, option 2 and invalid, exact to within the error bound: the tree expanded with
  * probabilities instead of counts. Expansion goes heaviest first, in rounds: each round expands the heaviest
  * unresolved branches until what is left unexpanded fits in the bound, visiting them in path order so the
- * sequence keeps as much of each path as it can. What stays unexpanded (and, for API models, next-token mass the
- * server did not reveal) is reported as the error bound.
+ * sequence keeps as much of each path as it can. Half the bound is spent on "dust": at each node the lightest
+ * next tokens, together under bound / (2 × token limit) of its mass, are not followed at all (with the whole
+ * vocabulary allowed, most of it is dust). What stays unresolved, with the next-token mass an API server did not
+ * reveal, is reported as the error bound.
  */
 export async function exactEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
   const started = performance.now();
   const bound = options.errorBound ?? DEFAULT_ERROR_BOUND;
   const budget = options.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
+  const dustShare = bound / (2 * options.maxTokens);
   const tally = new ResponseTally();
   let missing = 0;
-  let pending: { tokens: T[]; mass: number }[] = [{ tokens: [], mass: 1 }];
-  let expandedAny = false;
-  for (;;) {
-    checkCancelled(options.signal);
-    // Resolve what needs no evaluation: decided answers and responses at the token limit.
-    pending = pending.filter(({ tokens, mass }) => {
-      if (tokens.length === 0) return true;
+  let dust = 0;
+  let pending: { tokens: T[]; mass: number }[] = [];
+
+  /** Settles a branch that needs no evaluation (decided, or at the token limit), else keeps it pending. */
+  const place = (tokens: T[], mass: number): void => {
+    if (tokens.length > 0) {
       const text = session.text(tokens);
       const decided = matcher.decidedAnswer(text);
-      if (decided === undefined && tokens.length < options.maxTokens) return true;
-      tally.add(text, decided?.answer ?? answerOf(matcher, text), mass);
-      return false;
-    });
-    const unresolved = pending.reduce((sum, p) => sum + p.mass, 0);
-    if ((expandedAny && unresolved + missing <= bound) || pending.length === 0 || session.evaluations >= budget) {
+      if (decided !== undefined || tokens.length >= options.maxTokens) {
+        tally.add(text, decided?.answer ?? answerOf(matcher, text), mass);
+        return;
+      }
+    }
+    pending.push({ tokens, mass });
+  };
+
+  const expand = async (tokens: T[], mass: number): Promise<void> => {
+    const next = await session.next(tokens);
+    missing += mass * next.missingMass;
+    const entries = [...next.probabilities].sort((a, b) => b[1] - a[1]);
+    let kept = entries.length;
+    let light = 0;
+    while (kept > 1 && light + entries[kept - 1]![1] <= dustShare) light += entries[--kept]![1];
+    dust += mass * light;
+    const text = session.text(tokens);
+    for (const [token, probability] of entries.slice(0, kept)) {
+      if (session.isEnd(token)) tally.add(text, answerOf(matcher, text), mass * probability);
+      else place([...tokens, token], mass * probability);
+    }
+  };
+
+  place([], 1);
+  for (;;) {
+    checkCancelled(options.signal);
+    const unresolved = () => pending.reduce((sum, p) => sum + p.mass, 0) + dust + missing;
+    if ((session.evaluations > 0 && unresolved() <= bound) || pending.length === 0 || session.evaluations >= budget) {
       return tally.result(
-        { estimator: 'exact', n: 0, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, wallMs: performance.now() - started, errorBound: unresolved + missing },
+        { estimator: 'exact', n: 0, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, wallMs: performance.now() - started, errorBound: unresolved() },
         1,
       );
     }
     // This round: the heaviest branches, until the rest would fit in the bound.
     pending.sort((a, b) => b.mass - a.mass);
-    let rest = unresolved;
+    let rest = unresolved();
     let take = 0;
-    while (take < pending.length && (rest + missing > bound || take === 0)) rest -= pending[take++]!.mass;
+    while (take < pending.length && (rest > bound || take === 0)) rest -= pending[take++]!.mass;
     const round = pending.slice(0, take).sort((a, b) => comparePaths(a.tokens, b.tokens));
     pending = pending.slice(take);
     for (const { tokens, mass } of round) {
-      if (session.evaluations >= budget) {
-        pending.push({ tokens, mass });
-        continue;
-      }
-      const next = await session.next(tokens);
-      expandedAny = true;
-      missing += mass * next.missingMass;
-      const text = session.text(tokens);
-      for (const [token, probability] of next.probabilities) {
-        if (session.isEnd(token)) tally.add(text, answerOf(matcher, text), mass * probability);
-        else pending.push({ tokens: [...tokens, token], mass: mass * probability });
-      }
+      if (session.evaluations >= budget) pending.push({ tokens, mass });
+      else await expand(tokens, mass);
     }
   }
 }

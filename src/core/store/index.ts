@@ -1,5 +1,6 @@
 // The store layer: the one SQLite file that holds everything the workbench imports and computes.
 export * from './database.js';
 export * from './location.js';
+export * from './model-store.js';
 export * from './probe-store.js';
 export * from './survey-store.js';

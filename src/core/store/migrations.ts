@@ -48,4 +48,24 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (survey_id, country, variable, code)
   ) WITHOUT ROWID;
   `,
+  // 2: the model registry
+  `
+  CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    -- gguf: the file's absolute path; openai: base URLs, one per line; gemini: the API's base URL or ''
+    location TEXT NOT NULL,
+    -- the server's model id for API models
+    remote_model TEXT,
+    sampling_json TEXT NOT NULL,
+    preset TEXT,
+    -- where the API key is: an environment variable's name or a keychain account, never the key itself
+    api_key_env TEXT,
+    keychain_account TEXT,
+    -- what the GGUF header says, with the file's sha256
+    info_json TEXT NOT NULL,
+    added_at TEXT NOT NULL
+  );
+  `,
 ];

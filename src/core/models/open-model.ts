@@ -1,0 +1,81 @@
+// A registered model, opened for use: the record says what kind it is and where it lives; this resolves the
+// API key (never stored) and starts the right client. Every kind answers through ResponseModel.
+
+import type { GgufInfo } from './gguf-info.js';
+import { resolveApiKey } from './api-keys.js';
+import { GeminiModel } from './gemini-model.js';
+import type { GpuChoice } from './llama-runtime.js';
+import { LocalModel } from './local-model.js';
+import type { ModelKind, ResponseModel, SamplingSettings } from './model-types.js';
+import { OpenAIModel } from './openai-model.js';
+import type { Llama } from 'node-llama-cpp';
+
+/** A model as the registry holds it. */
+export interface ModelRecord {
+  name: string;
+  kind: ModelKind;
+  /** gguf: the file path. */
+  path?: string;
+  /** openai: one or more OpenAI-compatible servers; gemini: an endpoint override. */
+  baseUrls?: string[];
+  /** The server's model id (API models). */
+  remoteModel?: string;
+  sampling: SamplingSettings;
+  preset?: string;
+  /** Where the API key is (never the key itself). */
+  apiKeyEnv?: string;
+  keychainAccount?: string;
+  /** What the GGUF header says, with the file's hash. */
+  info?: GgufInfo;
+  addedAt: string;
+}
+
+export interface OpenOptions {
+  gpu?: GpuChoice;
+  gpuLayers?: 'auto' | 'max' | number;
+  contextSize?: number;
+  /** Sessions at once on a local model (one context sequence each). */
+  sequences?: number;
+  threads?: number;
+  llama?: Llama;
+  /** API models: requests at once per server. */
+  concurrency?: number;
+  env?: Record<string, string | undefined>;
+}
+
+export async function openModel(record: ModelRecord, options: OpenOptions = {}): Promise<ResponseModel> {
+  if (record.kind === 'gguf') {
+    return LocalModel.open({
+      name: record.name,
+      path: record.path!,
+      sampling: record.sampling,
+      ...(options.gpu ? { gpu: options.gpu } : {}),
+      ...(options.gpuLayers !== undefined ? { gpuLayers: options.gpuLayers } : {}),
+      ...(options.contextSize ? { contextSize: options.contextSize } : {}),
+      ...(options.sequences ? { sequences: options.sequences } : {}),
+      ...(options.threads ? { threads: options.threads } : {}),
+      ...(options.llama ? { llama: options.llama } : {}),
+    });
+  }
+  const apiKey = await resolveApiKey(
+    { modelName: record.name, ...(record.apiKeyEnv ? { apiKeyEnv: record.apiKeyEnv } : {}), ...(record.keychainAccount ? { keychainAccount: record.keychainAccount } : {}) },
+    // A local OpenAI-compatible server (vLLM, llama.cpp, Ollama) usually needs no key.
+    { optional: record.kind === 'openai', ...(options.env ? { env: options.env } : {}) },
+  );
+  if (record.kind === 'openai') {
+    return new OpenAIModel({
+      name: record.name,
+      model: record.remoteModel!,
+      baseUrls: record.baseUrls!,
+      apiKey,
+      ...(options.concurrency ? { concurrencyPerEndpoint: options.concurrency } : {}),
+    });
+  }
+  return new GeminiModel({
+    name: record.name,
+    model: record.remoteModel!,
+    apiKey,
+    ...(record.baseUrls?.[0] ? { baseUrl: record.baseUrls[0] } : {}),
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+}

@@ -1,0 +1,56 @@
+// The models of Choenni & Shutova (2024) with the sampling settings the paper measured them at: its temperature,
+// and the top-k / top-p of each model's own generation config. Where a Hugging Face generation_config.json sets
+// no top_k, transformers' GenerationConfig default of 50 applies (and top_p 1.0), so that is what these use.
+// Every setting can be overridden when a model is added.
+
+import type { ModelKind, SamplingSettings } from './model-types.js';
+
+export interface ModelPreset {
+  name: string;
+  description: string;
+  kinds: readonly ModelKind[];
+  sampling: SamplingSettings;
+  note: string;
+}
+
+export const MODEL_PRESETS: readonly ModelPreset[] = [
+  {
+    name: 'llama-3-8b-instruct',
+    description: 'Meta Llama-3-8B-Instruct',
+    kinds: ['gguf', 'openai'],
+    sampling: { temperature: 0.6, topP: 0.9, topK: 50 },
+    note: 'generation_config.json: temperature 0.6, top_p 0.9; top_k unset (transformers default 50)',
+  },
+  {
+    name: 'mistral-7b-instruct-v0.2',
+    description: 'Mistral-7B-Instruct-v0.2',
+    kinds: ['gguf', 'openai'],
+    sampling: { temperature: 1.0, topP: 1.0, topK: 50 },
+    note: 'paper: temperature 1.0; generation_config.json sets no sampling values (transformers defaults top_k 50, top_p 1.0)',
+  },
+  {
+    name: 'command-r-v01',
+    description: 'Cohere Command-R v01 (35B)',
+    kinds: ['gguf', 'openai'],
+    sampling: { temperature: 0.3, topP: 1.0, topK: 50 },
+    note: 'paper: temperature 0.3; generation_config.json sets no sampling values (transformers defaults top_k 50, top_p 1.0)',
+  },
+  {
+    name: 'bloomz-7b1',
+    description: 'BigScience BLOOMZ-7b1',
+    kinds: ['gguf', 'openai'],
+    sampling: { temperature: 1.0, topP: 1.0, topK: 50 },
+    note: 'paper: temperature 1.0; generation_config.json sets no sampling values (transformers defaults top_k 50, top_p 1.0)',
+  },
+  {
+    name: 'gemini-1.5-pro',
+    description: 'Google Gemini 1.5 Pro',
+    kinds: ['gemini'],
+    sampling: { temperature: 1.0, topP: 0.95, topK: 40 },
+    note: 'paper: temperature 1.0; the API defaults of gemini-1.5-pro-001: top_p 0.95, top_k 40',
+  },
+];
+
+export function findPreset(name: string): ModelPreset | undefined {
+  return MODEL_PRESETS.find((p) => p.name === name.toLowerCase());
+}

@@ -1,0 +1,81 @@
+// The model registry: how to reach each model, its sampling defaults, and what is known of it (for a GGUF file,
+// its header and content hash, so results can name the exact file). API keys are never stored, only where to
+// find them.
+
+import { UserError } from '../errors.js';
+import type { GgufInfo, ModelKind, ModelRecord, SamplingSettings } from '../models/index.js';
+import type { Db } from './database.js';
+
+export function saveModel(db: Db, record: Omit<ModelRecord, 'addedAt'>): ModelRecord {
+  if (!/^[\w.:@/+-]{1,100}$/.test(record.name)) {
+    throw new UserError('bad-model-name', `"${record.name}" is not a usable model name: use letters, digits and . _ - : @ / +`);
+  }
+  if (db.prepare('SELECT 1 FROM models WHERE name = ?').get(record.name)) {
+    throw new UserError('model-exists', `a model named "${record.name}" is already registered; choose another with --name, or remove it first`);
+  }
+  const location = record.kind === 'gguf' ? record.path! : record.kind === 'openai' ? record.baseUrls!.join('\n') : (record.baseUrls?.[0] ?? '');
+  db.prepare(
+    `INSERT INTO models (name, kind, location, remote_model, sampling_json, preset, api_key_env, keychain_account, info_json, added_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    record.name,
+    record.kind,
+    location,
+    record.remoteModel ?? null,
+    JSON.stringify(record.sampling),
+    record.preset ?? null,
+    record.apiKeyEnv ?? null,
+    record.keychainAccount ?? null,
+    JSON.stringify(record.info ?? {}),
+    new Date().toISOString(),
+  );
+  return getModel(db, record.name);
+}
+
+interface ModelRow {
+  name: string;
+  kind: ModelKind;
+  location: string;
+  remote_model: string | null;
+  sampling_json: string;
+  preset: string | null;
+  api_key_env: string | null;
+  keychain_account: string | null;
+  info_json: string;
+  added_at: string;
+}
+
+function recordOf(row: ModelRow): ModelRecord {
+  const info = JSON.parse(row.info_json) as Partial<GgufInfo>;
+  return {
+    name: row.name,
+    kind: row.kind,
+    ...(row.kind === 'gguf' ? { path: row.location } : {}),
+    ...(row.kind !== 'gguf' && row.location !== '' ? { baseUrls: row.location.split('\n') } : {}),
+    ...(row.remote_model ? { remoteModel: row.remote_model } : {}),
+    sampling: JSON.parse(row.sampling_json) as SamplingSettings,
+    ...(row.preset ? { preset: row.preset } : {}),
+    ...(row.api_key_env ? { apiKeyEnv: row.api_key_env } : {}),
+    ...(row.keychain_account ? { keychainAccount: row.keychain_account } : {}),
+    ...(info.sha256 !== undefined ? { info: info as GgufInfo } : {}),
+    addedAt: row.added_at,
+  };
+}
+
+export function getModel(db: Db, name: string): ModelRecord {
+  const row = db.prepare('SELECT * FROM models WHERE name = ?').get(name) as ModelRow | undefined;
+  if (!row) {
+    const known = listModels(db).map((m) => m.name);
+    throw new UserError('unknown-model', `there is no model named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (add one with `selfalign models add`)'}`);
+  }
+  return recordOf(row);
+}
+
+export function listModels(db: Db): ModelRecord[] {
+  return (db.prepare('SELECT * FROM models ORDER BY name').all() as ModelRow[]).map(recordOf);
+}
+
+export function removeModel(db: Db, name: string): void {
+  getModel(db, name);
+  db.prepare('DELETE FROM models WHERE name = ?').run(name);
+}
