@@ -30,7 +30,7 @@ export function languageOf(db: Db, options: ProbeOptions): string {
 }
 
 export interface SelectionCliOptions extends ProbeOptions {
-  survey: string;
+  survey?: string;
   country?: string;
   probe: string;
   strategy?: string;
@@ -45,7 +45,7 @@ export interface SelectionCliOptions extends ProbeOptions {
 
 export function withSelectionOptions(command: Command): Command {
   return withProbeOptions(command)
-    .requiredOption('--survey <name>', 'survey import that gives the target answers')
+    .option('--survey <name>', 'survey import that gives the target answers (needed for demonstrations)')
     .option('--country <iso3>', "target country (default: the paper's country for the language)")
     .requiredOption('--probe <id>', 'the test probe, such as Q1')
     .option('--k <n>', 'number of demonstrations', String(DEFAULT_K))
@@ -65,26 +65,30 @@ export async function selectDemonstrations(options: SelectionCliOptions) {
     throw new UserError('bad-option', `--strategy must be one of ${SELECTION_STRATEGIES.join(', ')}`);
   }
   if (!(CHRF_DIRECTIONS as readonly string[]).includes(options.direction)) throw new UserError('bad-option', `--direction must be one of ${CHRF_DIRECTIONS.join(', ')}`);
+  if (options.strategy !== undefined && options.survey === undefined) {
+    throw new UserError('bad-option', 'demonstrations are completed with a country\'s answers: name the survey import with --survey');
+  }
   const key = options.answerKey ? await readAnswerKey(options.answerKey) : await builtinAnswerKey();
   return withDatabase(options, (db) => {
     const language = languageOf(db, options);
+    const probes: Probe[] = loadProbes(db, options.set ?? BUILTIN_PROBE_SET, language);
+    const id = normaliseProbeOption(options.probe);
+    const test = probes.find((p) => p.id === id);
+    if (!test) throw new UserError('unknown-probe', `there is no probe ${id} in language ${language}`, { probe: id });
+    if (!isUsable(test)) throw new UserError('unusable-probe', `probe ${test.id} is flagged (${test.flag}) and cannot be asked`, { probe: test.id });
+    if (options.strategy === undefined) return { test, selection: { demonstrations: [], candidates: 0 }, seed, draw };
     const countryText = options.country ?? DEFAULT_COUNTRY_OF_LANGUAGE[language];
     if (!countryText) throw new UserError('bad-option', `there is no default country for language "${language}": give one with --country`);
     const country = normaliseCountry(countryText);
-    const probes: Probe[] = loadProbes(db, options.set ?? BUILTIN_PROBE_SET, language);
-    const pool = new DemonstrationPool(probes, countryTargets(country, key, loadSurveyCells(db, options.survey, country)));
-    const test = pool.similarity.probe(normaliseProbeOption(options.probe));
-    if (!isUsable(test)) throw new UserError('unusable-probe', `probe ${test.id} is flagged (${test.flag}) and cannot be asked`, { probe: test.id });
-    const selection = options.strategy
-      ? pool.select(test.id, {
-          strategy: options.strategy as SelectionStrategy,
-          k,
-          seed,
-          draw,
-          direction: options.direction as ChrfDirection,
-          excludedCategories: options.includeCategories ? [] : DEFAULT_EXCLUDED_CATEGORIES,
-        })
-      : { demonstrations: [], candidates: 0 };
+    const pool = new DemonstrationPool(probes, countryTargets(country, key, loadSurveyCells(db, options.survey!, country)));
+    const selection = pool.select(test.id, {
+      strategy: options.strategy as SelectionStrategy,
+      k,
+      seed,
+      draw,
+      direction: options.direction as ChrfDirection,
+      excludedCategories: options.includeCategories ? [] : DEFAULT_EXCLUDED_CATEGORIES,
+    });
     return { test, selection, seed, draw };
   });
 }

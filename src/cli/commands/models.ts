@@ -7,7 +7,8 @@ import { UserError } from '../../core/errors.js';
 import { MODEL_PRESETS, findPreset, inspectGguf, openModel, writeTinyModel, LocalModel, type ModelKind, type ModelRecord, type SamplingSettings, GPU_CHOICES, type GpuChoice } from '../../core/models/index.js';
 import { buildPrompt } from '../../core/prompt/index.js';
 import { ESTIMATORS, estimateDistribution, type Estimator } from '../../core/sampling/index.js';
-import { getModel, listModels, removeModel, saveModel } from '../../core/store/index.js';
+import { downloadModel } from '../../core/models/model-download.js';
+import { appDataFolder, getModel, listModels, removeModel, saveModel } from '../../core/store/index.js';
 import { addDbOption, withDatabase } from '../context.js';
 import { printJson, printTable } from '../output.js';
 import { selectDemonstrations, withSelectionOptions, type SelectionCliOptions } from '../selection.js';
@@ -148,6 +149,38 @@ export function registerModelCommands(program: Command): void {
     printRecord(record, options.json);
   });
 
+  models
+    .command('download <uri>')
+    .description('download a GGUF file: hf:user/repo:Q4_K_M, hf:user/repo/file.gguf, or an http(s) URL; a partial download resumes')
+    .option('--dir <dir>', "where to save it (default: the workbench's models folder)")
+    .option('--json', 'print JSON')
+    .action(async (uri: string, options: { dir?: string; json?: boolean }) => {
+      const dir = path.resolve(options.dir ?? path.join(appDataFolder(), 'models'));
+      const controller = new AbortController();
+      const cancel = () => controller.abort(new UserError('cancelled', 'the download was cancelled; run the same command again to resume it'));
+      process.once('SIGINT', cancel);
+      const showProgress = process.stderr.isTTY && !options.json;
+      try {
+        const result = await downloadModel(uri, {
+          dir,
+          signal: controller.signal,
+          ...(showProgress
+            ? {
+                onProgress: (p) =>
+                  process.stderr.write(
+                    `\r${((100 * p.downloadedBytes) / Math.max(1, p.totalBytes)).toFixed(1)}%  ${(p.downloadedBytes / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB  ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s  ETA ${Number.isFinite(p.etaSeconds) ? p.etaSeconds.toFixed(0) : '?'} s   `,
+                  ),
+              }
+            : {}),
+        });
+        if (showProgress) process.stderr.write('\n');
+        if (options.json) return printJson(result);
+        console.log(`Saved ${result.path} (${result.bytes} bytes, sha256 ${result.sha256}). Register it with: selfalign models add gguf "${result.path}"`);
+      } finally {
+        process.off('SIGINT', cancel);
+      }
+    });
+
   addDbOption(models.command('list').description('the registered models').option('--json', 'print JSON')).action((options: { json?: boolean; db?: string }) => {
     const records = withDatabase(options, (db) => listModels(db));
     if (options.json) return printJson(records);
@@ -207,8 +240,9 @@ export function registerModelCommands(program: Command): void {
       .option('--plain', 'send the plain-text prompt instead of chat messages')
       .option('--gpu <backend>', `local models: ${GPU_CHOICES.join(', ')}`, 'auto')
       .option('--gpu-layers <n>', 'local models: layers on the GPU (default: all that fit)')
+      .option('--threads <n>', "local models: CPU threads (default: llama.cpp's choice)")
       .option('--json', 'print JSON'),
-  ).action(async (options: SelectionCliOptions & { model: string; n: string; mode: string; maxTokens: string; errorBound: string; plain?: boolean; gpu: string; gpuLayers?: string; json?: boolean }) => {
+  ).action(async (options: SelectionCliOptions & { model: string; n: string; mode: string; maxTokens: string; errorBound: string; plain?: boolean; gpu: string; gpuLayers?: string; threads?: string; json?: boolean }) => {
     if (!(ESTIMATORS as readonly string[]).includes(options.mode)) throw new UserError('bad-option', `--mode must be one of ${ESTIMATORS.join(', ')}`);
     if (!(GPU_CHOICES as readonly string[]).includes(options.gpu)) throw new UserError('bad-option', `--gpu must be one of ${GPU_CHOICES.join(', ')}`);
     const n = positive(options.n, '--n');
@@ -218,7 +252,11 @@ export function registerModelCommands(program: Command): void {
     const record: ModelRecord = withDatabase(options, (db) => getModel(db, options.model));
     const { test, selection, seed, draw } = await selectDemonstrations(options);
     const prompt = buildPrompt({ probe: test, demonstrations: selection.demonstrations, seed, draw });
-    const model = await openModel(record, { gpu: options.gpu as GpuChoice, ...(options.gpuLayers ? { gpuLayers: positive(options.gpuLayers, '--gpu-layers') } : {}) });
+    const model = await openModel(record, {
+      gpu: options.gpu as GpuChoice,
+      ...(options.gpuLayers ? { gpuLayers: positive(options.gpuLayers, '--gpu-layers') } : {}),
+      ...(options.threads ? { threads: positive(options.threads, '--threads') } : {}),
+    });
     try {
       const distribution = await estimateDistribution(model, record.sampling, {
         probe: test,

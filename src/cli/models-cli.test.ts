@@ -1,0 +1,144 @@
+// `selfalign` with models, as users run it: the real bin in a child process, a real database, the generated
+// tiny model in real llama.cpp, and loopback servers standing in for Hugging Face and an OpenAI-compatible API.
+
+import { spawn } from 'node:child_process';
+import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { startFakeModelServer } from '../core/testing/fake-model-server.js';
+import { startFakeOpenAIServer } from '../core/testing/fake-openai-server.js';
+import { useTempDir } from '../core/testing/temp-dir.js';
+import { tinyModel } from '../core/testing/tiny-model.js';
+
+const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
+const tempDir = useTempDir();
+
+/** Runs the CLI without blocking this process, so loopback servers in this process can answer it. */
+function selfalign(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function withTinyModel(dir: string): Promise<{ db: string; model: string }> {
+  const db = path.join(dir, 'w.sqlite');
+  const model = path.join(dir, 'tiny.gguf');
+  copyFileSync((await tinyModel()).path, model);
+  return { db, model };
+}
+
+describe('selfalign models and sample', () => {
+  it('writes the tiny model, registers it with a preset and reads its header', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const out = path.join(dir, 'tiny.gguf');
+    const written = await selfalign(['tiny-model', out, '--seed', '1', '--json']);
+    expect(written.stderr).toBe('');
+    const info = JSON.parse(written.stdout) as { sha256: string; parameterCount: number };
+    expect(info.sha256).toBe((await tinyModel()).sha256);
+
+    const added = await selfalign(['models', 'add', 'gguf', out, '--preset', 'llama-3-8b-instruct', '--temperature', '0.7', '--db', db]);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('Registered model "tiny" (gguf), sampling: temperature 0.7, top-k 50, top-p 0.9 (preset llama-3-8b-instruct)');
+    const [record] = JSON.parse((await selfalign(['models', 'list', '--json', '--db', db])).stdout) as { name: string; info: Record<string, unknown> }[];
+    expect(record!.info).toMatchObject({ architecture: 'llama', parameterCount: info.parameterCount, quantisation: 'ALL_F32', contextLength: 2048, sha256: info.sha256 });
+    expect(record!.info.chatTemplate).toContain('<|im_start|>');
+  });
+
+  it('samples one probe three ways on the tiny model in llama.cpp', async () => {
+    const { db, model } = await withTinyModel(tempDir());
+    await selfalign(['models', 'add', 'gguf', model, '--name', 'tiny', '--preset', 'llama-3-8b-instruct', '--db', db]);
+    type Result = { estimator: string; option1: number; option2: number; invalid: number; tokenEvaluations: number; promptTokens: number; backend: { backend: string } };
+    const sample = async (mode: string): Promise<Result> => {
+      const result = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', mode, '--n', '300', '--gpu', 'cpu', '--threads', '1', '--json', '--db', db]);
+      expect(result.stderr).toBe('');
+      return JSON.parse(result.stdout) as Result;
+    };
+    const [sampled, tree, exact] = [await sample('sampled'), await sample('tree'), await sample('exact')];
+    for (const r of [sampled, tree, exact]) {
+      expect(r.option1 + r.option2 + r.invalid).toBeCloseTo(1, 3);
+      expect(r.backend.backend).toBe('cpu');
+      expect(r.promptTokens).toBeGreaterThan(20);
+    }
+    expect(Math.abs(tree.option2 - exact.option2)).toBeLessThan(0.1);
+    expect(Math.abs(sampled.option2 - exact.option2)).toBeLessThan(0.1);
+    expect(tree.tokenEvaluations).toBeLessThan(sampled.tokenEvaluations);
+
+    const table = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', 'tree', '--n', '100', '--gpu', 'cpu', '--threads', '1', '--db', db]);
+    expect(table.stdout).toMatch(/option 1 "important": [\d.]+%\s+option 2 "unimportant": [\d.]+%\s+invalid: [\d.]+%/);
+    expect(table.stdout).toContain('Backend: cpu, 0 of');
+
+    const noSurvey = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--strategy', 'chrf-all', '--db', db]);
+    expect(noSurvey.stderr).toContain('name the survey import with --survey');
+  });
+
+  it('explains a missing, truncated or foreign model file, an unknown model and an unknown preset', async () => {
+    const dir = tempDir();
+    const { db, model } = await withTinyModel(dir);
+    const missing = await selfalign(['models', 'add', 'gguf', path.join(dir, 'nope.gguf'), '--db', db]);
+    expect(missing.stderr).toContain('there is no model file at');
+    const foreign = path.join(dir, 'model.bin');
+    writeFileSync(foreign, 'PK\u0003\u0004 not a model');
+    expect((await selfalign(['models', 'add', 'gguf', foreign, '--db', db])).stderr).toContain('not a GGUF model');
+    const truncated = path.join(dir, 'half.gguf');
+    copyFileSync(model, truncated);
+    truncateSync(truncated, Math.floor(readFileSync(model).length / 2));
+    expect((await selfalign(['models', 'add', 'gguf', truncated, '--db', db])).stderr).toMatch(/shorter than its header says|header cannot be read/);
+    expect((await selfalign(['models', 'add', 'gguf', model, '--preset', 'gpt-9', '--db', db])).stderr).toContain('there is no preset "gpt-9"');
+    expect((await selfalign(['sample', '--model', 'ghost', '--survey', 'x', '--probe', 'Q1', '--db', db])).stderr).toContain('there is no model named "ghost"');
+    expect((await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', 'ftp://x', '--db', db])).stderr).toContain('is not an http(s) URL');
+  });
+
+  it('downloads a model from a server, resuming nothing when it is complete', async () => {
+    const dir = tempDir();
+    const source = (await tinyModel()).path;
+    const server = await startFakeModelServer();
+    try {
+      server.serveFile('/models/tiny.gguf', source);
+      const result = await selfalign(['models', 'download', `${server.url}/models/tiny.gguf`, '--dir', dir, '--json']);
+      expect(result.stderr).toBe('');
+      const downloaded = JSON.parse(result.stdout) as { path: string; sha256: string };
+      expect(downloaded.sha256).toBe((await tinyModel()).sha256);
+      expect(readFileSync(downloaded.path).equals(readFileSync(source))).toBe(true);
+      const missing = await selfalign(['models', 'download', `${server.url}/models/missing.gguf`, '--dir', dir]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('missing.gguf');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('samples an OpenAI-compatible model, and a wrong API key is one clear error with no retry storm', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'w.sqlite');
+    const server = await startFakeOpenAIServer({ texts: ['important', 'Unimportant.', 'important', 'I cannot say'], apiKey: 'right-key' });
+    try {
+      await selfalign(['models', 'add', 'openai', '--model', 'llama-3-8b', '--base-url', server.url, '--api-key-env', 'TEST_KEY', '--name', 'served', '--db', db]);
+      const args = ['sample', '--model', 'served', '--probe', 'Q1', '--n', '8', '--json', '--db', db];
+      const ok = await selfalign(args, { TEST_KEY: 'right-key' });
+      expect(ok.stderr).toBe('');
+      expect(JSON.parse(ok.stdout)).toMatchObject({ estimator: 'sampled', n: 8, option1: 0.5, option2: 0.25, invalid: 0.25 });
+
+      const before = server.requests.length;
+      const wrong = await selfalign(args, { TEST_KEY: 'wrong-key' });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('the API key was refused');
+      expect(wrong.stderr).toContain('served');
+      expect(wrong.stderr).not.toContain('wrong-key');
+      expect(server.requests.length - before).toBe(1);
+
+      const tree = await selfalign([...args.slice(0, -3), '--mode', 'tree', '--db', db], { TEST_KEY: 'right-key' });
+      expect(tree.stderr).toContain('the tree estimator needs a local GGUF model');
+      const unset = await selfalign(args, {});
+      expect(unset.stderr).toContain('TEST_KEY');
+    } finally {
+      await server.close();
+    }
+  });
+});
