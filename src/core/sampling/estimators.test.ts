@@ -93,3 +93,31 @@ describe('estimators on the tiny model', () => {
     expect(d.tokenEvaluations).toBeLessThanOrEqual(20 * 2);
   });
 });
+
+describe('several sessions on one model', () => {
+  it('run side by side on the sequences of one context, batched by llama.cpp, with the results of running alone', async () => {
+    const llama = await getTestLlama();
+    const shared = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SOFT, llama, contextSize: 512, sequences: 3 });
+    try {
+      const ids = ['Q27', 'Q181', 'Q194', 'Q234'];
+      const run = async (id: string) => {
+        const probe = probes.find((p) => p.id === id)!;
+        const session = await shared.session({ ...buildPrompt({ probe, demonstrations: [], seed: 1 }), chat: true });
+        try {
+          return await exactEstimate(session, new AnswerMatcher(probe), { n: 0, maxTokens: 12, seed: 1 });
+        } finally {
+          await session.close();
+        }
+      };
+      // Four estimates on three sequences: the fourth waits for a free sequence.
+      const together = await Promise.all(ids.map(run));
+      for (const [i, id] of ids.entries()) {
+        const alone = await estimate(exactEstimate, id, SOFT);
+        expect(together[i]!.option1).toBeCloseTo(alone.option1, 4);
+        expect(together[i]!.option2).toBeCloseTo(alone.option2, 4);
+      }
+    } finally {
+      await shared.close();
+    }
+  });
+});
