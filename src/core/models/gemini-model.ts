@@ -1,6 +1,6 @@
 // Gemini models through @google/generative-ai: sampled responses with candidateCount (falling back to one call
 // per response where a model refuses several candidates), and the first token's top log-probabilities where a
-// model offers them. Retries and errors follow the same rules as openai-model, whose request pool this uses.
+// model offers them. Retries and errors follow the same rules as openai-model: both run on request-pool.ts.
 
 import {
   GoogleGenerativeAI,
@@ -36,7 +36,7 @@ import {
   type AttemptOutcome,
   type PoolEndpoint,
   type RetryPolicy,
-} from './openai-model.js';
+} from './request-pool.js';
 
 export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 

@@ -7,6 +7,8 @@ export * from './llama-runtime.js';
 export * from './local-model.js';
 export * from './model-types.js';
 export * from './openai-model.js';
+export * from './request-pool.js';
+export * from './model-download.js';
 export * from './sampling-transform.js';
 export * from './tiny-model.js';
 export * from './gguf-info.js';

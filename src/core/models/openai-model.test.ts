@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { fault, refusedUrl, startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '../testing/fake-openai-server.js';
 import type { GenerationRequest } from './model-types.js';
-import { OpenAIModel, parseRetryAfter, type OpenAIModelConfig } from './openai-model.js';
+import { OpenAIModel, type OpenAIModelConfig } from './openai-model.js';
+import { parseRetryAfter } from './request-pool.js';
 
 const servers: FakeOpenAIServer[] = [];
 afterEach(async () => {

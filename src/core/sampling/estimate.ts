@@ -38,7 +38,16 @@ export async function estimateDistribution(model: ResponseModel, sampling: Sampl
   if (request.estimator === 'sampled') return apiSampledEstimate(model, settings, matcher, request);
   if (request.estimator === 'exact' && hasNextTokens(model)) {
     const session = new ApiTokenSession(model, request.prompt.text, settings, 20, request.signal);
-    return exactEstimate(session, matcher, request);
+    try {
+      return await exactEstimate(session, matcher, request);
+    } catch (error) {
+      // Whether a server gives log-probabilities (after any prefix) shows only when it is asked; its refusal says
+      // what is missing, and the user also needs to hear which estimator works instead.
+      if (error instanceof UserError && (error.code === 'logprobs-unavailable' || error.code === 'next-token-prefix-unsupported')) {
+        throw new UserError('estimator-unavailable', `${error.message} The exact estimator cannot run on "${model.name}": use the sampled estimator.`, error.where);
+      }
+      throw error;
+    }
   }
   throw new UserError(
     'estimator-unavailable',

@@ -106,6 +106,11 @@ export interface FakeOpenAIServerOptions {
   latencyMs?: number;
   /** The next-token distribution for logprobs answers, highest first. */
   topLogprobs?: TopLogprob[];
+  /**
+   * The next-token distribution as a function of the prompt text (completions: prompt; chat: the messages'
+   * contents joined by newlines), highest first; overrides `topLogprobs`. Lets a test script a whole prefix tree.
+   */
+  nextTokens?: (prompt: string) => TopLogprob[];
   /** Only /chat/completions exists (legacy /completions is 404), like many hosted chat models. */
   chatOnly?: boolean;
 }
@@ -269,7 +274,7 @@ interface ChatBody {
 
 export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
   const texts = options.texts ?? ['important'];
-  const distribution = options.topLogprobs ?? [
+  const defaultDistribution = options.topLogprobs ?? [
     { token: ' important', logprob: Math.log(0.6) },
     { token: ' unimportant', logprob: Math.log(0.3) },
     { token: ' very', logprob: Math.log(0.05) },
@@ -326,6 +331,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     }
 
     const promptText = chat ? (body.messages ?? []).map((m) => m.content).join('\n') : String(body.prompt ?? '');
+    const distribution = options.nextTokens ? options.nextTokens(promptText) : defaultDistribution;
     const created = Math.floor(Date.now() / 1000);
     const top = (k: number) => distribution.slice(0, Math.max(0, k));
     const choices: unknown[] = [];
