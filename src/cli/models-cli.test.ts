@@ -86,6 +86,9 @@ describe('selfalign models and sample', () => {
     const foreign = path.join(dir, 'model.bin');
     writeFileSync(foreign, 'PK\u0003\u0004 not a model');
     expect((await selfalign(['models', 'add', 'gguf', foreign, '--db', db])).stderr).toContain('not a GGUF model');
+    const damaged = path.join(dir, 'damaged.gguf');
+    writeFileSync(damaged, 'GGUF but nothing after the magic bytes');
+    expect((await selfalign(['models', 'add', 'gguf', damaged, '--db', db])).stderr).toContain('its header is not one');
     const truncated = path.join(dir, 'half.gguf');
     copyFileSync(model, truncated);
     truncateSync(truncated, Math.floor(readFileSync(model).length / 2));

@@ -20,17 +20,32 @@ export interface GgufInfo {
   sha256: string;
 }
 
-export async function inspectGguf(file: string, options: { onHashProgress?: (done: number, total: number) => void } = {}): Promise<GgufInfo> {
+/**
+ * The fixed start of a GGUF file: magic, version, tensor and metadata counts. node-llama-cpp's header reader
+ * waits forever on a file that starts with "GGUF" but is not one, so this check comes first.
+ */
+export async function checkGgufHeader(file: string): Promise<number> {
   const size = (await stat(file).catch(() => {
     throw new UserError('model-file-missing', `there is no model file at ${file}`, { file });
   })).size;
   const handle = await open(file, 'r');
-  const magic = Buffer.alloc(4);
-  await handle.read(magic, 0, 4, 0);
+  const start = Buffer.alloc(24);
+  const { bytesRead } = await handle.read(start, 0, 24, 0);
   await handle.close();
-  if (magic.toString('latin1') !== 'GGUF') {
+  if (bytesRead < 4 || start.toString('latin1', 0, 4) !== 'GGUF') {
     throw new UserError('not-gguf', `the file is not a GGUF model (it does not start with "GGUF"); convert the model to GGUF or download a .gguf file`, { file });
   }
+  const version = bytesRead >= 8 ? start.readUInt32LE(4) : 0;
+  const tensors = bytesRead >= 16 ? start.readBigUInt64LE(8) : -1n;
+  const entries = bytesRead >= 24 ? start.readBigUInt64LE(16) : -1n;
+  if (bytesRead < 24 || version < 2 || version > 3 || tensors < 0n || tensors > 100_000n || entries < 0n || entries > 100_000n) {
+    throw new UserError('not-gguf', `the file starts like a GGUF model but its header is not one (version ${version}); the file may be damaged: download it again`, { file });
+  }
+  return size;
+}
+
+export async function inspectGguf(file: string, options: { onHashProgress?: (done: number, total: number) => void } = {}): Promise<GgufInfo> {
+  const size = await checkGgufHeader(file);
   let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
   try {
     info = await readGgufFileInfo(file, { readTensorInfo: true });

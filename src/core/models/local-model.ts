@@ -7,6 +7,7 @@ import { resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaContext
 import { UserError } from '../errors.js';
 import type { ChatMessage } from '../prompt/index.js';
 import { deriveSeed, SeededRandom } from '../random/index.js';
+import { checkGgufHeader } from './gguf-info.js';
 import { describeBackend, llamaRuntime, type BackendReport, type GpuChoice } from './llama-runtime.js';
 import type { GenerationRequest, GenerationResult, ResponseModel, SamplingSettings } from './model-types.js';
 
@@ -50,6 +51,9 @@ export class LocalModel implements ResponseModel {
   static async open(options: LocalModelOptions): Promise<LocalModel> {
     await access(options.path).catch(() => {
       throw new UserError('model-file-missing', `the model file of "${options.name}" is missing: ${options.path}`);
+    });
+    await checkGgufHeader(options.path).catch((error: unknown) => {
+      throw error instanceof UserError ? new UserError('model-unreadable', `the model "${options.name}" cannot be loaded: ${error.message}. Is it a complete GGUF file?`, error.where) : error;
     });
     const llama = options.llama ?? (await llamaRuntime({ gpu: options.gpu ?? 'auto', ...(options.threads ? { threads: options.threads } : {}) }));
     let model: LlamaModel;
