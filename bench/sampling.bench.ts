@@ -3,13 +3,15 @@
 // Token evaluations count what the model evaluates after the prompt; each estimate evaluates its prompt once.
 // Targets: tree ≥ 50× and exact ≥ 100× fewer token evaluations than sampled, with the same distribution.
 // Prints JSON. Usage: npm run bench:sampling [-- --n 1000 --probes 20 --threads 1 --gpu cpu]
+// On a GPU machine: npm run bench:sampling -- --shape llama-3-8b --gpu auto --threads 0 --n 50 --probes 5
+// writes random weights of Llama-3-8B's shape (16 GB of f16, in the system's temporary folder): real timings.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXCLUDED_CATEGORIES, readProbeSource } from '../src/core/data/index.js';
-import { findPreset, LocalModel, llamaRuntime, writeTinyModel, type GpuChoice } from '../src/core/models/index.js';
+import { findPreset, LocalModel, llamaRuntime, MODEL_SHAPES, writeShapedModel, writeTinyModel, type GpuChoice } from '../src/core/models/index.js';
 import { buildPrompt } from '../src/core/prompt/index.js';
 import { builtinDataPath } from '../src/core/resources.js';
 import { ESTIMATORS, estimateDistribution, type Estimator, type ResponseDistribution } from '../src/core/sampling/index.js';
@@ -21,17 +23,25 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1' },
     gpu: { type: 'string', default: 'cpu' },
     'max-tokens': { type: 'string', default: '16' },
+    shape: { type: 'string' },
   },
 });
+const shape = values.shape === undefined ? undefined : MODEL_SHAPES[values.shape];
+if (values.shape !== undefined && !shape) throw new Error(`unknown shape ${values.shape}; known: ${Object.keys(MODEL_SHAPES).join(', ')}`);
 const n = Number(values.n);
 const maxTokens = Number(values['max-tokens']);
 const sampling = findPreset('llama-3-8b-instruct')!.sampling;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'selfalign-bench-sampling-'));
 try {
-  const model = await writeTinyModel(path.join(dir, 'tiny.gguf'));
-  const llama = await llamaRuntime({ gpu: values.gpu as GpuChoice, threads: Number(values.threads) });
-  const local = await LocalModel.open({ name: 'tiny', path: model.path, sampling, llama, contextSize: 1024 });
+  const writeStarted = performance.now();
+  const model = shape
+    ? { ...(await writeShapedModel(path.join(dir, `${shape.name}.gguf`), shape)), vocabularySize: shape.vocabulary, sha256: 'not computed' }
+    : await writeTinyModel(path.join(dir, 'tiny.gguf'));
+  const writeSeconds = (performance.now() - writeStarted) / 1000;
+  const threads = Number(values.threads);
+  const llama = await llamaRuntime({ gpu: values.gpu as GpuChoice, ...(threads > 0 ? { threads } : {}) });
+  const local = await LocalModel.open({ name: shape?.name ?? 'tiny', path: model.path, sampling, llama, contextSize: 1024 });
   const all = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes.filter((p) => !DEFAULT_EXCLUDED_CATEGORIES.includes(p.category));
   // Spread over the questionnaire rather than the first 20 (which are all "important in life").
   const step = Math.floor(all.length / Number(values.probes));
@@ -82,7 +92,7 @@ try {
     JSON.stringify(
       {
         benchmark: 'response-distributions',
-        model: { parameters: model.parameterCount, vocabulary: model.vocabularySize, sha256: model.sha256 },
+        model: { shape: shape?.name ?? 'tiny', parameters: model.parameterCount, vocabulary: model.vocabularySize, sha256: model.sha256, fileBytes: model.fileSize, writeSeconds: +writeSeconds.toFixed(1) },
         backend: local.backend,
         sampling,
         probes: probes.length,

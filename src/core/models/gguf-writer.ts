@@ -22,8 +22,9 @@ const VALUE_TYPE = {
   float64: 12,
 } as const;
 
-/** The only ggml tensor type written here. */
+/** The ggml tensor types written here. */
 const GGML_TYPE_F32 = 0;
+const GGML_TYPE_F16 = 1;
 
 const MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
 const VERSION = 3;
@@ -45,7 +46,19 @@ export interface GgufTensor {
   name: string;
   /** Sizes in ggml order: the first dimension varies fastest (a row of a weight matrix is its first dimension). */
   shape: readonly number[];
-  data: Float32Array;
+  /**
+   * f32 values, one per element; or f16 bits repeated until the tensor is full, for models of a real model's
+   * shape (billions of parameters) whose values only need to give real timings, never to sit in memory.
+   */
+  data: Float32Array | { tiledF16: Uint16Array };
+}
+
+function isTiled(data: GgufTensor['data']): data is { tiledF16: Uint16Array } {
+  return !(data instanceof Float32Array);
+}
+
+function tensorBytes(tensor: GgufTensor): number {
+  return tensorElements(tensor) * (isTiled(tensor.data) ? 2 : 4);
 }
 
 export interface GgufWriteResult {
@@ -189,16 +202,16 @@ export function encodeGgufHeader(metadata: ReadonlyMap<string, GgufValue>, tenso
   }
   let offset = 0;
   for (const tensor of tensors) {
-    if (tensor.data.length !== tensorElements(tensor)) {
+    if (!isTiled(tensor.data) && tensor.data.length !== tensorElements(tensor)) {
       throw new Error(`tensor ${tensor.name}: shape [${tensor.shape.join(', ')}] needs ${tensorElements(tensor)} values, got ${tensor.data.length}`);
     }
     out.string(tensor.name);
     out.uint32(tensor.shape.length);
     for (const size of tensor.shape) out.uint64(size);
-    out.uint32(GGML_TYPE_F32);
+    out.uint32(isTiled(tensor.data) ? GGML_TYPE_F16 : GGML_TYPE_F32);
     // Offsets count from the start of the tensor data section, not from the start of the file.
     out.uint64(offset);
-    offset += tensor.data.length * 4;
+    offset += tensorBytes(tensor);
     offset += paddingFor(offset, GGUF_ALIGNMENT);
   }
   out.padTo(GGUF_ALIGNMENT);
@@ -225,9 +238,13 @@ export async function writeGguf(
   try {
     await write(encodeGgufHeader(metadata, tensors));
     for (const tensor of tensors) {
-      const bytes = f32Bytes(tensor.data);
-      await write(bytes);
-      const pad = paddingFor(bytes.length, GGUF_ALIGNMENT);
+      if (isTiled(tensor.data)) {
+        const pattern = Buffer.from(tensor.data.tiledF16.buffer, tensor.data.tiledF16.byteOffset, tensor.data.tiledF16.byteLength);
+        for (let left = tensorBytes(tensor); left > 0; left -= pattern.length) await write(left >= pattern.length ? pattern : pattern.subarray(0, left));
+      } else {
+        await write(f32Bytes(tensor.data));
+      }
+      const pad = paddingFor(tensorBytes(tensor), GGUF_ALIGNMENT);
       if (pad > 0) await write(Buffer.alloc(pad));
     }
   } finally {

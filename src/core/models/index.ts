@@ -14,3 +14,4 @@ export * from './tiny-model.js';
 export * from './gguf-info.js';
 export * from './presets.js';
 export * from './open-model.js';
+export * from './shaped-model.js';

@@ -46,13 +46,13 @@ const FEED_FORWARD = 256;
 const CONTEXT_LENGTH = 2048;
 
 /** llama.cpp's token types. */
-const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
+export const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
 
 /** SentencePiece's word-boundary marker: llama.cpp's SPM tokenizer writes every space as this character. */
 const WORD_BOUNDARY = '\u2581';
 const QUOTE = '"';
 
-const CHATML_TEMPLATE =
+export const CHATML_TEMPLATE =
   "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
@@ -354,7 +354,7 @@ export async function writeTinyModel(file: string, options: TinyModelOptions = {
   return {
     path: file,
     vocabularySize: vocabulary.length,
-    parameterCount: tensors.reduce((sum, tensor) => sum + tensor.data.length, 0),
+    parameterCount: tensors.reduce((sum, tensor) => sum + (tensor.data as Float32Array).length, 0),
     seed,
     sharpness,
     fileSize,
