@@ -1,0 +1,2 @@
+// The experiment layer: a self-alignment run and how its results are judged.
+export * from './outcomes.js';
