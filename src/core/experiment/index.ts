@@ -1,2 +1,3 @@
 // The experiment layer: a self-alignment run and how its results are judged.
 export * from './outcomes.js';
+export * from './probe-record.js';

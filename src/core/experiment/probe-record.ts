@@ -1,0 +1,35 @@
+// What a finished run knows about each probe, in the form the reports read: the zero-shot measurement, whether
+// the probe was misaligned, and for misaligned probes the self-aligned measurement per selection strategy.
+
+import type { SelectionStrategy } from '../demos/index.js';
+import type { Estimator } from '../sampling/index.js';
+import type { Outcome } from './outcomes.js';
+
+export interface StrategyResult {
+  strategy: SelectionStrategy;
+  /** Share (or probability) of responses giving the target option. */
+  alignment: number;
+  outcome: Outcome;
+  gatedOutcome: Outcome;
+  /** Δ = (δ_zero-shot − δ_self-aligned) / δ_zero-shot. */
+  errorReduction: number | undefined;
+  /** Jensen–Shannon distance between the model's and the country's option shares. */
+  softAlignment: number | undefined;
+  demonstrationIds: string[];
+}
+
+export interface ProbeRecord {
+  model: string;
+  language: string;
+  country: string;
+  probeId: string;
+  category: number;
+  estimator: Estimator;
+  targetOption: 1 | 2;
+  /** The country's shares of option 1 and option 2. */
+  targetShares: readonly [number, number];
+  zeroShot: { alignment: number; softAlignment: number | undefined; n: number };
+  misaligned: boolean;
+  /** One entry per strategy run, for misaligned probes; empty otherwise. */
+  strategies: StrategyResult[];
+}
