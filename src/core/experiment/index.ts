@@ -1,3 +1,4 @@
 // The experiment layer: a self-alignment run and how its results are judged.
 export * from './outcomes.js';
 export * from './probe-record.js';
+export * from './run-config.js';

@@ -1,0 +1,62 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.js';
+import { useTempDir } from '../testing/temp-dir.js';
+import { configHash, parseRunConfig, readRunConfig } from './run-config.js';
+
+const tempDir = useTempDir();
+
+describe('run configuration', () => {
+  it("fills in the paper's defaults and pairs each language with its country", () => {
+    const config = parseRunConfig({ models: ['tiny'], survey: 'shares', languages: ['de', { language: 'en', country: 'gbr' }] });
+    expect(config).toMatchObject({
+      probeSet: 'builtin',
+      strategies: ['random', 'random-category', 'chrf-category', 'chrf-all'],
+      k: 5,
+      estimator: 'sampled',
+      misalignmentThreshold: 1,
+      shuffleDemonstrations: false,
+      explanations: { enabled: false, perProbe: 1, maxTokens: 128 },
+      seed: 0,
+      languages: [
+        { language: 'de', country: 'DEU' },
+        { language: 'en', country: 'GBR' },
+      ],
+    });
+    expect(config.categories).toEqual([1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13]);
+    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], estimator: 'exact' }).misalignmentThreshold).toBe(0.99);
+  });
+
+  it('says every problem at once, naming the field', () => {
+    try {
+      parseRunConfig({ models: [], survey: 's', languages: ['de'], k: 0, strategies: ['best'], colour: 'blue' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      const message = (error as UserError).message;
+      expect(message).toContain('models: name at least one registered model');
+      expect(message).toContain('k:');
+      expect(message).toContain('strategies.0');
+      expect(message).toContain('colour');
+    }
+    expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['xx'] })).toThrow(/language "xx" has no default country/);
+    expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['de', 'de'] })).toThrow(/listed twice/);
+  });
+
+  it('hashes the same configuration the same way, whatever the key order or spelled-out defaults', () => {
+    const a = parseRunConfig({ models: ['m'], survey: 's', languages: ['de'] });
+    const b = parseRunConfig({ languages: ['de'], survey: 's', models: ['m'], k: 5, seed: 0 });
+    const c = parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], seed: 1 });
+    expect(configHash(a)).toBe(configHash(b));
+    expect(configHash(c)).not.toBe(configHash(a));
+  });
+
+  it('reads a JSON file and names it in errors', async () => {
+    const file = path.join(tempDir(), 'run.json');
+    writeFileSync(file, '{ "models": ["m"], ');
+    await expect(readRunConfig(file)).rejects.toMatchObject({ code: 'bad-run-config', where: { file } });
+    writeFileSync(file, JSON.stringify({ models: ['m'], survey: 's', languages: ['de'], n: -1 }));
+    await expect(readRunConfig(file)).rejects.toThrow(/run\.json is not valid: n:/);
+  });
+});

@@ -1,0 +1,102 @@
+// The configuration of a self-alignment run, as a JSON file or CLI flags: validated up front with messages a
+// social scientist can act on, defaults filled in (the paper's: k = 5, all four strategies, categories 4 and 8
+// left out, each language paired with the paper's country), and hashed so results can name what produced them.
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { DEFAULT_EXCLUDED_CATEGORIES, WVS_CATEGORIES } from '../data/index.js';
+import { SELECTION_STRATEGIES } from '../demos/index.js';
+import { UserError } from '../errors.js';
+import { ESTIMATORS } from '../sampling/index.js';
+import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../survey/index.js';
+import { DEFAULT_MISALIGNMENT_THRESHOLD } from './outcomes.js';
+
+const LanguageSchema = z.union([
+  z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'),
+  z.object({ language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'), country: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 3166 alpha-3 code such as DEU').optional() }).strict(),
+]);
+
+export const RunConfigSchema = z
+  .object({
+    models: z.array(z.string().min(1)).min(1, 'name at least one registered model'),
+    probeSet: z.string().min(1).default('builtin'),
+    survey: z.string().min(1, 'name the survey import that gives the target answers'),
+    languages: z.array(LanguageSchema).min(1, 'name at least one language'),
+    strategies: z.array(z.enum(SELECTION_STRATEGIES)).default([...SELECTION_STRATEGIES]),
+    k: z.number().int().min(1).max(20).default(5),
+    n: z.number().int().min(1).max(100_000).default(100),
+    estimator: z.enum(ESTIMATORS).default('sampled'),
+    maxTokens: z.number().int().min(1).max(4096).default(16),
+    errorBound: z.number().gt(0).lt(1).default(0.001),
+    misalignmentThreshold: z.number().gt(0).max(1).optional(),
+    categories: z.array(z.number().int().min(1).max(WVS_CATEGORIES.length)).optional(),
+    shuffleDemonstrations: z.boolean().default(false),
+    chat: z.boolean().default(true),
+    explanations: z
+      .object({ enabled: z.boolean().default(false), perProbe: z.number().int().min(1).max(100).default(1), maxTokens: z.number().int().min(1).max(4096).default(128) })
+      .strict()
+      .default({ enabled: false, perProbe: 1, maxTokens: 128 }),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    concurrency: z.number().int().min(1).max(256).default(1),
+  })
+  .strict();
+
+export type RunConfigInput = z.input<typeof RunConfigSchema>;
+
+/** A validated configuration with every default filled in and every language paired with its country. */
+export interface RunConfig extends Omit<z.output<typeof RunConfigSchema>, 'languages' | 'misalignmentThreshold' | 'categories'> {
+  languages: { language: string; country: string }[];
+  misalignmentThreshold: number;
+  categories: number[];
+}
+
+export function parseRunConfig(input: unknown, source = 'the run configuration'): RunConfig {
+  const parsed = RunConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const messages = parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'configuration'}: ${issue.message}`);
+    throw new UserError('bad-run-config', `${source} is not valid: ${messages.join('; ')}`);
+  }
+  const config = parsed.data;
+  const languages = config.languages.map((entry) => {
+    const { language, country } = typeof entry === 'string' ? { language: entry, country: undefined } : entry;
+    const paired = country ?? DEFAULT_COUNTRY_OF_LANGUAGE[language];
+    if (!paired) throw new UserError('bad-run-config', `${source}: language "${language}" has no default country; give one, e.g. { "language": "${language}", "country": "USA" }`);
+    return { language, country: paired.toUpperCase() };
+  });
+  const duplicates = languages.filter((l, i) => languages.findIndex((m) => m.language === l.language && m.country === l.country) !== i);
+  if (duplicates.length > 0) throw new UserError('bad-run-config', `${source}: ${duplicates[0]!.language}/${duplicates[0]!.country} is listed twice`);
+  const categories = config.categories ?? WVS_CATEGORIES.map((c) => c.number).filter((c) => !DEFAULT_EXCLUDED_CATEGORIES.includes(c));
+  return {
+    ...config,
+    languages,
+    categories: [...new Set(categories)].sort((a, b) => a - b),
+    misalignmentThreshold: config.misalignmentThreshold ?? DEFAULT_MISALIGNMENT_THRESHOLD[config.estimator],
+  };
+}
+
+export async function readRunConfig(file: string): Promise<RunConfig> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UserError('bad-run-config', `the run configuration cannot be read as JSON: ${(error as Error).message}`, { file });
+  }
+  return parseRunConfig(value, file);
+}
+
+/** A stable hash of the validated configuration: key order and defaults do not change it. */
+export function configHash(config: RunConfig): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
