@@ -2,3 +2,6 @@
 export * from './outcomes.js';
 export * from './probe-record.js';
 export * from './run-config.js';
+export * from './run-journal.js';
+export * from './runner.js';
+export * from './results.js';

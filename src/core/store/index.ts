@@ -4,3 +4,5 @@ export * from './location.js';
 export * from './model-store.js';
 export * from './probe-store.js';
 export * from './survey-store.js';
+export * from './run-store.js';
+export * from './runs.js';

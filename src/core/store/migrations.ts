@@ -68,4 +68,59 @@ export const MIGRATIONS: readonly string[] = [
     added_at TEXT NOT NULL
   );
   `,
+  // 3: runs, their measurements, and the cache of estimates shared by all runs
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    config_json TEXT NOT NULL,
+    config_hash TEXT NOT NULL,
+    workbench_version TEXT NOT NULL,
+    -- running, finished, failed or cancelled; a killed process leaves "running" behind, which --resume continues
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    error TEXT,
+    -- each model's identity when the run started (a GGUF file's sha256; an API model's id and servers)
+    models_json TEXT NOT NULL
+  );
+  -- One distribution of one probe under one condition (zero-shot or a strategy), committed as soon as it is known.
+  CREATE TABLE measurements (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    language TEXT NOT NULL,
+    country TEXT NOT NULL,
+    probe_id TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    category INTEGER NOT NULL,
+    target_option INTEGER NOT NULL,
+    target_share_1 REAL NOT NULL,
+    target_share_2 REAL NOT NULL,
+    prompt_json TEXT NOT NULL,
+    demonstration_ids TEXT NOT NULL,
+    distribution_json TEXT NOT NULL,
+    cache_key TEXT NOT NULL,
+    completed_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, model, language, country, probe_id, condition)
+  ) WITHOUT ROWID;
+  CREATE TABLE explanations (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    language TEXT NOT NULL,
+    country TEXT NOT NULL,
+    probe_id TEXT NOT NULL,
+    condition TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    prompt_json TEXT NOT NULL,
+    response TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    completed_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, model, language, country, probe_id, condition, ordinal)
+  ) WITHOUT ROWID;
+  -- Distributions by what determines them (model identity, prompt, settings, seed), reused instead of recomputed.
+  CREATE TABLE estimate_cache (
+    cache_key TEXT PRIMARY KEY,
+    distribution_json TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,0 +1,202 @@
+// The self-alignment procedure of Choenni & Shutova (2024, §4.5) for every model, language and strategy of a
+// run: the zero-shot distribution of every probe with a known target; the misaligned probes; for each of them and
+// each strategy, the self-aligned distribution; then explanations for the improved and the worsened. Every random
+// choice is seeded from the run's seed and the measurement's identity, so a resumed run repeats exactly, and each
+// measurement goes to the journal as soon as it is known.
+
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import { isUsable, type Probe } from '../data/index.js';
+import { DemonstrationPool, type SelectionStrategy } from '../demos/index.js';
+import { UserError } from '../errors.js';
+import type { ResponseModel, SamplingSettings } from '../models/index.js';
+import { AnswerMatcher, buildPrompt, type Prompt } from '../prompt/index.js';
+import { deriveSeed } from '../random/index.js';
+import { estimateDistribution, type ResponseDistribution } from '../sampling/index.js';
+import type { TargetAnswer, TargetAnswers } from '../survey/index.js';
+import { alignment, outcome } from './outcomes.js';
+import type { RunConfig } from './run-config.js';
+import type { MeasurementKey, MeasurementRow, RunJournal } from './run-journal.js';
+
+export const ZERO_SHOT = 'zero-shot';
+
+export interface RunModel {
+  name: string;
+  model: ResponseModel;
+  sampling: SamplingSettings;
+  /** What makes results of this model comparable: a GGUF file's sha256, an API model's id and servers. */
+  identity: string;
+}
+
+export interface RunInputs {
+  config: RunConfig;
+  models: readonly RunModel[];
+  probes: (language: string) => Probe[];
+  targets: (country: string) => TargetAnswers;
+}
+
+export interface RunProgress {
+  phase: 'zero-shot' | 'self-aligned' | 'explanations';
+  done: number;
+  total: number;
+  /** Measurements per second over this phase so far. */
+  rate: number;
+  /** Seconds left in this phase at that rate. */
+  etaSeconds: number;
+}
+
+export interface RunOptions {
+  onProgress?: (progress: RunProgress) => void;
+  signal?: AbortSignal;
+}
+
+type Majority = Extract<TargetAnswer, { kind: 'majority' }>;
+
+interface Item {
+  run: RunModel;
+  language: string;
+  country: string;
+  probe: Probe;
+  target: Majority;
+  pool: DemonstrationPool;
+}
+
+export async function executeRun(inputs: RunInputs, journal: RunJournal, options: RunOptions = {}): Promise<void> {
+  const { config } = inputs;
+  const limit = pLimit(config.concurrency);
+  const items: Item[] = [];
+  for (const run of inputs.models) {
+    for (const { language, country } of config.languages) {
+      const probes = inputs.probes(language);
+      const targets = inputs.targets(country);
+      const pool = new DemonstrationPool(probes, targets);
+      for (const probe of probes) {
+        const target = targets.get(probe.id);
+        if (!isUsable(probe) || !config.categories.includes(probe.category) || target.kind !== 'majority') continue;
+        items.push({ run, language, country, probe, target, pool });
+      }
+    }
+  }
+  if (items.length === 0) throw new UserError('nothing-to-run', 'no probe of these languages has a known target answer in the chosen categories: check the survey import and the countries');
+
+  // Zero-shot for every probe with a known target.
+  const zeroShot = await phase('zero-shot', items, limit, options, (item) => measure(inputs, journal, item, ZERO_SHOT, options.signal));
+  // Self-alignment for the misaligned ones, with every strategy.
+  const misaligned = items.filter((item, i) => alignment(zeroShot[i]!, item.target) < config.misalignmentThreshold);
+  const pairs = misaligned.flatMap((item) => config.strategies.map((strategy) => ({ item, strategy })));
+  const aligned = await phase('self-aligned', pairs, limit, options, ({ item, strategy }) => measure(inputs, journal, item, strategy, options.signal));
+  // Explanations for the improved and the worsened, as in the paper's qualitative analysis.
+  if (config.explanations.enabled) {
+    const changed = pairs.filter(({ item }, i) => {
+      const before = zeroShot[items.indexOf(item)]!;
+      return outcome(before, aligned[i]!, item.target) !== 'unchanged';
+    });
+    await phase('explanations', changed, limit, options, ({ item, strategy }) => explain(inputs, journal, item, strategy, options.signal));
+  }
+}
+
+async function phase<T, R>(name: RunProgress['phase'], work: readonly T[], limit: ReturnType<typeof pLimit>, options: RunOptions, task: (item: T) => Promise<R>): Promise<R[]> {
+  const started = performance.now();
+  let done = 0;
+  const report = () => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    options.onProgress?.({ phase: name, done, total: work.length, rate, etaSeconds: rate > 0 ? (work.length - done) / rate : Number.POSITIVE_INFINITY });
+  };
+  report();
+  return Promise.all(
+    work.map((item) =>
+      limit(async () => {
+        if (options.signal?.aborted) throw options.signal.reason;
+        const result = await task(item);
+        done++;
+        report();
+        return result;
+      }),
+    ),
+  );
+}
+
+function keyOf(item: Item, condition: string): MeasurementKey {
+  return { model: item.run.name, language: item.language, country: item.country, probeId: item.probe.id, condition };
+}
+
+function promptFor(inputs: RunInputs, item: Item, condition: string, explain: boolean): { prompt: Prompt; demonstrationIds: string[] } {
+  const { config } = inputs;
+  const demonstrations =
+    condition === ZERO_SHOT ? [] : item.pool.select(item.probe.id, { strategy: condition as SelectionStrategy, k: config.k, seed: config.seed, draw: 0, excludedCategories: excludedOf(config) }).demonstrations;
+  const prompt = buildPrompt({ probe: item.probe, demonstrations, seed: config.seed, draw: 0, shuffleDemonstrations: config.shuffleDemonstrations, explain });
+  return { prompt, demonstrationIds: prompt.demonstrationIds };
+}
+
+function excludedOf(config: RunConfig): number[] {
+  return Array.from({ length: 13 }, (_, i) => i + 1).filter((c) => !config.categories.includes(c));
+}
+
+/** One distribution: from the journal when this run has it, from the cache when any run computed it, else fresh. */
+async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condition: string, signal?: AbortSignal): Promise<ResponseDistribution> {
+  const key = keyOf(item, condition);
+  const stored = journal.measurement(key);
+  if (stored) return JSON.parse(stored.distributionJson) as ResponseDistribution;
+  const { config } = inputs;
+  const { prompt, demonstrationIds } = promptFor(inputs, item, condition, false);
+  const seed = deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;
+  const settings = { estimator: config.estimator, n: config.n, maxTokens: config.maxTokens, errorBound: config.errorBound, chat: config.chat, sampling: item.run.sampling };
+  const cacheKey = createHash('sha256')
+    .update(JSON.stringify({ model: item.run.identity, prompt: config.chat ? prompt.messages : prompt.text, settings, seed }))
+    .digest('hex');
+  let distribution = journal.cachedEstimate(cacheKey);
+  if (!distribution) {
+    try {
+      distribution = await estimateDistribution(item.run.model, item.run.sampling, {
+        probe: item.probe,
+        prompt,
+        chat: config.chat,
+        estimator: config.estimator,
+        n: config.n,
+        maxTokens: config.maxTokens,
+        errorBound: config.errorBound,
+        seed,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UserError('model-failed', `model "${item.run.name}" failed on ${item.language} ${item.probe.id} (${condition}): ${(error as Error).message}. What was measured before is kept; resume the run to continue.`);
+    }
+    journal.cacheEstimate(cacheKey, distribution);
+  }
+  const row: MeasurementRow = {
+    ...key,
+    category: item.probe.category,
+    targetOption: item.target.option,
+    targetShares: [item.target.shares[0], item.target.shares[1]],
+    promptJson: JSON.stringify({ text: prompt.text, messages: prompt.messages, optionOrder: prompt.optionOrder }),
+    demonstrationIds,
+    distributionJson: JSON.stringify(distribution),
+    cacheKey,
+  };
+  journal.saveMeasurement(row);
+  return distribution;
+}
+
+async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condition: string, signal?: AbortSignal): Promise<void> {
+  const { config } = inputs;
+  const key = keyOf(item, condition);
+  const { prompt } = promptFor(inputs, item, condition, true);
+  const matcher = new AnswerMatcher(item.probe);
+  for (let ordinal = 0; ordinal < config.explanations.perProbe; ordinal++) {
+    if (journal.hasExplanation(key, ordinal)) continue;
+    const result = await item.run.model.generate({
+      text: prompt.text,
+      messages: prompt.messages,
+      chat: config.chat,
+      n: 1,
+      maxTokens: config.explanations.maxTokens,
+      sampling: item.run.sampling,
+      seed: deriveSeed(config.seed, 'explanation', item.run.name, item.language, item.country, item.probe.id, condition, ordinal) >>> 0,
+      ...(signal ? { signal } : {}),
+    });
+    const response = result.texts[0] ?? '';
+    journal.saveExplanation({ ...key, ordinal, promptJson: JSON.stringify({ text: prompt.text, messages: prompt.messages }), response, answer: String(matcher.parse(response).answer) });
+  }
+}

@@ -1,0 +1,684 @@
+// The paper's tables and figures (Choenni & Shutova, 2024) as data: pure functions from the per-probe records of
+// finished runs to arrays of flat rows, one array per table or figure, ready for a CSV file or a chart. Every
+// share comes with its count, its denominator and a 95% Wilson interval; means come with a seeded bootstrap interval.
+//
+// Conventions shared by every table:
+// - Shares are proportions in [0, 1], never percentages; a share is `<what>Share` with `<what>Count` successes out of
+//   the row's denominator `n` (or `probes` in Fig. 7), and its 95% Wilson interval `<what>ShareLower`/`<what>ShareUpper`.
+// - Groups: "language" means the language × country pairing of the records (each language maps to one country by
+//   default, so this is the paper's per-language breakdown; a language run against two countries gives two rows,
+//   because their targets differ and pooling them would mix two answer keys).
+// - Empty groups are kept, not dropped: every model × language seen in the records appears with every strategy seen
+//   in the records, so tables are rectangular and a language whose probes were all aligned is visible as such.
+//   Such a row has denominator 0, share null, interval [0, 1] (what the Wilson interval says about 0 of 0) and
+//   null means. A group that was never probed (a category with no probe in a language) is absent.
+// - Rows are sorted by model, language and country (by code unit, not by locale, so the order is the same on every
+//   machine), strategy in the order of SELECTION_STRATEGIES, category number and bin.
+
+import { compareQuestionIds, WVS_CATEGORIES } from '../data/index.js';
+import { SELECTION_STRATEGIES, type SelectionStrategy } from '../demos/index.js';
+import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.js';
+import { deriveSeed } from '../random/index.js';
+import { bootstrapInterval, wilsonInterval } from '../statistics/index.js';
+
+export interface ResultsTableOptions {
+  /** Seed of every bootstrap interval; each row derives its own seed from it and the row's group. */
+  seed: number;
+  /** Bootstrap resamples per interval; 2000 by default. */
+  resamples?: number;
+}
+
+/** Table 1: outcomes of self-alignment among misaligned probes, per model × language × strategy. */
+export interface OutcomeRow {
+  model: string;
+  language: string;
+  country: string;
+  strategy: SelectionStrategy;
+  /** Misaligned probes of this model and language, whether or not this strategy was run on them. */
+  misaligned: number;
+  /** Misaligned probes with a result for this strategy: the denominator of every share in the row. */
+  n: number;
+  /** The paper's rule: the share of target answers went up / stayed equal / went down. */
+  improvedCount: number;
+  improvedShare: number | null;
+  improvedShareLower: number;
+  improvedShareUpper: number;
+  unchangedCount: number;
+  unchangedShare: number | null;
+  unchangedShareLower: number;
+  unchangedShareUpper: number;
+  worsenedCount: number;
+  worsenedShare: number | null;
+  worsenedShareLower: number;
+  worsenedShareUpper: number;
+  /** The significance-gated outcome: a change counts only when it is more than chance. */
+  gatedImprovedCount: number;
+  gatedImprovedShare: number | null;
+  gatedImprovedShareLower: number;
+  gatedImprovedShareUpper: number;
+  gatedUnchangedCount: number;
+  gatedUnchangedShare: number | null;
+  gatedUnchangedShareLower: number;
+  gatedUnchangedShareUpper: number;
+  gatedWorsenedCount: number;
+  gatedWorsenedShare: number | null;
+  gatedWorsenedShareLower: number;
+  gatedWorsenedShareUpper: number;
+}
+
+/**
+ * Fig. 7: the share of misaligned probes, per model × language. A ProbeRecord exists only for a probe whose
+ * country has a majority answer (its targetOption is 1 or 2), so every record is a probe with a known target.
+ */
+export interface MisalignmentRow {
+  model: string;
+  language: string;
+  country: string;
+  /** Probes with a known target: the denominator. */
+  probes: number;
+  misalignedCount: number;
+  misalignedShare: number | null;
+  misalignedShareLower: number;
+  misalignedShareUpper: number;
+}
+
+/** Fig. 2/4: how many misaligned probes a strategy improved (paper's rule), and by how much, per model × strategy. */
+export interface ImprovementRow {
+  model: string;
+  strategy: SelectionStrategy;
+  /** Misaligned probes with a result for this strategy: the denominator. */
+  n: number;
+  improvedCount: number;
+  improvedShare: number | null;
+  improvedShareLower: number;
+  improvedShareUpper: number;
+  /** Mean error reduction Δ over the improved probes; null when none improved. */
+  meanReduction: number | null;
+  /** Percentile bootstrap 95% interval of meanReduction, resampling the improved probes; null when none improved. */
+  meanReductionLower: number | null;
+  meanReductionUpper: number | null;
+}
+
+/** Fig. 2/4 broken down by language: per model × language × strategy. */
+export interface LanguageImprovementRow extends ImprovementRow {
+  language: string;
+  country: string;
+}
+
+/** The columns of one 10% bin of a histogram over [0, 1]. */
+export interface BinColumns {
+  /** 0..9. */
+  bin: number;
+  /** Inclusive lower edge: 0, 0.1, …, 0.9. */
+  binFrom: number;
+  /** Upper edge: 0.1, …, 1; exclusive except for the last bin, which holds 1. */
+  binTo: number;
+  /** "[0%, 10%)", …, "[90%, 100%]". */
+  binLabel: string;
+  /** Values in this bin. */
+  count: number;
+  /** Values in all bins of the group: the denominator. */
+  n: number;
+  share: number | null;
+  shareLower: number;
+  shareUpper: number;
+}
+
+/** Fig. 3/6: the distribution of the error reduction Δ among improved probes, per model × strategy. */
+export interface ReductionBinRow extends BinColumns {
+  model: string;
+  strategy: SelectionStrategy;
+}
+
+/** Fig. 5/9: the distribution of zero-shot error sizes δ = 1 − alignment among misaligned probes, per model × language. */
+export interface ZeroShotErrorBinRow extends BinColumns {
+  model: string;
+  language: string;
+  country: string;
+}
+
+/** Fig. 8/10: improved probes per WVS category and language, per model × strategy. */
+export interface CategoryRow {
+  model: string;
+  strategy: SelectionStrategy;
+  language: string;
+  country: string;
+  category: number;
+  categoryName: string;
+  /** Probes of this category and language (aligned or not). */
+  probes: number;
+  /** Misaligned probes of this category and language. */
+  misaligned: number;
+  /** Misaligned probes with a result for this strategy: the denominator. */
+  n: number;
+  improvedCount: number;
+  improvedShare: number | null;
+  improvedShareLower: number;
+  improvedShareUpper: number;
+}
+
+/** Soft alignment: the Jensen–Shannon distance to the country's shares before and after self-alignment. */
+export interface SoftAlignmentRow {
+  model: string;
+  language: string;
+  country: string;
+  strategy: SelectionStrategy;
+  misaligned: number;
+  /** Misaligned probes with a result for this strategy and both distances defined: the denominator of the means. */
+  n: number;
+  /** Mean zero-shot distance (0 = the country's shares, 1 = disjoint); null when n = 0. */
+  meanBefore: number | null;
+  /** Mean self-aligned distance; null when n = 0. */
+  meanAfter: number | null;
+  /** Mean of the paired changes after − before (meanAfter − meanBefore up to rounding): negative means closer to the country; null when n = 0. */
+  meanChange: number | null;
+  /** Percentile bootstrap 95% interval of meanChange over the probes (paired); null when n = 0. */
+  meanChangeLower: number | null;
+  meanChangeUpper: number | null;
+}
+
+export interface ResultsTables {
+  /** Table 1. */
+  outcomes: OutcomeRow[];
+  /** Fig. 7. */
+  misalignment: MisalignmentRow[];
+  /** Fig. 2/4, per model × strategy. */
+  improvementByModel: ImprovementRow[];
+  /** Fig. 2/4, per model × language × strategy. */
+  improvementByLanguage: LanguageImprovementRow[];
+  /** Fig. 3/6. */
+  reductionBins: ReductionBinRow[];
+  /** Fig. 5/9. */
+  zeroShotErrorBins: ZeroShotErrorBinRow[];
+  /** Fig. 8/10. */
+  categories: CategoryRow[];
+  softAlignment: SoftAlignmentRow[];
+}
+
+/** Every table and figure at once. */
+export function resultsTables(records: readonly ProbeRecord[], options: ResultsTableOptions): ResultsTables {
+  return {
+    outcomes: outcomeTable(records),
+    misalignment: misalignmentTable(records),
+    improvementByModel: improvementByModelTable(records, options),
+    improvementByLanguage: improvementByLanguageTable(records, options),
+    reductionBins: reductionBinTable(records),
+    zeroShotErrorBins: zeroShotErrorBinTable(records),
+    categories: categoryTable(records),
+    softAlignment: softAlignmentTable(records, options),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Grouping
+
+interface LanguageGroup {
+  model: string;
+  language: string;
+  country: string;
+  records: ProbeRecord[];
+}
+
+interface ModelGroup {
+  model: string;
+  records: ProbeRecord[];
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareStrategies(a: string, b: string): number {
+  const ia = (SELECTION_STRATEGIES as readonly string[]).indexOf(a);
+  const ib = (SELECTION_STRATEGIES as readonly string[]).indexOf(b);
+  // A strategy this version does not know (from a newer store) sorts after the known ones rather than first.
+  return ia !== ib ? (ia < 0 ? 1 : ib < 0 ? -1 : ia - ib) : compareText(a, b);
+}
+
+/**
+ * Rejects records that would be counted twice: the same probe of the same model, language and country, or one
+ * strategy twice for a probe. A silent double count would shift every share in its group.
+ */
+function checkRecords(records: readonly ProbeRecord[]): void {
+  const seen = new Set<string>();
+  for (const record of records) {
+    const key = JSON.stringify([record.model, record.language, record.country, record.probeId]);
+    if (seen.has(key)) {
+      throw new Error(`probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} appears twice in the records`);
+    }
+    seen.add(key);
+    const strategies = new Set<string>();
+    for (const result of record.strategies) {
+      if (strategies.has(result.strategy)) {
+        throw new Error(`probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} has strategy ${result.strategy} twice`);
+      }
+      strategies.add(result.strategy);
+    }
+  }
+}
+
+function languageGroups(records: readonly ProbeRecord[]): LanguageGroup[] {
+  const groups = new Map<string, LanguageGroup>();
+  for (const record of records) {
+    const key = JSON.stringify([record.model, record.language, record.country]);
+    let group = groups.get(key);
+    if (!group) {
+      group = { model: record.model, language: record.language, country: record.country, records: [] };
+      groups.set(key, group);
+    }
+    group.records.push(record);
+  }
+  return [...groups.values()].sort(
+    (a, b) => compareText(a.model, b.model) || compareText(a.language, b.language) || compareText(a.country, b.country),
+  );
+}
+
+function modelGroups(records: readonly ProbeRecord[]): ModelGroup[] {
+  const groups = new Map<string, ModelGroup>();
+  for (const record of records) {
+    let group = groups.get(record.model);
+    if (!group) {
+      group = { model: record.model, records: [] };
+      groups.set(record.model, group);
+    }
+    group.records.push(record);
+  }
+  return [...groups.values()].sort((a, b) => compareText(a.model, b.model));
+}
+
+/**
+ * The strategies of the table's columns: every strategy run on any misaligned probe of any model. Taking the union
+ * over all models (not per model) keeps the tables rectangular; a strategy not run for a model shows as n = 0 beside
+ * misaligned > 0.
+ */
+function strategiesRun(records: readonly ProbeRecord[]): SelectionStrategy[] {
+  const strategies = new Set<SelectionStrategy>();
+  for (const record of records) if (record.misaligned) for (const result of record.strategies) strategies.add(result.strategy);
+  return [...strategies].sort(compareStrategies);
+}
+
+/** The results of one strategy on the misaligned probes among `records`, with the probe each belongs to. */
+function resultsOf(records: readonly ProbeRecord[], strategy: SelectionStrategy): { record: ProbeRecord; result: StrategyResult }[] {
+  const out: { record: ProbeRecord; result: StrategyResult }[] = [];
+  for (const record of records) {
+    if (!record.misaligned) continue;
+    const result = record.strategies.find((r) => r.strategy === strategy);
+    if (result) out.push({ record, result });
+  }
+  return out;
+}
+
+function countMisaligned(records: readonly ProbeRecord[]): number {
+  let count = 0;
+  for (const record of records) if (record.misaligned) count++;
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shares, means and bins
+
+interface Share {
+  count: number;
+  share: number | null;
+  lower: number;
+  upper: number;
+}
+
+function shareOf(count: number, n: number): Share {
+  const { lower, upper } = wilsonInterval(count, n);
+  return { count, share: n > 0 ? count / n : null, lower, upper };
+}
+
+function mean(values: readonly number[]): number {
+  let sum = 0;
+  for (const value of values) sum += value;
+  return sum / values.length;
+}
+
+interface MeanWithInterval {
+  mean: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
+/**
+ * The mean with a percentile bootstrap interval. The seed is derived from the run's seed and the row's group, so a
+ * row's interval does not move when another model or language is added to the report.
+ */
+function meanWithInterval(values: readonly number[], options: ResultsTableOptions, ...group: readonly string[]): MeanWithInterval {
+  if (values.length === 0) return { mean: null, lower: null, upper: null };
+  const interval = bootstrapInterval(values, mean, {
+    seed: deriveSeed(options.seed, ...group),
+    ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
+  });
+  return { mean: interval.estimate, lower: interval.lower, upper: interval.upper };
+}
+
+export const BIN_COUNT = 10;
+
+/** Values computed from shares sit within rounding noise of a bin edge (0.5 − 0.45 gives 0.0499…); snap them to it. */
+const EDGE_TOLERANCE = 1e-9;
+
+/**
+ * The 10% bin of a value in [0, 1]: [0, 0.1) → 0, …, [0.9, 1] → 9, so 0.1 falls in the second bin and 1 in the last.
+ * A value computed as 0.1 but stored as 0.0999… is snapped to the edge first: with shares of at most millions of
+ * responses, two distinct true values are further apart than the tolerance. Outside [0, 1] the record is broken.
+ */
+export function binOf(value: number, what = 'value'): number {
+  if (!Number.isFinite(value) || value < -EDGE_TOLERANCE || value > 1 + EDGE_TOLERANCE) {
+    throw new RangeError(`${what} must be between 0 and 1 to be binned, got ${value}`);
+  }
+  let position = value * BIN_COUNT;
+  const nearest = Math.round(position);
+  if (Math.abs(position - nearest) <= EDGE_TOLERANCE * BIN_COUNT) position = nearest;
+  return Math.min(BIN_COUNT - 1, Math.max(0, Math.floor(position)));
+}
+
+function binLabel(bin: number): string {
+  const from = bin * 10;
+  return bin === BIN_COUNT - 1 ? `[${from}%, 100%]` : `[${from}%, ${from + 10}%)`;
+}
+
+/** All ten bins of `values` (empty bins included: a histogram needs its zeros). */
+function histogram(values: readonly number[], what: string): BinColumns[] {
+  const counts = new Array<number>(BIN_COUNT).fill(0);
+  for (const value of values) {
+    const bin = binOf(value, what);
+    counts[bin] = (counts[bin] ?? 0) + 1;
+  }
+  return counts.map((count, bin) => {
+    const share = shareOf(count, values.length);
+    return {
+      bin,
+      binFrom: bin / BIN_COUNT,
+      binTo: (bin + 1) / BIN_COUNT,
+      binLabel: binLabel(bin),
+      count,
+      n: values.length,
+      share: share.share,
+      shareLower: share.lower,
+      shareUpper: share.upper,
+    };
+  });
+}
+
+function tally(outcomes: readonly Outcome[]): Record<Outcome, number> {
+  const counts: Record<Outcome, number> = { improved: 0, unchanged: 0, worsened: 0 };
+  for (const outcome of outcomes) counts[outcome]++;
+  return counts;
+}
+
+/**
+ * Δ of the improved probes (paper's rule). An improved probe had an error (else it could not improve), so its Δ is
+ * defined and in (0, 1]; one without Δ is skipped rather than counted as 0.
+ */
+function improvedReductions(results: readonly { result: StrategyResult }[]): number[] {
+  const reductions: number[] = [];
+  for (const { result } of results) {
+    if (result.outcome === 'improved' && result.errorReduction !== undefined) reductions.push(result.errorReduction);
+  }
+  return reductions;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The tables
+
+/** Table 1: improved / unchanged / worsened among misaligned probes, by the paper's rule and significance-gated. */
+export function outcomeTable(records: readonly ProbeRecord[]): OutcomeRow[] {
+  checkRecords(records);
+  const strategies = strategiesRun(records);
+  const rows: OutcomeRow[] = [];
+  for (const group of languageGroups(records)) {
+    const misaligned = countMisaligned(group.records);
+    for (const strategy of strategies) {
+      const results = resultsOf(group.records, strategy);
+      const n = results.length;
+      const paper = tally(results.map(({ result }) => result.outcome));
+      const gated = tally(results.map(({ result }) => result.gatedOutcome));
+      const improved = shareOf(paper.improved, n);
+      const unchanged = shareOf(paper.unchanged, n);
+      const worsened = shareOf(paper.worsened, n);
+      const gatedImproved = shareOf(gated.improved, n);
+      const gatedUnchanged = shareOf(gated.unchanged, n);
+      const gatedWorsened = shareOf(gated.worsened, n);
+      rows.push({
+        model: group.model,
+        language: group.language,
+        country: group.country,
+        strategy,
+        misaligned,
+        n,
+        improvedCount: improved.count,
+        improvedShare: improved.share,
+        improvedShareLower: improved.lower,
+        improvedShareUpper: improved.upper,
+        unchangedCount: unchanged.count,
+        unchangedShare: unchanged.share,
+        unchangedShareLower: unchanged.lower,
+        unchangedShareUpper: unchanged.upper,
+        worsenedCount: worsened.count,
+        worsenedShare: worsened.share,
+        worsenedShareLower: worsened.lower,
+        worsenedShareUpper: worsened.upper,
+        gatedImprovedCount: gatedImproved.count,
+        gatedImprovedShare: gatedImproved.share,
+        gatedImprovedShareLower: gatedImproved.lower,
+        gatedImprovedShareUpper: gatedImproved.upper,
+        gatedUnchangedCount: gatedUnchanged.count,
+        gatedUnchangedShare: gatedUnchanged.share,
+        gatedUnchangedShareLower: gatedUnchanged.lower,
+        gatedUnchangedShareUpper: gatedUnchanged.upper,
+        gatedWorsenedCount: gatedWorsened.count,
+        gatedWorsenedShare: gatedWorsened.share,
+        gatedWorsenedShareLower: gatedWorsened.lower,
+        gatedWorsenedShareUpper: gatedWorsened.upper,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Fig. 7: the share of misaligned probes among probes with a known target, per model × language. */
+export function misalignmentTable(records: readonly ProbeRecord[]): MisalignmentRow[] {
+  checkRecords(records);
+  return languageGroups(records).map((group) => {
+    const misaligned = shareOf(countMisaligned(group.records), group.records.length);
+    return {
+      model: group.model,
+      language: group.language,
+      country: group.country,
+      probes: group.records.length,
+      misalignedCount: misaligned.count,
+      misalignedShare: misaligned.share,
+      misalignedShareLower: misaligned.lower,
+      misalignedShareUpper: misaligned.upper,
+    };
+  });
+}
+
+function improvementColumns(
+  results: readonly { result: StrategyResult }[],
+  options: ResultsTableOptions,
+  group: readonly string[],
+): Omit<ImprovementRow, 'model' | 'strategy'> {
+  const improved = shareOf(results.filter(({ result }) => result.outcome === 'improved').length, results.length);
+  const reduction = meanWithInterval(improvedReductions(results), options, 'improvement', ...group);
+  return {
+    n: results.length,
+    improvedCount: improved.count,
+    improvedShare: improved.share,
+    improvedShareLower: improved.lower,
+    improvedShareUpper: improved.upper,
+    meanReduction: reduction.mean,
+    meanReductionLower: reduction.lower,
+    meanReductionUpper: reduction.upper,
+  };
+}
+
+/** Fig. 2/4: share of misaligned probes improved and mean Δ of the improved, per model × strategy (all languages). */
+export function improvementByModelTable(records: readonly ProbeRecord[], options: ResultsTableOptions): ImprovementRow[] {
+  checkRecords(records);
+  const strategies = strategiesRun(records);
+  const rows: ImprovementRow[] = [];
+  for (const group of modelGroups(records)) {
+    for (const strategy of strategies) {
+      const results = resultsOf(group.records, strategy);
+      rows.push({ model: group.model, strategy, ...improvementColumns(results, options, [group.model, strategy]) });
+    }
+  }
+  return rows;
+}
+
+/** Fig. 2/4 per language: the same columns per model × language × strategy. */
+export function improvementByLanguageTable(records: readonly ProbeRecord[], options: ResultsTableOptions): LanguageImprovementRow[] {
+  checkRecords(records);
+  const strategies = strategiesRun(records);
+  const rows: LanguageImprovementRow[] = [];
+  for (const group of languageGroups(records)) {
+    for (const strategy of strategies) {
+      const results = resultsOf(group.records, strategy);
+      rows.push({
+        model: group.model,
+        language: group.language,
+        country: group.country,
+        strategy,
+        ...improvementColumns(results, options, [group.model, group.language, group.country, strategy]),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Fig. 3/6: Δ of the improved probes in ten 10% bins, per model × strategy (all languages). */
+export function reductionBinTable(records: readonly ProbeRecord[]): ReductionBinRow[] {
+  checkRecords(records);
+  const strategies = strategiesRun(records);
+  const rows: ReductionBinRow[] = [];
+  for (const group of modelGroups(records)) {
+    for (const strategy of strategies) {
+      const reductions = improvedReductions(resultsOf(group.records, strategy));
+      for (const bin of histogram(reductions, 'the error reduction Δ of an improved probe')) {
+        rows.push({ model: group.model, strategy, ...bin });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Fig. 5/9: the zero-shot error δ = 1 − alignment of the misaligned probes in ten 10% bins, per model × language. */
+export function zeroShotErrorBinTable(records: readonly ProbeRecord[]): ZeroShotErrorBinRow[] {
+  checkRecords(records);
+  const rows: ZeroShotErrorBinRow[] = [];
+  for (const group of languageGroups(records)) {
+    const errors = group.records.filter((r) => r.misaligned).map((r) => 1 - r.zeroShot.alignment);
+    for (const bin of histogram(errors, 'the zero-shot error δ')) {
+      rows.push({ model: group.model, language: group.language, country: group.country, ...bin });
+    }
+  }
+  return rows;
+}
+
+/** The WVS category's name, or "WVS category N" for a number outside the questionnaire's 13 sections. */
+export function categoryName(category: number): string {
+  return WVS_CATEGORIES.find((c) => c.number === category)?.name ?? `WVS category ${category}`;
+}
+
+/**
+ * Fig. 8/10: misaligned and improved probes per WVS category and language, per model × strategy. A category appears
+ * for a language when the model has at least one probe of it there, so "probed, none misaligned" (n = 0) stays
+ * distinct from "not probed" (no row).
+ */
+export function categoryTable(records: readonly ProbeRecord[]): CategoryRow[] {
+  checkRecords(records);
+  const strategies = strategiesRun(records);
+  const rows: CategoryRow[] = [];
+  for (const model of modelGroups(records)) {
+    for (const strategy of strategies) {
+      for (const group of languageGroups(model.records)) {
+        const categories = [...new Set(group.records.map((r) => r.category))].sort((a, b) => a - b);
+        for (const category of categories) {
+          const inCategory = group.records.filter((r) => r.category === category);
+          const results = resultsOf(inCategory, strategy);
+          const improved = shareOf(results.filter(({ result }) => result.outcome === 'improved').length, results.length);
+          rows.push({
+            model: model.model,
+            strategy,
+            language: group.language,
+            country: group.country,
+            category,
+            categoryName: categoryName(category),
+            probes: inCategory.length,
+            misaligned: countMisaligned(inCategory),
+            n: results.length,
+            improvedCount: improved.count,
+            improvedShare: improved.share,
+            improvedShareLower: improved.lower,
+            improvedShareUpper: improved.upper,
+          });
+        }
+      }
+    }
+  }
+  return rows;
+}
+
+/** Soft alignment before and after self-alignment over the misaligned probes, per model × language × strategy. */
+export function softAlignmentTable(records: readonly ProbeRecord[], options: ResultsTableOptions): SoftAlignmentRow[] {
+  checkRecords(records);
+  const strategies = strategiesRun(records);
+  const rows: SoftAlignmentRow[] = [];
+  for (const group of languageGroups(records)) {
+    for (const strategy of strategies) {
+      const before: number[] = [];
+      const after: number[] = [];
+      for (const { record, result } of resultsOf(group.records, strategy)) {
+        // Without valid responses a distance is undefined; the pair is left out rather than half-counted.
+        if (record.zeroShot.softAlignment === undefined || result.softAlignment === undefined) continue;
+        before.push(record.zeroShot.softAlignment);
+        after.push(result.softAlignment);
+      }
+      const change = meanWithInterval(
+        after.map((value, i) => value - before[i]!),
+        options,
+        'soft-alignment',
+        group.model,
+        group.language,
+        group.country,
+        strategy,
+      );
+      rows.push({
+        model: group.model,
+        language: group.language,
+        country: group.country,
+        strategy,
+        misaligned: countMisaligned(group.records),
+        n: before.length,
+        meanBefore: before.length > 0 ? mean(before) : null,
+        meanAfter: after.length > 0 ? mean(after) : null,
+        meanChange: change.mean,
+        meanChangeLower: change.lower,
+        meanChangeUpper: change.upper,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Probe records in report order: model, language, country, then question number (Q2 before Q10). */
+export function sortRecords(records: readonly ProbeRecord[]): ProbeRecord[] {
+  return [...records].sort(
+    (a, b) =>
+      compareText(a.model, b.model) ||
+      compareText(a.language, b.language) ||
+      compareText(a.country, b.country) ||
+      compareQuestionIds(a.probeId, b.probeId),
+  );
+}
+
+/** The strategies of a set of records in report order (exported for the per-probe CSV's columns). */
+export function strategiesIn(records: readonly ProbeRecord[]): SelectionStrategy[] {
+  const strategies = new Set<SelectionStrategy>();
+  for (const record of records) for (const result of record.strategies) strategies.add(result.strategy);
+  return [...strategies].sort(compareStrategies);
+}

@@ -1,0 +1,134 @@
+// Runs in the database. Every measurement is written in its own transaction the moment it is known, so a run
+// killed at any point (SIGKILL, power loss) loses at most the measurement in flight, and --resume continues
+// from what is stored.
+
+import { UserError } from '../errors.js';
+import type { ExplanationRow, MeasurementKey, MeasurementRow } from '../experiment/index.js';
+import type { Db } from './database.js';
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+
+export interface RunRow {
+  id: string;
+  configJson: string;
+  configHash: string;
+  workbenchVersion: string;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  error: string | null;
+  modelsJson: string;
+}
+
+export function createRun(db: Db, run: Omit<RunRow, 'status' | 'createdAt' | 'finishedAt' | 'error'>): void {
+  db.prepare(
+    `INSERT INTO runs (id, config_json, config_hash, workbench_version, status, created_at, models_json) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
+  ).run(run.id, run.configJson, run.configHash, run.workbenchVersion, new Date().toISOString(), run.modelsJson);
+}
+
+export function getRun(db: Db, id: string): RunRow {
+  const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+  if (!row) {
+    const recent = (db.prepare('SELECT id FROM runs ORDER BY created_at DESC LIMIT 5').all() as { id: string }[]).map((r) => r.id);
+    throw new UserError('unknown-run', `there is no run "${id}"${recent.length ? ` (recent: ${recent.join(', ')})` : ''}`);
+  }
+  return runOf(row);
+}
+
+export function listRuns(db: Db): RunRow[] {
+  return (db.prepare('SELECT * FROM runs ORDER BY created_at').all() as Record<string, unknown>[]).map(runOf);
+}
+
+function runOf(row: Record<string, unknown>): RunRow {
+  return {
+    id: row.id as string,
+    configJson: row.config_json as string,
+    configHash: row.config_hash as string,
+    workbenchVersion: row.workbench_version as string,
+    status: row.status as RunStatus,
+    createdAt: row.created_at as string,
+    finishedAt: (row.finished_at as string | null) ?? null,
+    error: (row.error as string | null) ?? null,
+    modelsJson: row.models_json as string,
+  };
+}
+
+export function setRunStatus(db: Db, id: string, status: RunStatus, error?: string): void {
+  db.prepare('UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, status === 'running' ? null : new Date().toISOString(), error ?? null, id);
+}
+
+export function saveMeasurement(db: Db, runId: string, m: MeasurementRow): void {
+  db.prepare(
+    `INSERT INTO measurements (run_id, model, language, country, probe_id, condition, category, target_option, target_share_1, target_share_2,
+       prompt_json, demonstration_ids, distribution_json, cache_key, completed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    runId,
+    m.model,
+    m.language,
+    m.country,
+    m.probeId,
+    m.condition,
+    m.category,
+    m.targetOption,
+    m.targetShares[0],
+    m.targetShares[1],
+    m.promptJson,
+    m.demonstrationIds.join(' '),
+    m.distributionJson,
+    m.cacheKey,
+    new Date().toISOString(),
+  );
+}
+
+export function loadMeasurements(db: Db, runId: string): MeasurementRow[] {
+  const rows = db.prepare('SELECT * FROM measurements WHERE run_id = ? ORDER BY model, language, country, probe_id, condition').all(runId) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    model: r.model as string,
+    language: r.language as string,
+    country: r.country as string,
+    probeId: r.probe_id as string,
+    condition: r.condition as string,
+    category: r.category as number,
+    targetOption: r.target_option as 1 | 2,
+    targetShares: [r.target_share_1 as number, r.target_share_2 as number],
+    promptJson: r.prompt_json as string,
+    demonstrationIds: (r.demonstration_ids as string) === '' ? [] : (r.demonstration_ids as string).split(' '),
+    distributionJson: r.distribution_json as string,
+    cacheKey: r.cache_key as string,
+  }));
+}
+
+export function measurementKeyString(k: MeasurementKey): string {
+  return [k.model, k.language, k.country, k.probeId, k.condition].join('\u0000');
+}
+
+export function saveExplanation(db: Db, runId: string, e: ExplanationRow): void {
+  db.prepare(
+    `INSERT INTO explanations (run_id, model, language, country, probe_id, condition, ordinal, prompt_json, response, answer, completed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(runId, e.model, e.language, e.country, e.probeId, e.condition, e.ordinal, e.promptJson, e.response, e.answer, new Date().toISOString());
+}
+
+export function loadExplanations(db: Db, runId: string): ExplanationRow[] {
+  const rows = db.prepare('SELECT * FROM explanations WHERE run_id = ? ORDER BY model, language, country, probe_id, condition, ordinal').all(runId) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    model: r.model as string,
+    language: r.language as string,
+    country: r.country as string,
+    probeId: r.probe_id as string,
+    condition: r.condition as string,
+    ordinal: r.ordinal as number,
+    promptJson: r.prompt_json as string,
+    response: r.response as string,
+    answer: r.answer as string,
+  }));
+}
+
+export function cachedEstimate(db: Db, cacheKey: string): string | undefined {
+  return (db.prepare('SELECT distribution_json FROM estimate_cache WHERE cache_key = ?').get(cacheKey) as { distribution_json: string } | undefined)?.distribution_json;
+}
+
+export function cacheEstimate(db: Db, cacheKey: string, distributionJson: string): void {
+  db.prepare('INSERT OR IGNORE INTO estimate_cache (cache_key, distribution_json, created_at) VALUES (?, ?, ?)').run(cacheKey, distributionJson, new Date().toISOString());
+}

@@ -1,0 +1,83 @@
+// A whole self-alignment run on the tiny model in llama.cpp, with the real built-in probes and the real survey
+// shares: it finishes, stores every measurement, and a run cancelled part-way resumes to the same results.
+
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { probeRecords, parseRunConfig, ZERO_SHOT } from '../experiment/index.js';
+import { inspectGguf } from '../models/index.js';
+import { readSurveyFile } from '../survey/index.js';
+import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { useTempDir } from '../testing/temp-dir.js';
+import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
+import { getRun, loadMeasurements, openDatabase, resumeRun, saveModel, saveSurvey, startRun, type Db } from './index.js';
+
+const tempDir = useTempDir();
+
+const CONFIG = {
+  models: ['tiny'],
+  survey: 'shares',
+  languages: ['en'],
+  categories: [1, 2],
+  strategies: ['chrf-all', 'random'],
+  n: 50,
+  estimator: 'tree',
+  seed: 7,
+};
+
+async function database(): Promise<Db> {
+  const db = openDatabase(path.join(tempDir(), 'w.sqlite'));
+  const file = path.join(sharedDataDir, 'wvs/country_distributions.csv');
+  saveSurvey(db, 'shares', file, await readSurveyFile(file));
+  const model = await tinyModelPath();
+  saveModel(db, { name: 'tiny', kind: 'gguf', path: model, sampling: { temperature: 0.6, topP: 0.9, topK: 50 }, info: await inspectGguf(model) });
+  return db;
+}
+
+/** A measurement without its timing, which differs between any two runs. */
+function comparable(db: Db, runId: string) {
+  return loadMeasurements(db, runId).map((m) => {
+    const { wallMs: _wallMs, ...distribution } = JSON.parse(m.distributionJson) as Record<string, unknown>;
+    return { ...m, distributionJson: JSON.stringify(distribution) };
+  });
+}
+
+describeWithSharedData('a self-alignment run', () => {
+  it('measures every probe zero-shot, self-aligns the misaligned ones with each strategy, and resumes a cancelled run to the same results', async () => {
+    const open = { llama: await getTestLlama() };
+    const whole = await database();
+    const wholeId = await startRun(whole, CONFIG, { open });
+    expect(getRun(whole, wholeId).status).toBe('finished');
+    const measurements = loadMeasurements(whole, wholeId);
+    const zeroShot = measurements.filter((m) => m.condition === ZERO_SHOT);
+    expect(zeroShot.length).toBeGreaterThan(30);
+    const records = probeRecords(measurements, parseRunConfig(CONFIG).misalignmentThreshold);
+    const misaligned = records.filter((r) => r.misaligned);
+    expect(misaligned.length).toBeGreaterThan(0);
+    for (const r of misaligned) expect(r.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random']);
+    expect(measurements.filter((m) => m.condition === 'chrf-all').every((m) => m.demonstrationIds.length === 5)).toBe(true);
+
+    // The same run, cancelled after 10 measurements, then resumed.
+    const broken = await database();
+    const controller = new AbortController();
+    let brokenId = '';
+    await expect(
+      startRun(broken, CONFIG, {
+        open,
+        signal: controller.signal,
+        onStarted: (id) => (brokenId = id),
+        onProgress: (p) => {
+          if (p.phase === 'zero-shot' && p.done >= 10) controller.abort(new Error('stopped by the test'));
+        },
+      }),
+    ).rejects.toThrow();
+    expect(getRun(broken, brokenId).status).toBe('cancelled');
+    const partial = loadMeasurements(broken, brokenId).length;
+    expect(partial).toBeGreaterThanOrEqual(10);
+    expect(partial).toBeLessThan(measurements.length);
+    await resumeRun(broken, brokenId, { open });
+    expect(getRun(broken, brokenId).status).toBe('finished');
+    const resumed = comparable(broken, brokenId).map(({ cacheKey: _c, ...m }) => m);
+    const uninterrupted = comparable(whole, wholeId).map(({ cacheKey: _c, ...m }) => m);
+    expect(resumed).toEqual(uninterrupted);
+  }, 120_000);
+});
