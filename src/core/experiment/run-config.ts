@@ -19,10 +19,10 @@ const LanguageSchema = z.union([
 
 export const RunConfigSchema = z
   .object({
-    models: z.array(z.string().min(1)).min(1, 'name at least one registered model'),
+    models: z.array(z.string().min(1), { error: 'name at least one registered model' }).min(1, 'name at least one registered model'),
     probeSet: z.string().min(1).default('builtin'),
-    survey: z.string().min(1, 'name the survey import that gives the target answers'),
-    languages: z.array(LanguageSchema).min(1, 'name at least one language'),
+    survey: z.string({ error: 'name the survey import that gives the target answers' }).min(1, 'name the survey import that gives the target answers'),
+    languages: z.array(LanguageSchema, { error: 'name at least one language' }).min(1, 'name at least one language'),
     strategies: z.array(z.enum(SELECTION_STRATEGIES)).default([...SELECTION_STRATEGIES]),
     k: z.number().int().min(1).max(20).default(5),
     n: z.number().int().min(1).max(100_000).default(100),

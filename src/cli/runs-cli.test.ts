@@ -1,0 +1,91 @@
+// A run as users run it, killed the hard way: `selfalign run` in a child process, SIGKILL part-way, then
+// `selfalign run --resume` continues it, and every stored measurement equals an uninterrupted run's.
+
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { describeWithSharedData, sharedDataDir } from '../core/testing/shared-data.js';
+import { useTempDir } from '../core/testing/temp-dir.js';
+import { tinyModelPath } from '../core/testing/tiny-model.js';
+
+const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
+const tempDir = useTempDir();
+
+function selfalign(args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const RUN = ['run', '--model', 'tiny', '--survey', 'shares', '--lang', 'en', '--categories', '1,2', '--strategy', 'chrf-all', '--strategy', 'random-category', '--n', '50', '--estimator', 'sampled', '--seed', '3', '--gpu', 'cpu', '--threads', '1'];
+
+async function prepared(): Promise<string> {
+  const db = path.join(tempDir(), 'w.sqlite');
+  expect(selfalign(['survey', 'import', path.join(sharedDataDir, 'wvs/country_distributions.csv'), '--name', 'shares', '--db', db]).code).toBe(0);
+  expect(selfalign(['models', 'add', 'gguf', await tinyModelPath(), '--name', 'tiny', '--preset', 'llama-3-8b-instruct', '--db', db]).code).toBe(0);
+  return db;
+}
+
+/** Measurements as comparable rows: everything but the wall time of each estimate. */
+function rows(db: string, runId: string) {
+  const connection = new Database(db, { readonly: true });
+  try {
+    return (connection.prepare('SELECT * FROM measurements WHERE run_id = ? ORDER BY model, language, country, probe_id, condition').all(runId) as Record<string, unknown>[]).map(
+      ({ run_id: _r, completed_at: _c, distribution_json, ...rest }) => {
+        const { wallMs: _w, ...distribution } = JSON.parse(distribution_json as string) as Record<string, unknown>;
+        return { ...rest, distribution };
+      },
+    );
+  } finally {
+    connection.close();
+  }
+}
+
+function count(db: string): number {
+  const connection = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return (connection.prepare('SELECT COUNT(*) AS n FROM measurements').get() as { n: number }).n;
+  } catch {
+    return 0;
+  } finally {
+    connection.close();
+  }
+}
+
+describeWithSharedData('selfalign run, killed and resumed', () => {
+  it('resumes a run killed with SIGKILL to results identical to an uninterrupted run', async () => {
+    const whole = await prepared();
+    const finished = selfalign([...RUN, '--json', '--db', whole]);
+    expect(finished.stderr).toBe('');
+    const wholeId = (JSON.parse(finished.stdout) as { runId: string }).runId;
+    const total = rows(whole, wholeId).length;
+    expect(total).toBeGreaterThan(40);
+
+    const broken = await prepared();
+    const child = spawn(process.execPath, [BIN, ...RUN, '--db', broken], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)));
+    // Kill it once some measurements are stored, and long before it is done.
+    const deadline = Date.now() + 60_000;
+    while (count(broken) < 15 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    expect(await exited).toBe(-9);
+    const kept = count(broken);
+    expect(kept).toBeGreaterThanOrEqual(15);
+    expect(kept).toBeLessThan(total);
+    const brokenId = /Run (run-[0-9a-f]+)/.exec(stderr)?.[1] ?? '';
+    expect(brokenId).not.toBe('');
+
+    const listed = JSON.parse(selfalign(['runs', 'list', '--json', '--db', broken]).stdout) as { id: string; status: string }[];
+    expect(listed).toMatchObject([{ id: brokenId, status: 'running' }]);
+    const resumed = selfalign(['run', '--resume', brokenId, '--gpu', 'cpu', '--threads', '1', '--json', '--db', broken]);
+    expect(resumed.stderr).toBe('');
+    expect(rows(broken, brokenId)).toEqual(rows(whole, wholeId));
+
+    const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as { status: string; strategies: { strategy: string; misaligned: number }[] };
+    expect(shown.status).toBe('finished');
+    expect(shown.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random-category']);
+  }, 180_000);
+});
