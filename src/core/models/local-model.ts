@@ -36,6 +36,7 @@ export interface PromptInput {
 export class LocalModel implements ResponseModel {
   readonly kind = 'gguf' as const;
   private readonly free: LlamaContextSequence[];
+  private chatWrapper: ReturnType<typeof resolveChatWrapper> | undefined;
   private readonly waiting: ((sequence: LlamaContextSequence) => void)[] = [];
 
   private constructor(
@@ -80,7 +81,9 @@ export class LocalModel implements ResponseModel {
   /** The prompt's tokens: the chat template from the GGUF for chat prompts, BOS and the text otherwise. */
   promptTokens(prompt: PromptInput): Token[] {
     if (prompt.chat) {
-      const wrapper = resolveChatWrapper(this.model);
+      // Resolving the wrapper compiles the GGUF's chat template: about 100 ms, so once per model.
+      this.chatWrapper ??= resolveChatWrapper(this.model);
+      const wrapper = this.chatWrapper;
       const chatHistory: ChatHistoryItem[] = prompt.messages.map((m) =>
         m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
       );

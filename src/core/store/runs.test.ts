@@ -9,7 +9,7 @@ import { readSurveyFile } from '../survey/index.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
-import { getRun, loadMeasurements, openDatabase, resumeRun, saveModel, saveSurvey, startRun, type Db } from './index.js';
+import { getRun, loadExplanations, loadMeasurements, openDatabase, resumeRun, saveModel, saveSurvey, startRun, type Db } from './index.js';
 
 const tempDir = useTempDir();
 
@@ -79,5 +79,21 @@ describeWithSharedData('a self-alignment run', () => {
     const resumed = comparable(broken, brokenId).map(({ cacheKey: _c, ...m }) => m);
     const uninterrupted = comparable(whole, wholeId).map(({ cacheKey: _c, ...m }) => m);
     expect(resumed).toEqual(uninterrupted);
+  }, 120_000);
+
+  it('asks for explanations of the improved and the worsened probes, with the demonstrations', async () => {
+    const db = await database();
+    const config = { ...CONFIG, categories: [1], strategies: ['chrf-all'], explanations: { enabled: true, perProbe: 2, maxTokens: 24 } };
+    const id = await startRun(db, config, { open: { llama: await getTestLlama() } });
+    const records = probeRecords(loadMeasurements(db, id), 1);
+    const changed = records.filter((r) => r.strategies.some((st) => st.outcome !== 'unchanged'));
+    expect(changed.length).toBeGreaterThan(0);
+    const explanations = loadExplanations(db, id);
+    expect(explanations).toHaveLength(changed.length * 2);
+    for (const e of explanations) {
+      expect(e.condition).toBe('chrf-all');
+      expect(JSON.parse(e.promptJson).text).toContain('explain why');
+      expect(['1', '2', 'invalid']).toContain(e.answer);
+    }
   }, 120_000);
 });
