@@ -258,6 +258,15 @@ function checkRecords(records: readonly ProbeRecord[]): void {
   }
 }
 
+/**
+ * Checked records in report order. Sorting first makes every table independent of the order the records came in:
+ * a bootstrap resample picks values by position, and a floating-point sum depends on the order of its terms.
+ */
+function prepare(records: readonly ProbeRecord[]): ProbeRecord[] {
+  checkRecords(records);
+  return sortRecords(records);
+}
+
 function languageGroups(records: readonly ProbeRecord[]): LanguageGroup[] {
   const groups = new Map<string, LanguageGroup>();
   for (const record of records) {
@@ -411,12 +420,15 @@ function tally(outcomes: readonly Outcome[]): Record<Outcome, number> {
 
 /**
  * Δ of the improved probes (paper's rule). An improved probe had an error (else it could not improve), so its Δ is
- * defined and in (0, 1]; one without Δ is skipped rather than counted as 0.
+ * defined and in (0, 1]; one without Δ is skipped rather than counted as 0, and one outside [0, 1] is a broken
+ * record, refused here so the mean and the histogram cannot disagree about it.
  */
-function improvedReductions(results: readonly { result: StrategyResult }[]): number[] {
+function improvedReductions(results: readonly { record: ProbeRecord; result: StrategyResult }[]): number[] {
   const reductions: number[] = [];
-  for (const { result } of results) {
-    if (result.outcome === 'improved' && result.errorReduction !== undefined) reductions.push(result.errorReduction);
+  for (const { record, result } of results) {
+    if (result.outcome !== 'improved' || result.errorReduction === undefined) continue;
+    binOf(result.errorReduction, `the error reduction Δ of improved probe ${record.probeId} (${record.model}, ${record.language}, ${result.strategy})`);
+    reductions.push(result.errorReduction);
   }
   return reductions;
 }
@@ -425,8 +437,8 @@ function improvedReductions(results: readonly { result: StrategyResult }[]): num
 // The tables
 
 /** Table 1: improved / unchanged / worsened among misaligned probes, by the paper's rule and significance-gated. */
-export function outcomeTable(records: readonly ProbeRecord[]): OutcomeRow[] {
-  checkRecords(records);
+export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
+  const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: OutcomeRow[] = [];
   for (const group of languageGroups(records)) {
@@ -480,8 +492,8 @@ export function outcomeTable(records: readonly ProbeRecord[]): OutcomeRow[] {
 }
 
 /** Fig. 7: the share of misaligned probes among probes with a known target, per model × language. */
-export function misalignmentTable(records: readonly ProbeRecord[]): MisalignmentRow[] {
-  checkRecords(records);
+export function misalignmentTable(input: readonly ProbeRecord[]): MisalignmentRow[] {
+  const records = prepare(input);
   return languageGroups(records).map((group) => {
     const misaligned = shareOf(countMisaligned(group.records), group.records.length);
     return {
@@ -498,7 +510,7 @@ export function misalignmentTable(records: readonly ProbeRecord[]): Misalignment
 }
 
 function improvementColumns(
-  results: readonly { result: StrategyResult }[],
+  results: readonly { record: ProbeRecord; result: StrategyResult }[],
   options: ResultsTableOptions,
   group: readonly string[],
 ): Omit<ImprovementRow, 'model' | 'strategy'> {
@@ -517,8 +529,8 @@ function improvementColumns(
 }
 
 /** Fig. 2/4: share of misaligned probes improved and mean Δ of the improved, per model × strategy (all languages). */
-export function improvementByModelTable(records: readonly ProbeRecord[], options: ResultsTableOptions): ImprovementRow[] {
-  checkRecords(records);
+export function improvementByModelTable(input: readonly ProbeRecord[], options: ResultsTableOptions): ImprovementRow[] {
+  const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: ImprovementRow[] = [];
   for (const group of modelGroups(records)) {
@@ -531,8 +543,8 @@ export function improvementByModelTable(records: readonly ProbeRecord[], options
 }
 
 /** Fig. 2/4 per language: the same columns per model × language × strategy. */
-export function improvementByLanguageTable(records: readonly ProbeRecord[], options: ResultsTableOptions): LanguageImprovementRow[] {
-  checkRecords(records);
+export function improvementByLanguageTable(input: readonly ProbeRecord[], options: ResultsTableOptions): LanguageImprovementRow[] {
+  const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: LanguageImprovementRow[] = [];
   for (const group of languageGroups(records)) {
@@ -551,8 +563,8 @@ export function improvementByLanguageTable(records: readonly ProbeRecord[], opti
 }
 
 /** Fig. 3/6: Δ of the improved probes in ten 10% bins, per model × strategy (all languages). */
-export function reductionBinTable(records: readonly ProbeRecord[]): ReductionBinRow[] {
-  checkRecords(records);
+export function reductionBinTable(input: readonly ProbeRecord[]): ReductionBinRow[] {
+  const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: ReductionBinRow[] = [];
   for (const group of modelGroups(records)) {
@@ -567,8 +579,8 @@ export function reductionBinTable(records: readonly ProbeRecord[]): ReductionBin
 }
 
 /** Fig. 5/9: the zero-shot error δ = 1 − alignment of the misaligned probes in ten 10% bins, per model × language. */
-export function zeroShotErrorBinTable(records: readonly ProbeRecord[]): ZeroShotErrorBinRow[] {
-  checkRecords(records);
+export function zeroShotErrorBinTable(input: readonly ProbeRecord[]): ZeroShotErrorBinRow[] {
+  const records = prepare(input);
   const rows: ZeroShotErrorBinRow[] = [];
   for (const group of languageGroups(records)) {
     const errors = group.records.filter((r) => r.misaligned).map((r) => 1 - r.zeroShot.alignment);
@@ -589,8 +601,8 @@ export function categoryName(category: number): string {
  * for a language when the model has at least one probe of it there, so "probed, none misaligned" (n = 0) stays
  * distinct from "not probed" (no row).
  */
-export function categoryTable(records: readonly ProbeRecord[]): CategoryRow[] {
-  checkRecords(records);
+export function categoryTable(input: readonly ProbeRecord[]): CategoryRow[] {
+  const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: CategoryRow[] = [];
   for (const model of modelGroups(records)) {
@@ -624,8 +636,8 @@ export function categoryTable(records: readonly ProbeRecord[]): CategoryRow[] {
 }
 
 /** Soft alignment before and after self-alignment over the misaligned probes, per model × language × strategy. */
-export function softAlignmentTable(records: readonly ProbeRecord[], options: ResultsTableOptions): SoftAlignmentRow[] {
-  checkRecords(records);
+export function softAlignmentTable(input: readonly ProbeRecord[], options: ResultsTableOptions): SoftAlignmentRow[] {
+  const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: SoftAlignmentRow[] = [];
   for (const group of languageGroups(records)) {

@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../testing/temp-dir.js';
+import {
+  CATEGORY_COLUMNS,
+  CSV_FILE_NAMES,
+  csvCell,
+  formatCsv,
+  IMPROVEMENT_BY_LANGUAGE_COLUMNS,
+  IMPROVEMENT_BY_MODEL_COLUMNS,
+  MISALIGNMENT_COLUMNS,
+  OUTCOME_COLUMNS,
+  PER_PROBE_COLUMNS,
+  perProbeRows,
+  REDUCTION_BIN_COLUMNS,
+  resultsTables,
+  SOFT_ALIGNMENT_COLUMNS,
+  writeCsvReport,
+  ZERO_SHOT_ERROR_BIN_COLUMNS,
+  type ResultsTables,
+} from './index.js';
+import { probeRecord, SAMPLE_RECORDS } from './sample-records.js';
+
+const tempDir = useTempDir('selfalign-report-');
+const OPTIONS = { seed: 11, resamples: 200 };
+const BOM = [0xef, 0xbb, 0xbf];
+
+function readCsv(file: string): Record<string, string>[] {
+  return parse(readFileSync(file, 'utf8'), { columns: true, bom: true }) as Record<string, string>[];
+}
+
+function header(file: string): string[] {
+  const rows = parse(readFileSync(file, 'utf8'), { bom: true, to_line: 1 }) as string[][];
+  return rows[0]!;
+}
+
+describe('writeCsvReport', () => {
+  it('writes one file per table under the documented names and returns their paths in order', async () => {
+    const dir = path.join(tempDir(), 'new', 'folder');
+    const tables = resultsTables(SAMPLE_RECORDS, OPTIONS);
+    const files = await writeCsvReport(dir, { ...tables, probes: perProbeRows(SAMPLE_RECORDS) });
+    expect(files.map((f) => path.relative(dir, f))).toEqual([
+      'table1-outcomes.csv',
+      'fig7-misaligned.csv',
+      'fig2-4-improvement-by-model.csv',
+      'fig2-4-improvement-by-language.csv',
+      'fig3-6-error-reduction-bins.csv',
+      'fig5-9-zero-shot-error-bins.csv',
+      'fig8-10-categories.csv',
+      'soft-alignment.csv',
+      'probes.csv',
+    ]);
+    expect(Object.values(CSV_FILE_NAMES)).toEqual(files.map((f) => path.basename(f)));
+    // Without per-probe rows there is no probes.csv.
+    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(8);
+  });
+
+  it('writes every column of every row, headed by the property names, with the numbers unrounded', async () => {
+    const dir = tempDir();
+    const tables = resultsTables(SAMPLE_RECORDS, OPTIONS);
+    await writeCsvReport(dir, tables);
+    const columns: Record<keyof ResultsTables, readonly string[]> = {
+      outcomes: OUTCOME_COLUMNS,
+      misalignment: MISALIGNMENT_COLUMNS,
+      improvementByModel: IMPROVEMENT_BY_MODEL_COLUMNS,
+      improvementByLanguage: IMPROVEMENT_BY_LANGUAGE_COLUMNS,
+      reductionBins: REDUCTION_BIN_COLUMNS,
+      zeroShotErrorBins: ZERO_SHOT_ERROR_BIN_COLUMNS,
+      categories: CATEGORY_COLUMNS,
+      softAlignment: SOFT_ALIGNMENT_COLUMNS,
+    };
+    for (const key of Object.keys(columns) as (keyof ResultsTables)[]) {
+      const file = path.join(dir, CSV_FILE_NAMES[key]);
+      const rows: readonly object[] = tables[key];
+      // The column list names exactly the row's properties: none left out, none made up.
+      expect([...columns[key]].sort(), key).toEqual(Object.keys(rows[0]!).sort());
+      expect(header(file), key).toEqual(columns[key]);
+      const read = readCsv(file);
+      expect(read, key).toHaveLength(rows.length);
+      // Every cell reads back to the value it came from: numbers to the same double, null to an empty cell.
+      rows.forEach((row, i) => {
+        for (const [column, value] of Object.entries(row)) {
+          const cell = read[i]![column];
+          if (value === null) expect(cell, `${key}.${column}`).toBe('');
+          else if (typeof value === 'number') expect(Number(cell), `${key}.${column}`).toBe(value);
+          else expect(cell, `${key}.${column}`).toBe(String(value));
+        }
+      });
+    }
+    // A value that is not a short decimal keeps all its digits.
+    const outcomes = readCsv(path.join(dir, CSV_FILE_NAMES.outcomes));
+    expect(outcomes[0]).toMatchObject({ model: 'alpha', strategy: 'random', improvedShare: '0.75', improvedShareLower: String(tables.outcomes[0]!.improvedShareLower) });
+    expect(outcomes[0]!.improvedShareLower).toMatch(/^0\.3006418425824\d+$/);
+    // An empty group: empty share, interval 0 and 1.
+    expect(outcomes[2]).toMatchObject({ language: 'fa', n: '0', improvedShare: '', improvedShareLower: '0', improvedShareUpper: '1' });
+  });
+
+  it('ends lines in CRLF and adds a BOM only when asked', async () => {
+    const plain = tempDir();
+    const excel = tempDir();
+    const tables = resultsTables(SAMPLE_RECORDS, OPTIONS);
+    await writeCsvReport(plain, tables);
+    await writeCsvReport(excel, tables, { bom: true });
+    for (const name of Object.values(CSV_FILE_NAMES).filter((n) => n !== 'probes.csv')) {
+      const without = readFileSync(path.join(plain, name));
+      const withBom = readFileSync(path.join(excel, name));
+      expect([...without.subarray(0, 3)], name).not.toEqual(BOM);
+      expect([...withBom.subarray(0, 3)], name).toEqual(BOM);
+      expect(withBom.subarray(3).equals(without), name).toBe(true);
+      const text = without.toString('utf8');
+      expect(text.endsWith('\r\n')).toBe(true);
+      expect(text.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
+    }
+  });
+
+  it('writes empty tables as a header row alone', async () => {
+    const dir = tempDir();
+    const files = await writeCsvReport(dir, { ...resultsTables([], OPTIONS), probes: perProbeRows([]) });
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      expect(text.split('\r\n'), file).toHaveLength(2);
+      expect(readCsv(file)).toEqual([]);
+    }
+    expect(header(files[0]!)).toEqual(OUTCOME_COLUMNS);
+    expect(header(files[8]!)).toEqual(PER_PROBE_COLUMNS);
+  });
+});
+
+describe('per-probe rows', () => {
+  it('give one row per probe with the fixed columns, then each strategy’s columns', () => {
+    const rows = perProbeRows(SAMPLE_RECORDS);
+    expect(rows).toHaveLength(12);
+    expect(Object.keys(rows[0]!)).toEqual([
+      ...PER_PROBE_COLUMNS,
+      'random.alignment',
+      'random.outcome',
+      'random.gatedOutcome',
+      'random.errorReduction',
+      'random.softAlignment',
+      'random.demonstrationIds',
+      'chrf-all.alignment',
+      'chrf-all.outcome',
+      'chrf-all.gatedOutcome',
+      'chrf-all.errorReduction',
+      'chrf-all.softAlignment',
+      'chrf-all.demonstrationIds',
+    ]);
+    // Report order: model, language, then question number (Q2 before Q164).
+    expect(rows.slice(0, 6).map((r) => r.probeId)).toEqual(['Q1', 'Q2', 'Q3', 'Q164', 'Q165', 'Q235']);
+    expect(rows[0]).toMatchObject({
+      probeId: 'Q1',
+      language: 'bn',
+      country: 'BGD',
+      model: 'alpha',
+      category: 1,
+      categoryName: 'Social values, attitudes and stereotypes',
+      targetOption: 1,
+      zeroShotAlignment: 0.4,
+      misaligned: true,
+      'random.alignment': 0.7,
+      'random.outcome': 'improved',
+      'random.gatedOutcome': 'improved',
+      'chrf-all.outcome': 'unchanged',
+      'random.demonstrationIds': 'Q10 Q20 Q30 Q40 Q45',
+    });
+    // An aligned probe has no strategy results: empty cells.
+    expect(rows[2]).toMatchObject({ probeId: 'Q3', misaligned: false, 'random.alignment': null, 'random.demonstrationIds': null });
+  });
+
+  it('survive a CSV round trip with quotes, commas, line breaks and Bengali and Persian text', async () => {
+    const model = 'org/মডেল, "৪-বিট"';
+    const record = probeRecord(model, 'fa', 'Q1', 1, 0.5, 0.2, { 'chrf-all': [0.75, 'improved', 'unchanged', 0.5, 0.1] });
+    record.country = 'ایران\nIRN';
+    record.strategies[0]!.demonstrationIds = ['«نمونه»,1', 'Q2'];
+    const aligned = probeRecord('plain', 'bn', 'Q2', 1, 1, undefined);
+    const dir = tempDir();
+    const tables = resultsTables([record, aligned], OPTIONS);
+    const files = await writeCsvReport(dir, { ...tables, probes: perProbeRows([record, aligned]) }, { bom: true });
+
+    const read = readCsv(files[8]!);
+    expect(read).toHaveLength(2);
+    expect(read[0]).toMatchObject({
+      model,
+      country: 'ایران\nIRN',
+      misaligned: 'true',
+      zeroShotAlignment: '0.5',
+      'chrf-all.alignment': '0.75',
+      'chrf-all.outcome': 'improved',
+      'chrf-all.gatedOutcome': 'unchanged',
+      'chrf-all.errorReduction': '0.5',
+      'chrf-all.demonstrationIds': '«نمونه»,1 Q2',
+    });
+    expect(read[1]).toMatchObject({ model: 'plain', misaligned: 'false', zeroShotSoftAlignment: '', 'chrf-all.outcome': '' });
+    // The same names survive in the aggregated tables.
+    expect(readCsv(files[0]!)[0]).toMatchObject({ model, country: 'ایران\nIRN', strategy: 'chrf-all', improvedShare: '1' });
+    // The raw text quotes the fields that need it, doubling the quotes inside.
+    const raw = readFileSync(files[8]!, 'utf8');
+    expect(raw).toContain('"org/মডেল, ""৪-বিট"""');
+    expect(raw).toContain('"ایران\nIRN"');
+  });
+});
+
+describe('cells', () => {
+  it('write numbers in full without locale, booleans as words, null as empty, and refuse NaN', () => {
+    expect(csvCell(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(csvCell(1234567.5)).toBe('1234567.5');
+    expect(csvCell(1e-7)).toBe('1e-7');
+    expect(csvCell(-0)).toBe('0');
+    expect(csvCell(true)).toBe('true');
+    expect(csvCell(false)).toBe('false');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(undefined)).toBe('');
+    expect(() => csvCell(Number.NaN)).toThrow(RangeError);
+    expect(() => csvCell(Infinity)).toThrow(RangeError);
+    expect(formatCsv(['a', 'b'], [{ a: 'x', b: 1.5 }], { bom: true })).toBe('\ufeffa,b\r\nx,1.5\r\n');
+  });
+});

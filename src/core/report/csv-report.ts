@@ -1,0 +1,289 @@
+// The report as CSV files: one RFC 4180 file per table of results-tables.ts, plus one row per probe, for R, pandas
+// or Excel. Quoting is csv-stringify's; this module fixes the columns, the line ends, the BOM and how values are
+// written, so the same results always give the same bytes.
+//
+// How values are written: numbers unrounded, as JavaScript's shortest round-trip form (String(x): "0.75",
+// "0.30000000000000004", "1e-7"), so reading the file back gives exactly the doubles the tables held and rounding
+// stays a choice of whoever presents them; never locale-formatted (always "." for decimals, no thousands separator).
+// null (an empty group's share or mean) is an empty cell; booleans are "true"/"false"; a NaN or infinite number is a
+// bug and throws. Headers are the row objects' property names. Lines end in CRLF as RFC 4180 asks; text is UTF-8,
+// with a byte order mark when asked (Excel reads a BOM-less CSV in the machine's ANSI code page and garbles Bengali
+// or Persian text).
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { SelectionStrategy } from '../demos/index.js';
+import type { ProbeRecord } from '../experiment/index.js';
+import {
+  categoryName,
+  sortRecords,
+  strategiesIn,
+  type CategoryRow,
+  type ImprovementRow,
+  type LanguageImprovementRow,
+  type MisalignmentRow,
+  type OutcomeRow,
+  type ReductionBinRow,
+  type ResultsTables,
+  type SoftAlignmentRow,
+  type ZeroShotErrorBinRow,
+} from './results-tables.js';
+
+export type CsvValue = string | number | boolean | null;
+
+export interface CsvReportOptions {
+  /** Start every file with a UTF-8 byte order mark, for Excel; off by default (R and pandas do not need it). */
+  bom?: boolean;
+}
+
+/** What a strategy contributes to a probe's row, as `<strategy>.<column>` (e.g. "chrf-all.alignment"). */
+export const STRATEGY_COLUMNS = ['alignment', 'outcome', 'gatedOutcome', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
+export type StrategyColumn = (typeof STRATEGY_COLUMNS)[number];
+
+export function strategyColumn(strategy: SelectionStrategy, column: StrategyColumn): string {
+  return `${strategy}.${column}`;
+}
+
+/**
+ * One probe of one model, language and country. Beside the fixed columns, every strategy present in the records
+ * adds the STRATEGY_COLUMNS as `<strategy>.<column>`, empty where the probe has no result for it (aligned probes
+ * never do). demonstrationIds are the ids of the demonstrations, joined by one space.
+ */
+export interface PerProbeRow {
+  probeId: string;
+  language: string;
+  country: string;
+  model: string;
+  category: number;
+  categoryName: string;
+  estimator: string;
+  targetOption: 1 | 2;
+  /** The country's shares of option 1 and option 2. */
+  targetShare1: number;
+  targetShare2: number;
+  /** Responses (or evaluations) behind the zero-shot measurement. */
+  zeroShotN: number;
+  zeroShotAlignment: number;
+  zeroShotSoftAlignment: number | null;
+  misaligned: boolean;
+  [strategyColumn: string]: CsvValue;
+}
+
+/** The tables to write: every results table, and the per-probe rows when given. */
+export type ReportTables = ResultsTables & { probes?: readonly PerProbeRow[] };
+
+/** The file each table is written to, in the order they are written. */
+export const CSV_FILE_NAMES = {
+  outcomes: 'table1-outcomes.csv',
+  misalignment: 'fig7-misaligned.csv',
+  improvementByModel: 'fig2-4-improvement-by-model.csv',
+  improvementByLanguage: 'fig2-4-improvement-by-language.csv',
+  reductionBins: 'fig3-6-error-reduction-bins.csv',
+  zeroShotErrorBins: 'fig5-9-zero-shot-error-bins.csv',
+  categories: 'fig8-10-categories.csv',
+  softAlignment: 'soft-alignment.csv',
+  probes: 'probes.csv',
+} as const satisfies Record<keyof ReportTables, string>;
+
+/**
+ * The column order of a row type. Taking a Record of every key makes the compiler reject a list that misses a
+ * column or names one the row does not have, so a column added to a row type cannot silently stay out of its file.
+ */
+function columnsOf<Row>(spec: Record<keyof Row & string, true>): (keyof Row & string)[] {
+  return Object.keys(spec) as (keyof Row & string)[];
+}
+
+const share = <P extends string>(prefix: P) =>
+  ({ [`${prefix}Count`]: true, [`${prefix}Share`]: true, [`${prefix}ShareLower`]: true, [`${prefix}ShareUpper`]: true }) as Record<
+    `${P}Count` | `${P}Share` | `${P}ShareLower` | `${P}ShareUpper`,
+    true
+  >;
+
+const bins = { bin: true, binFrom: true, binTo: true, binLabel: true, count: true, n: true, share: true, shareLower: true, shareUpper: true } as const;
+
+export const OUTCOME_COLUMNS = columnsOf<OutcomeRow>({
+  model: true,
+  language: true,
+  country: true,
+  strategy: true,
+  misaligned: true,
+  n: true,
+  ...share('improved'),
+  ...share('unchanged'),
+  ...share('worsened'),
+  ...share('gatedImproved'),
+  ...share('gatedUnchanged'),
+  ...share('gatedWorsened'),
+});
+
+export const MISALIGNMENT_COLUMNS = columnsOf<MisalignmentRow>({
+  model: true,
+  language: true,
+  country: true,
+  probes: true,
+  ...share('misaligned'),
+});
+
+const improvementColumns = { n: true, ...share('improved'), meanReduction: true, meanReductionLower: true, meanReductionUpper: true } as const;
+
+export const IMPROVEMENT_BY_MODEL_COLUMNS = columnsOf<ImprovementRow>({ model: true, strategy: true, ...improvementColumns });
+
+export const IMPROVEMENT_BY_LANGUAGE_COLUMNS = columnsOf<LanguageImprovementRow>({
+  model: true,
+  language: true,
+  country: true,
+  strategy: true,
+  ...improvementColumns,
+});
+
+export const REDUCTION_BIN_COLUMNS = columnsOf<ReductionBinRow>({ model: true, strategy: true, ...bins });
+
+export const ZERO_SHOT_ERROR_BIN_COLUMNS = columnsOf<ZeroShotErrorBinRow>({ model: true, language: true, country: true, ...bins });
+
+export const CATEGORY_COLUMNS = columnsOf<CategoryRow>({
+  model: true,
+  strategy: true,
+  language: true,
+  country: true,
+  category: true,
+  categoryName: true,
+  probes: true,
+  misaligned: true,
+  n: true,
+  ...share('improved'),
+});
+
+export const SOFT_ALIGNMENT_COLUMNS = columnsOf<SoftAlignmentRow>({
+  model: true,
+  language: true,
+  country: true,
+  strategy: true,
+  misaligned: true,
+  n: true,
+  meanBefore: true,
+  meanAfter: true,
+  meanChange: true,
+  meanChangeLower: true,
+  meanChangeUpper: true,
+});
+
+/** The fixed columns of probes.csv, before the strategy columns. */
+export const PER_PROBE_COLUMNS = [
+  'probeId',
+  'language',
+  'country',
+  'model',
+  'category',
+  'categoryName',
+  'estimator',
+  'targetOption',
+  'targetShare1',
+  'targetShare2',
+  'zeroShotN',
+  'zeroShotAlignment',
+  'zeroShotSoftAlignment',
+  'misaligned',
+] as const satisfies readonly (keyof PerProbeRow)[];
+
+/** One row per probe record, in report order (model, language, country, question number). */
+export function perProbeRows(records: readonly ProbeRecord[]): PerProbeRow[] {
+  const strategies = strategiesIn(records);
+  return sortRecords(records).map((record) => {
+    const row: PerProbeRow = {
+      probeId: record.probeId,
+      language: record.language,
+      country: record.country,
+      model: record.model,
+      category: record.category,
+      categoryName: categoryName(record.category),
+      estimator: record.estimator,
+      targetOption: record.targetOption,
+      targetShare1: record.targetShares[0],
+      targetShare2: record.targetShares[1],
+      zeroShotN: record.zeroShot.n,
+      zeroShotAlignment: record.zeroShot.alignment,
+      zeroShotSoftAlignment: record.zeroShot.softAlignment ?? null,
+      misaligned: record.misaligned,
+    };
+    for (const strategy of strategies) {
+      const result = record.strategies.find((r) => r.strategy === strategy);
+      row[strategyColumn(strategy, 'alignment')] = result?.alignment ?? null;
+      row[strategyColumn(strategy, 'outcome')] = result?.outcome ?? null;
+      row[strategyColumn(strategy, 'gatedOutcome')] = result?.gatedOutcome ?? null;
+      row[strategyColumn(strategy, 'errorReduction')] = result?.errorReduction ?? null;
+      row[strategyColumn(strategy, 'softAlignment')] = result?.softAlignment ?? null;
+      row[strategyColumn(strategy, 'demonstrationIds')] = result ? result.demonstrationIds.join(' ') : null;
+    }
+    return row;
+  });
+}
+
+/** The text of one cell; see the top of this module for the rules. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`a report value is ${value}; every number in a report must be finite`);
+    return String(value);
+  }
+  throw new TypeError(`a report cell must be a string, number, boolean or null, got ${typeof value}`);
+}
+
+/** A whole CSV file: header row, then one line per row, CRLF line ends, BOM when asked. */
+export function formatCsv<Row>(columns: readonly (keyof Row & string)[], rows: readonly Row[], options: CsvReportOptions = {}): string {
+  const lines: string[][] = [[...columns], ...rows.map((row) => columns.map((column) => csvCell(row[column])))];
+  return stringify(lines, {
+    bom: options.bom ?? false,
+    record_delimiter: 'windows',
+    // With an explicit record delimiter csv-stringify stops quoting fields that hold a bare \n or \r, which
+    // RFC 4180 requires quoted and every reader would split into two records; ask for it back.
+    quote_record_delimiter: true,
+  });
+}
+
+/** The columns of probes.csv: the fixed ones, then every strategy column of the rows in first-seen order. */
+function perProbeColumns(rows: readonly PerProbeRow[]): string[] {
+  const columns: string[] = [...PER_PROBE_COLUMNS];
+  const seen = new Set(columns);
+  for (const row of rows) {
+    for (const key of Object.keys(row)) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        columns.push(key);
+      }
+    }
+  }
+  return columns;
+}
+
+/**
+ * Writes one CSV per table into `dir` (created if missing; files of the same name are replaced) under the names
+ * of CSV_FILE_NAMES, probes.csv only when `tables.probes` is given, and returns the paths written in that order.
+ * Empty tables are still written, with their header row, so a script reading the folder always finds every file.
+ */
+export async function writeCsvReport(dir: string, tables: ReportTables, options: CsvReportOptions = {}): Promise<string[]> {
+  const files: [string, string][] = [
+    [CSV_FILE_NAMES.outcomes, formatCsv(OUTCOME_COLUMNS, tables.outcomes, options)],
+    [CSV_FILE_NAMES.misalignment, formatCsv(MISALIGNMENT_COLUMNS, tables.misalignment, options)],
+    [CSV_FILE_NAMES.improvementByModel, formatCsv(IMPROVEMENT_BY_MODEL_COLUMNS, tables.improvementByModel, options)],
+    [CSV_FILE_NAMES.improvementByLanguage, formatCsv(IMPROVEMENT_BY_LANGUAGE_COLUMNS, tables.improvementByLanguage, options)],
+    [CSV_FILE_NAMES.reductionBins, formatCsv(REDUCTION_BIN_COLUMNS, tables.reductionBins, options)],
+    [CSV_FILE_NAMES.zeroShotErrorBins, formatCsv(ZERO_SHOT_ERROR_BIN_COLUMNS, tables.zeroShotErrorBins, options)],
+    [CSV_FILE_NAMES.categories, formatCsv(CATEGORY_COLUMNS, tables.categories, options)],
+    [CSV_FILE_NAMES.softAlignment, formatCsv(SOFT_ALIGNMENT_COLUMNS, tables.softAlignment, options)],
+  ];
+  if (tables.probes) {
+    files.push([CSV_FILE_NAMES.probes, formatCsv<PerProbeRow>(perProbeColumns(tables.probes), tables.probes, options)]);
+  }
+  // Every file is formatted before the first is written: a bad value fails the report without leaving half of it.
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    const file = path.join(dir, name);
+    await writeFile(file, text, 'utf8');
+    written.push(file);
+  }
+  return written;
+}
