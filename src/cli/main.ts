@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerProbeCommands } from './commands/probes.js';
-import { registerRunCommands } from './commands/runs.js';
+import { registerReportCommand, registerRunCommands } from './commands/runs.js';
 import { registerSimilarityCommands } from './commands/similarity.js';
 import { registerSurveyCommands } from './commands/survey.js';
 
@@ -23,6 +23,7 @@ export function buildProgram(): Command {
   registerSurveyCommands(program);
   registerModelCommands(program);
   registerRunCommands(program);
+  registerReportCommand(program);
   return program;
 }
 

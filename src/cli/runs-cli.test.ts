@@ -2,6 +2,7 @@
 // `selfalign run --resume` continues it, and every stored measurement equals an uninterrupted run's.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -87,5 +88,19 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as { status: string; strategies: { strategy: string; misaligned: number }[] };
     expect(shown.status).toBe('finished');
     expect(shown.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random-category']);
+
+    // The report: a CSV per table, the probes, the explanations and a manifest; the same for both runs.
+    const reports = [tempDir(), tempDir()];
+    expect(selfalign(['report', wholeId, '--out', reports[0]!, '--bom', '--db', whole]).code).toBe(0);
+    expect(selfalign(['report', brokenId, '--out', reports[1]!, '--bom', '--db', broken]).code).toBe(0);
+    const table1 = readFileSync(path.join(reports[0]!, 'table1-outcomes.csv'), 'utf8');
+    expect(table1.startsWith('\uFEFFmodel,language,country,strategy,misaligned,n,improvedCount')).toBe(true);
+    expect(table1.split('\r\n').filter(Boolean)).toHaveLength(3);
+    for (const file of ['table1-outcomes.csv', 'fig7-misaligned.csv', 'fig8-10-categories.csv', 'probes.csv']) {
+      expect(readFileSync(path.join(reports[1]!, file), 'utf8')).toBe(readFileSync(path.join(reports[0]!, file), 'utf8'));
+    }
+    const manifest = JSON.parse(readFileSync(path.join(reports[1]!, 'manifest.json'), 'utf8')) as { run: string; models: { identity: string }[]; configuration: { seed: number } };
+    expect(manifest).toMatchObject({ run: brokenId, configuration: { seed: 3 } });
+    expect(manifest.models[0]!.identity).toMatch(/^gguf:[0-9a-f]{64}$/);
   }, 180_000);
 });

@@ -1,10 +1,13 @@
 // `selfalign run` (start a self-alignment run from a JSON configuration or flags, or resume one) and
 // `selfalign runs list|show`.
 
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { probeRecords, readRunConfig, parseRunConfig, type RunConfigInput, type RunProgress } from '../../core/experiment/index.js';
-import { getRun, listRuns, loadMeasurements, resumeRun, startRun, type RunRow } from '../../core/store/index.js';
+import { getRun, listRuns, loadExplanations, loadMeasurements, resumeRun, startRun, type RunRow } from '../../core/store/index.js';
+import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import { addDbOption, withDatabase } from '../context.js';
 import { printJson, printTable } from '../output.js';
 import { defaultDatabasePath, openDatabase } from '../../core/store/index.js';
@@ -170,4 +173,50 @@ function configFromFlags(options: Record<string, string | string[] | boolean | u
   // Validated here too, so that a wrong flag is reported before any model is opened.
   parseRunConfig(input, 'the command line');
   return input as RunConfigInput;
+}
+
+const EXPLANATION_COLUMNS = ['model', 'language', 'country', 'probeId', 'condition', 'ordinal', 'answer', 'response'] as const;
+
+export function registerReportCommand(program: Command): void {
+  addDbOption(
+    program
+      .command('report <run-id>')
+      .description("write a run's tables as CSV: one file per table of the paper, the probes, the explanations, and a manifest")
+      .requiredOption('--out <dir>', 'folder to write into')
+      .option('--bom', 'start each CSV with a byte-order mark, so Excel opens non-Latin text correctly')
+      .option('--seed <n>', 'seed of the bootstrap intervals', '0')
+      .option('--json', 'print the files written as JSON'),
+  ).action(async (runId: string, options: { out: string; bom?: boolean; seed: string; json?: boolean; db?: string }) => {
+    const seed = Number(options.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new UserError('bad-option', `--seed must be a whole number, got "${options.seed}"`);
+    const { run, records, explanations, measurements } = withDatabase(options, (db) => {
+      const run = getRun(db, runId);
+      const config = JSON.parse(run.configJson) as { misalignmentThreshold: number };
+      const measurements = loadMeasurements(db, runId);
+      return { run, measurements: measurements.length, records: probeRecords(measurements, config.misalignmentThreshold), explanations: loadExplanations(db, runId) };
+    });
+    const out = path.resolve(options.out);
+    const bom = options.bom === true;
+    const files = await writeCsvReport(out, { ...resultsTables(records, { seed }), probes: perProbeRows(records) }, { bom });
+    await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], explanations, { bom }));
+    const manifest = {
+      run: run.id,
+      status: run.status,
+      configuration: JSON.parse(run.configJson) as unknown,
+      configurationHash: run.configHash,
+      models: JSON.parse(run.modelsJson) as unknown,
+      workbenchVersion: run.workbenchVersion,
+      startedAt: run.createdAt,
+      finishedAt: run.finishedAt,
+      measurements,
+      reportSeed: seed,
+      writtenAt: new Date().toISOString(),
+    };
+    await writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const written = [...files, path.join(out, 'explanations.csv'), path.join(out, 'manifest.json')];
+    if (options.json) return printJson(written);
+    if (run.status !== 'finished') console.log(`Note: run ${run.id} is ${run.status}; the report covers what it has measured.`);
+    console.log(`Wrote ${written.length} files to ${out}:`);
+    for (const file of written) console.log(`  ${path.basename(file)}`);
+  });
 }
