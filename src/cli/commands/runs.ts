@@ -24,7 +24,7 @@ export function registerRunCommands(program: Command): void {
       .option('--resume <run-id>', 'continue a run that stopped (killed, cancelled, failed) to the same results')
       .option('--model <name>', 'registered model; repeat for several', collect)
       .option('--survey <name>', 'survey import that gives the target answers')
-      .option('--lang <code[:ISO3]>', "language, optionally with its country (default: the paper's); repeat", collect)
+      .option('--lang <code[:ISO3[:SET]]>', "language, optionally with its country (default: the paper's) and probe set; repeat", collect)
       .option('--set <name>', 'probe set (default: builtin)')
       .option('--strategy <name>', 'selection strategy; repeat (default: all four)', collect)
       .option('--k <n>', 'demonstrations per prompt')
@@ -151,8 +151,9 @@ function progressBar(p: RunProgress): string {
 function configFromFlags(options: Record<string, string | string[] | boolean | undefined>): RunConfigInput {
   const number = (name: string) => (options[name] === undefined ? undefined : Number(options[name]));
   const languages = ((options.lang as string[] | undefined) ?? []).map((entry) => {
-    const [language, country] = entry.split(':');
-    return country ? { language: language!, country } : language!;
+    const [language, country, probeSet] = entry.split(':');
+    if (!country && !probeSet) return language!;
+    return { language: language!, ...(country ? { country } : {}), ...(probeSet ? { probeSet } : {}) };
   });
   const input: Record<string, unknown> = {
     models: (options.model as string[] | undefined) ?? [],

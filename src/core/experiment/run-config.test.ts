@@ -20,8 +20,8 @@ describe('run configuration', () => {
       explanations: { enabled: false, perProbe: 1, maxTokens: 128 },
       seed: 0,
       languages: [
-        { language: 'de', country: 'DEU' },
-        { language: 'en', country: 'GBR' },
+        { language: 'de', country: 'DEU', probeSet: 'builtin' },
+        { language: 'en', country: 'GBR', probeSet: 'builtin' },
       ],
     });
     expect(config.categories).toEqual([1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13]);

@@ -14,7 +14,14 @@ import { DEFAULT_MISALIGNMENT_THRESHOLD } from './outcomes.js';
 
 const LanguageSchema = z.union([
   z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'),
-  z.object({ language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'), country: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 3166 alpha-3 code such as DEU').optional() }).strict(),
+  z
+    .object({
+      language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'),
+      country: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 3166 alpha-3 code such as DEU').optional(),
+      /** The probe set of this language, when it is not the run's probeSet (e.g. Arora et al. for de, builtin for en). */
+      probeSet: z.string().min(1).optional(),
+    })
+    .strict(),
 ]);
 
 export const RunConfigSchema = z
@@ -46,7 +53,7 @@ export type RunConfigInput = z.input<typeof RunConfigSchema>;
 
 /** A validated configuration with every default filled in and every language paired with its country. */
 export interface RunConfig extends Omit<z.output<typeof RunConfigSchema>, 'languages' | 'misalignmentThreshold' | 'categories'> {
-  languages: { language: string; country: string }[];
+  languages: { language: string; country: string; probeSet: string }[];
   misalignmentThreshold: number;
   categories: number[];
 }
@@ -59,13 +66,18 @@ export function parseRunConfig(input: unknown, source = 'the run configuration')
   }
   const config = parsed.data;
   const languages = config.languages.map((entry) => {
-    const { language, country } = typeof entry === 'string' ? { language: entry, country: undefined } : entry;
+    const { language, country, probeSet } = typeof entry === 'string' ? { language: entry, country: undefined, probeSet: undefined } : entry;
     const paired = country ?? DEFAULT_COUNTRY_OF_LANGUAGE[language];
     if (!paired) throw new UserError('bad-run-config', `${source}: language "${language}" has no default country; give one, e.g. { "language": "${language}", "country": "USA" }`);
-    return { language, country: paired.toUpperCase() };
+    return { language, country: paired.toUpperCase(), probeSet: probeSet ?? config.probeSet };
   });
   const duplicates = languages.filter((l, i) => languages.findIndex((m) => m.language === l.language && m.country === l.country) !== i);
   if (duplicates.length > 0) throw new UserError('bad-run-config', `${source}: ${duplicates[0]!.language}/${duplicates[0]!.country} is listed twice`);
+  const sets = new Map<string, string>();
+  for (const l of languages) {
+    if (sets.has(l.language) && sets.get(l.language) !== l.probeSet) throw new UserError('bad-run-config', `${source}: language "${l.language}" comes from two probe sets; one run takes one set per language`);
+    sets.set(l.language, l.probeSet);
+  }
   const categories = config.categories ?? WVS_CATEGORIES.map((c) => c.number).filter((c) => !DEFAULT_EXCLUDED_CATEGORIES.includes(c));
   return {
     ...config,

@@ -6,10 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { probeRecords, parseRunConfig, ZERO_SHOT } from '../experiment/index.js';
 import { inspectGguf } from '../models/index.js';
 import { readSurveyFile } from '../survey/index.js';
+import { readProbeSource } from '../data/index.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
-import { getRun, loadExplanations, loadMeasurements, openDatabase, resumeRun, saveModel, saveSurvey, startRun, type Db } from './index.js';
+import { getRun, loadExplanations, loadMeasurements, openDatabase, resumeRun, saveModel, saveProbeSet, saveSurvey, startRun, type Db } from './index.js';
 
 const tempDir = useTempDir();
 
@@ -96,4 +97,46 @@ describeWithSharedData('a self-alignment run', () => {
       expect(['1', '2', 'invalid']).toContain(e.answer);
     }
   }, 120_000);
+});
+
+describeWithSharedData('a run over several probe sets and languages', () => {
+  it('runs the published probes of two languages beside the built-in English set with all four strategies, and reuses what it has computed', async () => {
+    const db = await database();
+    const zip = path.join(sharedDataDir, 'arora-probes/probes.zip');
+    saveProbeSet(db, 'arora', zip, await readProbeSource(zip));
+    const config = {
+      models: ['tiny'],
+      survey: 'shares',
+      probeSet: 'arora',
+      languages: ['de', 'tr', { language: 'en', probeSet: 'builtin' }],
+      categories: [2],
+      n: 20,
+      estimator: 'tree',
+      seed: 1,
+    };
+    const open = { llama: await getTestLlama() };
+    const first = await startRun(db, config, { open });
+    const measurements = loadMeasurements(db, first);
+    expect(new Set(measurements.map((m) => `${m.language}/${m.country}`))).toEqual(new Set(['de/DEU', 'tr/TUR', 'en/USA']));
+    const conditions = new Set(measurements.map((m) => m.condition));
+    expect(conditions).toEqual(new Set(['zero-shot', 'random', 'random-category', 'chrf-category', 'chrf-all']));
+
+    // The same configuration again: every estimate comes from the cache, none is computed anew.
+    const cached = () => (db.prepare('SELECT COUNT(*) AS n FROM estimate_cache').get() as { n: number }).n;
+    const before = cached();
+    const second = await startRun(db, config, { open });
+    expect(cached()).toBe(before);
+    expect(loadMeasurements(db, second).map((m) => m.distributionJson)).toEqual(measurements.map((m) => m.distributionJson));
+  }, 120_000);
+
+  it('stops before any work when a model file is gone, a language is unknown or the survey lacks a country', async () => {
+    const db = await database();
+    await expect(startRun(db, { ...CONFIG, languages: ['xx'] })).rejects.toThrow(/no default country/);
+    await expect(startRun(db, { ...CONFIG, languages: [{ language: 'en', country: 'FRA' }] })).rejects.toThrow(/has no answers for FRA/);
+    await expect(startRun(db, { ...CONFIG, languages: ['de'] })).rejects.toThrow(/has no language "de"/);
+    await expect(startRun(db, { ...CONFIG, models: ['ghost'] })).rejects.toThrow(/no model named "ghost"/);
+    saveModel(db, { name: 'gone', kind: 'gguf', path: path.join(tempDir(), 'gone.gguf'), sampling: { temperature: 1 } });
+    await expect(startRun(db, { ...CONFIG, models: ['gone'] })).rejects.toThrow(/model file of "gone" is missing/);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n).toBe(0);
+  });
 });

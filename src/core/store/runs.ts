@@ -2,7 +2,7 @@
 // registered models, the imported probes and survey, and the experiment runner. A run that stops for any reason
 // (a fault, a cancel, a killed process) stays resumable; `resumeRun` continues it to the same results.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { loadProbes } from './probe-store.js';
@@ -68,7 +68,10 @@ export interface RunStartOptions extends RunOptions {
 /** Checks everything a run needs before any work: models, probe set, languages, survey and countries. */
 async function prepare(db: Db, config: RunConfig, options: RunStartOptions) {
   const records = config.models.map((name) => getModel(db, name));
-  const probesByLanguage = new Map(config.languages.map(({ language }) => [language, loadProbes(db, config.probeSet, language)]));
+  for (const record of records) {
+    if (record.kind === 'gguf' && !existsSync(record.path!)) throw new UserError('model-file-missing', `the model file of "${record.name}" is missing: ${record.path}`);
+  }
+  const probesByLanguage = new Map(config.languages.map(({ language, probeSet }) => [language, loadProbes(db, probeSet, language)]));
   const key = options.answerKey ?? (await builtinAnswerKey());
   const targetsByCountry = new Map(config.languages.map(({ country }) => [country, countryTargets(country, key, loadSurveyCells(db, config.survey, country))]));
   return { records, probesByLanguage, targetsByCountry };
