@@ -7,6 +7,7 @@ import { probeRecords, parseRunConfig, ZERO_SHOT } from '../experiment/index.js'
 import { inspectGguf } from '../models/index.js';
 import { readSurveyFile } from '../survey/index.js';
 import { readProbeSource } from '../data/index.js';
+import { startFakeOpenAIServer } from '../testing/fake-openai-server.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
@@ -138,5 +139,23 @@ describeWithSharedData('a run over several probe sets and languages', () => {
     saveModel(db, { name: 'gone', kind: 'gguf', path: path.join(tempDir(), 'gone.gguf'), sampling: { temperature: 1 } });
     await expect(startRun(db, { ...CONFIG, models: ['gone'] })).rejects.toThrow(/model file of "gone" is missing/);
     expect((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n).toBe(0);
+  });
+
+  it('runs an API model behind an OpenAI-compatible server the same way', async () => {
+    const server = await startFakeOpenAIServer({ texts: ['important', 'happy', 'I am not sure', 'unhappy', 'very'] });
+    try {
+      const db = await database();
+      saveModel(db, { name: 'served', kind: 'openai', baseUrls: [server.url], remoteModel: 'llama-3-8b', sampling: { temperature: 0.6, topP: 0.9 } });
+      const id = await startRun(db, { ...CONFIG, models: ['served'], categories: [2], strategies: ['chrf-all'], n: 10, estimator: 'sampled' });
+      expect(getRun(db, id).status).toBe('finished');
+      const measurements = loadMeasurements(db, id);
+      expect(measurements.filter((m) => m.condition === ZERO_SHOT).length).toBeGreaterThanOrEqual(5);
+      // Zero-shot prompts carry no demonstrations; self-aligned ones carry five completed statements.
+      const aligned = measurements.find((m) => m.condition === 'chrf-all');
+      if (aligned) expect((JSON.parse(aligned.promptJson) as { text: string }).text.split('\n')).toHaveLength(8);
+      expect(server.requests.length).toBeGreaterThanOrEqual(measurements.length);
+    } finally {
+      await server.close();
+    }
   });
 });
