@@ -163,4 +163,17 @@ describeWithSharedData('a run over several probe sets and languages', () => {
       await server.close();
     }
   });
+
+  it('runs several models in one run, each measured and reported under its own name', async () => {
+    const db = await database();
+    const model = await tinyModelPath();
+    saveModel(db, { name: 'tiny-hot', kind: 'gguf', path: model, sampling: { temperature: 1.2, topK: 40 }, info: await inspectGguf(model) });
+    const id = await startRun(db, { ...CONFIG, models: ['tiny', 'tiny-hot'], categories: [2], strategies: ['chrf-all'] }, { open: { llama: await getTestLlama() } });
+    const records = probeRecords(loadMeasurements(db, id), 1);
+    const byModel = (name: string) => records.filter((r) => r.model === name);
+    expect(byModel('tiny').length).toBeGreaterThan(0);
+    expect(byModel('tiny-hot').map((r) => r.probeId)).toEqual(byModel('tiny').map((r) => r.probeId));
+    // Other sampling settings, other distributions: the models are measured apart, not from one cache entry.
+    expect(byModel('tiny-hot').map((r) => r.zeroShot.alignment)).not.toEqual(byModel('tiny').map((r) => r.zeroShot.alignment));
+  }, 120_000);
 });
