@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { probeRecords, readRunConfig, parseRunConfig, type RunConfigInput, type RunProgress } from '../../core/experiment/index.js';
 import { getRun, listRuns, loadExplanations, loadMeasurements, resumeRun, startRun, type RunRow } from '../../core/store/index.js';
-import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
+import { formatCsv, outcomeTable, perProbeRows, resultsTables, writeCsvReport, type OutcomeRow } from '../../core/report/index.js';
 import { addDbOption, withDatabase } from '../context.js';
 import { printJson, printTable } from '../output.js';
 import { defaultDatabasePath, openDatabase } from '../../core/store/index.js';
@@ -65,15 +65,7 @@ export function registerRunCommands(program: Command): void {
       const summary = summarise(db, runId);
       if (options.json) return printJson({ runId, ...summary });
       console.log(`Run ${runId} finished.`);
-      printTable(summary.strategies, [
-        { header: 'model', value: (s) => s.model },
-        { header: 'language', value: (s) => s.language },
-        { header: 'strategy', value: (s) => s.strategy },
-        { header: 'misaligned', value: (s) => s.misaligned, align: 'right' },
-        { header: 'improved', value: (s) => s.improved, align: 'right' },
-        { header: 'unchanged', value: (s) => s.unchanged, align: 'right' },
-        { header: 'worsened', value: (s) => s.worsened, align: 'right' },
-      ]);
+      printOutcomes(summary.strategies);
     } catch (error) {
       if (showProgress) process.stderr.write('\n');
       if (runId && error instanceof UserError) throw new UserError(error.code, `${error.message} (run ${runId}; continue it with: selfalign run --resume ${runId})`, error.where);
@@ -106,15 +98,7 @@ export function registerRunCommands(program: Command): void {
     if (options.json) return printJson(shown);
     console.log(`Run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ''}; started ${run.createdAt}${run.finishedAt ? `, ended ${run.finishedAt}` : ''}.`);
     console.log(`Measurements: ${summary.measurements}; probes with a known target: ${summary.probes}; misaligned: ${summary.misaligned}.`);
-    printTable(summary.strategies, [
-      { header: 'model', value: (s) => s.model },
-      { header: 'language', value: (s) => s.language },
-      { header: 'strategy', value: (s) => s.strategy },
-      { header: 'misaligned', value: (s) => s.misaligned, align: 'right' },
-      { header: 'improved', value: (s) => s.improved, align: 'right' },
-      { header: 'unchanged', value: (s) => s.unchanged, align: 'right' },
-      { header: 'worsened', value: (s) => s.worsened, align: 'right' },
-    ]);
+    printOutcomes(summary.strategies);
   });
 }
 
@@ -123,22 +107,25 @@ function overview(run: RunRow) {
   return { id: run.id, status: run.status, createdAt: run.createdAt, models: config.models, languages: config.languages.map((l) => `${l.language}/${l.country}`), estimator: config.estimator };
 }
 
+/** Counts for the terminal; the outcome rows are the report's Table 1, so the two never disagree. */
 function summarise(db: ReturnType<typeof openDatabase>, runId: string) {
   const run = getRun(db, runId);
   const config = JSON.parse(run.configJson) as { misalignmentThreshold: number };
   const measurements = loadMeasurements(db, runId);
   const records = probeRecords(measurements, config.misalignmentThreshold);
-  const groups = new Map<string, { model: string; language: string; strategy: string; misaligned: number; improved: number; unchanged: number; worsened: number }>();
-  for (const r of records.filter((x) => x.misaligned)) {
-    for (const s of r.strategies) {
-      const key = `${r.model}\u0000${r.language}\u0000${s.strategy}`;
-      const g = groups.get(key) ?? { model: r.model, language: `${r.language}/${r.country}`, strategy: s.strategy, misaligned: 0, improved: 0, unchanged: 0, worsened: 0 };
-      g.misaligned++;
-      g[s.outcome]++;
-      groups.set(key, g);
-    }
-  }
-  return { measurements: measurements.length, probes: records.length, misaligned: records.filter((r) => r.misaligned).length, strategies: [...groups.values()] };
+  return { measurements: measurements.length, probes: records.length, misaligned: records.filter((r) => r.misaligned).length, strategies: outcomeTable(records) };
+}
+
+function printOutcomes(rows: readonly OutcomeRow[]): void {
+  printTable(rows, [
+    { header: 'model', value: (s) => s.model },
+    { header: 'language', value: (s) => `${s.language}/${s.country}` },
+    { header: 'strategy', value: (s) => s.strategy },
+    { header: 'misaligned', value: (s) => s.misaligned, align: 'right' },
+    { header: 'improved', value: (s) => s.improvedCount, align: 'right' },
+    { header: 'unchanged', value: (s) => s.unchangedCount, align: 'right' },
+    { header: 'worsened', value: (s) => s.worsenedCount, align: 'right' },
+  ]);
 }
 
 function progressBar(p: RunProgress): string {
