@@ -4,6 +4,7 @@
 
 import {
   FakeHttpBase,
+  type FakeOpenAIServer,
   countWords,
   type FakeFault,
   type RecordedRequest,
@@ -51,16 +52,8 @@ export interface FakeGeminiServerOptions {
   topLogprobs?: TopLogprob[];
 }
 
-export interface FakeGeminiServer {
-  /** requestOptions.baseUrl for the SDK (it adds /v1beta/models/...). */
-  readonly url: string;
-  readonly requests: RecordedRequest[];
-  readonly inFlight: number;
-  readonly maxInFlight: number;
-  enqueue(...faults: FakeFault[]): void;
-  failAll(fault: FakeFault | undefined): void;
-  close(): Promise<void>;
-}
+/** The same controls as the OpenAI fake; `url` is requestOptions.baseUrl for the SDK (it adds /v1beta/models/...). */
+export type FakeGeminiServer = FakeOpenAIServer;
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'INVALID_ARGUMENT',
@@ -182,17 +175,5 @@ export async function startFakeGeminiServer(options: FakeGeminiServerOptions = {
 
   const base = new FakeHttpBase(options.latencyMs ?? 0, answer, errorBody);
   const port = await base.listen();
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: base.requests,
-    get inFlight() {
-      return base.inFlight;
-    },
-    get maxInFlight() {
-      return base.maxInFlight;
-    },
-    enqueue: (...faults) => base.enqueue(...faults),
-    failAll: (f) => base.failAll(f),
-    close: () => base.close(),
-  };
+  return base.facade(`http://127.0.0.1:${port}`);
 }

@@ -139,6 +139,24 @@ export class FakeHttpBase {
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly server: http.Server;
 
+  /** What a test holds of the server: its URL, its records and its fault controls. */
+  facade(url: string): FakeOpenAIServer {
+    const base = this;
+    return {
+      url,
+      requests: base.requests,
+      get inFlight() {
+        return base.inFlight;
+      },
+      get maxInFlight() {
+        return base.maxInFlight;
+      },
+      enqueue: (...faults) => base.enqueue(...faults),
+      failAll: (f) => base.failAll(f),
+      close: () => base.close(),
+    };
+  }
+
   constructor(
     private readonly latencyMs: number,
     /** Answers one request normally; returns status and body. */
@@ -403,17 +421,5 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
 
   const base = new FakeHttpBase(options.latencyMs ?? 0, answer, errorBody);
   const port = await base.listen();
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests: base.requests,
-    get inFlight() {
-      return base.inFlight;
-    },
-    get maxInFlight() {
-      return base.maxInFlight;
-    },
-    enqueue: (...faults) => base.enqueue(...faults),
-    failAll: (f) => base.failAll(f),
-    close: () => base.close(),
-  };
+  return base.facade(`http://127.0.0.1:${port}/v1`);
 }
