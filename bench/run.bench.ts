@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { ESTIMATORS, type ResponseDistribution } from '../src/core/sampling/index.js';
 import { findPreset, inspectGguf, llamaRuntime, writeTinyModel } from '../src/core/models/index.js';
 import { readSurveyFile } from '../src/core/survey/index.js';
-import { loadMeasurements, openDatabase, saveModel, saveSurvey, startRun } from '../src/core/store/index.js';
+import { loadMeasurements, openDatabase, saveModel, saveSurvey } from '../src/core/store/index.js';
+import { createRun, executeRun } from '../src/engine/run-service.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +32,9 @@ try {
     saveSurvey(db, 'shares', values.survey, await readSurveyFile(values.survey));
     saveModel(db, { name: 'tiny', kind: 'gguf', path: model.path, sampling: findPreset('llama-3-8b-instruct')!.sampling, info: await inspectGguf(model.path) });
     const started = performance.now();
-    const runId = await startRun(db, { models: ['tiny'], survey: 'shares', languages: ['en'], n: Number(values.n), estimator, seed: 1 }, { open: { llama } });
+    const prepared = await createRun(db, { models: ['tiny'], survey: 'shares', languages: ['en'], n: Number(values.n), estimator, seed: 1 });
+    await executeRun(db, prepared, { open: { llama } });
+    const { runId } = prepared;
     const seconds = (performance.now() - started) / 1000;
     const measurements = loadMeasurements(db, runId);
     const distributions = measurements.map((m) => JSON.parse(m.distributionJson) as ResponseDistribution);

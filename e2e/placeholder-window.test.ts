@@ -15,15 +15,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeSetSummary, WorkbenchClient } from '../src/shared/contract.js';
+import type { CommandResult, WorkbenchTransport } from '../src/shared/contract.js';
+
+type ProbeSetSummary = CommandResult<'probes.listSets'>[number];
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = process.env.SKIP_BROWSER_TESTS === '1';
 const repoDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const TWO_SETS: ProbeSetSummary[] = [
-  { name: 'arora-13', format: 'arora', languages: ['de', 'el', 'ro'], probes: 816, usable: 790, importedAt: '2026-11-20T09:30:00.000Z' },
-  { name: 'english-draft', format: 'csv', languages: ['en'], probes: 272, usable: 272, importedAt: '2026-11-28T16:05:00.000Z' },
+  { name: 'arora-13', format: 'arora', source: '/data/probes.zip', languages: ['de', 'el', 'ro'], probes: 816, usable: 790, importedAt: '2026-11-20T09:30:00.000Z' },
+  { name: 'english-draft', format: 'csv', source: '/data/en.csv', languages: ['en'], probes: 272, usable: 272, importedAt: '2026-11-28T16:05:00.000Z' },
 ];
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -141,14 +143,15 @@ describe.skipIf(skip)('placeholder window (Chromium)', () => {
     await close();
   });
 
-  it('lists the probe sets the client returns', async () => {
+  it('lists the probe sets the transport returns', async () => {
     const { page, errors, close } = await open(browser!, baseUrl, (p) =>
       p.addInitScript((sets: ProbeSetSummary[]) => {
-        const client: WorkbenchClient = {
-          app: { info: async () => ({ version: '0.1.0', databasePath: '/tmp/workbench.sqlite' }) },
-          probes: { listSets: async () => sets },
+        // Stands where the preload bridge's transport would be.
+        const transport: WorkbenchTransport = {
+          invoke: async (command) => (command === 'probes.listSets' ? { ok: true, result: sets } : { ok: false, error: { kind: 'user', code: 'unknown', message: `not faked: ${command}` } }),
+          subscribe: () => () => undefined,
         };
-        window.workbench = client;
+        window.workbenchTransport = transport;
       }, TWO_SETS),
     );
     const items = page.getByRole('list', { name: 'Probe sets' }).getByRole('listitem');
@@ -170,11 +173,11 @@ describe.skipIf(skip)('placeholder window (Chromium)', () => {
   it('shows the engine\'s refusal instead of crashing', async () => {
     const { page, errors, close } = await open(browser!, baseUrl, (p) =>
       p.addInitScript(() => {
-        const client: WorkbenchClient = {
-          app: { info: () => Promise.reject(new Error('not used')) },
-          probes: { listSets: () => Promise.reject(new Error('the database cannot be opened: disk I/O error')) },
+        const transport: WorkbenchTransport = {
+          invoke: async () => ({ ok: false, error: { kind: 'user', code: 'database-unreadable', message: 'the database cannot be opened: disk I/O error' } }),
+          subscribe: () => () => undefined,
         };
-        window.workbench = client;
+        window.workbenchTransport = transport;
       }),
     );
     await page.getByRole('alert').getByText(/disk I\/O error/).waitFor();

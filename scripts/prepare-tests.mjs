@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs before `npm test`:
-// - better-sqlite3 must be built for plain Node (`npm start` swaps in Electron's build); rebuilt when it is not.
+// - better-sqlite3 must be built for plain Node; rebuilt when it is not. `npm start` keeps Electron's build apart
+//   (node_modules/.cache/selfalign, see scripts/ensure-electron.mjs) and no longer touches this one, but a
+//   checkout started by an older `npm start` still has Electron's build in place.
 // - The browser tests drive Debian's Chromium through playwright-core (Playwright's own browser download is never
 //   used); installed with apt-get when missing and allowed, else this says what to do.
 import { existsSync } from 'node:fs';

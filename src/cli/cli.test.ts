@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeWithSharedData, sharedDataDir } from '../core/testing/shared-data.js';
-import { useTempDir } from '../core/testing/temp-dir.js';
+import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { useTempDir } from '../testing/temp-dir.js';
 
 const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
@@ -112,7 +112,9 @@ describeWithSharedData('selfalign with the WVS data', () => {
     expect(micro.stderr).toBe('');
     expect(micro.stdout).toContain('Imported survey "tur" (microdata, weighted by W_WEIGHT): 2415 rows, 1 countries');
     const shares = selfalign(['survey', 'import', path.join(sharedDataDir, 'wvs/country_distributions.csv'), '--name', 'shares', '--json', '--db', db]);
-    expect(JSON.parse(shares.stdout)).toMatchObject({ name: 'shares', format: 'aggregate', countries: ['BGD', 'DEU', 'GRC', 'IDN', 'IRN', 'MYS', 'PAK', 'PHL', 'ROU', 'SRB', 'TUR', 'USA'] });
+    const sharesSummary = JSON.parse(shares.stdout) as { name: string; format: string; preview: boolean; countries: { iso3: string }[] };
+    expect(sharesSummary).toMatchObject({ name: 'shares', format: 'aggregate', preview: false });
+    expect(sharesSummary.countries.map((c) => c.iso3)).toEqual(['BGD', 'DEU', 'GRC', 'IDN', 'IRN', 'MYS', 'PAK', 'PHL', 'ROU', 'SRB', 'TUR', 'USA']);
     const list = JSON.parse(selfalign(['survey', 'list', '--json', '--db', db]).stdout);
     expect(list.map((s: { name: string }) => s.name)).toEqual(['shares', 'tur']);
 

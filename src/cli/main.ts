@@ -1,21 +1,21 @@
-// The `selfalign` command line: every step of the method, headless. It parses arguments and prints;
-// the work is done by src/core.
+// The `selfalign` command line: every step of the method, headless. It parses arguments, calls the engine (or
+// core for pure computations such as chrF++), and prints.
 
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/errors.js';
+import { WORKBENCH_VERSION } from '../core/version.js';
+import { describeError, WorkbenchFailure } from '../shared/contract.js';
 import { registerModelCommands } from './commands/models.js';
 import { registerProbeCommands } from './commands/probes.js';
 import { registerReportCommand, registerRunCommands } from './commands/runs.js';
+import { registerServeCommands } from './commands/serve.js';
 import { registerSimilarityCommands } from './commands/similarity.js';
 import { registerSurveyCommands } from './commands/survey.js';
-
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command('selfalign')
     .description('Self-Align Workbench: measure and improve the cultural alignment of language models with WVS self-alignment')
-    .version(version)
+    .version(WORKBENCH_VERSION)
     .exitOverride()
     .showHelpAfterError();
   registerProbeCommands(program);
@@ -24,11 +24,23 @@ export function buildProgram(): Command {
   registerModelCommands(program);
   registerRunCommands(program);
   registerReportCommand(program);
+  registerServeCommands(program);
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 done, 1 the user's mistake (explained), 2 bad arguments. */
+/** `selfalign … | head`: a reader that goes away early is no error; stop quietly. */
+function exitQuietlyOnBrokenPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+}
+
+/** Runs the CLI and returns the exit code: 0 done, 1 the user's mistake or a failure (explained), 2 bad arguments. */
 export async function main(argv: readonly string[]): Promise<number> {
+  exitQuietlyOnBrokenPipe();
   try {
     await buildProgram().parseAsync(argv as string[]);
     return 0;
@@ -36,6 +48,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof UserError) {
       process.stderr.write(`error: ${error.describe()}\n`);
+      return 1;
+    }
+    if (error instanceof WorkbenchFailure) {
+      process.stderr.write(`error: ${describeError(error.error)}${error.kind === 'bug' ? ' (this is a fault of the workbench, not of your input; please report it)' : ''}\n`);
       return 1;
     }
     throw error;

@@ -6,10 +6,10 @@ import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startFakeModelServer } from '../core/testing/fake-model-server.js';
-import { startFakeOpenAIServer } from '../core/testing/fake-openai-server.js';
-import { useTempDir } from '../core/testing/temp-dir.js';
-import { tinyModel } from '../core/testing/tiny-model.js';
+import { startFakeModelServer } from '../testing/fake-model-server.js';
+import { startFakeOpenAIServer } from '../testing/fake-openai-server.js';
+import { useTempDir } from '../testing/temp-dir.js';
+import { tinyModel } from '../testing/tiny-model.js';
 
 const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
@@ -58,7 +58,8 @@ describe('selfalign models and sample', () => {
     const sample = async (mode: string): Promise<Result> => {
       const result = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', mode, '--n', '300', '--gpu', 'cpu', '--threads', '1', '--json', '--db', db]);
       expect(result.stderr).toBe('');
-      return JSON.parse(result.stdout) as Result;
+      const { distribution, backend } = JSON.parse(result.stdout) as { distribution: Omit<Result, 'backend'>; backend: Result['backend'] };
+      return { ...distribution, backend };
     };
     const [sampled, tree, exact] = [await sample('sampled'), await sample('tree'), await sample('exact')];
     for (const r of [sampled, tree, exact]) {
@@ -126,7 +127,7 @@ describe('selfalign models and sample', () => {
       const args = ['sample', '--model', 'served', '--probe', 'Q1', '--n', '8', '--json', '--db', db];
       const ok = await selfalign(args, { TEST_KEY: 'right-key' });
       expect(ok.stderr).toBe('');
-      expect(JSON.parse(ok.stdout)).toMatchObject({ estimator: 'sampled', n: 8, option1: 0.5, option2: 0.25, invalid: 0.25 });
+      expect(JSON.parse(ok.stdout).distribution).toMatchObject({ estimator: 'sampled', n: 8, option1: 0.5, option2: 0.25, invalid: 0.25 });
 
       const before = server.requests.length;
       const wrong = await selfalign(args, { TEST_KEY: 'wrong-key' });

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import { describeWithSharedData, sharedDataDir } from '../core/testing/shared-data.js';
-import { useTempDir } from '../core/testing/temp-dir.js';
-import { tinyModelPath } from '../core/testing/tiny-model.js';
+import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { useTempDir } from '../testing/temp-dir.js';
+import { tinyModelPath } from '../testing/tiny-model.js';
 
 const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
@@ -87,9 +87,9 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     expect(resumed.stderr).toBe('');
     expect(rows(broken, brokenId)).toEqual(rows(whole, wholeId));
 
-    const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as { status: string; strategies: { strategy: string; misaligned: number }[] };
+    const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as { status: string; outcomes: { strategy: string; misaligned: number }[] };
     expect(shown.status).toBe('finished');
-    expect(new Set(shown.strategies.map((s) => s.strategy))).toEqual(new Set(['random', 'random-category', 'chrf-category', 'chrf-all']));
+    expect(new Set(shown.outcomes.map((s) => s.strategy))).toEqual(new Set(['random', 'random-category', 'chrf-category', 'chrf-all']));
 
     // The report: a CSV per table, the probes, the explanations and a manifest; the same for both runs.
     const reports = [tempDir(), tempDir()];

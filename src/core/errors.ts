@@ -10,7 +10,7 @@ export interface ErrorLocation {
 }
 
 export class UserError extends Error {
-  override readonly name = 'UserError';
+  override readonly name: string = 'UserError';
   constructor(
     readonly code: string,
     message: string,

@@ -1,16 +1,29 @@
-// The Electron main process, kept thin: it opens the window with the sandboxed, isolated settings, starts
-// the engine in a utility process, and forwards the contract from the window to the engine and back. Every
-// rule of the method lives in src/core, behind the engine.
+// The Electron main process, kept thin: the window with sandboxed, isolated settings and navigation guards,
+// the engine in a utility process (engine-host.ts), the IPC bridge between them (ipc-bridge.ts), and a quit
+// that lets the engine cancel its jobs and close the database first. Every rule lives behind the engine.
 
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
-import { commands, WORKBENCH_CHANNEL, WorkbenchRequest, type WorkbenchReply } from '../shared/contract.js';
+import { app, BrowserWindow, ipcMain, shell, utilityProcess } from 'electron';
 import { EngineHost } from './engine-host.js';
+import { IpcBridge } from './ipc-bridge.js';
+import { sqliteBindingEnv } from './native-binding.js';
 
 const here = import.meta.dirname;
-const windows = new Set<BrowserWindow>();
-let engine: EngineHost | undefined;
+/** The project folder: the built main process is out/main/index.js. */
+const root = path.resolve(here, '../..');
+
+const host = new EngineHost({
+  fork: () => {
+    const child = utilityProcess.fork(path.join(here, 'engine.js'), [], {
+      serviceName: 'Self-Align engine',
+      stdio: 'inherit',
+      env: { ...process.env, ...sqliteBindingEnv(root, process.versions.electron) },
+    });
+    child.on('error', (type, location) => console.error(`[main] the engine process failed: ${type} at ${location}`));
+    return child;
+  },
+});
+let bridge: IpcBridge | undefined;
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -26,8 +39,7 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-  windows.add(win);
-  win.on('closed', () => windows.delete(win));
+  bridge?.addWindow(win);
   win.once('ready-to-show', () => win.show());
 
   // The window shows our screens only: links open in the user's browser, and the page never navigates away.
@@ -45,41 +57,10 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-/** Only the top frame of one of our own windows may talk to the engine. */
-function isOurSender(event: IpcMainInvokeEvent): boolean {
-  for (const win of windows) {
-    if (!win.isDestroyed() && event.sender === win.webContents) return event.senderFrame === win.webContents.mainFrame;
-  }
-  return false;
-}
-
-async function forward(raw: unknown): Promise<WorkbenchReply> {
-  const request = WorkbenchRequest.safeParse(raw);
-  if (!request.success) return refuse('bad-request', `not a workbench request: ${z.prettifyError(request.error)}`);
-  const schemas = commands[request.data.command];
-  const params = schemas.params.safeParse(request.data.params ?? {});
-  if (!params.success) return refuse('bad-params', `wrong parameters for "${request.data.command}": ${z.prettifyError(params.error)}`);
-
-  const reply = await engine!.request({ command: request.data.command, params: params.data });
-  if (!reply.ok) return reply;
-  const result = schemas.result.safeParse(reply.result);
-  if (!result.success) return { ok: false, error: { kind: 'bug', code: 'bad-reply', message: `the engine's answer to "${request.data.command}" breaks the contract: ${z.prettifyError(result.error)}` } };
-  return { ok: true, result: result.data };
-}
-
-function refuse(code: string, message: string): WorkbenchReply {
-  return { ok: false, error: { kind: 'bug', code, message } };
-}
-
 function start(): void {
-  engine = new EngineHost({ modulePath: path.join(here, 'engine.js'), appVersion: app.getVersion() });
-  engine.start();
-
-  ipcMain.handle(WORKBENCH_CHANNEL, (event, raw: unknown) => {
-    if (!isOurSender(event)) throw new Error('IPC refused: the sender is not a Self-Align Workbench window');
-    return forward(raw);
-  });
-
+  console.log(`[main] Self-Align Workbench ${app.getVersion()}`);
+  bridge = new IpcBridge({ ipcMain, engine: host });
+  host.start();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -97,4 +78,17 @@ app
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
-app.on('will-quit', () => engine?.stop());
+
+// Quitting waits once for the engine: it cancels its jobs (what they measured is kept, runs can resume) and
+// closes the database, or is killed after stop()'s timeout; then the quit goes on.
+let engineStopped = false;
+app.on('will-quit', (event) => {
+  if (engineStopped) return;
+  event.preventDefault();
+  if (host.status === 'stopping') return;
+  void host.stop().finally(() => {
+    engineStopped = true;
+    bridge?.dispose();
+    app.quit();
+  });
+});

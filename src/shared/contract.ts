@@ -1,73 +1,81 @@
-// The contract between the engine and every front end (Electron window, browser over HTTP, tests): each
-// command's parameters and result as a zod schema, and the types inferred from them. Nothing else lives here;
-// whoever sends or receives a message parses it with these schemas.
+// The contract between the engine and every front end (Electron window, browser over HTTP, the CLI, tests):
+// each command's parameters and result as a zod schema, the events, the envelopes that carry them, and the
+// client type every front end is given. Whoever sends or receives a message parses it with these schemas.
 
 import { z } from 'zod';
+import { WorkbenchError, WorkbenchEvent } from './events.js';
+import * as s from './schemas.js';
+import { COMMAND_NAMES } from './client.js';
 
-/** The one IPC channel the preload bridge invokes and the main process handles. */
-export const WORKBENCH_CHANNEL = 'workbench:invoke';
-
-// ---------------------------------------------------------------------------------------------------------
-// Payloads
-
-export const NoParams = z.object({}).strict();
-export type NoParams = z.infer<typeof NoParams>;
-
-export const AppInfo = z.object({
-  version: z.string(),
-  databasePath: z.string(),
-});
-export type AppInfo = z.infer<typeof AppInfo>;
-
-/** A probe set as the screens list it; the engine's richer record is narrowed to these fields. */
-export const ProbeSetSummary = z.object({
-  name: z.string(),
-  format: z.string(),
-  languages: z.array(z.string()),
-  probes: z.number().int().nonnegative(),
-  usable: z.number().int().nonnegative(),
-  importedAt: z.string(),
-});
-export type ProbeSetSummary = z.infer<typeof ProbeSetSummary>;
+export * from './client.js';
+export * from './events.js';
+export * from './schemas.js';
 
 // ---------------------------------------------------------------------------------------------------------
-// Commands: the names once, then each name's parameters and result. `satisfies` makes the compiler refuse a
-// name without schemas and schemas without a name.
+// Commands: the names once (COMMAND_NAMES, in client.ts, so a client can be built without loading zod), then
+// each name's parameters and result. `satisfies` makes the compiler refuse a name without schemas and schemas
+// without a name.
 
-export const CommandName = z.enum(['app.info', 'probes.listSets']);
+
+export const CommandName = z.enum(COMMAND_NAMES);
 export type CommandName = z.infer<typeof CommandName>;
 
 export interface CommandSchemas<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
   params: P;
   result: R;
+  /** What the command does, for the JSON Schema and the generated help. */
+  description: string;
 }
 
+export const NoParams = z.object({}).strict();
+
 export const commands = {
-  'app.info': { params: NoParams, result: AppInfo },
-  'probes.listSets': { params: NoParams, result: z.array(ProbeSetSummary) },
+  'app.info': { params: NoParams, result: s.AppInfo, description: 'the workbench version and the database in use' },
+  'probes.import': { params: s.ProbeImportParams, result: s.ProbeImportResult, description: 'import a probe set (probes.zip, its folder, a <lang>.csv or a custom CSV); preview validates and counts without storing' },
+  'probes.listSets': { params: NoParams, result: z.array(s.ProbeSetSummary), description: 'the probe sets' },
+  'probes.show': { params: s.ProbesShowParams, result: s.ProbesShowResult, description: 'the probes of one language of a set' },
+  'probes.delete': { params: s.NameParams, result: s.Deleted, description: 'delete a probe set (the built-in set cannot be deleted)' },
+  'surveys.import': { params: s.SurveyImportParams, result: s.SurveyImportResult, description: 'import WVS microdata or aggregated shares; preview reads and counts without storing' },
+  'surveys.list': { params: NoParams, result: z.array(s.SurveySummary), description: 'the survey imports' },
+  'surveys.delete': { params: s.NameParams, result: s.Deleted, description: 'delete a survey import' },
+  'targets.get': { params: s.TargetsParams, result: s.TargetsResult, description: "each probe's target answer for a country" },
+  'demos.select': { params: s.DemosSelectParams, result: s.DemosSelectResult, description: 'the demonstrations a strategy chooses for one probe' },
+  'prompts.build': { params: s.PromptsBuildParams, result: s.PromptResult, description: 'the exact prompt for one probe' },
+  'models.list': { params: NoParams, result: z.array(s.ModelRecord), description: 'the registered models' },
+  'models.addGguf': { params: s.AddGgufParams, result: s.ModelRecord, description: 'register a local GGUF file' },
+  'models.addOpenAI': { params: s.AddOpenAIParams, result: s.ModelRecord, description: 'register a model behind OpenAI-compatible servers' },
+  'models.addGemini': { params: s.AddGeminiParams, result: s.ModelRecord, description: 'register a Gemini model' },
+  'models.remove': { params: s.NameParams, result: s.Deleted, description: 'forget a registered model (its file stays)' },
+  'models.presets': { params: NoParams, result: z.array(s.ModelPreset), description: "the paper's models and their sampling settings" },
+  'models.inspect': { params: s.InspectParams, result: s.InspectResult, description: "a GGUF file's header and whether it fits this machine's GPU" },
+  'models.download': { params: s.DownloadParams, result: s.DownloadResult, description: 'download a GGUF file (hf: URI or URL); a partial download resumes' },
+  'models.sample': { params: s.SampleParams, result: s.SampleResult, description: "a model's distribution of answers to one probe" },
+  'runs.validate': { params: s.ValidateParams, result: s.ValidateResult, description: 'every problem of a run configuration, and the work it implies' },
+  'runs.start': { params: s.StartParams, result: s.StartResult, description: 'start a run; it goes on in the engine and reports progress as events' },
+  'runs.cancel': { params: s.RunIdParams, result: s.CancelResult, description: 'cancel a running run; what was measured is kept' },
+  'runs.resume': { params: s.ResumeParams, result: s.StartResult, description: 'continue a run that stopped to the results it would have had' },
+  'runs.list': { params: NoParams, result: z.array(s.RunSummary), description: 'every run' },
+  'runs.get': { params: s.RunIdParams, result: s.RunDetail, description: 'one run: status, configuration, progress and outcome counts' },
+  'runs.delete': { params: s.RunIdParams, result: s.Deleted, description: 'delete a run and its measurements' },
+  'results.tables': { params: s.TablesParams, result: s.ResultsTables, description: "every table and figure of a run's report, as data" },
+  'results.probes': { params: s.ProbesParams, result: s.ProbesResult, description: "a run's probes × conditions, filtered, sorted and paged" },
+  'results.probe': { params: s.ProbeParams, result: s.ProbeDetail, description: 'one probe of a run: prompts, demonstrations, distributions, explanations' },
+  'reports.export': { params: s.ExportParams, result: s.ExportResult, description: 'write the CSV report of a run to a folder' },
+  'jobs.list': { params: NoParams, result: z.array(s.JobSummary), description: 'the long operations of this engine: runs, imports, downloads' },
+  'jobs.cancel': { params: s.JobIdParams, result: s.JobCancelResult, description: 'cancel a long operation' },
 } as const satisfies Record<CommandName, CommandSchemas>;
 
-export type CommandParams<C extends CommandName> = z.infer<(typeof commands)[C]['params']>;
-export type CommandResult<C extends CommandName> = z.infer<(typeof commands)[C]['result']>;
+export type CommandParams<C extends CommandName> = z.input<(typeof commands)[C]['params']>;
+/** The parameters after parsing: defaults filled in. What a handler receives. */
+export type ParsedParams<C extends CommandName> = z.output<(typeof commands)[C]['params']>;
+export type CommandResult<C extends CommandName> = z.output<(typeof commands)[C]['result']>;
 
 // ---------------------------------------------------------------------------------------------------------
-// Envelopes. The renderer invokes WORKBENCH_CHANNEL with a WorkbenchRequest and gets a WorkbenchReply; the
-// main process forwards it to the engine as an EngineRequest (with an id) and gets an EngineReply back.
+// Envelopes. A front end sends {command, params} and gets a WorkbenchReply (IPC, `POST /api/invoke`); the
+// Electron main process forwards it to the engine process with an id.
 
-/** A failure as it crosses a process boundary: `user` is the user's mistake (UserError), `bug` anything else. */
-export const WorkbenchError = z.object({
-  kind: z.enum(['user', 'bug']),
-  code: z.string(),
-  message: z.string(),
-});
-export type WorkbenchError = z.infer<typeof WorkbenchError>;
-
-export const WorkbenchRequest = z.object({
-  command: CommandName,
-  params: z.unknown(),
-});
-/** A request whose params have been checked against its command's schema. */
-export type WorkbenchRequest = { [C in CommandName]: { command: C; params: CommandParams<C> } }[CommandName];
+export const WorkbenchRequest = z.object({ command: CommandName, params: z.unknown() });
+export type WorkbenchRequest = z.infer<typeof WorkbenchRequest>;
 
 export const WorkbenchReply = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.unknown() }),
@@ -75,30 +83,18 @@ export const WorkbenchReply = z.discriminatedUnion('ok', [
 ]);
 export type WorkbenchReply = z.infer<typeof WorkbenchReply>;
 
-export const EngineRequest = z.object({
-  id: z.number().int().nonnegative(),
-  command: CommandName,
-  params: z.unknown(),
-});
-export type EngineRequest = WorkbenchRequest & { id: number };
-
-export const EngineReply = z.discriminatedUnion('ok', [
-  z.object({ id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ id: z.number().int().nonnegative(), ok: z.literal(false), error: WorkbenchError }),
+/** What the Electron main process sends the engine process. `shutdown` asks it to cancel its jobs and close. */
+export const EngineRequest = z.union([
+  z.object({ id: z.number().int().nonnegative(), command: CommandName, params: z.unknown() }),
+  z.object({ type: z.literal('shutdown') }),
 ]);
-export type EngineReply = z.infer<typeof EngineReply>;
+export type EngineRequest = z.infer<typeof EngineRequest>;
 
-// ---------------------------------------------------------------------------------------------------------
-// The client every front end is given (`window.workbench` in Electron, an HTTP client in a browser): one
-// method per command, grouped by the part of the name before the dot, e.g. `probes.listSets()`. It rejects
-// with an Error whose message a person can read when the engine refuses or fails.
+/** What the engine process sends back: a reply to one request, an event, or word that it has closed. */
+export const EngineMessage = z.union([
+  z.object({ id: z.number().int().nonnegative(), reply: WorkbenchReply }),
+  z.object({ event: WorkbenchEvent }),
+  z.object({ type: z.literal('closed') }),
+]);
+export type EngineMessage = z.infer<typeof EngineMessage>;
 
-type Namespace<C extends string> = C extends `${infer N}.${string}` ? N : never;
-type Method<C extends CommandName> = {} extends CommandParams<C>
-  ? (params?: CommandParams<C>) => Promise<CommandResult<C>>
-  : (params: CommandParams<C>) => Promise<CommandResult<C>>;
-type ClientOf<C extends CommandName> = {
-  [N in Namespace<C>]: { [K in C as K extends `${N}.${infer M}` ? M : never]: Method<K> };
-};
-
-export interface WorkbenchClient extends ClientOf<CommandName> {}

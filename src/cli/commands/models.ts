@@ -1,22 +1,19 @@
-// `selfalign models add|list|remove|presets`, `selfalign tiny-model` and `selfalign sample`: the models our users
-// run, and the distribution of one model's answers to one probe.
+// `selfalign models add|list|remove|presets|inspect|download`, `selfalign tiny-model` and `selfalign sample`: the
+// models our users run, and the distribution of one model's answers to one probe.
 
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { MODEL_PRESETS, findPreset, inspectGguf, openModel, writeTinyModel, LocalModel, type ModelKind, type ModelRecord, type SamplingSettings, GPU_CHOICES, type GpuChoice } from '../../core/models/index.js';
-import { buildPrompt } from '../../core/prompt/index.js';
-import { ESTIMATORS, estimateDistribution, type Estimator } from '../../core/sampling/index.js';
-import { downloadModel } from '../../core/models/model-download.js';
-import { appDataFolder, getModel, listModels, removeModel, saveModel } from '../../core/store/index.js';
-import { addDbOption, withDatabase } from '../context.js';
-import { printJson, printTable } from '../output.js';
-import { selectDemonstrations, withSelectionOptions, type SelectionCliOptions } from '../selection.js';
+import { GPU_CHOICES, MODEL_PRESETS, writeTinyModel } from '../../core/models/index.js';
+import { ESTIMATORS } from '../../core/sampling/index.js';
+import type { CommandResult, ModelRecord, Sampling } from '../../shared/contract.js';
+import type { z } from 'zod';
+import { addDbOption, cancellableBySigint, numberIn, oneOf, wholeNumber, withEngine } from '../context.js';
+import { printJson, printTable, progressLine } from '../output.js';
+import { selectionParams, withSelectionOptions, type SelectionCliOptions } from './survey.js';
 
-/** llama.cpp's own defaults, for a GGUF model added without a preset. */
-const LLAMA_CPP_DEFAULTS: SamplingSettings = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 };
-/** The APIs' defaults (OpenAI, Gemini), for an API model added without a preset. */
-const API_DEFAULTS: SamplingSettings = { temperature: 1.0, topP: 1.0 };
+type Record_ = z.output<typeof ModelRecord>;
+type SamplingSettings = z.output<typeof Sampling>;
 
 interface SamplingOptions {
   preset?: string;
@@ -35,48 +32,20 @@ function withSamplingOptions(command: Command): Command {
     .option('--min-p <x>', 'min-p (0 for none)');
 }
 
-function samplingOf(kind: ModelKind, options: SamplingOptions): { sampling: SamplingSettings; preset?: string } {
-  let sampling = kind === 'gguf' ? LLAMA_CPP_DEFAULTS : API_DEFAULTS;
-  let preset: string | undefined;
-  if (options.preset) {
-    const found = findPreset(options.preset);
-    if (!found) throw new UserError('unknown-preset', `there is no preset "${options.preset}" (known: ${MODEL_PRESETS.map((p) => p.name).join(', ')})`);
-    if (!found.kinds.includes(kind)) throw new UserError('bad-preset', `the preset "${found.name}" is for ${found.kinds.join(' or ')} models, not ${kind}`);
-    sampling = found.sampling;
-    preset = found.name;
-  }
-  const number = (text: string | undefined, option: string, min: number, max: number): number | undefined => {
-    if (text === undefined) return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min || value > max) throw new UserError('bad-option', `${option} must be a number from ${min} to ${max}, got "${text}"`);
-    return value;
+function samplingChoice(options: SamplingOptions) {
+  const sampling = {
+    ...(options.temperature !== undefined ? { temperature: numberIn(options.temperature, '--temperature', 0, 10)! } : {}),
+    ...(options.topK !== undefined ? { topK: wholeNumber(options.topK, '--top-k')! } : {}),
+    ...(options.topP !== undefined ? { topP: numberIn(options.topP, '--top-p', 0, 1)! } : {}),
+    ...(options.minP !== undefined ? { minP: numberIn(options.minP, '--min-p', 0, 1)! } : {}),
   };
-  const overrides: Partial<SamplingSettings> = {};
-  const temperature = number(options.temperature, '--temperature', 0, 10);
-  const topK = number(options.topK, '--top-k', 0, 1_000_000);
-  const topP = number(options.topP, '--top-p', 0, 1);
-  const minP = number(options.minP, '--min-p', 0, 1);
-  if (temperature !== undefined) overrides.temperature = temperature;
-  if (topK !== undefined) overrides.topK = topK;
-  if (topP !== undefined) overrides.topP = topP;
-  if (minP !== undefined) overrides.minP = minP;
-  return { sampling: { ...sampling, ...overrides }, ...(preset ? { preset } : {}) };
+  return { ...(options.preset ? { preset: options.preset } : {}), ...(Object.keys(sampling).length ? { sampling } : {}) };
 }
 
 function describeSampling(s: SamplingSettings): string {
   return [`temperature ${s.temperature}`, s.topK !== undefined ? `top-k ${s.topK}` : '', s.topP !== undefined ? `top-p ${s.topP}` : '', s.minP !== undefined ? `min-p ${s.minP}` : '']
     .filter(Boolean)
     .join(', ');
-}
-
-function checkUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
-    return url.replace(/\/+$/, '');
-  } catch {
-    throw new UserError('bad-url', `"${url}" is not an http(s) URL such as http://127.0.0.1:8000/v1`);
-  }
 }
 
 export function registerModelCommands(program: Command): void {
@@ -86,12 +55,14 @@ export function registerModelCommands(program: Command): void {
   addDbOption(
     withSamplingOptions(add.command('gguf <path>').description('a local GGUF model file').option('--name <name>', 'name in the workbench (default: the file name)').option('--json', 'print JSON')),
   ).action(async (file: string, options: SamplingOptions & { name?: string; json?: boolean; db?: string }) => {
-    const absolute = path.resolve(file);
     const showProgress = process.stderr.isTTY && !options.json;
-    const info = await inspectGguf(absolute, showProgress ? { onHashProgress: (done, total) => process.stderr.write(`\rhashing ${((100 * done) / total).toFixed(0)}%`) } : {});
-    if (showProgress) process.stderr.write('\n');
-    const name = options.name ?? path.basename(absolute).replace(/\.gguf$/i, '');
-    const record = withDatabase(options, (db) => saveModel(db, { name, kind: 'gguf', path: absolute, ...samplingOf('gguf', options), info }));
+    const record = await withEngine(options, (client) => {
+      const stop = showProgress ? client.subscribe((e) => e.type === 'progress' && e.kind === 'model-inspect' && process.stderr.write(`\rhashing ${((100 * e.done) / Math.max(1, e.total)).toFixed(0)}%`)) : () => undefined;
+      return client.models.addGguf({ path: file, ...(options.name ? { name: options.name } : {}), ...samplingChoice(options) }).finally(() => {
+        stop();
+        if (showProgress) process.stderr.write('\n');
+      });
+    });
     printRecord(record, options.json);
   });
 
@@ -107,16 +78,15 @@ export function registerModelCommands(program: Command): void {
         .option('--name <name>', 'name in the workbench (default: the model id)')
         .option('--json', 'print JSON'),
     ),
-  ).action((options: SamplingOptions & { model: string; baseUrl: string[]; apiKeyEnv?: string; keychainAccount?: string; name?: string; json?: boolean; db?: string }) => {
-    const record = withDatabase(options, (db) =>
-      saveModel(db, {
-        name: options.name ?? options.model,
-        kind: 'openai',
-        baseUrls: options.baseUrl.map(checkUrl),
-        remoteModel: options.model,
-        ...samplingOf('openai', options),
+  ).action(async (options: SamplingOptions & { model: string; baseUrl: string[]; apiKeyEnv?: string; keychainAccount?: string; name?: string; json?: boolean; db?: string }) => {
+    const record = await withEngine(options, (client) =>
+      client.models.addOpenAI({
+        model: options.model,
+        baseUrls: options.baseUrl,
         ...(options.apiKeyEnv ? { apiKeyEnv: options.apiKeyEnv } : {}),
         ...(options.keychainAccount ? { keychainAccount: options.keychainAccount } : {}),
+        ...(options.name ? { name: options.name } : {}),
+        ...samplingChoice(options),
       }),
     );
     printRecord(record, options.json);
@@ -134,16 +104,15 @@ export function registerModelCommands(program: Command): void {
         .option('--name <name>', 'name in the workbench (default: the model id)')
         .option('--json', 'print JSON'),
     ),
-  ).action((options: SamplingOptions & { model: string; apiKeyEnv?: string; keychainAccount?: string; baseUrl?: string; name?: string; json?: boolean; db?: string }) => {
-    const record = withDatabase(options, (db) =>
-      saveModel(db, {
-        name: options.name ?? options.model,
-        kind: 'gemini',
-        ...(options.baseUrl ? { baseUrls: [checkUrl(options.baseUrl)] } : {}),
-        remoteModel: options.model,
-        ...samplingOf('gemini', options),
-        ...(options.apiKeyEnv ? { apiKeyEnv: options.apiKeyEnv } : {}),
+  ).action(async (options: SamplingOptions & { model: string; apiKeyEnv: string; keychainAccount?: string; baseUrl?: string; name?: string; json?: boolean; db?: string }) => {
+    const record = await withEngine(options, (client) =>
+      client.models.addGemini({
+        model: options.model,
+        apiKeyEnv: options.apiKeyEnv,
         ...(options.keychainAccount ? { keychainAccount: options.keychainAccount } : {}),
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        ...(options.name ? { name: options.name } : {}),
+        ...samplingChoice(options),
       }),
     );
     printRecord(record, options.json);
@@ -155,48 +124,65 @@ export function registerModelCommands(program: Command): void {
     .option('--dir <dir>', "where to save it (default: the workbench's models folder)")
     .option('--json', 'print JSON')
     .action(async (uri: string, options: { dir?: string; json?: boolean }) => {
-      const dir = path.resolve(options.dir ?? path.join(appDataFolder(), 'models'));
-      const controller = new AbortController();
-      const cancel = () => controller.abort(new UserError('cancelled', 'the download was cancelled; run the same command again to resume it'));
-      process.once('SIGINT', cancel);
       const showProgress = process.stderr.isTTY && !options.json;
-      try {
-        const result = await downloadModel(uri, {
-          dir,
-          signal: controller.signal,
-          ...(showProgress
-            ? {
-                onProgress: (p) =>
-                  process.stderr.write(
-                    `\r${((100 * p.downloadedBytes) / Math.max(1, p.totalBytes)).toFixed(1)}%  ${(p.downloadedBytes / 1e6).toFixed(1)} of ${(p.totalBytes / 1e6).toFixed(1)} MB  ${(p.bytesPerSecond / 1e6).toFixed(1)} MB/s  ETA ${Number.isFinite(p.etaSeconds) ? p.etaSeconds.toFixed(0) : '?'} s   `,
-                  ),
-              }
-            : {}),
+      // A download needs no database; the engine opens it only when a command touches it.
+      const result = await withEngine({ db: ':memory:' }, (client) => {
+        let jobId: string | undefined;
+        const stop = client.subscribe((e) => {
+          if (e.type !== 'progress' || e.kind !== 'download') return;
+          jobId = e.jobId;
+          if (showProgress) process.stderr.write(`\r${((100 * e.done) / Math.max(1, e.total)).toFixed(1)}%  ${progressLine(e, 'bytes')}`);
         });
-        if (showProgress) process.stderr.write('\n');
-        if (options.json) return printJson(result);
-        console.log(`Saved ${result.path} (${result.bytes} bytes, sha256 ${result.sha256}). Register it with: selfalign models add gguf "${result.path}"`);
-      } finally {
-        process.off('SIGINT', cancel);
-      }
+        const cancel = () => jobId && void client.jobs.cancel({ jobId });
+        return cancellableBySigint(cancel, () => client.models.download({ uri, ...(options.dir ? { dir: options.dir } : {}) })).finally(() => {
+          stop();
+          if (showProgress) process.stderr.write('\n');
+        });
+      }).catch((error: unknown) => {
+        if (error instanceof Error && 'kind' in error && error.kind === 'cancelled') throw new UserError('cancelled', 'the download was cancelled; run the same command again to resume it');
+        throw error;
+      });
+      if (options.json) return printJson(result);
+      console.log(`Saved ${result.path} (${result.bytes} bytes, sha256 ${result.sha256}). Register it with: selfalign models add gguf "${result.path}"`);
     });
 
-  addDbOption(models.command('list').description('the registered models').option('--json', 'print JSON')).action((options: { json?: boolean; db?: string }) => {
-    const records = withDatabase(options, (db) => listModels(db));
+  addDbOption(models.command('list').description('the registered models').option('--json', 'print JSON')).action(async (options: { json?: boolean; db?: string }) => {
+    const records = await withEngine(options, (client) => client.models.list());
     if (options.json) return printJson(records);
     if (records.length === 0) return console.log('No models yet. Add one with `selfalign models add gguf FILE` (or openai, gemini).');
     printTable(records, [
       { header: 'name', value: (m) => m.name },
       { header: 'kind', value: (m) => m.kind },
-      { header: 'where', value: (m) => (m.kind === 'gguf' ? m.path! : `${m.remoteModel} @ ${m.baseUrls?.join(' ') ?? 'Google'}`) },
+      { header: 'where', value: (m) => (m.kind === 'gguf' ? m.path : `${m.remoteModel} @ ${m.baseUrls?.join(' ') ?? 'Google'}`) },
       { header: 'sampling', value: (m) => describeSampling(m.sampling) },
-      { header: 'about', value: (m) => (m.info ? `${m.info.architecture}, ${formatCount(m.info.parameterCount)} parameters, ${m.info.quantisation}` : '') },
+      { header: 'about', value: (m) => (m.kind === 'gguf' && m.info ? `${m.info.architecture}, ${formatCount(m.info.parameterCount)} parameters, ${m.info.quantisation}` : '') },
     ]);
   });
 
-  addDbOption(models.command('remove <name>').description('forget a registered model (its file stays)')).action((name: string, options: { db?: string }) => {
-    withDatabase(options, (db) => removeModel(db, name));
+  addDbOption(models.command('remove <name>').description('forget a registered model (its file stays)')).action(async (name: string, options: { db?: string }) => {
+    await withEngine(options, (client) => client.models.remove({ name }));
     console.log(`Removed model "${name}".`);
+  });
+
+  addDbOption(
+    models
+      .command('inspect <file-or-model>')
+      .description("a GGUF file's header, and whether it fits this machine's GPU (layers that would be offloaded, memory)")
+      .option('--gpu <backend>', `${GPU_CHOICES.join(', ')}`, 'auto')
+      .option('--context-size <n>', 'the context to plan for (default: what fits)')
+      .option('--json', 'print JSON'),
+  ).action(async (target: string, options: { gpu: string; contextSize?: string; json?: boolean; db?: string }) => {
+    const gpu = oneOf(options.gpu, '--gpu', GPU_CHOICES)!;
+    const contextSize = wholeNumber(options.contextSize, '--context-size', 1);
+    const isFile = /\.gguf$/i.test(target) || target.includes(path.sep);
+    const result = await withEngine(options, (client) => client.models.inspect({ ...(isFile ? { path: target } : { model: target }), gpu, ...(contextSize ? { contextSize } : {}) }));
+    if (options.json) return printJson(result);
+    const i = result.info;
+    const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+    console.log(`${result.path}: ${i.architecture}, ${formatCount(i.parameterCount)} parameters, ${i.quantisation}, ${result.layers ?? '?'} layers, context ${i.contextLength ?? '?'}, ${gb(i.fileSize)}.`);
+    const m = result.machine;
+    console.log(`This machine: ${m.backend}${m.devices.length ? ` (${m.devices.join(', ')})` : ''}, GPU memory ${gb(m.gpuFreeBytes)} free of ${gb(m.gpuMemoryBytes)}, RAM ${gb(m.ramFreeBytes)} free of ${gb(m.ramBytes)}.`);
+    console.log(`Fit: ${result.fit.note}; about ${gb(result.fit.estimatedGpuBytes)} on the GPU and ${gb(result.fit.estimatedRamBytes)} in RAM${result.fit.contextSize ? ` with a context of ${result.fit.contextSize}` : ''}.`);
   });
 
   models
@@ -243,64 +229,56 @@ export function registerModelCommands(program: Command): void {
       .option('--threads <n>', "local models: CPU threads (default: llama.cpp's choice)")
       .option('--json', 'print JSON'),
   ).action(async (options: SelectionCliOptions & { model: string; n: string; mode: string; maxTokens: string; errorBound: string; plain?: boolean; gpu: string; gpuLayers?: string; threads?: string; json?: boolean }) => {
-    if (!(ESTIMATORS as readonly string[]).includes(options.mode)) throw new UserError('bad-option', `--mode must be one of ${ESTIMATORS.join(', ')}`);
-    if (!(GPU_CHOICES as readonly string[]).includes(options.gpu)) throw new UserError('bad-option', `--gpu must be one of ${GPU_CHOICES.join(', ')}`);
-    const n = positive(options.n, '--n');
-    const maxTokens = positive(options.maxTokens, '--max-tokens');
+    const mode = oneOf(options.mode, '--mode', ESTIMATORS)!;
+    const gpu = oneOf(options.gpu, '--gpu', GPU_CHOICES)!;
     const errorBound = Number(options.errorBound);
     if (!(errorBound > 0 && errorBound < 1)) throw new UserError('bad-option', `--error-bound must be between 0 and 1, got "${options.errorBound}"`);
-    const record: ModelRecord = withDatabase(options, (db) => getModel(db, options.model));
-    const { test, selection, seed, draw } = await selectDemonstrations(options);
-    const prompt = buildPrompt({ probe: test, demonstrations: selection.demonstrations, seed, draw });
-    const model = await openModel(record, {
-      gpu: options.gpu as GpuChoice,
-      ...(options.gpuLayers ? { gpuLayers: positive(options.gpuLayers, '--gpu-layers') } : {}),
-      ...(options.threads ? { threads: positive(options.threads, '--threads') } : {}),
-    });
-    try {
-      const distribution = await estimateDistribution(model, record.sampling, {
-        probe: test,
-        prompt,
-        chat: !options.plain,
-        estimator: options.mode as Estimator,
-        n,
-        maxTokens,
-        seed,
+    const gpuLayers = wholeNumber(options.gpuLayers, '--gpu-layers', 1);
+    const threads = wholeNumber(options.threads, '--threads', 1);
+    const result = await withEngine(options, (client) =>
+      client.models.sample({
+        ...selectionParams(options),
+        model: options.model,
+        n: wholeNumber(options.n, '--n', 1)!,
+        mode,
+        maxTokens: wholeNumber(options.maxTokens, '--max-tokens', 1)!,
         errorBound,
-      });
-      const backend = model instanceof LocalModel ? model.backend : undefined;
-      if (options.json) return printJson({ model: record.name, probe: test.id, strategy: options.strategy ?? 'zero-shot', sampling: record.sampling, ...(backend ? { backend } : {}), ...distribution });
-      console.log(`${record.name} on ${test.id} (${options.strategy ?? 'zero-shot'}), ${distribution.estimator}${distribution.n ? `, N = ${distribution.n}` : ''}, ${describeSampling(record.sampling)}`);
-      if (backend) console.log(`Backend: ${backend.backend}${backend.devices.length ? ` (${backend.devices.join(', ')})` : ''}, ${backend.gpuLayers} of ${backend.totalLayers} layers on the GPU.`);
-      const share = (x: number) => (distribution.estimator === 'exact' ? x.toFixed(4) : `${(100 * x).toFixed(1)}%`);
-      console.log(`option 1 "${test.options[0]}": ${share(distribution.option1)}   option 2 "${test.options[1]}": ${share(distribution.option2)}   invalid: ${share(distribution.invalid)}`);
-      if (distribution.estimator === 'exact') console.log(`error bound (unresolved probability): ${distribution.errorBound.toExponential(2)}`);
-      console.log(`Token evaluations after the prompt: ${distribution.tokenEvaluations} (prompt: ${distribution.promptTokens} tokens), ${distribution.wallMs.toFixed(0)} ms.`);
-      printTable(distribution.responses.slice(0, 15), [
-        { header: distribution.estimator === 'exact' ? 'probability' : 'count', value: (r) => (distribution.estimator === 'exact' ? r.weight.toFixed(4) : r.weight), align: 'right' },
-        { header: 'answer', value: (r) => String(r.answer) },
-        { header: 'response', value: (r) => JSON.stringify(r.text) },
-      ]);
-    } finally {
-      await model.close();
-    }
+        chat: !options.plain,
+        gpu,
+        ...(gpuLayers !== undefined ? { gpuLayers } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+      }),
+    );
+    if (options.json) return printJson(result);
+    printSample(result);
   });
 }
 
-function positive(text: string, option: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UserError('bad-option', `${option} must be a positive whole number, got "${text}"`);
-  return value;
+function printSample(result: CommandResult<'models.sample'>): void {
+  const d = result.distribution;
+  console.log(`${result.model} on ${result.probe} (${result.strategy}), ${d.estimator}${d.n ? `, N = ${d.n}` : ''}, ${describeSampling(result.sampling)}`);
+  const b = result.backend;
+  if (b) console.log(`Backend: ${b.backend}${b.devices.length ? ` (${b.devices.join(', ')})` : ''}, ${b.gpuLayers} of ${b.totalLayers} layers on the GPU.`);
+  const share = (x: number) => (d.estimator === 'exact' ? x.toFixed(4) : `${(100 * x).toFixed(1)}%`);
+  const options = result.options;
+  console.log(`option 1 "${options[0]}": ${share(d.option1)}   option 2 "${options[1]}": ${share(d.option2)}   invalid: ${share(d.invalid)}`);
+  if (d.estimator === 'exact') console.log(`error bound (unresolved probability): ${d.errorBound.toExponential(2)}`);
+  console.log(`Token evaluations after the prompt: ${d.tokenEvaluations} (prompt: ${d.promptTokens} tokens), ${d.wallMs.toFixed(0)} ms.`);
+  printTable(d.responses.slice(0, 15), [
+    { header: d.estimator === 'exact' ? 'probability' : 'count', value: (r) => (d.estimator === 'exact' ? r.weight.toFixed(4) : r.weight), align: 'right' },
+    { header: 'answer', value: (r) => String(r.answer) },
+    { header: 'response', value: (r) => JSON.stringify(r.text) },
+  ]);
 }
 
 function formatCount(n: number): string {
   return n >= 1e9 ? `${(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : String(n);
 }
 
-function printRecord(record: ModelRecord, json: boolean | undefined): void {
+function printRecord(record: Record_, json: boolean | undefined): void {
   if (json) return printJson(record);
   console.log(`Registered model "${record.name}" (${record.kind}), sampling: ${describeSampling(record.sampling)}${record.preset ? ` (preset ${record.preset})` : ''}.`);
-  if (record.info) {
+  if (record.kind === 'gguf' && record.info) {
     const i = record.info;
     console.log(`${i.architecture}, ${formatCount(i.parameterCount)} parameters, ${i.quantisation}, context ${i.contextLength ?? '?'}, ${i.chatTemplate ? 'chat template in the file' : 'no chat template'}, sha256 ${i.sha256}.`);
   }

@@ -1,10 +1,9 @@
-// `selfalign probes import|list|show`: probe sets in the database.
+// `selfalign probes import|list|show|delete`: probe sets in the database.
 
-import path from 'node:path';
 import type { Command } from 'commander';
-import { readProbeSource, PROBE_FLAG_REASONS, WVS_CATEGORIES, type ProbeFlag } from '../../core/data/index.js';
-import { listProbeSets, loadProbes, saveProbeSet, type ProbeSetInfo } from '../../core/store/index.js';
-import { addDbOption, withDatabase } from '../context.js';
+import { WVS_CATEGORIES } from '../../core/data/index.js';
+import type { CommandResult } from '../../shared/contract.js';
+import { addDbOption, withEngine } from '../context.js';
 import { printJson, printTable } from '../output.js';
 
 export function registerProbeCommands(program: Command): void {
@@ -15,17 +14,16 @@ export function registerProbeCommands(program: Command): void {
       .command('import <path>')
       .description('import probes: the Arora et al. probes.zip or its unpacked folder, one <lang>.csv file, or a custom CSV')
       .option('--name <name>', 'name of the new probe set (default: the file or folder name)')
+      .option('--preview', 'check and count the probes without storing them')
       .option('--json', 'print the import summary as JSON'),
-  ).action(async (sourcePath: string, options: { name?: string; json?: boolean; db?: string }) => {
-    const source = await readProbeSource(sourcePath);
-    const name = options.name ?? path.basename(sourcePath).replace(/\.(zip|csv)$/i, '');
-    const info = withDatabase(options, (db) => saveProbeSet(db, name, path.resolve(sourcePath), source));
-    if (options.json) return printJson(info);
-    printImportSummary(info);
+  ).action(async (sourcePath: string, options: { name?: string; preview?: boolean; json?: boolean; db?: string }) => {
+    const result = await withEngine(options, (client) => client.probes.import({ path: sourcePath, ...(options.name ? { name: options.name } : {}), preview: options.preview ?? false }));
+    if (options.json) return printJson(result);
+    printImportSummary(result);
   });
 
-  addDbOption(probes.command('list').description('list the probe sets').option('--json', 'print JSON')).action((options: { json?: boolean; db?: string }) => {
-    const sets = withDatabase(options, (db) => listProbeSets(db));
+  addDbOption(probes.command('list').description('list the probe sets').option('--json', 'print JSON')).action(async (options: { json?: boolean; db?: string }) => {
+    const sets = await withEngine(options, (client) => client.probes.listSets());
     if (options.json) return printJson(sets);
     if (sets.length === 0) return console.log('No probe sets yet. Import one with `selfalign probes import PATH`.');
     printTable(sets, [
@@ -43,10 +41,10 @@ export function registerProbeCommands(program: Command): void {
       .command('show')
       .description('show the probes of one language of a set')
       .requiredOption('--set <name>', 'probe set')
-      .requiredOption('--lang <code>', 'language code, such as de')
+      .option('--lang <code>', 'language code, such as de (default: the set\'s only language)')
       .option('--json', 'print JSON'),
-  ).action((options: { set: string; lang: string; json?: boolean; db?: string }) => {
-    const list = withDatabase(options, (db) => loadProbes(db, options.set, options.lang));
+  ).action(async (options: { set: string; lang?: string; json?: boolean; db?: string }) => {
+    const { probes: list } = await withEngine(options, (client) => client.probes.show({ set: options.set, ...(options.lang ? { language: options.lang } : {}) }));
     if (options.json) return printJson(list);
     printTable(list, [
       { header: 'id', value: (p) => p.id },
@@ -57,17 +55,22 @@ export function registerProbeCommands(program: Command): void {
       { header: 'template', value: (p) => p.template },
     ]);
   });
+
+  addDbOption(probes.command('delete <name>').description('delete a probe set and its probes')).action(async (name: string, options: { db?: string }) => {
+    await withEngine(options, (client) => client.probes.delete({ name }));
+    console.log(`Deleted probe set "${name}".`);
+  });
 }
 
-function printImportSummary(info: ProbeSetInfo): void {
-  const s = info.summary;
-  console.log(`Imported probe set "${info.name}" (${s.format}): ${s.probes} probes in ${s.languages.length} languages (${s.languages.join(' ')}).`);
+function printImportSummary(s: CommandResult<'probes.import'>): void {
+  console.log(`${s.preview ? 'Preview of' : 'Imported'} probe set "${s.name}" (${s.format}): ${s.probes} probes in ${s.languages.length} languages (${s.languages.join(' ')}).${s.preview ? ' Nothing was stored.' : ''}`);
   const perLanguage = new Map<string, number>();
   for (const f of s.files) perLanguage.set(f.language, (perLanguage.get(f.language) ?? 0) + f.probes);
   console.log(`Probes per language: ${[...perLanguage].map(([l, n]) => `${l} ${n}`).join(', ')}.`);
-  console.log(`Usable in runs: ${info.usable}. Flagged and left out of runs: ${s.probes - info.usable}.`);
-  for (const [flag, count] of Object.entries(s.flagged) as [ProbeFlag, number][]) {
-    if (count > 0) console.log(`  ${count} × ${flag}: ${PROBE_FLAG_REASONS[flag]}`);
+  console.log(`Usable in runs: ${s.usable}. Flagged and left out of runs: ${s.probes - s.usable}.`);
+  const reasons = new Map(s.flaggedProbes.map((f) => [f.flag, f.reason]));
+  for (const [flag, count] of Object.entries(s.flagged)) {
+    if (count > 0) console.log(`  ${count} × ${flag}: ${reasons.get(flag as never) ?? ''}`);
   }
   const noBlank = s.flaggedProbes.filter((f) => f.flag !== 'missing-option');
   if (noBlank.length > 0) console.log(`  without a usable blank: ${noBlank.map((f) => `${f.language}:${f.id}`).join(', ')}`);

@@ -4,8 +4,7 @@ import readline from 'node:readline';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { CHRF_DIRECTIONS, SimilarityIndex, chrf, chrfpp, type ChrfDirection } from '../../core/demos/index.js';
-import { loadProbes } from '../../core/store/index.js';
-import { addDbOption, withDatabase } from '../context.js';
+import { addDbOption, withEngine } from '../context.js';
 import { formatScore, printJson, printTable } from '../output.js';
 
 export function registerSimilarityCommands(program: Command): void {
@@ -43,12 +42,12 @@ export function registerSimilarityCommands(program: Command): void {
       .option('--within-category', 'only probes of the same WVS category')
       .option('--direction <direction>', `which side the probe is on: ${CHRF_DIRECTIONS.join(', ')}`, 'probe-as-hypothesis')
       .option('--json', 'print JSON'),
-  ).action((options: { set: string; lang: string; probe: string; top: string; withinCategory?: boolean; direction: string; json?: boolean; db?: string }) => {
+  ).action(async (options: { set: string; lang: string; probe: string; top: string; withinCategory?: boolean; direction: string; json?: boolean; db?: string }) => {
     const top = parsePositiveInteger(options.top, '--top');
     if (!(CHRF_DIRECTIONS as readonly string[]).includes(options.direction)) {
       throw new UserError('bad-option', `--direction must be one of ${CHRF_DIRECTIONS.join(', ')}`);
     }
-    const probes = withDatabase(options, (db) => loadProbes(db, options.set, options.lang));
+    const { probes } = await withEngine(options, (client) => client.probes.show({ set: options.set, language: options.lang }));
     const index = new SimilarityIndex(probes);
     const probeId = normaliseProbeOption(options.probe);
     const ranked = index.rank(probeId, { direction: options.direction as ChrfDirection, withinCategory: options.withinCategory ?? false }).slice(0, top);

@@ -1,16 +1,13 @@
-// `selfalign survey import|list`, `selfalign targets`, `selfalign demos`, `selfalign prompt`: survey data, each
-// country's target answers, and the demonstrations and prompts built from them.
+// `selfalign survey import|list|delete`, `selfalign targets`, `selfalign demos`, `selfalign prompt`: survey data,
+// each country's target answers, and the demonstrations and prompts built from them.
 
-import path from 'node:path';
 import type { Command } from 'commander';
+import { CHRF_DIRECTIONS, DEFAULT_K, SELECTION_STRATEGIES } from '../../core/demos/index.js';
+import { DEFAULT_EXCLUDED_CATEGORIES } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
-import { SELECTION_STRATEGIES } from '../../core/demos/index.js';
-import { buildPrompt, readPromptTemplate } from '../../core/prompt/index.js';
-import { builtinAnswerKey, countryName, countryTargets, normaliseCountry, readAnswerKey, readSurveyFile, type SurveyFormat } from '../../core/survey/index.js';
-import { BUILTIN_PROBE_SET, listSurveys, loadProbes, loadSurveyCells, saveSurvey } from '../../core/store/index.js';
-import { addDbOption, withDatabase } from '../context.js';
-import { formatScore, printJson, printTable } from '../output.js';
-import { languageOf, selectDemonstrations, withProbeOptions, withSelectionOptions, type ProbeOptions, type SelectionCliOptions } from '../selection.js';
+import type { CommandParams } from '../../shared/contract.js';
+import { addDbOption, oneOf, wholeNumber, withEngine } from '../context.js';
+import { formatScore, printJson, printTable, progressLine } from '../output.js';
 
 export function registerSurveyCommands(program: Command): void {
   const survey = program.command('survey').description('import and inspect WVS survey data');
@@ -22,32 +19,24 @@ export function registerSurveyCommands(program: Command): void {
       .option('--format <format>', 'microdata or aggregate (default: decided from the header)')
       .option('--name <name>', 'name of the import (default: the file name)')
       .option('--weight <column>', 'microdata: the weight column, or "none" for unweighted shares', 'W_WEIGHT')
+      .option('--preview', 'read and count the file without storing it')
       .option('--json', 'print the import summary as JSON'),
-  ).action(async (file: string, options: { format?: string; name?: string; weight: string; json?: boolean; db?: string }) => {
-    if (options.format !== undefined && options.format !== 'microdata' && options.format !== 'aggregate') {
-      throw new UserError('bad-option', '--format must be microdata or aggregate');
-    }
+  ).action(async (file: string, options: { format?: string; name?: string; weight: string; preview?: boolean; json?: boolean; db?: string }) => {
+    const format = oneOf(options.format, '--format', ['microdata', 'aggregate'] as const);
     const showProgress = process.stderr.isTTY && !options.json;
-    const started = Date.now();
-    const data = await readSurveyFile(file, {
-      ...(options.format ? { format: options.format as SurveyFormat } : {}),
-      weight: options.weight,
-      ...(showProgress
-        ? {
-            onProgress: ({ bytesRead, totalBytes, rows }) => {
-              const seconds = (Date.now() - started) / 1000;
-              const eta = bytesRead > 0 ? (seconds * (totalBytes - bytesRead)) / bytesRead : 0;
-              process.stderr.write(`\r${((100 * bytesRead) / totalBytes).toFixed(0)}%  ${rows} rows  ${(rows / Math.max(seconds, 0.001)).toFixed(0)} rows/s  ETA ${eta.toFixed(0)} s   `);
-            },
-          }
-        : {}),
+    const s = await withEngine(options, (client) => {
+      const stop = showProgress ? client.subscribe((e) => e.type === 'progress' && e.kind === 'survey-import' && process.stderr.write(`\r${progressLine(e, 'bytes')}`)) : () => undefined;
+      return client.surveys
+        .import({ path: file, ...(format ? { format } : {}), ...(options.name ? { name: options.name } : {}), weight: options.weight, preview: options.preview ?? false })
+        .finally(() => {
+          stop();
+          if (showProgress) process.stderr.write('\n');
+        });
     });
-    if (showProgress) process.stderr.write('\n');
-    const name = options.name ?? path.basename(file).replace(/\.(csv|txt)$/i, '');
-    const info = withDatabase(options, (db) => saveSurvey(db, name, path.resolve(file), data));
-    if (options.json) return printJson(info);
-    const s = info.summary;
-    console.log(`Imported survey "${info.name}" (${s.format}${s.weightColumn ? `, weighted by ${s.weightColumn}` : s.format === 'microdata' ? ', unweighted' : ''}): ${s.rows} rows, ${info.countries.length} countries, ${info.cells} answer cells.`);
+    if (options.json) return printJson(s);
+    console.log(
+      `${s.preview ? 'Preview of' : 'Imported'} survey "${s.name}" (${s.format}${s.weightColumn ? `, weighted by ${s.weightColumn}` : s.format === 'microdata' ? ', unweighted' : ''}): ${s.rows} rows, ${s.countries.length} countries, ${s.cells} answer cells.${s.preview ? ' Nothing was stored.' : ''}`,
+    );
     printTable(s.countries, [
       { header: 'country', value: (c) => c.iso3 },
       { header: 'name', value: (c) => c.name },
@@ -59,8 +48,8 @@ export function registerSurveyCommands(program: Command): void {
     }
   });
 
-  addDbOption(survey.command('list').description('list the survey imports').option('--json', 'print JSON')).action((options: { json?: boolean; db?: string }) => {
-    const surveys = withDatabase(options, (db) => listSurveys(db));
+  addDbOption(survey.command('list').description('list the survey imports').option('--json', 'print JSON')).action(async (options: { json?: boolean; db?: string }) => {
+    const surveys = await withEngine(options, (client) => client.surveys.list());
     if (options.json) return printJson(surveys);
     if (surveys.length === 0) return console.log('No survey data yet. Import some with `selfalign survey import FILE`.');
     printTable(surveys, [
@@ -73,6 +62,11 @@ export function registerSurveyCommands(program: Command): void {
     ]);
   });
 
+  addDbOption(survey.command('delete <name>').description('delete a survey import')).action(async (name: string, options: { db?: string }) => {
+    await withEngine(options, (client) => client.surveys.delete({ name }));
+    console.log(`Deleted survey import "${name}".`);
+  });
+
   addDbOption(
     withProbeOptions(program.command('targets').description("each probe's target answer for a country: option shares, majority and margin"))
       .requiredOption('--survey <name>', 'survey import')
@@ -80,36 +74,21 @@ export function registerSurveyCommands(program: Command): void {
       .option('--answer-key <file>', 'an answer key of your own (default: the built-in key)')
       .option('--json', 'print JSON'),
   ).action(async (options: ProbeOptions & { survey: string; country: string; answerKey?: string; json?: boolean; db?: string }) => {
-    const country = normaliseCountry(options.country);
-    const key = options.answerKey ? await readAnswerKey(options.answerKey) : await builtinAnswerKey();
-    const { probes, targets } = withDatabase(options, (db) => {
-      const probes = loadProbes(db, options.set ?? BUILTIN_PROBE_SET, languageOf(db, options));
-      return { probes, targets: countryTargets(country, key, loadSurveyCells(db, options.survey, country)) };
-    });
-    const rows = probes.map((p) => ({ probe: p, target: targets.get(p.id) }));
-    if (options.json) {
-      return printJson(
-        rows.map(({ probe, target }) => ({
-          id: probe.id,
-          category: probe.category,
-          options: probe.options,
-          flag: probe.flag,
-          ...target,
-          majorityText: target.kind === 'majority' ? probe.options[target.option - 1] : undefined,
-        })),
-      );
-    }
-    console.log(`Target answers of ${country} (${countryName(country)}) from survey "${options.survey}":`);
-    printTable(rows, [
-      { header: 'id', value: (r) => r.probe.id },
-      { header: 'cat', value: (r) => r.probe.category, align: 'right' },
-      { header: 'option 1', value: (r) => r.probe.options[0] },
-      { header: 'share 1', value: (r) => (r.target.kind === 'unknown' ? '' : r.target.shares[0].toFixed(3)), align: 'right' },
-      { header: 'option 2', value: (r) => r.probe.options[1] },
-      { header: 'share 2', value: (r) => (r.target.kind === 'unknown' ? '' : r.target.shares[1].toFixed(3)), align: 'right' },
-      { header: 'majority', value: (r) => (r.target.kind === 'majority' ? r.probe.options[r.target.option - 1]! : r.target.kind) },
-      { header: 'margin', value: (r) => (r.target.kind === 'majority' ? r.target.margin.toFixed(3) : ''), align: 'right' },
-      { header: 'note', value: (r) => (r.target.kind === 'unknown' ? (r.target.reason ?? '') : (r.probe.flag ?? '')) },
+    const result = await withEngine(options, (client) =>
+      client.targets.get({ survey: options.survey, country: options.country, ...probeScope(options), ...(options.answerKey ? { answerKey: options.answerKey } : {}) }),
+    );
+    if (options.json) return printJson(result.rows);
+    console.log(`Target answers of ${result.country} (${result.countryName}) from survey "${result.survey}":`);
+    printTable(result.rows, [
+      { header: 'id', value: (r) => r.id },
+      { header: 'cat', value: (r) => r.category, align: 'right' },
+      { header: 'option 1', value: (r) => r.options[0] },
+      { header: 'share 1', value: (r) => (r.shares ? r.shares[0].toFixed(3) : ''), align: 'right' },
+      { header: 'option 2', value: (r) => r.options[1] },
+      { header: 'share 2', value: (r) => (r.shares ? r.shares[1].toFixed(3) : ''), align: 'right' },
+      { header: 'majority', value: (r) => r.majorityText ?? r.kind },
+      { header: 'margin', value: (r) => (r.margin !== undefined ? r.margin.toFixed(3) : ''), align: 'right' },
+      { header: 'note', value: (r) => (r.kind === 'unknown' ? (r.reason ?? '') : (r.flag ?? '')) },
     ]);
   });
 
@@ -118,20 +97,14 @@ export function registerSurveyCommands(program: Command): void {
       .requiredOption('--strategy <name>', `selection strategy: ${SELECTION_STRATEGIES.join(', ')}`)
       .option('--json', 'print JSON'),
   ).action(async (options: SelectionCliOptions & { json?: boolean }) => {
-    const { test, selection } = await selectDemonstrations(options);
-    if (options.json) {
-      return printJson({
-        probe: test,
-        strategy: options.strategy,
-        candidates: selection.candidates,
-        demonstrations: selection.demonstrations.map((d) => ({ id: d.probe.id, category: d.probe.category, answer: d.answer, answerText: d.answerText, sentence: d.sentence, chrfpp: d.chrfpp })),
-      });
-    }
+    const result = await withEngine(options, (client) => client.demos.select({ ...selectionParams(options), strategy: oneOf(options.strategy, '--strategy', SELECTION_STRATEGIES)!, survey: options.survey! }));
+    if (options.json) return printJson(result);
+    const test = result.probe;
     console.log(`${test.id} (category ${test.category}): ${test.template}  [${test.options.join(' / ')}]`);
-    console.log(`Strategy ${options.strategy}: ${selection.demonstrations.length} of ${selection.candidates} candidates.`);
-    printTable(selection.demonstrations, [
-      { header: 'id', value: (d) => d.probe.id },
-      { header: 'cat', value: (d) => d.probe.category, align: 'right' },
+    console.log(`Strategy ${result.strategy}: ${result.demonstrations.length} of ${result.candidates} candidates.`);
+    printTable(result.demonstrations, [
+      { header: 'id', value: (d) => d.id },
+      { header: 'cat', value: (d) => d.category, align: 'right' },
       { header: 'chrF++', value: (d) => formatScore(d.chrfpp), align: 'right' },
       { header: 'answer', value: (d) => d.answerText },
       { header: 'sentence', value: (d) => d.sentence },
@@ -147,20 +120,76 @@ export function registerSurveyCommands(program: Command): void {
       .option('--chat', 'print the chat messages instead of the plain text')
       .option('--json', 'print JSON (text, messages, option order, demonstration ids)'),
   ).action(async (options: SelectionCliOptions & { shuffle?: boolean; explain?: boolean; template?: string; chat?: boolean; json?: boolean }) => {
-    const { test, selection, seed, draw } = await selectDemonstrations(options);
-    const template = options.template ? await readPromptTemplate(options.template) : undefined;
-    const prompt = buildPrompt({
-      probe: test,
-      demonstrations: selection.demonstrations,
-      seed,
-      draw,
-      shuffleDemonstrations: options.shuffle ?? false,
-      explain: options.explain ?? false,
-      ...(template ? { template } : {}),
-    });
+    const prompt = await withEngine(options, (client) =>
+      client.prompts.build({ ...selectionParams(options), shuffle: options.shuffle ?? false, explain: options.explain ?? false, ...(options.template ? { templatePath: options.template } : {}) }),
+    );
     if (options.json) return printJson(prompt);
     if (options.chat) return printJson(prompt.messages);
     process.stdout.write(`${prompt.text}\n`);
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// The options of every command that works on one probe: `targets`, `demos`, `prompt` and `sample`.
+
+export interface ProbeOptions {
+  set?: string;
+  lang?: string;
+}
+
+export function withProbeOptions(command: Command): Command {
+  return command
+    .option('--set <name>', "probe set (default: builtin, the workbench's English probes)")
+    .option('--lang <code>', 'language of the probe set (default: its only language)');
+}
+
+export function probeScope(options: ProbeOptions): { set?: string; language?: string } {
+  return { ...(options.set ? { set: options.set } : {}), ...(options.lang ? { language: options.lang } : {}) };
+}
+
+export interface SelectionCliOptions extends ProbeOptions {
+  survey?: string;
+  country?: string;
+  probe: string;
+  strategy?: string;
+  k: string;
+  seed: string;
+  draw: string;
+  direction: string;
+  answerKey?: string;
+  includeCategories?: boolean;
+  db?: string;
+}
+
+export function withSelectionOptions(command: Command): Command {
+  return withProbeOptions(command)
+    .option('--survey <name>', 'survey import that gives the target answers (needed for demonstrations)')
+    .option('--country <iso3>', "target country (default: the paper's country for the language)")
+    .requiredOption('--probe <id>', 'the test probe, such as Q1')
+    .option('--k <n>', 'number of demonstrations', String(DEFAULT_K))
+    .option('--seed <n>', 'seed of the random choices', '0')
+    .option('--draw <n>', 'which draw (0, 1, ...): each has its own option order and random demonstrations', '0')
+    .option('--direction <direction>', `chrF++ direction: ${CHRF_DIRECTIONS.join(', ')}`, 'probe-as-hypothesis')
+    .option('--answer-key <file>', 'an answer key of your own (default: the built-in key)')
+    .option('--include-categories', `let categories ${DEFAULT_EXCLUDED_CATEGORIES.join(' and ')} serve as demonstrations too`);
+}
+
+export function selectionParams(options: SelectionCliOptions): CommandParams<'prompts.build'> {
+  const strategy = oneOf(options.strategy, '--strategy', SELECTION_STRATEGIES);
+  if (strategy !== undefined && options.survey === undefined) {
+    throw new UserError('bad-option', "demonstrations are completed with a country's answers: name the survey import with --survey");
+  }
+  return {
+    ...probeScope(options),
+    probe: options.probe,
+    ...(options.survey ? { survey: options.survey } : {}),
+    ...(options.country ? { country: options.country } : {}),
+    ...(strategy ? { strategy } : {}),
+    k: wholeNumber(options.k, '--k')!,
+    seed: wholeNumber(options.seed, '--seed')!,
+    draw: wholeNumber(options.draw, '--draw')!,
+    direction: oneOf(options.direction, '--direction', CHRF_DIRECTIONS)!,
+    ...(options.answerKey ? { answerKey: options.answerKey } : {}),
+    includeCategories: options.includeCategories ?? false,
+  };
+}

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
-import { useTempDir } from '../testing/temp-dir.js';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
+import { useTempDir } from '../../testing/temp-dir.js';
 import { categoryOfQuestionId, compareQuestionIds, normaliseQuestionId, readProbeSource } from './index.js';
 
 const tempDir = useTempDir();

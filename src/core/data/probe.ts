@@ -43,11 +43,6 @@ export function questionNumber(id: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The WVS variable a question id asks about: "Q106a" → "Q106". */
-export function wvsVariable(id: string): string {
-  return id.replace(/[a-z]$/, '');
-}
-
 /** Orders question ids as the questionnaire does: Q2 before Q10, Q106a before Q106b. */
 export function compareQuestionIds(a: string, b: string): number {
   const na = questionNumber(a);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data';
 import { ChrfIndex, chrf, chrfFromStats, chrfpp } from './chrf';
 
 const referenceRow = z.object({

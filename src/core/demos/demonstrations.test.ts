@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { categoryOfQuestionId, readProbeSource, type Probe } from '../data/index.js';
 import { targetAnswersFromWeights, type TargetAnswers } from '../survey/index.js';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
 import { chrfpp } from './chrf.js';
 import { DemonstrationPool, SELECTION_STRATEGIES, SimilarityIndex } from './index.js';
 

@@ -1,3 +1,4 @@
 // The demonstrations layer: chrF++ similarity and the four selection strategies of self-alignment.
 export * from './chrf.js';
+export * from './conditions.js';
 export * from './demonstrations.js';

@@ -2,13 +2,12 @@
 // reduction and soft alignment are computed here from the stored distributions, never stored themselves, so a
 // change to a rule reaches every past run.
 
-import type { SelectionStrategy } from '../demos/index.js';
+import { ZERO_SHOT, type SelectionStrategy } from '../demos/index.js';
 import type { ResponseDistribution } from '../sampling/index.js';
 import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
 import { alignment, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './outcomes.js';
 import type { ProbeRecord, StrategyResult } from './probe-record.js';
 import type { MeasurementRow } from './run-journal.js';
-import { ZERO_SHOT } from './runner.js';
 
 export function probeRecords(rows: readonly MeasurementRow[], misalignmentThreshold: number): ProbeRecord[] {
   const byProbe = new Map<string, MeasurementRow[]>();

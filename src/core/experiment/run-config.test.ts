@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { useTempDir } from '../testing/temp-dir.js';
+import { useTempDir } from '../../testing/temp-dir.js';
 import { configHash, parseRunConfig, readRunConfig } from './run-config.js';
 
 const tempDir = useTempDir();

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { isUsable, type Probe } from '../data/index.js';
-import { DemonstrationPool, type SelectionStrategy } from '../demos/index.js';
+import { DemonstrationPool, ZERO_SHOT, type Condition } from '../demos/index.js';
+import { throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import type { ResponseModel, SamplingSettings } from '../models/index.js';
 import { AnswerMatcher, buildPrompt, type Prompt } from '../prompt/index.js';
@@ -17,8 +18,6 @@ import type { TargetAnswer, TargetAnswers } from '../survey/index.js';
 import { alignment, outcome } from './outcomes.js';
 import type { RunConfig } from './run-config.js';
 import type { MeasurementKey, MeasurementRow, RunJournal } from './run-journal.js';
-
-export const ZERO_SHOT = 'zero-shot';
 
 export interface RunModel {
   name: string;
@@ -104,27 +103,38 @@ async function phase<T, R>(name: RunProgress['phase'], work: readonly T[], limit
     options.onProgress?.({ phase: name, done, total: work.length, rate, etaSeconds: rate > 0 ? (work.length - done) / rate : Number.POSITIVE_INFINITY });
   };
   report();
-  return Promise.all(
+  // The first failure (or a cancel) stops the phase: tasks still queued then never start, and the phase waits for
+  // those in flight to settle before it rethrows, so nobody closes a model under a running measurement.
+  let failure: { error: unknown } | undefined;
+  const settled = await Promise.allSettled(
     work.map((item) =>
       limit(async () => {
-        if (options.signal?.aborted) throw options.signal.reason;
-        const result = await task(item);
-        done++;
-        report();
-        return result;
+        if (failure) return undefined;
+        try {
+          throwIfCancelled(options.signal);
+          const result = await task(item);
+          done++;
+          report();
+          return result;
+        } catch (error) {
+          failure ??= { error };
+          throw error;
+        }
       }),
     ),
   );
+  if (failure) throw failure.error;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<R>).value);
 }
 
-function keyOf(item: Item, condition: string): MeasurementKey {
+function keyOf(item: Item, condition: Condition): MeasurementKey {
   return { model: item.run.name, language: item.language, country: item.country, probeId: item.probe.id, condition };
 }
 
-function promptFor(inputs: RunInputs, item: Item, condition: string, explain: boolean): { prompt: Prompt; demonstrationIds: string[] } {
+function promptFor(inputs: RunInputs, item: Item, condition: Condition, explain: boolean): { prompt: Prompt; demonstrationIds: string[] } {
   const { config } = inputs;
   const demonstrations =
-    condition === ZERO_SHOT ? [] : item.pool.select(item.probe.id, { strategy: condition as SelectionStrategy, k: config.k, seed: config.seed, draw: 0, excludedCategories: excludedOf(config) }).demonstrations;
+    condition === ZERO_SHOT ? [] : item.pool.select(item.probe.id, { strategy: condition, k: config.k, seed: config.seed, draw: 0, excludedCategories: excludedOf(config) }).demonstrations;
   const prompt = buildPrompt({ probe: item.probe, demonstrations, seed: config.seed, draw: 0, shuffleDemonstrations: config.shuffleDemonstrations, explain });
   return { prompt, demonstrationIds: prompt.demonstrationIds };
 }
@@ -134,7 +144,7 @@ function excludedOf(config: RunConfig): number[] {
 }
 
 /** One distribution: from the journal when this run has it, from the cache when any run computed it, else fresh. */
-async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condition: string, signal?: AbortSignal): Promise<ResponseDistribution> {
+async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condition: Condition, signal?: AbortSignal): Promise<ResponseDistribution> {
   const key = keyOf(item, condition);
   const stored = journal.measurement(key);
   if (stored) return JSON.parse(stored.distributionJson) as ResponseDistribution;
@@ -179,7 +189,7 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
   return distribution;
 }
 
-async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condition: string, signal?: AbortSignal): Promise<void> {
+async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condition: Condition, signal?: AbortSignal): Promise<void> {
   const { config } = inputs;
   const key = keyOf(item, condition);
   const { prompt } = promptFor(inputs, item, condition, true);

@@ -3,9 +3,10 @@
 // log-probabilities and cancellation.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
-import { geminiFault, refusedUrl, startFakeGeminiServer, type FakeGeminiServer, type FakeGeminiServerOptions } from '../testing/fake-gemini-server.js';
-import { fault } from '../testing/fake-openai-server.js';
+import { geminiFault, refusedUrl, startFakeGeminiServer, type FakeGeminiServer, type FakeGeminiServerOptions } from '../../testing/fake-gemini-server.js';
+import { fault } from '../../testing/fake-openai-server.js';
 import { GeminiModel, parseRetryDelay, type GeminiModelConfig } from './gemini-model.js';
 import type { GenerationRequest } from './model-types.js';
 
@@ -191,13 +192,13 @@ describe('GeminiModel: cancellation', () => {
     const started = performance.now();
     const pending = model(s.url, { timeoutMs: 10_000 }).generate(request({ signal: controller.signal }));
     setTimeout(() => controller.abort(), 100);
-    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
 
     s.enqueue(geminiFault.rateLimited('5s'));
     const waiting = new AbortController();
     const limited = model(s.url).generate(request({ signal: waiting.signal }));
     setTimeout(() => waiting.abort(), 100);
-    await expect(limited).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(limited).rejects.toBeInstanceOf(CancelledError);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });

@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { useTempDir } from '../testing/temp-dir.js';
-import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
+import { useTempDir } from '../../testing/temp-dir.js';
+import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
 import { LocalModel } from './local-model.js';
 
 const tempDir = useTempDir();

@@ -10,6 +10,7 @@ import { deriveSeed, SeededRandom } from '../random/index.js';
 import { checkGgufHeader } from './gguf-info.js';
 import { describeBackend, llamaRuntime, type BackendReport, type GpuChoice } from './llama-runtime.js';
 import type { GenerationRequest, GenerationResult, ResponseModel, SamplingSettings } from './model-types.js';
+import { sampleResponse } from './sample-response.js';
 
 export interface LocalModelOptions {
   name: string;
@@ -118,15 +119,7 @@ export class LocalModel implements ResponseModel {
       const texts: string[] = [];
       for (let i = 0; i < request.n; i++) {
         const random = new SeededRandom(deriveSeed(request.seed, 'generate', i));
-        const tokens: Token[] = [];
-        while (tokens.length < request.maxTokens) {
-          if (request.signal?.aborted) throw request.signal.reason;
-          const next = await session.next(tokens);
-          const token = drawToken(next.probabilities, random);
-          if (token === undefined || session.isEnd(token)) break;
-          tokens.push(token);
-        }
-        texts.push(session.text(tokens));
+        texts.push(session.text(await sampleResponse(session, request.maxTokens, random, request.signal)));
       }
       return { texts, completionTokens: session.evaluations, promptTokens: session.promptTokens };
     } finally {
@@ -138,17 +131,6 @@ export class LocalModel implements ResponseModel {
     await this.context.dispose();
     await this.model.dispose();
   }
-}
-
-function drawToken(probabilities: ReadonlyMap<Token, number>, random: SeededRandom): Token | undefined {
-  let u = random.float();
-  let last: Token | undefined;
-  for (const [token, p] of probabilities) {
-    last = token;
-    u -= p;
-    if (u < 0) return token;
-  }
-  return last;
 }
 
 function loadError(options: LocalModelOptions, error: unknown): UserError {

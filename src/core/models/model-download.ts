@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { createModelDownloader, type ModelDownloader, type ModelDownloaderOptions } from 'node-llama-cpp';
+import { cancellationError, throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 
 export interface DownloadProgress {
@@ -68,7 +69,7 @@ export async function downloadModel(uri: string, options: DownloadModelOptions):
   const { signal } = options;
   const kind = classifyUri(uri);
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-  if (signal?.aborted) throw cancellationError(signal);
+  throwIfCancelled(signal);
   await mkdir(options.dir, { recursive: true }).catch((error: unknown) => {
     throw fileSystemFailure(error, options.dir) ?? error;
   });
@@ -118,7 +119,7 @@ export async function downloadModel(uri: string, options: DownloadModelOptions):
     // closing is idempotent, and must be done before the partial file is looked at.
     await downloader.cancel({ deleteTempFile: false });
     await restorePartialFiles(downloader, existedBefore);
-    if (signal?.aborted) throw cancellationError(signal);
+    throwIfCancelled(signal);
     if (stalled) throw interrupted(uri, `no data arrived for ${formatSeconds(stallTimeoutMs)}`);
     throw httpFailure(failure, uri) ?? fileSystemFailure(failure, options.dir) ?? interrupted(uri, reasonOf(failure), failure);
   }
@@ -206,7 +207,7 @@ async function preflight(uri: string, kind: UriKind, options: DownloadModelOptio
       signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
     });
   } catch (error) {
-    if (options.signal?.aborted) throw cancellationError(options.signal);
+    throwIfCancelled(options.signal);
     const host = new URL(target).host;
     const why = timeout.aborted ? `no answer within ${formatSeconds(timeoutMs)}` : reasonOf(error);
     throw new UserError(
@@ -263,7 +264,7 @@ async function createDownloader(
       (late) => void late.cancel({ deleteTempFile: false }),
       () => undefined,
     );
-    if (signal?.aborted) throw cancellationError(signal);
+    throwIfCancelled(signal);
     if (error instanceof UserError) throw error;
     throw httpFailure(error, uri) ?? resolveFailure(error, uri) ?? fileSystemFailure(error, options.dirPath ?? '') ?? error;
   } finally {
@@ -417,15 +418,6 @@ class ProgressReporter {
     const etaSeconds = remaining === 0 ? 0 : bytesPerSecond > 0 ? remaining / bytesPerSecond : Infinity;
     this.onProgress({ downloadedBytes: this.downloadedBytes, totalBytes: this.totalBytes, bytesPerSecond, etaSeconds });
   }
-}
-
-/** The signal's reason, as an Error: an AbortError unless the caller chose another reason. */
-function cancellationError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const error = new Error(reason === undefined ? 'The download was cancelled.' : String(reason));
-  error.name = 'AbortError';
-  return error;
 }
 
 function reasonOf(error: unknown): string {

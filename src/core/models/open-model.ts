@@ -10,25 +10,44 @@ import type { ModelKind, ResponseModel, SamplingSettings } from './model-types.j
 import { OpenAIModel } from './openai-model.js';
 import type { Llama } from 'node-llama-cpp';
 
-/** A model as the registry holds it. */
-export interface ModelRecord {
+interface ModelRecordBase {
   name: string;
-  kind: ModelKind;
-  /** gguf: the file path. */
-  path?: string;
-  /** openai: one or more OpenAI-compatible servers; gemini: an endpoint override. */
-  baseUrls?: string[];
-  /** The server's model id (API models). */
-  remoteModel?: string;
   sampling: SamplingSettings;
   preset?: string;
-  /** Where the API key is (never the key itself). */
-  apiKeyEnv?: string;
-  keychainAccount?: string;
-  /** What the GGUF header says, with the file's hash. */
-  info?: GgufInfo;
   addedAt: string;
 }
+
+/** A local GGUF file, with what its header says and the file's hash. */
+export interface GgufModelRecord extends ModelRecordBase {
+  kind: 'gguf';
+  path: string;
+  info?: GgufInfo;
+}
+
+interface ApiModelFields extends ModelRecordBase {
+  /** The server's model id. */
+  remoteModel: string;
+  /** Where the API key is, never the key itself. */
+  apiKeyEnv?: string;
+  keychainAccount?: string;
+}
+
+/** A model behind one or more OpenAI-compatible servers. */
+export interface OpenAIModelRecord extends ApiModelFields {
+  kind: 'openai';
+  baseUrls: string[];
+}
+
+/** A Gemini model, at Google's endpoint unless one is given. */
+export interface GeminiModelRecord extends ApiModelFields {
+  kind: 'gemini';
+  baseUrls?: string[];
+}
+
+export type ApiModelRecord = OpenAIModelRecord | GeminiModelRecord;
+
+/** A model as the registry holds it, by kind. */
+export type ModelRecord = GgufModelRecord | OpenAIModelRecord | GeminiModelRecord;
 
 export interface OpenOptions {
   gpu?: GpuChoice;
@@ -47,7 +66,7 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
   if (record.kind === 'gguf') {
     return LocalModel.open({
       name: record.name,
-      path: record.path!,
+      path: record.path,
       sampling: record.sampling,
       ...(options.gpu ? { gpu: options.gpu } : {}),
       ...(options.gpuLayers !== undefined ? { gpuLayers: options.gpuLayers } : {}),
@@ -65,15 +84,15 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
   if (record.kind === 'openai') {
     return new OpenAIModel({
       name: record.name,
-      model: record.remoteModel!,
-      baseUrls: record.baseUrls!,
+      model: record.remoteModel,
+      baseUrls: record.baseUrls,
       apiKey,
       ...(options.concurrency ? { concurrencyPerEndpoint: options.concurrency } : {}),
     });
   }
   return new GeminiModel({
     name: record.name,
-    model: record.remoteModel!,
+    model: record.remoteModel,
     apiKey,
     ...(record.baseUrls?.[0] ? { baseUrl: record.baseUrls[0] } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),

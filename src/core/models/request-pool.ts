@@ -3,6 +3,7 @@
 // fail-over to the next endpoint, timeouts and cancellation, and the helpers around a request that are not SDK-bound.
 
 import type { LimitFunction } from 'p-limit';
+import { cancellationError, throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import { SeededRandom, deriveSeed } from '../random/index.js';
 import type { GenerationResult, NextTokenDistribution } from './model-types.js';
@@ -55,15 +56,6 @@ class AttemptTimeout extends Error {
   constructor(readonly ms: number) {
     super(`no answer within ${ms} ms`);
   }
-}
-
-/** The error a cancelled request rejects with: the signal's reason (an AbortError unless the caller chose one). */
-export function cancellationError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const error = new Error(reason === undefined ? 'The request was cancelled.' : String(reason));
-  error.name = 'AbortError';
-  return error;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -159,7 +151,7 @@ export class EndpointPool<E extends PoolEndpoint> {
     attempt: (endpoint: E, signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     const { signal } = options;
-    if (signal?.aborted) throw cancellationError(signal);
+    throwIfCancelled(signal);
     const failures: string[] = [];
     for (const endpoint of this.order()) {
       const result = await this.tryEndpoint(endpoint, options.jitterSeed, attempt, signal);
@@ -199,7 +191,7 @@ export class EndpointPool<E extends PoolEndpoint> {
         endpoint.downUntil = 0;
         return { ok: true, value };
       } catch (error) {
-        if (signal?.aborted) throw cancellationError(signal);
+        throwIfCancelled(signal);
         outcome =
           error instanceof AttemptTimeout ? { kind: 'retry', reason: `timed out (${error.message})` } : this.classify(error, endpoint);
       }
@@ -228,7 +220,7 @@ export class EndpointPool<E extends PoolEndpoint> {
     signal: AbortSignal | undefined,
   ): Promise<T> {
     await sleep(endpoint.pausedUntil - Date.now(), signal);
-    if (signal?.aborted) throw cancellationError(signal);
+    throwIfCancelled(signal);
     // A fresh signal per attempt: the SDKs add listeners to the signal they get and never remove them.
     const controller = new AbortController();
     const onAbort = (): void => controller.abort(signal?.reason);
@@ -263,7 +255,7 @@ export async function collectResponses(
   // Our own controller, so that when one call fails for good the calls still running are stopped.
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(signal?.reason);
-  if (signal?.aborted) throw cancellationError(signal);
+  throwIfCancelled(signal);
   signal?.addEventListener('abort', onAbort, { once: true });
   const perCall: string[][] = [];
   let promptTokens = 0;
@@ -288,7 +280,7 @@ export async function collectResponses(
     }
   } catch (error) {
     controller.abort();
-    if (signal?.aborted) throw cancellationError(signal);
+    throwIfCancelled(signal);
     throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../testing/temp-dir.js';
-import { getTestLlama } from '../testing/tiny-model.js';
+import { useTempDir } from '../../testing/temp-dir.js';
+import { getTestLlama } from '../../testing/tiny-model.js';
 import { LLAMA_3_8B_SHAPE, writeShapedModel } from './shaped-model.js';
 
 const tempDir = useTempDir();

@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ChatMLChatWrapper, readGgufFileInfo, type ControlledEvaluateInputItem, resolveChatWrapper, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTempDir } from '../testing/temp-dir.js';
-import { getTestLlama, tinyModel } from '../testing/tiny-model.js';
+import { useTempDir } from '../../testing/temp-dir.js';
+import { getTestLlama, tinyModel } from '../../testing/tiny-model.js';
 import { TINY_MODEL_DEFAULT_SEED, TINY_MODEL_DEFAULT_SHARPNESS, writeTinyModel, type TinyModelInfo } from './tiny-model.js';
 
 /** The raw distribution: no truncation by top-k or top-p, temperature 1. */

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeSentence, isUsable, readProbeSource, type Probe } from '../data/index.js';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
 import { AnswerMatcher, normaliseForMatching, parseAnswer, type ParsedAnswer } from './answer-parser.js';
 
 type Expected = 1 | 2 | 'empty' | 'both' | 'neither';

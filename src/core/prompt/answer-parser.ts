@@ -2,7 +2,7 @@
 // The rule is deliberately literal: an option counts only where its words appear whole in the first sentence
 // that names an option; the parser never interprets paraphrases, negations or enumeration labels ("B)").
 
-import { BLANK, type Probe } from '../data/probe.js';
+import { BLANK, type Probe } from '../data/index.js';
 
 /**
  * `matched` is the normalised text of the occurrence that decided: the option's words, or the stretch of the

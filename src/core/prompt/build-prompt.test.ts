@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Probe } from '../data/index.js';
 import { DemonstrationPool } from '../demos/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
-import { useTempDir } from '../testing/temp-dir.js';
+import { useTempDir } from '../../testing/temp-dir.js';
 import { DEFAULT_PROMPT_TEMPLATE, buildPrompt, readPromptTemplate, validatePromptTemplate } from './index.js';
 
 const tempDir = useTempDir();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../testing/temp-dir.js';
+import { useTempDir } from '../../testing/temp-dir.js';
 import {
   CATEGORY_COLUMNS,
   CSV_FILE_NAMES,

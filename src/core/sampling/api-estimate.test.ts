@@ -7,7 +7,7 @@ import type { Probe } from '../data/index.js';
 import { UserError } from '../errors.js';
 import { GeminiModel, OpenAIModel, type GeminiModelConfig, type OpenAIModelConfig, type SamplingSettings } from '../models/index.js';
 import { buildPrompt } from '../prompt/index.js';
-import { startFakeGeminiServer, type FakeGeminiServer, type FakeGeminiServerOptions } from '../testing/fake-gemini-server.js';
+import { startFakeGeminiServer, type FakeGeminiServer, type FakeGeminiServerOptions } from '../../testing/fake-gemini-server.js';
 import {
   countWords,
   refusedUrl,
@@ -15,7 +15,7 @@ import {
   type FakeOpenAIServer,
   type FakeOpenAIServerOptions,
   type TopLogprob,
-} from '../testing/fake-openai-server.js';
+} from '../../testing/fake-openai-server.js';
 import { estimateDistribution, type EstimateRequest } from './index.js';
 
 const PROBE: Probe = {

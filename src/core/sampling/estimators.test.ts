@@ -7,7 +7,7 @@ import { LocalModel, type SamplingSettings } from '../models/index.js';
 import { AnswerMatcher, buildPrompt } from '../prompt/index.js';
 import { builtinDataPath } from '../resources.js';
 import { chiSquareGoodnessOfFit, chiSquareHomogeneity } from '../statistics/index.js';
-import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
+import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
 import { exactEstimate, sampledEstimate, treeEstimate, type ResponseDistribution } from './index.js';
 
 /** Softer than the presets, so that answers spread over both options and invalid responses. */

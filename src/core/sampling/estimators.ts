@@ -6,9 +6,10 @@
 // - exact: the same tree expanded with probabilities instead of counts, light branches pruned, the unresolved
 //   mass reported as the error bound.
 
-import { deriveSeed, SeededRandom } from '../random/index.js';
+import { throwIfCancelled } from '../cancellation.js';
+import { sampleResponse } from '../models/index.js';
+import { deriveSeed, multinomialSplit, SeededRandom } from '../random/index.js';
 import type { AnswerMatcher } from '../prompt/index.js';
-import { multinomialSplit, sampleOne } from './multinomial.js';
 import { ResponseTally, type Answer, type ResponseDistribution } from './response-distribution.js';
 import type { TokenSession } from './token-session.js';
 
@@ -32,24 +33,13 @@ function answerOf(matcher: AnswerMatcher, text: string): Answer {
   return matcher.parse(text).answer;
 }
 
-function checkCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-}
-
 /** N independent responses, each generated token by token from the prompt, to the end or the token limit. */
 export async function sampledEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
   const started = performance.now();
   const tally = new ResponseTally();
   for (let sample = 0; sample < options.n; sample++) {
-    checkCancelled(options.signal);
     const random = SeededRandom.from(options.seed, 'sampled', sample);
-    const tokens: T[] = [];
-    while (tokens.length < options.maxTokens) {
-      const token = sampleOne((await session.next(tokens)).probabilities, random);
-      if (token === undefined || session.isEnd(token)) break;
-      tokens.push(token);
-    }
-    const text = session.text(tokens);
+    const text = session.text(await sampleResponse(session, options.maxTokens, random, options.signal));
     tally.add(text, answerOf(matcher, text), 1);
   }
   return tally.result(
@@ -65,7 +55,7 @@ export async function treeEstimate<T>(session: TokenSession<T>, matcher: AnswerM
   // Depth first, so that moving to the next branch erases and evaluates as little as possible.
   const stack: { tokens: T[]; count: number }[] = [{ tokens: [], count: options.n }];
   while (stack.length > 0) {
-    checkCancelled(options.signal);
+    throwIfCancelled(options.signal);
     const { tokens, count } = stack.pop()!;
     const text = session.text(tokens);
     const decided = tokens.length > 0 ? matcher.decidedAnswer(text) : undefined;
@@ -139,7 +129,7 @@ export async function exactEstimate<T>(session: TokenSession<T>, matcher: Answer
 
   place([], 1);
   for (;;) {
-    checkCancelled(options.signal);
+    throwIfCancelled(options.signal);
     const unresolved = () => pending.reduce((sum, p) => sum + p.mass, 0) + dust + missing;
     if ((session.evaluations > 0 && unresolved() <= bound) || pending.length === 0 || session.evaluations >= budget) {
       return tally.result(

@@ -1,8 +1,6 @@
 // The one result of every estimator: how a model's responses to one prompt fall on option 1, option 2 and
 // invalid, with the distinct response texts behind those shares and what the estimate cost.
 
-import type { ParsedAnswer } from '../prompt/index.js';
-
 export const ESTIMATORS = ['sampled', 'tree', 'exact'] as const;
 export type Estimator = (typeof ESTIMATORS)[number];
 
@@ -35,10 +33,6 @@ export interface ResponseDistribution {
    * models, next-token mass the server did not reveal). The option probabilities are exact to within it.
    */
   errorBound: number;
-}
-
-export function answerOf(parsed: ParsedAnswer): Answer {
-  return parsed.answer;
 }
 
 /** Collects responses by text and computes the shares. */

@@ -1,20 +1,26 @@
-// Opens the workbench's one SQLite file: WAL for crash safety and concurrent readers, foreign keys on,
-// and every pending migration applied in its own transaction.
+// Connects to the workbench's one SQLite file: WAL for crash safety and concurrent readers, foreign keys on,
+// and every pending migration applied in its own transaction. The store's other files depend on this one (for
+// the Db type); `openDatabase` (open-database.ts) adds the rows every database has, so nothing here imports them.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
-import { ensureBuiltinProbeSet } from './probe-store.js';
 
 export type Db = Database.Database;
 
-export function openDatabase(file: string): Db {
+export interface DatabaseOptions {
+  /** better-sqlite3's compiled module, when it is not the package's own build (the Electron engine process). */
+  nativeBinding?: string;
+}
+
+/** Opens `file` (created with its folder when missing) and brings its schema up to date; no rows are added. */
+export function connectDatabase(file: string, options: DatabaseOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Db;
   try {
-    db = new Database(file);
+    db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     db.pragma('journal_mode = WAL');
   } catch (error) {
     throw new UserError('database-unreadable', `the database cannot be opened: ${(error as Error).message}`, { file });
@@ -22,7 +28,6 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db, file);
-  ensureBuiltinProbeSet(db);
   return db;
 }
 

@@ -3,17 +3,20 @@
 // find them.
 
 import { UserError } from '../errors.js';
-import type { GgufInfo, ModelKind, ModelRecord, SamplingSettings } from '../models/index.js';
+import type { GeminiModelRecord, GgufInfo, GgufModelRecord, OpenAIModelRecord, ModelKind, ModelRecord, SamplingSettings } from '../models/index.js';
 import type { Db } from './database.js';
 
-export function saveModel(db: Db, record: Omit<ModelRecord, 'addedAt'>): ModelRecord {
+/** A record as it is given to the registry: everything but when it was added. */
+export type NewModelRecord = Omit<GgufModelRecord, 'addedAt'> | Omit<OpenAIModelRecord, 'addedAt'> | Omit<GeminiModelRecord, 'addedAt'>;
+
+export function saveModel(db: Db, record: NewModelRecord): ModelRecord {
   if (!/^[\w.:@/+-]{1,100}$/.test(record.name)) {
     throw new UserError('bad-model-name', `"${record.name}" is not a usable model name: use letters, digits and . _ - : @ / +`);
   }
   if (db.prepare('SELECT 1 FROM models WHERE name = ?').get(record.name)) {
     throw new UserError('model-exists', `a model named "${record.name}" is already registered; choose another with --name, or remove it first`);
   }
-  const location = record.kind === 'gguf' ? record.path! : record.kind === 'openai' ? record.baseUrls!.join('\n') : (record.baseUrls?.[0] ?? '');
+  const location = record.kind === 'gguf' ? record.path : (record.baseUrls ?? []).join('\n');
   db.prepare(
     `INSERT INTO models (name, kind, location, remote_model, sampling_json, preset, api_key_env, keychain_account, info_json, added_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -21,12 +24,12 @@ export function saveModel(db: Db, record: Omit<ModelRecord, 'addedAt'>): ModelRe
     record.name,
     record.kind,
     location,
-    record.remoteModel ?? null,
+    record.kind === 'gguf' ? null : record.remoteModel,
     JSON.stringify(record.sampling),
     record.preset ?? null,
-    record.apiKeyEnv ?? null,
-    record.keychainAccount ?? null,
-    JSON.stringify(record.info ?? {}),
+    record.kind === 'gguf' ? null : (record.apiKeyEnv ?? null),
+    record.kind === 'gguf' ? null : (record.keychainAccount ?? null),
+    JSON.stringify(record.kind === 'gguf' ? (record.info ?? {}) : {}),
     new Date().toISOString(),
   );
   return getModel(db, record.name);
@@ -46,19 +49,27 @@ interface ModelRow {
 }
 
 function recordOf(row: ModelRow): ModelRecord {
-  const info = JSON.parse(row.info_json) as Partial<GgufInfo>;
-  return {
+  const common = {
     name: row.name,
-    kind: row.kind,
-    ...(row.kind === 'gguf' ? { path: row.location } : {}),
-    ...(row.kind !== 'gguf' && row.location !== '' ? { baseUrls: row.location.split('\n') } : {}),
-    ...(row.remote_model ? { remoteModel: row.remote_model } : {}),
     sampling: JSON.parse(row.sampling_json) as SamplingSettings,
     ...(row.preset ? { preset: row.preset } : {}),
+    addedAt: row.added_at,
+  };
+  if (row.kind === 'gguf') {
+    const info = JSON.parse(row.info_json) as Partial<GgufInfo>;
+    return { ...common, kind: 'gguf', path: row.location, ...(info.sha256 !== undefined ? { info: info as GgufInfo } : {}) };
+  }
+  const api = {
+    ...common,
+    remoteModel: row.remote_model ?? '',
     ...(row.api_key_env ? { apiKeyEnv: row.api_key_env } : {}),
     ...(row.keychain_account ? { keychainAccount: row.keychain_account } : {}),
-    ...(info.sha256 !== undefined ? { info: info as GgufInfo } : {}),
-    addedAt: row.added_at,
+  };
+  if (row.kind === 'openai') return { ...api, kind: 'openai', baseUrls: row.location.split('\n') };
+  return {
+    ...api,
+    kind: 'gemini',
+    ...(row.location !== '' ? { baseUrls: row.location.split('\n') } : {}),
   };
 }
 

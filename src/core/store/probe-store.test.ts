@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProbeSource } from '../data/index.js';
 import { UserError } from '../errors.js';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
-import { useTempDir } from '../testing/temp-dir.js';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
+import { useTempDir } from '../../testing/temp-dir.js';
 import { getProbeSet, listProbeSets, loadProbes, openDatabase, saveProbeSet, schemaVersion, type Db } from './index.js';
 
 const tempDir = useTempDir();

@@ -124,3 +124,10 @@ export function loadProbes(db: Db, setName: string, language: string): Probe[] {
     }))
     .sort((a, b) => compareQuestionIds(a.id, b.id));
 }
+
+/** Deletes a probe set with its probes (one statement; the probes go by cascade). The built-in set stays. */
+export function deleteProbeSet(db: Db, name: string): void {
+  if (name === BUILTIN_PROBE_SET) throw new UserError('builtin-set', `"${BUILTIN_PROBE_SET}" is the workbench's own English probe set and cannot be deleted`);
+  getProbeSet(db, name);
+  db.prepare('DELETE FROM probe_sets WHERE name = ?').run(name);
+}

@@ -132,3 +132,44 @@ export function cachedEstimate(db: Db, cacheKey: string): string | undefined {
 export function cacheEstimate(db: Db, cacheKey: string, distributionJson: string): void {
   db.prepare('INSERT OR IGNORE INTO estimate_cache (cache_key, distribution_json, created_at) VALUES (?, ?, ?)').run(cacheKey, distributionJson, new Date().toISOString());
 }
+
+/** The keys of the explanations a run has, so a resumed run asks for none twice. */
+export function loadExplanationKeys(db: Db, runId: string): { key: MeasurementKey; ordinal: number }[] {
+  const rows = db.prepare('SELECT model, language, country, probe_id, condition, ordinal FROM explanations WHERE run_id = ?').all(runId) as Record<string, string | number>[];
+  return rows.map((r) => ({
+    key: { model: String(r.model), language: String(r.language), country: String(r.country), probeId: String(r.probe_id), condition: String(r.condition) },
+    ordinal: Number(r.ordinal),
+  }));
+}
+
+export function countMeasurements(db: Db, runId: string): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ?').get(runId) as { n: number }).n;
+}
+
+export function countExplanations(db: Db, runId: string): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM explanations WHERE run_id = ?').get(runId) as { n: number }).n;
+}
+
+/** Deletes a run with its measurements and explanations, in one transaction. Estimates cached by it stay for other runs. */
+export function deleteRun(db: Db, runId: string): void {
+  getRun(db, runId);
+  db.transaction(() => {
+    db.prepare('DELETE FROM explanations WHERE run_id = ?').run(runId);
+    db.prepare('DELETE FROM measurements WHERE run_id = ?').run(runId);
+    db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+  })();
+}
+
+/**
+ * The median wall time of one estimate in this database's earlier runs of a model with an estimator, in seconds;
+ * undefined when it has none. What `runs.validate` bases its time estimate on.
+ */
+export function medianEstimateSeconds(db: Db, model: string, estimator: string): number | undefined {
+  const rows = db.prepare('SELECT distribution_json FROM measurements WHERE model = ? ORDER BY rowid DESC LIMIT 500').all(model) as { distribution_json: string }[];
+  const times = rows
+    .map((r) => JSON.parse(r.distribution_json) as { estimator: string; wallMs: number })
+    .filter((d) => d.estimator === estimator && Number.isFinite(d.wallMs))
+    .map((d) => d.wallMs / 1000)
+    .sort((a, b) => a - b);
+  return times.length ? times[Math.floor(times.length / 2)] : undefined;
+}

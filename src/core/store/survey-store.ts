@@ -69,3 +69,9 @@ export function loadSurveyCells(db: Db, surveyName: string, country: string): Su
     )
     .all(surveyName, country) as SurveyCell[];
 }
+
+/** Deletes a survey import with its answer cells (they go by cascade). */
+export function deleteSurvey(db: Db, name: string): void {
+  getSurvey(db, name);
+  db.prepare('DELETE FROM surveys WHERE name = ?').run(name);
+}

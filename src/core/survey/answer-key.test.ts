@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readProbeSource } from '../data/index.js';
 import { builtinDataPath } from '../resources.js';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
 import { AnswerKey, builtinAnswerKey, parseAnswerKey, parseCodeList } from './index.js';
 
 /** Answer codes per variable, from the questionnaire's "- scale:" lines. */

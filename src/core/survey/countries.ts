@@ -1,10 +1,13 @@
 // Countries by ISO 3166 alpha-3 code, as the WVS names them in B_COUNTRY_ALPHA, and the paper's default pairing of
 // each probe language with the country whose answers it is judged against.
 
+import { createRequire } from 'node:module';
 import countries from 'i18n-iso-countries';
-import english from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import { UserError } from '../errors.js';
 
+// Loaded with require, not `import … with { type: 'json' }`: a bundler that keeps the package external drops the
+// import attribute, and Node then refuses the import (the built engine failed on its first line that way).
+const english = createRequire(import.meta.url)('i18n-iso-countries/langs/en.json') as countries.LocaleData;
 countries.registerLocale(english);
 
 /** Codes the WVS/EVS use that ISO 3166 does not have. */

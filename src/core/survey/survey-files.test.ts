@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import { openDatabase, saveSurvey, listSurveys, loadSurveyCells } from '../store/index.js';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
-import { useTempDir } from '../testing/temp-dir.js';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
+import { useTempDir } from '../../testing/temp-dir.js';
 import { AnswerKey, builtinAnswerKey, countryTargets, readSurveyFile, targetFromCells, type SurveyCell } from './index.js';
 
 const tempDir = useTempDir();
@@ -92,7 +93,9 @@ describe('WVS microdata', () => {
     const controller = new AbortController();
     controller.abort();
     const error = await failure(readSurveyFile(write('m.csv', `${MICRO_HEADER}"DEU";1;1;1;1\n`), { signal: controller.signal }));
+    expect(error).toBeInstanceOf(CancelledError);
     expect(error.code).toBe('cancelled');
+    expect(error.where.file).toContain('m.csv');
   });
 });
 

@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
+import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import { normaliseQuestionId } from '../data/index.js';
 import { countryName } from './countries.js';
@@ -123,7 +124,7 @@ async function* records(file: string, delimiter: string, totalBytes: number, opt
   let lastReport = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (options.signal?.aborted) throw new UserError('cancelled', 'the import was cancelled; nothing was stored', { file });
+      if (options.signal?.aborted) throw new CancelledError('the import was cancelled; nothing was stored', { file });
       rows++;
       if (options.onProgress && rows - lastReport >= 5000) {
         lastReport = rows;

@@ -1,7 +1,6 @@
 // The placeholder screen: what the workbench is, and the probe sets the engine holds.
 import { useEffect } from 'react';
-import type { ProbeSetSummary } from '../../shared/contract.js';
-import { useProbeSets, type ProbeSetsState } from './probe-sets-store.js';
+import { useProbeSets, type ProbeSetSummary, type ProbeSetsState } from './probe-sets-store.js';
 
 export function App() {
   const state = useProbeSets((s) => s.state);

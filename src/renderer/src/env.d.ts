@@ -1,9 +1,9 @@
-// What the page may find on `window`: the preload bridge inside Electron, nothing in a plain browser.
-import type { WorkbenchClient } from '../../shared/contract.js';
+// What the page may find on `window`: the preload bridge's transport inside Electron, nothing in a plain browser.
+import type { WorkbenchTransport } from '../../shared/client.js';
 
 declare global {
   interface Window {
-    workbench?: WorkbenchClient;
+    workbenchTransport?: WorkbenchTransport;
   }
 }
 

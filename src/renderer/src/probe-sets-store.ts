@@ -1,6 +1,9 @@
 // View state for the probe sets on the placeholder screen: what the engine last listed, or why it could not.
 import { create } from 'zustand';
-import type { ProbeSetSummary } from '../../shared/contract.js';
+import type { CommandResult } from '../../shared/contract.js';
+import { workbench as connect } from './workbench.js';
+
+export type ProbeSetSummary = CommandResult<'probes.listSets'>[number];
 
 export type ProbeSetsState =
   | { status: 'idle' }
@@ -17,7 +20,7 @@ interface ProbeSetsStore {
 export const useProbeSets = create<ProbeSetsStore>((set) => ({
   state: { status: 'idle' },
   load: async () => {
-    const workbench = window.workbench;
+    const workbench = connect();
     if (!workbench) {
       set({ state: { status: 'disconnected' } });
       return;

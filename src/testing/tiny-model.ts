@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
-import { writeTinyModel, type TinyModelInfo, type TinyModelOptions } from '../models/tiny-model.js';
+import { writeTinyModel, type TinyModelInfo, type TinyModelOptions } from '../core/models/tiny-model.js';
 
 const made = new Map<string, Promise<TinyModelInfo>>();
 let attempt = 0;

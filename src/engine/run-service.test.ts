@@ -3,15 +3,29 @@
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { probeRecords, parseRunConfig, ZERO_SHOT } from '../experiment/index.js';
-import { inspectGguf } from '../models/index.js';
-import { readSurveyFile } from '../survey/index.js';
-import { readProbeSource } from '../data/index.js';
+import { ZERO_SHOT } from '../core/demos/index.js';
+import { probeRecords, parseRunConfig } from '../core/experiment/index.js';
+import { inspectGguf } from '../core/models/index.js';
+import { readSurveyFile } from '../core/survey/index.js';
+import { readProbeSource } from '../core/data/index.js';
 import { startFakeOpenAIServer } from '../testing/fake-openai-server.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
-import { getRun, loadExplanations, loadMeasurements, openDatabase, resumeRun, saveModel, saveProbeSet, saveSurvey, startRun, type Db } from './index.js';
+import { getRun, loadExplanations, loadMeasurements, openDatabase, saveModel, saveProbeSet, saveSurvey, type Db } from '../core/store/index.js';
+import { createRun, executeRun, reopenRun, type ExecuteOptions } from './run-service.js';
+
+/** A run from its configuration to its end, as `runs.start` does it without the job around it. */
+async function startRun(db: Db, config: unknown, options: ExecuteOptions & { onStarted?: (runId: string) => void } = {}): Promise<string> {
+  const prepared = await createRun(db, config);
+  options.onStarted?.(prepared.runId);
+  await executeRun(db, prepared, options);
+  return prepared.runId;
+}
+
+async function resumeRun(db: Db, runId: string, options: ExecuteOptions = {}): Promise<void> {
+  await executeRun(db, await reopenRun(db, runId), options);
+}
 
 const tempDir = useTempDir();
 

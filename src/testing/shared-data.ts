@@ -7,8 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
 
-// This file sits at src/core/testing/, so the repository root is three folders up.
-const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+// This file sits at src/testing/, so the repository root is two folders up.
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Absolute path of the shared data folder that sits beside the repository. */
 export const sharedDataDir: string = path.resolve(repoRoot, '../shared/data');

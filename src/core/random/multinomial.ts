@@ -1,7 +1,7 @@
 // How a node's remaining samples split over the next tokens: a multinomial draw, exact for any count, from the
 // seeded generator. Each of the `count` samples picks a token by inverse transform sampling.
 
-import type { SeededRandom } from '../random/index.js';
+import type { SeededRandom } from './seeded-random.js';
 
 export function multinomialSplit<T>(count: number, probabilities: ReadonlyMap<T, number>, random: SeededRandom): Map<T, number> {
   const tokens = [...probabilities.keys()];

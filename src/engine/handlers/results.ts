@@ -1,0 +1,205 @@
+// A run's results as the screens read them: every table and figure as data, the probes × conditions filtered,
+// sorted and paged here (a run of 14 languages holds ~20,000 rows), one probe in full, and the CSV report.
+
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { WVS_CATEGORIES, type Probe } from '../../core/data/index.js';
+import { UserError } from '../../core/errors.js';
+import { DemonstrationPool, ZERO_SHOT, type SelectionStrategy } from '../../core/demos/index.js';
+import { probeRecords, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
+import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
+import type { ResponseDistribution } from '../../core/sampling/index.js';
+import { getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
+import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
+import type { ParsedParams } from '../../shared/contract.js';
+import type { HandlerGroup, HandlerResult } from '../context.js';
+
+type Row = HandlerResult<'results.probes'>['rows'][number];
+
+function runData(db: Db, runId: string) {
+  const run = getRun(db, runId);
+  const config = JSON.parse(run.configJson) as RunConfig;
+  const measurements = loadMeasurements(db, runId);
+  return { run, config, measurements, records: probeRecords(measurements, config.misalignmentThreshold) };
+}
+
+/** The probes of each language of a run, when its probe sets are still in the database. */
+function probesOf(db: Db, config: RunConfig): Map<string, Map<string, Probe>> {
+  const byLanguage = new Map<string, Map<string, Probe>>();
+  for (const { language, probeSet } of config.languages) {
+    try {
+      byLanguage.set(language, new Map(loadProbes(db, probeSet, language).map((p) => [p.id, p])));
+    } catch {
+      byLanguage.set(language, new Map()); // the set was deleted since: the results stand without the text
+    }
+  }
+  return byLanguage;
+}
+
+function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string, Probe>>, invalid: Map<string, number>): Row[] {
+  const rows: Row[] = [];
+  for (const r of records) {
+    const probe = probes.get(r.language)?.get(r.probeId);
+    const base = {
+      model: r.model,
+      language: r.language,
+      country: r.country,
+      probeId: r.probeId,
+      category: r.category,
+      categoryName: WVS_CATEGORIES.find((c) => c.number === r.category)?.name ?? String(r.category),
+      template: probe?.template ?? null,
+      targetOption: r.targetOption,
+      targetShares: [r.targetShares[0], r.targetShares[1]] as [number, number],
+      misaligned: r.misaligned,
+      zeroShotAlignment: r.zeroShot.alignment,
+    };
+    const key = (condition: string) => [r.model, r.language, r.country, r.probeId, condition].join('\u0000');
+    rows.push({ ...base, condition: ZERO_SHOT, alignment: r.zeroShot.alignment, invalidShare: invalid.get(key(ZERO_SHOT)) ?? 0, outcome: null, gatedOutcome: null, errorReduction: null, softAlignment: r.zeroShot.softAlignment ?? null });
+    for (const s of r.strategies) {
+      rows.push({
+        ...base,
+        condition: s.strategy,
+        alignment: s.alignment,
+        invalidShare: invalid.get(key(s.strategy)) ?? 0,
+        outcome: s.outcome,
+        gatedOutcome: s.gatedOutcome,
+        errorReduction: s.errorReduction ?? null,
+        softAlignment: s.softAlignment ?? null,
+      });
+    }
+  }
+  return rows;
+}
+
+function matches(row: Row, filter: ParsedParams<'results.probes'>['filter']): boolean {
+  if (filter.model !== undefined && row.model !== filter.model) return false;
+  if (filter.language !== undefined && row.language !== filter.language) return false;
+  if (filter.country !== undefined && row.country !== filter.country) return false;
+  if (filter.category !== undefined && row.category !== filter.category) return false;
+  if (filter.condition !== undefined && row.condition !== filter.condition) return false;
+  if (filter.outcome !== undefined && row.outcome !== filter.outcome) return false;
+  if (filter.gatedOutcome !== undefined && row.gatedOutcome !== filter.gatedOutcome) return false;
+  if (filter.misaligned !== undefined && row.misaligned !== filter.misaligned) return false;
+  if (filter.text) {
+    const needle = filter.text.toLocaleLowerCase();
+    if (!`${row.probeId} ${row.template ?? ''}`.toLocaleLowerCase().includes(needle)) return false;
+  }
+  return true;
+}
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const questionOrder = (id: string) => Number(id.replace(/\D/g, '')) * 100 + (id.match(/[a-z]$/)?.[0].charCodeAt(0) ?? 0);
+
+function sortKey(row: Row, by: ParsedParams<'results.probes'>['sort']['by']): number {
+  switch (by) {
+    case 'errorReduction':
+      return row.errorReduction ?? Number.NEGATIVE_INFINITY;
+    case 'zeroShotError':
+      return 1 - row.zeroShotAlignment;
+    case 'alignment':
+      return row.alignment;
+    case 'probe':
+      return questionOrder(row.probeId);
+  }
+}
+
+export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 'results.probe' | 'reports.export'> = {
+  'results.tables': ({ runId, seed }, { db }) => {
+    const { run, records } = runData(db, runId);
+    return { runId, status: run.status, ...resultsTables(records, { seed }) };
+  },
+
+  'results.probes': ({ runId, filter, sort, offset, limit }, { db }) => {
+    const { config, measurements, records } = runData(db, runId);
+    const invalid = new Map(measurements.map((m) => [[m.model, m.language, m.country, m.probeId, m.condition].join('\u0000'), (JSON.parse(m.distributionJson) as ResponseDistribution).invalid]));
+    const rows = rowsOf(records, probesOf(db, config), invalid).filter((row) => matches(row, filter));
+    const direction = sort.descending ? -1 : 1;
+    rows.sort(
+      (a, b) =>
+        direction * (sortKey(a, sort.by) - sortKey(b, sort.by)) ||
+        compareText(a.model, b.model) ||
+        compareText(a.language, b.language) ||
+        compareText(a.country, b.country) ||
+        questionOrder(a.probeId) - questionOrder(b.probeId) ||
+        compareText(a.condition === ZERO_SHOT ? '' : a.condition, b.condition === ZERO_SHOT ? '' : b.condition),
+    );
+    return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
+  },
+
+  'results.probe': async ({ runId, model, language, country: countryParam, probeId }, { db }) => {
+    const { config, measurements, records } = runData(db, runId);
+    const country = countryParam ?? config.languages.find((l) => l.language === language)?.country ?? '';
+    const record = records.find((r) => r.model === model && r.language === language && r.country === country && r.probeId === probeId);
+    const own = measurements.filter((m) => m.model === model && m.language === language && m.country === country && m.probeId === probeId);
+    const zero = own.find((m) => m.condition === ZERO_SHOT);
+    if (!record || !zero) {
+      throw new UserError('unknown-probe', `run ${runId} has no measurement of ${model} on ${language}/${country} ${probeId}`, { probe: probeId });
+    }
+    const probes = probesOf(db, config).get(language) ?? new Map<string, Probe>();
+    const probe = probes.get(probeId) ?? null;
+    // The demonstrations are rebuilt from the same inputs the run had, for their sentences and chrF++ scores.
+    let pool: DemonstrationPool | undefined;
+    try {
+      if (probes.size > 0) pool = new DemonstrationPool([...probes.values()], countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, config.survey, country)));
+    } catch {
+      pool = undefined; // the survey import was deleted since
+    }
+    const excluded = Array.from({ length: 13 }, (_, i) => i + 1).filter((c) => !config.categories.includes(c));
+    const explanations = loadExplanations(db, runId).filter((e) => e.model === model && e.language === language && e.country === country && e.probeId === probeId);
+    return {
+      runId,
+      model,
+      language,
+      country,
+      probe,
+      targetOption: record.targetOption,
+      targetShares: [record.targetShares[0], record.targetShares[1]],
+      misaligned: record.misaligned,
+      conditions: own.map((m) => {
+        const distribution = JSON.parse(m.distributionJson) as ResponseDistribution;
+        const prompt = JSON.parse(m.promptJson) as { text: string; messages: { role: 'system' | 'user' | 'assistant'; content: string }[]; optionOrder: number[] };
+        const result = record.strategies.find((s) => s.strategy === m.condition);
+        const chosen = m.condition === ZERO_SHOT || !pool ? [] : pool.select(probeId, { strategy: m.condition as SelectionStrategy, k: config.k, seed: config.seed, draw: 0, excludedCategories: excluded }).demonstrations;
+        return {
+          condition: m.condition,
+          prompt,
+          demonstrations: m.demonstrationIds.map((id) => {
+            const d = chosen.find((c) => c.probe.id === id);
+            return { id, category: d?.probe.category ?? probes.get(id)?.category ?? null, sentence: d?.sentence ?? null, answerText: d?.answerText ?? null, chrfpp: d?.chrfpp ?? null };
+          }),
+          distribution,
+          alignment: m.condition === ZERO_SHOT ? record.zeroShot.alignment : (result?.alignment ?? (m.targetOption === 1 ? distribution.option1 : distribution.option2)),
+          outcome: result?.outcome ?? null,
+          gatedOutcome: result?.gatedOutcome ?? null,
+          errorReduction: result?.errorReduction ?? null,
+          softAlignment: (m.condition === ZERO_SHOT ? record.zeroShot.softAlignment : result?.softAlignment) ?? null,
+        };
+      }),
+      explanations: explanations.map((e) => ({ condition: e.condition, ordinal: e.ordinal, answer: e.answer, response: e.response })),
+    };
+  },
+
+  'reports.export': async ({ runId, dir, bom, seed }, { db }) => {
+    const { run, measurements, records } = runData(db, runId);
+    const out = path.resolve(dir);
+    const files = await writeCsvReport(out, { ...resultsTables(records, { seed }), probes: perProbeRows(records) }, { bom });
+    await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], loadExplanations(db, runId), { bom }));
+    const manifest = {
+      run: run.id,
+      status: run.status,
+      configuration: JSON.parse(run.configJson) as unknown,
+      configurationHash: run.configHash,
+      models: JSON.parse(run.modelsJson) as unknown,
+      workbenchVersion: run.workbenchVersion,
+      startedAt: run.createdAt,
+      finishedAt: run.finishedAt,
+      measurements: measurements.length,
+      reportSeed: seed,
+      writtenAt: new Date().toISOString(),
+    };
+    await writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    return { runId, dir: out, status: run.status, files: [...files, path.join(out, 'explanations.csv'), path.join(out, 'manifest.json')] };
+  },
+};
+
+const EXPLANATION_COLUMNS = ['model', 'language', 'country', 'probeId', 'condition', 'ordinal', 'answer', 'response'] as const;

@@ -1,0 +1,192 @@
+// Runs as jobs: validate a configuration (every problem, and the work it implies), start, cancel, resume, list,
+// read, delete. A run's work goes on in the engine after `runs.start` answers, so a window that reloads or a
+// second window finds it through `runs.get` and its events.
+
+import { existsSync } from 'node:fs';
+import { isUsable } from '../../core/data/index.js';
+import { UserError } from '../../core/errors.js';
+import { probeRecords, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
+import { outcomeTable } from '../../core/report/index.js';
+import {
+  countExplanations,
+  countMeasurements,
+  deleteRun,
+  getModel,
+  getRun,
+  listRuns,
+  loadMeasurements,
+  loadProbes,
+  loadSurveyCells,
+  medianEstimateSeconds,
+  type Db,
+  type RunRow,
+} from '../../core/store/index.js';
+import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
+import type { ParsedParams } from '../../shared/contract.js';
+import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
+import { createRun, executeRun, reopenRun, type PreparedRun } from '../run-service.js';
+
+export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'> = {
+  'runs.validate': ({ config }, { db }) => validate(db, config),
+
+  'runs.start': async ({ config, gpu, threads }, context) => {
+    const prepared = await createRun(context.db, config);
+    return { runId: prepared.runId, jobId: startJob(context, prepared, { gpu, threads }) };
+  },
+
+  'runs.resume': async ({ runId, gpu, threads }, context) => {
+    if (context.jobs.active('run', runId)) throw new UserError('run-active', `run ${runId} is running already`);
+    const prepared = await reopenRun(context.db, runId);
+    return { runId, jobId: startJob(context, prepared, { gpu, threads }) };
+  },
+
+  'runs.cancel': ({ runId }, { db, jobs }) => {
+    getRun(db, runId);
+    const job = jobs.active('run', runId);
+    return { runId, cancelled: job ? jobs.cancel(job.jobId, 'the run was cancelled; what was measured is kept') : false };
+  },
+
+  'runs.list': (_params, { db, jobs }) => listRuns(db).map((run) => summaryOf(db, jobs, run)),
+
+  'runs.get': ({ runId }, { db, jobs }) => {
+    const run = getRun(db, runId);
+    const config = JSON.parse(run.configJson) as RunConfig;
+    const measurements = loadMeasurements(db, runId);
+    const records = probeRecords(measurements, config.misalignmentThreshold);
+    const job = jobs.active('run', runId);
+    return {
+      ...summaryOf(db, jobs, run),
+      measurements: measurements.length,
+      config: JSON.parse(run.configJson) as Record<string, unknown>,
+      configHash: run.configHash,
+      workbenchVersion: run.workbenchVersion,
+      modelIdentities: JSON.parse(run.modelsJson) as { name: string; identity: string }[],
+      progress: job ? jobs.progressOf(job.jobId) : null,
+      jobId: job?.jobId ?? null,
+      probes: records.length,
+      misaligned: records.filter((r) => r.misaligned).length,
+      explanations: countExplanations(db, runId),
+      outcomes: outcomeTable(records).map((row) => ({
+        model: row.model,
+        language: row.language,
+        country: row.country,
+        strategy: row.strategy,
+        misaligned: row.misaligned,
+        improved: row.improvedCount,
+        unchanged: row.unchangedCount,
+        worsened: row.worsenedCount,
+      })),
+    };
+  },
+
+  'runs.delete': ({ runId }, { db, jobs }) => {
+    if (jobs.active('run', runId)) throw new UserError('run-active', `run ${runId} is running: cancel it before deleting it`);
+    deleteRun(db, runId);
+    return { deleted: runId };
+  },
+};
+
+function startJob(context: EngineContext, prepared: PreparedRun, local: { gpu?: ParsedParams<'runs.start'>['gpu']; threads?: number | undefined }): string {
+  const { jobId, done } = context.jobs.start('run', prepared.runId, (job) =>
+    executeRun(context.db, prepared, {
+      signal: job.signal,
+      open: { ...(local.gpu ? { gpu: local.gpu } : {}), ...(local.threads ? { threads: local.threads } : {}) },
+      onProgress: (p) => job.progress({ phase: p.phase, done: p.done, total: p.total, rate: p.rate, etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : null }),
+      onMeasurement: (row) => {
+        const distribution = JSON.parse(row.distributionJson) as { option1: number; option2: number };
+        job.emit({
+          type: 'measurement',
+          jobId: job.jobId,
+          kind: 'run',
+          subject: prepared.runId,
+          runId: prepared.runId,
+          model: row.model,
+          language: row.language,
+          country: row.country,
+          probeId: row.probeId,
+          condition: row.condition,
+          alignment: row.targetOption === 1 ? distribution.option1 : distribution.option2,
+        });
+      },
+    }),
+  );
+  // The run's end is announced as an event and kept in the run's row; nobody awaits `done` here.
+  done.catch(() => undefined);
+  return jobId;
+}
+
+function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow) {
+  const config = JSON.parse(run.configJson) as RunConfig;
+  return {
+    id: run.id,
+    status: run.status,
+    active: jobs.active('run', run.id) !== undefined,
+    models: config.models,
+    languages: config.languages.map((l) => `${l.language}/${l.country}`),
+    strategies: config.strategies,
+    estimator: config.estimator,
+    measurements: countMeasurements(db, run.id),
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
+  };
+}
+
+/** Every problem of a configuration at once, each with where it is; then the work a valid one implies. */
+async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.validate'>> {
+  const problems: { path: string; message: string }[] = [];
+  const parsed = RunConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ path: issue.path.length ? issue.path.join('.') : 'configuration', message: issue.message });
+    return { ok: false, problems, config: null, work: null };
+  }
+  let config: RunConfig;
+  try {
+    config = parseRunConfig(input);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    return { ok: false, problems: [{ path: 'languages', message: error.message }], config: null, work: null };
+  }
+  const attempt = <T>(path: string, check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push({ path, message: error.message });
+      return undefined;
+    }
+  };
+  config.models.forEach((name, i) =>
+    attempt(`models.${i}`, () => {
+      const record = getModel(db, name);
+      if (record.kind === 'gguf' && !existsSync(record.path)) throw new UserError('model-file-missing', `the model file of "${name}" is missing: ${record.path}`);
+    }),
+  );
+  const key = await builtinAnswerKey();
+  let zeroShot = 0;
+  config.languages.forEach(({ language, country, probeSet }, i) => {
+    const probes = attempt(`languages.${i}`, () => loadProbes(db, probeSet, language));
+    const targets = attempt(`languages.${i}.country`, () => countryTargets(country, key, loadSurveyCells(db, config.survey, country)));
+    if (!probes || !targets) return;
+    zeroShot += probes.filter((p) => isUsable(p) && config.categories.includes(p.category) && targets.get(p.id).kind === 'majority').length;
+  });
+  if (problems.length > 0) return { ok: false, problems, config: null, work: null };
+  if (zeroShot === 0) problems.push({ path: 'languages', message: 'no probe of these languages has a known target answer in the chosen categories' });
+  zeroShot *= config.models.length;
+  const selfAlignedAtMost = zeroShot * config.strategies.length;
+  const measurementsAtMost = zeroShot + selfAlignedAtMost;
+  const perModel = config.models.map((m) => medianEstimateSeconds(db, m, config.estimator));
+  const secondsPerMeasurement = perModel.every((s) => s !== undefined) ? perModel.reduce((a, b) => a + b!, 0) / perModel.length : null;
+  return {
+    ok: problems.length === 0,
+    problems,
+    config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+    work: {
+      zeroShot,
+      selfAlignedAtMost,
+      measurementsAtMost,
+      secondsPerMeasurement,
+      estimatedSecondsAtMost: secondsPerMeasurement === null ? null : (secondsPerMeasurement * measurementsAtMost) / config.concurrency,
+    },
+  };
+}

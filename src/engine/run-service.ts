@@ -1,0 +1,140 @@
+// Runs on the workbench's database: the glue between a stored configuration, the registered models, the
+// imported probes and survey, and the experiment runner. `createRun` and `reopenRun` check everything a run
+// needs before any work and leave a run row; `executeRun` does the work and keeps the row's status true. A run
+// that stops for any reason (a fault, a cancel, a killed process) stays resumable to the same results.
+
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { UserError } from '../core/errors.js';
+import { configHash, executeRun as runExperiment, parseRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
+import { openModel, type ModelRecord, type OpenOptions } from '../core/models/index.js';
+import type { ResponseDistribution } from '../core/sampling/index.js';
+import {
+  cachedEstimate,
+  cacheEstimate,
+  createRun as insertRun,
+  getModel,
+  getRun,
+  loadExplanationKeys,
+  loadMeasurements,
+  loadProbes,
+  loadSurveyCells,
+  measurementKeyString,
+  saveExplanation,
+  saveMeasurement,
+  setRunStatus,
+  type Db,
+} from '../core/store/index.js';
+import { builtinAnswerKey, countryTargets, type AnswerKey, type CountryTargets } from '../core/survey/index.js';
+import { WORKBENCH_VERSION } from '../core/version.js';
+import type { Probe } from '../core/data/index.js';
+
+/** What makes results of a model comparable: a GGUF file's sha256, an API model's id and servers. */
+export function identityOf(record: ModelRecord): string {
+  return record.kind === 'gguf' ? `gguf:${record.info?.sha256 ?? record.path}` : `${record.kind}:${record.remoteModel}@${(record.baseUrls ?? []).join(',')}`;
+}
+
+/** The journal of one run on the database: each measurement its own transaction, committed at once. */
+export function databaseJournal(db: Db, runId: string, onMeasurement?: (row: MeasurementRow) => void): RunJournal {
+  const known = new Map(loadMeasurements(db, runId).map((m) => [measurementKeyString(m), m]));
+  const explained = new Set(loadExplanationKeys(db, runId).map(({ key, ordinal }) => `${measurementKeyString(key)}\u0000${ordinal}`));
+  return {
+    measurement: (key) => known.get(measurementKeyString(key)),
+    saveMeasurement: (row) => {
+      saveMeasurement(db, runId, row);
+      known.set(measurementKeyString(row), row);
+      onMeasurement?.(row);
+    },
+    hasExplanation: (key, ordinal) => explained.has(`${measurementKeyString(key)}\u0000${ordinal}`),
+    saveExplanation: (row) => {
+      saveExplanation(db, runId, row);
+      explained.add(`${measurementKeyString(row)}\u0000${row.ordinal}`);
+    },
+    cachedEstimate: (cacheKey) => {
+      const json = cachedEstimate(db, cacheKey);
+      return json === undefined ? undefined : (JSON.parse(json) as ResponseDistribution);
+    },
+    cacheEstimate: (cacheKey, distribution) => cacheEstimate(db, cacheKey, JSON.stringify(distribution)),
+  };
+}
+
+/** A run row that exists, with everything its work needs already checked and loaded. */
+export interface PreparedRun {
+  runId: string;
+  config: RunConfig;
+  records: ModelRecord[];
+  probesByLanguage: Map<string, Probe[]>;
+  targetsByCountry: Map<string, CountryTargets>;
+}
+
+/** Checks everything a run needs before any work: models and their files, probe sets, languages, survey and countries. */
+export async function checkRunInputs(db: Db, config: RunConfig, answerKey?: AnswerKey): Promise<Omit<PreparedRun, 'runId'>> {
+  const records = config.models.map((name) => getModel(db, name));
+  for (const record of records) {
+    if (record.kind === 'gguf' && !existsSync(record.path)) throw new UserError('model-file-missing', `the model file of "${record.name}" is missing: ${record.path}`);
+  }
+  const probesByLanguage = new Map(config.languages.map(({ language, probeSet }) => [language, loadProbes(db, probeSet, language)]));
+  const key = answerKey ?? (await builtinAnswerKey());
+  const targetsByCountry = new Map(config.languages.map(({ country }) => [country, countryTargets(country, key, loadSurveyCells(db, config.survey, country))]));
+  return { config, records, probesByLanguage, targetsByCountry };
+}
+
+export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): Promise<PreparedRun> {
+  const config = parseRunConfig(input);
+  const prepared = await checkRunInputs(db, config, answerKey);
+  const hash = configHash(config);
+  const runId = `run-${createHash('sha256').update(`${hash}:${Date.now()}:${process.pid}:${Math.floor(performance.now() * 1000)}`).digest('hex').slice(0, 10)}`;
+  insertRun(db, {
+    id: runId,
+    configJson: JSON.stringify(config),
+    configHash: hash,
+    workbenchVersion: WORKBENCH_VERSION,
+    modelsJson: JSON.stringify(prepared.records.map((r) => ({ name: r.name, identity: identityOf(r) }))),
+  });
+  return { runId, ...prepared };
+}
+
+/** A run that stopped, checked again (its models must be the same files and servers) and marked running. */
+export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): Promise<PreparedRun> {
+  const run = getRun(db, runId);
+  if (run.status === 'finished') throw new UserError('run-finished', `run ${runId} has already finished`);
+  const config = parseRunConfig(JSON.parse(run.configJson), `the configuration of run ${runId}`);
+  const prepared = await checkRunInputs(db, config, answerKey);
+  const identities = JSON.parse(run.modelsJson) as { name: string; identity: string }[];
+  for (const record of prepared.records) {
+    const before = identities.find((m) => m.name === record.name)?.identity;
+    if (before !== identityOf(record)) {
+      throw new UserError('model-changed', `model "${record.name}" is not the one run ${runId} started with (${before} then, ${identityOf(record)} now); start a new run instead`);
+    }
+  }
+  setRunStatus(db, runId, 'running');
+  return { runId, ...prepared };
+}
+
+export interface ExecuteOptions extends RunOptions {
+  open?: OpenOptions;
+  onMeasurement?: (row: MeasurementRow) => void;
+}
+
+/** Does the run's work; its status ends as finished, cancelled (the signal fired) or failed, and the error is rethrown. */
+export async function executeRun(db: Db, prepared: PreparedRun, options: ExecuteOptions = {}): Promise<void> {
+  const { runId, config } = prepared;
+  const models: RunModel[] = [];
+  try {
+    for (const record of prepared.records) {
+      models.push({ name: record.name, model: await openModel(record, { sequences: config.concurrency, ...options.open }), sampling: record.sampling, identity: identityOf(record) });
+    }
+    await runExperiment(
+      { config, models, probes: (language) => prepared.probesByLanguage.get(language)!, targets: (country) => prepared.targetsByCountry.get(country)! },
+      databaseJournal(db, runId, options.onMeasurement),
+      options,
+    );
+    setRunStatus(db, runId, 'finished');
+  } catch (error) {
+    const cancelled = options.signal?.aborted === true;
+    setRunStatus(db, runId, cancelled ? 'cancelled' : 'failed', (error as Error).message);
+    throw error;
+  } finally {
+    for (const m of models) await m.model.close();
+  }
+}

@@ -1,0 +1,652 @@
+// The payloads of the contract: what each command takes and gives, as zod schemas. They mirror core's records
+// but are written here on their own, so the contract depends on nothing but zod and a client can be generated
+// from it (`selfalign contract`, `GET /api/contract`). Parsing a result with these schemas also narrows core's
+// richer records to the fields a front end may rely on.
+
+import { z } from 'zod';
+
+const count = z.number().int().nonnegative();
+const share = z.number();
+const nullableNumber = z.number().nullable();
+
+// ---------------------------------------------------------------------------------------------------------
+// The paper's vocabulary
+
+export const STRATEGY_NAMES = ['random', 'random-category', 'chrf-category', 'chrf-all'] as const;
+export const Strategy = z.enum(STRATEGY_NAMES);
+export const ESTIMATOR_NAMES = ['sampled', 'tree', 'exact'] as const;
+export const Estimator = z.enum(ESTIMATOR_NAMES);
+export const OUTCOME_NAMES = ['improved', 'unchanged', 'worsened'] as const;
+export const Outcome = z.enum(OUTCOME_NAMES);
+export const GPU_NAMES = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
+export const Gpu = z.enum(GPU_NAMES);
+export const CHRF_DIRECTION_NAMES = ['probe-as-hypothesis', 'probe-as-reference', 'mean'] as const;
+export const ChrfDirection = z.enum(CHRF_DIRECTION_NAMES);
+/** "zero-shot" or a selection strategy. */
+export const Condition = z.string();
+export const Answer = z.union([z.literal(1), z.literal(2), z.literal('invalid')]);
+
+// ---------------------------------------------------------------------------------------------------------
+// app
+
+export const AppInfo = z.object({
+  version: z.string(),
+  databasePath: z.string(),
+  node: z.string(),
+  platform: z.string(),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// probes
+
+export const ProbeFlag = z.enum(['missing-option', 'no-blank', 'several-blanks']);
+
+export const ProbeSetSummary = z.object({
+  name: z.string(),
+  format: z.string(),
+  source: z.string(),
+  languages: z.array(z.string()),
+  probes: count,
+  usable: count,
+  importedAt: z.string(),
+});
+
+export const ProbeImportParams = z
+  .object({
+    path: z.string().min(1, 'give the path of a probe file, folder or archive'),
+    name: z.string().min(1).optional(),
+    /** Validate and count without storing anything. */
+    preview: z.boolean().default(false),
+  })
+  .strict();
+
+export const ProbeImportResult = z.object({
+  preview: z.boolean(),
+  name: z.string(),
+  format: z.string(),
+  languages: z.array(z.string()),
+  probes: count,
+  usable: count,
+  files: z.array(z.object({ file: z.string(), language: z.string(), probes: count })),
+  flagged: z.record(z.string(), count),
+  flaggedProbes: z.array(z.object({ language: z.string(), id: z.string(), flag: ProbeFlag, reason: z.string() })),
+  duplicateTemplates: z.array(z.object({ language: z.string(), template: z.string(), ids: z.array(z.string()) })),
+  decodedEntities: z.array(z.object({ language: z.string(), id: z.string() })),
+});
+
+export const Probe = z.object({
+  id: z.string(),
+  language: z.string(),
+  template: z.string(),
+  options: z.tuple([z.string(), z.string()]),
+  category: z.number().int(),
+  flag: ProbeFlag.nullable(),
+  source: z.object({ file: z.string(), line: z.number().int() }),
+});
+
+export const ProbesShowParams = z.object({ set: z.string().min(1), language: z.string().min(1).optional() }).strict();
+export const ProbesShowResult = z.object({ set: z.string(), language: z.string(), probes: z.array(Probe) });
+export const NameParams = z.object({ name: z.string().min(1) }).strict();
+export const Deleted = z.object({ deleted: z.string() });
+
+// ---------------------------------------------------------------------------------------------------------
+// surveys and targets
+
+export const SurveyWarning = z.object({
+  code: z.string(),
+  message: z.string(),
+  count,
+  examples: z.array(z.object({ line: z.number().int(), column: z.string().optional(), detail: z.string() })),
+});
+
+export const SurveyCountry = z.object({ iso3: z.string(), name: z.string(), respondents: z.number().nullable(), variables: count });
+
+export const SurveyImportParams = z
+  .object({
+    path: z.string().min(1, 'give the path of a survey file'),
+    name: z.string().min(1).optional(),
+    /** Decided from the header when not given. */
+    format: z.enum(['microdata', 'aggregate']).optional(),
+    /** Microdata: the weight column (W_WEIGHT by default) or "none". */
+    weight: z.string().min(1).optional(),
+    preview: z.boolean().default(false),
+  })
+  .strict();
+
+export const SurveyImportResult = z.object({
+  preview: z.boolean(),
+  name: z.string(),
+  format: z.string(),
+  weightColumn: z.string().nullable(),
+  rows: count,
+  cells: count,
+  countries: z.array(SurveyCountry),
+  warnings: z.array(SurveyWarning),
+});
+
+export const SurveySummary = z.object({
+  name: z.string(),
+  format: z.string(),
+  source: z.string(),
+  weightColumn: z.string().nullable(),
+  importedAt: z.string(),
+  countries: z.array(z.string()),
+  cells: count,
+  rows: count,
+  respondents: z.array(SurveyCountry),
+  warnings: z.array(SurveyWarning),
+});
+
+/** Which probes: a probe set (builtin by default) and one of its languages (its only one by default). */
+const probeScope = {
+  set: z.string().min(1).optional(),
+  language: z.string().min(1).optional(),
+};
+
+export const TargetsParams = z
+  .object({ survey: z.string().min(1), country: z.string().min(1), ...probeScope, answerKey: z.string().min(1).optional() })
+  .strict();
+
+export const TargetRow = z.object({
+  id: z.string(),
+  category: z.number().int(),
+  options: z.tuple([z.string(), z.string()]),
+  flag: ProbeFlag.nullable(),
+  kind: z.enum(['majority', 'tie', 'unknown']),
+  /** The majority option, 1 or 2. */
+  option: z.union([z.literal(1), z.literal(2)]).optional(),
+  majorityText: z.string().optional(),
+  shares: z.tuple([share, share]).optional(),
+  margin: z.number().optional(),
+  reason: z.string().optional(),
+});
+
+export const TargetsResult = z.object({ survey: z.string(), country: z.string(), countryName: z.string(), set: z.string(), language: z.string(), rows: z.array(TargetRow) });
+
+// ---------------------------------------------------------------------------------------------------------
+// demonstrations and prompts
+
+const selection = {
+  ...probeScope,
+  survey: z.string().min(1).optional(),
+  country: z.string().min(1).optional(),
+  probe: z.string().min(1),
+  k: z.number().int().min(0).max(20).default(5),
+  seed: z.number().int().min(0).default(0),
+  draw: z.number().int().min(0).default(0),
+  direction: ChrfDirection.default('probe-as-hypothesis'),
+  answerKey: z.string().min(1).optional(),
+  /** Let categories 4 and 8 serve as demonstrations too. */
+  includeCategories: z.boolean().default(false),
+};
+
+export const DemosSelectParams = z.object({ ...selection, survey: z.string().min(1), strategy: Strategy }).strict();
+
+export const DemonstrationView = z.object({
+  id: z.string(),
+  category: z.number().int(),
+  answer: z.union([z.literal(1), z.literal(2)]),
+  answerText: z.string(),
+  sentence: z.string(),
+  chrfpp: z.number(),
+});
+
+export const DemosSelectResult = z.object({ probe: Probe, strategy: Strategy, candidates: count, demonstrations: z.array(DemonstrationView) });
+
+export const PromptsBuildParams = z
+  .object({
+    ...selection,
+    strategy: Strategy.optional(),
+    shuffle: z.boolean().default(false),
+    explain: z.boolean().default(false),
+    /** A prompt template of the user's own (a JSON file). */
+    templatePath: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+
+export const PromptResult = z.object({
+  text: z.string(),
+  messages: z.array(ChatMessage),
+  optionOrder: z.tuple([z.union([z.literal(1), z.literal(2)]), z.union([z.literal(1), z.literal(2)])]),
+  demonstrationIds: z.array(z.string()),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// models
+
+export const Sampling = z.object({
+  temperature: z.number().min(0).max(10),
+  topK: z.number().int().min(0).optional(),
+  topP: z.number().min(0).max(1).optional(),
+  minP: z.number().min(0).max(1).optional(),
+});
+
+export const GgufInfo = z.object({
+  architecture: z.string(),
+  parameterCount: z.number(),
+  quantisation: z.string(),
+  contextLength: z.number().nullable(),
+  chatTemplate: z.string().nullable(),
+  fileSize: z.number(),
+  sha256: z.string(),
+});
+
+const modelCommon = {
+  name: z.string(),
+  sampling: Sampling,
+  preset: z.string().optional(),
+  addedAt: z.string(),
+};
+
+/** A registered model, by kind. API keys are never part of it: only where the key is. */
+export const ModelRecord = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('gguf'), ...modelCommon, path: z.string(), info: GgufInfo.optional() }),
+  z.object({
+    kind: z.literal('openai'),
+    ...modelCommon,
+    baseUrls: z.array(z.string()),
+    remoteModel: z.string(),
+    apiKeyEnv: z.string().optional(),
+    keychainAccount: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('gemini'),
+    ...modelCommon,
+    baseUrls: z.array(z.string()).optional(),
+    remoteModel: z.string(),
+    apiKeyEnv: z.string().optional(),
+    keychainAccount: z.string().optional(),
+  }),
+]);
+
+/** The paper's sampling settings by name, and any of them overridden. */
+const samplingChoice = {
+  preset: z.string().min(1).optional(),
+  sampling: Sampling.partial().strict().optional(),
+};
+
+export const AddGgufParams = z.object({ path: z.string().min(1), name: z.string().min(1).optional(), ...samplingChoice }).strict();
+export const AddOpenAIParams = z
+  .object({
+    model: z.string().min(1),
+    baseUrls: z.array(z.string().min(1)).min(1, 'give at least one server URL, such as http://127.0.0.1:8000/v1'),
+    apiKeyEnv: z.string().min(1).optional(),
+    keychainAccount: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+    ...samplingChoice,
+  })
+  .strict();
+export const AddGeminiParams = z
+  .object({
+    model: z.string().min(1),
+    apiKeyEnv: z.string().min(1).default('GEMINI_API_KEY'),
+    keychainAccount: z.string().min(1).optional(),
+    baseUrl: z.string().min(1).optional(),
+    name: z.string().min(1).optional(),
+    ...samplingChoice,
+  })
+  .strict();
+
+export const ModelPreset = z.object({
+  name: z.string(),
+  description: z.string(),
+  kinds: z.array(z.enum(['gguf', 'openai', 'gemini'])),
+  sampling: Sampling,
+  note: z.string(),
+});
+
+export const InspectParams = z
+  .object({
+    /** A GGUF file, or the name of a registered GGUF model. */
+    path: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    gpu: Gpu.default('auto'),
+    contextSize: z.number().int().min(64).optional(),
+  })
+  .strict()
+  .refine((p) => (p.path === undefined) !== (p.model === undefined), 'give either a path or a model name');
+
+export const InspectResult = z.object({
+  path: z.string(),
+  info: GgufInfo,
+  layers: z.number().int().nullable(),
+  machine: z.object({
+    backend: z.string(),
+    devices: z.array(z.string()),
+    gpuMemoryBytes: z.number(),
+    gpuFreeBytes: z.number(),
+    ramBytes: z.number(),
+    ramFreeBytes: z.number(),
+  }),
+  fit: z.object({
+    /** Layers that would go to the GPU with this machine's free memory (0 without a GPU). */
+    gpuLayers: z.number().int(),
+    fullyOnGpu: z.boolean(),
+    /** Whether the model can be loaded at all (GPU plus RAM). */
+    fits: z.boolean(),
+    contextSize: z.number().int().nullable(),
+    estimatedGpuBytes: z.number(),
+    estimatedRamBytes: z.number(),
+    note: z.string(),
+  }),
+});
+
+export const DownloadParams = z.object({ uri: z.string().min(1), dir: z.string().min(1).optional() }).strict();
+export const DownloadResult = z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), resumed: z.boolean().optional() });
+
+export const DistinctResponse = z.object({ text: z.string(), weight: z.number(), answer: Answer });
+
+export const Distribution = z.object({
+  estimator: Estimator,
+  n: count,
+  option1: z.number(),
+  option2: z.number(),
+  invalid: z.number(),
+  responses: z.array(DistinctResponse),
+  tokenEvaluations: count,
+  promptTokens: count,
+  wallMs: z.number(),
+  errorBound: z.number(),
+});
+
+export const Backend = z.object({ backend: z.string(), devices: z.array(z.string()), gpuLayers: z.number(), totalLayers: z.number() });
+
+export const SampleParams = z
+  .object({
+    ...selection,
+    model: z.string().min(1),
+    strategy: Strategy.optional(),
+    n: z.number().int().min(1).max(100_000).default(100),
+    mode: Estimator.default('sampled'),
+    maxTokens: z.number().int().min(1).max(4096).default(16),
+    errorBound: z.number().gt(0).lt(1).default(0.001),
+    chat: z.boolean().default(true),
+    gpu: Gpu.default('auto'),
+    gpuLayers: z.number().int().min(0).optional(),
+    threads: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+export const SampleResult = z.object({
+  model: z.string(),
+  probe: z.string(),
+  /** The probe's two options, in the source's order. */
+  options: z.tuple([z.string(), z.string()]),
+  strategy: z.string(),
+  sampling: Sampling,
+  backend: Backend.optional(),
+  distribution: Distribution,
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// runs
+
+/** A run configuration as the user writes it; the engine validates it (runs.validate names every problem). */
+export const RunConfigInput = z.record(z.string(), z.unknown());
+
+export const RunLocal = { gpu: Gpu.optional(), threads: z.number().int().min(1).optional() };
+
+export const ValidateParams = z.object({ config: RunConfigInput }).strict();
+export const ValidateResult = z.object({
+  ok: z.boolean(),
+  problems: z.array(z.object({ path: z.string(), message: z.string() })),
+  /** The configuration with every default filled in, when it is valid. */
+  config: z.record(z.string(), z.unknown()).nullable(),
+  work: z
+    .object({
+      /** Probes with a known target per model × language, each measured zero-shot. */
+      zeroShot: count,
+      /** Self-aligned measurements if every probe turned out misaligned: the most the run can need. */
+      selfAlignedAtMost: count,
+      measurementsAtMost: count,
+      /** From this database's earlier measurements with the same models and estimator; null when there are none. */
+      secondsPerMeasurement: nullableNumber,
+      estimatedSecondsAtMost: nullableNumber,
+    })
+    .nullable(),
+});
+
+export const StartParams = z.object({ config: RunConfigInput, ...RunLocal }).strict();
+export const StartResult = z.object({ runId: z.string(), jobId: z.string() });
+export const RunIdParams = z.object({ runId: z.string().min(1) }).strict();
+export const ResumeParams = z.object({ runId: z.string().min(1), ...RunLocal }).strict();
+export const CancelResult = z.object({ runId: z.string(), cancelled: z.boolean() });
+
+export const RunStatus = z.enum(['running', 'finished', 'failed', 'cancelled']);
+
+export const PhaseName = z.enum(['zero-shot', 'self-aligned', 'explanations']);
+
+export const Progress = z.object({
+  phase: z.string(),
+  done: count,
+  total: count,
+  rate: z.number(),
+  /** Null while the rate is unknown. */
+  etaSeconds: nullableNumber,
+});
+
+export const OutcomeCounts = z.object({
+  model: z.string(),
+  language: z.string(),
+  country: z.string(),
+  strategy: z.string(),
+  misaligned: count,
+  improved: count,
+  unchanged: count,
+  worsened: count,
+});
+
+export const RunSummary = z.object({
+  id: z.string(),
+  status: RunStatus,
+  /** Whether a job of this engine is working on it now (a "running" run without one was killed: resume it). */
+  active: z.boolean(),
+  models: z.array(z.string()),
+  languages: z.array(z.string()),
+  strategies: z.array(z.string()),
+  estimator: z.string(),
+  measurements: count,
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+export const RunDetail = RunSummary.extend({
+  config: z.record(z.string(), z.unknown()),
+  configHash: z.string(),
+  workbenchVersion: z.string(),
+  modelIdentities: z.array(z.object({ name: z.string(), identity: z.string() })),
+  progress: Progress.nullable(),
+  jobId: z.string().nullable(),
+  probes: count,
+  misaligned: count,
+  explanations: count,
+  outcomes: z.array(OutcomeCounts),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// results
+
+/** A share with its count and 95% Wilson interval: `<name>Count`, `<name>Share`, `<name>ShareLower`, `<name>ShareUpper`. */
+function wilson<N extends string>(name: N) {
+  return {
+    [`${name}Count`]: count,
+    [`${name}Share`]: share.nullable(),
+    [`${name}ShareLower`]: share,
+    [`${name}ShareUpper`]: share,
+  } as { [K in `${N}Count`]: typeof count } & { [K in `${N}Share`]: z.ZodNullable<typeof share> } & { [K in `${N}ShareLower` | `${N}ShareUpper`]: typeof share };
+}
+
+const languageGroup = { model: z.string(), language: z.string(), country: z.string() };
+
+export const OutcomeRow = z.object({
+  ...languageGroup,
+  strategy: z.string(),
+  misaligned: count,
+  n: count,
+  ...wilson('improved'),
+  ...wilson('unchanged'),
+  ...wilson('worsened'),
+  ...wilson('gatedImproved'),
+  ...wilson('gatedUnchanged'),
+  ...wilson('gatedWorsened'),
+});
+
+export const MisalignmentRow = z.object({ ...languageGroup, probes: count, ...wilson('misaligned') });
+
+const improvement = {
+  strategy: z.string(),
+  n: count,
+  ...wilson('improved'),
+  meanReduction: nullableNumber,
+  meanReductionLower: nullableNumber,
+  meanReductionUpper: nullableNumber,
+};
+export const ImprovementRow = z.object({ model: z.string(), ...improvement });
+export const LanguageImprovementRow = z.object({ ...languageGroup, ...improvement });
+
+const bin = { bin: count, binFrom: z.number(), binTo: z.number(), binLabel: z.string(), count, n: count, share: share.nullable(), shareLower: share, shareUpper: share };
+export const ReductionBinRow = z.object({ model: z.string(), strategy: z.string(), ...bin });
+export const ZeroShotErrorBinRow = z.object({ ...languageGroup, ...bin });
+
+export const CategoryRow = z.object({
+  ...languageGroup,
+  strategy: z.string(),
+  category: z.number().int(),
+  categoryName: z.string(),
+  probes: count,
+  misaligned: count,
+  n: count,
+  ...wilson('improved'),
+});
+
+export const SoftAlignmentRow = z.object({
+  ...languageGroup,
+  strategy: z.string(),
+  misaligned: count,
+  n: count,
+  meanBefore: nullableNumber,
+  meanAfter: nullableNumber,
+  meanChange: nullableNumber,
+  meanChangeLower: nullableNumber,
+  meanChangeUpper: nullableNumber,
+});
+
+export const TablesParams = z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0) }).strict();
+export const ResultsTables = z.object({
+  runId: z.string(),
+  status: RunStatus,
+  outcomes: z.array(OutcomeRow),
+  misalignment: z.array(MisalignmentRow),
+  improvementByModel: z.array(ImprovementRow),
+  improvementByLanguage: z.array(LanguageImprovementRow),
+  reductionBins: z.array(ReductionBinRow),
+  zeroShotErrorBins: z.array(ZeroShotErrorBinRow),
+  categories: z.array(CategoryRow),
+  softAlignment: z.array(SoftAlignmentRow),
+});
+
+export const PROBE_SORT_KEYS = ['probe', 'errorReduction', 'zeroShotError', 'alignment'] as const;
+
+export const ProbeFilter = z
+  .object({
+    model: z.string().optional(),
+    language: z.string().optional(),
+    country: z.string().optional(),
+    category: z.number().int().optional(),
+    condition: Condition.optional(),
+    outcome: Outcome.optional(),
+    gatedOutcome: Outcome.optional(),
+    misaligned: z.boolean().optional(),
+    /** Words to find in the statement, its options or the probe id (case-insensitive). */
+    text: z.string().optional(),
+  })
+  .strict();
+
+export const ProbesParams = z
+  .object({
+    runId: z.string().min(1),
+    filter: ProbeFilter.default({}),
+    sort: z.object({ by: z.enum(PROBE_SORT_KEYS), descending: z.boolean().default(false) }).strict().default({ by: 'probe', descending: false }),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+/** One probe under one condition: the explorer's row. */
+export const ProbeConditionRow = z.object({
+  model: z.string(),
+  language: z.string(),
+  country: z.string(),
+  probeId: z.string(),
+  category: z.number().int(),
+  categoryName: z.string(),
+  template: z.string().nullable(),
+  condition: z.string(),
+  targetOption: z.union([z.literal(1), z.literal(2)]),
+  targetShares: z.tuple([share, share]),
+  misaligned: z.boolean(),
+  zeroShotAlignment: z.number(),
+  alignment: z.number(),
+  invalidShare: z.number(),
+  /** Self-aligned conditions only. */
+  outcome: Outcome.nullable(),
+  gatedOutcome: Outcome.nullable(),
+  errorReduction: nullableNumber,
+  softAlignment: nullableNumber,
+});
+
+export const ProbesResult = z.object({ total: count, offset: count, rows: z.array(ProbeConditionRow) });
+
+export const ProbeParams = z
+  .object({ runId: z.string().min(1), model: z.string().min(1), language: z.string().min(1), country: z.string().min(1).optional(), probeId: z.string().min(1) })
+  .strict();
+
+export const ProbeDetail = z.object({
+  runId: z.string(),
+  model: z.string(),
+  language: z.string(),
+  country: z.string(),
+  probe: Probe.nullable(),
+  targetOption: z.union([z.literal(1), z.literal(2)]),
+  targetShares: z.tuple([share, share]),
+  misaligned: z.boolean(),
+  conditions: z.array(
+    z.object({
+      condition: z.string(),
+      prompt: z.object({ text: z.string(), messages: z.array(ChatMessage), optionOrder: z.array(z.number()) }),
+      demonstrations: z.array(
+        z.object({ id: z.string(), category: z.number().int().nullable(), sentence: z.string().nullable(), answerText: z.string().nullable(), chrfpp: nullableNumber }),
+      ),
+      distribution: Distribution,
+      alignment: z.number(),
+      outcome: Outcome.nullable(),
+      gatedOutcome: Outcome.nullable(),
+      errorReduction: nullableNumber,
+      softAlignment: nullableNumber,
+    }),
+  ),
+  explanations: z.array(z.object({ condition: z.string(), ordinal: count, answer: z.string(), response: z.string() })),
+});
+
+export const ExportParams = z.object({ runId: z.string().min(1), dir: z.string().min(1), bom: z.boolean().default(false), seed: z.number().int().min(0).default(0) }).strict();
+export const ExportResult = z.object({ runId: z.string(), dir: z.string(), status: RunStatus, files: z.array(z.string()) });
+
+// ---------------------------------------------------------------------------------------------------------
+// jobs
+
+export const JobKind = z.enum(['run', 'survey-import', 'probe-import', 'download', 'model-inspect']);
+export const JobState = z.enum(['running', 'finished', 'failed', 'cancelled']);
+export const JobSummary = z.object({
+  jobId: z.string(),
+  kind: JobKind,
+  /** What it works on: a run id, a file, a URI. */
+  subject: z.string(),
+  state: JobState,
+  startedAt: z.string(),
+  progress: Progress.nullable(),
+});
+export const JobIdParams = z.object({ jobId: z.string().min(1) }).strict();
+export const JobCancelResult = z.object({ jobId: z.string(), cancelled: z.boolean() });
