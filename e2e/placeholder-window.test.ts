@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, startHttpServer } from '../src/engine/index.js';
 import type { CommandResult, WorkbenchTransport } from '../src/shared/contract.js';
 
 type ProbeSetSummary = CommandResult<'probes.listSets'>[number];
@@ -168,6 +169,28 @@ describe.skipIf(skip)('placeholder window (Chromium)', () => {
 
     await screenshot(page, 'placeholder-window.png');
     await close();
+  });
+
+  it('reaches a real engine over HTTP when opened from the address `selfalign serve` prints', async () => {
+    const engine = createEngine({ databasePath: path.join(workDir, 'served.sqlite') });
+    const served = await startHttpServer({ engine, rendererDir });
+    try {
+      const { page, errors, close } = await open(browser!, served.url);
+      const items = page.getByRole('list', { name: 'Probe sets' }).getByRole('listitem');
+      await items.first().waitFor();
+      expect(await items.allTextContents()).toEqual([expect.stringContaining('272 of 272 probes usable')]);
+      // The token leaves the address bar (and bookmarks) but stays with the tab, so a reload still connects.
+      expect(page.url()).not.toContain('token=');
+      await page.reload();
+      await items.first().waitFor();
+      expect(await page.getByText('Engine not connected').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await screenshot(page, 'placeholder-window-served.png');
+      await close();
+    } finally {
+      await served.close();
+      await engine.close();
+    }
   });
 
   it('shows the engine\'s refusal instead of crashing', async () => {

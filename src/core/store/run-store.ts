@@ -165,7 +165,7 @@ export function deleteRun(db: Db, runId: string): void {
  * undefined when it has none. What `runs.validate` bases its time estimate on.
  */
 export function medianEstimateSeconds(db: Db, model: string, estimator: string): number | undefined {
-  const rows = db.prepare('SELECT distribution_json FROM measurements WHERE model = ? ORDER BY rowid DESC LIMIT 500').all(model) as { distribution_json: string }[];
+  const rows = db.prepare('SELECT distribution_json FROM measurements WHERE model = ? ORDER BY completed_at DESC LIMIT 500').all(model) as { distribution_json: string }[];
   const times = rows
     .map((r) => JSON.parse(r.distribution_json) as { estimator: string; wallMs: number })
     .filter((d) => d.estimator === estimator && Number.isFinite(d.wallMs))

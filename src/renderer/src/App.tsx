@@ -34,7 +34,8 @@ function ProbeSets({ state }: { state: ProbeSetsState }) {
     case 'disconnected':
       return (
         <p className="notice" role="status">
-          Engine not connected
+          Engine not connected. Open the workbench from its desktop window, or from the address that{' '}
+          <code>selfalign serve</code> prints.
         </p>
       );
     case 'failed':
