@@ -1,21 +1,18 @@
-// The placeholder window in a real Chromium: the renderer is built with the project's electron-vite config,
-// served from a loopback static server, and shown once without an engine (a plain browser) and once with a
-// `window.workbench` that stands where the preload bridge would, the way a browser front end gets its client.
+// The placeholder window in a real Chromium: the renderer is built with the project's electron-vite config and
+// served by the server `selfalign serve` runs, on a real engine. It is shown without a token (no engine), with
+// the token (the HTTP transport), and with a `window.workbenchTransport` standing where the preload bridge's is.
 // Needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium; CHROMIUM_PATH points elsewhere);
 // SKIP_BROWSER_TESTS=1 skips it.
 
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, startHttpServer } from '../src/engine/index.js';
+import { createEngine, startHttpServer, type Engine, type RunningServer } from '../src/engine/index.js';
 import type { CommandResult, WorkbenchTransport } from '../src/shared/contract.js';
 
 type ProbeSetSummary = CommandResult<'probes.listSets'>[number];
@@ -28,33 +25,6 @@ const TWO_SETS: ProbeSetSummary[] = [
   { name: 'arora-13', format: 'arora', source: '/data/probes.zip', languages: ['de', 'el', 'ro'], probes: 816, usable: 790, importedAt: '2026-11-20T09:30:00.000Z' },
   { name: 'english-draft', format: 'csv', source: '/data/en.csv', languages: ['en'], probes: 272, usable: 272, importedAt: '2026-11-28T16:05:00.000Z' },
 ];
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const file = path.join(root, urlPath === '/' ? 'index.html' : urlPath);
-    if (!file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => res.writeHead(404).end('not found'),
-    );
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 /** Opens the page and records what would otherwise go unnoticed: script errors, console errors (CSP included), failed loads. */
 async function open(browser: Browser, url: string, prepare?: (page: Page) => Promise<unknown>) {
@@ -86,7 +56,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 describe.skipIf(skip)('placeholder window (Chromium)', () => {
   let workDir = '';
   let rendererDir = '';
-  let server: Server | undefined;
+  let engine: Engine | undefined;
+  let served: RunningServer | undefined;
   let browser: Browser | undefined;
   let baseUrl = '';
 
@@ -99,8 +70,10 @@ describe.skipIf(skip)('placeholder window (Chromium)', () => {
     const cli = path.join(repoDir, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
     await promisify(execFile)(process.execPath, [cli, 'build', '--outDir', path.join(workDir, 'out'), '--logLevel', 'warn'], { cwd: repoDir });
     rendererDir = path.join(workDir, 'out', 'renderer');
-    server = await serve(rendererDir);
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    // The real server `selfalign serve` runs, on a real engine; opened without its token, the page has no engine.
+    engine = createEngine({ databasePath: path.join(workDir, 'served.sqlite') });
+    served = await startHttpServer({ engine, rendererDir });
+    baseUrl = `${served.origin}/`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -114,7 +87,8 @@ describe.skipIf(skip)('placeholder window (Chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await served?.close();
+    await engine?.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -172,10 +146,8 @@ describe.skipIf(skip)('placeholder window (Chromium)', () => {
   });
 
   it('reaches a real engine over HTTP when opened from the address `selfalign serve` prints', async () => {
-    const engine = createEngine({ databasePath: path.join(workDir, 'served.sqlite') });
-    const served = await startHttpServer({ engine, rendererDir });
-    try {
-      const { page, errors, close } = await open(browser!, served.url);
+    {
+      const { page, errors, close } = await open(browser!, served!.url);
       const items = page.getByRole('list', { name: 'Probe sets' }).getByRole('listitem');
       await items.first().waitFor();
       expect(await items.allTextContents()).toEqual([expect.stringContaining('272 of 272 probes usable')]);
@@ -187,10 +159,26 @@ describe.skipIf(skip)('placeholder window (Chromium)', () => {
       expect(errors).toEqual([]);
       await screenshot(page, 'placeholder-window-served.png');
       await close();
-    } finally {
-      await served.close();
-      await engine.close();
     }
+  });
+
+  it('says when the engine process crashed and is being restarted', async () => {
+    const { page, errors, close } = await open(browser!, baseUrl, (p) =>
+      p.addInitScript(() => {
+        const transport: WorkbenchTransport = {
+          invoke: async () => ({ ok: true, result: [] }),
+          subscribe: (listener) => {
+            setTimeout(() => listener({ type: 'engine', state: 'restarting', message: 'restarting the engine in 2 s', retryInSeconds: 2 }), 50);
+            return () => undefined;
+          },
+        };
+        window.workbenchTransport = transport;
+      }),
+    );
+    await page.getByRole('alert').getByText(/stopped unexpectedly; restarting the engine in 2 s/).waitFor();
+    expect(errors).toEqual([]);
+    await screenshot(page, 'placeholder-window-engine-restarting.png');
+    await close();
   });
 
   it('shows the engine\'s refusal instead of crashing', async () => {

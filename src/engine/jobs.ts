@@ -38,6 +38,8 @@ interface Job {
 
 /** Progress events of one job go out at most this often (the last one of a phase always goes). */
 const PROGRESS_INTERVAL_MS = 100;
+/** Ended jobs kept for `jobs.list`; older ones are forgotten (what they did is in the database). */
+const ENDED_JOBS_KEPT = 50;
 
 export class JobRegistry {
   private readonly jobs = new Map<string, Job>();
@@ -84,8 +86,13 @@ export class JobRegistry {
         throw error;
       }
     })();
-    job.done = done.catch(() => undefined);
+    job.done = done.catch(() => undefined).finally(() => this.forgetOldJobs());
     return { jobId, done };
+  }
+
+  private forgetOldJobs(): void {
+    const ended = [...this.jobs.values()].filter((job) => job.state !== 'running');
+    for (const job of ended.slice(0, Math.max(0, ended.length - ENDED_JOBS_KEPT))) this.jobs.delete(job.handle.jobId);
   }
 
   /** Asks a running job to stop; false when there is no such running job. */

@@ -1,5 +1,6 @@
 // The placeholder screen: what the workbench is, and the probe sets the engine holds.
 import { useEffect } from 'react';
+import { useEngineState } from './engine-state-store.js';
 import { useProbeSets, type ProbeSetSummary, type ProbeSetsState } from './probe-sets-store.js';
 
 export function App() {
@@ -8,6 +9,9 @@ export function App() {
   useEffect(() => {
     void load();
   }, [load]);
+  const engine = useEngineState((s) => s.state);
+  const watch = useEngineState((s) => s.watch);
+  useEffect(() => watch(), [watch]);
 
   return (
     <main className="page">
@@ -18,6 +22,12 @@ export function App() {
           self-alignment.
         </p>
       </header>
+      {engine && (
+        <p className="notice error" role="alert">
+          {engine.state === 'restarting' ? 'The engine stopped unexpectedly; ' : 'The engine stopped: '}
+          {engine.message}. Runs keep what they measured and can be resumed.
+        </p>
+      )}
       <section aria-labelledby="probe-sets-heading">
         <h2 id="probe-sets-heading">Probe sets</h2>
         <ProbeSets state={state} />
