@@ -20,7 +20,7 @@ function selfalign(args: string[]) {
 }
 
 // The published probes of two languages beside the built-in English set, all four strategies (the default).
-const RUN = ['run', '--model', 'tiny', '--survey', 'shares', '--lang', 'de:DEU:arora', '--lang', 'tr:TUR:arora', '--lang', 'en', '--categories', '1,2', '--n', '30', '--estimator', 'sampled', '--seed', '3', '--gpu', 'cpu', '--threads', '1'];
+const RUN = ['run', '--model', 'tiny', '--survey', 'shares', '--lang', 'de:DEU:arora', '--lang', 'tr:TUR:arora', '--lang', 'en', '--categories', '1,2', '--n', '10', '--fixed-per-probe', 'random-demonstrations', '--estimator', 'sampled', '--seed', '3', '--gpu', 'cpu', '--threads', '1'];
 
 async function prepared(): Promise<string> {
   const db = path.join(tempDir(), 'w.sqlite');

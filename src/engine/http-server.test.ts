@@ -277,11 +277,14 @@ describeWithSharedData('the engine over HTTP', () => {
     expect(reductions).toEqual([...reductions].sort((a, b) => b - a));
 
     const one = page.rows[0]!;
-    const detail = await s.call<{ conditions: { condition: string; demonstrations: { id: string; sentence: string | null; chrfpp: number | null }[]; prompt: { text: string } }[] }>('results.probe', { runId, model: 'tiny', language: 'en', probeId: one.probeId });
+    const detail = await s.call<{ conditions: { condition: string; demonstrations: { id: string; sentence: string | null; chrfpp: number | null }[]; prompts: { text: string; weight: number }[] }[] }>('results.probe', { runId, model: 'tiny', language: 'en', probeId: one.probeId });
     expect(detail.conditions.map((c) => c.condition).sort()).toEqual(['chrf-all', 'random', 'zero-shot']);
     const aligned = detail.conditions.find((c) => c.condition === 'chrf-all')!;
     expect(aligned.demonstrations.length).toBeGreaterThan(0);
-    expect(aligned.demonstrations.every((d) => d.sentence !== null && d.chrfpp !== null && aligned.prompt.text.includes(d.sentence))).toBe(true);
+    expect(aligned.demonstrations.every((d) => d.sentence !== null && d.chrfpp !== null && aligned.prompts.some((p) => p.text.includes(d.sentence!)))).toBe(true);
+    // Each draw has its own prompt: the option order is drawn per draw, so a probe has more than one prompt, n draws in all.
+    expect(aligned.prompts.length).toBeGreaterThan(1);
+    expect(aligned.prompts.reduce((sum, p) => sum + p.weight, 0)).toBe(8);
 
     const out = path.join(dir, 'report');
     const report = await s.call<{ files: string[] }>('reports.export', { runId, dir: out, bom: true });

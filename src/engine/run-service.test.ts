@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ZERO_SHOT } from '../core/demos/index.js';
-import { probeRecords, parseRunConfig } from '../core/experiment/index.js';
+import { probeRecords, parseRunConfig, storedPrompts } from '../core/experiment/index.js';
 import { inspectGguf } from '../core/models/index.js';
 import { readSurveyFile } from '../core/survey/index.js';
 import { readProbeSource } from '../core/data/index.js';
@@ -35,7 +35,7 @@ const CONFIG = {
   languages: ['en'],
   categories: [1, 2],
   strategies: ['chrf-all', 'random'],
-  n: 50,
+  n: 10,
   estimator: 'tree',
   seed: 7,
 };
@@ -170,7 +170,7 @@ describeWithSharedData('a run over several probe sets and languages', () => {
       expect(aligned.length).toBeGreaterThan(0);
       for (const m of aligned) {
         expect(m.demonstrationIds.length).toBeGreaterThan(0);
-        expect((JSON.parse(m.promptJson) as { text: string }).text.split('\n')).toHaveLength(3 + m.demonstrationIds.length);
+        for (const prompt of storedPrompts(m.promptJson, m.demonstrationIds)) expect(prompt.text.split('\n')).toHaveLength(3 + prompt.demonstrationIds.length);
       }
       expect(server.requests.length).toBeGreaterThanOrEqual(measurements.length);
     } finally {

@@ -98,7 +98,10 @@ export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): 
 export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): Promise<PreparedRun> {
   const run = getRun(db, runId);
   if (run.status === 'finished') throw new UserError('run-finished', `run ${runId} has already finished`);
-  const config = parseRunConfig(JSON.parse(run.configJson), `the configuration of run ${runId}`);
+  const stored = JSON.parse(run.configJson) as Record<string, unknown>;
+  // A run stored before each draw had its own prompt continues with the one prompt per probe it began with.
+  if (stored.perDraw === undefined) stored.perDraw = { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false };
+  const config = parseRunConfig(stored, `the configuration of run ${runId}`);
   const prepared = await checkRunInputs(db, config, answerKey);
   const identities = JSON.parse(run.modelsJson) as { name: string; identity: string }[];
   for (const record of prepared.records) {

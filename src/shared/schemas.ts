@@ -446,7 +446,11 @@ export const RunSummary = z.object({
   models: z.array(z.string()),
   languages: z.array(z.string()),
   strategies: z.array(z.string()),
+  /** `paper` or `precise`; `none` for runs made before protocols existed. */
+  protocol: z.string(),
   estimator: z.string(),
+  /** Responses (draws) per distribution. */
+  n: count,
   measurements: count,
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
@@ -616,7 +620,8 @@ export const ProbeDetail = z.object({
   conditions: z.array(
     z.object({
       condition: z.string(),
-      prompt: z.object({ text: z.string(), messages: z.array(ChatMessage), optionOrder: z.array(z.number()) }),
+      /** Every distinct prompt of the draws, with the draws (or, for exact, the probability) it stands for. */
+      prompts: z.array(z.object({ text: z.string(), messages: z.array(ChatMessage), optionOrder: z.array(z.number()), demonstrationIds: z.array(z.string()), weight: z.number() })),
       demonstrations: z.array(
         z.object({ id: z.string(), category: z.number().int().nullable(), sentence: z.string().nullable(), answerText: z.string().nullable(), chrfpp: nullableNumber }),
       ),

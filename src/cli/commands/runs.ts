@@ -23,6 +23,7 @@ export function registerRunCommands(program: Command): void {
       .option('--survey <name>', 'survey import that gives the target answers')
       .option('--lang <code[:ISO3[:SET]]>', "language, optionally with its country (default: the paper's) and probe set; repeat", collect)
       .option('--set <name>', 'probe set (default: builtin)')
+      .option('--protocol <name>', "paper (sampled, n = 10, the paper's rule; the default) or precise (exact probabilities, the rule in expectation)")
       .option('--strategy <name>', 'selection strategy; repeat (default: all four)', collect)
       .option('--k <n>', 'demonstrations per prompt')
       .option('--n <n>', 'responses per distribution')
@@ -30,6 +31,7 @@ export function registerRunCommands(program: Command): void {
       .option('--max-tokens <n>', 'response limit in tokens')
       .option('--categories <list>', 'WVS categories to include, such as 1,2,3 (default: all but 4 and 8)')
       .option('--shuffle', 'shuffle the demonstrations')
+      .option('--fixed-per-probe <list>', `what stays the same for every draw of a probe instead of being drawn anew (the paper draws all anew): ${FIXABLE.join(', ')}`)
       .option('--explanations', 'ask for explanations of the improved and worsened probes')
       .option('--seed <n>', 'seed of every random choice')
       .option('--concurrency <n>', 'probes at once')
@@ -84,7 +86,8 @@ export function registerRunCommands(program: Command): void {
       { header: 'status', value: (r) => r.status },
       { header: 'models', value: (r) => r.models.join(' ') },
       { header: 'languages', value: (r) => r.languages.join(' ') },
-      { header: 'estimator', value: (r) => r.estimator },
+      { header: 'protocol', value: (r) => r.protocol },
+      { header: 'estimator', value: (r) => `${r.estimator}, n = ${r.n}` },
       { header: 'measurements', value: (r) => r.measurements, align: 'right' },
       { header: 'started', value: (r) => r.createdAt.slice(0, 19).replace('T', ' ') },
     ]);
@@ -94,6 +97,7 @@ export function registerRunCommands(program: Command): void {
     const run = await withEngine(options, (client) => client.runs.get({ runId }));
     if (options.json) return printJson(run);
     console.log(`Run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ''}; started ${run.createdAt}${run.finishedAt ? `, ended ${run.finishedAt}` : ''}.`);
+    console.log(`Protocol: ${describeProtocol(run)}.`);
     console.log(`Measurements: ${run.measurements}; probes with a known target: ${run.probes}; misaligned: ${run.misaligned}.`);
     printOutcomes(run.outcomes);
   });
@@ -102,6 +106,13 @@ export function registerRunCommands(program: Command): void {
     await withEngine(options, (client) => client.runs.delete({ runId }));
     console.log(`Deleted run ${runId}.`);
   });
+}
+
+function describeProtocol(run: CommandResult<'runs.get'>): string {
+  const perDraw = (run.config.perDraw ?? {}) as Record<string, boolean>;
+  const drawn = Object.entries(perDraw).filter(([, anew]) => anew).map(([what]) => what);
+  const what = run.protocol === 'none' ? 'none (a run from before protocols: one prompt per probe)' : run.protocol;
+  return `${what}; ${run.estimator} estimates of n = ${run.n} draws; drawn anew per draw: ${drawn.length ? drawn.join(', ') : 'nothing'}`;
 }
 
 function printOutcomes(rows: CommandResult<'runs.get'>['outcomes']): void {
@@ -114,6 +125,16 @@ function printOutcomes(rows: CommandResult<'runs.get'>['outcomes']): void {
     { header: 'unchanged', value: (s) => s.unchanged, align: 'right' },
     { header: 'worsened', value: (s) => s.worsened, align: 'right' },
   ]);
+}
+
+/** `--fixed-per-probe` words and the `perDraw` field each one turns off. */
+const FIXABLE = ['option-order', 'demonstration-order', 'random-demonstrations'] as const;
+const PER_DRAW_FIELD = { 'option-order': 'optionOrder', 'demonstration-order': 'demonstrationOrder', 'random-demonstrations': 'randomDemonstrations' } as const;
+
+function perDrawFromFlag(list: string): Record<string, boolean> {
+  const perDraw: Record<string, boolean> = { optionOrder: true, demonstrationOrder: true, randomDemonstrations: true };
+  for (const word of list.split(',').map((w) => w.trim()).filter(Boolean)) perDraw[PER_DRAW_FIELD[oneOf(word, '--fixed-per-probe', FIXABLE)!]] = false;
+  return perDraw;
 }
 
 function configFromFlags(options: RunOptions): RunConfigInput {
@@ -134,7 +155,9 @@ function configFromFlags(options: RunOptions): RunConfigInput {
     ...(options.estimator ? { estimator: options.estimator } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: number('maxTokens') } : {}),
     ...(options.categories ? { categories: String(options.categories).split(',').map(Number) } : {}),
+    ...(options.protocol ? { protocol: options.protocol } : {}),
     ...(options.shuffle ? { shuffleDemonstrations: true } : {}),
+    ...(options.fixedPerProbe ? { perDraw: perDrawFromFlag(String(options.fixedPerProbe)) } : {}),
     ...(options.explanations ? { explanations: { enabled: true } } : {}),
     ...(options.seed !== undefined ? { seed: number('seed') } : {}),
     ...(options.concurrency !== undefined ? { concurrency: number('concurrency') } : {}),

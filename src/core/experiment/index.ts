@@ -1,4 +1,5 @@
 // The experiment layer: a self-alignment run and how its results are judged.
+export * from './draw-prompts.js';
 export * from './outcomes.js';
 export * from './probe-record.js';
 export * from './run-config.js';

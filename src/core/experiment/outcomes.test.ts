@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResponseDistribution } from '../sampling/index.js';
 import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
-import { alignment, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './index.js';
+import { alignment, defaultMisalignmentThreshold, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './index.js';
 
 function distribution(option1: number, option2: number, n = 100, estimator: ResponseDistribution['estimator'] = 'sampled', errorBound = 0): ResponseDistribution {
   return { estimator, n, option1, option2, invalid: 1 - option1 - option2 - errorBound, responses: [], tokenEvaluations: 0, promptTokens: 0, wallMs: 0, errorBound };
@@ -10,12 +10,14 @@ function distribution(option1: number, option2: number, n = 100, estimator: Resp
 const target = targetFromWeights(30, 70) as Extract<TargetAnswer, { kind: 'majority' }>; // option 2, shares 0.3 / 0.7
 
 describe('judging a probe', () => {
-  it('measures alignment as the share of the target option, and misalignment as below 100% (sampled) or 0.99 (exact)', () => {
+  it('measures alignment as the share of the target option, and misalignment as below the threshold: 100% for counts, a flag chance of 0.1% at n draws for exact probabilities', () => {
     expect(target.option).toBe(2);
     expect(alignment(distribution(0.2, 0.7), target)).toBe(0.7);
-    expect(isMisaligned(distribution(0, 1), target)).toBe(false);
-    expect(isMisaligned(distribution(0.01, 0.99), target)).toBe(true);
-    expect(isMisaligned(distribution(0.005, 0.995, 0, 'exact'), target)).toBe(false);
+    expect(isMisaligned(distribution(0, 1), target, defaultMisalignmentThreshold('sampled', 10))).toBe(false);
+    expect(isMisaligned(distribution(0.01, 0.99), target, defaultMisalignmentThreshold('sampled', 10))).toBe(true);
+    // At n = 10, p = 0.99995 is flagged by the paper's rule with chance 1 − p¹⁰ ≈ 0.0005 (< 0.1%); p = 0.9995 with ≈ 0.005.
+    expect(isMisaligned(distribution(0.00005, 0.99995, 0, 'exact'), target, defaultMisalignmentThreshold('exact', 10))).toBe(false);
+    expect(isMisaligned(distribution(0.0005, 0.9995, 0, 'exact'), target, defaultMisalignmentThreshold('exact', 10))).toBe(true);
   });
 
   it("follows the paper's rule for improved, unchanged and worsened", () => {

@@ -10,8 +10,6 @@ import type { TargetAnswer } from '../survey/index.js';
 
 export type Outcome = 'improved' | 'unchanged' | 'worsened';
 
-/** The paper judges sampled estimates by "below 100%"; exact probabilities are never exactly 1. */
-export const DEFAULT_MISALIGNMENT_THRESHOLD = { sampled: 1, tree: 1, exact: 0.99 } as const;
 export const SIGNIFICANCE_LEVEL = 0.05;
 /** Exact probabilities closer than this count as unchanged in the gated outcome. */
 export const EXACT_TOLERANCE = 0.01;
@@ -23,7 +21,7 @@ export function alignment(distribution: ResponseDistribution, target: Majority):
   return target.option === 1 ? distribution.option1 : distribution.option2;
 }
 
-export function isMisaligned(distribution: ResponseDistribution, target: Majority, threshold: number = DEFAULT_MISALIGNMENT_THRESHOLD[distribution.estimator]): boolean {
+export function isMisaligned(distribution: ResponseDistribution, target: Majority, threshold: number): boolean {
   return alignment(distribution, target) < threshold;
 }
 

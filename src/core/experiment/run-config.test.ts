@@ -14,8 +14,11 @@ describe('run configuration', () => {
       probeSet: 'builtin',
       strategies: ['random', 'random-category', 'chrf-category', 'chrf-all'],
       k: 5,
+      protocol: 'paper',
       estimator: 'sampled',
+      n: 10,
       misalignmentThreshold: 1,
+      perDraw: { optionOrder: true, demonstrationOrder: true, randomDemonstrations: true },
       shuffleDemonstrations: false,
       explanations: { enabled: false, perProbe: 1, maxTokens: 128 },
       seed: 0,
@@ -25,7 +28,9 @@ describe('run configuration', () => {
       ],
     });
     expect(config.categories).toEqual([1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13]);
-    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], estimator: 'exact' }).misalignmentThreshold).toBe(0.99);
+    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], protocol: 'precise' })).toMatchObject({ estimator: 'exact', n: 10, misalignmentThreshold: 0.999 ** 0.1 });
+    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], protocol: 'precise', n: 20, misalignmentThreshold: 0.5 })).toMatchObject({ estimator: 'exact', n: 20, misalignmentThreshold: 0.5 });
+    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], estimator: 'tree', n: 100 })).toMatchObject({ protocol: 'paper', estimator: 'tree', n: 100, misalignmentThreshold: 1 });
   });
 
   it('says every problem at once, naming the field', () => {

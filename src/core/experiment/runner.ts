@@ -11,10 +11,11 @@ import { DemonstrationPool, ZERO_SHOT, type Condition } from '../demos/index.js'
 import { throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import type { ResponseModel, SamplingSettings } from '../models/index.js';
-import { AnswerMatcher, buildPrompt, type Prompt } from '../prompt/index.js';
+import { AnswerMatcher } from '../prompt/index.js';
 import { deriveSeed } from '../random/index.js';
-import { estimateDistribution, type ResponseDistribution } from '../sampling/index.js';
+import { estimatePromptMixture, type ResponseDistribution } from '../sampling/index.js';
 import type { TargetAnswer, TargetAnswers } from '../survey/index.js';
+import { drawPrompts, storedPromptJson } from './draw-prompts.js';
 import { alignment, outcome } from './outcomes.js';
 import type { RunConfig } from './run-config.js';
 import type { MeasurementKey, MeasurementRow, RunJournal } from './run-journal.js';
@@ -131,36 +132,26 @@ function keyOf(item: Item, condition: Condition): MeasurementKey {
   return { model: item.run.name, language: item.language, country: item.country, probeId: item.probe.id, condition };
 }
 
-function promptFor(inputs: RunInputs, item: Item, condition: Condition, explain: boolean): { prompt: Prompt; demonstrationIds: string[] } {
-  const { config } = inputs;
-  const demonstrations =
-    condition === ZERO_SHOT ? [] : item.pool.select(item.probe.id, { strategy: condition, k: config.k, seed: config.seed, draw: 0, excludedCategories: excludedOf(config) }).demonstrations;
-  const prompt = buildPrompt({ probe: item.probe, demonstrations, seed: config.seed, draw: 0, shuffleDemonstrations: config.shuffleDemonstrations, explain });
-  return { prompt, demonstrationIds: prompt.demonstrationIds };
-}
-
-function excludedOf(config: RunConfig): number[] {
-  return Array.from({ length: 13 }, (_, i) => i + 1).filter((c) => !config.categories.includes(c));
-}
-
 /** One distribution: from the journal when this run has it, from the cache when any run computed it, else fresh. */
 async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condition: Condition, signal?: AbortSignal): Promise<ResponseDistribution> {
   const key = keyOf(item, condition);
   const stored = journal.measurement(key);
   if (stored) return JSON.parse(stored.distributionJson) as ResponseDistribution;
   const { config } = inputs;
-  const { prompt, demonstrationIds } = promptFor(inputs, item, condition, false);
+  const { prompts, demonstrationIds } = drawPrompts(item.probe, condition, item.pool, config);
   const seed = deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;
   const settings = { estimator: config.estimator, n: config.n, maxTokens: config.maxTokens, errorBound: config.errorBound, chat: config.chat, sampling: item.run.sampling };
+  // A single prompt keeps the key it had before each draw had its own prompt, so earlier estimates are reused.
+  const promptKey = prompts.length === 1 ? (config.chat ? prompts[0]!.prompt.messages : prompts[0]!.prompt.text) : prompts.map((p) => [config.chat ? p.prompt.messages : p.prompt.text, p.weight]);
   const cacheKey = createHash('sha256')
-    .update(JSON.stringify({ model: item.run.identity, prompt: config.chat ? prompt.messages : prompt.text, settings, seed }))
+    .update(JSON.stringify({ model: item.run.identity, prompt: promptKey, settings, seed }))
     .digest('hex');
   let distribution = journal.cachedEstimate(cacheKey);
   if (!distribution) {
     try {
-      distribution = await estimateDistribution(item.run.model, item.run.sampling, {
+      distribution = await estimatePromptMixture(item.run.model, item.run.sampling, {
         probe: item.probe,
-        prompt,
+        prompts,
         chat: config.chat,
         estimator: config.estimator,
         n: config.n,
@@ -180,7 +171,7 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
     category: item.probe.category,
     targetOption: item.target.option,
     targetShares: [item.target.shares[0], item.target.shares[1]],
-    promptJson: JSON.stringify({ text: prompt.text, messages: prompt.messages, optionOrder: prompt.optionOrder }),
+    promptJson: storedPromptJson(prompts),
     demonstrationIds,
     distributionJson: JSON.stringify(distribution),
     cacheKey,
@@ -192,7 +183,8 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
 async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condition: Condition, signal?: AbortSignal): Promise<void> {
   const { config } = inputs;
   const key = keyOf(item, condition);
-  const { prompt } = promptFor(inputs, item, condition, true);
+  // Explanations are asked with the first draw's prompt, in its explanation variant.
+  const { prompt } = drawPrompts(item.probe, condition, item.pool, config, true).prompts[0]!;
   const matcher = new AnswerMatcher(item.probe);
   for (let ordinal = 0; ordinal < config.explanations.perProbe; ordinal++) {
     if (journal.hasExplanation(key, ordinal)) continue;

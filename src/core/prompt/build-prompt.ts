@@ -19,6 +19,10 @@ export interface PromptRequest {
   seed: number;
   /** Which repetition of the prompt (0, 1, ...): each draw has its own option order. */
   draw?: number;
+  /** The draw whose shuffle orders the demonstrations, when it is not `draw` (an order fixed per probe: 0). */
+  shuffleDraw?: number;
+  /** The option order itself, instead of the draw's (the exact estimator takes both orders, half each). */
+  optionOrder?: readonly [1 | 2, 1 | 2];
   template?: PromptTemplate;
   /** Shuffle the demonstrations per draw (the paper's robustness check); otherwise they keep the selection's order. */
   shuffleDemonstrations?: boolean;
@@ -39,9 +43,9 @@ export interface Prompt {
 
 export function buildPrompt(request: PromptRequest): Prompt {
   const { probe, seed, draw = 0, template = DEFAULT_PROMPT_TEMPLATE } = request;
-  const optionOrder: readonly [1 | 2, 1 | 2] = SeededRandom.from(seed, 'option-order', probe.language, probe.id, draw).int(2) === 0 ? [1, 2] : [2, 1];
+  const optionOrder: readonly [1 | 2, 1 | 2] = request.optionOrder ?? (SeededRandom.from(seed, 'option-order', probe.language, probe.id, draw).int(2) === 0 ? [1, 2] : [2, 1]);
   const demonstrations = request.shuffleDemonstrations
-    ? SeededRandom.from(seed, 'demonstration-order', probe.language, probe.id, draw).shuffle(request.demonstrations)
+    ? SeededRandom.from(seed, 'demonstration-order', probe.language, probe.id, request.shuffleDraw ?? draw).shuffle(request.demonstrations)
     : [...request.demonstrations];
 
   let instruction = fill(template.instruction, {

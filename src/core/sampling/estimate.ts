@@ -7,7 +7,8 @@ import type { Probe } from '../data/index.js';
 import { ApiTokenSession, LocalModel, type NextTokenModel, type ResponseModel, type SamplingSettings } from '../models/index.js';
 import { AnswerMatcher, type Prompt } from '../prompt/index.js';
 import { exactEstimate, sampledEstimate, treeEstimate, type EstimateOptions } from './estimators.js';
-import { ResponseTally, type Estimator, type ResponseDistribution } from './response-distribution.js';
+import { deriveSeed } from '../random/index.js';
+import { mixDistributions, ResponseTally, type Estimator, type ResponseDistribution } from './response-distribution.js';
 
 export interface EstimateRequest extends EstimateOptions {
   probe: Pick<Probe, 'template' | 'options'>;
@@ -55,6 +56,35 @@ export async function estimateDistribution(model: ResponseModel, sampling: Sampl
       ? `the tree estimator needs a local GGUF model; "${model.name}" is an API model: use sampled, or exact where its server gives log-probabilities`
       : `"${model.name}" gives no log-probabilities, so exact probabilities cannot be computed: use the sampled estimator`,
   );
+}
+
+/** A prompt with its weight among the draws: how many draws it stands for (sampled, tree), or its probability (exact). */
+export interface WeightedPrompt {
+  prompt: Prompt;
+  weight: number;
+}
+
+export interface MixtureRequest extends Omit<EstimateRequest, 'prompt'> {
+  prompts: readonly WeightedPrompt[];
+}
+
+/**
+ * The distribution of responses when each draw has its own prompt (the paper builds the prompt anew per draw):
+ * sampled and tree give each distinct prompt as many responses as draws it stands for; exact mixes the exact
+ * distributions of the prompts by their weights. The first prompt keeps the request's seed, so a single prompt
+ * is estimated exactly as `estimateDistribution` would; the others derive theirs from it.
+ */
+export async function estimatePromptMixture(model: ResponseModel, sampling: SamplingSettings, request: MixtureRequest): Promise<ResponseDistribution> {
+  const { prompts, ...rest } = request;
+  const exact = request.estimator === 'exact';
+  if (!exact && prompts.reduce((sum, p) => sum + p.weight, 0) !== request.n) throw new Error('the prompts of sampled draws must stand for n draws in all');
+  const parts: { distribution: ResponseDistribution; weight: number }[] = [];
+  for (const [index, { prompt, weight }] of prompts.entries()) {
+    if (!exact && weight === 0) continue;
+    const seed = index === 0 ? request.seed : deriveSeed(request.seed, 'prompt', index) >>> 0;
+    parts.push({ distribution: await estimateDistribution(model, sampling, { ...rest, prompt, n: exact ? request.n : weight, seed }), weight });
+  }
+  return mixDistributions(parts);
 }
 
 /** N responses from the server (in as few requests as it allows), parsed and counted. */

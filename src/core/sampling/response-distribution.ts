@@ -53,3 +53,27 @@ export class ResponseTally {
     return { ...fields, option1: share(1), option2: share(2), invalid: share('invalid'), responses };
   }
 }
+
+/**
+ * One distribution from the distributions of several prompts of the same draws: counts (sampled, tree) add up,
+ * each part standing for its own responses; exact probabilities mix by the parts' weights (which sum to 1 after
+ * normalising). The cost fields add up; an exact mixture's error bound is the weighted sum of the parts'.
+ */
+export function mixDistributions(parts: readonly { distribution: ResponseDistribution; weight: number }[]): ResponseDistribution {
+  if (parts.length === 0) throw new Error('a mixture needs at least one distribution');
+  if (parts.length === 1) return parts[0]!.distribution;
+  const estimator = parts[0]!.distribution.estimator;
+  if (parts.some((p) => p.distribution.estimator !== estimator)) throw new Error('a mixture takes distributions of one estimator');
+  const exact = estimator === 'exact';
+  const totalWeight = parts.reduce((sum, p) => sum + p.weight, 0);
+  const tally = new ResponseTally();
+  let errorBound = 0;
+  for (const { distribution, weight } of parts) {
+    const factor = exact ? weight / totalWeight : 1;
+    for (const r of distribution.responses) tally.add(r.text, r.answer, r.weight * factor);
+    errorBound += factor * distribution.errorBound;
+  }
+  const n = exact ? 0 : parts.reduce((sum, p) => sum + p.distribution.n, 0);
+  const sum = (field: 'tokenEvaluations' | 'promptTokens' | 'wallMs') => parts.reduce((total, p) => total + p.distribution[field], 0);
+  return tally.result({ estimator, n, tokenEvaluations: sum('tokenEvaluations'), promptTokens: sum('promptTokens'), wallMs: sum('wallMs'), errorBound: exact ? errorBound : 0 }, exact ? 1 : n);
+}

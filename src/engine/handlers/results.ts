@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WVS_CATEGORIES, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import { DemonstrationPool, ZERO_SHOT, type SelectionStrategy } from '../../core/demos/index.js';
-import { probeRecords, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
+import { excludedCategories, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
 import { getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
@@ -144,7 +144,8 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     } catch {
       pool = undefined; // the survey import was deleted since
     }
-    const excluded = Array.from({ length: 13 }, (_, i) => i + 1).filter((c) => !config.categories.includes(c));
+    const excluded = excludedCategories(config);
+    const randomPerDraw = config.perDraw?.randomDemonstrations === true;
     const explanations = loadExplanations(db, runId).filter((e) => e.model === model && e.language === language && e.country === country && e.probeId === probeId);
     return {
       runId,
@@ -157,12 +158,17 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
       misaligned: record.misaligned,
       conditions: own.map((m) => {
         const distribution = JSON.parse(m.distributionJson) as ResponseDistribution;
-        const prompt = JSON.parse(m.promptJson) as { text: string; messages: { role: 'system' | 'user' | 'assistant'; content: string }[]; optionOrder: number[] };
+        const prompts = storedPrompts(m.promptJson, m.demonstrationIds);
         const result = record.strategies.find((s) => s.strategy === m.condition);
-        const chosen = m.condition === ZERO_SHOT || !pool ? [] : pool.select(probeId, { strategy: m.condition as SelectionStrategy, k: config.k, seed: config.seed, draw: 0, excludedCategories: excluded }).demonstrations;
+        // The random strategies may draw other demonstrations for each draw: rebuild every draw's.
+        const draws = randomPerDraw && (m.condition === 'random' || m.condition === 'random-category') ? config.n : 1;
+        const chosen =
+          m.condition === ZERO_SHOT || !pool
+            ? []
+            : Array.from({ length: draws }, (_, draw) => pool.select(probeId, { strategy: m.condition as SelectionStrategy, k: config.k, seed: config.seed, draw, excludedCategories: excluded }).demonstrations).flat();
         return {
           condition: m.condition,
-          prompt,
+          prompts: prompts.map((p) => ({ ...p, optionOrder: [...p.optionOrder] })),
           demonstrations: m.demonstrationIds.map((id) => {
             const d = chosen.find((c) => c.probe.id === id);
             return { id, category: d?.probe.category ?? probes.get(id)?.category ?? null, sentence: d?.sentence ?? null, answerText: d?.answerText ?? null, chrfpp: d?.chrfpp ?? null };

@@ -1,0 +1,95 @@
+// Each draw its own prompt: the option order is balanced over draws, demonstrations are drawn or shuffled per
+// draw only where the run says so, and the exact estimate of a probe is the mixture of its prompts' exact
+// distributions (for the option order alone: the average of the two orders), on real llama.cpp.
+
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { probeSourceFromCustomCsv, type Probe } from '../data/index.js';
+import { DemonstrationPool, ZERO_SHOT } from '../demos/index.js';
+import { LocalModel } from '../models/index.js';
+import { builtinDataPath } from '../resources.js';
+import { estimateDistribution, estimatePromptMixture } from '../sampling/index.js';
+import { targetAnswersFromWeights } from '../survey/index.js';
+import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
+import { drawPrompts, parseRunConfig } from './index.js';
+
+const file = builtinDataPath('probes', 'en.csv');
+const PROBES: Probe[] = probeSourceFromCustomCsv(file, readFileSync(file)).probes.filter((p) => p.flag === null);
+// Majorities that alternate, so demonstrations complete with both options.
+const TARGETS = targetAnswersFromWeights('USA', new Map(PROBES.map((p, i): [string, readonly [number, number]] => [p.id, i % 2 === 0 ? [70, 30] : [20, 80]])));
+const POOL = new DemonstrationPool(PROBES, TARGETS);
+
+const config = (extra: Record<string, unknown> = {}) => parseRunConfig({ models: ['m'], survey: 's', languages: ['en'], shuffleDemonstrations: true, ...extra });
+
+describe('prompts drawn per draw', () => {
+  it('balances the option order over draws, probes and seeds', () => {
+    let first = 0;
+    let draws = 0;
+    let probesWithBothOrders = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      for (const probe of PROBES) {
+        const { prompts } = drawPrompts(probe, ZERO_SHOT, POOL, config({ seed }));
+        const orders = new Set(prompts.map((p) => p.prompt.optionOrder.join('')));
+        if (orders.size === 2) probesWithBothOrders++;
+        for (const p of prompts) {
+          draws += p.weight;
+          if (p.prompt.optionOrder[0] === 1) first += p.weight;
+        }
+      }
+    }
+    expect(draws).toBe(20 * PROBES.length * 10);
+    // 54,000 fair coin flips: the share is 0.5 within 0.01 unless something is badly wrong (4.6 standard errors).
+    expect(Math.abs(first / draws - 0.5)).toBeLessThan(0.01);
+    // With 10 draws both orders appear for all but 2 · 0.5¹⁰ ≈ 0.2% of probes.
+    expect(probesWithBothOrders / (20 * PROBES.length)).toBeGreaterThan(0.99);
+  });
+
+  it('draws the random strategies\' demonstrations and the demonstration order per draw, or fixes them per probe', () => {
+    const probe = PROBES.find((p) => p.id === 'Q28')!;
+    const perDraw = drawPrompts(probe, 'random', POOL, config());
+    expect(perDraw.prompts.reduce((sum, p) => sum + p.weight, 0)).toBe(10);
+    expect(new Set(perDraw.prompts.map((p) => p.prompt.demonstrationIds.slice().sort().join(' '))).size).toBeGreaterThan(1);
+    expect(perDraw.demonstrationIds.length).toBeGreaterThan(5);
+
+    const fixed = drawPrompts(probe, 'random', POOL, config({ perDraw: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false } }));
+    expect(fixed.prompts).toHaveLength(1);
+    expect(fixed.prompts[0]!.weight).toBe(10);
+
+    // chrF++ choices do not depend on the draw; with shuffling per draw only their order changes.
+    const chrf = drawPrompts(probe, 'chrf-all', POOL, config({ perDraw: { optionOrder: false, demonstrationOrder: true, randomDemonstrations: true } }));
+    expect(new Set(chrf.prompts.map((p) => p.prompt.demonstrationIds.slice().sort().join(' '))).size).toBe(1);
+    expect(new Set(chrf.prompts.map((p) => p.prompt.demonstrationIds.join(' '))).size).toBeGreaterThan(1);
+  });
+
+  it('gives exact estimates both option orders at one half each, and the n draws where demonstrations vary', () => {
+    const probe = PROBES[0]!;
+    const zero = drawPrompts(probe, ZERO_SHOT, POOL, config({ protocol: 'precise' }));
+    expect(zero.prompts.map((p) => [p.prompt.optionOrder.join(''), p.weight])).toEqual([
+      ['12', 0.5],
+      ['21', 0.5],
+    ]);
+    const random = drawPrompts(probe, 'random', POOL, config({ protocol: 'precise' }));
+    expect(random.prompts.reduce((sum, p) => sum + p.weight, 0)).toBeCloseTo(1, 12);
+    expect(random.prompts.length).toBeGreaterThan(2);
+  });
+
+  it("mixes the prompts' exact distributions: the mixture of the two orders is their average", async () => {
+    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: { temperature: 1 }, llama: await getTestLlama() });
+    try {
+      const probe = PROBES.find((p) => p.id === 'Q1')!;
+      const { prompts } = drawPrompts(probe, ZERO_SHOT, POOL, config({ protocol: 'precise' }));
+      const request = { probe, chat: true, estimator: 'exact' as const, n: 10, maxTokens: 8, seed: 1, errorBound: 0.001 };
+      const parts = [];
+      for (const p of prompts) parts.push(await estimateDistribution(model, { temperature: 1 }, { ...request, prompt: p.prompt }));
+      const mixed = await estimatePromptMixture(model, { temperature: 1 }, { ...request, prompts });
+      for (const field of ['option1', 'option2', 'invalid'] as const) {
+        expect(mixed[field]).toBeCloseTo((parts[0]![field] + parts[1]![field]) / 2, 12);
+      }
+      expect(mixed.errorBound).toBeCloseTo((parts[0]!.errorBound + parts[1]!.errorBound) / 2, 12);
+      // The two orders differ for this model, so the average is not just one of them.
+      expect(Math.abs(parts[0]!.option1 - parts[1]!.option1)).toBeGreaterThan(1e-6);
+    } finally {
+      await model.close();
+    }
+  }, 60_000);
+});
