@@ -230,7 +230,7 @@ describeWithSharedData('the engine over HTTP', () => {
     const valid = await s.call<{ ok: boolean; work: { zeroShot: number; selfAlignedAtMost: number } }>('runs.validate', { config });
     expect(valid.ok).toBe(true);
     expect(valid.work.zeroShot).toBeGreaterThan(20);
-    expect(valid.work.selfAlignedAtMost).toBe(valid.work.zeroShot * 2);
+    expect(valid.work.selfAlignedAtMost).toBe(valid.work.zeroShot * 3); // two strategies and the re-test control
 
     const stream = await eventStream(s.server);
     const { runId, jobId } = await s.call<{ runId: string; jobId: string }>('runs.start', { config, gpu: 'cpu', threads: 1 });
@@ -258,7 +258,7 @@ describeWithSharedData('the engine over HTTP', () => {
     const run = await s.call<{ status: string; probes: number; misaligned: number; outcomes: { strategy: string; misaligned: number; improved: number }[] }>('runs.get', { runId });
     expect(run.status).toBe('finished');
     expect(run.probes).toBe(valid.work.zeroShot);
-    expect(new Set(run.outcomes.map((o) => o.strategy))).toEqual(new Set(['chrf-all', 'random']));
+    expect(new Set(run.outcomes.map((o) => o.strategy))).toEqual(new Set(['zero-shot-retest', 'chrf-all', 'random']));
     const list = await s.call<{ id: string; status: string; active: boolean }[]>('runs.list');
     expect(list).toEqual([expect.objectContaining({ id: runId, status: 'finished', active: false })]);
 
@@ -278,7 +278,7 @@ describeWithSharedData('the engine over HTTP', () => {
 
     const one = page.rows[0]!;
     const detail = await s.call<{ conditions: { condition: string; demonstrations: { id: string; sentence: string | null; chrfpp: number | null }[]; prompts: { text: string; weight: number }[] }[] }>('results.probe', { runId, model: 'tiny', language: 'en', probeId: one.probeId });
-    expect(detail.conditions.map((c) => c.condition).sort()).toEqual(['chrf-all', 'random', 'zero-shot']);
+    expect(detail.conditions.map((c) => c.condition).sort()).toEqual(['chrf-all', 'random', 'zero-shot', 'zero-shot-retest']);
     const aligned = detail.conditions.find((c) => c.condition === 'chrf-all')!;
     expect(aligned.demonstrations.length).toBeGreaterThan(0);
     expect(aligned.demonstrations.every((d) => d.sentence !== null && d.chrfpp !== null && aligned.prompts.some((p) => p.text.includes(d.sentence!)))).toBe(true);

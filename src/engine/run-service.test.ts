@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ZERO_SHOT } from '../core/demos/index.js';
 import { probeRecords, parseRunConfig, storedPrompts } from '../core/experiment/index.js';
+import { outcomeTable } from '../core/report/index.js';
 import { inspectGguf } from '../core/models/index.js';
 import { readSurveyFile } from '../core/survey/index.js';
 import { readProbeSource } from '../core/data/index.js';
@@ -69,7 +70,13 @@ describeWithSharedData('a self-alignment run', () => {
     const records = probeRecords(measurements, parseRunConfig(CONFIG).misalignmentThreshold);
     const misaligned = records.filter((r) => r.misaligned);
     expect(misaligned.length).toBeGreaterThan(0);
-    for (const r of misaligned) expect(r.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random']);
+    for (const r of misaligned) expect(r.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random', 'zero-shot-retest']);
+    // The re-test control asks the zero-shot prompts again with another seed; at n = 10 chance alone "improves" some.
+    const retests = measurements.filter((m) => m.condition === 'zero-shot-retest');
+    for (const m of retests) expect(m.promptJson).toBe(zeroShot.find((z) => z.probeId === m.probeId)!.promptJson);
+    const retestRow = outcomeTable(records).find((row) => row.strategy === 'zero-shot-retest')!;
+    expect(retestRow.improvedCount).toBeGreaterThan(0);
+    expect(outcomeTable(records).find((row) => row.strategy === 'chrf-all')!.retestImprovedShare).toBe(retestRow.improvedShare);
     expect(measurements.filter((m) => m.condition === 'chrf-all').every((m) => m.demonstrationIds.length === 5)).toBe(true);
 
     // The same run, cancelled after 10 measurements, then resumed.
@@ -102,7 +109,7 @@ describeWithSharedData('a self-alignment run', () => {
     const config = { ...CONFIG, categories: [1], strategies: ['chrf-all'], explanations: { enabled: true, perProbe: 2, maxTokens: 24 } };
     const id = await startRun(db, config, { open: { llama: await getTestLlama() } });
     const records = probeRecords(loadMeasurements(db, id), 1);
-    const changed = records.filter((r) => r.strategies.some((st) => st.outcome !== 'unchanged'));
+    const changed = records.filter((r) => r.strategies.some((st) => st.strategy !== 'zero-shot-retest' && st.outcome !== 'unchanged'));
     expect(changed.length).toBeGreaterThan(0);
     const explanations = loadExplanations(db, id);
     expect(explanations).toHaveLength(changed.length * 2);
@@ -134,7 +141,7 @@ describeWithSharedData('a run over several probe sets and languages', () => {
     const measurements = loadMeasurements(db, first);
     expect(new Set(measurements.map((m) => `${m.language}/${m.country}`))).toEqual(new Set(['de/DEU', 'tr/TUR', 'en/USA']));
     const conditions = new Set(measurements.map((m) => m.condition));
-    expect(conditions).toEqual(new Set(['zero-shot', 'random', 'random-category', 'chrf-category', 'chrf-all']));
+    expect(conditions).toEqual(new Set(['zero-shot', 'zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all']));
 
     // The same configuration again: every estimate comes from the cache, none is computed anew.
     const cached = () => (db.prepare('SELECT COUNT(*) AS n FROM estimate_cache').get() as { n: number }).n;

@@ -496,6 +496,9 @@ export const OutcomeRow = z.object({
   ...wilson('gatedImproved'),
   ...wilson('gatedUnchanged'),
   ...wilson('gatedWorsened'),
+  /** The re-test control's improved share in the same model and language, and this row's improved share minus it. */
+  retestImprovedShare: share.nullable(),
+  improvedBeyondRetest: share.nullable(),
 });
 
 export const MisalignmentRow = z.object({ ...languageGroup, probes: count, ...wilson('misaligned') });

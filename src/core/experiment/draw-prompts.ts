@@ -5,7 +5,7 @@
 // prompt as many responses as draws it stands for; exact mixes the distinct prompts' exact distributions: both
 // option orders at one half each, and the n draws' demonstrations where those vary.
 
-import { ZERO_SHOT, type Condition, type DemonstrationPool, type Demonstration } from '../demos/index.js';
+import { isZeroShot, type Condition, type DemonstrationPool, type Demonstration } from '../demos/index.js';
 import type { Probe } from '../data/index.js';
 import { buildPrompt, type Prompt } from '../prompt/index.js';
 import type { WeightedPrompt } from '../sampling/index.js';
@@ -34,11 +34,11 @@ export function drawPrompts(
 ): DrawnPrompts {
   const { perDraw } = config;
   const randomPerDraw = RANDOM_STRATEGIES.includes(condition) && perDraw.randomDemonstrations;
-  const shufflePerDraw = condition !== ZERO_SHOT && config.shuffleDemonstrations && perDraw.demonstrationOrder;
+  const shufflePerDraw = !isZeroShot(condition) && config.shuffleDemonstrations && perDraw.demonstrationOrder;
   const excluded = excludedCategories(config);
   const chosen = new Map<number, Demonstration[]>();
   const demonstrationsOf = (draw: number): Demonstration[] => {
-    if (condition === ZERO_SHOT) return [];
+    if (isZeroShot(condition)) return [];
     const selectionDraw = randomPerDraw ? draw : 0;
     let demonstrations = chosen.get(selectionDraw);
     if (!demonstrations) {

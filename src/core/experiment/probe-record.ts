@@ -1,12 +1,13 @@
 // What a finished run knows about each probe, in the form the reports read: the zero-shot measurement, whether
 // the probe was misaligned, and for misaligned probes the self-aligned measurement per selection strategy.
 
-import type { SelectionStrategy } from '../demos/index.js';
+import type { Comparison } from '../demos/index.js';
 import type { Estimator } from '../sampling/index.js';
 import type { Outcome } from './outcomes.js';
 
 export interface StrategyResult {
-  strategy: SelectionStrategy;
+  /** A selection strategy, or the zero-shot re-test control. */
+  strategy: Comparison;
   /** Share (or probability) of responses giving the target option. */
   alignment: number;
   outcome: Outcome;

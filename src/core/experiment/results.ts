@@ -2,7 +2,7 @@
 // reduction and soft alignment are computed here from the stored distributions, never stored themselves, so a
 // change to a rule reaches every past run.
 
-import { ZERO_SHOT, type SelectionStrategy } from '../demos/index.js';
+import { ZERO_SHOT, type Comparison } from '../demos/index.js';
 import type { ResponseDistribution } from '../sampling/index.js';
 import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
 import { alignment, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './outcomes.js';
@@ -27,7 +27,7 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
       .map((r) => {
         const after = JSON.parse(r.distributionJson) as ResponseDistribution;
         return {
-          strategy: r.condition as SelectionStrategy,
+          strategy: r.condition as Comparison,
           alignment: alignment(after, target),
           outcome: outcome(before, after, target),
           gatedOutcome: gatedOutcome(before, after, target),

@@ -46,6 +46,8 @@ export const RunConfigSchema = z
      */
     protocol: z.enum(PROTOCOLS).default('paper'),
     strategies: z.array(z.enum(SELECTION_STRATEGIES)).default([...SELECTION_STRATEGIES]),
+    /** The zero-shot re-test control beside the strategies: the misaligned probes' zero-shot prompt measured again. */
+    retest: z.boolean().default(true),
     k: z.number().int().min(1).max(20).default(5),
     /** Responses per distribution (draws), each with its own prompt; for `exact` the draws the rule is judged at. */
     n: z.number().int().min(1).max(100_000).optional(),

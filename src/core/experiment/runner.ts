@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { isUsable, type Probe } from '../data/index.js';
-import { DemonstrationPool, ZERO_SHOT, type Condition } from '../demos/index.js';
+import { DemonstrationPool, ZERO_SHOT, ZERO_SHOT_RETEST, type Comparison, type Condition } from '../demos/index.js';
 import { throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import type { ResponseModel, SamplingSettings } from '../models/index.js';
@@ -83,11 +83,14 @@ export async function executeRun(inputs: RunInputs, journal: RunJournal, options
   const zeroShot = await phase('zero-shot', items, limit, options, (item) => measure(inputs, journal, item, ZERO_SHOT, options.signal));
   // Self-alignment for the misaligned ones, with every strategy.
   const misaligned = items.filter((item, i) => alignment(zeroShot[i]!, item.target) < config.misalignmentThreshold);
-  const pairs = misaligned.flatMap((item) => config.strategies.map((strategy) => ({ item, strategy })));
+  // The re-test control measures the same prompts again with an independent seed, beside the strategies.
+  const comparisons: Comparison[] = [...(config.retest ? [ZERO_SHOT_RETEST as Comparison] : []), ...config.strategies];
+  const pairs = misaligned.flatMap((item) => comparisons.map((strategy) => ({ item, strategy })));
   const aligned = await phase('self-aligned', pairs, limit, options, ({ item, strategy }) => measure(inputs, journal, item, strategy, options.signal));
   // Explanations for the improved and the worsened, as in the paper's qualitative analysis.
   if (config.explanations.enabled) {
-    const changed = pairs.filter(({ item }, i) => {
+    const changed = pairs.filter(({ item, strategy }, i) => {
+      if (strategy === ZERO_SHOT_RETEST) return false;
       const before = zeroShot[items.indexOf(item)]!;
       return outcome(before, aligned[i]!, item.target) !== 'unchanged';
     });

@@ -13,7 +13,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { SelectionStrategy } from '../demos/index.js';
+import type { Comparison } from '../demos/index.js';
 import type { ProbeRecord } from '../experiment/index.js';
 import {
   categoryName,
@@ -41,7 +41,7 @@ export interface CsvReportOptions {
 export const STRATEGY_COLUMNS = ['alignment', 'outcome', 'gatedOutcome', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
 export type StrategyColumn = (typeof STRATEGY_COLUMNS)[number];
 
-export function strategyColumn(strategy: SelectionStrategy, column: StrategyColumn): string {
+export function strategyColumn(strategy: Comparison, column: StrategyColumn): string {
   return `${strategy}.${column}`;
 }
 
@@ -115,6 +115,8 @@ export const OUTCOME_COLUMNS = columnsOf<OutcomeRow>({
   ...share('gatedImproved'),
   ...share('gatedUnchanged'),
   ...share('gatedWorsened'),
+  retestImprovedShare: true,
+  improvedBeyondRetest: true,
 });
 
 export const MISALIGNMENT_COLUMNS = columnsOf<MisalignmentRow>({

@@ -13,10 +13,10 @@
 //   Such a row has denominator 0, share null, interval [0, 1] (what the Wilson interval says about 0 of 0) and
 //   null means. A group that was never probed (a category with no probe in a language) is absent.
 // - Rows are sorted by model, language and country (by code unit, not by locale, so the order is the same on every
-//   machine), strategy in the order of SELECTION_STRATEGIES, category number and bin.
+//   machine), the re-test control then each strategy in the order of SELECTION_STRATEGIES (COMPARISONS), category number and bin.
 
 import { compareQuestionIds, WVS_CATEGORIES } from '../data/index.js';
-import { SELECTION_STRATEGIES, type SelectionStrategy } from '../demos/index.js';
+import { COMPARISONS, ZERO_SHOT_RETEST, type Comparison } from '../demos/index.js';
 import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.js';
 import { deriveSeed } from '../random/index.js';
 import { bootstrapInterval, wilsonInterval } from '../statistics/index.js';
@@ -33,7 +33,7 @@ export interface OutcomeRow {
   model: string;
   language: string;
   country: string;
-  strategy: SelectionStrategy;
+  strategy: Comparison;
   /** Misaligned probes of this model and language, whether or not this strategy was run on them. */
   misaligned: number;
   /** Misaligned probes with a result for this strategy: the denominator of every share in the row. */
@@ -64,6 +64,12 @@ export interface OutcomeRow {
   gatedWorsenedShare: number | null;
   gatedWorsenedShareLower: number;
   gatedWorsenedShareUpper: number;
+  /**
+   * The re-test control's improved share in the same model and language (null without a re-test), and this
+   * row's improved share minus it: how much of the improvement is more than measuring again would give.
+   */
+  retestImprovedShare: number | null;
+  improvedBeyondRetest: number | null;
 }
 
 /**
@@ -85,7 +91,7 @@ export interface MisalignmentRow {
 /** Fig. 2/4: how many misaligned probes a strategy improved (paper's rule), and by how much, per model × strategy. */
 export interface ImprovementRow {
   model: string;
-  strategy: SelectionStrategy;
+  strategy: Comparison;
   /** Misaligned probes with a result for this strategy: the denominator. */
   n: number;
   improvedCount: number;
@@ -127,7 +133,7 @@ export interface BinColumns {
 /** Fig. 3/6: the distribution of the error reduction Δ among improved probes, per model × strategy. */
 export interface ReductionBinRow extends BinColumns {
   model: string;
-  strategy: SelectionStrategy;
+  strategy: Comparison;
 }
 
 /** Fig. 5/9: the distribution of zero-shot error sizes δ = 1 − alignment among misaligned probes, per model × language. */
@@ -140,7 +146,7 @@ export interface ZeroShotErrorBinRow extends BinColumns {
 /** Fig. 8/10: improved probes per WVS category and language, per model × strategy. */
 export interface CategoryRow {
   model: string;
-  strategy: SelectionStrategy;
+  strategy: Comparison;
   language: string;
   country: string;
   category: number;
@@ -162,7 +168,7 @@ export interface SoftAlignmentRow {
   model: string;
   language: string;
   country: string;
-  strategy: SelectionStrategy;
+  strategy: Comparison;
   misaligned: number;
   /** Misaligned probes with a result for this strategy and both distances defined: the denominator of the means. */
   n: number;
@@ -230,8 +236,8 @@ function compareText(a: string, b: string): number {
 }
 
 function compareStrategies(a: string, b: string): number {
-  const ia = (SELECTION_STRATEGIES as readonly string[]).indexOf(a);
-  const ib = (SELECTION_STRATEGIES as readonly string[]).indexOf(b);
+  const ia = (COMPARISONS as readonly string[]).indexOf(a);
+  const ib = (COMPARISONS as readonly string[]).indexOf(b);
   // A strategy this version does not know (from a newer store) sorts after the known ones rather than first.
   return ia !== ib ? (ia < 0 ? 1 : ib < 0 ? -1 : ia - ib) : compareText(a, b);
 }
@@ -301,14 +307,14 @@ function modelGroups(records: readonly ProbeRecord[]): ModelGroup[] {
  * over all models (not per model) keeps the tables rectangular; a strategy not run for a model shows as n = 0 beside
  * misaligned > 0.
  */
-function strategiesRun(records: readonly ProbeRecord[]): SelectionStrategy[] {
-  const strategies = new Set<SelectionStrategy>();
+function strategiesRun(records: readonly ProbeRecord[]): Comparison[] {
+  const strategies = new Set<Comparison>();
   for (const record of records) if (record.misaligned) for (const result of record.strategies) strategies.add(result.strategy);
   return [...strategies].sort(compareStrategies);
 }
 
 /** The results of one strategy on the misaligned probes among `records`, with the probe each belongs to. */
-function resultsOf(records: readonly ProbeRecord[], strategy: SelectionStrategy): { record: ProbeRecord; result: StrategyResult }[] {
+function resultsOf(records: readonly ProbeRecord[], strategy: Comparison): { record: ProbeRecord; result: StrategyResult }[] {
   const out: { record: ProbeRecord; result: StrategyResult }[] = [];
   for (const record of records) {
     if (!record.misaligned) continue;
@@ -485,8 +491,16 @@ export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
         gatedWorsenedShare: gatedWorsened.share,
         gatedWorsenedShareLower: gatedWorsened.lower,
         gatedWorsenedShareUpper: gatedWorsened.upper,
+        retestImprovedShare: null,
+        improvedBeyondRetest: null,
       });
     }
+  }
+  // Each row beside the re-test control of its model and language.
+  for (const row of rows) {
+    const retest = rows.find((r) => r.strategy === ZERO_SHOT_RETEST && r.model === row.model && r.language === row.language && r.country === row.country);
+    row.retestImprovedShare = retest?.improvedShare ?? null;
+    row.improvedBeyondRetest = row.improvedShare !== null && row.retestImprovedShare !== null ? row.improvedShare - row.retestImprovedShare : null;
   }
   return rows;
 }
@@ -689,8 +703,8 @@ export function sortRecords(records: readonly ProbeRecord[]): ProbeRecord[] {
 }
 
 /** The strategies of a set of records in report order (exported for the per-probe CSV's columns). */
-export function strategiesIn(records: readonly ProbeRecord[]): SelectionStrategy[] {
-  const strategies = new Set<SelectionStrategy>();
+export function strategiesIn(records: readonly ProbeRecord[]): Comparison[] {
+  const strategies = new Set<Comparison>();
   for (const record of records) for (const result of record.strategies) strategies.add(result.strategy);
   return [...strategies].sort(compareStrategies);
 }

@@ -2,7 +2,7 @@
 // outcomes are chosen so every expected number can be counted by hand (see the comments beside each probe).
 // Not part of the report's public face; only the tests import it.
 
-import type { SelectionStrategy } from '../demos/index.js';
+import type { Comparison } from '../demos/index.js';
 import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.js';
 
 /** [self-aligned alignment, paper outcome, gated outcome, Δ, soft alignment after]. */
@@ -17,12 +17,12 @@ export function probeRecord(
   category: number,
   zeroShotAlignment: number,
   zeroShotSoft: number | undefined,
-  strategies: Partial<Record<SelectionStrategy, ResultSpec>> = {},
+  strategies: Partial<Record<Comparison, ResultSpec>> = {},
 ): ProbeRecord {
   const results: StrategyResult[] = Object.entries(strategies).map(([strategy, spec]) => {
     const [alignment, outcome, gatedOutcome, errorReduction, softAlignment] = spec!;
     return {
-      strategy: strategy as SelectionStrategy,
+      strategy: strategy as Comparison,
       alignment,
       outcome,
       gatedOutcome,

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WVS_CATEGORIES, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
-import { DemonstrationPool, ZERO_SHOT, type SelectionStrategy } from '../../core/demos/index.js';
+import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
 import { excludedCategories, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
@@ -163,7 +163,7 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
         // The random strategies may draw other demonstrations for each draw: rebuild every draw's.
         const draws = randomPerDraw && (m.condition === 'random' || m.condition === 'random-category') ? config.n : 1;
         const chosen =
-          m.condition === ZERO_SHOT || !pool
+          isZeroShot(m.condition as Condition) || !pool
             ? []
             : Array.from({ length: draws }, (_, draw) => pool.select(probeId, { strategy: m.condition as SelectionStrategy, k: config.k, seed: config.seed, draw, excludedCategories: excluded }).demonstrations).flat();
         return {

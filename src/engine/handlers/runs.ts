@@ -175,7 +175,7 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
   if (problems.length > 0) return { ok: false, problems, config: null, work: null };
   if (zeroShot === 0) problems.push({ path: 'languages', message: 'no probe of these languages has a known target answer in the chosen categories' });
   zeroShot *= config.models.length;
-  const selfAlignedAtMost = zeroShot * config.strategies.length;
+  const selfAlignedAtMost = zeroShot * (config.strategies.length + (config.retest ? 1 : 0));
   const measurementsAtMost = zeroShot + selfAlignedAtMost;
   const perModel = config.models.map((m) => medianEstimateSeconds(db, m, config.estimator));
   const secondsPerMeasurement = perModel.every((s) => s !== undefined) ? perModel.reduce((a, b) => a + b!, 0) / perModel.length : null;
