@@ -5,7 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ZERO_SHOT } from '../core/demos/index.js';
 import { probeRecords, parseRunConfig, storedPrompts } from '../core/experiment/index.js';
-import { outcomeTable } from '../core/report/index.js';
+import { expectedOutcomeTable, outcomeTable } from '../core/report/index.js';
+import { SeededRandom } from '../core/random/index.js';
+import { paperRuleChances } from '../core/statistics/index.js';
 import { inspectGguf } from '../core/models/index.js';
 import { readSurveyFile } from '../core/survey/index.js';
 import { readProbeSource } from '../core/data/index.js';
@@ -119,6 +121,57 @@ describeWithSharedData('a self-alignment run', () => {
       expect(['1', '2', 'invalid']).toContain(e.answer);
     }
   }, 120_000);
+});
+
+describeWithSharedData('a precise run', () => {
+  it("gives the paper's Table 1 in expectation, as a Monte Carlo simulation of the paper's rule does", async () => {
+    const db = await database();
+    const id = await startRun(db, { ...CONFIG, protocol: 'precise', estimator: undefined, strategies: ['chrf-all'] }, { open: { llama: await getTestLlama() } });
+    const config = parseRunConfig(JSON.parse(getRun(db, id).configJson));
+    expect(config).toMatchObject({ protocol: 'precise', estimator: 'exact', n: 10 });
+    const records = probeRecords(loadMeasurements(db, id), config.misalignmentThreshold);
+    // Every probe the paper's rule could flag with a chance above 0.1% was self-aligned, so the sums are complete.
+    for (const r of records) if (1 - r.zeroShot.alignment ** 10 > 0.001) expect(r.misaligned).toBe(true);
+    const expected = expectedOutcomeTable(records, 10);
+    expect(expected.map((row) => row.strategy)).toEqual(['zero-shot-retest', 'chrf-all']);
+
+    // 10,000 runs of the paper's procedure: n = 10 draws from each probe's exact shares, zero-shot and self-aligned.
+    const runs = 10_000;
+    const random = SeededRandom.from(99, 'monte-carlo');
+    const draw = (p: number) => {
+      let hits = 0;
+      for (let i = 0; i < 10; i++) if (random.float() < p) hits++;
+      return hits;
+    };
+    for (const row of expected) {
+      const results = records.flatMap((r) => r.strategies.filter((s) => s.strategy === row.strategy).map((s) => ({ p0: r.zeroShot.alignment, p1: s.alignment })));
+      const improved: number[] = [];
+      const flagged: number[] = [];
+      for (let run = 0; run < runs; run++) {
+        let improvedHere = 0;
+        let flaggedHere = 0;
+        for (const { p0, p1 } of results) {
+          const before = draw(p0);
+          if (before === 10) continue;
+          flaggedHere++;
+          if (draw(p1) > before) improvedHere++;
+        }
+        improved.push(improvedHere);
+        flagged.push(flaggedHere);
+      }
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const standardError = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1) / xs.length);
+      const chances = results.map(({ p0, p1 }) => paperRuleChances(10, p0, p1));
+      const expectedImproved = chances.reduce((a, c) => a + c.improved, 0);
+      const expectedFlagged = chances.reduce((a, c) => a + c.misaligned, 0);
+      // Within 4 standard errors of the simulation (a false alarm about once in 16,000 runs of this test).
+      expect(Math.abs(mean(improved) - expectedImproved), row.strategy).toBeLessThan(4 * standardError(improved) + 1e-9);
+      expect(Math.abs(mean(flagged) - expectedFlagged), row.strategy).toBeLessThan(4 * standardError(flagged) + 1e-9);
+      expect(row.expectedImprovedShare).toBeCloseTo(expectedImproved / expectedFlagged, 12);
+    }
+    // The re-test control under the paper's rule "improves" a share of probes by chance alone.
+    expect(expected[0]!.expectedImprovedShare).toBeGreaterThan(0);
+  }, 180_000);
 });
 
 describeWithSharedData('a run over several probe sets and languages', () => {

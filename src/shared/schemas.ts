@@ -501,6 +501,17 @@ export const OutcomeRow = z.object({
   improvedBeyondRetest: share.nullable(),
 });
 
+export const ExpectedOutcomeRow = z.object({
+  ...languageGroup,
+  strategy: z.string(),
+  n: count,
+  expectedMisaligned: z.number(),
+  probes: count,
+  expectedImprovedShare: share.nullable(),
+  expectedUnchangedShare: share.nullable(),
+  expectedWorsenedShare: share.nullable(),
+});
+
 export const MisalignmentRow = z.object({ ...languageGroup, probes: count, ...wilson('misaligned') });
 
 const improvement = {
@@ -546,6 +557,7 @@ export const ResultsTables = z.object({
   runId: z.string(),
   status: RunStatus,
   outcomes: z.array(OutcomeRow),
+  expectedOutcomes: z.array(ExpectedOutcomeRow),
   misalignment: z.array(MisalignmentRow),
   improvementByModel: z.array(ImprovementRow),
   improvementByLanguage: z.array(LanguageImprovementRow),

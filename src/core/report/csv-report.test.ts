@@ -11,6 +11,7 @@ import {
   IMPROVEMENT_BY_LANGUAGE_COLUMNS,
   IMPROVEMENT_BY_MODEL_COLUMNS,
   MISALIGNMENT_COLUMNS,
+  EXPECTED_OUTCOME_COLUMNS,
   OUTCOME_COLUMNS,
   PER_PROBE_COLUMNS,
   perProbeRows,
@@ -24,7 +25,7 @@ import {
 import { probeRecord, SAMPLE_RECORDS } from './sample-records.js';
 
 const tempDir = useTempDir('selfalign-report-');
-const OPTIONS = { seed: 11, resamples: 200 };
+const OPTIONS = { seed: 11, resamples: 200, draws: 10 };
 const BOM = [0xef, 0xbb, 0xbf];
 
 function readCsv(file: string): Record<string, string>[] {
@@ -43,6 +44,7 @@ describe('writeCsvReport', () => {
     const files = await writeCsvReport(dir, { ...tables, probes: perProbeRows(SAMPLE_RECORDS) });
     expect(files.map((f) => path.relative(dir, f))).toEqual([
       'table1-outcomes.csv',
+      'table1-expected.csv',
       'fig7-misaligned.csv',
       'fig2-4-improvement-by-model.csv',
       'fig2-4-improvement-by-language.csv',
@@ -54,7 +56,7 @@ describe('writeCsvReport', () => {
     ]);
     expect(Object.values(CSV_FILE_NAMES)).toEqual(files.map((f) => path.basename(f)));
     // Without per-probe rows there is no probes.csv.
-    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(8);
+    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(9);
   });
 
   it('writes every column of every row, headed by the property names, with the numbers unrounded', async () => {
@@ -63,6 +65,7 @@ describe('writeCsvReport', () => {
     await writeCsvReport(dir, tables);
     const columns: Record<keyof ResultsTables, readonly string[]> = {
       outcomes: OUTCOME_COLUMNS,
+      expectedOutcomes: EXPECTED_OUTCOME_COLUMNS,
       misalignment: MISALIGNMENT_COLUMNS,
       improvementByModel: IMPROVEMENT_BY_MODEL_COLUMNS,
       improvementByLanguage: IMPROVEMENT_BY_LANGUAGE_COLUMNS,
@@ -124,7 +127,7 @@ describe('writeCsvReport', () => {
       expect(readCsv(file)).toEqual([]);
     }
     expect(header(files[0]!)).toEqual(OUTCOME_COLUMNS);
-    expect(header(files[8]!)).toEqual(PER_PROBE_COLUMNS);
+    expect(header(files[9]!)).toEqual(PER_PROBE_COLUMNS);
   });
 });
 
@@ -179,7 +182,7 @@ describe('per-probe rows', () => {
     const tables = resultsTables([record, aligned], OPTIONS);
     const files = await writeCsvReport(dir, { ...tables, probes: perProbeRows([record, aligned]) }, { bom: true });
 
-    const read = readCsv(files[8]!);
+    const read = readCsv(files[9]!);
     expect(read).toHaveLength(2);
     expect(read[0]).toMatchObject({
       model,
@@ -196,7 +199,7 @@ describe('per-probe rows', () => {
     // The same names survive in the aggregated tables.
     expect(readCsv(files[0]!)[0]).toMatchObject({ model, country: 'ایران\nIRN', strategy: 'chrf-all', improvedShare: '1' });
     // The raw text quotes the fields that need it, doubling the quotes inside.
-    const raw = readFileSync(files[8]!, 'utf8');
+    const raw = readFileSync(files[9]!, 'utf8');
     expect(raw).toContain('"org/মডেল, ""৪-বিট"""');
     expect(raw).toContain('"ایران\nIRN"');
   });

@@ -20,6 +20,7 @@ import {
   sortRecords,
   strategiesIn,
   type CategoryRow,
+  type ExpectedOutcomeRow,
   type ImprovementRow,
   type LanguageImprovementRow,
   type MisalignmentRow,
@@ -76,6 +77,7 @@ export type ReportTables = ResultsTables & { probes?: readonly PerProbeRow[] };
 /** The file each table is written to, in the order they are written. */
 export const CSV_FILE_NAMES = {
   outcomes: 'table1-outcomes.csv',
+  expectedOutcomes: 'table1-expected.csv',
   misalignment: 'fig7-misaligned.csv',
   improvementByModel: 'fig2-4-improvement-by-model.csv',
   improvementByLanguage: 'fig2-4-improvement-by-language.csv',
@@ -117,6 +119,19 @@ export const OUTCOME_COLUMNS = columnsOf<OutcomeRow>({
   ...share('gatedWorsened'),
   retestImprovedShare: true,
   improvedBeyondRetest: true,
+});
+
+export const EXPECTED_OUTCOME_COLUMNS = columnsOf<ExpectedOutcomeRow>({
+  model: true,
+  language: true,
+  country: true,
+  strategy: true,
+  n: true,
+  expectedMisaligned: true,
+  probes: true,
+  expectedImprovedShare: true,
+  expectedUnchangedShare: true,
+  expectedWorsenedShare: true,
 });
 
 export const MISALIGNMENT_COLUMNS = columnsOf<MisalignmentRow>({
@@ -268,6 +283,7 @@ function perProbeColumns(rows: readonly PerProbeRow[]): string[] {
 export async function writeCsvReport(dir: string, tables: ReportTables, options: CsvReportOptions = {}): Promise<string[]> {
   const files: [string, string][] = [
     [CSV_FILE_NAMES.outcomes, formatCsv(OUTCOME_COLUMNS, tables.outcomes, options)],
+    [CSV_FILE_NAMES.expectedOutcomes, formatCsv(EXPECTED_OUTCOME_COLUMNS, tables.expectedOutcomes, options)],
     [CSV_FILE_NAMES.misalignment, formatCsv(MISALIGNMENT_COLUMNS, tables.misalignment, options)],
     [CSV_FILE_NAMES.improvementByModel, formatCsv(IMPROVEMENT_BY_MODEL_COLUMNS, tables.improvementByModel, options)],
     [CSV_FILE_NAMES.improvementByLanguage, formatCsv(IMPROVEMENT_BY_LANGUAGE_COLUMNS, tables.improvementByLanguage, options)],

@@ -33,7 +33,7 @@ function expectShare(row: object, prefix: string, count: number, n: number): voi
   expect(column('ShareUpper')).toBeCloseTo(upper, 12);
 }
 
-const OPTIONS = { seed: 7, resamples: 500 };
+const OPTIONS = { seed: 7, resamples: 500, draws: 10 };
 
 function find<Row extends object>(rows: readonly Row[], match: Partial<Row>): Row {
   const found = rows.filter((row) => Object.entries(match).every(([key, value]) => (row as Record<string, unknown>)[key] === value));

@@ -19,13 +19,37 @@ import { compareQuestionIds, WVS_CATEGORIES } from '../data/index.js';
 import { COMPARISONS, ZERO_SHOT_RETEST, type Comparison } from '../demos/index.js';
 import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.js';
 import { deriveSeed } from '../random/index.js';
-import { bootstrapInterval, wilsonInterval } from '../statistics/index.js';
+import { bootstrapInterval, paperRuleChances, wilsonInterval } from '../statistics/index.js';
 
 export interface ResultsTableOptions {
   /** Seed of every bootstrap interval; each row derives its own seed from it and the row's group. */
   seed: number;
   /** Bootstrap resamples per interval; 2000 by default. */
   resamples?: number;
+  /** The draws n at which the paper's rule is evaluated in expectation (the run's n; the paper's is 10). */
+  draws: number;
+}
+
+/**
+ * The paper's Table 1 without its sampling noise, per model × language × strategy: with each probe's shares p₀ and
+ * p₁ and n draws, the expected number of misaligned probes Σ(1 − p₀ⁿ) over every probe with a known target, and
+ * the expected shares as ratios of expected counts over the probes with a result for the strategy:
+ * Σ P(improved ∧ misaligned) / Σ P(misaligned), likewise unchanged and worsened. Exact for `precise` runs (exact
+ * shares); for sampled runs the shares are plugged in. For the re-test control (p₁ = p₀ in expectation) the
+ * improved share is what the paper's rule calls improved by chance alone.
+ */
+export interface ExpectedOutcomeRow {
+  model: string;
+  language: string;
+  country: string;
+  strategy: Comparison;
+  n: number;
+  expectedMisaligned: number;
+  /** Probes with a result for this strategy: the sums run over them. */
+  probes: number;
+  expectedImprovedShare: number | null;
+  expectedUnchangedShare: number | null;
+  expectedWorsenedShare: number | null;
 }
 
 /** Table 1: outcomes of self-alignment among misaligned probes, per model × language × strategy. */
@@ -186,6 +210,8 @@ export interface SoftAlignmentRow {
 export interface ResultsTables {
   /** Table 1. */
   outcomes: OutcomeRow[];
+  /** Table 1 in expectation. */
+  expectedOutcomes: ExpectedOutcomeRow[];
   /** Fig. 7. */
   misalignment: MisalignmentRow[];
   /** Fig. 2/4, per model × strategy. */
@@ -205,6 +231,7 @@ export interface ResultsTables {
 export function resultsTables(records: readonly ProbeRecord[], options: ResultsTableOptions): ResultsTables {
   return {
     outcomes: outcomeTable(records),
+    expectedOutcomes: expectedOutcomeTable(records, options.draws),
     misalignment: misalignmentTable(records),
     improvementByModel: improvementByModelTable(records, options),
     improvementByLanguage: improvementByLanguageTable(records, options),
@@ -501,6 +528,35 @@ export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
     const retest = rows.find((r) => r.strategy === ZERO_SHOT_RETEST && r.model === row.model && r.language === row.language && r.country === row.country);
     row.retestImprovedShare = retest?.improvedShare ?? null;
     row.improvedBeyondRetest = row.improvedShare !== null && row.retestImprovedShare !== null ? row.improvedShare - row.retestImprovedShare : null;
+  }
+  return rows;
+}
+
+/** Table 1 in expectation; see ExpectedOutcomeRow. */
+export function expectedOutcomeTable(input: readonly ProbeRecord[], draws: number): ExpectedOutcomeRow[] {
+  const records = prepare(input);
+  const strategies = strategiesRun(records);
+  const rows: ExpectedOutcomeRow[] = [];
+  for (const group of languageGroups(records)) {
+    const expectedMisaligned = group.records.reduce((sum, r) => sum + (1 - r.zeroShot.alignment ** draws), 0);
+    for (const strategy of strategies) {
+      const results = resultsOf(group.records, strategy);
+      const chances = results.map(({ record, result }) => paperRuleChances(draws, record.zeroShot.alignment, result.alignment));
+      const misaligned = chances.reduce((sum, c) => sum + c.misaligned, 0);
+      const ratio = (field: 'improved' | 'unchanged' | 'worsened') => (misaligned > 0 ? chances.reduce((sum, c) => sum + c[field], 0) / misaligned : null);
+      rows.push({
+        model: group.model,
+        language: group.language,
+        country: group.country,
+        strategy,
+        n: draws,
+        expectedMisaligned,
+        probes: results.length,
+        expectedImprovedShare: ratio('improved'),
+        expectedUnchangedShare: ratio('unchanged'),
+        expectedWorsenedShare: ratio('worsened'),
+      });
+    }
   }
   return rows;
 }

@@ -4,3 +4,4 @@ export * from './bootstrap.js';
 export * from './chi-square.js';
 export * from './jensen-shannon.js';
 export * from './proportions.js';
+export * from './binomial.js';

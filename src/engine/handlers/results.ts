@@ -105,8 +105,8 @@ function sortKey(row: Row, by: ParsedParams<'results.probes'>['sort']['by']): nu
 
 export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 'results.probe' | 'reports.export'> = {
   'results.tables': ({ runId, seed }, { db }) => {
-    const { run, records } = runData(db, runId);
-    return { runId, status: run.status, ...resultsTables(records, { seed }) };
+    const { run, config, records } = runData(db, runId);
+    return { runId, status: run.status, ...resultsTables(records, { seed, draws: config.n }) };
   },
 
   'results.probes': ({ runId, filter, sort, offset, limit }, { db }) => {
@@ -186,9 +186,9 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
   },
 
   'reports.export': async ({ runId, dir, bom, seed }, { db }) => {
-    const { run, measurements, records } = runData(db, runId);
+    const { run, config, measurements, records } = runData(db, runId);
     const out = path.resolve(dir);
-    const files = await writeCsvReport(out, { ...resultsTables(records, { seed }), probes: perProbeRows(records) }, { bom });
+    const files = await writeCsvReport(out, { ...resultsTables(records, { seed, draws: config.n }), probes: perProbeRows(records) }, { bom });
     await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], loadExplanations(db, runId), { bom }));
     const manifest = {
       run: run.id,
