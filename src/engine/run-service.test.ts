@@ -73,6 +73,14 @@ describeWithSharedData('a self-alignment run', () => {
     const misaligned = records.filter((r) => r.misaligned);
     expect(misaligned.length).toBeGreaterThan(0);
     for (const r of misaligned) expect(r.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random', 'zero-shot-retest']);
+    // Counts of 10 draws are tested with Fisher's exact test and adjusted within each table cell.
+    for (const r of misaligned) {
+      for (const s of r.strategies) {
+        expect(s.pValue).not.toBeNull();
+        expect(s.qValue!).toBeGreaterThanOrEqual(s.pValue!);
+        if (s.gatedOutcome !== 'unchanged') expect(s.qValue!).toBeLessThan(0.05);
+      }
+    }
     // The re-test control asks the zero-shot prompts again with another seed; at n = 10 chance alone "improves" some.
     const retests = measurements.filter((m) => m.condition === 'zero-shot-retest');
     for (const m of retests) expect(m.promptJson).toBe(zeroShot.find((z) => z.probeId === m.probeId)!.promptJson);

@@ -613,6 +613,9 @@ export const ProbeConditionRow = z.object({
   /** Self-aligned conditions only. */
   outcome: Outcome.nullable(),
   gatedOutcome: Outcome.nullable(),
+  /** The change's p-value, and its Benjamini–Hochberg q-value within the model × language × strategy. */
+  pValue: nullableNumber,
+  qValue: nullableNumber,
   errorReduction: nullableNumber,
   softAlignment: nullableNumber,
 });

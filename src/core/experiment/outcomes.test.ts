@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResponseDistribution } from '../sampling/index.js';
 import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
-import { alignment, defaultMisalignmentThreshold, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './index.js';
+import { alignment, changePValue, defaultMisalignmentThreshold, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './index.js';
 
 function distribution(option1: number, option2: number, n = 100, estimator: ResponseDistribution['estimator'] = 'sampled', errorBound = 0): ResponseDistribution {
   return { estimator, n, option1, option2, invalid: 1 - option1 - option2 - errorBound, responses: [], tokenEvaluations: 0, promptTokens: 0, wallMs: 0, errorBound };
@@ -26,14 +26,22 @@ describe('judging a probe', () => {
     expect(outcome(distribution(0.5, 0.4), distribution(0.5, 0.39), target)).toBe('worsened');
   });
 
-  it('counts only significant changes in the gated outcome', () => {
+  it('tests a change with the z-test for large counts and Fisher\'s exact test for small ones, and gates by the q-value', () => {
     // 40/100 → 42/100 is chance; 40/100 → 60/100 is not (z ≈ 2.83, p ≈ 0.005).
-    expect(gatedOutcome(distribution(0.5, 0.4), distribution(0.5, 0.42), target)).toBe('unchanged');
-    expect(gatedOutcome(distribution(0.5, 0.4), distribution(0.3, 0.6), target)).toBe('improved');
-    expect(gatedOutcome(distribution(0.3, 0.6), distribution(0.5, 0.4), target)).toBe('worsened');
+    const chance = changePValue(distribution(0.5, 0.4), distribution(0.5, 0.42), target)!;
+    const real = changePValue(distribution(0.5, 0.4), distribution(0.3, 0.6), target)!;
+    expect(chance).toBeGreaterThan(0.5);
+    expect(real).toBeCloseTo(0.0047, 3);
+    // At n = 10, 5/10 → 10/10 is Fisher's exact test of [[5, 5], [10, 0]]: p = 0.0325 (R: fisher.test).
+    expect(changePValue(distribution(0.5, 0.5, 10), distribution(0, 1, 10), target)).toBeCloseTo(0.03250774, 6);
+    expect(changePValue(distribution(0.5, 0.4, 0, 'exact'), distribution(0.5, 0.45, 0, 'exact'), target)).toBeNull();
+    // The gate reads the q-value: the p-value adjusted over the probes of the table cell.
+    expect(gatedOutcome(distribution(0.5, 0.4), distribution(0.3, 0.6), target, 0.01)).toBe('improved');
+    expect(gatedOutcome(distribution(0.5, 0.4), distribution(0.3, 0.6), target, 0.2)).toBe('unchanged');
+    expect(gatedOutcome(distribution(0.3, 0.6), distribution(0.5, 0.4), target, 0.01)).toBe('worsened');
     // Exact probabilities: a tolerance plus both error bounds.
-    expect(gatedOutcome(distribution(0.5, 0.4, 0, 'exact', 0.001), distribution(0.5, 0.405, 0, 'exact', 0.001), target)).toBe('unchanged');
-    expect(gatedOutcome(distribution(0.5, 0.4, 0, 'exact'), distribution(0.5, 0.45, 0, 'exact'), target)).toBe('improved');
+    expect(gatedOutcome(distribution(0.5, 0.4, 0, 'exact', 0.001), distribution(0.5, 0.405, 0, 'exact', 0.001), target, null)).toBe('unchanged');
+    expect(gatedOutcome(distribution(0.5, 0.4, 0, 'exact'), distribution(0.5, 0.45, 0, 'exact'), target, null)).toBe('improved');
   });
 
   it('computes the error reduction Δ', () => {

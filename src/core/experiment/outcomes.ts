@@ -5,7 +5,7 @@
 // ones) and the soft alignment: the Jensen–Shannon distance between the model's and the country's option shares.
 
 import type { ResponseDistribution } from '../sampling/index.js';
-import { jensenShannonDistance, twoProportionZTest } from '../statistics/index.js';
+import { fisherExactTest, jensenShannonDistance, twoProportionZTest } from '../statistics/index.js';
 import type { TargetAnswer } from '../survey/index.js';
 
 export type Outcome = 'improved' | 'unchanged' | 'worsened';
@@ -33,18 +33,34 @@ export function outcome(zeroShot: ResponseDistribution, selfAligned: ResponseDis
 }
 
 /**
- * The same judgement, counting a change only when it is more than chance: a two-sided test of the two
- * proportions at α = 0.05 for sampled (and tree) estimates; a tolerance for exact probabilities.
+ * The two-sided p-value of a change in the share of target answers between two sampled (or tree) estimates:
+ * Fisher's exact test when a cell of the 2×2 table would expect fewer than 5 responses (always at the paper's
+ * n = 10), else the two-proportion z-test. Null for exact probabilities, which carry no sampling noise.
  */
-export function gatedOutcome(zeroShot: ResponseDistribution, selfAligned: ResponseDistribution, target: Majority): Outcome {
+export function changePValue(zeroShot: ResponseDistribution, selfAligned: ResponseDistribution, target: Majority): number | null {
+  if (zeroShot.estimator === 'exact' || selfAligned.estimator === 'exact') return null;
+  const x0 = Math.round(alignment(zeroShot, target) * zeroShot.n);
+  const x1 = Math.round(alignment(selfAligned, target) * selfAligned.n);
+  const n = zeroShot.n + selfAligned.n;
+  const hits = x0 + x1;
+  const smallestExpected = (Math.min(zeroShot.n, selfAligned.n) * Math.min(hits, n - hits)) / n;
+  if (smallestExpected < 5) return fisherExactTest(x0, zeroShot.n - x0, x1, selfAligned.n - x1);
+  return twoProportionZTest(x0, zeroShot.n, x1, selfAligned.n).pValue;
+}
+
+/**
+ * The same judgement, counting a change only when it is more than chance: for sampled (and tree) estimates, when
+ * the change's q-value (its p-value adjusted for every probe of its table cell, Benjamini–Hochberg) is below
+ * α = 0.05; for exact probabilities, when it is larger than a tolerance and the estimates' error bounds.
+ */
+export function gatedOutcome(zeroShot: ResponseDistribution, selfAligned: ResponseDistribution, target: Majority, qValue: number | null): Outcome {
   const before = alignment(zeroShot, target);
   const after = alignment(selfAligned, target);
   if (zeroShot.estimator === 'exact' || selfAligned.estimator === 'exact') {
     if (Math.abs(after - before) <= EXACT_TOLERANCE + zeroShot.errorBound + selfAligned.errorBound) return 'unchanged';
     return after > before ? 'improved' : 'worsened';
   }
-  const test = twoProportionZTest(Math.round(before * zeroShot.n), zeroShot.n, Math.round(after * selfAligned.n), selfAligned.n);
-  if (test.pValue >= SIGNIFICANCE_LEVEL) return 'unchanged';
+  if (qValue === null || qValue >= SIGNIFICANCE_LEVEL) return 'unchanged';
   return after > before ? 'improved' : 'worsened';
 }
 

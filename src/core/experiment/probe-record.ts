@@ -11,7 +11,12 @@ export interface StrategyResult {
   /** Share (or probability) of responses giving the target option. */
   alignment: number;
   outcome: Outcome;
+  /** The significance-gated outcome: a change only where its q-value is below 0.05 (exact: beyond a tolerance). */
   gatedOutcome: Outcome;
+  /** The change's two-sided p-value (Fisher's exact test for small counts; null for exact probabilities). */
+  pValue: number | null;
+  /** The p-value adjusted (Benjamini–Hochberg) over the probes of its model × language × strategy. */
+  qValue: number | null;
   /** Δ = (δ_zero-shot − δ_self-aligned) / δ_zero-shot. */
   errorReduction: number | undefined;
   /** Jensen–Shannon distance between the model's and the country's option shares. */

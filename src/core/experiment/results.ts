@@ -5,7 +5,8 @@
 import { ZERO_SHOT, type Comparison } from '../demos/index.js';
 import type { ResponseDistribution } from '../sampling/index.js';
 import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
-import { alignment, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './outcomes.js';
+import { benjaminiHochberg } from '../statistics/index.js';
+import { alignment, changePValue, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './outcomes.js';
 import type { ProbeRecord, StrategyResult } from './probe-record.js';
 import type { MeasurementRow } from './run-journal.js';
 
@@ -16,6 +17,7 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
     byProbe.set(key, [...(byProbe.get(key) ?? []), row]);
   }
   const records: ProbeRecord[] = [];
+  const gating: Gating[] = [];
   for (const group of byProbe.values()) {
     const zero = group.find((r) => r.condition === ZERO_SHOT);
     if (!zero) continue;
@@ -26,15 +28,20 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
       .filter((r) => r.condition !== ZERO_SHOT)
       .map((r) => {
         const after = JSON.parse(r.distributionJson) as ResponseDistribution;
-        return {
+        const result: StrategyResult = {
           strategy: r.condition as Comparison,
           alignment: alignment(after, target),
           outcome: outcome(before, after, target),
-          gatedOutcome: gatedOutcome(before, after, target),
+          // Gated once every q-value of its table cell is known (`gate`).
+          gatedOutcome: 'unchanged',
+          pValue: changePValue(before, after, target),
+          qValue: null,
           errorReduction: errorReduction(before, after, target),
           softAlignment: softAlignment(after, target),
           demonstrationIds: r.demonstrationIds,
         };
+        if (misaligned) gating.push({ cell: [r.model, r.language, r.country, r.condition].join('\u0000'), result, before, after, target });
+        return result;
       });
     records.push({
       model: zero.model,
@@ -50,5 +57,27 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
       strategies: misaligned ? strategies : [],
     });
   }
+  gate(gating);
   return records;
+}
+
+/** What gating needs of a result until every q-value of its cell is known. */
+interface Gating {
+  cell: string;
+  result: StrategyResult;
+  before: ResponseDistribution;
+  after: ResponseDistribution;
+  target: Extract<TargetAnswer, { kind: 'majority' }>;
+}
+
+/** Adjusts the p-values within each model × language × strategy (a cell of Table 1) and gates the outcomes by them. */
+function gate(gating: readonly Gating[]): void {
+  const cells = new Map<string, Gating[]>();
+  for (const g of gating) cells.set(g.cell, [...(cells.get(g.cell) ?? []), g]);
+  for (const members of cells.values()) {
+    const tested = members.filter((g) => g.result.pValue !== null);
+    const q = benjaminiHochberg(tested.map((g) => g.result.pValue!));
+    tested.forEach((g, i) => (g.result.qValue = q[i]!));
+    for (const g of members) g.result.gatedOutcome = gatedOutcome(g.before, g.after, g.target, g.result.qValue);
+  }
 }

@@ -39,7 +39,7 @@ export interface CsvReportOptions {
 }
 
 /** What a strategy contributes to a probe's row, as `<strategy>.<column>` (e.g. "chrf-all.alignment"). */
-export const STRATEGY_COLUMNS = ['alignment', 'outcome', 'gatedOutcome', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
+export const STRATEGY_COLUMNS = ['alignment', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
 export type StrategyColumn = (typeof STRATEGY_COLUMNS)[number];
 
 export function strategyColumn(strategy: Comparison, column: StrategyColumn): string {
@@ -228,6 +228,8 @@ export function perProbeRows(records: readonly ProbeRecord[]): PerProbeRow[] {
       row[strategyColumn(strategy, 'alignment')] = result?.alignment ?? null;
       row[strategyColumn(strategy, 'outcome')] = result?.outcome ?? null;
       row[strategyColumn(strategy, 'gatedOutcome')] = result?.gatedOutcome ?? null;
+      row[strategyColumn(strategy, 'pValue')] = result?.pValue ?? null;
+      row[strategyColumn(strategy, 'qValue')] = result?.qValue ?? null;
       row[strategyColumn(strategy, 'errorReduction')] = result?.errorReduction ?? null;
       row[strategyColumn(strategy, 'softAlignment')] = result?.softAlignment ?? null;
       row[strategyColumn(strategy, 'demonstrationIds')] = result ? result.demonstrationIds.join(' ') : null;

@@ -26,6 +26,8 @@ export function probeRecord(
       alignment,
       outcome,
       gatedOutcome,
+      pValue: null,
+      qValue: null,
       errorReduction,
       softAlignment,
       demonstrationIds: ['Q10', 'Q20', 'Q30', 'Q40', 'Q45'],

@@ -5,3 +5,4 @@ export * from './chi-square.js';
 export * from './jensen-shannon.js';
 export * from './proportions.js';
 export * from './binomial.js';
+export * from './multiple-testing.js';

@@ -54,7 +54,7 @@ function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string,
       zeroShotAlignment: r.zeroShot.alignment,
     };
     const key = (condition: string) => [r.model, r.language, r.country, r.probeId, condition].join('\u0000');
-    rows.push({ ...base, condition: ZERO_SHOT, alignment: r.zeroShot.alignment, invalidShare: invalid.get(key(ZERO_SHOT)) ?? 0, outcome: null, gatedOutcome: null, errorReduction: null, softAlignment: r.zeroShot.softAlignment ?? null });
+    rows.push({ ...base, condition: ZERO_SHOT, alignment: r.zeroShot.alignment, invalidShare: invalid.get(key(ZERO_SHOT)) ?? 0, outcome: null, gatedOutcome: null, pValue: null, qValue: null, errorReduction: null, softAlignment: r.zeroShot.softAlignment ?? null });
     for (const s of r.strategies) {
       rows.push({
         ...base,
@@ -63,6 +63,8 @@ function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string,
         invalidShare: invalid.get(key(s.strategy)) ?? 0,
         outcome: s.outcome,
         gatedOutcome: s.gatedOutcome,
+        pValue: s.pValue,
+        qValue: s.qValue,
         errorReduction: s.errorReduction ?? null,
         softAlignment: s.softAlignment ?? null,
       });
