@@ -176,7 +176,8 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
     expect(binOf(0.0999)).toBe(0);
     expect(binOf(0.4999999999999999)).toBe(5);
     expect(binOf(0.95)).toBe(9);
-    expect(binOf(1)).toBe(9);
+    expect(binOf(1)).toBe(10);
+    expect(binOf(0.9999999999999999)).toBe(10); // a full reduction computed with rounding
     expect(() => binOf(-0.125)).toThrow(RangeError);
     expect(() => binOf(1.01)).toThrow(RangeError);
     expect(() => binOf(Number.NaN)).toThrow(RangeError);
@@ -184,21 +185,22 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
 
   it('bins Δ of the improved probes per model × strategy, every bin present', () => {
     const rows = reductionBinTable(SAMPLE_RECORDS);
-    expect(rows).toHaveLength(2 * 2 * 10);
+    expect(rows).toHaveLength(2 * 2 * 11);
     const counts = (model: string, strategy: string) =>
       rows.filter((r) => r.model === model && r.strategy === strategy).map((r) => r.count);
     // alpha/random: Δ 0.1 (from 0.0999…), 0.3, 0.5; the worsened probe's Δ = −1 is not there.
-    expect(counts('alpha', 'random')).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 0, 0]);
-    // alpha/chrf-all: 0.2, 0.5, 1 (1 in the last bin).
-    expect(counts('alpha', 'chrf-all')).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 0, 1]);
-    expect(counts('beta', 'random')).toEqual([0, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
+    expect(counts('alpha', 'random')).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]);
+    // alpha/chrf-all: 0.2, 0.5, 1 (1 in its own bin, apart from [90%, 100%)).
+    expect(counts('alpha', 'chrf-all')).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1]);
+    expect(counts('beta', 'random')).toEqual([0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0]);
     // beta/chrf-all: the worsened probe (Δ = −0.125) is left out, not binned.
-    expect(counts('beta', 'chrf-all')).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+    expect(counts('beta', 'chrf-all')).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
 
     const bin1 = find(rows, { model: 'alpha', strategy: 'random', bin: 1 });
     expect(bin1).toMatchObject({ binFrom: 0.1, binTo: 0.2, binLabel: '[10%, 20%)', n: 3 });
     expectShare(bin1, '', 1, 3);
-    expect(find(rows, { model: 'alpha', strategy: 'random', bin: 9 })).toMatchObject({ binLabel: '[90%, 100%]', binFrom: 0.9, binTo: 1 });
+    expect(find(rows, { model: 'alpha', strategy: 'random', bin: 9 })).toMatchObject({ binLabel: '[90%, 100%)', binFrom: 0.9, binTo: 1 });
+    expect(find(rows, { model: 'alpha', strategy: 'random', bin: 10 })).toMatchObject({ binLabel: '100%', binFrom: 1, binTo: 1 });
     // Shares of a group add up to 1.
     const total = rows.filter((r) => r.model === 'alpha' && r.strategy === 'random').reduce((sum, r) => sum + r.share!, 0);
     expect(total).toBeCloseTo(1, 12);
@@ -206,18 +208,18 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
 
   it('bins the zero-shot error δ = 1 − alignment of the misaligned probes per model × language', () => {
     const rows = zeroShotErrorBinTable(SAMPLE_RECORDS);
-    expect(rows).toHaveLength(4 * 10);
+    expect(rows).toHaveLength(4 * 11);
     const counts = (model: string, language: string) =>
       rows.filter((r) => r.model === model && r.language === language).map((r) => r.count);
     // alpha/bn: δ 0.6, 0.2, 0.1 (1 − 0.9 = 0.0999…), 1.
-    expect(counts('alpha', 'bn')).toEqual([0, 1, 1, 0, 0, 0, 1, 0, 0, 1]);
-    expect(counts('beta', 'bn')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
-    expect(counts('beta', 'fa')).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 0, 0]);
-    // No misaligned probes: ten rows with n = 0, share null, interval [0, 1].
+    expect(counts('alpha', 'bn')).toEqual([0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(counts('beta', 'bn')).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    expect(counts('beta', 'fa')).toEqual([0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0]);
+    // No misaligned probes: eleven rows with n = 0, share null, interval [0, 1].
     const empty = rows.filter((r) => r.model === 'alpha' && r.language === 'fa');
-    expect(empty).toHaveLength(10);
+    expect(empty).toHaveLength(11);
     for (const row of empty) expect(row).toMatchObject({ count: 0, n: 0, share: null, shareLower: 0, shareUpper: 1, country: 'IRN' });
-    expectShare(find(rows, { model: 'alpha', language: 'bn', bin: 9 }), '', 1, 4);
+    expectShare(find(rows, { model: 'alpha', language: 'bn', bin: 10 }), '', 1, 4);
   });
 
   it('rejects an improved probe whose Δ lies outside [0, 1]: that record is broken', () => {

@@ -137,13 +137,13 @@ export interface LanguageImprovementRow extends ImprovementRow {
 
 /** The columns of one 10% bin of a histogram over [0, 1]. */
 export interface BinColumns {
-  /** 0..9. */
+  /** 0..10: ten 10% bins and one for exactly 100%. */
   bin: number;
   /** Inclusive lower edge: 0, 0.1, …, 0.9. */
   binFrom: number;
-  /** Upper edge: 0.1, …, 1; exclusive except for the last bin, which holds 1. */
+  /** Upper edge, exclusive: 0.1, …, 1; the last bin holds exactly 1 (binFrom = binTo = 1). */
   binTo: number;
-  /** "[0%, 10%)", …, "[90%, 100%]". */
+  /** "[0%, 10%)", …, "[90%, 100%)", "100%". */
   binLabel: string;
   /** Values in this bin. */
   count: number;
@@ -397,32 +397,34 @@ function meanWithInterval(values: readonly number[], options: ResultsTableOption
   return { mean: interval.estimate, lower: interval.lower, upper: interval.upper };
 }
 
-export const BIN_COUNT = 10;
+/** Ten 10% bins, [0%, 10%) … [90%, 100%), and an eleventh for exactly 100%: the paper's figures show a full
+ * error reduction (and a probe never answered right) apart from a nearly full one. */
+export const BIN_COUNT = 11;
 
 /** Values computed from shares sit within rounding noise of a bin edge (0.5 − 0.45 gives 0.0499…); snap them to it. */
 const EDGE_TOLERANCE = 1e-9;
 
 /**
- * The 10% bin of a value in [0, 1]: [0, 0.1) → 0, …, [0.9, 1] → 9, so 0.1 falls in the second bin and 1 in the last.
- * A value computed as 0.1 but stored as 0.0999… is snapped to the edge first: with shares of at most millions of
+ * The bin of a value in [0, 1]: [0, 0.1) → 0, …, [0.9, 1) → 9, and 1 → 10, so 0.1 falls in the second bin. A
+ * value computed as 0.1 but stored as 0.0999… is snapped to the edge first: with shares of at most millions of
  * responses, two distinct true values are further apart than the tolerance. Outside [0, 1] the record is broken.
  */
 export function binOf(value: number, what = 'value'): number {
   if (!Number.isFinite(value) || value < -EDGE_TOLERANCE || value > 1 + EDGE_TOLERANCE) {
     throw new RangeError(`${what} must be between 0 and 1 to be binned, got ${value}`);
   }
-  let position = value * BIN_COUNT;
+  let position = value * 10;
   const nearest = Math.round(position);
-  if (Math.abs(position - nearest) <= EDGE_TOLERANCE * BIN_COUNT) position = nearest;
+  if (Math.abs(position - nearest) <= EDGE_TOLERANCE * 10) position = nearest;
   return Math.min(BIN_COUNT - 1, Math.max(0, Math.floor(position)));
 }
 
 function binLabel(bin: number): string {
   const from = bin * 10;
-  return bin === BIN_COUNT - 1 ? `[${from}%, 100%]` : `[${from}%, ${from + 10}%)`;
+  return bin === BIN_COUNT - 1 ? '100%' : `[${from}%, ${from + 10}%)`;
 }
 
-/** All ten bins of `values` (empty bins included: a histogram needs its zeros). */
+/** All eleven bins of `values` (empty bins included: a histogram needs its zeros). */
 function histogram(values: readonly number[], what: string): BinColumns[] {
   const counts = new Array<number>(BIN_COUNT).fill(0);
   for (const value of values) {
@@ -433,8 +435,8 @@ function histogram(values: readonly number[], what: string): BinColumns[] {
     const share = shareOf(count, values.length);
     return {
       bin,
-      binFrom: bin / BIN_COUNT,
-      binTo: (bin + 1) / BIN_COUNT,
+      binFrom: Math.min(bin, 10) / 10,
+      binTo: Math.min(bin + 1, 10) / 10,
       binLabel: binLabel(bin),
       count,
       n: values.length,
