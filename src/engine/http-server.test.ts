@@ -3,7 +3,8 @@
 // previews, the registry, a small run started, watched over server-sent events, cancelled, resumed, its tables
 // and one probe read back, a report exported; and every refusal (token, body, command, parameters, paths).
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { request } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,7 +227,7 @@ describeWithSharedData('the engine over HTTP', () => {
     const invalid = await s.call<{ ok: boolean; problems: { path: string }[] }>('runs.validate', { config: { models: [], survey: 'shares', languages: ['en'], k: 0 } });
     expect(invalid.problems.map((p) => p.path).sort()).toEqual(['k', 'models']);
 
-    const config = { models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1, 2], strategies: ['chrf-all', 'random'], n: 8, seed: 1 };
+    const config = { models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1, 2], strategies: ['chrf-all', 'random'], n: 8, seed: 1, explanations: { enabled: true, perProbe: 1, maxTokens: 12 } };
     const valid = await s.call<{ ok: boolean; work: { zeroShot: number; selfAlignedAtMost: number } }>('runs.validate', { config });
     expect(valid.ok).toBe(true);
     expect(valid.work.zeroShot).toBeGreaterThan(20);
@@ -290,6 +291,16 @@ describeWithSharedData('the engine over HTTP', () => {
     const report = await s.call<{ files: string[] }>('reports.export', { runId, dir: out, bom: true });
     expect(report.files.map((f) => path.basename(f))).toContain('manifest.json');
     expect(readdirSync(out)).toContain('probes.csv');
+    // explanations.csv in the layout of the paper's Table 2.
+    const table2 = parse(readFileSync(path.join(out, 'explanations.csv'), 'utf8').replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(table2.length).toBeGreaterThan(0);
+    expect(Object.keys(table2[0]!)).toEqual(['model', 'language', 'country', 'probeId', 'strategy', 'outcome', 'demonstrations', 'question', 'answer', 'explanation', 'ordinal']);
+    for (const row of table2) {
+      expect(['improved', 'worsened']).toContain(row.outcome);
+      expect(row.demonstrations!.split('\n').length).toBeGreaterThan(0);
+      expect(row.demonstrations).not.toContain('_');
+      expect(row.question).toContain('_');
+    }
 
     expect(await s.call('jobs.cancel', { jobId: resumed.jobId })).toEqual({ jobId: resumed.jobId, cancelled: false });
     expect(await s.call('runs.delete', { runId })).toEqual({ deleted: runId });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WVS_CATEGORIES, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
-import { excludedCategories, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
+import { drawPrompts, excludedCategories, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
 import { getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
@@ -191,7 +191,7 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     const { run, config, measurements, records } = runData(db, runId);
     const out = path.resolve(dir);
     const files = await writeCsvReport(out, { ...resultsTables(records, { seed, draws: config.n }), probes: perProbeRows(records) }, { bom });
-    await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], loadExplanations(db, runId), { bom }));
+    await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], await explanationRows(db, config, records, runId), { bom }));
     const manifest = {
       run: run.id,
       status: run.status,
@@ -210,4 +210,50 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
   },
 };
 
-const EXPLANATION_COLUMNS = ['model', 'language', 'country', 'probeId', 'condition', 'ordinal', 'answer', 'response'] as const;
+/** explanations.csv in the layout of the paper's Table 2: the demonstrations, the question, the answer, the explanation. */
+const EXPLANATION_COLUMNS = ['model', 'language', 'country', 'probeId', 'strategy', 'outcome', 'demonstrations', 'question', 'answer', 'explanation', 'ordinal'] as const;
+type ExplanationCsvRow = Record<(typeof EXPLANATION_COLUMNS)[number], string | number | null>;
+
+async function explanationRows(db: Db, config: RunConfig, records: readonly ProbeRecord[], runId: string): Promise<ExplanationCsvRow[]> {
+  const explanations = loadExplanations(db, runId);
+  if (explanations.length === 0) return [];
+  const probes = probesOf(db, config);
+  const key = await builtinAnswerKey();
+  const pools = new Map<string, DemonstrationPool | undefined>();
+  const poolOf = (language: string, country: string) => {
+    const id = `${language}/${country}`;
+    if (!pools.has(id)) {
+      try {
+        pools.set(id, new DemonstrationPool([...(probes.get(language)?.values() ?? [])], countryTargets(country, key, loadSurveyCells(db, config.survey, country))));
+      } catch {
+        pools.set(id, undefined); // the survey import was deleted since
+      }
+    }
+    return pools.get(id);
+  };
+  return explanations.map((e) => {
+    const probe = probes.get(e.language)?.get(e.probeId);
+    const record = records.find((r) => r.model === e.model && r.language === e.language && r.country === e.country && r.probeId === e.probeId);
+    const pool = poolOf(e.language, e.country);
+    let demonstrations: string | null = null;
+    if (probe && pool && !isZeroShot(e.condition as Condition)) {
+      // The explanation was asked with the first draw's prompt: its demonstrations, in its order.
+      const shown = drawPrompts(probe, e.condition as Condition, pool, config, true).prompts[0]!.prompt.demonstrationIds;
+      const chosen = pool.select(probe.id, { strategy: e.condition as SelectionStrategy, k: config.k, seed: config.seed, draw: 0, excludedCategories: excludedCategories(config) }).demonstrations;
+      demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id).join('\n');
+    }
+    return {
+      model: e.model,
+      language: e.language,
+      country: e.country,
+      probeId: e.probeId,
+      strategy: e.condition,
+      outcome: record?.strategies.find((s) => s.strategy === e.condition)?.outcome ?? null,
+      demonstrations,
+      question: probe?.template ?? null,
+      answer: e.answer === '1' || e.answer === '2' ? (probe?.options[Number(e.answer) - 1] ?? e.answer) : e.answer,
+      explanation: e.response,
+      ordinal: e.ordinal,
+    };
+  });
+}
