@@ -100,7 +100,10 @@ export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): P
   if (run.status === 'finished') throw new UserError('run-finished', `run ${runId} has already finished`);
   const stored = JSON.parse(run.configJson) as Record<string, unknown>;
   // A run stored before each draw had its own prompt continues with the one prompt per probe it began with.
+  // So does one from before the re-test control and the validity list: it keeps the work it planned.
   if (stored.perDraw === undefined) stored.perDraw = { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false };
+  stored.retest ??= false;
+  stored.includeInvalidItems ??= true;
   const config = parseRunConfig(stored, `the configuration of run ${runId}`);
   const prepared = await checkRunInputs(db, config, answerKey);
   const identities = JSON.parse(run.modelsJson) as { name: string; identity: string }[];
@@ -112,6 +115,23 @@ export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): P
   }
   setRunStatus(db, runId, 'running');
   return { runId, ...prepared };
+}
+
+/**
+ * The probes a run leaves out because they do not ask what their WVS question asks (data/item-validity.csv), per
+ * language, among the usable probes of its categories; none when the run includes them.
+ */
+export function itemsLeftOut(db: Db, config: RunConfig): { language: string; probeId: string; reason: string }[] {
+  if (config.includeInvalidItems !== false) return [];
+  return config.languages.flatMap(({ language, probeSet }) => {
+    let probes: Probe[];
+    try {
+      probes = loadProbes(db, probeSet, language);
+    } catch {
+      return []; // the set was deleted since
+    }
+    return probes.filter((p) => p.flag === null && p.validity && config.categories.includes(p.category)).map((p) => ({ language, probeId: p.id, reason: p.validity! }));
+  });
 }
 
 export interface ExecuteOptions extends RunOptions {

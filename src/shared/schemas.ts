@@ -81,6 +81,8 @@ export const Probe = z.object({
   options: z.tuple([z.string(), z.string()]),
   category: z.number().int(),
   flag: ProbeFlag.nullable(),
+  /** Why the probe does not ask what its WVS question asks (runs leave it out unless told otherwise); null when nothing is known. */
+  validity: z.string().nullable().optional(),
   source: z.object({ file: z.string(), line: z.number().int() }),
 });
 
@@ -467,6 +469,8 @@ export const RunDetail = RunSummary.extend({
   probes: count,
   misaligned: count,
   explanations: count,
+  /** Probes left out as invalid as published (data/item-validity.csv). */
+  itemsLeftOut: count,
   outcomes: z.array(OutcomeCounts),
 });
 
@@ -499,6 +503,9 @@ export const OutcomeRow = z.object({
   /** The re-test control's improved share in the same model and language, and this row's improved share minus it. */
   retestImprovedShare: share.nullable(),
   improvedBeyondRetest: share.nullable(),
+  /** Of the row's probes, those whose target is a thin majority (contested). */
+  contestedCount: count,
+  meanInvalidShare: share.nullable(),
 });
 
 export const ExpectedOutcomeRow = z.object({
@@ -558,6 +565,7 @@ export const ResultsTables = z.object({
   status: RunStatus,
   outcomes: z.array(OutcomeRow),
   expectedOutcomes: z.array(ExpectedOutcomeRow),
+  outcomesUncontested: z.array(OutcomeRow),
   misalignment: z.array(MisalignmentRow),
   improvementByModel: z.array(ImprovementRow),
   improvementByLanguage: z.array(LanguageImprovementRow),

@@ -2,4 +2,5 @@
 export * from './categories.js';
 export * from './probe.js';
 export * from './probe-files.js';
+export * from './item-validity.js';
 export { decodeUtf8 } from './text-file.js';

@@ -24,6 +24,8 @@ export interface Probe {
   /** WVS category number, 1..13. */
   category: number;
   flag: ProbeFlag | null;
+  /** Why the probe does not ask what its WVS question asks, when that is known (data/item-validity.csv): runs leave it out unless told otherwise. */
+  validity?: string | null;
   /** Where the probe came from, for error messages and provenance. */
   source: { file: string; line: number };
 }

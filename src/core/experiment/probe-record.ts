@@ -10,6 +10,8 @@ export interface StrategyResult {
   strategy: Comparison;
   /** Share (or probability) of responses giving the target option. */
   alignment: number;
+  /** Share (or probability) of responses that gave neither option. */
+  invalid: number;
   outcome: Outcome;
   /** The significance-gated outcome: a change only where its q-value is below 0.05 (exact: beyond a tolerance). */
   gatedOutcome: Outcome;
@@ -34,7 +36,11 @@ export interface ProbeRecord {
   targetOption: 1 | 2;
   /** The country's shares of option 1 and option 2. */
   targetShares: readonly [number, number];
-  zeroShot: { alignment: number; softAlignment: number | undefined; n: number };
+  zeroShot: { alignment: number; softAlignment: number | undefined; n: number; invalid: number };
+  /** How far the country's majority leads: |share₁ − share₂|. */
+  targetMargin: number;
+  /** A thin majority (margin below the run's contestedMargin): the target itself is in doubt. */
+  contested: boolean;
   misaligned: boolean;
   /** One entry per strategy run, for misaligned probes; empty otherwise. */
   strategies: StrategyResult[];

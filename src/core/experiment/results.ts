@@ -10,7 +10,10 @@ import { alignment, changePValue, errorReduction, gatedOutcome, isMisaligned, ou
 import type { ProbeRecord, StrategyResult } from './probe-record.js';
 import type { MeasurementRow } from './run-journal.js';
 
-export function probeRecords(rows: readonly MeasurementRow[], misalignmentThreshold: number): ProbeRecord[] {
+/** Below this margin a target is contested, unless the run says otherwise (its `contestedMargin`). */
+export const DEFAULT_CONTESTED_MARGIN = 0.1;
+
+export function probeRecords(rows: readonly MeasurementRow[], misalignmentThreshold: number, contestedMargin = DEFAULT_CONTESTED_MARGIN): ProbeRecord[] {
   const byProbe = new Map<string, MeasurementRow[]>();
   for (const row of rows) {
     const key = [row.model, row.language, row.country, row.probeId].join('\u0000');
@@ -31,6 +34,7 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
         const result: StrategyResult = {
           strategy: r.condition as Comparison,
           alignment: alignment(after, target),
+          invalid: after.invalid,
           outcome: outcome(before, after, target),
           // Gated once every q-value of its table cell is known (`gate`).
           gatedOutcome: 'unchanged',
@@ -52,7 +56,9 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
       estimator: before.estimator,
       targetOption: target.option,
       targetShares: target.shares,
-      zeroShot: { alignment: alignment(before, target), softAlignment: softAlignment(before, target), n: before.n },
+      zeroShot: { alignment: alignment(before, target), softAlignment: softAlignment(before, target), n: before.n, invalid: before.invalid },
+      targetMargin: target.margin,
+      contested: target.margin < contestedMargin,
       misaligned,
       strategies: misaligned ? strategies : [],
     });

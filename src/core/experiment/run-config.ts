@@ -58,6 +58,13 @@ export const RunConfigSchema = z
     categories: z.array(z.number().int().min(1).max(WVS_CATEGORIES.length)).optional(),
     shuffleDemonstrations: z.boolean().default(false),
     /**
+     * Probes known not to ask what their WVS question asks (data/item-validity.csv) are left out, as test items
+     * and as demonstrations, unless this is true.
+     */
+    includeInvalidItems: z.boolean().default(false),
+    /** A target whose majority leads by less than this share (|share₁ − share₂|) is contested: reported apart. */
+    contestedMargin: z.number().min(0).max(1).default(0.1),
+    /**
      * What is drawn anew for each of the n draws (the paper builds the prompt anew per draw, §4.2 and §5.2), and
      * what stays fixed per probe: the option order, the order of the demonstrations (when they are shuffled), and
      * the demonstrations of the random strategies.

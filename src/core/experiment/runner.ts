@@ -67,7 +67,8 @@ export async function executeRun(inputs: RunInputs, journal: RunJournal, options
   const items: Item[] = [];
   for (const run of inputs.models) {
     for (const { language, country } of config.languages) {
-      const probes = inputs.probes(language);
+      // Probes known to be invalid as published serve neither as test items nor as demonstrations.
+      const probes = inputs.probes(language).filter((p) => config.includeInvalidItems || !p.validity);
       const targets = inputs.targets(country);
       const pool = new DemonstrationPool(probes, targets);
       for (const probe of probes) {

@@ -45,6 +45,7 @@ describe('writeCsvReport', () => {
     expect(files.map((f) => path.relative(dir, f))).toEqual([
       'table1-outcomes.csv',
       'table1-expected.csv',
+      'table1-uncontested.csv',
       'fig7-misaligned.csv',
       'fig2-4-improvement-by-model.csv',
       'fig2-4-improvement-by-language.csv',
@@ -56,7 +57,7 @@ describe('writeCsvReport', () => {
     ]);
     expect(Object.values(CSV_FILE_NAMES)).toEqual(files.map((f) => path.basename(f)));
     // Without per-probe rows there is no probes.csv.
-    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(9);
+    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(10);
   });
 
   it('writes every column of every row, headed by the property names, with the numbers unrounded', async () => {
@@ -66,6 +67,7 @@ describe('writeCsvReport', () => {
     const columns: Record<keyof ResultsTables, readonly string[]> = {
       outcomes: OUTCOME_COLUMNS,
       expectedOutcomes: EXPECTED_OUTCOME_COLUMNS,
+      outcomesUncontested: OUTCOME_COLUMNS,
       misalignment: MISALIGNMENT_COLUMNS,
       improvementByModel: IMPROVEMENT_BY_MODEL_COLUMNS,
       improvementByLanguage: IMPROVEMENT_BY_LANGUAGE_COLUMNS,
@@ -127,7 +129,7 @@ describe('writeCsvReport', () => {
       expect(readCsv(file)).toEqual([]);
     }
     expect(header(files[0]!)).toEqual(OUTCOME_COLUMNS);
-    expect(header(files[9]!)).toEqual(PER_PROBE_COLUMNS);
+    expect(header(files[10]!)).toEqual(PER_PROBE_COLUMNS);
   });
 });
 
@@ -138,6 +140,7 @@ describe('per-probe rows', () => {
     expect(Object.keys(rows[0]!)).toEqual([
       ...PER_PROBE_COLUMNS,
       'random.alignment',
+      'random.invalid',
       'random.outcome',
       'random.gatedOutcome',
       'random.pValue',
@@ -146,6 +149,7 @@ describe('per-probe rows', () => {
       'random.softAlignment',
       'random.demonstrationIds',
       'chrf-all.alignment',
+      'chrf-all.invalid',
       'chrf-all.outcome',
       'chrf-all.gatedOutcome',
       'chrf-all.pValue',
@@ -186,7 +190,7 @@ describe('per-probe rows', () => {
     const tables = resultsTables([record, aligned], OPTIONS);
     const files = await writeCsvReport(dir, { ...tables, probes: perProbeRows([record, aligned]) }, { bom: true });
 
-    const read = readCsv(files[9]!);
+    const read = readCsv(files[10]!);
     expect(read).toHaveLength(2);
     expect(read[0]).toMatchObject({
       model,
@@ -203,7 +207,7 @@ describe('per-probe rows', () => {
     // The same names survive in the aggregated tables.
     expect(readCsv(files[0]!)[0]).toMatchObject({ model, country: 'ایران\nIRN', strategy: 'chrf-all', improvedShare: '1' });
     // The raw text quotes the fields that need it, doubling the quotes inside.
-    const raw = readFileSync(files[9]!, 'utf8');
+    const raw = readFileSync(files[10]!, 'utf8');
     expect(raw).toContain('"org/মডেল, ""৪-বিট"""');
     expect(raw).toContain('"ایران\nIRN"');
   });

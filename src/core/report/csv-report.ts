@@ -39,7 +39,7 @@ export interface CsvReportOptions {
 }
 
 /** What a strategy contributes to a probe's row, as `<strategy>.<column>` (e.g. "chrf-all.alignment"). */
-export const STRATEGY_COLUMNS = ['alignment', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
+export const STRATEGY_COLUMNS = ['alignment', 'invalid', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
 export type StrategyColumn = (typeof STRATEGY_COLUMNS)[number];
 
 export function strategyColumn(strategy: Comparison, column: StrategyColumn): string {
@@ -63,9 +63,14 @@ export interface PerProbeRow {
   /** The country's shares of option 1 and option 2. */
   targetShare1: number;
   targetShare2: number;
+  /** |share₁ − share₂|, and whether that is below the run's contested margin. */
+  targetMargin: number;
+  contested: boolean;
   /** Responses (or evaluations) behind the zero-shot measurement. */
   zeroShotN: number;
   zeroShotAlignment: number;
+  /** The zero-shot share of responses that gave neither option. */
+  zeroShotInvalid: number;
   zeroShotSoftAlignment: number | null;
   misaligned: boolean;
   [strategyColumn: string]: CsvValue;
@@ -78,6 +83,7 @@ export type ReportTables = ResultsTables & { probes?: readonly PerProbeRow[] };
 export const CSV_FILE_NAMES = {
   outcomes: 'table1-outcomes.csv',
   expectedOutcomes: 'table1-expected.csv',
+  outcomesUncontested: 'table1-uncontested.csv',
   misalignment: 'fig7-misaligned.csv',
   improvementByModel: 'fig2-4-improvement-by-model.csv',
   improvementByLanguage: 'fig2-4-improvement-by-language.csv',
@@ -119,6 +125,8 @@ export const OUTCOME_COLUMNS = columnsOf<OutcomeRow>({
   ...share('gatedWorsened'),
   retestImprovedShare: true,
   improvedBeyondRetest: true,
+  contestedCount: true,
+  meanInvalidShare: true,
 });
 
 export const EXPECTED_OUTCOME_COLUMNS = columnsOf<ExpectedOutcomeRow>({
@@ -197,8 +205,11 @@ export const PER_PROBE_COLUMNS = [
   'targetOption',
   'targetShare1',
   'targetShare2',
+  'targetMargin',
+  'contested',
   'zeroShotN',
   'zeroShotAlignment',
+  'zeroShotInvalid',
   'zeroShotSoftAlignment',
   'misaligned',
 ] as const satisfies readonly (keyof PerProbeRow)[];
@@ -218,14 +229,18 @@ export function perProbeRows(records: readonly ProbeRecord[]): PerProbeRow[] {
       targetOption: record.targetOption,
       targetShare1: record.targetShares[0],
       targetShare2: record.targetShares[1],
+      targetMargin: record.targetMargin,
+      contested: record.contested,
       zeroShotN: record.zeroShot.n,
       zeroShotAlignment: record.zeroShot.alignment,
+      zeroShotInvalid: record.zeroShot.invalid,
       zeroShotSoftAlignment: record.zeroShot.softAlignment ?? null,
       misaligned: record.misaligned,
     };
     for (const strategy of strategies) {
       const result = record.strategies.find((r) => r.strategy === strategy);
       row[strategyColumn(strategy, 'alignment')] = result?.alignment ?? null;
+      row[strategyColumn(strategy, 'invalid')] = result?.invalid ?? null;
       row[strategyColumn(strategy, 'outcome')] = result?.outcome ?? null;
       row[strategyColumn(strategy, 'gatedOutcome')] = result?.gatedOutcome ?? null;
       row[strategyColumn(strategy, 'pValue')] = result?.pValue ?? null;
@@ -286,6 +301,7 @@ export async function writeCsvReport(dir: string, tables: ReportTables, options:
   const files: [string, string][] = [
     [CSV_FILE_NAMES.outcomes, formatCsv(OUTCOME_COLUMNS, tables.outcomes, options)],
     [CSV_FILE_NAMES.expectedOutcomes, formatCsv(EXPECTED_OUTCOME_COLUMNS, tables.expectedOutcomes, options)],
+    [CSV_FILE_NAMES.outcomesUncontested, formatCsv(OUTCOME_COLUMNS, tables.outcomesUncontested, options)],
     [CSV_FILE_NAMES.misalignment, formatCsv(MISALIGNMENT_COLUMNS, tables.misalignment, options)],
     [CSV_FILE_NAMES.improvementByModel, formatCsv(IMPROVEMENT_BY_MODEL_COLUMNS, tables.improvementByModel, options)],
     [CSV_FILE_NAMES.improvementByLanguage, formatCsv(IMPROVEMENT_BY_LANGUAGE_COLUMNS, tables.improvementByLanguage, options)],

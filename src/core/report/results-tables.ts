@@ -94,6 +94,10 @@ export interface OutcomeRow {
    */
   retestImprovedShare: number | null;
   improvedBeyondRetest: number | null;
+  /** Of the row's n probes, those whose target is contested (a thin majority); table1-uncontested.csv leaves them out. */
+  contestedCount: number;
+  /** The mean share of self-aligned responses that gave neither option; null when n = 0. */
+  meanInvalidShare: number | null;
 }
 
 /**
@@ -212,6 +216,8 @@ export interface ResultsTables {
   outcomes: OutcomeRow[];
   /** Table 1 in expectation. */
   expectedOutcomes: ExpectedOutcomeRow[];
+  /** Table 1 without the probes whose target is contested: how much the result rests on thin majorities. */
+  outcomesUncontested: OutcomeRow[];
   /** Fig. 7. */
   misalignment: MisalignmentRow[];
   /** Fig. 2/4, per model × strategy. */
@@ -232,6 +238,7 @@ export function resultsTables(records: readonly ProbeRecord[], options: ResultsT
   return {
     outcomes: outcomeTable(records),
     expectedOutcomes: expectedOutcomeTable(records, options.draws),
+    outcomesUncontested: outcomeTable(records.filter((r) => !r.contested)),
     misalignment: misalignmentTable(records),
     improvementByModel: improvementByModelTable(records, options),
     improvementByLanguage: improvementByLanguageTable(records, options),
@@ -522,6 +529,8 @@ export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
         gatedWorsenedShareUpper: gatedWorsened.upper,
         retestImprovedShare: null,
         improvedBeyondRetest: null,
+        contestedCount: results.filter(({ record }) => record.contested).length,
+        meanInvalidShare: n > 0 ? results.reduce((sum, { result }) => sum + result.invalid, 0) / n : null,
       });
     }
   }

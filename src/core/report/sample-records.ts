@@ -24,6 +24,7 @@ export function probeRecord(
     return {
       strategy: strategy as Comparison,
       alignment,
+      invalid: 0,
       outcome,
       gatedOutcome,
       pValue: null,
@@ -42,7 +43,9 @@ export function probeRecord(
     estimator: 'sampled',
     targetOption: 1,
     targetShares: [0.7, 0.3],
-    zeroShot: { alignment: zeroShotAlignment, softAlignment: zeroShotSoft, n: 100 },
+    zeroShot: { alignment: zeroShotAlignment, softAlignment: zeroShotSoft, n: 100, invalid: 0 },
+    targetMargin: 0.4,
+    contested: false,
     misaligned: zeroShotAlignment < 1,
     strategies: results,
   };

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { compareQuestionIds, probeSourceFromCustomCsv, type Probe, type ProbeFlag, type ProbeSource, type ProbeSourceSummary } from '../data/index.js';
+import { compareQuestionIds, probeSourceFromCustomCsv, validityIssue, type Probe, type ProbeFlag, type ProbeSource, type ProbeSourceSummary } from '../data/index.js';
 import { builtinDataPath } from '../resources.js';
 import type { Db } from './database.js';
 
@@ -120,6 +120,7 @@ export function loadProbes(db: Db, setName: string, language: string): Probe[] {
       options: [r.option_1, r.option_2] as const,
       category: r.category,
       flag: r.flag,
+      validity: validityIssue({ id: r.probe_id, language: r.language }, set.format),
       source: { file: r.source_file, line: r.source_line },
     }))
     .sort((a, b) => compareQuestionIds(a.id, b.id));

@@ -2,6 +2,7 @@
 // sorted and paged here (a run of 14 languages holds ~20,000 rows), one probe in full, and the CSV report.
 
 import { writeFile } from 'node:fs/promises';
+import { itemsLeftOut } from '../run-service.js';
 import path from 'node:path';
 import { WVS_CATEGORIES, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
@@ -20,7 +21,7 @@ function runData(db: Db, runId: string) {
   const run = getRun(db, runId);
   const config = JSON.parse(run.configJson) as RunConfig;
   const measurements = loadMeasurements(db, runId);
-  return { run, config, measurements, records: probeRecords(measurements, config.misalignmentThreshold) };
+  return { run, config, measurements, records: probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin) };
 }
 
 /** The probes of each language of a run, when its probe sets are still in the database. */
@@ -202,6 +203,8 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
       startedAt: run.createdAt,
       finishedAt: run.finishedAt,
       measurements: measurements.length,
+      // Probes the run left out as invalid as published, with the reason for each.
+      itemsLeftOut: itemsLeftOut(db, config),
       reportSeed: seed,
       writtenAt: new Date().toISOString(),
     };

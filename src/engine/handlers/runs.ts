@@ -24,7 +24,7 @@ import {
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
-import { createRun, executeRun, reopenRun, type PreparedRun } from '../run-service.js';
+import { createRun, executeRun, itemsLeftOut, reopenRun, type PreparedRun } from '../run-service.js';
 
 export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'> = {
   'runs.validate': ({ config }, { db }) => validate(db, config),
@@ -52,7 +52,7 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
     const run = getRun(db, runId);
     const config = JSON.parse(run.configJson) as RunConfig;
     const measurements = loadMeasurements(db, runId);
-    const records = probeRecords(measurements, config.misalignmentThreshold);
+    const records = probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin);
     const job = jobs.active('run', runId);
     return {
       ...summaryOf(db, jobs, run),
@@ -66,6 +66,7 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
       probes: records.length,
       misaligned: records.filter((r) => r.misaligned).length,
       explanations: countExplanations(db, runId),
+      itemsLeftOut: itemsLeftOut(db, config).length,
       outcomes: outcomeTable(records).map((row) => ({
         model: row.model,
         language: row.language,
@@ -170,7 +171,7 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
     const probes = attempt(`languages.${i}`, () => loadProbes(db, probeSet, language));
     const targets = attempt(`languages.${i}.country`, () => countryTargets(country, key, loadSurveyCells(db, config.survey, country)));
     if (!probes || !targets) return;
-    zeroShot += probes.filter((p) => isUsable(p) && config.categories.includes(p.category) && targets.get(p.id).kind === 'majority').length;
+    zeroShot += probes.filter((p) => isUsable(p) && (config.includeInvalidItems || !p.validity) && config.categories.includes(p.category) && targets.get(p.id).kind === 'majority').length;
   });
   if (problems.length > 0) return { ok: false, problems, config: null, work: null };
   if (zeroShot === 0) problems.push({ path: 'languages', message: 'no probe of these languages has a known target answer in the chosen categories' });
