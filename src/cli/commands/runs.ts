@@ -2,7 +2,9 @@
 // `selfalign runs list|show|delete` and `selfalign report`.
 
 import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
 import { readRunConfig, parseRunConfig, type RunConfigInput } from '../../core/experiment/index.js';
+import { readPromptTemplate } from '../../core/prompt/index.js';
 import { GPU_CHOICES } from '../../core/models/index.js';
 import { WorkbenchFailure, type CommandResult, type JobEndedEvent, type WorkbenchClient } from '../../shared/contract.js';
 import { addDbOption, cancellableBySigint, oneOf, wholeNumber, withEngine } from '../context.js';
@@ -33,6 +35,8 @@ export function registerRunCommands(program: Command): void {
       .option('--shuffle', 'shuffle the demonstrations')
       .option('--fixed-per-probe <list>', `what stays the same for every draw of a probe instead of being drawn anew (the paper draws all anew): ${FIXABLE.join(', ')}`)
       .option('--explanations', 'ask for explanations of the improved and worsened probes')
+      .option('--template <lang=file>', "a language's prompt template (a JSON file, such as a translation of the instruction); repeat per language", collect)
+      .option('--no-chat', 'send the plain-text prompt instead of chat messages')
       .option('--seed <n>', 'seed of every random choice')
       .option('--concurrency <n>', 'probes at once')
       .option('--gpu <backend>', `local models: ${GPU_CHOICES.join(', ')}`)
@@ -42,7 +46,7 @@ export function registerRunCommands(program: Command): void {
     const gpu = oneOf(options.gpu as string | undefined, '--gpu', GPU_CHOICES);
     const threads = wholeNumber(options.threads as string | undefined, '--threads', 1);
     const local = { ...(gpu ? { gpu } : {}), ...(threads ? { threads } : {}) };
-    const config = options.resume ? undefined : options.config ? await readRunConfig(options.config as string) : configFromFlags(options);
+    const config = options.resume ? undefined : options.config ? await readRunConfig(options.config as string) : await configFromFlags(options);
     await withEngine(options, async (client) => {
       const showProgress = process.stderr.isTTY && !options.json;
       const ended = new Map<string, JobEndedEvent>();
@@ -137,7 +141,13 @@ function perDrawFromFlag(list: string): Record<string, boolean> {
   return perDraw;
 }
 
-function configFromFlags(options: RunOptions): RunConfigInput {
+async function configFromFlags(options: RunOptions): Promise<RunConfigInput> {
+  const promptTemplates: Record<string, unknown> = {};
+  for (const entry of (options.template as string[] | undefined) ?? []) {
+    const [language, file] = entry.split(/=(.*)/s);
+    if (!language || !file) throw new UserError('bad-option', `--template takes LANG=FILE, such as de=prompt-de.json; got "${entry}"`);
+    promptTemplates[language] = await readPromptTemplate(file);
+  }
   const number = (name: string) => (options[name] === undefined ? undefined : Number(options[name]));
   const languages = ((options.lang as string[] | undefined) ?? []).map((entry) => {
     const [language, country, probeSet] = entry.split(':');
@@ -157,6 +167,8 @@ function configFromFlags(options: RunOptions): RunConfigInput {
     ...(options.categories ? { categories: String(options.categories).split(',').map(Number) } : {}),
     ...(options.protocol ? { protocol: options.protocol } : {}),
     ...(options.shuffle ? { shuffleDemonstrations: true } : {}),
+    ...(options.chat === false ? { chat: false } : {}),
+    ...(Object.keys(promptTemplates).length ? { promptTemplates } : {}),
     ...(options.fixedPerProbe ? { perDraw: perDrawFromFlag(String(options.fixedPerProbe)) } : {}),
     ...(options.explanations ? { explanations: { enabled: true } } : {}),
     ...(options.seed !== undefined ? { seed: number('seed') } : {}),

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { probeSourceFromCustomCsv, type Probe } from '../data/index.js';
 import { DemonstrationPool, ZERO_SHOT } from '../demos/index.js';
 import { LocalModel } from '../models/index.js';
+import { DEFAULT_PROMPT_TEMPLATE } from '../prompt/index.js';
 import { builtinDataPath } from '../resources.js';
 import { estimateDistribution, estimatePromptMixture } from '../sampling/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
@@ -71,6 +72,16 @@ describe('prompts drawn per draw', () => {
     const random = drawPrompts(probe, 'random', POOL, config({ protocol: 'precise' }));
     expect(random.prompts.reduce((sum, p) => sum + p.weight, 0)).toBeCloseTo(1, 12);
     expect(random.prompts.length).toBeGreaterThan(2);
+  });
+
+  it("uses the run's prompt template for the probe's language, and refuses one that drops a placeholder", () => {
+    const german = { ...DEFAULT_PROMPT_TEMPLATE, instruction: 'Setze in die Lücke (_) eine der zwei Optionen ein: "{first_option}" oder "{second_option}".', answerCue: 'Antwort:' };
+    const { prompts } = drawPrompts(PROBES[0]!, ZERO_SHOT, POOL, config({ promptTemplates: { en: german } }));
+    for (const p of prompts) {
+      expect(p.prompt.text.startsWith('Setze in die Lücke')).toBe(true);
+      expect(p.prompt.text.endsWith('Antwort:')).toBe(true);
+    }
+    expect(() => config({ promptTemplates: { de: { ...DEFAULT_PROMPT_TEMPLATE, instruction: 'Wähle eine Option.' } } })).toThrow(/prompt template of "de".*\{first_option\}/);
   });
 
   it("mixes the prompts' exact distributions: the mixture of the two orders is their average", async () => {

@@ -9,7 +9,7 @@ import { isZeroShot, type Condition, type DemonstrationPool, type Demonstration 
 import type { Probe } from '../data/index.js';
 import { buildPrompt, type Prompt } from '../prompt/index.js';
 import type { WeightedPrompt } from '../sampling/index.js';
-import type { RunConfig } from './run-config.js';
+import { promptTemplateOf, type RunConfig } from './run-config.js';
 
 export interface DrawnPrompts {
   /** The distinct prompts in order of first appearance, each with the draws (or, for exact, the probability) it stands for. */
@@ -29,13 +29,14 @@ export function drawPrompts(
   probe: Probe,
   condition: Condition,
   pool: DemonstrationPool,
-  config: Pick<RunConfig, 'n' | 'estimator' | 'seed' | 'k' | 'shuffleDemonstrations' | 'perDraw' | 'categories'>,
+  config: Pick<RunConfig, 'n' | 'estimator' | 'seed' | 'k' | 'shuffleDemonstrations' | 'perDraw' | 'categories' | 'promptTemplates'>,
   explain = false,
 ): DrawnPrompts {
   const { perDraw } = config;
   const randomPerDraw = RANDOM_STRATEGIES.includes(condition) && perDraw.randomDemonstrations;
   const shufflePerDraw = !isZeroShot(condition) && config.shuffleDemonstrations && perDraw.demonstrationOrder;
   const excluded = excludedCategories(config);
+  const template = promptTemplateOf(config, probe.language);
   const chosen = new Map<number, Demonstration[]>();
   const demonstrationsOf = (draw: number): Demonstration[] => {
     if (isZeroShot(condition)) return [];
@@ -56,6 +57,7 @@ export function drawPrompts(
       shuffleDraw: perDraw.demonstrationOrder ? draw : 0,
       shuffleDemonstrations: config.shuffleDemonstrations,
       explain,
+      template,
       ...(optionOrder ? { optionOrder } : {}),
     });
 

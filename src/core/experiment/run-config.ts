@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DEFAULT_EXCLUDED_CATEGORIES, WVS_CATEGORIES } from '../data/index.js';
 import { SELECTION_STRATEGIES } from '../demos/index.js';
 import { UserError } from '../errors.js';
+import { PromptTemplateSchema, validatePromptTemplate, DEFAULT_PROMPT_TEMPLATE, type PromptTemplate } from '../prompt/index.js';
 import { ESTIMATORS, type Estimator } from '../sampling/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../survey/index.js';
 
@@ -74,6 +75,11 @@ export const RunConfigSchema = z
       .strict()
       .default({ optionOrder: true, demonstrationOrder: true, randomDemonstrations: true }),
     chat: z.boolean().default(true),
+    /**
+     * The prompt template per language (a translation of the instruction, or a wording of one's own); a language
+     * without one gets the workbench's English template. Stored with the run, so its manifest holds the text used.
+     */
+    promptTemplates: z.record(z.string(), PromptTemplateSchema.strict()).default({}),
     explanations: z
       .object({ enabled: z.boolean().default(false), perProbe: z.number().int().min(1).max(100).default(1), maxTokens: z.number().int().min(1).max(4096).default(128) })
       .strict()
@@ -125,6 +131,13 @@ export function parseRunConfig(input: unknown, source = 'the run configuration')
   }
   const estimator = config.estimator ?? PROTOCOL_DEFAULTS[config.protocol].estimator;
   const n = config.n ?? PROTOCOL_DEFAULTS[config.protocol].n;
+  for (const [language, template] of Object.entries(config.promptTemplates)) {
+    try {
+      validatePromptTemplate(template);
+    } catch (error) {
+      throw new UserError('bad-run-config', `${source}: the prompt template of "${language}": ${(error as Error).message}`);
+    }
+  }
   const categories = config.categories ?? WVS_CATEGORIES.map((c) => c.number).filter((c) => !DEFAULT_EXCLUDED_CATEGORIES.includes(c));
   return {
     ...config,
@@ -134,6 +147,11 @@ export function parseRunConfig(input: unknown, source = 'the run configuration')
     n,
     misalignmentThreshold: config.misalignmentThreshold ?? defaultMisalignmentThreshold(estimator, n),
   };
+}
+
+/** The prompt template a run uses for a language: its own, else the workbench's English one. */
+export function promptTemplateOf(config: Pick<RunConfig, 'promptTemplates'>, language: string): PromptTemplate {
+  return config.promptTemplates?.[language] ?? DEFAULT_PROMPT_TEMPLATE;
 }
 
 export async function readRunConfig(file: string): Promise<RunConfig> {

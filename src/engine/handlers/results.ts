@@ -7,7 +7,7 @@ import path from 'node:path';
 import { WVS_CATEGORIES, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
-import { drawPrompts, excludedCategories, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
+import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
 import { getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
@@ -205,6 +205,8 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
       measurements: measurements.length,
       // Probes the run left out as invalid as published, with the reason for each.
       itemsLeftOut: itemsLeftOut(db, config),
+      // The prompt template of each language, as used: the run's own, or the workbench's English one.
+      promptTemplates: Object.fromEntries(config.languages.map(({ language }) => [language, promptTemplateOf(config, language)])),
       reportSeed: seed,
       writtenAt: new Date().toISOString(),
     };
