@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../core/errors.js';
 import { configHash, executeRun as runExperiment, parseRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
-import { openModel, type ModelRecord, type OpenOptions } from '../core/models/index.js';
+import { chatModeOf, LocalModel, openModel, type ModelRecord, type OpenOptions } from '../core/models/index.js';
 import type { ResponseDistribution } from '../core/sampling/index.js';
 import {
   cachedEstimate,
@@ -56,6 +56,15 @@ export function databaseJournal(db: Db, runId: string, onMeasurement?: (row: Mea
     },
     cacheEstimate: (cacheKey, distribution) => cacheEstimate(db, cacheKey, JSON.stringify(distribution)),
   };
+}
+
+function chatModeOfRun(config: RunConfig, record: ModelRecord) {
+  return chatModeOf(record, { chat: config.chat, estimator: config.estimator, chatWrapper: config.chatWrappers?.[record.name] });
+}
+
+/** What the user should hear before the run starts: models that will get the plain prompt, and why. */
+export function runWarnings(prepared: Pick<PreparedRun, 'config' | 'records'>): string[] {
+  return prepared.records.flatMap((record) => chatModeOfRun(prepared.config, record).warning ?? []);
 }
 
 /** A run row that exists, with everything its work needs already checked and loaded. */
@@ -145,7 +154,10 @@ export async function executeRun(db: Db, prepared: PreparedRun, options: Execute
   const models: RunModel[] = [];
   try {
     for (const record of prepared.records) {
-      models.push({ name: record.name, model: await openModel(record, { sequences: config.concurrency, ...options.open }), sampling: record.sampling, identity: identityOf(record) });
+      const mode = chatModeOfRun(config, record);
+      const model = await openModel(record, { sequences: config.concurrency, ...options.open });
+      if (mode.chatWrapper && model instanceof LocalModel) model.chatWrapperType = mode.chatWrapper;
+      models.push({ name: record.name, model, sampling: record.sampling, identity: identityOf(record), chat: mode.chat });
     }
     await runExperiment(
       { config, models, probes: (language) => prepared.probesByLanguage.get(language)!, targets: (country) => prepared.targetsByCountry.get(country)! },

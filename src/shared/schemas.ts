@@ -411,7 +411,12 @@ export const ValidateResult = z.object({
 });
 
 export const StartParams = z.object({ config: RunConfigInput, ...RunLocal }).strict();
-export const StartResult = z.object({ runId: z.string(), jobId: z.string() });
+export const StartResult = z.object({
+  runId: z.string(),
+  jobId: z.string(),
+  /** What to know before it runs: models that get the plain prompt instead of chat messages, and why. */
+  warnings: z.array(z.string()),
+});
 export const RunIdParams = z.object({ runId: z.string().min(1) }).strict();
 export const ResumeParams = z.object({ runId: z.string().min(1), ...RunLocal }).strict();
 export const CancelResult = z.object({ runId: z.string(), cancelled: z.boolean() });

@@ -59,8 +59,9 @@ export function registerRunCommands(program: Command): void {
         }
       });
       try {
-        const { runId, jobId } = options.resume ? await client.runs.resume({ runId: options.resume as string, ...local }) : await client.runs.start({ config: config as Record<string, unknown>, ...local });
+        const { runId, jobId, warnings } = options.resume ? await client.runs.resume({ runId: options.resume as string, ...local }) : await client.runs.start({ config: config as Record<string, unknown>, ...local });
         if (!options.json) process.stderr.write(`Run ${runId} (resume with: selfalign run --resume ${runId})\n`);
+        for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
         const end = await cancellableBySigint(
           () => void client.runs.cancel({ runId }),
           () => new Promise<JobEndedEvent>((resolve) => (ended.has(jobId) ? resolve(ended.get(jobId)!) : waiting.set(jobId, resolve))),

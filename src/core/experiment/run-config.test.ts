@@ -47,6 +47,8 @@ describe('run configuration', () => {
     }
     expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['xx'] })).toThrow(/language "xx" has no default country/);
     expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['de', 'de'] })).toThrow(/listed twice/);
+    expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatty' } })).toThrow(/chatWrappers\.m: there is no chat wrapper "chatty" \(known: .*chatML/);
+    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatML' } }).chatWrappers).toEqual({ m: 'chatML' });
   });
 
   it('hashes the same configuration the same way, whatever the key order or spelled-out defaults', () => {

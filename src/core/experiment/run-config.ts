@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DEFAULT_EXCLUDED_CATEGORIES, WVS_CATEGORIES } from '../data/index.js';
 import { SELECTION_STRATEGIES } from '../demos/index.js';
 import { UserError } from '../errors.js';
+import { CHAT_WRAPPER_NAMES } from '../models/index.js';
 import { PromptTemplateSchema, validatePromptTemplate, DEFAULT_PROMPT_TEMPLATE, type PromptTemplate } from '../prompt/index.js';
 import { ESTIMATORS, type Estimator } from '../sampling/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../survey/index.js';
@@ -80,6 +81,8 @@ export const RunConfigSchema = z
      * without one gets the workbench's English template. Stored with the run, so its manifest holds the text used.
      */
     promptTemplates: z.record(z.string(), PromptTemplateSchema.strict()).default({}),
+    /** A chat wrapper (node-llama-cpp's name, such as llama3 or chatML) per local model whose GGUF has no chat template. */
+    chatWrappers: z.record(z.string(), z.string().min(1)).default({}),
     explanations: z
       .object({ enabled: z.boolean().default(false), perProbe: z.number().int().min(1).max(100).default(1), maxTokens: z.number().int().min(1).max(4096).default(128) })
       .strict()
@@ -137,6 +140,9 @@ export function parseRunConfig(input: unknown, source = 'the run configuration')
     } catch (error) {
       throw new UserError('bad-run-config', `${source}: the prompt template of "${language}": ${(error as Error).message}`);
     }
+  }
+  for (const [model, wrapper] of Object.entries(config.chatWrappers)) {
+    if (!CHAT_WRAPPER_NAMES.includes(wrapper)) throw new UserError('bad-run-config', `${source}: chatWrappers.${model}: there is no chat wrapper "${wrapper}" (known: ${CHAT_WRAPPER_NAMES.join(', ')})`);
   }
   const categories = config.categories ?? WVS_CATEGORIES.map((c) => c.number).filter((c) => !DEFAULT_EXCLUDED_CATEGORIES.includes(c));
   return {

@@ -26,6 +26,8 @@ export interface RunModel {
   sampling: SamplingSettings;
   /** What makes results of this model comparable: a GGUF file's sha256, an API model's id and servers. */
   identity: string;
+  /** Whether this model gets chat messages; the run's `chat` unless the model cannot take them (chatModeOf). */
+  chat?: boolean;
 }
 
 export interface RunInputs {
@@ -132,6 +134,10 @@ async function phase<T, R>(name: RunProgress['phase'], work: readonly T[], limit
   return settled.map((outcome) => (outcome as PromiseFulfilledResult<R>).value);
 }
 
+function chatOf(config: RunConfig, item: Item): boolean {
+  return config.chat && item.run.chat !== false;
+}
+
 function keyOf(item: Item, condition: Condition): MeasurementKey {
   return { model: item.run.name, language: item.language, country: item.country, probeId: item.probe.id, condition };
 }
@@ -144,9 +150,10 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
   const { config } = inputs;
   const { prompts, demonstrationIds } = drawPrompts(item.probe, condition, item.pool, config);
   const seed = deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;
-  const settings = { estimator: config.estimator, n: config.n, maxTokens: config.maxTokens, errorBound: config.errorBound, chat: config.chat, sampling: item.run.sampling };
+  const settings = { estimator: config.estimator, n: config.n, maxTokens: config.maxTokens, errorBound: config.errorBound, chat: chatOf(config, item), sampling: item.run.sampling };
   // A single prompt keeps the key it had before each draw had its own prompt, so earlier estimates are reused.
-  const promptKey = prompts.length === 1 ? (config.chat ? prompts[0]!.prompt.messages : prompts[0]!.prompt.text) : prompts.map((p) => [config.chat ? p.prompt.messages : p.prompt.text, p.weight]);
+  const chat = chatOf(config, item);
+  const promptKey = prompts.length === 1 ? (chat ? prompts[0]!.prompt.messages : prompts[0]!.prompt.text) : prompts.map((p) => [chat ? p.prompt.messages : p.prompt.text, p.weight]);
   const cacheKey = createHash('sha256')
     .update(JSON.stringify({ model: item.run.identity, prompt: promptKey, settings, seed }))
     .digest('hex');
@@ -156,7 +163,7 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
       distribution = await estimatePromptMixture(item.run.model, item.run.sampling, {
         probe: item.probe,
         prompts,
-        chat: config.chat,
+        chat,
         estimator: config.estimator,
         n: config.n,
         maxTokens: config.maxTokens,
@@ -195,7 +202,7 @@ async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condi
     const result = await item.run.model.generate({
       text: prompt.text,
       messages: prompt.messages,
-      chat: config.chat,
+      chat: chatOf(config, item),
       n: 1,
       maxTokens: config.explanations.maxTokens,
       sampling: item.run.sampling,

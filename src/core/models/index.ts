@@ -16,4 +16,5 @@ export * from './gguf-info.js';
 export * from './presets.js';
 export * from './model-fit.js';
 export * from './open-model.js';
+export * from './chat-mode.js';
 export * from './shaped-model.js';

@@ -3,7 +3,7 @@
 // evaluation. Several sessions run side by side on the sequences of one context, which llama.cpp batches.
 
 import { access } from 'node:fs/promises';
-import { resolveChatWrapper, type ChatHistoryItem, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import { resolveChatWrapper, specializedChatWrapperTypeNames, type ChatHistoryItem, type SpecializedChatWrapperTypeName, type BuiltInChatWrapperType, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
 import { UserError } from '../errors.js';
 import type { ChatMessage } from '../prompt/index.js';
 import { deriveSeed, SeededRandom } from '../random/index.js';
@@ -37,7 +37,9 @@ export interface PromptInput {
 export class LocalModel implements ResponseModel {
   readonly kind = 'gguf' as const;
   private readonly free: LlamaContextSequence[];
-  private chatWrapper: ReturnType<typeof resolveChatWrapper> | undefined;
+  private chatWrapper: BuiltInChatWrapperType | undefined;
+  /** A chat wrapper the user named (node-llama-cpp's type name), instead of the GGUF's own template. */
+  chatWrapperType: string | undefined;
   private readonly waiting: ((sequence: LlamaContextSequence) => void)[] = [];
 
   private constructor(
@@ -83,7 +85,7 @@ export class LocalModel implements ResponseModel {
   promptTokens(prompt: PromptInput): Token[] {
     if (prompt.chat) {
       // Resolving the wrapper compiles the GGUF's chat template: about 100 ms, so once per model.
-      this.chatWrapper ??= resolveChatWrapper(this.model);
+      this.chatWrapper ??= this.chatWrapperType ? namedChatWrapper(this.model, this.chatWrapperType) : resolveChatWrapper(this.model);
       const wrapper = this.chatWrapper;
       const chatHistory: ChatHistoryItem[] = prompt.messages.map((m) =>
         m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
@@ -131,6 +133,14 @@ export class LocalModel implements ResponseModel {
     await this.context.dispose();
     await this.model.dispose();
   }
+}
+
+/** The chat wrapper of that name, or a message listing the names there are. */
+function namedChatWrapper(model: LlamaModel, type: string): BuiltInChatWrapperType {
+  if (!(specializedChatWrapperTypeNames as readonly string[]).includes(type)) {
+    throw new UserError('unknown-chat-wrapper', `there is no chat wrapper "${type}" (known: ${specializedChatWrapperTypeNames.join(', ')})`);
+  }
+  return resolveChatWrapper(model, { type: type as SpecializedChatWrapperTypeName });
 }
 
 function loadError(options: LocalModelOptions, error: unknown): UserError {

@@ -24,20 +24,20 @@ import {
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
-import { createRun, executeRun, itemsLeftOut, reopenRun, type PreparedRun } from '../run-service.js';
+import { createRun, executeRun, itemsLeftOut, reopenRun, runWarnings, type PreparedRun } from '../run-service.js';
 
 export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'> = {
   'runs.validate': ({ config }, { db }) => validate(db, config),
 
   'runs.start': async ({ config, gpu, threads }, context) => {
     const prepared = await createRun(context.db, config);
-    return { runId: prepared.runId, jobId: startJob(context, prepared, { gpu, threads }) };
+    return { runId: prepared.runId, jobId: startJob(context, prepared, { gpu, threads }), warnings: runWarnings(prepared) };
   },
 
   'runs.resume': async ({ runId, gpu, threads }, context) => {
     if (context.jobs.active('run', runId)) throw new UserError('run-active', `run ${runId} is running already`);
     const prepared = await reopenRun(context.db, runId);
-    return { runId, jobId: startJob(context, prepared, { gpu, threads }) };
+    return { runId, jobId: startJob(context, prepared, { gpu, threads }), warnings: runWarnings(prepared) };
   },
 
   'runs.cancel': ({ runId }, { db, jobs }) => {
