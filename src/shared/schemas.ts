@@ -530,6 +530,8 @@ const improvement = {
   strategy: z.string(),
   n: count,
   ...wilson('improved'),
+  ...wilson('unchanged'),
+  ...wilson('worsened'),
   meanReduction: nullableNumber,
   meanReductionLower: nullableNumber,
   meanReductionUpper: nullableNumber,
@@ -538,7 +540,7 @@ export const ImprovementRow = z.object({ model: z.string(), ...improvement });
 export const LanguageImprovementRow = z.object({ ...languageGroup, ...improvement });
 
 const bin = { bin: count, binFrom: z.number(), binTo: z.number(), binLabel: z.string(), count, n: count, share: share.nullable(), shareLower: share, shareUpper: share };
-export const ReductionBinRow = z.object({ model: z.string(), strategy: z.string(), ...bin });
+export const ReductionBinRow = z.object({ ...languageGroup, strategy: z.string(), ...bin });
 export const ZeroShotErrorBinRow = z.object({ ...languageGroup, ...bin });
 
 export const CategoryRow = z.object({

@@ -150,7 +150,7 @@ export const MISALIGNMENT_COLUMNS = columnsOf<MisalignmentRow>({
   ...share('misaligned'),
 });
 
-const improvementColumns = { n: true, ...share('improved'), meanReduction: true, meanReductionLower: true, meanReductionUpper: true } as const;
+const improvementColumns = { n: true, ...share('improved'), ...share('unchanged'), ...share('worsened'), meanReduction: true, meanReductionLower: true, meanReductionUpper: true } as const;
 
 export const IMPROVEMENT_BY_MODEL_COLUMNS = columnsOf<ImprovementRow>({ model: true, strategy: true, ...improvementColumns });
 
@@ -162,7 +162,7 @@ export const IMPROVEMENT_BY_LANGUAGE_COLUMNS = columnsOf<LanguageImprovementRow>
   ...improvementColumns,
 });
 
-export const REDUCTION_BIN_COLUMNS = columnsOf<ReductionBinRow>({ model: true, strategy: true, ...bins });
+export const REDUCTION_BIN_COLUMNS = columnsOf<ReductionBinRow>({ model: true, language: true, country: true, strategy: true, ...bins });
 
 export const ZERO_SHOT_ERROR_BIN_COLUMNS = columnsOf<ZeroShotErrorBinRow>({ model: true, language: true, country: true, ...bins });
 

@@ -183,26 +183,31 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
     expect(() => binOf(Number.NaN)).toThrow(RangeError);
   });
 
-  it('bins Δ of the improved probes per model × strategy, every bin present', () => {
+  it('bins Δ of the improved probes per model × language × strategy, every bin present', () => {
     const rows = reductionBinTable(SAMPLE_RECORDS);
-    expect(rows).toHaveLength(2 * 2 * 11);
-    const counts = (model: string, strategy: string) =>
-      rows.filter((r) => r.model === model && r.strategy === strategy).map((r) => r.count);
+    expect(rows).toHaveLength(2 * 2 * 2 * 11);
+    // alpha's misaligned probes are all in bn (fa is the empty group); beta's split over bn and fa.
+    const counts = (model: string, strategy: string, language = 'bn') =>
+      rows.filter((r) => r.model === model && r.language === language && r.strategy === strategy).map((r) => r.count);
+    expect(counts('alpha', 'random', 'fa')).toEqual(new Array(11).fill(0));
     // alpha/random: Δ 0.1 (from 0.0999…), 0.3, 0.5; the worsened probe's Δ = −1 is not there.
     expect(counts('alpha', 'random')).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]);
     // alpha/chrf-all: 0.2, 0.5, 1 (1 in its own bin, apart from [90%, 100%)).
     expect(counts('alpha', 'chrf-all')).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1]);
-    expect(counts('beta', 'random')).toEqual([0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0]);
-    // beta/chrf-all: the worsened probe (Δ = −0.125) is left out, not binned.
-    expect(counts('beta', 'chrf-all')).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    // beta/random: Δ 0.5 in bn (Q1), 0.667 in fa (Q164).
+    expect(counts('beta', 'random')).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
+    expect(counts('beta', 'random', 'fa')).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
+    // beta/chrf-all: the worsened probe in bn (Δ = −0.125) is left out, not binned; fa's Q164 has Δ 0.5.
+    expect(counts('beta', 'chrf-all')).toEqual(new Array(11).fill(0));
+    expect(counts('beta', 'chrf-all', 'fa')).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
 
-    const bin1 = find(rows, { model: 'alpha', strategy: 'random', bin: 1 });
+    const bin1 = find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 1 });
     expect(bin1).toMatchObject({ binFrom: 0.1, binTo: 0.2, binLabel: '[10%, 20%)', n: 3 });
     expectShare(bin1, '', 1, 3);
-    expect(find(rows, { model: 'alpha', strategy: 'random', bin: 9 })).toMatchObject({ binLabel: '[90%, 100%)', binFrom: 0.9, binTo: 1 });
-    expect(find(rows, { model: 'alpha', strategy: 'random', bin: 10 })).toMatchObject({ binLabel: '100%', binFrom: 1, binTo: 1 });
+    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 9 })).toMatchObject({ binLabel: '[90%, 100%)', binFrom: 0.9, binTo: 1 });
+    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 10 })).toMatchObject({ binLabel: '100%', binFrom: 1, binTo: 1 });
     // Shares of a group add up to 1.
-    const total = rows.filter((r) => r.model === 'alpha' && r.strategy === 'random').reduce((sum, r) => sum + r.share!, 0);
+    const total = rows.filter((r) => r.model === 'alpha' && r.language === 'bn' && r.strategy === 'random').reduce((sum, r) => sum + r.share!, 0);
     expect(total).toBeCloseTo(1, 12);
   });
 

@@ -126,6 +126,15 @@ export interface ImprovementRow {
   improvedShare: number | null;
   improvedShareLower: number;
   improvedShareUpper: number;
+  /** Beside the improved, the unchanged and the worsened (the paper's figures show only the improved). */
+  unchangedCount: number;
+  unchangedShare: number | null;
+  unchangedShareLower: number;
+  unchangedShareUpper: number;
+  worsenedCount: number;
+  worsenedShare: number | null;
+  worsenedShareLower: number;
+  worsenedShareUpper: number;
   /** Mean error reduction Δ over the improved probes; null when none improved. */
   meanReduction: number | null;
   /** Percentile bootstrap 95% interval of meanReduction, resampling the improved probes; null when none improved. */
@@ -158,9 +167,11 @@ export interface BinColumns {
   shareUpper: number;
 }
 
-/** Fig. 3/6: the distribution of the error reduction Δ among improved probes, per model × strategy. */
+/** Fig. 3/6: the distribution of the error reduction Δ among improved probes, per model × language × strategy. */
 export interface ReductionBinRow extends BinColumns {
   model: string;
+  language: string;
+  country: string;
   strategy: Comparison;
 }
 
@@ -595,7 +606,10 @@ function improvementColumns(
   options: ResultsTableOptions,
   group: readonly string[],
 ): Omit<ImprovementRow, 'model' | 'strategy'> {
-  const improved = shareOf(results.filter(({ result }) => result.outcome === 'improved').length, results.length);
+  const counts = tally(results.map(({ result }) => result.outcome));
+  const improved = shareOf(counts.improved, results.length);
+  const unchanged = shareOf(counts.unchanged, results.length);
+  const worsened = shareOf(counts.worsened, results.length);
   const reduction = meanWithInterval(improvedReductions(results), options, 'improvement', ...group);
   return {
     n: results.length,
@@ -603,6 +617,14 @@ function improvementColumns(
     improvedShare: improved.share,
     improvedShareLower: improved.lower,
     improvedShareUpper: improved.upper,
+    unchangedCount: unchanged.count,
+    unchangedShare: unchanged.share,
+    unchangedShareLower: unchanged.lower,
+    unchangedShareUpper: unchanged.upper,
+    worsenedCount: worsened.count,
+    worsenedShare: worsened.share,
+    worsenedShareLower: worsened.lower,
+    worsenedShareUpper: worsened.upper,
     meanReduction: reduction.mean,
     meanReductionLower: reduction.lower,
     meanReductionUpper: reduction.upper,
@@ -648,11 +670,12 @@ export function reductionBinTable(input: readonly ProbeRecord[]): ReductionBinRo
   const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: ReductionBinRow[] = [];
-  for (const group of modelGroups(records)) {
+  // Per language, as the paper's figures are for one language (English): pooling languages would mix answer keys.
+  for (const group of languageGroups(records)) {
     for (const strategy of strategies) {
       const reductions = improvedReductions(resultsOf(group.records, strategy));
       for (const bin of histogram(reductions, 'the error reduction Δ of an improved probe')) {
-        rows.push({ model: group.model, strategy, ...bin });
+        rows.push({ model: group.model, language: group.language, country: group.country, strategy, ...bin });
       }
     }
   }
