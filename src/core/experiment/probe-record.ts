@@ -12,6 +12,8 @@ export interface StrategyResult {
   alignment: number;
   /** Share (or probability) of responses that gave neither option. */
   invalid: number;
+  /** Responses behind the estimate (0 for exact probabilities). */
+  n: number;
   outcome: Outcome;
   /** The significance-gated outcome: a change only where its q-value is below 0.05 (exact: beyond a tolerance). */
   gatedOutcome: Outcome;

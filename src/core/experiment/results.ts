@@ -35,6 +35,7 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
           strategy: r.condition as Comparison,
           alignment: alignment(after, target),
           invalid: after.invalid,
+          n: after.n,
           outcome: outcome(before, after, target),
           // Gated once every q-value of its table cell is known (`gate`).
           gatedOutcome: 'unchanged',

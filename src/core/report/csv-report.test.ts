@@ -139,6 +139,7 @@ describe('per-probe rows', () => {
     expect(rows).toHaveLength(12);
     expect(Object.keys(rows[0]!)).toEqual([
       ...PER_PROBE_COLUMNS,
+      'random.n',
       'random.alignment',
       'random.invalid',
       'random.outcome',
@@ -148,6 +149,7 @@ describe('per-probe rows', () => {
       'random.errorReduction',
       'random.softAlignment',
       'random.demonstrationIds',
+      'chrf-all.n',
       'chrf-all.alignment',
       'chrf-all.invalid',
       'chrf-all.outcome',

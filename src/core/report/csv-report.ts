@@ -39,7 +39,7 @@ export interface CsvReportOptions {
 }
 
 /** What a strategy contributes to a probe's row, as `<strategy>.<column>` (e.g. "chrf-all.alignment"). */
-export const STRATEGY_COLUMNS = ['alignment', 'invalid', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
+export const STRATEGY_COLUMNS = ['n', 'alignment', 'invalid', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
 export type StrategyColumn = (typeof STRATEGY_COLUMNS)[number];
 
 export function strategyColumn(strategy: Comparison, column: StrategyColumn): string {
@@ -239,6 +239,7 @@ export function perProbeRows(records: readonly ProbeRecord[]): PerProbeRow[] {
     };
     for (const strategy of strategies) {
       const result = record.strategies.find((r) => r.strategy === strategy);
+      row[strategyColumn(strategy, 'n')] = result?.n ?? null;
       row[strategyColumn(strategy, 'alignment')] = result?.alignment ?? null;
       row[strategyColumn(strategy, 'invalid')] = result?.invalid ?? null;
       row[strategyColumn(strategy, 'outcome')] = result?.outcome ?? null;

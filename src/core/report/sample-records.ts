@@ -25,6 +25,7 @@ export function probeRecord(
       strategy: strategy as Comparison,
       alignment,
       invalid: 0,
+      n: 100,
       outcome,
       gatedOutcome,
       pValue: null,
