@@ -51,9 +51,14 @@ export function registerProbeCommands(program: Command): void {
       { header: 'cat', value: (p) => p.category, align: 'right' },
       { header: 'option 1', value: (p) => p.options[0] },
       { header: 'option 2', value: (p) => p.options[1] },
-      { header: 'flag', value: (p) => p.flag ?? '' },
+      { header: 'flag', value: (p) => p.flag ?? (p.validity ? 'invalid as published' : '') },
       { header: 'template', value: (p) => p.template },
     ]);
+    const invalid = list.filter((p) => p.validity);
+    if (invalid.length > 0) {
+      console.log(`\nLeft out of runs unless included (includeInvalidItems), as they do not ask what their WVS question asks:`);
+      for (const p of invalid) console.log(`  ${p.id}: ${p.validity}`);
+    }
   });
 
   addDbOption(probes.command('delete <name>').description('delete a probe set and its probes')).action(async (name: string, options: { db?: string }) => {
