@@ -89,7 +89,7 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
 
     const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as { status: string; outcomes: { strategy: string; misaligned: number }[] };
     expect(shown.status).toBe('finished');
-    expect(new Set(shown.outcomes.map((s) => s.strategy))).toEqual(new Set(['random', 'random-category', 'chrf-category', 'chrf-all']));
+    expect(new Set(shown.outcomes.map((s) => s.strategy))).toEqual(new Set(['zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all']));
 
     // The report: a CSV per table, the probes, the explanations and a manifest; the same for both runs.
     const reports = [tempDir(), tempDir()];
@@ -97,9 +97,9 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     expect(selfalign(['report', brokenId, '--out', reports[1]!, '--bom', '--db', broken]).code).toBe(0);
     const table1 = readFileSync(path.join(reports[0]!, 'table1-outcomes.csv'), 'utf8');
     expect(table1.startsWith('\uFEFFmodel,language,country,strategy,misaligned,n,improvedCount')).toBe(true);
-    // A header and one row per language × strategy.
-    expect(table1.split('\r\n').filter(Boolean)).toHaveLength(1 + 3 * 4);
-    for (const file of ['table1-outcomes.csv', 'fig7-misaligned.csv', 'fig8-10-categories.csv', 'probes.csv']) {
+    // A header and one row per language × (the re-test control and four strategies).
+    expect(table1.split('\r\n').filter(Boolean)).toHaveLength(1 + 3 * 5);
+    for (const file of ['table1-outcomes.csv', 'table1-expected.csv', 'fig7-misaligned.csv', 'fig8-10-categories.csv', 'probes.csv', 'explanations.csv']) {
       expect(readFileSync(path.join(reports[1]!, file), 'utf8')).toBe(readFileSync(path.join(reports[0]!, file), 'utf8'));
     }
     const manifest = JSON.parse(readFileSync(path.join(reports[1]!, 'manifest.json'), 'utf8')) as { run: string; models: { identity: string }[]; configuration: { seed: number } };
