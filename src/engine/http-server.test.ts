@@ -227,9 +227,11 @@ describeWithSharedData('the engine over HTTP', () => {
     const invalid = await s.call<{ ok: boolean; problems: { path: string }[] }>('runs.validate', { config: { models: [], survey: 'shares', languages: ['en'], k: 0 } });
     expect(invalid.problems.map((p) => p.path).sort()).toEqual(['k', 'models']);
 
-    const config = { models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1, 2], strategies: ['chrf-all', 'random'], n: 8, seed: 1, explanations: { enabled: true, perProbe: 1, maxTokens: 12 } };
-    const valid = await s.call<{ ok: boolean; work: { zeroShot: number; selfAlignedAtMost: number } }>('runs.validate', { config });
+    const config = { models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1, 2], strategies: ['chrf-all', 'random'], seed: 1, explanations: { enabled: true, perProbe: 1, maxTokens: 12 } };
+    // The paper's protocol, as the default: sampled, n = 10, misaligned below 100%.
+    const valid = await s.call<{ ok: boolean; config: Record<string, unknown>; work: { zeroShot: number; selfAlignedAtMost: number } }>('runs.validate', { config });
     expect(valid.ok).toBe(true);
+    expect(valid.config).toMatchObject({ protocol: 'paper', estimator: 'sampled', n: 10, misalignmentThreshold: 1 });
     expect(valid.work.zeroShot).toBeGreaterThan(20);
     expect(valid.work.selfAlignedAtMost).toBe(valid.work.zeroShot * 3); // two strategies and the re-test control
 
@@ -285,12 +287,16 @@ describeWithSharedData('the engine over HTTP', () => {
     expect(aligned.demonstrations.every((d) => d.sentence !== null && d.chrfpp !== null && aligned.prompts.some((p) => p.text.includes(d.sentence!)))).toBe(true);
     // Each draw has its own prompt: the option order is drawn per draw, so a probe has more than one prompt, n draws in all.
     expect(aligned.prompts.length).toBeGreaterThan(1);
-    expect(aligned.prompts.reduce((sum, p) => sum + p.weight, 0)).toBe(8);
+    expect(aligned.prompts.reduce((sum, p) => sum + p.weight, 0)).toBe(10);
 
     const out = path.join(dir, 'report');
     const report = await s.call<{ files: string[] }>('reports.export', { runId, dir: out, bom: true });
     expect(report.files.map((f) => path.basename(f))).toContain('manifest.json');
-    expect(readdirSync(out)).toContain('probes.csv');
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['probes.csv', 'table1-expected.csv', 'table1-uncontested.csv']));
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { configuration: { protocol: string }; promptTemplates: Record<string, { instruction: string }>; itemsLeftOut: { probeId: string }[] };
+    expect(manifest.configuration.protocol).toBe('paper');
+    expect(manifest.promptTemplates.en!.instruction).toContain('{first_option}');
+    expect(manifest.itemsLeftOut).toEqual([]); // Q82 is in category 3, outside this run
     // explanations.csv in the layout of the paper's Table 2.
     const table2 = parse(readFileSync(path.join(out, 'explanations.csv'), 'utf8').replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
     expect(table2.length).toBeGreaterThan(0);
