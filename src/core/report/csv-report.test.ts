@@ -178,6 +178,9 @@ describe('per-probe rows', () => {
       'chrf-all.outcome': 'unchanged',
       'random.demonstrationIds': 'Q10 Q20 Q30 Q40 Q45',
     });
+    // The validity of a probe included although invalid as published comes from the caller, who has the probes.
+    expect(perProbeRows(SAMPLE_RECORDS, (r) => (r.probeId === 'Q164' ? 'asks the opposite' : null)).filter((r) => r.validity).map((r) => `${r.model}/${r.language}/${r.probeId}`)).toEqual(['alpha/bn/Q164', 'alpha/fa/Q164', 'beta/fa/Q164']);
+    expect(rows[0]!.validity).toBeNull();
     // An aligned probe has no strategy results: empty cells.
     expect(rows[2]).toMatchObject({ probeId: 'Q3', misaligned: false, 'random.alignment': null, 'random.demonstrationIds': null });
   });

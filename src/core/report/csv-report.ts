@@ -73,6 +73,8 @@ export interface PerProbeRow {
   zeroShotInvalid: number;
   zeroShotSoftAlignment: number | null;
   misaligned: boolean;
+  /** Why the probe is invalid as published (data/item-validity.csv), when the run included such probes; else empty. */
+  validity: string | null;
   [strategyColumn: string]: CsvValue;
 }
 
@@ -212,10 +214,11 @@ export const PER_PROBE_COLUMNS = [
   'zeroShotInvalid',
   'zeroShotSoftAlignment',
   'misaligned',
+  'validity',
 ] as const satisfies readonly (keyof PerProbeRow)[];
 
 /** One row per probe record, in report order (model, language, country, question number). */
-export function perProbeRows(records: readonly ProbeRecord[]): PerProbeRow[] {
+export function perProbeRows(records: readonly ProbeRecord[], validityOf: (record: ProbeRecord) => string | null = () => null): PerProbeRow[] {
   const strategies = strategiesIn(records);
   return sortRecords(records).map((record) => {
     const row: PerProbeRow = {
@@ -236,6 +239,7 @@ export function perProbeRows(records: readonly ProbeRecord[]): PerProbeRow[] {
       zeroShotInvalid: record.zeroShot.invalid,
       zeroShotSoftAlignment: record.zeroShot.softAlignment ?? null,
       misaligned: record.misaligned,
+      validity: validityOf(record),
     };
     for (const strategy of strategies) {
       const result = record.strategies.find((r) => r.strategy === strategy);

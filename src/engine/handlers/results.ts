@@ -191,7 +191,9 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
   'reports.export': async ({ runId, dir, bom, seed }, { db }) => {
     const { run, config, measurements, records } = runData(db, runId);
     const out = path.resolve(dir);
-    const files = await writeCsvReport(out, { ...resultsTables(records, { seed, draws: config.n }), probes: perProbeRows(records) }, { bom });
+    const probes = probesOf(db, config);
+    const validityOf = (r: ProbeRecord) => probes.get(r.language)?.get(r.probeId)?.validity ?? null;
+    const files = await writeCsvReport(out, { ...resultsTables(records, { seed, draws: config.n }), probes: perProbeRows(records, validityOf) }, { bom });
     await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], await explanationRows(db, config, records, runId), { bom }));
     const manifest = {
       run: run.id,
