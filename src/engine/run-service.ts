@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../core/errors.js';
-import { configHash, executeRun as runExperiment, parseRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
+import { configHash, isLeftOutAsInvalid, executeRun as runExperiment, parseRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
 import { chatModeOf, LocalModel, openModel, type ModelRecord, type OpenOptions } from '../core/models/index.js';
 import type { ResponseDistribution } from '../core/sampling/index.js';
 import {
@@ -27,7 +27,7 @@ import {
 } from '../core/store/index.js';
 import { builtinAnswerKey, countryTargets, type AnswerKey, type CountryTargets } from '../core/survey/index.js';
 import { WORKBENCH_VERSION } from '../core/version.js';
-import type { Probe } from '../core/data/index.js';
+import { isUsable, type Probe } from '../core/data/index.js';
 
 /** What makes results of a model comparable: a GGUF file's sha256, an API model's id and servers. */
 export function identityOf(record: ModelRecord): string {
@@ -131,7 +131,6 @@ export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): P
  * language, among the usable probes of its categories; none when the run includes them.
  */
 export function itemsLeftOut(db: Db, config: RunConfig): { language: string; probeId: string; reason: string }[] {
-  if (config.includeInvalidItems !== false) return [];
   return config.languages.flatMap(({ language, probeSet }) => {
     let probes: Probe[];
     try {
@@ -139,7 +138,7 @@ export function itemsLeftOut(db: Db, config: RunConfig): { language: string; pro
     } catch {
       return []; // the set was deleted since
     }
-    return probes.filter((p) => p.flag === null && p.validity && config.categories.includes(p.category)).map((p) => ({ language, probeId: p.id, reason: p.validity! }));
+    return probes.filter((p) => isUsable(p) && config.categories.includes(p.category) && isLeftOutAsInvalid(p, config)).map((p) => ({ language, probeId: p.id, reason: p.validity! }));
   });
 }
 

@@ -5,4 +5,5 @@ export * from './probe-record.js';
 export * from './run-config.js';
 export * from './run-journal.js';
 export * from './runner.js';
+export * from './test-items.js';
 export * from './results.js';

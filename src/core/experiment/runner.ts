@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { isUsable, type Probe } from '../data/index.js';
+import type { Probe } from '../data/index.js';
 import { DemonstrationPool, ZERO_SHOT, ZERO_SHOT_RETEST, type Comparison, type Condition } from '../demos/index.js';
 import { throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
@@ -16,6 +16,7 @@ import { deriveSeed } from '../random/index.js';
 import { estimatePromptMixture, type ResponseDistribution } from '../sampling/index.js';
 import type { TargetAnswer, TargetAnswers } from '../survey/index.js';
 import { drawPrompts, storedPromptJson } from './draw-prompts.js';
+import { isLeftOutAsInvalid, isTestItem } from './test-items.js';
 import { alignment, outcome } from './outcomes.js';
 import type { RunConfig } from './run-config.js';
 import type { MeasurementKey, MeasurementRow, RunJournal } from './run-journal.js';
@@ -70,12 +71,12 @@ export async function executeRun(inputs: RunInputs, journal: RunJournal, options
   for (const run of inputs.models) {
     for (const { language, country } of config.languages) {
       // Probes known to be invalid as published serve neither as test items nor as demonstrations.
-      const probes = inputs.probes(language).filter((p) => config.includeInvalidItems || !p.validity);
+      const probes = inputs.probes(language).filter((p) => !isLeftOutAsInvalid(p, config));
       const targets = inputs.targets(country);
       const pool = new DemonstrationPool(probes, targets);
       for (const probe of probes) {
         const target = targets.get(probe.id);
-        if (!isUsable(probe) || !config.categories.includes(probe.category) || target.kind !== 'majority') continue;
+        if (!isTestItem(probe, target, config)) continue;
         items.push({ run, language, country, probe, target, pool });
       }
     }

@@ -4,11 +4,11 @@
 import { writeFile } from 'node:fs/promises';
 import { itemsLeftOut } from '../run-service.js';
 import path from 'node:path';
-import { WVS_CATEGORIES, type Probe } from '../../core/data/index.js';
+import { compareQuestionIds, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
 import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
-import { formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
+import { categoryName, formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
 import { getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
@@ -22,6 +22,16 @@ function runData(db: Db, runId: string) {
   const config = JSON.parse(run.configJson) as RunConfig;
   const measurements = loadMeasurements(db, runId);
   return { run, config, measurements, records: probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin) };
+}
+
+/** The demonstration pool a run had for a language and country, rebuilt; undefined when its inputs are gone since. */
+async function poolOf(db: Db, config: RunConfig, probes: ReadonlyMap<string, Probe> | undefined, country: string): Promise<DemonstrationPool | undefined> {
+  if (!probes || probes.size === 0) return undefined;
+  try {
+    return new DemonstrationPool([...probes.values()], countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, config.survey, country)));
+  } catch {
+    return undefined; // the survey import was deleted since
+  }
 }
 
 /** The probes of each language of a run, when its probe sets are still in the database. */
@@ -47,7 +57,7 @@ function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string,
       country: r.country,
       probeId: r.probeId,
       category: r.category,
-      categoryName: WVS_CATEGORIES.find((c) => c.number === r.category)?.name ?? String(r.category),
+      categoryName: categoryName(r.category),
       template: probe?.template ?? null,
       targetOption: r.targetOption,
       targetShares: [r.targetShares[0], r.targetShares[1]] as [number, number],
@@ -91,18 +101,18 @@ function matches(row: Row, filter: ParsedParams<'results.probes'>['filter']): bo
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const questionOrder = (id: string) => Number(id.replace(/\D/g, '')) * 100 + (id.match(/[a-z]$/)?.[0].charCodeAt(0) ?? 0);
 
-function sortKey(row: Row, by: ParsedParams<'results.probes'>['sort']['by']): number {
+/** The order of the explorer's sort key; rows without an error reduction (not improved or worsened) come first. */
+function compareBy(a: Row, b: Row, by: ParsedParams<'results.probes'>['sort']['by']): number {
   switch (by) {
     case 'errorReduction':
-      return row.errorReduction ?? Number.NEGATIVE_INFINITY;
+      return a.errorReduction === b.errorReduction ? 0 : a.errorReduction === null ? -1 : b.errorReduction === null ? 1 : a.errorReduction - b.errorReduction;
     case 'zeroShotError':
-      return 1 - row.zeroShotAlignment;
+      return b.zeroShotAlignment - a.zeroShotAlignment;
     case 'alignment':
-      return row.alignment;
+      return a.alignment - b.alignment;
     case 'probe':
-      return questionOrder(row.probeId);
+      return compareQuestionIds(a.probeId, b.probeId);
   }
 }
 
@@ -119,11 +129,11 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     const direction = sort.descending ? -1 : 1;
     rows.sort(
       (a, b) =>
-        direction * (sortKey(a, sort.by) - sortKey(b, sort.by)) ||
+        direction * compareBy(a, b, sort.by) ||
         compareText(a.model, b.model) ||
         compareText(a.language, b.language) ||
         compareText(a.country, b.country) ||
-        questionOrder(a.probeId) - questionOrder(b.probeId) ||
+        compareQuestionIds(a.probeId, b.probeId) ||
         compareText(a.condition === ZERO_SHOT ? '' : a.condition, b.condition === ZERO_SHOT ? '' : b.condition),
     );
     return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
@@ -141,12 +151,7 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     const probes = probesOf(db, config).get(language) ?? new Map<string, Probe>();
     const probe = probes.get(probeId) ?? null;
     // The demonstrations are rebuilt from the same inputs the run had, for their sentences and chrF++ scores.
-    let pool: DemonstrationPool | undefined;
-    try {
-      if (probes.size > 0) pool = new DemonstrationPool([...probes.values()], countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, config.survey, country)));
-    } catch {
-      pool = undefined; // the survey import was deleted since
-    }
+    const pool = await poolOf(db, config, probes, country);
     const excluded = excludedCategories(config);
     const randomPerDraw = config.perDraw?.randomDemonstrations === true;
     const explanations = loadExplanations(db, runId).filter((e) => e.model === model && e.language === language && e.country === country && e.probeId === probeId);
@@ -225,23 +230,12 @@ async function explanationRows(db: Db, config: RunConfig, records: readonly Prob
   const explanations = loadExplanations(db, runId);
   if (explanations.length === 0) return [];
   const probes = probesOf(db, config);
-  const key = await builtinAnswerKey();
   const pools = new Map<string, DemonstrationPool | undefined>();
-  const poolOf = (language: string, country: string) => {
-    const id = `${language}/${country}`;
-    if (!pools.has(id)) {
-      try {
-        pools.set(id, new DemonstrationPool([...(probes.get(language)?.values() ?? [])], countryTargets(country, key, loadSurveyCells(db, config.survey, country))));
-      } catch {
-        pools.set(id, undefined); // the survey import was deleted since
-      }
-    }
-    return pools.get(id);
-  };
+  for (const { language, country } of config.languages) pools.set(`${language}/${country}`, await poolOf(db, config, probes.get(language), country));
   return explanations.map((e) => {
     const probe = probes.get(e.language)?.get(e.probeId);
     const record = records.find((r) => r.model === e.model && r.language === e.language && r.country === e.country && r.probeId === e.probeId);
-    const pool = poolOf(e.language, e.country);
+    const pool = pools.get(`${e.language}/${e.country}`);
     let demonstrations: string | null = null;
     if (probe && pool && !isZeroShot(e.condition as Condition)) {
       // The explanation was asked with the first draw's prompt: its demonstrations, in its order.

@@ -3,9 +3,8 @@
 // second window finds it through `runs.get` and its events.
 
 import { existsSync } from 'node:fs';
-import { isUsable } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
-import { probeRecords, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
+import { isTestItem, probeRecords, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
 import { outcomeTable } from '../../core/report/index.js';
 import {
   countExplanations,
@@ -171,7 +170,7 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
     const probes = attempt(`languages.${i}`, () => loadProbes(db, probeSet, language));
     const targets = attempt(`languages.${i}.country`, () => countryTargets(country, key, loadSurveyCells(db, config.survey, country)));
     if (!probes || !targets) return;
-    zeroShot += probes.filter((p) => isUsable(p) && (config.includeInvalidItems || !p.validity) && config.categories.includes(p.category) && targets.get(p.id).kind === 'majority').length;
+    zeroShot += probes.filter((p) => isTestItem(p, targets.get(p.id), config)).length;
   });
   if (problems.length > 0) return { ok: false, problems, config: null, work: null };
   if (zeroShot === 0) problems.push({ path: 'languages', message: 'no probe of these languages has a known target answer in the chosen categories' });

@@ -1,8 +1,7 @@
 // One probe's demonstrations and prompt, exactly as a run would build them: `demos.select` and `prompts.build`
 // (and `models.sample`, which measures that prompt).
 
-import { isUsable, type Probe } from '../../core/data/index.js';
-import { DEFAULT_EXCLUDED_CATEGORIES, } from '../../core/data/index.js';
+import { DEFAULT_EXCLUDED_CATEGORIES, isUsable, type Probe } from '../../core/data/index.js';
 import { DemonstrationPool, type Selection } from '../../core/demos/index.js';
 import { UserError } from '../../core/errors.js';
 import { buildPrompt, readPromptTemplate, type Prompt } from '../../core/prompt/index.js';
