@@ -16,7 +16,7 @@ import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js
 import { useTempDir } from '../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
 import { getRun, loadExplanations, loadMeasurements, openDatabase, saveModel, saveProbeSet, saveSurvey, type Db } from '../core/store/index.js';
-import { createRun, executeRun, reopenRun, type ExecuteOptions } from './run-service.js';
+import { createRun, executeRun, reopenRun, runWarnings, type ExecuteOptions } from './run-service.js';
 
 /** A run from its configuration to its end, as `runs.start` does it without the job around it. */
 async function startRun(db: Db, config: unknown, options: ExecuteOptions & { onStarted?: (runId: string) => void } = {}): Promise<string> {
@@ -250,6 +250,55 @@ describeWithSharedData('a run over several probe sets and languages', () => {
       expect(server.requests.length).toBeGreaterThanOrEqual(measurements.length);
     } finally {
       await server.close();
+    }
+  });
+
+  it('sends exact estimates on an OpenAI-compatible server chat messages where it continues a begun answer, else the plain prompt after a warning', async () => {
+    const FIRST = [
+      { token: ' important', logprob: Math.log(0.7) },
+      { token: ' unimportant', logprob: Math.log(0.3) },
+    ];
+    // One token, then the end, whatever the form: the completions prompt or the chat template's assistant turn.
+    const nextTokens = (reads: string) => (FIRST.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : FIRST);
+    const vllm = await startFakeOpenAIServer({ nextTokens });
+    const openai = await startFakeOpenAIServer({ nextTokens, rejectParams: ['continue_final_message'] });
+    try {
+      const db = await database();
+      saveModel(db, { name: 'vllm', kind: 'openai', baseUrls: [vllm.url], remoteModel: 'llama-3-8b', sampling: { temperature: 1 } });
+      saveModel(db, { name: 'openai', kind: 'openai', baseUrls: [openai.url], remoteModel: 'gpt-4o-mini', sampling: { temperature: 1 } });
+      const config = { ...CONFIG, models: ['vllm', 'openai'], categories: [2], strategies: ['chrf-all'], estimator: 'exact', protocol: 'precise' };
+      const prepared = await createRun(db, config);
+      // Before any work: one question per server, and what the user hears.
+      expect(vllm.requests).toHaveLength(1);
+      expect(openai.requests).toHaveLength(1);
+      expect(prepared.chatModes.get('vllm')).toEqual({ chat: true });
+      expect(prepared.chatModes.get('openai')?.chat).toBe(false);
+      expect(runWarnings(prepared)).toEqual([expect.stringMatching(/server of model "openai" does not give .*continue_final_message.*plain prompt through the completions endpoint/)]);
+
+      // A resume keeps the modes the run began with, without asking again.
+      const reopened = await reopenRun(db, prepared.runId);
+      expect(reopened.chatModes).toEqual(prepared.chatModes);
+      expect(vllm.requests.length + openai.requests.length).toBe(2);
+
+      await executeRun(db, reopened);
+      expect(getRun(db, prepared.runId).status).toBe('finished');
+      const measured = vllm.requests.slice(1);
+      expect(measured.length).toBeGreaterThan(0);
+      expect(measured.every((r) => r.path === '/v1/chat/completions' && Array.isArray((r.body as { messages?: unknown }).messages))).toBe(true);
+      expect(openai.requests.slice(1).every((r) => r.path === '/v1/completions')).toBe(true);
+      // Both forms read the same scripted probabilities, so both models measure the same.
+      const shares = (model: string) => loadMeasurements(db, prepared.runId).filter((m) => m.model === model).map((m) => [m.probeId, m.condition, JSON.parse(m.distributionJson).option1]);
+      expect(shares('vllm').length).toBeGreaterThan(0);
+      expect(shares('vllm')).toEqual(shares('openai'));
+
+      // A run stored before the chat mode was kept resumes as it began: the plain prompt, and it says so.
+      const legacy = await createRun(db, config);
+      db.prepare('UPDATE runs SET models_json = ? WHERE id = ?').run(JSON.stringify(JSON.parse(getRun(db, legacy.runId).modelsJson).map(({ name, identity }: { name: string; identity: string }) => ({ name, identity }))), legacy.runId);
+      const legacyModes = (await reopenRun(db, legacy.runId)).chatModes;
+      expect(legacyModes.get('vllm')).toMatchObject({ chat: false, warning: expect.stringContaining('began before chat log-probabilities were asked for') });
+    } finally {
+      await vllm.close();
+      await openai.close();
     }
   });
 

@@ -7,7 +7,19 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../core/errors.js';
 import { configHash, isLeftOutAsInvalid, executeRun as runExperiment, parseRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
-import { chatModeOf, LocalModel, openModel, type ModelRecord, type OpenOptions } from '../core/models/index.js';
+import {
+  chatModeOf,
+  LocalModel,
+  needsServerAnswer,
+  openModel,
+  TOP_LOGPROBS,
+  type ChatLogprobsSupport,
+  type ChatMode,
+  type ChatModeOptions,
+  type ModelRecord,
+  type OpenAIModel,
+  type OpenOptions,
+} from '../core/models/index.js';
 import type { ResponseDistribution } from '../core/sampling/index.js';
 import {
   cachedEstimate,
@@ -58,13 +70,41 @@ export function databaseJournal(db: Db, runId: string, onMeasurement?: (row: Mea
   };
 }
 
-function chatModeOfRun(config: RunConfig, record: ModelRecord) {
-  return chatModeOf(record, { chat: config.chat, estimator: config.estimator, chatWrapper: config.chatWrappers?.[record.name] });
+function chatModeOptions(config: RunConfig, record: ModelRecord): ChatModeOptions {
+  return { chat: config.chat, estimator: config.estimator, chatWrapper: config.chatWrappers?.[record.name] };
+}
+
+/** Asks an OpenAI-compatible server once whether it gives chat log-probabilities after a begun answer. */
+async function askChatLogprobs(record: ModelRecord): Promise<ChatLogprobsSupport> {
+  const model = await openModel(record);
+  try {
+    return await (model as OpenAIModel).chatLogprobs({ topLogprobs: TOP_LOGPROBS });
+  } finally {
+    await model.close();
+  }
+}
+
+/** Each model's chat mode, decided when the run is created (asking the servers that decide it). */
+async function decideChatModes(config: RunConfig, records: readonly ModelRecord[]): Promise<Map<string, ChatMode>> {
+  const modes = new Map<string, ChatMode>();
+  for (const record of records) {
+    const options = chatModeOptions(config, record);
+    modes.set(record.name, chatModeOf(record, options, needsServerAnswer(record, options) ? await askChatLogprobs(record) : undefined));
+  }
+  return modes;
 }
 
 /** What the user should hear before the run starts: models that will get the plain prompt, and why. */
-export function runWarnings(prepared: Pick<PreparedRun, 'config' | 'records'>): string[] {
-  return prepared.records.flatMap((record) => chatModeOfRun(prepared.config, record).warning ?? []);
+export function runWarnings(prepared: Pick<PreparedRun, 'chatModes'>): string[] {
+  return [...prepared.chatModes.values()].flatMap((mode) => mode.warning ?? []);
+}
+
+/** A run's models as its row keeps them: what makes results comparable, and the chat mode decided at its start. */
+interface StoredRunModel {
+  name: string;
+  identity: string;
+  /** Absent in runs from before the chat mode was stored. */
+  chatMode?: ChatMode;
 }
 
 /** A run row that exists, with everything its work needs already checked and loaded. */
@@ -74,10 +114,12 @@ export interface PreparedRun {
   records: ModelRecord[];
   probesByLanguage: Map<string, Probe[]>;
   targetsByCountry: Map<string, CountryTargets>;
+  /** Per model: chat messages or the plain prompt, kept for the run's resumes. */
+  chatModes: Map<string, ChatMode>;
 }
 
 /** Checks everything a run needs before any work: models and their files, probe sets, languages, survey and countries. */
-export async function checkRunInputs(db: Db, config: RunConfig, answerKey?: AnswerKey): Promise<Omit<PreparedRun, 'runId'>> {
+export async function checkRunInputs(db: Db, config: RunConfig, answerKey?: AnswerKey): Promise<Omit<PreparedRun, 'runId' | 'chatModes'>> {
   const records = config.models.map((name) => getModel(db, name));
   for (const record of records) {
     if (record.kind === 'gguf' && !existsSync(record.path)) throw new UserError('model-file-missing', `the model file of "${record.name}" is missing: ${record.path}`);
@@ -90,7 +132,8 @@ export async function checkRunInputs(db: Db, config: RunConfig, answerKey?: Answ
 
 export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): Promise<PreparedRun> {
   const config = parseRunConfig(input);
-  const prepared = await checkRunInputs(db, config, answerKey);
+  const inputs = await checkRunInputs(db, config, answerKey);
+  const prepared = { ...inputs, chatModes: await decideChatModes(config, inputs.records) };
   const hash = configHash(config);
   const runId = `run-${createHash('sha256').update(`${hash}:${Date.now()}:${process.pid}:${Math.floor(performance.now() * 1000)}`).digest('hex').slice(0, 10)}`;
   insertRun(db, {
@@ -98,7 +141,7 @@ export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): 
     configJson: JSON.stringify(config),
     configHash: hash,
     workbenchVersion: WORKBENCH_VERSION,
-    modelsJson: JSON.stringify(prepared.records.map((r) => ({ name: r.name, identity: identityOf(r) }))),
+    modelsJson: JSON.stringify(prepared.records.map((r): StoredRunModel => ({ name: r.name, identity: identityOf(r), chatMode: prepared.chatModes.get(r.name)! }))),
   });
   return { runId, ...prepared };
 }
@@ -114,16 +157,24 @@ export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): P
   stored.retest ??= false;
   stored.includeInvalidItems ??= true;
   const config = parseRunConfig(stored, `the configuration of run ${runId}`);
-  const prepared = await checkRunInputs(db, config, answerKey);
-  const identities = JSON.parse(run.modelsJson) as { name: string; identity: string }[];
-  for (const record of prepared.records) {
-    const before = identities.find((m) => m.name === record.name)?.identity;
-    if (before !== identityOf(record)) {
-      throw new UserError('model-changed', `model "${record.name}" is not the one run ${runId} started with (${before} then, ${identityOf(record)} now); start a new run instead`);
+  const inputs = await checkRunInputs(db, config, answerKey);
+  const storedModels = JSON.parse(run.modelsJson) as StoredRunModel[];
+  const chatModes = new Map<string, ChatMode>();
+  for (const record of inputs.records) {
+    const before = storedModels.find((m) => m.name === record.name);
+    if (before?.identity !== identityOf(record)) {
+      throw new UserError('model-changed', `model "${record.name}" is not the one run ${runId} started with (${before?.identity} then, ${identityOf(record)} now); start a new run instead`);
     }
+    // The chat mode the run began with, so that a resumed run equals an uninterrupted one. Runs from before it
+    // was stored sent exact estimates on OpenAI-compatible servers the plain prompt.
+    const options = chatModeOptions(config, record);
+    chatModes.set(
+      record.name,
+      before.chatMode ?? chatModeOf(record, options, needsServerAnswer(record, options) ? { available: false, reason: `run ${runId} began before chat log-probabilities were asked for` } : undefined),
+    );
   }
   setRunStatus(db, runId, 'running');
-  return { runId, ...prepared };
+  return { runId, ...inputs, chatModes };
 }
 
 /**
@@ -153,7 +204,7 @@ export async function executeRun(db: Db, prepared: PreparedRun, options: Execute
   const models: RunModel[] = [];
   try {
     for (const record of prepared.records) {
-      const mode = chatModeOfRun(config, record);
+      const mode = prepared.chatModes.get(record.name)!;
       const model = await openModel(record, { sequences: config.concurrency, ...options.open });
       if (mode.chatWrapper && model instanceof LocalModel) model.chatWrapperType = mode.chatWrapper;
       models.push({ name: record.name, model, sampling: record.sampling, identity: identityOf(record), chat: mode.chat });

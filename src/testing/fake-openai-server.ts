@@ -107,10 +107,14 @@ export interface FakeOpenAIServerOptions {
   /** The next-token distribution for logprobs answers, highest first. */
   topLogprobs?: TopLogprob[];
   /**
-   * The next-token distribution as a function of the prompt text (completions: prompt; chat: the messages'
-   * contents joined by newlines), highest first; overrides `topLogprobs`. Lets a test script a whole prefix tree.
+   * The next-token distribution as a function of what the model reads, highest first; overrides `topLogprobs`.
+   * Completions: the prompt. Chat: the messages in a chat template, `<|role|>content` each, then `<|assistant|>`
+   * for the answer, unless vLLM's `continue_final_message` continues the final assistant message instead (so a
+   * begun answer reads `…<|assistant|>begun`). Lets a test script a whole prefix tree.
    */
   nextTokens?: (prompt: string) => TopLogprob[];
+  /** Whether chat completions answer with log-probabilities when asked (default true); some servers ignore it. */
+  chatLogprobs?: boolean;
   /** Only /chat/completions exists (legacy /completions is 404), like many hosted chat models. */
   chatOnly?: boolean;
 }
@@ -348,8 +352,15 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       if (support === 'ignore') n = 1;
     }
 
-    const promptText = chat ? (body.messages ?? []).map((m) => m.content).join('\n') : String(body.prompt ?? '');
-    const distribution = options.nextTokens ? options.nextTokens(promptText) : defaultDistribution;
+    const messages = body.messages ?? [];
+    const continuing = chat && body.continue_final_message === true;
+    if (continuing && (body.add_generation_prompt !== false || messages.at(-1)?.role !== 'assistant')) {
+      // vLLM's checks: a final assistant message to continue, and no new turn begun after it.
+      return error(400, 'continue_final_message needs add_generation_prompt false and a final assistant message', { param: 'continue_final_message' });
+    }
+    const promptText = chat ? messages.map((m) => m.content).join('\n') : String(body.prompt ?? '');
+    const modelReads = chat ? messages.map((m) => `<|${m.role}|>${m.content}`).join('') + (continuing ? '' : '<|assistant|>') : promptText;
+    const distribution = options.nextTokens ? options.nextTokens(modelReads) : defaultDistribution;
     const created = Math.floor(Date.now() / 1000);
     const top = (k: number) => distribution.slice(0, Math.max(0, k));
     const choices: unknown[] = [];
@@ -379,7 +390,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
         choices.push({ text, index, logprobs: null, finish_reason: 'stop' });
       } else {
         const logprobs =
-          body.logprobs === true
+          body.logprobs === true && options.chatLogprobs !== false
             ? {
                 content: [
                   {

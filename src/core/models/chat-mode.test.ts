@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatModeOf } from './chat-mode.js';
+import { chatModeOf, needsServerAnswer } from './chat-mode.js';
 import type { GgufInfo, ModelRecord } from './index.js';
 
 const info = (chatTemplate: string | null): GgufInfo => ({ architecture: 'llama', parameterCount: 1, quantisation: 'ALL_F32', contextLength: 2048, chatTemplate, fileSize: 1, sha256: 'x' });
@@ -16,10 +16,17 @@ describe('chat or plain prompt', () => {
     expect(chatModeOf(gguf(null), { chat: false, estimator: 'sampled' })).toEqual({ chat: false });
   });
 
-  it('says before the run that exact estimates on an OpenAI-compatible server send the plain prompt', () => {
+  it('lets the server decide for exact on an OpenAI-compatible server: chat where it gives chat log-probabilities, else the plain prompt and a warning', () => {
+    expect(needsServerAnswer(openai, { chat: true, estimator: 'sampled' })).toBe(false);
     expect(chatModeOf(openai, { chat: true, estimator: 'sampled' })).toEqual({ chat: true });
-    const exact = chatModeOf(openai, { chat: true, estimator: 'exact' });
-    expect(exact.chat).toBe(false);
-    expect(exact.warning).toContain('completions endpoint');
+    expect(needsServerAnswer(openai, { chat: true, estimator: 'exact' })).toBe(true);
+    expect(needsServerAnswer(openai, { chat: false, estimator: 'exact' })).toBe(false);
+    expect(chatModeOf(openai, { chat: true, estimator: 'exact' }, { available: true })).toEqual({ chat: true });
+    const plain = chatModeOf(openai, { chat: true, estimator: 'exact' }, { available: false, reason: 'HTTP 400: Unrecognized request argument supplied: continue_final_message' });
+    expect(plain.chat).toBe(false);
+    expect(plain.warning).toContain('"served"');
+    expect(plain.warning).toContain('continue_final_message');
+    expect(plain.warning).toContain('plain prompt through the completions endpoint');
+    expect(() => chatModeOf(openai, { chat: true, estimator: 'exact' })).toThrow(/needs its server's answer/);
   });
 });

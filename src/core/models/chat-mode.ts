@@ -1,7 +1,9 @@
 // Whether a model of a run gets chat messages or the plain prompt, and what to tell the user about it before the
 // run starts. A GGUF file without a chat template gets the plain prompt rather than a format invented for it,
-// unless the user names a chat wrapper; the exact estimator on an OpenAI-compatible server reads log-probabilities
-// from the completions endpoint, which takes the plain prompt.
+// unless the user names a chat wrapper. The exact estimator on an OpenAI-compatible server needs chat
+// log-probabilities after a begun answer, which only the server can say it has (vLLM and llama.cpp server do,
+// OpenAI does not): it is asked once when the run is created, and where it has none the model gets the plain
+// prompt through the completions endpoint, and the user hears so before the run starts.
 
 import { specializedChatWrapperTypeNames } from 'node-llama-cpp';
 import type { ModelRecord } from './open-model.js';
@@ -16,7 +18,24 @@ export interface ChatMode {
   warning?: string;
 }
 
-export function chatModeOf(record: ModelRecord, options: { chat: boolean; estimator: string; chatWrapper?: string | undefined }): ChatMode {
+export interface ChatModeOptions {
+  chat: boolean;
+  estimator: string;
+  chatWrapper?: string | undefined;
+}
+
+/** What a server answered when asked whether it gives chat log-probabilities after a begun answer. */
+export type ChatLogprobsSupport = { available: true } | { available: false; reason: string };
+
+/** Whether the chat mode of this model depends on its server (exact on an OpenAI-compatible server). */
+export function needsServerAnswer(record: ModelRecord, options: ChatModeOptions): boolean {
+  return options.chat && record.kind === 'openai' && options.estimator === 'exact';
+}
+
+/**
+ * The chat mode of a model; `chatLogprobs` is the server's answer where `needsServerAnswer` says it decides.
+ */
+export function chatModeOf(record: ModelRecord, options: ChatModeOptions, chatLogprobs?: ChatLogprobsSupport): ChatMode {
   if (!options.chat) return { chat: false };
   if (record.kind === 'gguf') {
     if (options.chatWrapper) return { chat: true, chatWrapper: options.chatWrapper };
@@ -28,10 +47,12 @@ export function chatModeOf(record: ModelRecord, options: { chat: boolean; estima
     }
     return { chat: true };
   }
-  if (record.kind === 'openai' && options.estimator === 'exact') {
+  if (needsServerAnswer(record, options)) {
+    if (chatLogprobs === undefined) throw new Error(`the chat mode of "${record.name}" needs its server's answer`);
+    if (chatLogprobs.available) return { chat: true };
     return {
       chat: false,
-      warning: `the exact estimator reads log-probabilities from the completions endpoint, so model "${record.name}" gets the plain prompt, not chat messages`,
+      warning: `the exact estimator needs log-probabilities after a begun answer, which the server of model "${record.name}" does not give for chat messages (${chatLogprobs.reason}); it gets the plain prompt through the completions endpoint`,
     };
   }
   return { chat: true };

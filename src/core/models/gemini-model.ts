@@ -21,6 +21,7 @@ import type {
   ModelKind,
   NextTokenDistribution,
   NextTokenModel,
+  NextTokenRequest,
   ResponseModel,
 } from './model-types.js';
 import {
@@ -180,7 +181,7 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
    * The top candidates of the answer's first token (Gemini's `logprobsResult.topCandidates[0]`). Gemini has no
    * plain-text continuation, so a non-empty prefix cannot be scored.
    */
-  async nextTokenDistribution(request: { text: string; prefix: string; topLogprobs: number; signal?: AbortSignal }): Promise<NextTokenDistribution> {
+  async nextTokenDistribution(request: NextTokenRequest): Promise<NextTokenDistribution> {
     this.assertOpen();
     const k = positiveInteger(this.name, 'the number of top log-probabilities', request.topLogprobs, 1);
     if (request.prefix !== '') {

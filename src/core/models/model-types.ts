@@ -56,7 +56,18 @@ export interface ResponseModel {
   close(): Promise<void>;
 }
 
-/** A remote model that reveals top log-probabilities of the next token (OpenAI-compatible completions). */
+/** Where a remote model is asked for next-token probabilities: the plain text, or chat messages (when given). */
+export interface NextTokenRequest {
+  text: string;
+  /** The chat form: the answer so far continues the assistant's message after these. */
+  messages?: readonly ChatMessage[];
+  /** The response so far. */
+  prefix: string;
+  topLogprobs: number;
+  signal?: AbortSignal;
+}
+
+/** A remote model that reveals top log-probabilities of the next token (OpenAI-compatible servers, Gemini). */
 export interface NextTokenModel {
-  nextTokenDistribution(request: { text: string; prefix: string; topLogprobs: number; signal?: AbortSignal }): Promise<NextTokenDistribution>;
+  nextTokenDistribution(request: NextTokenRequest): Promise<NextTokenDistribution>;
 }

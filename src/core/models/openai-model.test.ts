@@ -322,19 +322,62 @@ describe('OpenAIModel: next-token probabilities', () => {
     expect(d.missingMass).toBeCloseTo(0.05, 10);
   });
 
-  it('uses chat top_logprobs for chat-only servers, at the start of the answer only', async () => {
-    const s = await server({ chatOnly: true });
-    const m = model([s.url], { nextTokenForm: 'chat' });
-    const d = await m.nextTokenDistribution({ text: 'Family is _ in my life.', prefix: '', topLogprobs: 2 });
-    expect(body(s, 0)).toMatchObject({ logprobs: true, top_logprobs: 2, max_tokens: 1 });
+  it('reads chat top_logprobs for chat messages, continuing a begun answer as vLLM does', async () => {
+    const reads: string[] = [];
+    const s = await server({ nextTokens: (text) => (reads.push(text), [{ token: ' important', logprob: Math.log(0.9) }]) });
+    const m = model([s.url]);
+    const messages = [{ role: 'user' as const, content: 'Family is _ in my life.' }];
+    const first = await m.nextTokenDistribution({ text: 'unused', messages, prefix: '', topLogprobs: 2 });
+    expect(s.requests[0]?.path).toBe('/v1/chat/completions');
+    expect(body(s, 0)).toEqual({ model: 'gpt-test', messages, max_tokens: 1, logprobs: true, top_logprobs: 2 });
+    expect(first.tokens).toEqual([{ text: ' important', probability: expect.closeTo(0.9, 10) }]);
+
+    await m.nextTokenDistribution({ text: 'unused', messages, prefix: ' very', topLogprobs: 2 });
+    expect(body(s, 1)).toMatchObject({
+      messages: [...messages, { role: 'assistant', content: ' very' }],
+      continue_final_message: true,
+      add_generation_prompt: false,
+    });
+    // The model read the begun answer inside the assistant's turn, not a new turn after it.
+    expect(reads).toEqual(['<|user|>Family is _ in my life.<|assistant|>', '<|user|>Family is _ in my life.<|assistant|> very']);
+  });
+
+  it('says a server that refuses to continue an answer (OpenAI) has chat log-probabilities only at its start', async () => {
+    const s = await server({ chatOnly: true, rejectParams: ['continue_final_message'] });
+    const m = model([s.url]);
+    const messages = [{ role: 'user' as const, content: 'x' }];
+    const d = await m.nextTokenDistribution({ text: 'x', messages, prefix: '', topLogprobs: 2 });
     expect(d.tokens).toHaveLength(2);
     expect(d.missingMass).toBeCloseTo(0.1, 10);
-    await expect(m.nextTokenDistribution({ text: 'x', prefix: ' very', topLogprobs: 2 })).rejects.toThrow(/only at the start/);
-
-    // The completions form on a chat-only server is the user's setting to change: one clear error.
-    const error = await caught(model([s.url]).nextTokenDistribution({ text: 'x', prefix: '', topLogprobs: 2 }));
+    const error = await caught(m.nextTokenDistribution({ text: 'x', messages, prefix: ' very', topLogprobs: 2 }));
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toContain('chat model');
+    expect((error as UserError).code).toBe('next-token-prefix-unsupported');
+    expect(error.message).toMatch(/does not continue an answer.*before " very"/);
+
+    // The plain form on a chat-only server is the server's limit to name: one clear error.
+    const plain = await caught(model([s.url]).nextTokenDistribution({ text: 'x', prefix: '', topLogprobs: 2 }));
+    expect(plain).toBeInstanceOf(UserError);
+    expect(plain.message).toContain('chat model');
+  });
+
+  it('asks a server once whether it gives chat log-probabilities after a begun answer', async () => {
+    const vllm = await server({});
+    expect(await model([vllm.url]).chatLogprobs({ topLogprobs: 20 })).toEqual({ available: true });
+    expect(vllm.requests).toHaveLength(1);
+    expect(body(vllm, 0)).toMatchObject({ logprobs: true, top_logprobs: 20, continue_final_message: true, add_generation_prompt: false });
+
+    const openai = await server({ chatOnly: true, rejectParams: ['continue_final_message'] });
+    const refused = await model([openai.url]).chatLogprobs({ topLogprobs: 20 });
+    expect(refused.available).toBe(false);
+    expect(refused.available === false && refused.reason).toMatch(/HTTP 400.*continue_final_message/);
+    expect(openai.requests).toHaveLength(1);
+
+    const silent = await server({ chatLogprobs: false });
+    expect(await model([silent.url]).chatLogprobs({ topLogprobs: 20 })).toEqual({ available: false, reason: 'the server answered chat completions without log-probabilities' });
+
+    // A server that cannot be reached is not a server without log-probabilities: it is an error.
+    const unreachable = await caught(model([await refusedUrl()], { maxRetries: 0 }).chatLogprobs({ topLogprobs: 20 }));
+    expect(unreachable).toBeInstanceOf(UserError);
   });
 });
 

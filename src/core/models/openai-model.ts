@@ -8,12 +8,14 @@ import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import { UserError } from '../errors.js';
 import { deriveSeed } from '../random/index.js';
+import type { ChatMessage } from '../prompt/index.js';
 import type {
   GenerationRequest,
   GenerationResult,
   ModelKind,
   NextTokenDistribution,
   NextTokenModel,
+  NextTokenRequest,
   ResponseModel,
   SamplingSettings,
 } from './model-types.js';
@@ -59,11 +61,6 @@ export interface OpenAIModelConfig {
   retryMaxDelayMs?: number;
   /** How long a failed server is tried last, in ms (default 30 000). */
   endpointCooldownMs?: number;
-  /**
-   * Where next-token probabilities come from: legacy completions (prompt + prefix, any prefix; default) or
-   * chat `top_logprobs` for servers that only have chat (then only at the start of the answer).
-   */
-  nextTokenForm?: 'completions' | 'chat';
 }
 
 /** What we learnt about one server's tolerance of optional parameters, so we ask it only once. */
@@ -83,6 +80,9 @@ interface CallResult {
   promptTokens: number;
   completionTokens: number;
 }
+
+/** vLLM's chat parameter that continues the final (assistant) message instead of starting a new one. */
+const CONTINUE_FINAL_MESSAGE = 'continue_final_message';
 
 function apiErrorText(error: InstanceType<typeof OpenAI.APIError>): string {
   const body = error.error as { message?: unknown } | undefined;
@@ -170,35 +170,30 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
     });
   }
 
-  async nextTokenDistribution(request: {
-    text: string;
-    prefix: string;
-    topLogprobs: number;
-    signal?: AbortSignal;
-  }): Promise<NextTokenDistribution> {
+  /**
+   * The next token's top probabilities after the prompt and the response so far. The plain form asks the legacy
+   * completions endpoint (prompt + prefix); the chat form (`messages`) asks chat completions, and continues the
+   * assistant's message with the prefix through vLLM's `continue_final_message` (llama.cpp server continues a
+   * final assistant message by itself). A server that refuses the continuation has log-probabilities only at the
+   * start of the answer.
+   */
+  async nextTokenDistribution(request: NextTokenRequest): Promise<NextTokenDistribution> {
     this.assertOpen();
     const k = positiveInteger(this.name, 'the number of top log-probabilities', request.topLogprobs, 1);
-    const chat = this.config.nextTokenForm === 'chat';
-    if (chat && request.prefix !== '') {
-      throw new UserError(
-        'next-token-prefix-unsupported',
-        `Model "${this.name}": a chat-only server reveals next-token probabilities only at the start of the answer, not after "${request.prefix}". Use a server with the completions endpoint (nextTokenForm "completions") for this estimator.`,
-      );
-    }
+    const { messages } = request;
     const entries = await this.pool.run({ signal: request.signal, jitterSeed: deriveSeed(request.text, request.prefix) }, async (endpoint, signal) => {
-      if (chat) {
-        const response = await endpoint.client.chat.completions.create(
-          {
-            model: this.config.model,
-            messages: [{ role: 'user', content: request.text }],
-            ...(endpoint.maxTokensField === 'max_tokens' ? { max_tokens: 1 } : { max_completion_tokens: 1 }),
-            logprobs: true,
-            top_logprobs: k,
-          },
-          { signal },
-        );
-        const first = response.choices[0]?.logprobs?.content?.[0];
-        return (first?.top_logprobs ?? []).map((t) => ({ text: t.token, logprob: t.logprob }));
+      if (messages) {
+        try {
+          return await this.chatTopLogprobs(endpoint, messages, request.prefix, k, signal);
+        } catch (error) {
+          if (request.prefix !== '' && isParamRejection(error, CONTINUE_FINAL_MESSAGE)) {
+            throw new UserError(
+              'next-token-prefix-unsupported',
+              `${this.where(endpoint)}: the server does not continue an answer it has begun (it refused ${CONTINUE_FINAL_MESSAGE}), so its chat log-probabilities stop at the answer's first token, before "${request.prefix}".`,
+            );
+          }
+          throw error;
+        }
       }
       const response = await endpoint.client.completions.create(
         { model: this.config.model, prompt: request.text + request.prefix, max_tokens: 1, logprobs: k },
@@ -210,10 +205,50 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
     if (entries.length === 0) {
       throw new UserError(
         'logprobs-unavailable',
-        `Model "${this.name}" (${this.config.model}): the server answered without log-probabilities; it may not offer them for this model.`,
+        `Model "${this.name}" (${this.config.model}): the server answered without log-probabilities${messages ? ' for chat messages' : ''}; it may not offer them for this model.`,
       );
     }
     return distributionFrom(this.name, entries);
+  }
+
+  /**
+   * Whether the exact estimator can send this model chat messages: one small request asks for chat
+   * log-probabilities after a begun answer. Unavailable (with the server's reason) when it refuses the request's
+   * parameters or answers without log-probabilities; a server that cannot be reached is an error as always.
+   */
+  async chatLogprobs(options: { topLogprobs: number; signal?: AbortSignal }): Promise<{ available: true } | { available: false; reason: string }> {
+    this.assertOpen();
+    const probe: ChatMessage[] = [{ role: 'user', content: 'Answer with one word: is water wet?' }];
+    try {
+      const entries = await this.pool.run({ signal: options.signal, jitterSeed: 0 }, (endpoint, signal) =>
+        this.chatTopLogprobs(endpoint, probe, 'Y', options.topLogprobs, signal),
+      );
+      return entries.length > 0 ? { available: true } : { available: false, reason: 'the server answered chat completions without log-probabilities' };
+    } catch (error) {
+      if (error instanceof UserError && error.code === 'request-rejected') return { available: false, reason: error.message };
+      throw error;
+    }
+  }
+
+  private async chatTopLogprobs(
+    endpoint: OpenAIEndpoint,
+    messages: readonly ChatMessage[],
+    prefix: string,
+    k: number,
+    signal: AbortSignal,
+  ): Promise<{ text: string; logprob: number }[]> {
+    const continuation = prefix === '' ? {} : { [CONTINUE_FINAL_MESSAGE]: true, add_generation_prompt: false };
+    const body = {
+      model: this.config.model,
+      messages: [...messages.map((m) => ({ role: m.role, content: m.content })), ...(prefix === '' ? [] : [{ role: 'assistant' as const, content: prefix }])],
+      ...(endpoint.maxTokensField === 'max_tokens' ? { max_tokens: 1 } : { max_completion_tokens: 1 }),
+      logprobs: true,
+      top_logprobs: k,
+      ...continuation,
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming;
+    const response = await endpoint.client.chat.completions.create(body, { signal });
+    const first = response.choices[0]?.logprobs?.content?.[0];
+    return (first?.top_logprobs ?? []).map((t) => ({ text: t.token, logprob: t.logprob }));
   }
 
   async close(): Promise<void> {

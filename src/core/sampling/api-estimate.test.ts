@@ -190,6 +190,33 @@ describe('exact on a completions server with scripted log-probabilities', () => 
   });
 });
 
+describe('exact in chat on a server that continues a begun answer (vLLM)', () => {
+  it('gives the same probabilities from chat messages as the completions form gives from the text', async () => {
+    const FIRST: TopLogprob[] = [
+      { token: ' important', logprob: Math.log(0.7) },
+      { token: ' unimportant', logprob: Math.log(0.2) },
+      { token: ' maybe', logprob: Math.log(0.05) },
+    ];
+    // The model reads the chat template: the user's prompt, then the assistant's answer so far.
+    const opening = `<|user|>${PROMPT.text}<|assistant|>`;
+    const nextTokens = (reads: string): TopLogprob[] => {
+      if (!reads.startsWith(opening)) return [];
+      const prefix = reads.slice(opening.length);
+      if (prefix === '') return FIRST;
+      return FIRST.some((t) => t.token === prefix) ? [{ token: '<|eot_id|>', logprob: 0 }] : [];
+    };
+    const { server, model } = await openai({ nextTokens });
+    const d = await estimateDistribution(model, DEFAULT_SAMPLING, request('exact', { chat: true }));
+    expect(server.requests.every((r) => r.path === '/v1/chat/completions')).toBe(true);
+    expect(server.requests).toHaveLength(4);
+    expect(d.option1).toBeCloseTo(0.7, 12);
+    expect(d.option2).toBeCloseTo(0.2, 12);
+    expect(d.invalid).toBeCloseTo(0.05, 12);
+    expect(d.errorBound).toBeCloseTo(0.05, 12);
+    expect(d.responses.map((r) => r.text)).toEqual([' important', ' unimportant', ' maybe']);
+  });
+});
+
 describe('estimators an API model cannot run', () => {
   it('refuses the tree estimator on an API model before any request', async () => {
     const { server, model } = await openai({ texts: SCRIPT });
@@ -211,17 +238,18 @@ describe('estimators an API model cannot run', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('stops exact where a server reveals only the first token (Gemini, chat-only), suggesting the sampled estimator', async () => {
+  it('stops exact where a server reveals only the first token (Gemini, OpenAI chat), suggesting the sampled estimator', async () => {
     const { server: g, model: geminiModel } = await gemini({});
-    const { server: o, model: chatOnly } = await openai({ chatOnly: true }, { nextTokenForm: 'chat' });
-    for (const [model, server] of [[geminiModel, g], [chatOnly, o]] as const) {
+    const { server: o, model: chatOnly } = await openai({ chatOnly: true, rejectParams: ['continue_final_message'] });
+    for (const [model, server, requests] of [[geminiModel, g, 1], [chatOnly, o, 2]] as const) {
       const error = await estimateDistribution(model, DEFAULT_SAMPLING, request('exact')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect((error as UserError).code).toBe('estimator-unavailable');
       expect((error as UserError).message).toContain(model.name);
       expect((error as UserError).message).toMatch(/use the sampled estimator/);
-      // The first token's distribution came back; the refusal of the next prefix costs no request.
-      expect(server.requests).toHaveLength(1);
+      // The first token's distribution came back; Gemini's refusal of the next prefix costs no request, the
+      // OpenAI server's refusal of continue_final_message one.
+      expect(server.requests).toHaveLength(requests);
     }
   });
 });

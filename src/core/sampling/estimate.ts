@@ -4,7 +4,7 @@
 
 import { UserError } from '../errors.js';
 import type { Probe } from '../data/index.js';
-import { ApiTokenSession, LocalModel, type NextTokenModel, type ResponseModel, type SamplingSettings } from '../models/index.js';
+import { ApiTokenSession, LocalModel, TOP_LOGPROBS, type NextTokenModel, type ResponseModel, type SamplingSettings } from '../models/index.js';
 import { AnswerMatcher, type Prompt } from '../prompt/index.js';
 import { exactEstimate, sampledEstimate, treeEstimate, type EstimateOptions } from './estimators.js';
 import { deriveSeed } from '../random/index.js';
@@ -38,7 +38,8 @@ export async function estimateDistribution(model: ResponseModel, sampling: Sampl
   }
   if (request.estimator === 'sampled') return apiSampledEstimate(model, settings, matcher, request);
   if (request.estimator === 'exact' && hasNextTokens(model)) {
-    const session = new ApiTokenSession(model, request.prompt.text, settings, 20, request.signal);
+    const prompt = request.chat ? { text: request.prompt.text, messages: request.prompt.messages } : { text: request.prompt.text };
+    const session = new ApiTokenSession(model, prompt, settings, TOP_LOGPROBS, request.signal);
     try {
       return await exactEstimate(session, matcher, request);
     } catch (error) {
