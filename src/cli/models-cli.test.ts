@@ -145,4 +145,33 @@ describe('selfalign models and sample', () => {
       await server.close();
     }
   });
+
+  it('samples exact in chat where the server continues a begun answer, and warns before sending the plain prompt where it does not', async () => {
+    const db = path.join(tempDir(), 'w.sqlite');
+    const FIRST = [
+      { token: ' important', logprob: Math.log(0.8) },
+      { token: ' unimportant', logprob: Math.log(0.2) },
+    ];
+    const nextTokens = (reads: string) => (FIRST.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : FIRST);
+    const vllm = await startFakeOpenAIServer({ nextTokens });
+    const openai = await startFakeOpenAIServer({ nextTokens, rejectParams: ['continue_final_message'] });
+    try {
+      for (const [name, server] of [['vllm', vllm], ['openai', openai]] as const) {
+        await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', server.url, '--name', name, '--db', db]);
+      }
+      const sample = (model: string) => selfalign(['sample', '--model', model, '--probe', 'Q1', '--mode', 'exact', '--json', '--db', db]);
+      const chat = await sample('vllm');
+      expect(chat.stderr).toBe('');
+      expect(JSON.parse(chat.stdout)).toMatchObject({ chat: true, warnings: [], distribution: { option1: expect.closeTo(0.8, 10) } });
+      expect(vllm.requests.every((r) => r.path === '/v1/chat/completions')).toBe(true);
+
+      const plain = await sample('openai');
+      expect(plain.stderr).toMatch(/^warning: .*"openai".*plain prompt through the completions endpoint/);
+      expect(JSON.parse(plain.stdout)).toMatchObject({ chat: false, distribution: { option1: expect.closeTo(0.8, 10) } });
+      expect(openai.requests.slice(1).every((r) => r.path === '/v1/completions')).toBe(true);
+    } finally {
+      await vllm.close();
+      await openai.close();
+    }
+  });
 });

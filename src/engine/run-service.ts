@@ -12,12 +12,10 @@ import {
   LocalModel,
   needsServerAnswer,
   openModel,
-  TOP_LOGPROBS,
-  type ChatLogprobsSupport,
+  resolveChatMode,
   type ChatMode,
   type ChatModeOptions,
   type ModelRecord,
-  type OpenAIModel,
   type OpenOptions,
 } from '../core/models/index.js';
 import type { ResponseDistribution } from '../core/sampling/index.js';
@@ -74,22 +72,21 @@ function chatModeOptions(config: RunConfig, record: ModelRecord): ChatModeOption
   return { chat: config.chat, estimator: config.estimator, chatWrapper: config.chatWrappers?.[record.name] };
 }
 
-/** Asks an OpenAI-compatible server once whether it gives chat log-probabilities after a begun answer. */
-async function askChatLogprobs(record: ModelRecord): Promise<ChatLogprobsSupport> {
-  const model = await openModel(record);
-  try {
-    return await (model as OpenAIModel).chatLogprobs({ topLogprobs: TOP_LOGPROBS });
-  } finally {
-    await model.close();
-  }
-}
-
 /** Each model's chat mode, decided when the run is created (asking the servers that decide it). */
 async function decideChatModes(config: RunConfig, records: readonly ModelRecord[]): Promise<Map<string, ChatMode>> {
   const modes = new Map<string, ChatMode>();
   for (const record of records) {
     const options = chatModeOptions(config, record);
-    modes.set(record.name, chatModeOf(record, options, needsServerAnswer(record, options) ? await askChatLogprobs(record) : undefined));
+    if (!needsServerAnswer(record, options)) {
+      modes.set(record.name, chatModeOf(record, options));
+      continue;
+    }
+    const model = await openModel(record);
+    try {
+      modes.set(record.name, await resolveChatMode(record, options, model));
+    } finally {
+      await model.close();
+    }
   }
   return modes;
 }

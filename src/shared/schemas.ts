@@ -379,6 +379,10 @@ export const SampleResult = z.object({
   strategy: z.string(),
   sampling: Sampling,
   backend: Backend.optional(),
+  /** Whether the model was sent chat messages (a model or server that cannot take them gets the plain prompt). */
+  chat: z.boolean(),
+  /** Why it got the plain prompt although chat was asked for. */
+  warnings: z.array(z.string()),
   distribution: Distribution,
 });
 

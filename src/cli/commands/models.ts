@@ -249,6 +249,7 @@ export function registerModelCommands(program: Command): void {
         ...(threads !== undefined ? { threads } : {}),
       }),
     );
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (options.json) return printJson(result);
     printSample(result);
   });

@@ -7,6 +7,9 @@
 
 import { specializedChatWrapperTypeNames } from 'node-llama-cpp';
 import type { ModelRecord } from './open-model.js';
+import type { ResponseModel } from './model-types.js';
+import { TOP_LOGPROBS } from './api-token-session.js';
+import { OpenAIModel } from './openai-model.js';
 
 /** The chat wrappers a user can name for a local model (node-llama-cpp's). */
 export const CHAT_WRAPPER_NAMES: readonly string[] = specializedChatWrapperTypeNames;
@@ -56,4 +59,11 @@ export function chatModeOf(record: ModelRecord, options: ChatModeOptions, chatLo
     };
   }
   return { chat: true };
+}
+
+/** The chat mode of an opened model, asking its server once where the server decides. */
+export async function resolveChatMode(record: ModelRecord, options: ChatModeOptions, model: ResponseModel): Promise<ChatMode> {
+  if (!needsServerAnswer(record, options)) return chatModeOf(record, options);
+  if (!(model instanceof OpenAIModel)) throw new Error(`model "${record.name}" is not an OpenAI-compatible model`);
+  return chatModeOf(record, options, await model.chatLogprobs({ topLogprobs: TOP_LOGPROBS }));
 }

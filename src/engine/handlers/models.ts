@@ -11,6 +11,7 @@ import {
   LocalModel,
   MODEL_PRESETS,
   openModel,
+  resolveChatMode,
   type ModelKind,
   type SamplingSettings,
 } from '../../core/models/index.js';
@@ -129,10 +130,11 @@ async function sample(db: Parameters<typeof getModel>[0], params: ParsedParams<'
     ...(params.threads ? { threads: params.threads } : {}),
   });
   try {
+    const mode = await resolveChatMode(record, { chat: params.chat, estimator: params.mode }, model);
     const distribution = await estimateDistribution(model, record.sampling, {
       probe: test,
       prompt,
-      chat: params.chat,
+      chat: mode.chat,
       estimator: params.mode,
       n: params.n,
       maxTokens: params.maxTokens,
@@ -140,7 +142,17 @@ async function sample(db: Parameters<typeof getModel>[0], params: ParsedParams<'
       errorBound: params.errorBound,
     });
     const backend = model instanceof LocalModel ? model.backend : undefined;
-    return { model: record.name, probe: test.id, options: test.options, strategy: params.strategy ?? 'zero-shot', sampling: record.sampling, ...(backend ? { backend } : {}), distribution };
+    return {
+      model: record.name,
+      probe: test.id,
+      options: test.options,
+      strategy: params.strategy ?? 'zero-shot',
+      sampling: record.sampling,
+      ...(backend ? { backend } : {}),
+      chat: mode.chat,
+      warnings: mode.warning ? [mode.warning] : [],
+      distribution,
+    };
   } finally {
     await model.close();
   }
