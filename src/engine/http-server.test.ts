@@ -262,8 +262,12 @@ describeWithSharedData('the engine over HTTP', () => {
     expect(run.status).toBe('finished');
     expect(run.probes).toBe(valid.work.zeroShot);
     expect(new Set(run.outcomes.map((o) => o.strategy))).toEqual(new Set(['zero-shot-retest', 'chrf-all', 'random']));
-    const list = await s.call<{ id: string; status: string; active: boolean }[]>('runs.list');
+    const list = await s.call<{ id: string; status: string; active: boolean; headline: { strategy: string; improvedShare: number; retestImprovedShare: number | null } | null }[]>('runs.list');
     expect(list).toEqual([expect.objectContaining({ id: runId, status: 'finished', active: false })]);
+    // The headline: the best strategy's improved share (pooled), beside the re-test control's.
+    const best = run.outcomes.filter((o) => o.strategy !== 'zero-shot-retest').map((o) => ({ strategy: o.strategy, share: o.improved / Math.max(1, o.misaligned) }));
+    expect(list[0]!.headline).toMatchObject({ strategy: best.sort((a, b) => b.share - a.share)[0]!.strategy });
+    expect(list[0]!.headline!.retestImprovedShare).not.toBeNull();
 
     const tables = await s.call<{ outcomes: { strategy: string; misaligned: number }[]; categories: unknown[]; misalignment: { probes: number }[] }>('results.tables', { runId });
     expect(tables.outcomes.map((o) => o.misaligned)).toEqual(run.outcomes.map((o) => o.misaligned));
@@ -307,6 +311,14 @@ describeWithSharedData('the engine over HTTP', () => {
       expect(row.demonstrations).not.toContain('_');
       expect(row.question).toContain('_');
     }
+    // The same entries for the window, filtered and paged on the engine's side.
+    const browsed = await s.call<{ total: number; rows: { probeId: string; outcome: string; demonstrations: string[]; explanation: string; categoryName: string }[] }>('results.explanations', { runId, limit: 2 });
+    expect(browsed.total).toBe(table2.length);
+    expect(browsed.rows[0]).toMatchObject({ probeId: table2[0]!.probeId, explanation: table2[0]!.explanation, demonstrations: table2[0]!.demonstrations!.split('\n') });
+    expect(browsed.rows[0]!.categoryName).toBeTruthy();
+    const improvedOnly = await s.call<{ total: number; rows: { outcome: string }[] }>('results.explanations', { runId, filter: { outcome: 'improved' } });
+    expect(improvedOnly.total).toBe(table2.filter((r) => r.outcome === 'improved').length);
+    expect(improvedOnly.rows.every((r) => r.outcome === 'improved')).toBe(true);
 
     expect(await s.call('jobs.cancel', { jobId: resumed.jobId })).toEqual({ jobId: resumed.jobId, cancelled: false });
     expect(await s.call('runs.delete', { runId })).toEqual({ deleted: runId });

@@ -40,6 +40,7 @@ export const COMMAND_NAMES = [
   'results.tables',
   'results.probes',
   'results.probe',
+  'results.explanations',
   'reports.export',
   'jobs.list',
   'jobs.cancel',

@@ -60,6 +60,7 @@ export const commands = {
   'results.tables': { params: s.TablesParams, result: s.ResultsTables, description: "every table and figure of a run's report, as data" },
   'results.probes': { params: s.ProbesParams, result: s.ProbesResult, description: "a run's probes × conditions, filtered, sorted and paged" },
   'results.probe': { params: s.ProbeParams, result: s.ProbeDetail, description: 'one probe of a run: prompts, demonstrations, distributions, explanations' },
+  'results.explanations': { params: s.ExplanationsParams, result: s.ExplanationsResult, description: "a run's explanations as the paper's Table 2, filtered and paged" },
   'reports.export': { params: s.ExportParams, result: s.ExportResult, description: 'write the CSV report of a run to a folder' },
   'jobs.list': { params: NoParams, result: z.array(s.JobSummary), description: 'the long operations of this engine: runs, imports, downloads' },
   'jobs.cancel': { params: s.JobIdParams, result: s.JobCancelResult, description: 'cancel a long operation' },

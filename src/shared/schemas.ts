@@ -34,6 +34,15 @@ export const AppInfo = z.object({
   databasePath: z.string(),
   node: z.string(),
   platform: z.string(),
+  vocabulary: z.object({
+    /** The WVS categories; runs leave out those excluded by default unless told otherwise (the paper's choice). */
+    categories: z.array(z.object({ number: z.number().int(), name: z.string(), excludedByDefault: z.boolean() })),
+    strategies: z.array(z.string()),
+    /** Each protocol with the estimator and n it fills in. */
+    protocols: z.array(z.object({ name: z.string(), estimator: z.string(), n: z.number().int() })),
+    /** The paper's country of each language (ISO 3166 alpha-3). */
+    defaultCountries: z.record(z.string(), z.string()),
+  }),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -466,6 +475,8 @@ export const RunSummary = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** The strategy that improved the largest share of misaligned probes, beside the re-test control; null before any. */
+  headline: z.object({ strategy: z.string(), improvedShare: share, retestImprovedShare: share.nullable() }).nullable(),
 });
 
 export const RunDetail = RunSummary.extend({
@@ -672,6 +683,45 @@ export const ProbeDetail = z.object({
   ),
   explanations: z.array(z.object({ condition: z.string(), ordinal: count, answer: z.string(), response: z.string() })),
 });
+
+export const ExplanationsParams = z
+  .object({
+    runId: z.string().min(1),
+    filter: z
+      .object({
+        model: z.string().optional(),
+        language: z.string().optional(),
+        strategy: z.string().optional(),
+        outcome: Outcome.optional(),
+        category: z.number().int().optional(),
+        /** Words to find in the question, the demonstrations, the answer or the explanation (case-insensitive). */
+        text: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+/** One explanation as the paper's Table 2 shows it. */
+export const ExplanationEntry = z.object({
+  model: z.string(),
+  language: z.string(),
+  country: z.string(),
+  probeId: z.string(),
+  category: z.number().int().nullable(),
+  categoryName: z.string().nullable(),
+  strategy: z.string(),
+  outcome: Outcome.nullable(),
+  /** The demonstrations as completed sentences, in the prompt's order; null for zero-shot or when the inputs are gone. */
+  demonstrations: z.array(z.string()).nullable(),
+  question: z.string().nullable(),
+  answer: z.string(),
+  explanation: z.string(),
+  ordinal: count,
+});
+export const ExplanationsResult = z.object({ total: count, offset: count, rows: z.array(ExplanationEntry) });
 
 export const ExportParams = z.object({ runId: z.string().min(1), dir: z.string().min(1), bom: z.boolean().default(false), seed: z.number().int().min(0).default(0) }).strict();
 export const ExportResult = z.object({ runId: z.string(), dir: z.string(), status: RunStatus, files: z.array(z.string()) });

@@ -116,7 +116,13 @@ function compareBy(a: Row, b: Row, by: ParsedParams<'results.probes'>['sort']['b
   }
 }
 
-export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 'results.probe' | 'reports.export'> = {
+export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 'results.probe' | 'results.explanations' | 'reports.export'> = {
+  'results.explanations': async ({ runId, filter, offset, limit }, { db }) => {
+    const { config, records } = runData(db, runId);
+    const entries = (await explanationEntries(db, config, records, runId)).filter((e) => explanationMatches(e, filter));
+    return { total: entries.length, offset, rows: entries.slice(offset, offset + limit) };
+  },
+
   'results.tables': ({ runId, seed }, { db }) => {
     const { run, config, records } = runData(db, runId);
     return { runId, status: run.status, ...resultsTables(records, { seed, draws: config.n }) };
@@ -199,7 +205,8 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     const probes = probesOf(db, config);
     const validityOf = (r: ProbeRecord) => probes.get(r.language)?.get(r.probeId)?.validity ?? null;
     const files = await writeCsvReport(out, { ...resultsTables(records, { seed, draws: config.n }), probes: perProbeRows(records, validityOf) }, { bom });
-    await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], await explanationRows(db, config, records, runId), { bom }));
+    const explanationCsvRows = (await explanationEntries(db, config, records, runId)).map((e) => ({ ...e, demonstrations: e.demonstrations?.join('\n') ?? null }));
+    await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], explanationCsvRows, { bom }));
     const manifest = {
       run: run.id,
       status: run.status,
@@ -224,9 +231,11 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
 
 /** explanations.csv in the layout of the paper's Table 2: the demonstrations, the question, the answer, the explanation. */
 const EXPLANATION_COLUMNS = ['model', 'language', 'country', 'probeId', 'strategy', 'outcome', 'demonstrations', 'question', 'answer', 'explanation', 'ordinal'] as const;
-type ExplanationCsvRow = Record<(typeof EXPLANATION_COLUMNS)[number], string | number | null>;
 
-async function explanationRows(db: Db, config: RunConfig, records: readonly ProbeRecord[], runId: string): Promise<ExplanationCsvRow[]> {
+type ExplanationEntry = HandlerResult<'results.explanations'>['rows'][number];
+
+/** Every explanation of a run as the paper's Table 2 reads it, in the order they were asked. */
+async function explanationEntries(db: Db, config: RunConfig, records: readonly ProbeRecord[], runId: string): Promise<ExplanationEntry[]> {
   const explanations = loadExplanations(db, runId);
   if (explanations.length === 0) return [];
   const probes = probesOf(db, config);
@@ -236,18 +245,21 @@ async function explanationRows(db: Db, config: RunConfig, records: readonly Prob
     const probe = probes.get(e.language)?.get(e.probeId);
     const record = records.find((r) => r.model === e.model && r.language === e.language && r.country === e.country && r.probeId === e.probeId);
     const pool = pools.get(`${e.language}/${e.country}`);
-    let demonstrations: string | null = null;
+    let demonstrations: string[] | null = null;
     if (probe && pool && !isZeroShot(e.condition as Condition)) {
       // The explanation was asked with the first draw's prompt: its demonstrations, in its order.
       const shown = drawPrompts(probe, e.condition as Condition, pool, config, true).prompts[0]!.prompt.demonstrationIds;
       const chosen = pool.select(probe.id, { strategy: e.condition as SelectionStrategy, k: config.k, seed: config.seed, draw: 0, excludedCategories: excludedCategories(config) }).demonstrations;
-      demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id).join('\n');
+      demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id);
     }
+    const category = record?.category ?? probe?.category ?? null;
     return {
       model: e.model,
       language: e.language,
       country: e.country,
       probeId: e.probeId,
+      category,
+      categoryName: category === null ? null : categoryName(category),
       strategy: e.condition,
       outcome: record?.strategies.find((s) => s.strategy === e.condition)?.outcome ?? null,
       demonstrations,
@@ -257,4 +269,18 @@ async function explanationRows(db: Db, config: RunConfig, records: readonly Prob
       ordinal: e.ordinal,
     };
   });
+}
+
+function explanationMatches(entry: ExplanationEntry, filter: ParsedParams<'results.explanations'>['filter']): boolean {
+  if (filter.model !== undefined && entry.model !== filter.model) return false;
+  if (filter.language !== undefined && entry.language !== filter.language) return false;
+  if (filter.strategy !== undefined && entry.strategy !== filter.strategy) return false;
+  if (filter.outcome !== undefined && entry.outcome !== filter.outcome) return false;
+  if (filter.category !== undefined && entry.category !== filter.category) return false;
+  if (filter.text) {
+    const needle = filter.text.toLocaleLowerCase();
+    const haystack = [entry.probeId, entry.question ?? '', entry.answer, entry.explanation, ...(entry.demonstrations ?? [])].join(' ').toLocaleLowerCase();
+    if (!haystack.includes(needle)) return false;
+  }
+  return true;
 }

@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
+import { ZERO_SHOT_RETEST } from '../../core/demos/index.js';
 import { isTestItem, probeRecords, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
 import { outcomeTable } from '../../core/report/index.js';
 import {
@@ -50,12 +51,11 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
   'runs.get': ({ runId }, { db, jobs }) => {
     const run = getRun(db, runId);
     const config = JSON.parse(run.configJson) as RunConfig;
-    const measurements = loadMeasurements(db, runId);
-    const records = probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin);
+    const records = probeRecordsOf(db, run);
+    const outcomes = outcomeTable(records);
     const job = jobs.active('run', runId);
     return {
-      ...summaryOf(db, jobs, run),
-      measurements: measurements.length,
+      ...summaryOf(db, jobs, run, outcomes),
       config: JSON.parse(run.configJson) as Record<string, unknown>,
       configHash: run.configHash,
       workbenchVersion: run.workbenchVersion,
@@ -66,7 +66,7 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
       misaligned: records.filter((r) => r.misaligned).length,
       explanations: countExplanations(db, runId),
       itemsLeftOut: itemsLeftOut(db, config).length,
-      outcomes: outcomeTable(records).map((row) => ({
+      outcomes: outcomes.map((row) => ({
         model: row.model,
         language: row.language,
         country: row.country,
@@ -85,6 +85,11 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
     return { deleted: runId };
   },
 };
+
+function probeRecordsOf(db: Db, run: RunRow) {
+  const config = JSON.parse(run.configJson) as RunConfig;
+  return probeRecords(loadMeasurements(db, run.id), config.misalignmentThreshold, config.contestedMargin);
+}
 
 function startJob(context: EngineContext, prepared: PreparedRun, local: { gpu?: ParsedParams<'runs.start'>['gpu']; threads?: number | undefined }): string {
   const { jobId, done } = context.jobs.start('run', prepared.runId, (job) =>
@@ -115,9 +120,36 @@ function startJob(context: EngineContext, prepared: PreparedRun, local: { gpu?: 
   return jobId;
 }
 
-function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow) {
+/**
+ * The run's result in one line: the strategy that improved the largest share of the misaligned probes (pooled
+ * over its models and languages, by the paper's rule) beside the re-test control's share; null before any
+ * self-aligned measurement.
+ */
+function headlineOf(outcomes: ReturnType<typeof outcomeTable>) {
+  const pooled = new Map<string, { improved: number; misaligned: number }>();
+  for (const row of outcomes) {
+    const sum = pooled.get(row.strategy) ?? { improved: 0, misaligned: 0 };
+    sum.improved += row.improvedCount;
+    sum.misaligned += row.n;
+    pooled.set(row.strategy, sum);
+  }
+  const share = (strategy: string) => {
+    const sum = pooled.get(strategy);
+    return sum && sum.misaligned > 0 ? sum.improved / sum.misaligned : null;
+  };
+  let best: { strategy: string; improvedShare: number } | null = null;
+  for (const strategy of pooled.keys()) {
+    const value = share(strategy);
+    if (strategy === ZERO_SHOT_RETEST || value === null) continue;
+    if (!best || value > best.improvedShare) best = { strategy, improvedShare: value };
+  }
+  return best ? { ...best, retestImprovedShare: share(ZERO_SHOT_RETEST) } : null;
+}
+
+function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow, outcomes = outcomeTable(probeRecordsOf(db, run))) {
   const config = JSON.parse(run.configJson) as RunConfig;
   return {
+    headline: headlineOf(outcomes),
     id: run.id,
     status: run.status,
     active: jobs.active('run', run.id) !== undefined,
