@@ -2,7 +2,7 @@
 // `selfalign run --resume` continues it, and every stored measurement equals an uninterrupted run's.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -93,8 +93,18 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
 
     // The report: a CSV per table, the probes, the explanations and a manifest; the same for both runs.
     const reports = [tempDir(), tempDir()];
-    expect(selfalign(['report', wholeId, '--out', reports[0]!, '--bom', '--db', whole]).code).toBe(0);
-    expect(selfalign(['report', brokenId, '--out', reports[1]!, '--bom', '--db', broken]).code).toBe(0);
+    expect(selfalign(['report', wholeId, '--out', reports[0]!, '--bom', '--charts', '--db', whole]).code).toBe(0);
+    expect(selfalign(['report', brokenId, '--out', reports[1]!, '--bom', '--charts', '--db', broken]).code).toBe(0);
+    // The window's charts as SVG files, from the same chart code: the whole-run figures once, the others per
+    // model × language; the same for both runs but for the run id in the captions.
+    const charts = readdirSync(path.join(reports[0]!, 'charts')).sort();
+    expect(charts).toEqual(expect.arrayContaining(['table1.svg', 'misaligned.svg', 'strategies-tiny-en.svg', 'error-reduction-tiny-de.svg', 'soft-alignment-tiny-tr.svg']));
+    expect(charts).toHaveLength(2 + 5 * 3);
+    for (const file of charts) {
+      const svg = readFileSync(path.join(reports[0]!, 'charts', file), 'utf8');
+      expect(svg, file).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      expect(svg.replaceAll(wholeId, 'RUN')).toBe(readFileSync(path.join(reports[1]!, 'charts', file), 'utf8').replaceAll(brokenId, 'RUN'));
+    }
     const table1 = readFileSync(path.join(reports[0]!, 'table1-outcomes.csv'), 'utf8');
     expect(table1.startsWith('\uFEFFmodel,language,country,strategy,misaligned,n,improvedCount')).toBe(true);
     // A header and one row per language × (the re-test control and four strategies).

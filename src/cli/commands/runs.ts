@@ -1,12 +1,14 @@
 // `selfalign run` (start a self-alignment run from a JSON configuration or flags, or resume one),
 // `selfalign runs list|show|delete` and `selfalign report`.
 
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { readRunConfig, parseRunConfig, type RunConfigInput } from '../../core/experiment/index.js';
 import { readPromptTemplate } from '../../core/prompt/index.js';
 import { GPU_CHOICES } from '../../core/models/index.js';
 import { WorkbenchFailure, type CommandResult, type JobEndedEvent, type WorkbenchClient } from '../../shared/contract.js';
+import { writeChartFiles } from '../charts.js';
 import { addDbOption, cancellableBySigint, oneOf, wholeNumber, withEngine } from '../context.js';
 import { printJson, printTable, progressLine } from '../output.js';
 
@@ -188,10 +190,15 @@ export function registerReportCommand(program: Command): void {
       .requiredOption('--out <dir>', 'folder to write into')
       .option('--bom', 'start each CSV with a byte-order mark, so Excel opens non-Latin text correctly')
       .option('--seed <n>', 'seed of the bootstrap intervals', '0')
+      .option('--charts', "also write the window's charts as SVG files into OUT/charts (the paper's figures, per model and language)")
       .option('--json', 'print the files written as JSON'),
-  ).action(async (runId: string, options: { out: string; bom?: boolean; seed: string; json?: boolean; db?: string }) => {
+  ).action(async (runId: string, options: { out: string; bom?: boolean; seed: string; charts?: boolean; json?: boolean; db?: string }) => {
     const seed = wholeNumber(options.seed, '--seed')!;
-    const report = await withEngine(options, (client: WorkbenchClient) => client.reports.export({ runId, dir: options.out, bom: options.bom === true, seed }));
+    const report = await withEngine(options, async (client: WorkbenchClient) => {
+      const written = await client.reports.export({ runId, dir: options.out, bom: options.bom === true, seed });
+      if (!options.charts) return written;
+      return { ...written, files: [...written.files, ...(await writeChartFiles(client, runId, path.join(written.dir, 'charts'), seed))] };
+    });
     if (options.json) return printJson(report.files);
     if (report.status !== 'finished') console.log(`Note: run ${runId} is ${report.status}; the report covers what it has measured.`);
     console.log(`Wrote ${report.files.length} files to ${report.dir}:`);

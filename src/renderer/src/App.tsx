@@ -1,80 +1,100 @@
-// The placeholder screen: what the workbench is, and the probe sets the engine holds.
-import { useEffect } from 'react';
+// The window: the navigation, the engine's state, and the screen the address names, each screen inside its own
+// error boundary so that one failing screen leaves the rest usable.
+import { useEffect, type ReactNode } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { useEngineState } from './engine-state-store.js';
-import { useProbeSets, type ProbeSetSummary, type ProbeSetsState } from './probe-sets-store.js';
+import { useRoute } from './route-store.js';
+import { formatRoute, hrefOf, type Route } from './routes.js';
+import { CompareScreen } from './screens/CompareScreen.js';
+import { DataScreen } from './screens/DataScreen.js';
+import { ModelsScreen } from './screens/ModelsScreen.js';
+import { NewRunScreen } from './screens/NewRunScreen.js';
+import { ProbeDetailScreen } from './screens/ProbeDetailScreen.js';
+import { RunScreen } from './screens/RunScreen.js';
+import { RunsScreen } from './screens/RunsScreen.js';
+import { SettingsScreen } from './screens/SettingsScreen.js';
+import { useTheme } from './theme-store.js';
 
-export function App() {
-  const state = useProbeSets((s) => s.state);
-  const load = useProbeSets((s) => s.load);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const engine = useEngineState((s) => s.state);
-  const watch = useEngineState((s) => s.watch);
-  useEffect(() => watch(), [watch]);
+const NAV: { id: string; label: string; route: Route; active: (r: Route) => boolean }[] = [
+  { id: 'nav-runs', label: 'Runs', route: { screen: 'runs' }, active: (r) => r.screen === 'runs' || r.screen === 'run' || r.screen === 'probe' || r.screen === 'compare' },
+  { id: 'nav-new-run', label: 'New run', route: { screen: 'new-run' }, active: (r) => r.screen === 'new-run' },
+  { id: 'nav-data', label: 'Data', route: { screen: 'data' }, active: (r) => r.screen === 'data' },
+  { id: 'nav-models', label: 'Models', route: { screen: 'models' }, active: (r) => r.screen === 'models' },
+  { id: 'nav-settings', label: 'Settings', route: { screen: 'settings' }, active: (r) => r.screen === 'settings' },
+];
 
-  return (
-    <main className="page">
-      <header>
-        <h1>Self-Align Workbench</h1>
-        <p className="lede">
-          Measure how well language models reflect a country&apos;s World Values Survey answers, and improve it with
-          self-alignment.
-        </p>
-      </header>
-      {engine && (
-        <p className="notice error" role="alert">
-          {engine.state === 'restarting' ? 'The engine stopped unexpectedly; ' : 'The engine stopped: '}
-          {engine.message}. Runs keep what they measured and can be resumed.
-        </p>
-      )}
-      <section aria-labelledby="probe-sets-heading">
-        <h2 id="probe-sets-heading">Probe sets</h2>
-        <ProbeSets state={state} />
-      </section>
-    </main>
-  );
-}
-
-function ProbeSets({ state }: { state: ProbeSetsState }) {
-  switch (state.status) {
-    case 'idle':
-    case 'loading':
-      return <p className="muted">Loading…</p>;
-    case 'disconnected':
-      return (
-        <p className="notice" role="status">
-          Engine not connected. Open the workbench from its desktop window, or from the address that{' '}
-          <code>selfalign serve</code> prints.
-        </p>
-      );
-    case 'failed':
-      return (
-        <p className="notice error" role="alert">
-          The probe sets could not be listed: {state.message}
-        </p>
-      );
-    case 'loaded':
-      return state.sets.length === 0 ? (
-        <p className="muted">No probe sets yet. Import one with <code>selfalign probes import</code>.</p>
-      ) : (
-        <ul className="sets" aria-label="Probe sets">
-          {state.sets.map((s) => (
-            <ProbeSetItem key={s.name} set={s} />
-          ))}
-        </ul>
-      );
+function screenOf(route: Route): { name: string; node: ReactNode } {
+  switch (route.screen) {
+    case 'runs':
+      return { name: 'Runs', node: <RunsScreen /> };
+    case 'new-run':
+      return { name: 'New run', node: <NewRunScreen from={route.from} /> };
+    case 'run':
+      return { name: 'Run', node: <RunScreen route={route} /> };
+    case 'probe':
+      return { name: 'Probe detail', node: <ProbeDetailScreen route={route} /> };
+    case 'compare':
+      return { name: 'Compare runs', node: <CompareScreen route={route} /> };
+    case 'data':
+      return { name: 'Data', node: <DataScreen /> };
+    case 'models':
+      return { name: 'Models', node: <ModelsScreen /> };
+    case 'settings':
+      return { name: 'Settings', node: <SettingsScreen /> };
+    case 'not-found':
+      return {
+        name: 'Not found',
+        node: (
+          <div className="notice" role="status">
+            There is no screen at <code>{route.path}</code>. <a href={hrefOf({ screen: 'runs' })}>Go to the runs</a>.
+          </div>
+        ),
+      };
   }
 }
 
-function ProbeSetItem({ set }: { set: ProbeSetSummary }) {
+export function App() {
+  const route = useRoute((s) => s.route);
+  const engine = useEngineState((s) => s.state);
+  const watch = useEngineState((s) => s.watch);
+  const theme = useTheme((s) => s.theme);
+  useEffect(() => watch(), [watch]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  const { name, node } = screenOf(route);
+  useEffect(() => {
+    document.title = `${name} · Self-Align Workbench`;
+  }, [name]);
+
   return (
-    <li className="set">
-      <span className="set-name">{set.name}</span>
-      <span className="set-meta">
-        {set.format} · {set.languages.length} {set.languages.length === 1 ? 'language' : 'languages'} ({set.languages.join(', ')}) ·{' '}
-        {set.usable} of {set.probes} probes usable · imported {set.importedAt.slice(0, 10)}
-      </span>
-    </li>
+    <div className="shell">
+      <nav className="sidebar" aria-label="Screens">
+        <div className="brand">
+          <h1>Self-Align Workbench</h1>
+          <p className="muted small">Cultural alignment of language models with the World Values Survey</p>
+        </div>
+        <ul>
+          {NAV.map((item) => (
+            <li key={item.id}>
+              <a href={hrefOf(item.route)} data-testid={item.id} aria-current={item.active(route) ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="content" id="main">
+        {engine && (
+          <p className="notice error" role="alert">
+            {engine.state === 'restarting' ? 'The engine stopped unexpectedly; ' : 'The engine stopped: '}
+            {engine.message}. Runs keep what they measured and can be resumed.
+          </p>
+        )}
+        <ErrorBoundary screen={name} resetKey={formatRoute(route)}>
+          {node}
+        </ErrorBoundary>
+      </main>
+    </div>
   );
 }

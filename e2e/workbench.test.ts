@@ -1,0 +1,309 @@
+// The desktop workbench in a real Chromium, as a social scientist uses it: the renderer built with the project's
+// electron-vite config, served by the server `selfalign serve` runs, on a real engine with a temporary database,
+// the tiny model in llama.cpp and the real data of ../shared/data. The paper's experiment from start to end in
+// the window: import probes and a survey (a broken file shows its located error and stores nothing), register
+// the model, start a run from New run, watch it, cancel it, resume it, read every chart, filter the explorer by
+// clicking a bar, open a probe and its explanations, export the CSV report and a chart. Also the window without
+// an engine, from file://, and with the preload bridge's transport. Every screen is photographed for a person to
+// look at (E2E_SCREENSHOT_DIR, or a fresh temp folder). Needs Debian's Chromium at /usr/bin/chromium
+// (CHROMIUM_PATH points elsewhere); SKIP_BROWSER_TESTS=1 skips it.
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, startHttpServer, type Engine, type RunningServer } from '../src/engine/index.js';
+import type { WorkbenchTransport } from '../src/shared/client.js';
+import { sharedDataDir } from '../src/testing/shared-data.js';
+import { tinyModelPath } from '../src/testing/tiny-model.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const skip = process.env.SKIP_BROWSER_TESTS === '1';
+const repoDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+let shotDir: string | undefined;
+async function screenshot(page: Page, name: string): Promise<void> {
+  shotDir ??= process.env.E2E_SCREENSHOT_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'workbench-shots-'));
+  mkdirSync(shotDir, { recursive: true });
+  const file = path.join(shotDir, name);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
+}
+
+/** A page that records what would otherwise go unnoticed: script errors, console errors (CSP included), failed loads. */
+async function open(browser: Browser, url: string, prepare?: (context: BrowserContext, page: Page) => Promise<unknown>) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console error: ${message.text()} (${message.location().url})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
+  await prepare?.(context, page);
+  await page.goto(url);
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  return { page, errors, close: () => context.close() };
+}
+
+describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
+  let workDir = '';
+  let rendererDir = '';
+  let engine: Engine | undefined;
+  let served: RunningServer | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set SKIP_BROWSER_TESTS=1 to skip the browser tests)`);
+    }
+    workDir = mkdtempSync(path.join(os.tmpdir(), 'workbench-e2e-'));
+    // The real build, with the project's config, into a folder of our own: the test never reads a stale out/.
+    const cli = path.join(repoDir, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
+    await promisify(execFile)(process.execPath, [cli, 'build', '--outDir', path.join(workDir, 'out'), '--logLevel', 'warn'], { cwd: repoDir });
+    rendererDir = path.join(workDir, 'out', 'renderer');
+    engine = createEngine({ databasePath: path.join(workDir, 'workbench.sqlite') });
+    served = await startHttpServer({ engine, rendererDir });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync',
+        // Lets file:// pages load their module scripts, as Electron's loadFile does.
+        '--allow-file-access-from-files',
+      ],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+    await engine?.close();
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('builds all three parts, with relative asset paths in the page', () => {
+    for (const part of ['main/index.js', 'main/engine.js', 'preload/index.cjs', 'renderer/index.html']) {
+      expect(existsSync(path.join(workDir, 'out', part)), `out/${part}`).toBe(true);
+    }
+    const html = readFileSync(path.join(rendererDir, 'index.html'), 'utf8');
+    expect(html).toMatch(/src="\.\/assets\/[^"]+\.js"/);
+    expect(html).not.toMatch(/(src|href)="\/assets\//);
+  });
+
+  it('says "Engine not connected" in a plain browser and from file://', async () => {
+    for (const url of [`${served!.origin}/`, pathToFileURL(path.join(rendererDir, 'index.html')).href]) {
+      const { page, errors, close } = await open(browser!, url);
+      await page.getByText('Engine not connected').waitFor();
+      expect(errors).toEqual([]);
+      if (url.startsWith('http')) await screenshot(page, '00-disconnected.png');
+      await close();
+    }
+  });
+
+  it('says when the engine process crashed, and shows a refusal instead of a blank screen', async () => {
+    const { page, errors, close } = await open(browser!, `${served!.origin}/`, (_c, p) =>
+      p.addInitScript(() => {
+        // Stands where the preload bridge's transport would be.
+        const transport: WorkbenchTransport = {
+          invoke: async () => ({ ok: false, error: { kind: 'user', code: 'database-unreadable', message: 'the database cannot be opened: disk I/O error' } }),
+          subscribe: (listener) => {
+            setTimeout(() => listener({ type: 'engine', state: 'restarting', message: 'restarting the engine in 2 s', retryInSeconds: 2 }), 50);
+            return () => undefined;
+          },
+        };
+        window.workbenchTransport = transport;
+      }),
+    );
+    await page.getByRole('alert').getByText(/stopped unexpectedly; restarting the engine in 2 s/).waitFor();
+    await page.getByRole('alert').getByText(/disk I\/O error/).waitFor();
+    expect(errors).toEqual([]);
+    await screenshot(page, '01-engine-restarting.png');
+    await close();
+  });
+
+  it("does the paper's experiment from start to end in the window", async () => {
+    const { page, errors, close } = await open(browser!, served!.url);
+    const nav = (id: string) => page.getByTestId(id).click();
+    // The token leaves the address bar but stays with the tab.
+    expect(page.url()).not.toContain('token=');
+    await page.getByText('No runs yet.').waitFor();
+    await screenshot(page, '02-runs-empty.png');
+
+    // Settings: this machine runs llama.cpp on the CPU with one thread.
+    await nav('nav-settings');
+    await page.getByLabel('GPU backend').selectOption('cpu');
+    await page.getByLabel('CPU threads').fill('1');
+    await page.getByText('workbench.sqlite').waitFor();
+    await screenshot(page, '03-settings.png');
+
+    // Data: a broken probe file shows its located error and stores nothing.
+    await nav('nav-data');
+    const broken = path.join(workDir, 'de.csv');
+    writeFileSync(broken, '\t0\t1\t2\t3\r\n0\t1\tFamilie ist [MASK]\twichtig\tunwichtig\r\n1\t2\tFreunde sind [MASK]\twichtig\r\n');
+    const probes = page.getByTestId('import-probes');
+    await probes.getByLabel('File or folder').fill(broken);
+    await probes.getByRole('button', { name: 'Preview' }).click();
+    const located = probes.getByTestId('import-error');
+    await located.waitFor();
+    expect(await located.textContent()).toMatch(/de\.csv, line 3/);
+    expect((await engine!.client.probes.listSets()).map((s) => s.name)).toEqual(['builtin']);
+    await screenshot(page, '04-data-import-error.png');
+    // The real probes: previewed, then stored.
+    await probes.getByLabel('File or folder').fill(path.join(sharedDataDir, 'arora-probes/probes.zip'));
+    await probes.getByLabel('Name (optional)').fill('arora');
+    await probes.getByRole('button', { name: 'Preview' }).click();
+    await probes.getByTestId('import-preview').waitFor();
+    expect(await probes.getByTestId('import-preview').textContent()).toMatch(/13 languages/);
+    expect((await engine!.client.probes.listSets()).map((s) => s.name)).toEqual(['builtin']);
+    await probes.getByRole('button', { name: 'Store arora' }).click();
+    await probes.getByText('Stored arora').waitFor();
+    // The survey: the per-country answer shares.
+    const survey = page.getByTestId('import-survey');
+    await survey.getByLabel('File', { exact: true }).fill(path.join(sharedDataDir, 'wvs/country_distributions.csv'));
+    await survey.getByLabel('Name (optional)').fill('shares');
+    await survey.getByRole('button', { name: 'Preview' }).click();
+    await survey.getByTestId('import-preview').waitFor();
+    await survey.getByRole('button', { name: 'Store shares' }).click();
+    await survey.getByText('Stored shares').waitFor();
+    await page.getByRole('heading', { name: 'Targets' }).waitFor();
+    await page.getByText(/probes have a majority answer/).waitFor();
+    await screenshot(page, '05-data.png');
+
+    // Models: the tiny model's header, then registered.
+    await nav('nav-models');
+    await page.getByLabel('File', { exact: true }).fill(await tinyModelPath());
+    await page.getByRole('button', { name: 'Read its header' }).click();
+    await page.getByText(/parameters, .*context/).first().waitFor();
+    await page.getByLabel('Name', { exact: true }).first().fill('tiny');
+    await page.getByRole('button', { name: 'Register it' }).first().click();
+    await page.getByTestId('model-row').filter({ hasText: 'tiny' }).waitFor();
+    await screenshot(page, '06-models.png');
+
+    // New run: with one model and one survey the defaults are ready; a problem shows inline.
+    await nav('nav-new-run');
+    await page.getByTestId('new-run-estimate').waitFor();
+    expect(await page.getByTestId('new-run-start').isEnabled()).toBe(true);
+    await page.getByRole('checkbox', { name: /^tiny/ }).uncheck();
+    await page.getByTestId('new-run-errors').getByText('name at least one registered model').waitFor();
+    expect(await page.getByTestId('new-run-start').isDisabled()).toBe(true);
+    await screenshot(page, '07-new-run-errors.png');
+    // A saved configuration, loaded: two categories, two strategies and explanations, to keep the run short.
+    const configFile = path.join(workDir, 'run-config.json');
+    const config = { protocol: 'paper', models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1, 2], strategies: ['chrf-all', 'random'], seed: 1, explanations: { enabled: true, perProbe: 1, maxTokens: 12 } };
+    writeFileSync(configFile, JSON.stringify(config));
+    await page.locator('input[type=file]').setInputFiles(configFile);
+    await page.getByTestId('new-run-estimate').getByText(/zero-shot measurements/).waitFor();
+    expect(await page.getByTestId('new-run-errors').count()).toBe(0);
+    expect(await page.getByTestId('new-run-estimate').textContent()).toContain('chrF++ (all)');
+    await screenshot(page, '08-new-run.png');
+    await page.getByTestId('new-run-start').click();
+
+    // The monitor: progress, then cancel, then resume to the end.
+    await page.waitForURL(/#\/runs\/run-[0-9a-f]+$/);
+    const runId = /#\/runs\/(run-[0-9a-f]+)/.exec(page.url())![1]!;
+    await page.getByTestId('run-progress').getByRole('progressbar').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('.counts dd')?.textContent?.replace(/,/g, '') ?? 0) >= 5);
+    await screenshot(page, '09-run-monitor.png');
+    await page.getByTestId('run-cancel').click();
+    await page.getByTestId('run-status').getByText('cancelled').waitFor();
+    await page.getByText(/This run was cancelled: finished \d+ of at most \d+ measurements/).waitFor();
+    await screenshot(page, '10-run-cancelled.png');
+    // The runs list offers the same resume.
+    await nav('nav-runs');
+    const row = page.locator(`[data-testid=run-row][data-run-id=${runId}]`);
+    await row.getByTestId('run-status').getByText('cancelled').waitFor();
+    await screenshot(page, '11-runs-cancelled.png');
+    await row.getByTestId('run-resume').click();
+    await page.waitForURL(new RegExp(`#/runs/${runId}$`));
+    // A reloaded window finds the run again.
+    await page.reload();
+    await page.getByTestId('run-status').getByText(/running|finished/).waitFor();
+    await page.getByTestId('run-status').getByText('finished').waitFor({ timeout: 240_000 });
+    await screenshot(page, '12-run-finished.png');
+
+    // Results: every chart, drawn with d3 from the engine's tables.
+    await page.getByRole('link', { name: 'Results' }).click();
+    const charts = ['chart-table1', 'chart-strategies', 'chart-error-reduction', 'chart-zero-shot-errors', 'chart-misaligned', 'chart-categories', 'chart-soft-alignment'];
+    for (const id of charts) await page.getByTestId(id).locator('svg').first().waitFor();
+    for (const id of charts) expect(await page.getByTestId(id).locator('[data-mark]').count(), id).toBeGreaterThan(0);
+    const strategies = page.getByTestId('chart-strategies');
+    expect(await strategies.textContent()).toContain('re-test control');
+    await screenshot(page, '13-results.png');
+    // Hovering a bar shows its numbers; clicking it opens the explorer filtered to it.
+    const bar = strategies.locator('[data-mark=bar][data-filter*="improved"]').first();
+    // A corner of the bar: its middle is where the interval's whisker is drawn.
+    await bar.locator('rect').first().hover({ position: { x: 4, y: 4 } });
+    await page.getByRole('tooltip').waitFor();
+    expect(await page.getByRole('tooltip').textContent()).toMatch(/%/);
+    const filter = JSON.parse((await bar.getAttribute('data-filter'))!) as Record<string, string>;
+    await bar.locator('rect').first().click({ position: { x: 4, y: 4 } });
+    await page.waitForURL(/#\/runs\/run-[0-9a-f]+\/probes\?/);
+    expect(page.url()).toContain(`condition=${filter.condition}`);
+    expect(page.url()).toContain('outcome=improved');
+    await page.getByTestId('probe-row').first().waitFor();
+    const rows = await page.getByTestId('probe-row').allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.includes('improved'))).toBe(true);
+    await screenshot(page, '14-explorer-filtered.png');
+    // The keyboard: ↓ then Enter opens the second probe.
+    await page.getByTestId('probe-table').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const detail = page.getByTestId('probe-detail');
+    await detail.waitFor();
+    await detail.getByTestId('distribution-chart').locator('svg').waitFor();
+    await detail.getByTestId('demonstrations').locator('tbody tr').first().waitFor();
+    expect(await detail.getByTestId('prompt-text').first().textContent()).toMatch(/_|\?/);
+    await screenshot(page, '15-probe-detail.png');
+    // → goes to the next probe of the view.
+    const before = page.url();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL((url) => url.toString() !== before);
+
+    // Explanations: the paper's Table 2 to browse.
+    await page.goto(`${served!.origin}/#/runs/${runId}/explanations`);
+    const list = page.getByTestId('explanations');
+    await list.locator('.explanation').first().waitFor();
+    await list.getByLabel('Outcome').selectOption('improved');
+    await page.waitForURL(/outcome=improved/);
+    await list.getByText(/explanations/).first().waitFor();
+    await screenshot(page, '16-explanations.png');
+
+    // Export: the CSV report into a folder, and a chart as SVG.
+    await page.getByRole('link', { name: 'Export' }).click();
+    const reportDir = path.join(workDir, 'report');
+    await page.getByLabel('Folder').fill(reportDir);
+    await page.getByTestId('export-csv').click();
+    await page.getByText(/Wrote \d+ files to/).waitFor();
+    expect(readdirSync(reportDir)).toEqual(expect.arrayContaining(['probes.csv', 'explanations.csv', 'manifest.json', 'table1-expected.csv']));
+    await screenshot(page, '17-export.png');
+    await page.getByRole('link', { name: 'Results' }).click();
+    await page.getByTestId('chart-table1').locator('svg').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-table1').getByTestId('export-chart').click()]);
+    expect(download.suggestedFilename()).toBe(`${runId}-table1.svg`);
+    const saved = path.join(workDir, 'table1.svg');
+    await download.saveAs(saved);
+    const svg = readFileSync(saved, 'utf8');
+    expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain(runId);
+
+    // Compare: the run with itself, two strategies side by side.
+    await page.goto(`${served!.origin}/#/compare/${runId}/${runId}`);
+    await page.getByText(/probes in both/).waitFor();
+    await screenshot(page, '18-compare.png');
+
+    // A deep link to a screen that does not exist says so.
+    await page.goto(`${served!.origin}/#/nowhere`);
+    await page.getByText('There is no screen at').waitFor();
+
+    expect(errors).toEqual([]);
+    await close();
+  }, 600_000);
+});

@@ -1,0 +1,378 @@
+// Importing what a run needs: a probe set and a survey file, each first as a preview (languages and counts,
+// flagged probes with reasons, countries and respondents, errors with file and line) and stored only on
+// confirmation; the imports held; and a targets browser (country × probe: the majority, shares, margin, or why
+// the target is unknown).
+import { useEffect, useState, type DragEvent } from 'react';
+import type { CommandResult } from '../../../shared/contract.js';
+import { ErrorNotice, ProgressBar, Show } from '../components/Status.js';
+import { client, errorText, useCommand } from '../use-command.js';
+
+type ProbePreview = CommandResult<'probes.import'>;
+type SurveyPreview = CommandResult<'surveys.import'>;
+
+/** The path of a dropped file where the window can know it (Electron); a browser does not reveal it. */
+function droppedPath(e: DragEvent): string | undefined {
+  const file = e.dataTransfer.files[0] as (File & { path?: string }) | undefined;
+  return file?.path || undefined;
+}
+
+function PathField({ id, label, value, onChange, placeholder }: { id: string; label: string; value: string; onChange: (v: string) => void; placeholder: string }) {
+  const [hint, setHint] = useState<string | null>(null);
+  return (
+    <div
+      className="field drop"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        const dropped = droppedPath(e);
+        if (dropped) onChange(dropped);
+        else setHint(`A browser does not tell the workbench where "${e.dataTransfer.files[0]?.name ?? 'the file'}" is: type or paste its path.`);
+      }}
+    >
+      <label htmlFor={id}>{label}</label>
+      <input id={id} className="wide" value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
+      <div className="hint muted small">{hint ?? 'A path on the machine the engine runs on; or drop the file here in the desktop window.'}</div>
+    </div>
+  );
+}
+
+export function DataScreen() {
+  const sets = useCommand((c) => c.probes.listSets(), []);
+  const surveys = useCommand((c) => c.surveys.list(), []);
+  return (
+    <section aria-labelledby="data-heading">
+      <header className="screen-header">
+        <h2 id="data-heading">Data</h2>
+      </header>
+      <div className="two-columns">
+        <ProbeImport onStored={sets.reload} />
+        <SurveyImport onStored={surveys.reload} />
+      </div>
+      <section aria-labelledby="sets-heading">
+        <h3 id="sets-heading">Probe sets</h3>
+        <Show loaded={sets} what="the probe sets">
+          {(list) => (
+            <table className="table compact">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Format</th>
+                  <th scope="col">Languages</th>
+                  <th scope="col">Probes (usable)</th>
+                  <th scope="col">Imported</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((s) => (
+                  <tr key={s.name}>
+                    <td>{s.name}</td>
+                    <td>{s.format}</td>
+                    <td>{s.languages.join(', ')}</td>
+                    <td>
+                      {s.probes} ({s.usable})
+                    </td>
+                    <td className="small">{s.importedAt.slice(0, 10)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Show>
+      </section>
+      <section aria-labelledby="surveys-heading">
+        <h3 id="surveys-heading">Survey imports</h3>
+        <Show loaded={surveys} what="the survey imports">
+          {(list) =>
+            list.length === 0 ? (
+              <p className="muted">No survey yet: import the WVS microdata file or the per-country answer shares above.</p>
+            ) : (
+              <table className="table compact">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Format</th>
+                    <th scope="col">Countries</th>
+                    <th scope="col">Respondents</th>
+                    <th scope="col">Imported</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {list.map((s) => (
+                    <tr key={s.name}>
+                      <td>{s.name}</td>
+                      <td>
+                        {s.format}
+                        {s.weightColumn ? `, weighted by ${s.weightColumn}` : ''}
+                      </td>
+                      <td className="ellipsis" title={s.countries.join(', ')}>
+                        {s.countries.length}: {s.countries.slice(0, 12).join(', ')}
+                        {s.countries.length > 12 ? ', …' : ''}
+                      </td>
+                      <td>{s.respondents.reduce((sum, c) => sum + (c.respondents ?? 0), 0).toLocaleString('en') || '—'}</td>
+                      <td className="small">{s.importedAt.slice(0, 10)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Show>
+      </section>
+      {sets.data && surveys.data && surveys.data.length > 0 && <TargetsBrowser sets={sets.data} surveys={surveys.data} />}
+    </section>
+  );
+}
+
+function ProbeImport({ onStored }: { onStored: () => void }) {
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const [preview, setPreview] = useState<ProbePreview | null>(null);
+  const [stored, setStored] = useState<ProbePreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (previewOnly: boolean) => {
+    setError(null);
+    setBusy(true);
+    if (previewOnly) setStored(null);
+    try {
+      const result = await client()!.probes.import({ path, preview: previewOnly, ...(name ? { name } : {}) });
+      if (previewOnly) setPreview(result);
+      else {
+        setStored(result);
+        setPreview(null);
+        onStored();
+      }
+    } catch (e) {
+      setError(errorText(e));
+      setPreview(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="import-probes-heading" data-testid="import-probes">
+      <h3 id="import-probes-heading">Import a probe set</h3>
+      <p className="muted small">Arora et al.'s probes.zip (or its folder), one of its &lt;language&gt;.csv files, or a CSV of your own.</p>
+      <PathField id="probe-path" label="File or folder" value={path} onChange={setPath} placeholder="/data/probes.zip" />
+      <div className="field">
+        <label htmlFor="probe-name">Name (optional)</label>
+        <input id="probe-name" value={name} placeholder="from the file name" onChange={(e) => setName(e.target.value)} />
+      </div>
+      <button type="button" disabled={!path || busy} onClick={() => void run(true)}>
+        Preview
+      </button>
+      {error && <ErrorNotice testId="import-error">{error}</ErrorNotice>}
+      {preview && (
+        <div className="preview" data-testid="import-preview">
+          <p>
+            <strong>{preview.name}</strong> ({preview.format}): {preview.probes.toLocaleString('en')} probes in {preview.languages.length} languages ({preview.languages.join(', ')}),{' '}
+            {preview.usable.toLocaleString('en')} usable.
+          </p>
+          {preview.flaggedProbes.length > 0 && (
+            <details>
+              <summary>{preview.flaggedProbes.length} probes flagged as unusable, with the reason</summary>
+              <ul className="small">
+                {preview.flaggedProbes.slice(0, 200).map((f) => (
+                  <li key={`${f.language}-${f.id}`}>
+                    {f.language} {f.id}: {f.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {preview.duplicateTemplates.length > 0 && <p className="muted small">{preview.duplicateTemplates.length} statements appear more than once in a language.</p>}
+          <button type="button" className="primary" disabled={busy} onClick={() => void run(false)}>
+            Store {preview.name}
+          </button>
+        </div>
+      )}
+      {stored && (
+        <p className="notice success" role="status">
+          Stored {stored.name}: {stored.probes.toLocaleString('en')} probes in {stored.languages.length} languages.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function SurveyImport({ onStored }: { onStored: () => void }) {
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const [format, setFormat] = useState<'' | 'microdata' | 'aggregate'>('');
+  const [preview, setPreview] = useState<SurveyPreview | null>(null);
+  const [stored, setStored] = useState<SurveyPreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ phase: string; done: number; total: number; rate: number; etaSeconds: number | null } | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    const c = client();
+    if (!c || !busy) return;
+    return c.subscribe((event) => {
+      if (event.type === 'progress' && event.kind === 'survey-import') setProgress(event);
+    });
+  }, [busy]);
+  const run = async (previewOnly: boolean) => {
+    setError(null);
+    setBusy(true);
+    setProgress(null);
+    if (previewOnly) setStored(null);
+    try {
+      const result = await client()!.surveys.import({ path, preview: previewOnly, ...(name ? { name } : {}), ...(format ? { format } : {}) });
+      if (previewOnly) setPreview(result);
+      else {
+        setStored(result);
+        setPreview(null);
+        onStored();
+      }
+    } catch (e) {
+      setError(errorText(e));
+      setPreview(null);
+    } finally {
+      setBusy(false);
+      setProgress(null);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="import-survey-heading" data-testid="import-survey">
+      <h3 id="import-survey-heading">Import a survey</h3>
+      <p className="muted small">The WVS Wave 7 microdata file (CSV, about 250 MB), or per-country answer shares.</p>
+      <PathField id="survey-path" label="File" value={path} onChange={setPath} placeholder="/data/WVS_Cross-National_Wave_7_csv_v6_0.csv" />
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="survey-name">Name (optional)</label>
+          <input id="survey-name" value={name} placeholder="from the file name" onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="survey-format">Format</label>
+          <select id="survey-format" value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
+            <option value="">from the header</option>
+            <option value="microdata">microdata</option>
+            <option value="aggregate">answer shares</option>
+          </select>
+        </div>
+      </div>
+      <button type="button" disabled={!path || busy} onClick={() => void run(true)}>
+        Preview
+      </button>
+      {busy && progress && <ProgressBar label={progress.phase === 'storing' ? 'Storing' : 'Reading the file'} done={Math.round(progress.done / (progress.phase === 'reading' ? 1e6 : 1))} total={Math.round(progress.total / (progress.phase === 'reading' ? 1e6 : 1))} unit={progress.phase === 'reading' ? 'MB' : 'cells'} etaSeconds={progress.etaSeconds} testId="survey-progress" />}
+      {error && <ErrorNotice testId="import-error">{error}</ErrorNotice>}
+      {preview && (
+        <div className="preview" data-testid="import-preview">
+          <p>
+            <strong>{preview.name}</strong> ({preview.format}
+            {preview.weightColumn ? `, weighted by ${preview.weightColumn}` : ''}): {preview.rows.toLocaleString('en')} rows, {preview.countries.length} countries, {preview.cells.toLocaleString('en')} answer cells.
+          </p>
+          <details>
+            <summary>Countries and respondents</summary>
+            <ul className="columns small">
+              {preview.countries.map((c) => (
+                <li key={c.iso3}>
+                  {c.iso3} {c.name}: {c.respondents === null ? 'shares' : `${c.respondents.toLocaleString('en')} respondents`}
+                </li>
+              ))}
+            </ul>
+          </details>
+          {preview.warnings.map((w) => (
+            <p key={w.code} className="notice small">
+              {w.message} ({w.count}×{w.examples[0] ? `; e.g. line ${w.examples[0].line}: ${w.examples[0].detail}` : ''})
+            </p>
+          ))}
+          <button type="button" className="primary" disabled={busy} onClick={() => void run(false)}>
+            Store {preview.name}
+          </button>
+        </div>
+      )}
+      {stored && (
+        <p className="notice success" role="status">
+          Stored {stored.name}: {stored.countries.length} countries.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function TargetsBrowser({ sets, surveys }: { sets: CommandResult<'probes.listSets'>; surveys: CommandResult<'surveys.list'> }) {
+  const [survey, setSurvey] = useState(surveys[0]!.name);
+  const countries = surveys.find((s) => s.name === survey)?.countries ?? [];
+  const [country, setCountry] = useState(countries.includes('USA') ? 'USA' : (countries[0] ?? ''));
+  const [set, setSet] = useState(sets[0]?.name ?? 'builtin');
+  const languages = sets.find((s) => s.name === set)?.languages ?? [];
+  const [language, setLanguage] = useState(languages[0] ?? 'en');
+  const targets = useCommand((c) => c.targets.get({ survey, country, set, language }), [survey, country, set, language]);
+  return (
+    <section aria-labelledby="targets-heading">
+      <h3 id="targets-heading">Targets</h3>
+      <div className="toolbar">
+        <label>
+          Survey{' '}
+          <select value={survey} onChange={(e) => setSurvey(e.target.value)}>
+            {surveys.map((s) => (
+              <option key={s.name}>{s.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Country{' '}
+          <select value={country} onChange={(e) => setCountry(e.target.value)}>
+            {countries.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Probe set{' '}
+          <select value={set} onChange={(e) => setSet(e.target.value)}>
+            {sets.map((s) => (
+              <option key={s.name}>{s.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Language{' '}
+          <select value={language} onChange={(e) => setLanguage(e.target.value)}>
+            {languages.map((l) => (
+              <option key={l}>{l}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <Show loaded={targets} what="the targets">
+        {(t) => (
+          <>
+            <p className="muted small">
+              {t.countryName}: {t.rows.filter((r) => r.kind === 'majority').length} of {t.rows.length} probes have a majority answer.
+            </p>
+            <div className="scroll-box">
+              <table className="table compact numbers">
+                <thead>
+                  <tr>
+                    <th scope="col">Probe</th>
+                    <th scope="col">Category</th>
+                    <th scope="col">Options</th>
+                    <th scope="col">Majority</th>
+                    <th scope="col">Shares</th>
+                    <th scope="col">Margin</th>
+                    <th scope="col">Why unknown</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {t.rows.map((r) => (
+                    <tr key={r.id}>
+                      <td>{r.id}</td>
+                      <td>{r.category}</td>
+                      <td>{r.options.join(' / ')}</td>
+                      <td>{r.majorityText ?? (r.kind === 'tie' ? 'tie' : '')}</td>
+                      <td>{r.shares ? `${(100 * r.shares[0]).toFixed(0)}% / ${(100 * r.shares[1]).toFixed(0)}%` : ''}</td>
+                      <td className={r.margin !== undefined && r.margin < 0.1 ? 'contested' : ''}>{r.margin === undefined ? '' : r.margin.toFixed(2)}</td>
+                      <td className="small">{r.reason ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

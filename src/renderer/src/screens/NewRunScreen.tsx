@@ -1,0 +1,426 @@
+// A run configuration as a form: the protocol first, then what to measure (models × languages with their
+// countries × strategies), then every other field. The engine checks it as it is typed (runs.validate): its
+// problems appear inline, with the work the run implies and an estimated time. Save and load it as JSON.
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { CommandResult } from '../../../shared/contract.js';
+import { conditionLabel } from '../../../shared/charts/index.js';
+import { ErrorNotice, formatSeconds, Show } from '../components/Status.js';
+import { useRoute } from '../route-store.js';
+import { client, errorText, useCommand } from '../use-command.js';
+import { rememberWarnings } from '../start-warnings.js';
+import { runLocal, useRunSettings } from '../run-settings-store.js';
+
+type Config = Record<string, unknown>;
+type Validation = CommandResult<'runs.validate'>;
+type LanguageEntry = { language: string; country?: string; probeSet?: string };
+
+/** The configuration a fresh form starts from: with one model and one survey, ready to start as it is. */
+export function initialConfig(models: readonly { name: string }[], surveys: readonly { name: string }[]): Config {
+  return {
+    protocol: 'paper',
+    models: models.length === 1 ? [models[0]!.name] : [],
+    ...(surveys.length === 1 ? { survey: surveys[0]!.name } : {}),
+    languages: [{ language: 'en' }],
+  };
+}
+
+function languagesOf(config: Config): LanguageEntry[] {
+  const value = config.languages;
+  if (!Array.isArray(value)) return [];
+  return value.map((entry) => (typeof entry === 'string' ? { language: entry } : (entry as LanguageEntry)));
+}
+
+function Field({ label, hint, children, htmlFor }: { label: string; hint?: ReactNode; children: ReactNode; htmlFor?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={htmlFor}>{label}</label>
+      {children}
+      {hint && <div className="hint muted small">{hint}</div>}
+    </div>
+  );
+}
+
+export function NewRunScreen({ from }: { from?: string | undefined }) {
+  const loaded = useCommand(async (c) => {
+    const [models, surveys, sets, info, source] = await Promise.all([
+      c.models.list(),
+      c.surveys.list(),
+      c.probes.listSets(),
+      c.app.info(),
+      from ? c.runs.get({ runId: from }) : Promise.resolve(null),
+    ]);
+    return { models, surveys, sets, info, source };
+  }, [from]);
+  return (
+    <section aria-labelledby="new-run-heading">
+      <header className="screen-header">
+        <h2 id="new-run-heading">New run</h2>
+      </header>
+      <Show loaded={loaded} what="the models, surveys and probe sets">
+        {(data) => <RunForm {...data} />}
+      </Show>
+    </section>
+  );
+}
+
+function RunForm({ models, surveys, sets, info, source }: { models: CommandResult<'models.list'>; surveys: CommandResult<'surveys.list'>; sets: CommandResult<'probes.listSets'>; info: CommandResult<'app.info'>; source: CommandResult<'runs.get'> | null }) {
+  const [config, setConfig] = useState<Config>(() => (source ? { ...source.config } : initialConfig(models, surveys)));
+  const [validation, setValidation] = useState<Validation | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const navigate = useRoute((s) => s.navigate);
+  const { vocabulary } = info;
+
+  // Checked by the engine as it is typed, a moment after the last change.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      client()
+        ?.runs.validate({ config })
+        .then(setValidation, (error: unknown) => setValidation({ ok: false, problems: [{ path: 'configuration', message: errorText(error) }], config: null, work: null }));
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [config]);
+
+  const set = (key: string, value: unknown) =>
+    setConfig((c) => {
+      const next = { ...c };
+      if (value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value))) delete next[key];
+      else next[key] = value;
+      return next;
+    });
+  const filled = validation?.config ?? null;
+  const value = <T,>(key: string, fallback: T): T => (config[key] as T | undefined) ?? (filled?.[key] as T | undefined) ?? fallback;
+  const toggle = (key: string, item: string | number, all: readonly (string | number)[]) => {
+    const current = (config[key] as (string | number)[] | undefined) ?? (filled?.[key] as (string | number)[] | undefined) ?? [];
+    const next = current.includes(item) ? current.filter((x) => x !== item) : [...current, item];
+    set(key, all.filter((x) => next.includes(x)));
+  };
+  const problemsAt = (prefix: string) => (validation?.problems ?? []).filter((p) => p.path === prefix || p.path.startsWith(`${prefix}.`));
+
+  const languageSets = useMemo(() => {
+    const map = new Map<string, string[]>();
+    for (const s of sets) for (const language of s.languages) map.set(language, [...(map.get(language) ?? []), s.name]);
+    return map;
+  }, [sets]);
+  const chosen = languagesOf(config);
+  const setLanguages = (entries: LanguageEntry[]) => set('languages', entries.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined && v !== ''))));
+  const protocol = value('protocol', 'paper');
+  const strategies = vocabulary.strategies;
+  const categories = vocabulary.categories;
+
+  const start = async () => {
+    setStartError(null);
+    setStarting(true);
+    try {
+      const started = await client()!.runs.start({ config, ...runLocal(useRunSettings.getState().settings) });
+      rememberWarnings(started.runId, started.warnings);
+      navigate({ screen: 'run', runId: started.runId, tab: 'overview', query: {} });
+    } catch (error) {
+      setStartError(errorText(error));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const save = () => {
+    const a = document.createElement('a');
+    a.href = `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(config, null, 2))}`;
+    a.download = 'run-config.json';
+    a.click();
+  };
+  const load = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      const parsed = JSON.parse(await file.text()) as unknown;
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the file holds no JSON object');
+      setConfig(parsed as Config);
+    } catch (error) {
+      setStartError(`${file.name} is not a run configuration: ${errorText(error)}`);
+    }
+  };
+
+  return (
+    <form
+      className="run-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void start();
+      }}
+    >
+      <fieldset>
+        <legend>Protocol</legend>
+        <div className="choices">
+          {vocabulary.protocols.map((p) => (
+            <label key={p.name} className="choice">
+              <input type="radio" name="protocol" value={p.name} checked={protocol === p.name} onChange={() => set('protocol', p.name)} />
+              <span>
+                <strong>{p.name}</strong> —{' '}
+                {p.name === 'paper'
+                  ? `the paper's procedure: ${p.n} sampled responses per prompt, misaligned below 100%`
+                  : `exact probabilities (local models; API models with log-probabilities), the paper's rule in expectation at n = ${p.n}`}
+              </span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <fieldset>
+        <legend>What to measure</legend>
+        <Field label="Models" hint={models.length === 0 ? 'No model registered yet: add one on the Models screen.' : undefined}>
+          <div className="choices inline">
+            {models.map((m) => (
+              <label key={m.name} className="choice">
+                <input type="checkbox" checked={value<string[]>('models', []).includes(m.name)} onChange={() => toggle('models', m.name, models.map((x) => x.name))} />
+                {m.name} <span className="muted small">({m.kind})</span>
+              </label>
+            ))}
+          </div>
+          <Problems list={problemsAt('models')} />
+        </Field>
+        <Field label="Survey (target answers)" htmlFor="survey">
+          <select id="survey" value={value('survey', '')} onChange={(e) => set('survey', e.target.value)}>
+            <option value="">— choose a survey import —</option>
+            {surveys.map((s) => (
+              <option key={s.name} value={s.name}>
+                {s.name} ({s.countries.length} countries)
+              </option>
+            ))}
+          </select>
+          <Problems list={problemsAt('survey')} />
+        </Field>
+        <Field label="Languages and their countries" hint="A blank country is the paper's country for the language.">
+          <table className="table compact">
+            <thead>
+              <tr>
+                <th scope="col">Language</th>
+                <th scope="col">Country (ISO alpha-3)</th>
+                <th scope="col">Probe set</th>
+                <th scope="col">
+                  <span className="visually-hidden">Remove</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {chosen.map((entry, i) => (
+                <tr key={`${entry.language}-${i}`}>
+                  <td>{entry.language}</td>
+                  <td>
+                    <input
+                      aria-label={`Country of ${entry.language}`}
+                      size={5}
+                      value={entry.country ?? ''}
+                      placeholder={vocabulary.defaultCountries[entry.language] ?? 'e.g. DEU'}
+                      onChange={(e) => setLanguages(chosen.map((x, j) => (j === i ? { ...x, country: e.target.value.toUpperCase() } : x)))}
+                    />
+                  </td>
+                  <td>
+                    <select aria-label={`Probe set of ${entry.language}`} value={entry.probeSet ?? ''} onChange={(e) => setLanguages(chosen.map((x, j) => (j === i ? { ...x, probeSet: e.target.value } : x)))}>
+                      <option value="">{value('probeSet', 'builtin')} (the run's)</option>
+                      {(languageSets.get(entry.language) ?? []).map((name) => (
+                        <option key={name} value={name}>
+                          {name}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <button type="button" className="link" onClick={() => setLanguages(chosen.filter((_, j) => j !== i))}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="add-language">
+            <label htmlFor="add-language">Add a language</label>{' '}
+            <select
+              id="add-language"
+              value=""
+              onChange={(e) => {
+                const [language, probeSet] = e.target.value.split('|') as [string, string];
+                if (language) setLanguages([...chosen, { language, ...(probeSet !== value('probeSet', 'builtin') ? { probeSet } : {}) }]);
+              }}
+            >
+              <option value="">— choose —</option>
+              {[...languageSets.entries()]
+                .sort(([a], [b]) => a.localeCompare(b))
+                .flatMap(([language, names]) =>
+                  names.map((name) => (
+                    <option key={`${language}|${name}`} value={`${language}|${name}`} disabled={chosen.some((c) => c.language === language)}>
+                      {language} ({name})
+                    </option>
+                  )),
+                )}
+            </select>
+          </div>
+          <Problems list={problemsAt('languages')} />
+        </Field>
+        <Field label="Strategies">
+          <div className="choices inline">
+            {strategies.map((s) => (
+              <label key={s} className="choice">
+                <input type="checkbox" checked={value<string[]>('strategies', strategies).includes(s)} onChange={() => toggle('strategies', s, strategies)} />
+                {conditionLabel(s)}
+              </label>
+            ))}
+            <label className="choice">
+              <input type="checkbox" checked={value('retest', true)} onChange={(e) => set('retest', e.target.checked)} />
+              re-test control <span className="muted small">(the zero-shot prompt measured again)</span>
+            </label>
+          </div>
+          <Problems list={problemsAt('strategies')} />
+        </Field>
+        <Field label="WVS categories">
+          <div className="choices columns">
+            {categories.map((c) => (
+              <label key={c.number} className="choice">
+                <input
+                  type="checkbox"
+                  checked={value<number[]>('categories', categories.filter((x) => !x.excludedByDefault).map((x) => x.number)).includes(c.number)}
+                  onChange={() => toggle('categories', c.number, categories.map((x) => x.number))}
+                />
+                {c.number}. {c.name}
+              </label>
+            ))}
+          </div>
+          <Problems list={problemsAt('categories')} />
+        </Field>
+      </fieldset>
+
+      <details className="advanced">
+        <summary>Every other setting</summary>
+        <div className="grid-fields">
+          <NumberField label="Responses per prompt (n)" name="n" config={config} filled={filled} set={set} problems={problemsAt('n')} />
+          <Field label="Estimator" htmlFor="estimator">
+            <select id="estimator" value={(config.estimator as string | undefined) ?? ''} onChange={(e) => set('estimator', e.target.value)}>
+              <option value="">the protocol's ({String(filled?.estimator ?? '…')})</option>
+              <option value="sampled">sampled</option>
+              <option value="tree">tree (local models)</option>
+              <option value="exact">exact</option>
+            </select>
+          </Field>
+          <NumberField label="Demonstrations (k)" name="k" config={config} filled={filled} set={set} problems={problemsAt('k')} />
+          <NumberField label="Response limit (tokens)" name="maxTokens" config={config} filled={filled} set={set} problems={problemsAt('maxTokens')} />
+          <NumberField label="Error bound (exact)" name="errorBound" step="any" config={config} filled={filled} set={set} problems={problemsAt('errorBound')} />
+          <NumberField label="Misaligned below" name="misalignmentThreshold" step="any" config={config} filled={filled} set={set} problems={problemsAt('misalignmentThreshold')} />
+          <NumberField label="Contested margin" name="contestedMargin" step="any" config={config} filled={filled} set={set} problems={problemsAt('contestedMargin')} />
+          <NumberField label="Seed" name="seed" config={config} filled={filled} set={set} problems={problemsAt('seed')} />
+          <NumberField label="Concurrency" name="concurrency" config={config} filled={filled} set={set} problems={problemsAt('concurrency')} />
+        </div>
+        <div className="choices">
+          <Check label="Send chat messages (off: the plain prompt)" checked={value('chat', true)} onChange={(v) => set('chat', v)} />
+          <Check label="Shuffle the demonstrations" checked={value('shuffleDemonstrations', false)} onChange={(v) => set('shuffleDemonstrations', v)} />
+          <Check label="Include probes that are invalid as published" checked={value('includeInvalidItems', false)} onChange={(v) => set('includeInvalidItems', v)} />
+          {(['optionOrder', 'demonstrationOrder', 'randomDemonstrations'] as const).map((key) => {
+            const perDraw = value<Record<string, boolean>>('perDraw', { optionOrder: true, demonstrationOrder: true, randomDemonstrations: true });
+            const labels = { optionOrder: 'option order', demonstrationOrder: 'demonstration order', randomDemonstrations: 'random demonstrations' };
+            return <Check key={key} label={`Draw the ${labels[key]} anew for each response`} checked={perDraw[key] ?? true} onChange={(v) => set('perDraw', { ...perDraw, [key]: v })} />;
+          })}
+          {(() => {
+            const explanations = value<Record<string, unknown>>('explanations', { enabled: false, perProbe: 1, maxTokens: 128 });
+            return <Check label="Ask for explanations of improved and worsened probes" checked={explanations.enabled === true} onChange={(v) => set('explanations', { ...explanations, enabled: v })} />;
+          })()}
+        </div>
+        <Problems list={(validation?.problems ?? []).filter((p) => !['models', 'survey', 'languages', 'strategies', 'categories', 'n', 'k', 'maxTokens', 'errorBound', 'misalignmentThreshold', 'contestedMargin', 'seed', 'concurrency'].some((k) => p.path === k || p.path.startsWith(`${k}.`)))} />
+      </details>
+
+      <Summary validation={validation} />
+
+      {startError && <ErrorNotice>{startError}</ErrorNotice>}
+      <div className="form-actions">
+        <button type="submit" className="primary" data-testid="new-run-start" disabled={!validation?.ok || starting}>
+          {starting ? 'Starting…' : 'Start the run'}
+        </button>
+        <button type="button" onClick={save}>
+          Save as JSON
+        </button>
+        <label className="button">
+          Load JSON
+          <input type="file" accept="application/json,.json" className="visually-hidden" onChange={(e) => void load(e.target.files?.[0])} />
+        </label>
+      </div>
+    </form>
+  );
+}
+
+function Problems({ list }: { list: { path: string; message: string }[] }) {
+  if (list.length === 0) return null;
+  return (
+    <ul className="problems" role="alert">
+      {list.map((p) => (
+        <li key={`${p.path}:${p.message}`}>
+          <code>{p.path}</code>: {p.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange: (value: boolean) => void }) {
+  return (
+    <label className="choice">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> {label}
+    </label>
+  );
+}
+
+function NumberField({ label, name, config, filled, set, problems, step }: { label: string; name: string; config: Config; filled: Config | null; set: (key: string, value: unknown) => void; problems: { path: string; message: string }[]; step?: string }) {
+  const id = `field-${name}`;
+  const raw = config[name];
+  return (
+    <Field label={label} htmlFor={id}>
+      <input
+        id={id}
+        type="number"
+        step={step ?? '1'}
+        value={typeof raw === 'number' ? raw : ''}
+        placeholder={filled?.[name] !== undefined ? String(filled[name]) : ''}
+        onChange={(e) => set(name, e.target.value === '' ? undefined : Number(e.target.value))}
+      />
+      <Problems list={problems} />
+    </Field>
+  );
+}
+
+/** The matrix the run will measure and what it costs, from the engine's filled-in configuration. */
+function Summary({ validation }: { validation: Validation | null }) {
+  if (!validation) return <p className="muted">Checking the configuration…</p>;
+  const config = validation.config as { models: string[]; languages: { language: string; country: string; probeSet: string }[]; strategies: string[]; retest: boolean; estimator: string; n: number; concurrency: number } | null;
+  return (
+    <div className="summary">
+      {validation.problems.length > 0 && (
+        <div className="notice error" data-testid="new-run-errors" role="alert">
+          <strong>
+            {validation.problems.length} {validation.problems.length === 1 ? 'problem' : 'problems'} to fix before the run can start:
+          </strong>
+          <ul>
+            {validation.problems.map((p) => (
+              <li key={`${p.path}:${p.message}`}>
+                <code>{p.path}</code>: {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {config && validation.work && (
+        <div data-testid="new-run-estimate" className="estimate">
+          <h3>The run</h3>
+          <p>
+            {config.models.join(', ')} × {config.languages.map((l) => `${l.language}/${l.country}`).join(', ')} × {[...config.strategies.map(conditionLabel), ...(config.retest ? ['re-test control'] : [])].join(', ')}; {config.estimator}, n = {config.n}.
+          </p>
+          <p>
+            <strong>{validation.work.zeroShot.toLocaleString('en')}</strong> zero-shot measurements, then at most{' '}
+            <strong>{validation.work.selfAlignedAtMost.toLocaleString('en')}</strong> self-aligned ones (only misaligned probes are self-aligned):{' '}
+            at most <strong>{validation.work.measurementsAtMost.toLocaleString('en')}</strong> in all.
+          </p>
+          <p className="muted">
+            {validation.work.estimatedSecondsAtMost === null
+              ? 'No estimate of the time yet: this database has no earlier measurement of these models with this estimator.'
+              : `At most about ${formatSeconds(validation.work.estimatedSecondsAtMost)} (${validation.work.secondsPerMeasurement!.toFixed(2)} s per measurement in earlier runs).`}
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,17 @@
+// The charts both front ends draw: the window (React) and the CLI (`selfalign report --charts`, SVG files).
+// Pure TypeScript over plain objects: no DOM, no zod at run time (types only from the contract).
+export { el, svgToString, type SvgNode, type SvgStringOptions } from './svg.js';
+export {
+  CONDITION_COLOURS,
+  conditionColour,
+  conditionLabel,
+  contrastText,
+  isRetestControl,
+  OKABE_ITO,
+  OUTCOME_COLOURS,
+  RETEST_CONTROL,
+  SERIES_COLOURS,
+  shareColour,
+} from './palette.js';
+export { buildChart, buildCharts, CHART_IDS, type Chart, type ChartId, type ChartOptions, type SoftPoint } from './charts.js';
+export type { MarkFilter } from './layout.js';
