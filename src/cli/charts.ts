@@ -5,7 +5,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildChart, CHART_IDS, svgToString, type ChartId } from '../shared/charts/index.js';
+import { buildChart, CHART_IDS, loadSoftPoints, svgToString, type ChartId } from '../shared/charts/index.js';
 import type { WorkbenchClient } from '../shared/client.js';
 
 /** The charts that show every model and language at once. */
@@ -30,12 +30,7 @@ export async function writeChartFiles(client: WorkbenchClient, runId: string, di
   const languages = [...new Set(run.languages.map((l) => l.split('/')[0]!))];
   for (const model of run.models) {
     for (const language of languages) {
-      const softPoints = [];
-      for (let offset = 0; ; offset += 1000) {
-        const page = await client.results.probes({ runId, filter: { model, language, misaligned: true }, offset, limit: 1000 });
-        softPoints.push(...page.rows.filter((r) => r.condition !== 'zero-shot').map((r) => ({ probeId: r.probeId, strategy: r.condition, before: r.zeroShotAlignment, after: r.alignment, misaligned: r.misaligned })));
-        if (offset + 1000 >= page.total) break;
-      }
+      const softPoints = await loadSoftPoints(client, runId, model, language);
       for (const id of CHART_IDS.filter((c) => !WHOLE_RUN_CHARTS.includes(c))) {
         await write(`${id}-${slug(model)}-${slug(language)}.svg`, svgToString(buildChart(id, tables, { rule: 'paper', runId, date, model, language, softPoints }).svg));
       }

@@ -2,9 +2,8 @@
 // writes with `selfalign report --charts`. Its marks carry their numbers (shown on hover and focus) and the
 // probe-explorer filter they stand for (opened on click or Enter). Export gives the SVG file or a PNG.
 import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
-import { svgToString, type Chart, type SvgNode } from '../../../shared/charts/index.js';
+import { svgToString, type Chart, type MarkFilter, type SvgNode } from '../../../shared/charts/index.js';
 
-export type MarkFilter = Record<string, string | number | boolean>;
 
 /** A chart of the shared code: one of the run's figures, or another drawing such as a probe's distributions. */
 type DrawnChart = Omit<Chart, 'id'> & { id: string };
@@ -21,7 +20,7 @@ function withoutMarkTitles(node: SvgNode): SvgNode {
   const mark = node.attrs['data-mark'] !== undefined;
   return {
     ...node,
-    children: node.children.flatMap((child) => (typeof child === 'string' ? [child] : mark && child.tag === 'title' ? [] : [withoutMarkTitles(child)])),
+    children: node.children.flatMap((child): (SvgNode | string)[] => (typeof child === 'string' ? [child] : mark && child.tag === 'title' ? [] : [withoutMarkTitles(child)])),
   };
 }
 

@@ -9,6 +9,7 @@ import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { hrefOf, type Route } from '../routes.js';
 import { useCommand } from '../use-command.js';
+import { joinSides, type Side } from '../compare-join.js';
 
 type Row = CommandResult<'results.probes'>['rows'][number];
 type Run = CommandResult<'runs.get'>;
@@ -21,23 +22,6 @@ async function allRows(c: WorkbenchClient, runId: string): Promise<Row[]> {
     rows.push(...page.rows);
     if (offset + 1000 >= page.total) return rows;
   }
-}
-
-export interface Side {
-  model: string;
-  condition: string;
-}
-
-/** The probes both sides measured, joined on language, country and probe, with B − A. */
-export function joinSides(a: readonly Row[], b: readonly Row[], sideA: Side, sideB: Side) {
-  const key = (r: Row) => `${r.language}\u0000${r.country}\u0000${r.probeId}`;
-  const right = new Map(b.filter((r) => r.model === sideB.model && r.condition === sideB.condition).map((r) => [key(r), r]));
-  return a
-    .filter((r) => r.model === sideA.model && r.condition === sideA.condition)
-    .flatMap((left) => {
-      const other = right.get(key(left));
-      return other ? [{ key: key(left), a: left, b: other, delta: other.alignment - left.alignment, changed: other.outcome !== left.outcome || Math.abs(other.alignment - left.alignment) > 1e-12 }] : [];
-    });
 }
 
 export function CompareScreen({ route }: { route: Extract<Route, { screen: 'compare' }> }) {

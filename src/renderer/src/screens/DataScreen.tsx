@@ -108,7 +108,7 @@ export function DataScreen() {
                         {s.countries.length}: {s.countries.slice(0, 12).join(', ')}
                         {s.countries.length > 12 ? ', …' : ''}
                       </td>
-                      <td>{s.respondents.reduce((sum, c) => sum + (c.respondents ?? 0), 0).toLocaleString('en') || '—'}</td>
+                      <td>{s.respondents.some((c) => c.respondents !== null) ? s.respondents.reduce((sum, c) => sum + (c.respondents ?? 0), 0).toLocaleString('en') : '— (answer shares)'}</td>
                       <td className="small">{s.importedAt.slice(0, 10)}</td>
                     </tr>
                   ))}
@@ -295,9 +295,9 @@ function TargetsBrowser({ sets, surveys }: { sets: CommandResult<'probes.listSet
   const [survey, setSurvey] = useState(surveys[0]!.name);
   const countries = surveys.find((s) => s.name === survey)?.countries ?? [];
   const [country, setCountry] = useState(countries.includes('USA') ? 'USA' : (countries[0] ?? ''));
-  const [set, setSet] = useState(sets[0]?.name ?? 'builtin');
+  const [set, setSet] = useState(sets.some((s) => s.name === 'builtin') ? 'builtin' : (sets[0]?.name ?? 'builtin'));
   const languages = sets.find((s) => s.name === set)?.languages ?? [];
-  const [language, setLanguage] = useState(languages[0] ?? 'en');
+  const [language, setLanguage] = useState(languages.includes('en') ? 'en' : (languages[0] ?? 'en'));
   const targets = useCommand((c) => c.targets.get({ survey, country, set, language }), [survey, country, set, language]);
   return (
     <section aria-labelledby="targets-heading">
@@ -321,7 +321,13 @@ function TargetsBrowser({ sets, surveys }: { sets: CommandResult<'probes.listSet
         </label>
         <label>
           Probe set{' '}
-          <select value={set} onChange={(e) => setSet(e.target.value)}>
+          <select
+            value={set}
+            onChange={(e) => {
+              setSet(e.target.value);
+              setLanguage(sets.find((s) => s.name === e.target.value)?.languages[0] ?? 'en');
+            }}
+          >
             {sets.map((s) => (
               <option key={s.name}>{s.name}</option>
             ))}

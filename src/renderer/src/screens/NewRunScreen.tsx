@@ -8,21 +8,12 @@ import { ErrorNotice, formatSeconds, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import { rememberWarnings } from '../start-warnings.js';
+import { initialConfig } from '../new-run-config.js';
 import { runLocal, useRunSettings } from '../run-settings-store.js';
 
 type Config = Record<string, unknown>;
 type Validation = CommandResult<'runs.validate'>;
 type LanguageEntry = { language: string; country?: string; probeSet?: string };
-
-/** The configuration a fresh form starts from: with one model and one survey, ready to start as it is. */
-export function initialConfig(models: readonly { name: string }[], surveys: readonly { name: string }[]): Config {
-  return {
-    protocol: 'paper',
-    models: models.length === 1 ? [models[0]!.name] : [],
-    ...(surveys.length === 1 ? { survey: surveys[0]!.name } : {}),
-    languages: [{ language: 'en' }],
-  };
-}
 
 function languagesOf(config: Config): LanguageEntry[] {
   const value = config.languages;

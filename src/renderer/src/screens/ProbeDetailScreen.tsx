@@ -4,14 +4,13 @@
 // explanations. ←/→ go to the previous and next probe of the explorer's view.
 import { useEffect, useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
-import { conditionLabel } from '../../../shared/charts/index.js';
-import { buildDistributionChart } from '../../../shared/charts/distribution.js';
+import { buildDistributionChart, conditionLabel } from '../../../shared/charts/index.js';
 import { ChartView } from '../components/ChartView.js';
 import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { hrefOf, type Route } from '../routes.js';
 import { useCommand } from '../use-command.js';
-import { probesParams } from './ProbeExplorer.js';
+import { probesParams } from '../explorer-query.js';
 
 type Detail = CommandResult<'results.probe'>;
 type ProbeRoute = Extract<Route, { screen: 'probe' }>;

@@ -9,6 +9,7 @@ import { useRoute } from '../route-store.js';
 import { formatQuery, type ProbeQuery } from '../routes.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
+import { probesParams, rowsToCsv } from '../explorer-query.js';
 
 type Row = CommandResult<'results.probes'>['rows'][number];
 
@@ -16,22 +17,6 @@ const PAGE = 200;
 const ROW_HEIGHT = 38;
 const VIEW_HEIGHT = 532;
 const OUTCOMES = ['improved', 'unchanged', 'worsened'] as const;
-
-/** The engine's filter and sort for a query of the URL. */
-export function probesParams(runId: string, query: ProbeQuery, offset: number, limit: number) {
-  const { sort, descending, ...filter } = query;
-  return { runId, filter, sort: { by: sort ?? 'probe', descending: descending ?? false }, offset, limit };
-}
-
-/** The rows of a view as CSV text (RFC 4180 quoting), for "download this view". */
-export function rowsToCsv(rows: readonly Row[]): string {
-  const columns = ['model', 'language', 'country', 'probeId', 'category', 'categoryName', 'condition', 'template', 'targetOption', 'misaligned', 'zeroShotAlignment', 'alignment', 'invalidShare', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment'] as const;
-  const quote = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c])).join(','))].join('\r\n') + '\r\n';
-}
 
 export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuery }) {
   const navigate = useRoute((s) => s.navigate);

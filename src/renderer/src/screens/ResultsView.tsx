@@ -2,25 +2,13 @@
 // each with its 95% intervals and the re-test control beside the strategies. Hovering a mark shows its numbers;
 // clicking it opens the probe explorer filtered to it. The paper's rule and the gated outcome can be switched.
 import { useMemo, useState } from 'react';
-import { buildCharts, conditionLabel } from '../../../shared/charts/index.js';
-import { ChartView, type MarkFilter } from '../components/ChartView.js';
+import { buildCharts, conditionLabel, loadSoftPoints } from '../../../shared/charts/index.js';
+import { ChartView } from '../components/ChartView.js';
 import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
-import type { ProbeQuery, Route } from '../routes.js';
+import { filterRoute } from '../chart-links.js';
 import { useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
-
-const QUERY_KEYS = ['model', 'language', 'country', 'category', 'condition', 'outcome', 'gatedOutcome', 'misaligned'] as const;
-
-/** Where a chart's mark leads: a probe's detail for a point, else the explorer filtered to the mark. */
-export function filterRoute(runId: string, filter: MarkFilter): Route {
-  const query: ProbeQuery = {};
-  for (const key of QUERY_KEYS) if (filter[key] !== undefined) (query as Record<string, unknown>)[key] = filter[key];
-  if (typeof filter.probeId === 'string' && typeof filter.model === 'string' && typeof filter.language === 'string') {
-    return { screen: 'probe', runId, model: filter.model, language: filter.language, probeId: filter.probeId, query: { model: filter.model, language: filter.language } };
-  }
-  return { screen: 'run', runId, tab: 'probes', query };
-}
 
 export function ResultsView({ run }: { run: RunDetail }) {
   const navigate = useRoute((s) => s.navigate);
@@ -31,18 +19,7 @@ export function ResultsView({ run }: { run: RunDetail }) {
   const [language, setLanguage] = useState(languages[0] ?? '');
   const tables = useCommand((c) => c.results.tables({ runId: run.id }), [run.id, run.measurements]);
   // One point per probe for the soft-alignment scatter: the misaligned probes' self-aligned rows.
-  const points = useCommand(
-    async (c) => {
-      const rows = [];
-      for (let offset = 0; ; offset += 1000) {
-        const page = await c.results.probes({ runId: run.id, filter: { model, language, misaligned: true }, limit: 1000, offset });
-        rows.push(...page.rows);
-        if (offset + 1000 >= page.total) break;
-      }
-      return rows.filter((r) => r.condition !== 'zero-shot').map((r) => ({ probeId: r.probeId, strategy: r.condition, before: r.zeroShotAlignment, after: r.alignment, misaligned: r.misaligned }));
-    },
-    [run.id, model, language, run.measurements],
-  );
+  const points = useCommand((c) => loadSoftPoints(c, run.id, model, language), [run.id, model, language, run.measurements]);
   const date = (run.finishedAt ?? run.createdAt).slice(0, 10);
   const charts = useMemo(
     () => (tables.data ? buildCharts(tables.data, { rule, model, language, runId: run.id, date, ...(points.data ? { softPoints: points.data } : {}) }) : []),

@@ -10,7 +10,7 @@ import { warningsOf } from '../start-warnings.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import { runLocal, useRunSettings } from '../run-settings-store.js';
 import type { RunDetail } from './RunScreen.js';
-import { filterRoute } from './ResultsView.js';
+import { filterRoute } from '../chart-links.js';
 
 const PHASES = [
   { phase: 'zero-shot', label: 'Zero-shot: every probe' },
