@@ -115,5 +115,5 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     const manifest = JSON.parse(readFileSync(path.join(reports[1]!, 'manifest.json'), 'utf8')) as { run: string; models: { identity: string }[]; configuration: { seed: number } };
     expect(manifest).toMatchObject({ run: brokenId, configuration: { seed: 3 } });
     expect(manifest.models[0]!.identity).toMatch(/^gguf:[0-9a-f]{64}$/);
-  }, 180_000);
+  }, 300_000);
 });
