@@ -69,7 +69,13 @@ class FakeEngine implements BridgeEngine {
   }
 }
 
-const APP_INFO = { version: '0.1.0', databasePath: '/tmp/w.sqlite', node: '22.0.0', platform: 'linux' };
+const APP_INFO = {
+  version: '0.1.0',
+  databasePath: '/tmp/w.sqlite',
+  node: '22.0.0',
+  platform: 'linux',
+  vocabulary: { categories: [{ number: 1, name: 'Social values', excludedByDefault: false }], strategies: ['chrf-all'], protocols: [{ name: 'paper', estimator: 'sampled', n: 10 }], defaultCountries: { en: 'USA' } },
+};
 
 function setup() {
   const ipcMain = new FakeIpcMain();
