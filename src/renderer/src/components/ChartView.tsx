@@ -2,6 +2,7 @@
 // writes with `selfalign report --charts`. Its marks carry their numbers (shown on hover and focus) and the
 // probe-explorer filter they stand for (opened on click or Enter). Export gives the SVG file or a PNG.
 import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { saveText, saveUrl } from '../save-file.js';
 import { svgToString, type Chart, type MarkFilter, type SvgNode } from '../../../shared/charts/index.js';
 
 
@@ -26,15 +27,6 @@ function withoutMarkTitles(node: SvgNode): SvgNode {
 
 function markOf(target: EventTarget | null): Element | null {
   return target instanceof Element ? target.closest('[data-filter]') : null;
-}
-
-function download(href: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
 }
 
 function svgDataUrl(text: string): string {
@@ -79,10 +71,10 @@ export function ChartView({ chart, onMark, fileName }: Props) {
       <figcaption>
         <span className="chart-title">{chart.title}</span>
         <span className="chart-actions">
-          <button type="button" className="link" data-testid="export-chart" onClick={() => download(svgDataUrl(svgToString(chart.svg)), `${fileName}.svg`)}>
+          <button type="button" className="link" data-testid="export-chart" onClick={() => saveText(`${fileName}.svg`, 'image/svg+xml', svgToString(chart.svg))}>
             SVG
           </button>
-          <button type="button" className="link" onClick={() => void pngDataUrl(chart).then((url) => download(url, `${fileName}.png`))}>
+          <button type="button" className="link" onClick={() => void pngDataUrl(chart).then((url) => saveUrl(`${fileName}.png`, url))}>
             PNG
           </button>
         </span>

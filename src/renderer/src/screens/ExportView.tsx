@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { buildCharts, svgToString } from '../../../shared/charts/index.js';
 import { ErrorNotice } from '../components/Status.js';
+import { saveText } from '../save-file.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
 
@@ -30,10 +31,7 @@ export function ExportView({ run }: { run: RunDetail }) {
   const downloadCharts = () => {
     if (!tables.data) return;
     for (const chart of buildCharts(tables.data, { rule: 'paper', runId: run.id, date: (run.finishedAt ?? run.createdAt).slice(0, 10) })) {
-      const a = document.createElement('a');
-      a.href = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgToString(chart.svg))}`;
-      a.download = `${run.id}-${chart.id}.svg`;
-      a.click();
+      saveText(`${run.id}-${chart.id}.svg`, 'image/svg+xml', svgToString(chart.svg));
     }
   };
 

@@ -9,6 +9,7 @@ import { useRoute } from '../route-store.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import { rememberWarnings } from '../start-warnings.js';
 import { initialConfig } from '../new-run-config.js';
+import { saveText } from '../save-file.js';
 import { runLocal, useRunSettings } from '../run-settings-store.js';
 
 type Config = Record<string, unknown>;
@@ -114,10 +115,7 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
   };
 
   const save = () => {
-    const a = document.createElement('a');
-    a.href = `data:application/json;charset=utf-8,${encodeURIComponent(JSON.stringify(config, null, 2))}`;
-    a.download = 'run-config.json';
-    a.click();
+    saveText('run-config.json', 'application/json', JSON.stringify(config, null, 2));
   };
   const load = async (file: File | undefined) => {
     if (!file) return;

@@ -10,6 +10,7 @@ import { formatQuery, type ProbeQuery } from '../routes.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
 import { probesParams, rowsToCsv } from '../explorer-query.js';
+import { saveText } from '../save-file.js';
 
 type Row = CommandResult<'results.probes'>['rows'][number];
 
@@ -110,10 +111,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
     try {
       const rows: Row[] = [];
       for (let offset = 0; offset < total; offset += 1000) rows.push(...(await c.results.probes(probesParams(run.id, query, offset, 1000))).rows);
-      const a = document.createElement('a');
-      a.href = `data:text/csv;charset=utf-8,${encodeURIComponent(rowsToCsv(rows))}`;
-      a.download = `${run.id}-probes.csv`;
-      a.click();
+      saveText(`${run.id}-probes.csv`, 'text/csv', rowsToCsv(rows));
     } catch (e) {
       setError(errorText(e));
     }
@@ -164,7 +162,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
       </div>
       {error && <ErrorNotice>The probes could not be read: {error}</ErrorNotice>}
       <div className="grid-header" role="row">
-        {['Probe', 'Language', 'Category', 'Condition', 'Statement', 'Zero-shot', 'Aligned', 'Outcome', 'Gated', 'q', 'Invalid'].map((h) => (
+        {['Probe', 'Language', 'Cat.', 'Condition', 'Statement', 'Zero-shot', 'Aligned', 'Outcome', 'Gated', 'q', 'Invalid'].map((h) => (
           <span key={h} role="columnheader">
             {h}
           </span>
