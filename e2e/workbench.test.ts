@@ -303,7 +303,123 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.goto(`${served!.origin}/#/nowhere`);
     await page.getByText('There is no screen at').waitFor();
 
+    // The dark theme, photographed on the screens with the most colour: the results and a probe.
+    await nav('nav-settings');
+    await page.getByLabel('dark').check();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.goto(`${served!.origin}/#/runs/${runId}/results`);
+    for (const id of charts) await page.getByTestId(id).locator('svg').first().waitFor();
+    await screenshot(page, '19-results-dark.png');
+    await page.goto(`${served!.origin}/#/runs/${runId}/probes`);
+    await page.getByTestId('probe-row').first().click();
+    await page.getByTestId('distribution-chart').locator('svg').waitFor();
+    await screenshot(page, '20-probe-detail-dark.png');
+    await page.getByLabel('light').check().catch(async () => {
+      await nav('nav-settings');
+      await page.getByLabel('light').check();
+    });
+
     expect(errors).toEqual([]);
     await close();
   }, 600_000);
+
+  it('in the desktop window, paths come from the system dialog or a dropped file; a browser asks for them typed', async () => {
+    const probesZip = path.join(sharedDataDir, 'arora-probes/probes.zip');
+    // Stands where the preload's desktop bridge would be: the dialog answers with the real probe archive.
+    const { page, errors, close } = await open(browser!, served!.url, (_c, p) =>
+      p.addInitScript((chosen: string) => {
+        const asked: string[] = [];
+        (window as unknown as { askedPurposes: string[] }).askedPurposes = asked;
+        window.workbenchDesktop = {
+          choosePath: async (purpose) => {
+            asked.push(purpose);
+            return purpose === 'probe-file' ? chosen : null;
+          },
+          pathForFile: (file) => `/dropped/${file.name}`,
+        };
+      }, probesZip),
+    );
+    await page.getByTestId('nav-data').click();
+    const probes = page.getByTestId('import-probes');
+    await probes.getByTestId('choose-probe-file').click();
+    await page.waitForFunction((chosen) => (document.getElementById('probe-path') as HTMLInputElement).value === chosen, probesZip);
+    await probes.getByRole('button', { name: 'Preview' }).click();
+    await probes.getByTestId('import-preview').waitFor();
+    expect(await probes.getByTestId('import-preview').textContent()).toMatch(/13 languages/);
+    // Closing the folder dialog leaves the field as it was.
+    await probes.getByTestId('choose-probe-folder').click();
+    expect(await page.evaluate(() => (window as unknown as { askedPurposes: string[] }).askedPurposes)).toEqual(['probe-file', 'probe-folder']);
+    expect(await probes.getByLabel('File or folder').inputValue()).toBe(probesZip);
+    await screenshot(page, '21-data-desktop.png');
+    // A file dropped on the survey's field: its path, read through the bridge.
+    await dropFile(page, '#survey-path', 'WVS_Cross-National_Wave_7_csv_v6_0.csv');
+    expect(await page.getByTestId('import-survey').getByLabel('File', { exact: true }).inputValue()).toBe('/dropped/WVS_Cross-National_Wave_7_csv_v6_0.csv');
+    // The other screens with a path offer their dialogs too.
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('choose-model-file').waitFor();
+    await page.getByTestId('choose-model-folder').waitFor();
+    expect(errors).toEqual([]);
+    await close();
+
+    // A browser has no dialog and is not told where a dropped file is: it says to type the path.
+    const plain = await open(browser!, served!.url);
+    await plain.page.getByTestId('nav-data').click();
+    expect(await plain.page.locator('[data-testid^=choose-]').count()).toBe(0);
+    await dropFile(plain.page, '#probe-path', 'de.csv');
+    await plain.page.getByText('A browser does not tell the workbench where "de.csv" is: type or paste its path.').waitFor();
+    expect(plain.errors).toEqual([]);
+    await plain.close();
+  });
+
+  it('downloads a model with its progress, cancels it and resumes it', async () => {
+    const { startFakeModelServer } = await import('../src/testing/fake-model-server.js');
+    const server = await startFakeModelServer();
+    try {
+      // Several of ipull's 5 MiB chunks, so a cancelled download keeps a partial file to resume.
+      const tiny = readFileSync(await tinyModelPath());
+      const big = Buffer.alloc(11 * 1024 * 1024);
+      for (let offset = 0; offset < big.length; offset += tiny.length) tiny.copy(big, offset);
+      const file = path.join(workDir, 'served-model.gguf');
+      writeFileSync(file, big);
+      server.serveFile('/served-model.gguf', file);
+      server.throttle(2 * 1024 * 1024);
+      const modelsDir = path.join(workDir, 'downloads');
+
+      const { page, errors, close } = await open(browser!, served!.url);
+      await page.getByTestId('nav-models').click();
+      await page.getByLabel('hf: URI or URL').fill(`${server.url}/served-model.gguf`);
+      await page.getByLabel('Save in (optional)').fill(modelsDir);
+      await page.getByRole('button', { name: 'Download', exact: true }).click();
+      const progress = page.getByTestId('download-progress');
+      await progress.waitFor();
+      await progress.getByText(/MB\/s · .* left/).waitFor();
+      expect(await progress.textContent()).toMatch(/of 11\.5 MB/);
+      await screenshot(page, '22-models-download.png');
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=download-progress] [role=progressbar]')?.getAttribute('aria-valuenow')) >= 5.3);
+      await progress.getByRole('button', { name: /Cancel/ }).click();
+      await page.getByRole('alert').getByText(/cancel/i).waitFor();
+      expect(readdirSync(modelsDir).filter((name) => name.endsWith('.ipull'))).toHaveLength(1);
+      // Again: it picks up the partial file.
+      server.heal();
+      await page.getByRole('button', { name: 'Download', exact: true }).click();
+      const done = page.locator('#download-heading ~ [role=status]');
+      await done.waitFor({ timeout: 60_000 });
+      expect(await done.textContent()).toMatch(/^Completed 11\.5 MB to/);
+      expect(readFileSync(path.join(modelsDir, 'served-model.gguf')).equals(big)).toBe(true);
+      expect(errors).toEqual([]);
+      await close();
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
+
+/** Drops a file (made in the page, as a drag from the desktop would bring it) on the field with this selector. */
+async function dropFile(page: Page, selector: string, name: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((fileName) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x'], fileName));
+    return transfer;
+  }, name);
+  await page.dispatchEvent(selector, 'drop', { dataTransfer });
+}

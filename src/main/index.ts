@@ -1,9 +1,10 @@
 // The Electron main process, kept thin: the window with sandboxed, isolated settings and navigation guards,
-// the engine in a utility process (engine-host.ts), the IPC bridge between them (ipc-bridge.ts), and a quit
-// that lets the engine cancel its jobs and close the database first. Every rule lives behind the engine.
+// the engine in a utility process (engine-host.ts), the IPC bridge between them and the file dialogs
+// (ipc-bridge.ts), and a quit that lets the engine cancel its jobs and close the database first. Every rule
+// lives behind the engine.
 
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, shell, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell, utilityProcess } from 'electron';
 import { EngineHost } from './engine-host.js';
 import { IpcBridge } from './ipc-bridge.js';
 import { sqliteBindingEnv } from './native-binding.js';
@@ -59,7 +60,12 @@ function createWindow(): BrowserWindow {
 
 function start(): void {
   console.log(`[main] Self-Align Workbench ${app.getVersion()}`);
-  bridge = new IpcBridge({ ipcMain, engine: host });
+  bridge = new IpcBridge({
+    ipcMain,
+    engine: host,
+    // Every window the bridge knows is one of ours (createWindow adds it), so the cast only names its class.
+    dialog: { showOpenDialog: (win, options) => dialog.showOpenDialog(win as BrowserWindow, options) },
+  });
   host.start();
   createWindow();
   app.on('activate', () => {

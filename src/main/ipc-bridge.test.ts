@@ -4,7 +4,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { EVENT_CHANNEL, WORKBENCH_CHANNEL, type CommandName, type EventListener, type WorkbenchEvent, type WorkbenchReply } from '../shared/contract.js';
-import { IpcBridge, type BridgeEngine, type BridgeWindow, type InvokeEvent, type IpcMainLike } from './ipc-bridge.js';
+import { CHOOSE_PATH_CHANNEL, PATH_PURPOSES } from '../shared/desktop.js';
+import type { OpenDialogOptions } from './file-dialogs.js';
+import { IpcBridge, type BridgeEngine, type DialogLike, type BridgeWindow, type InvokeEvent, type IpcMainLike } from './ipc-bridge.js';
 
 class FakeIpcMain implements IpcMainLike {
   readonly handlers = new Map<string, (event: InvokeEvent, ...args: unknown[]) => unknown>();
@@ -16,8 +18,8 @@ class FakeIpcMain implements IpcMainLike {
     this.handlers.delete(channel);
   }
   /** What ipcRenderer.invoke would resolve or reject with. */
-  async invoke(event: InvokeEvent, request: unknown): Promise<unknown> {
-    const handler = this.handlers.get(WORKBENCH_CHANNEL);
+  async invoke(event: InvokeEvent, request: unknown, channel = WORKBENCH_CHANNEL): Promise<unknown> {
+    const handler = this.handlers.get(channel);
     if (!handler) throw new Error('no handler');
     return handler(event, request);
   }
@@ -69,6 +71,16 @@ class FakeEngine implements BridgeEngine {
   }
 }
 
+/** The system's dialog: records what it was asked and answers as the user would. */
+class FakeDialog implements DialogLike {
+  readonly opened: [BridgeWindow, OpenDialogOptions][] = [];
+  answer: { canceled: boolean; filePaths: string[] } = { canceled: true, filePaths: [] };
+  async showOpenDialog(win: BridgeWindow, options: OpenDialogOptions) {
+    this.opened.push([win, options]);
+    return this.answer;
+  }
+}
+
 const APP_INFO = {
   version: '0.1.0',
   databasePath: '/tmp/w.sqlite',
@@ -80,14 +92,15 @@ const APP_INFO = {
 function setup() {
   const ipcMain = new FakeIpcMain();
   const engine = new FakeEngine();
+  const dialog = new FakeDialog();
   const logs: string[] = [];
-  const bridge = new IpcBridge({ ipcMain, engine, log: (message) => logs.push(message) });
+  const bridge = new IpcBridge({ ipcMain, engine, dialog, log: (message) => logs.push(message) });
   const open = () => {
     const win = new FakeWindow();
     bridge.addWindow(win);
     return win;
   };
-  return { ipcMain, engine, bridge, logs, open };
+  return { ipcMain, engine, dialog, bridge, logs, open };
 }
 
 const progress = (done: number): WorkbenchEvent => ({ type: 'progress', jobId: 'j1', kind: 'run', subject: 'r1', phase: 'measuring', done, total: 10, rate: 1, etaSeconds: 10 - done });
@@ -237,5 +250,69 @@ describe('events', () => {
     expect(win.webContents.events()).toEqual([]);
     expect(ipcMain.handlers.size).toBe(0);
     expect(engine.listeners.size).toBe(0);
+  });
+});
+
+describe('file dialogs', () => {
+  it('open on the window that asked, with the options of the purpose, and give back the chosen path', async () => {
+    const { ipcMain, dialog, open } = setup();
+    open();
+    const win = open();
+    dialog.answer = { canceled: false, filePaths: ['/data/probes.zip'] };
+    await expect(ipcMain.invoke(win.topFrame(), 'probe-file', CHOOSE_PATH_CHANNEL)).resolves.toBe('/data/probes.zip');
+    expect(dialog.opened).toHaveLength(1);
+    const [parent, options] = dialog.opened[0]!;
+    expect(parent).toBe(win);
+    expect(options.properties).toEqual(['openFile']);
+    expect(options.filters?.[0]?.extensions).toEqual(['csv', 'zip']);
+  });
+
+  it('give back null when the user closes the dialog', async () => {
+    const { ipcMain, dialog, open } = setup();
+    const win = open();
+    dialog.answer = { canceled: true, filePaths: [] };
+    await expect(ipcMain.invoke(win.topFrame(), 'survey-file', CHOOSE_PATH_CHANNEL)).resolves.toBeNull();
+  });
+
+  it('pick folders where a folder is meant, files elsewhere, and a GGUF filter for models', async () => {
+    const { ipcMain, dialog, open } = setup();
+    const win = open();
+    for (const purpose of PATH_PURPOSES) await ipcMain.invoke(win.topFrame(), purpose, CHOOSE_PATH_CHANNEL);
+    const properties = Object.fromEntries(dialog.opened.map(([, options], i) => [PATH_PURPOSES[i], options.properties]));
+    expect(properties).toEqual({
+      'probe-file': ['openFile'],
+      'probe-folder': ['openDirectory'],
+      'survey-file': ['openFile'],
+      'model-file': ['openFile'],
+      'model-folder': ['openDirectory', 'createDirectory'],
+      'report-folder': ['openDirectory', 'createDirectory'],
+    });
+    expect(dialog.opened[3]![1].filters?.[0]?.extensions).toEqual(['gguf']);
+    for (const [, options] of dialog.opened) expect(options.title).not.toBe('');
+  });
+
+  it('refuse a purpose they do not know and a sender that is not our top frame, without opening', async () => {
+    const { ipcMain, dialog, open } = setup();
+    const win = open();
+    await expect(ipcMain.invoke(win.topFrame(), '/etc/passwd', CHOOSE_PATH_CHANNEL)).rejects.toThrow('no file dialog for "/etc/passwd"');
+    const foreign = new FakeWebContents();
+    await expect(ipcMain.invoke({ sender: foreign, senderFrame: foreign.mainFrame }, 'probe-file', CHOOSE_PATH_CHANNEL)).rejects.toThrow('IPC refused');
+    await expect(ipcMain.invoke({ sender: win.webContents, senderFrame: { name: 'an iframe' } }, 'probe-file', CHOOSE_PATH_CHANNEL)).rejects.toThrow('IPC refused');
+    expect(dialog.opened).toEqual([]);
+  });
+
+  it('a dialog does not count as the page being ready for events', async () => {
+    const { ipcMain, engine, dialog, open } = setup();
+    const win = open();
+    dialog.answer = { canceled: false, filePaths: ['/models/a.gguf'] };
+    await ipcMain.invoke(win.topFrame(), 'model-file', CHOOSE_PATH_CHANNEL);
+    engine.emit(progress(1));
+    expect(win.webContents.events()).toEqual([]);
+  });
+
+  it('stop with the bridge', () => {
+    const { ipcMain, bridge } = setup();
+    bridge.dispose();
+    expect(ipcMain.handlers.has(CHOOSE_PATH_CHANNEL)).toBe(false);
   });
 });

@@ -1,9 +1,12 @@
 // The window's side of the contract in the main process: one `ipcMain.handle` on WORKBENCH_CHANNEL that
 // answers only the top frame of our own windows, parses the request and its params before anything reaches
 // the engine, checks the engine's result against the command's schema, and fans the engine's events out to
-// the windows on EVENT_CHANNEL. Electron is injected (structural types), so this runs under Node in tests.
+// the windows on EVENT_CHANNEL. It also opens the system's file dialog for a screen (CHOOSE_PATH_CHANNEL), with
+// the same check of who asks. Electron is injected (structural types), so this runs under Node in tests.
 
 import { z } from 'zod';
+import { CHOOSE_PATH_CHANNEL, isPathPurpose, PATH_PURPOSES, type PathPurpose } from '../shared/desktop.js';
+import { dialogOptionsFor, type OpenDialogOptions } from './file-dialogs.js';
 import { commands, EVENT_CHANNEL, WORKBENCH_CHANNEL, WorkbenchRequest, type CommandName, type EventListener, type WorkbenchEvent, type WorkbenchReply } from '../shared/contract.js';
 
 export interface BridgeWebContents {
@@ -35,9 +38,15 @@ export interface BridgeEngine {
   subscribe(listener: EventListener): () => void;
 }
 
+/** Electron's `dialog` as the bridge uses it: a dialog modal to the window that asked. */
+export interface DialogLike {
+  showOpenDialog(window: BridgeWindow, options: OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+}
+
 export interface IpcBridgeOptions {
   ipcMain: IpcMainLike;
   engine: BridgeEngine;
+  dialog: DialogLike;
   log?: (message: string) => void;
 }
 
@@ -60,13 +69,14 @@ export class IpcBridge {
   constructor(private readonly options: IpcBridgeOptions) {
     this.log = options.log ?? ((message) => console.error(`[ipc] ${message}`));
     options.ipcMain.handle(WORKBENCH_CHANNEL, (event, raw) => {
-      const win = this.windowOf(event);
-      if (!win) {
-        this.log('refused a request from a sender that is not the top frame of a workbench window');
-        throw new Error('IPC refused: the sender is not a Self-Align Workbench window');
-      }
-      win.ready = true;
+      const [, entry] = this.senderWindow(event);
+      entry.ready = true;
       return this.forward(raw);
+    });
+    options.ipcMain.handle(CHOOSE_PATH_CHANNEL, (event, purpose) => {
+      const [win] = this.senderWindow(event);
+      if (!isPathPurpose(purpose)) throw new Error(`no file dialog for ${JSON.stringify(purpose)}: one of ${PATH_PURPOSES.join(', ')}`);
+      return this.choosePath(win, purpose);
     });
     this.unsubscribe = options.engine.subscribe((event) => this.broadcast(event));
   }
@@ -83,18 +93,26 @@ export class IpcBridge {
 
   dispose(): void {
     this.options.ipcMain.removeHandler(WORKBENCH_CHANNEL);
+    this.options.ipcMain.removeHandler(CHOOSE_PATH_CHANNEL);
     this.unsubscribe();
     this.windows.clear();
   }
 
-  /** The window whose top frame sent this, if it is one of ours and alive. */
-  private windowOf(event: InvokeEvent): { ready: boolean } | undefined {
+  /** The window whose top frame sent this; anything else (another page, a subframe, a closed window) is refused. */
+  private senderWindow(event: InvokeEvent): [BridgeWindow, { ready: boolean }] {
     for (const [win, entry] of this.windows) {
       if (win.isDestroyed() || win.webContents.isDestroyed() || event.sender !== win.webContents) continue;
       const frame = win.webContents.mainFrame;
-      return frame != null && event.senderFrame === frame ? entry : undefined;
+      if (frame != null && event.senderFrame === frame) return [win, entry];
+      break;
     }
-    return undefined;
+    this.log('refused a request from a sender that is not the top frame of a workbench window');
+    throw new Error('IPC refused: the sender is not a Self-Align Workbench window');
+  }
+
+  private async choosePath(win: BridgeWindow, purpose: PathPurpose): Promise<string | null> {
+    const chosen = await this.options.dialog.showOpenDialog(win, dialogOptionsFor(purpose));
+    return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
   }
 
   private async forward(raw: unknown): Promise<WorkbenchReply> {

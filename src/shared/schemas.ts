@@ -345,7 +345,7 @@ export const InspectResult = z.object({
 });
 
 export const DownloadParams = z.object({ uri: z.string().min(1), dir: z.string().min(1).optional() }).strict();
-export const DownloadResult = z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), resumed: z.boolean().optional() });
+export const DownloadResult = z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), resumed: z.boolean() });
 
 export const DistinctResponse = z.object({ text: z.string(), weight: z.number(), answer: Answer });
 

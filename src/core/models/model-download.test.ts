@@ -82,7 +82,7 @@ describe('downloadModel from a URL', () => {
     const progress: DownloadProgress[] = [];
     const result = await downloadModel(`${server.url}/tiny.gguf`, { dir, onProgress: (p) => progress.push(p) });
 
-    expect(result).toEqual({ path: path.join(dir, 'tiny.gguf'), bytes: tiny.size, sha256: tiny.sha256 });
+    expect(result).toEqual({ path: path.join(dir, 'tiny.gguf'), bytes: tiny.size, sha256: tiny.sha256, resumed: false });
     expect((await readFile(result.path)).equals(tiny.bytes)).toBe(true);
     expect(progress.length).toBeGreaterThan(0);
     for (let i = 1; i < progress.length; i++) {
@@ -130,7 +130,7 @@ describe('downloadModel from a URL', () => {
     server.heal();
     const mark = server.requests.length;
     const result = await downloadModel(url, { dir });
-    expect(result).toEqual({ path: path.join(dir, 'big.gguf'), bytes: big.size, sha256: big.sha256 });
+    expect(result).toEqual({ path: path.join(dir, 'big.gguf'), bytes: big.size, sha256: big.sha256, resumed: true });
     const resumed = rangedGets(server.requestsSince(mark));
     expect(resumed.length).toBeGreaterThan(0);
     // The first chunk was saved before the break, so nothing starts at byte 0 again. (No byte count here: a
@@ -169,6 +169,7 @@ describe('downloadModel from a URL', () => {
     const result = await downloadModel(url, { dir });
     expect(result.sha256).toBe(big.sha256);
     expect(result.bytes).toBe(big.size);
+    expect(result.resumed).toBe(true);
     const resumed = rangedGets(server.requestsSince(mark));
     expect(resumed.reduce((sum, r) => sum + r.bytesSent, 0)).toBeLessThan(big.size);
   });
@@ -250,7 +251,7 @@ describe('downloadModel from Hugging Face (hf: URIs against a fake endpoint)', (
     const dir = tempDir();
     const result = await downloadModel('hf:tester/tiny-GGUF:Q4_K_M', { dir, huggingFaceEndpoint: `${server.url}/` });
 
-    expect(result).toEqual({ path: path.join(dir, 'hf_tester_tiny.Q4_K_M.gguf'), bytes: tiny.size, sha256: tiny.sha256 });
+    expect(result).toEqual({ path: path.join(dir, 'hf_tester_tiny.Q4_K_M.gguf'), bytes: tiny.size, sha256: tiny.sha256, resumed: false });
     const manifest = server.requests.find((r) => r.path === '/v2/tester/tiny-GGUF/manifests/Q4_K_M');
     expect(manifest?.headers['user-agent']).toBe('llama-cpp');
     expect(rangedGets(server.requests).every((r) => r.path === '/tester/tiny-GGUF/resolve/main/tiny.Q4_K_M.gguf')).toBe(true);

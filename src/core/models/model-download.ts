@@ -48,6 +48,8 @@ export interface DownloadedModel {
   path: string;
   bytes: number;
   sha256: string;
+  /** A partial file of an earlier call was there and this call completed it. */
+  resumed: boolean;
 }
 
 const DEFAULT_STALL_TIMEOUT_MS = 60_000;
@@ -90,6 +92,7 @@ export async function downloadModel(uri: string, options: DownloadModelOptions):
   };
   const downloader = await createDownloader(uri, downloaderOptions, stallTimeoutMs, signal);
   const existedBefore = await existingFiles(downloader);
+  const resumed = await partialFilesExist(downloader);
 
   const inner = new AbortController();
   const onAbort = (): void => inner.abort(signal?.reason);
@@ -136,7 +139,7 @@ export async function downloadModel(uri: string, options: DownloadModelOptions):
   const size = (await sizeOf(file)) ?? 0;
   await assertGguf(file, uri);
   progress.finish(size);
-  return { path: file, bytes: size, sha256: await sha256File(file) };
+  return { path: file, bytes: size, sha256: await sha256File(file), resumed };
 }
 
 /**
@@ -156,6 +159,11 @@ async function existingFiles(downloader: ModelDownloader): Promise<Set<string>> 
   const existing = new Set<string>();
   for (const { filePath } of downloader.filesInfo) if ((await sizeOf(filePath)) !== undefined) existing.add(filePath);
   return existing;
+}
+
+async function partialFilesExist(downloader: ModelDownloader): Promise<boolean> {
+  for (const { filePath } of downloader.filesInfo) if ((await sizeOf(filePath + PARTIAL_SUFFIX)) !== undefined) return true;
+  return false;
 }
 
 /**

@@ -1,9 +1,12 @@
-// What the page may find on `window`: the preload bridge's transport inside Electron, nothing in a plain browser.
+// What the page may find on `window`: the preload bridge's transport and desktop extras inside Electron,
+// nothing in a plain browser.
 import type { WorkbenchTransport } from '../../shared/client.js';
+import type { DesktopBridge } from '../../shared/desktop.js';
 
 declare global {
   interface Window {
     workbenchTransport?: WorkbenchTransport;
+    workbenchDesktop?: DesktopBridge;
   }
 }
 

@@ -50,7 +50,7 @@ export function ProgressBar({ done, total, label, rate, etaSeconds, unit = 'meas
         <span>{label}</span>
         <span className="muted">
           {done.toLocaleString('en')} of {total.toLocaleString('en')} {unit}
-          {rate !== undefined && rate > 0 ? ` · ${rate < 10 ? rate.toFixed(1) : Math.round(rate)}/s` : ''}
+          {rate !== undefined && rate > 0 ? ` · ${rate < 10 ? rate.toFixed(1) : Math.round(rate)} ${unit}/s` : ''}
           {etaSeconds !== undefined && etaSeconds !== null ? ` · ${formatSeconds(etaSeconds)} left` : ''}
         </span>
       </div>

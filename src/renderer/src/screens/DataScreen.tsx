@@ -2,39 +2,14 @@
 // flagged probes with reasons, countries and respondents, errors with file and line) and stored only on
 // confirmation; the imports held; and a targets browser (country × probe: the majority, shares, margin, or why
 // the target is unknown).
-import { useEffect, useState, type DragEvent } from 'react';
+import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
+import { PathField } from '../components/PathField.js';
 import { ErrorNotice, ProgressBar, Show } from '../components/Status.js';
 import { client, errorText, useCommand } from '../use-command.js';
 
 type ProbePreview = CommandResult<'probes.import'>;
 type SurveyPreview = CommandResult<'surveys.import'>;
-
-/** The path of a dropped file where the window can know it (Electron); a browser does not reveal it. */
-function droppedPath(e: DragEvent): string | undefined {
-  const file = e.dataTransfer.files[0] as (File & { path?: string }) | undefined;
-  return file?.path || undefined;
-}
-
-function PathField({ id, label, value, onChange, placeholder }: { id: string; label: string; value: string; onChange: (v: string) => void; placeholder: string }) {
-  const [hint, setHint] = useState<string | null>(null);
-  return (
-    <div
-      className="field drop"
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.preventDefault();
-        const dropped = droppedPath(e);
-        if (dropped) onChange(dropped);
-        else setHint(`A browser does not tell the workbench where "${e.dataTransfer.files[0]?.name ?? 'the file'}" is: type or paste its path.`);
-      }}
-    >
-      <label htmlFor={id}>{label}</label>
-      <input id={id} className="wide" value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
-      <div className="hint muted small">{hint ?? 'A path on the machine the engine runs on; or drop the file here in the desktop window.'}</div>
-    </div>
-  );
-}
 
 export function DataScreen() {
   const sets = useCommand((c) => c.probes.listSets(), []);
@@ -153,7 +128,17 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
     <section className="card" aria-labelledby="import-probes-heading" data-testid="import-probes">
       <h3 id="import-probes-heading">Import a probe set</h3>
       <p className="muted small">Arora et al.'s probes.zip (or its folder), one of its &lt;language&gt;.csv files, or a CSV of your own.</p>
-      <PathField id="probe-path" label="File or folder" value={path} onChange={setPath} placeholder="/data/probes.zip" />
+      <PathField
+        id="probe-path"
+        label="File or folder"
+        value={path}
+        onChange={setPath}
+        placeholder="/data/probes.zip"
+        choices={[
+          { purpose: 'probe-file', label: 'Choose file…' },
+          { purpose: 'probe-folder', label: 'Choose folder…' },
+        ]}
+      />
       <div className="field">
         <label htmlFor="probe-name">Name (optional)</label>
         <input id="probe-name" value={name} placeholder="from the file name" onChange={(e) => setName(e.target.value)} />
@@ -236,7 +221,14 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
     <section className="card" aria-labelledby="import-survey-heading" data-testid="import-survey">
       <h3 id="import-survey-heading">Import a survey</h3>
       <p className="muted small">The WVS Wave 7 microdata file (CSV, about 250 MB), or per-country answer shares.</p>
-      <PathField id="survey-path" label="File" value={path} onChange={setPath} placeholder="/data/WVS_Cross-National_Wave_7_csv_v6_0.csv" />
+      <PathField
+        id="survey-path"
+        label="File"
+        value={path}
+        onChange={setPath}
+        placeholder="/data/WVS_Cross-National_Wave_7_csv_v6_0.csv"
+        choices={[{ purpose: 'survey-file', label: 'Choose file…' }]}
+      />
       <div className="field-row">
         <div className="field">
           <label htmlFor="survey-name">Name (optional)</label>

@@ -2,6 +2,7 @@
 // every chart as SVG (the same files `selfalign report --charts` writes) or PNG.
 import { useState } from 'react';
 import { buildCharts, svgToString } from '../../../shared/charts/index.js';
+import { PathField } from '../components/PathField.js';
 import { ErrorNotice } from '../components/Status.js';
 import { saveText } from '../save-file.js';
 import { client, errorText, useCommand } from '../use-command.js';
@@ -44,10 +45,7 @@ export function ExportView({ run }: { run: RunDetail }) {
           and a manifest with the configuration, the models' identities and the prompt templates used.
           {run.status !== 'finished' && ' The run has not finished: the report holds what was measured so far, and says so.'}
         </p>
-        <div className="field">
-          <label htmlFor="export-dir">Folder</label>
-          <input id="export-dir" className="wide" value={dir} placeholder={suggested} onChange={(e) => setDir(e.target.value)} />
-        </div>
+        <PathField id="export-dir" label="Folder" value={dir} onChange={setDir} placeholder={suggested} choices={[{ purpose: 'report-folder', label: 'Choose folder…' }]} />
         <button type="button" className="primary" data-testid="export-csv" disabled={busy} onClick={() => void exportCsv()}>
           {busy ? 'Writing…' : 'Write the CSV report'}
         </button>

@@ -4,6 +4,7 @@
 // model on one probe.
 import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
+import { PathField } from '../components/PathField.js';
 import { ErrorNotice, percent, ProgressBar, Show } from '../components/Status.js';
 import { client, errorText, useCommand } from '../use-command.js';
 
@@ -11,7 +12,7 @@ type Inspect = CommandResult<'models.inspect'>;
 type Model = CommandResult<'models.list'>[number];
 
 function bytes(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(0)} MB` : `${Math.round(n / 1e3)} kB`;
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(n < 1e8 ? 1 : 0)} MB` : `${Math.round(n / 1e3)} kB`;
 }
 
 function count(n: number): string {
@@ -159,10 +160,14 @@ function AddGguf({ presets, onAdded }: { presets: CommandResult<'models.presets'
   return (
     <section className="card" aria-labelledby="add-gguf-heading">
       <h3 id="add-gguf-heading">Add a GGUF file</h3>
-      <div className="field">
-        <label htmlFor="gguf-path">File</label>
-        <input id="gguf-path" className="wide" value={path} placeholder="/models/Llama-3-8B-Instruct.Q4_K_M.gguf" onChange={(e) => setPath(e.target.value)} />
-      </div>
+      <PathField
+        id="gguf-path"
+        label="File"
+        value={path}
+        onChange={setPath}
+        placeholder="/models/Llama-3-8B-Instruct.Q4_K_M.gguf"
+        choices={[{ purpose: 'model-file', label: 'Choose file…' }]}
+      />
       <button type="button" disabled={!path || busy} onClick={() => void act(async () => setInspected(await client()!.models.inspect({ path })))}>
         Read its header
       </button>
@@ -277,8 +282,15 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
   );
 }
 
+/** Megabytes with one decimal below 100 MB, so a small file does not read "0 of 0 MB". */
+function megabytes(n: number): number {
+  const mb = n / 1e6;
+  return mb < 100 ? Math.round(mb * 10) / 10 : Math.round(mb);
+}
+
 function Download() {
   const [uri, setUri] = useState('');
+  const [dir, setDir] = useState('');
   const [progress, setProgress] = useState<{ jobId: string; done: number; total: number; rate: number; etaSeconds: number | null } | null>(null);
   const [result, setResult] = useState<CommandResult<'models.download'> | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -295,7 +307,7 @@ function Download() {
     setResult(null);
     setBusy(true);
     try {
-      setResult(await client()!.models.download({ uri }));
+      setResult(await client()!.models.download({ uri, ...(dir ? { dir } : {}) }));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -310,12 +322,20 @@ function Download() {
         <label htmlFor="download-uri">hf: URI or URL</label>
         <input id="download-uri" className="wide" value={uri} placeholder="hf:bartowski/Meta-Llama-3-8B-Instruct-GGUF/Meta-Llama-3-8B-Instruct-Q4_K_M.gguf" onChange={(e) => setUri(e.target.value)} />
       </div>
+      <PathField
+        id="download-dir"
+        label="Save in (optional)"
+        value={dir}
+        onChange={setDir}
+        placeholder="the workbench's models folder"
+        choices={[{ purpose: 'model-folder', label: 'Choose folder…' }]}
+      />
       <button type="button" disabled={!uri || busy} onClick={() => void start()}>
         Download
       </button>
       {busy && progress && (
         <div data-testid="download-progress">
-          <ProgressBar label="Downloading" done={Math.round(progress.done / 1e6)} total={Math.round(progress.total / 1e6)} unit="MB" rate={progress.rate / 1e6} etaSeconds={progress.etaSeconds} />
+          <ProgressBar label="Downloading" done={megabytes(progress.done)} total={megabytes(progress.total)} unit="MB" rate={progress.rate / 1e6} etaSeconds={progress.etaSeconds} />
           <button type="button" className="danger" onClick={() => void client()!.jobs.cancel({ jobId: progress.jobId })}>
             Cancel (a later download resumes)
           </button>
