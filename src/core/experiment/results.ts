@@ -17,7 +17,9 @@ export function probeRecords(rows: readonly MeasurementRow[], misalignmentThresh
   const byProbe = new Map<string, MeasurementRow[]>();
   for (const row of rows) {
     const key = [row.model, row.language, row.country, row.probeId].join('\u0000');
-    byProbe.set(key, [...(byProbe.get(key) ?? []), row]);
+    const group = byProbe.get(key);
+    if (group) group.push(row);
+    else byProbe.set(key, [row]);
   }
   const records: ProbeRecord[] = [];
   const gating: Gating[] = [];

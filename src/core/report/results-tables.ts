@@ -19,7 +19,7 @@ import { compareQuestionIds, WVS_CATEGORIES } from '../data/index.js';
 import { COMPARISONS, ZERO_SHOT_RETEST, type Comparison } from '../demos/index.js';
 import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.js';
 import { deriveSeed } from '../random/index.js';
-import { bootstrapInterval, paperRuleChances, wilsonInterval } from '../statistics/index.js';
+import { bootstrapMeanInterval, paperRuleChances, wilsonInterval } from '../statistics/index.js';
 
 export interface ResultsTableOptions {
   /** Seed of every bootstrap interval; each row derives its own seed from it and the row's group. */
@@ -408,7 +408,7 @@ interface MeanWithInterval {
  */
 function meanWithInterval(values: readonly number[], options: ResultsTableOptions, ...group: readonly string[]): MeanWithInterval {
   if (values.length === 0) return { mean: null, lower: null, upper: null };
-  const interval = bootstrapInterval(values, mean, {
+  const interval = bootstrapMeanInterval(values, {
     seed: deriveSeed(options.seed, ...group),
     ...(options.resamples === undefined ? {} : { resamples: options.resamples }),
   });

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../random/index.js';
-import { bootstrapInterval } from './bootstrap.js';
+import { bootstrapInterval, bootstrapMeanInterval } from './bootstrap.js';
 
 const mean = (sample: number[]) => sample.reduce((s, v) => s + v, 0) / sample.length;
 
@@ -99,5 +99,23 @@ describe('bootstrapInterval', () => {
     expect(() => bootstrapInterval([1, 2], mean, { seed: 1, confidence: 1 })).toThrow(RangeError);
     expect(() => bootstrapInterval([1, 2], mean, { seed: Number.NaN })).toThrow(RangeError);
     expect(() => bootstrapInterval([1, 2], () => Number.NaN, { seed: 1 })).toThrow(/NaN/);
+  });
+});
+
+describe('bootstrapMeanInterval', () => {
+  it('equals bootstrapInterval with the mean to the last bit', () => {
+    const random = new SeededRandom(11);
+    for (const n of [1, 2, 7, 150]) {
+      const values = normalDraws(random, n, 0.3, 0.2);
+      for (const options of [{ seed: 5 }, { seed: 123, resamples: 333, confidence: 0.9 }]) {
+        expect(bootstrapMeanInterval(values, options)).toEqual(bootstrapInterval(values, mean, options));
+      }
+    }
+  });
+
+  it('rejects what bootstrapInterval rejects', () => {
+    expect(() => bootstrapMeanInterval([], { seed: 1 })).toThrow(RangeError);
+    expect(() => bootstrapMeanInterval([1, 2], { seed: 1, resamples: 0 })).toThrow(RangeError);
+    expect(() => bootstrapMeanInterval([1, Number.NaN], { seed: 1 })).toThrow(/NaN/);
   });
 });

@@ -123,4 +123,17 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: the results screen's first read kept
+  `
+  -- A run's tables and figures as the engine last derived them, with the key they were derived under (the
+  -- measurements' count and latest stamp, the run's status, the workbench's version): a cache, never a source.
+  -- A key that no longer matches is derived again and replaced.
+  CREATE TABLE results_cache (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seed INTEGER NOT NULL,
+    derived_from TEXT NOT NULL,
+    tables_json TEXT NOT NULL,
+    PRIMARY KEY (run_id, seed)
+  ) WITHOUT ROWID;
+  `,
 ];

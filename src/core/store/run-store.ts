@@ -151,9 +151,20 @@ export function countExplanations(db: Db, runId: string): number {
 }
 
 /** Deletes a run with its measurements and explanations, in one transaction. Estimates cached by it stay for other runs. */
+/** The tables kept for a run and report seed, if they were derived under `derivedFrom` (see results_cache). */
+export function cachedResultsTables(db: Db, runId: string, seed: number, derivedFrom: string): string | undefined {
+  const row = db.prepare('SELECT tables_json FROM results_cache WHERE run_id = ? AND seed = ? AND derived_from = ?').get(runId, seed, derivedFrom) as { tables_json: string } | undefined;
+  return row?.tables_json;
+}
+
+export function cacheResultsTables(db: Db, runId: string, seed: number, derivedFrom: string, tablesJson: string): void {
+  db.prepare('INSERT OR REPLACE INTO results_cache (run_id, seed, derived_from, tables_json) VALUES (?, ?, ?, ?)').run(runId, seed, derivedFrom, tablesJson);
+}
+
 export function deleteRun(db: Db, runId: string): void {
   getRun(db, runId);
   db.transaction(() => {
+    db.prepare('DELETE FROM results_cache WHERE run_id = ?').run(runId);
     db.prepare('DELETE FROM explanations WHERE run_id = ?').run(runId);
     db.prepare('DELETE FROM measurements WHERE run_id = ?').run(runId);
     db.prepare('DELETE FROM runs WHERE id = ?').run(runId);

@@ -10,18 +10,102 @@ import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type Selectio
 import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { categoryName, formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
-import { getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
+import { cachedResultsTables, cacheResultsTables, getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
+import { WORKBENCH_VERSION } from '../../core/version.js';
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup, HandlerResult } from '../context.js';
 
 type Row = HandlerResult<'results.probes'>['rows'][number];
 
-function runData(db: Db, runId: string) {
+type Tables = ReturnType<typeof resultsTables>;
+
+interface RunData {
+  run: ReturnType<typeof getRun>;
+  /** What the run's tables are derived from (measuredKey). */
+  derivedFrom: string;
+  config: RunConfig;
+  measurements: ReturnType<typeof loadMeasurements>;
+  records: ProbeRecord[];
+  /** The explorer's rows, unfiltered, built on first use. */
+  rows?: Row[];
+  /** Each probe id's place in question order. */
+  probeOrder?: Map<string, number>;
+  /** Every table and figure, by the report's seed, built on first use. */
+  tables: Map<number, Tables>;
+}
+
+/**
+ * What a run's results are derived from: its measurements are only ever added, so their count and the latest
+ * completion stamp say which there are; with the run's status and the workbench's version (whose rules derive
+ * them), a key that still matches means the derived tables still hold.
+ */
+function measuredKey(db: Db, runId: string, status: string): string {
+  const measured = db.prepare('SELECT count(*) AS n, max(completed_at) AS last FROM measurements WHERE run_id = ?').get(runId) as { n: number; last: string | null };
+  return [status, measured.n, measured.last, WORKBENCH_VERSION].join('|');
+}
+
+/**
+ * What was derived from the runs read last, in memory, while nothing it depends on changes (the measurements,
+ * and the probe sets for the statements). The explorer asks again on every filter, sort and page, and the monitor
+ * as measurements arrive; on a run of 20,000 measurements loading and deriving takes a second or more each time,
+ * filtering and sorting rows already built a few milliseconds.
+ */
+const derived = new WeakMap<Db, Map<string, { version: string; data: RunData }>>();
+/** Runs kept per database: the one on screen and the one compared with it. */
+const KEPT_RUNS = 2;
+
+function runData(db: Db, runId: string): RunData {
   const run = getRun(db, runId);
+  const derivedFrom = measuredKey(db, runId, run.status);
+  const sets = db.prepare('SELECT group_concat(id) AS ids FROM probe_sets').get() as { ids: string | null };
+  const version = `${derivedFrom}|${sets.ids}`;
+  const kept = derived.get(db) ?? new Map<string, { version: string; data: RunData }>();
+  derived.set(db, kept);
+  const hit = kept.get(runId);
+  if (hit?.version === version) {
+    // Most recently used last, so the oldest is the first one out.
+    kept.delete(runId);
+    kept.set(runId, hit);
+    return hit.data;
+  }
   const config = JSON.parse(run.configJson) as RunConfig;
   const measurements = loadMeasurements(db, runId);
-  return { run, config, measurements, records: probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin) };
+  const records = probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin);
+  const data: RunData = { run, derivedFrom, config, measurements, records, tables: new Map() };
+  kept.delete(runId);
+  kept.set(runId, { version, data });
+  while (kept.size > KEPT_RUNS) kept.delete(kept.keys().next().value!);
+  return data;
+}
+
+/**
+ * The tables of a run at a report seed: from memory, else as kept in the database under the same key (a reopened
+ * workbench shows a big run at once), else derived and kept.
+ */
+function tablesOf(db: Db, data: RunData, seed: number): Tables {
+  let tables = data.tables.get(seed);
+  if (tables) return tables;
+  const kept = cachedResultsTables(db, data.run.id, seed, data.derivedFrom);
+  if (kept) tables = JSON.parse(kept) as Tables;
+  else {
+    tables = resultsTables(data.records, { seed, draws: data.config.n });
+    cacheResultsTables(db, data.run.id, seed, data.derivedFrom, JSON.stringify(tables));
+  }
+  data.tables.set(seed, tables);
+  return tables;
+}
+
+/**
+ * Builds what the results screen reads first (the tables at the default seed), so a finished run opens at once.
+ * The run has finished when this is called; a failure here is left for the results screen to report.
+ */
+export function warmResults(db: Db, runId: string): void {
+  try {
+    tablesOf(db, runData(db, runId), 0);
+  } catch {
+    // results.tables meets the same failure and says what it is
+  }
 }
 
 /** The demonstration pool a run had for a language and country, rebuilt; undefined when its inputs are gone since. */
@@ -47,7 +131,7 @@ function probesOf(db: Db, config: RunConfig): Map<string, Map<string, Probe>> {
   return byLanguage;
 }
 
-function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string, Probe>>, invalid: Map<string, number>): Row[] {
+function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string, Probe>>): Row[] {
   const rows: Row[] = [];
   for (const r of records) {
     const probe = probes.get(r.language)?.get(r.probeId);
@@ -64,14 +148,13 @@ function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string,
       misaligned: r.misaligned,
       zeroShotAlignment: r.zeroShot.alignment,
     };
-    const key = (condition: string) => [r.model, r.language, r.country, r.probeId, condition].join('\u0000');
-    rows.push({ ...base, condition: ZERO_SHOT, alignment: r.zeroShot.alignment, invalidShare: invalid.get(key(ZERO_SHOT)) ?? 0, outcome: null, gatedOutcome: null, pValue: null, qValue: null, errorReduction: null, softAlignment: r.zeroShot.softAlignment ?? null });
+    rows.push({ ...base, condition: ZERO_SHOT, alignment: r.zeroShot.alignment, invalidShare: r.zeroShot.invalid, outcome: null, gatedOutcome: null, pValue: null, qValue: null, errorReduction: null, softAlignment: r.zeroShot.softAlignment ?? null });
     for (const s of r.strategies) {
       rows.push({
         ...base,
         condition: s.strategy,
         alignment: s.alignment,
-        invalidShare: invalid.get(key(s.strategy)) ?? 0,
+        invalidShare: s.invalid,
         outcome: s.outcome,
         gatedOutcome: s.gatedOutcome,
         pValue: s.pValue,
@@ -103,7 +186,7 @@ function matches(row: Row, filter: ParsedParams<'results.probes'>['filter']): bo
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The order of the explorer's sort key; rows without an error reduction (not improved or worsened) come first. */
-function compareBy(a: Row, b: Row, by: ParsedParams<'results.probes'>['sort']['by']): number {
+function compareBy(a: Row, b: Row, by: ParsedParams<'results.probes'>['sort']['by'], probeOrder: ReadonlyMap<string, number>): number {
   switch (by) {
     case 'errorReduction':
       return a.errorReduction === b.errorReduction ? 0 : a.errorReduction === null ? -1 : b.errorReduction === null ? 1 : a.errorReduction - b.errorReduction;
@@ -112,7 +195,7 @@ function compareBy(a: Row, b: Row, by: ParsedParams<'results.probes'>['sort']['b
     case 'alignment':
       return a.alignment - b.alignment;
     case 'probe':
-      return compareQuestionIds(a.probeId, b.probeId);
+      return probeOrder.get(a.probeId)! - probeOrder.get(b.probeId)!;
   }
 }
 
@@ -124,22 +207,28 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
   },
 
   'results.tables': ({ runId, seed }, { db }) => {
-    const { run, config, records } = runData(db, runId);
-    return { runId, status: run.status, ...resultsTables(records, { seed, draws: config.n }) };
+    // Kept tables are read without loading the measurements at all.
+    const run = getRun(db, runId);
+    const kept = cachedResultsTables(db, runId, seed, measuredKey(db, runId, run.status));
+    if (kept) return { runId, status: run.status, ...(JSON.parse(kept) as Tables) };
+    return { runId, status: run.status, ...tablesOf(db, runData(db, runId), seed) };
   },
 
   'results.probes': ({ runId, filter, sort, offset, limit }, { db }) => {
-    const { config, measurements, records } = runData(db, runId);
-    const invalid = new Map(measurements.map((m) => [[m.model, m.language, m.country, m.probeId, m.condition].join('\u0000'), (JSON.parse(m.distributionJson) as ResponseDistribution).invalid]));
-    const rows = rowsOf(records, probesOf(db, config), invalid).filter((row) => matches(row, filter));
+    const data = runData(db, runId);
+    data.rows ??= rowsOf(data.records, probesOf(db, data.config));
+    // Q1 < Q2 < Q10 < Q106a: ranked once, as comparing the ids themselves in every step of a sort is slow.
+    data.probeOrder ??= new Map([...new Set(data.rows.map((r) => r.probeId))].sort(compareQuestionIds).map((id, rank) => [id, rank]));
+    const order = data.probeOrder;
+    const rows = data.rows.filter((row) => matches(row, filter));
     const direction = sort.descending ? -1 : 1;
     rows.sort(
       (a, b) =>
-        direction * compareBy(a, b, sort.by) ||
+        direction * compareBy(a, b, sort.by, order) ||
         compareText(a.model, b.model) ||
         compareText(a.language, b.language) ||
         compareText(a.country, b.country) ||
-        compareQuestionIds(a.probeId, b.probeId) ||
+        order.get(a.probeId)! - order.get(b.probeId)! ||
         compareText(a.condition === ZERO_SHOT ? '' : a.condition, b.condition === ZERO_SHOT ? '' : b.condition),
     );
     return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
@@ -200,11 +289,12 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
   },
 
   'reports.export': async ({ runId, dir, bom, seed }, { db }) => {
-    const { run, config, measurements, records } = runData(db, runId);
+    const data = runData(db, runId);
+    const { run, config, measurements, records } = data;
     const out = path.resolve(dir);
     const probes = probesOf(db, config);
     const validityOf = (r: ProbeRecord) => probes.get(r.language)?.get(r.probeId)?.validity ?? null;
-    const files = await writeCsvReport(out, { ...resultsTables(records, { seed, draws: config.n }), probes: perProbeRows(records, validityOf) }, { bom });
+    const files = await writeCsvReport(out, { ...tablesOf(db, data, seed), probes: perProbeRows(records, validityOf) }, { bom });
     const explanationCsvRows = (await explanationEntries(db, config, records, runId)).map((e) => ({ ...e, demonstrations: e.demonstrations?.join('\n') ?? null }));
     await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], explanationCsvRows, { bom }));
     const manifest = {

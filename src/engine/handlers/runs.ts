@@ -25,6 +25,7 @@ import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
 import { createRun, executeRun, itemsLeftOut, reopenRun, runWarnings, type PreparedRun } from '../run-service.js';
+import { warmResults } from './results.js';
 
 export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'> = {
   'runs.validate': ({ config }, { db }) => validate(db, config),
@@ -113,7 +114,8 @@ function startJob(context: EngineContext, prepared: PreparedRun, local: { gpu?: 
           alignment: row.targetOption === 1 ? distribution.option1 : distribution.option2,
         });
       },
-    }),
+      // The results screen opens next: its tables are built while the job still holds the run, not on that click.
+    }).then(() => warmResults(context.db, prepared.runId)),
   );
   // The run's end is announced as an event and kept in the run's row; nobody awaits `done` here.
   done.catch(() => undefined);

@@ -6,6 +6,7 @@ import { filterRoute } from './chart-links.js';
 import { joinSides } from './compare-join.js';
 import { probesParams, rowsToCsv, type ProbeRow } from './explorer-query.js';
 import { initialConfig } from './new-run-config.js';
+import { POLL_MS, readInterval } from './read-pace.js';
 import { formatQuery, formatRoute, parseQuery, parseRoute, type Route } from './routes.js';
 
 const row = (over: Partial<ProbeRow>): ProbeRow => ({
@@ -90,5 +91,12 @@ describe('the New run form', () => {
   it('starts ready with one model and one survey, and asks otherwise', () => {
     expect(initialConfig([{ name: 'tiny' }], [{ name: 'shares' }])).toEqual({ protocol: 'paper', models: ['tiny'], survey: 'shares', languages: [{ language: 'en' }] });
     expect(initialConfig([{ name: 'a' }, { name: 'b' }], [])).toEqual({ protocol: 'paper', models: [], languages: [{ language: 'en' }] });
+  });
+});
+
+describe('the monitor reading the tables of a running run', () => {
+  it('waits for the poll after a quick read and ten times a slow one', () => {
+    expect(readInterval(20)).toBe(POLL_MS);
+    expect(readInterval(5000)).toBe(50_000);
   });
 });

@@ -1,7 +1,7 @@
 // A run as it goes: progress per phase with rate and time left, live counts (misaligned, improved, unchanged,
 // worsened) and charts that grow as measurements arrive; cancel. A stopped run says how far it got and resumes.
 // A reloaded window finds the run again: everything here is read from the engine, nothing is kept in the page.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { buildChart } from '../../../shared/charts/index.js';
 import { ChartView } from '../components/ChartView.js';
 import { ErrorNotice, ProgressBar } from '../components/Status.js';
@@ -11,6 +11,7 @@ import { client, errorText, useCommand } from '../use-command.js';
 import { runLocal, useRunSettings } from '../run-settings-store.js';
 import type { RunDetail } from './RunScreen.js';
 import { filterRoute } from '../chart-links.js';
+import { POLL_MS, readInterval } from '../read-pace.js';
 
 const PHASES = [
   { phase: 'zero-shot', label: 'Zero-shot: every probe' },
@@ -47,14 +48,30 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
       client()
         ?.runs.get({ runId: run.id })
         .then(setLive, () => undefined);
-    }, 1500);
+    }, POLL_MS);
     return () => clearInterval(timer);
   }, [active, run.id]);
 
   // What the run can still need, for "finished X of at most Y" when it stopped.
   const plan = useCommand((c) => c.runs.validate({ config: run.config }), [run.id]);
-  // The charts grow with the measurements: read again whenever the counts move (at most every 1.5 s, the poll).
-  const tables = useCommand((c) => c.results.tables({ runId: run.id }), [run.id, live.measurements]);
+  // The charts grow with the measurements: read again when the counts have moved, paced by how long the last
+  // read took (read-pace.ts); at once when the run stops.
+  const [tablesFor, setTablesFor] = useState(live.measurements);
+  const lastRead = useRef({ startedAt: 0, ms: 0 });
+  useEffect(() => {
+    if (live.measurements === tablesFor) return;
+    const wait = active ? Math.max(0, lastRead.current.startedAt + readInterval(lastRead.current.ms) - Date.now()) : 0;
+    const timer = setTimeout(() => setTablesFor(live.measurements), wait);
+    return () => clearTimeout(timer);
+  }, [live.measurements, tablesFor, active]);
+  const tables = useCommand(async (c) => {
+    const startedAt = Date.now();
+    try {
+      return await c.results.tables({ runId: run.id });
+    } finally {
+      lastRead.current = { startedAt, ms: Date.now() - startedAt };
+    }
+  }, [run.id, tablesFor]);
 
   const totals = live.outcomes.reduce(
     (sum, o) => (o.strategy === 'zero-shot-retest' ? sum : { improved: sum.improved + o.improved, unchanged: sum.unchanged + o.unchanged, worsened: sum.worsened + o.worsened }),
