@@ -8,13 +8,13 @@ import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
 import { benjaminiHochberg } from '../statistics/index.js';
 import { alignment, changePValue, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './outcomes.js';
 import type { ProbeRecord, StrategyResult } from './probe-record.js';
-import type { MeasurementRow } from './run-journal.js';
+import type { MeasuredResult } from './run-journal.js';
 
 /** Below this margin a target is contested, unless the run says otherwise (its `contestedMargin`). */
 export const DEFAULT_CONTESTED_MARGIN = 0.1;
 
-export function probeRecords(rows: readonly MeasurementRow[], misalignmentThreshold: number, contestedMargin = DEFAULT_CONTESTED_MARGIN): ProbeRecord[] {
-  const byProbe = new Map<string, MeasurementRow[]>();
+export function probeRecords(rows: readonly MeasuredResult[], misalignmentThreshold: number, contestedMargin = DEFAULT_CONTESTED_MARGIN): ProbeRecord[] {
+  const byProbe = new Map<string, MeasuredResult[]>();
   for (const row of rows) {
     const key = [row.model, row.language, row.country, row.probeId].join('\u0000');
     const group = byProbe.get(key);

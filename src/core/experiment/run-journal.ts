@@ -23,6 +23,9 @@ export interface MeasurementRow extends MeasurementKey {
   cacheKey: string;
 }
 
+/** A measurement as results are derived from it, without its prompts (most of its bytes) and cache key. */
+export type MeasuredResult = Omit<MeasurementRow, 'promptJson' | 'cacheKey'>;
+
 export interface ExplanationRow extends MeasurementKey {
   ordinal: number;
   promptJson: string;

@@ -10,12 +10,24 @@ export type GpuChoice = (typeof GPU_CHOICES)[number];
 
 export interface LlamaRuntimeOptions {
   gpu?: GpuChoice;
-  /** CPU threads; llama.cpp's default when absent. */
+  /** CPU threads; defaultThreads(this machine) when absent. */
   threads?: number;
   logger?: (level: LlamaLogLevel, message: string) => void;
 }
 
 const runtimes = new Map<string, Promise<Llama>>();
+
+/**
+ * The CPU threads llama.cpp gets when nobody names a number: one fewer than the cores that do math, at least one.
+ * llama.cpp's threads meet at a barrier after every operation of a token, so one thread that shares its core with
+ * another busy process holds back all the others; node-llama-cpp's own default (the math cores, or 4 if that is
+ * more) oversubscribes a small machine outright. On this project's 2-core machine with another process busy, one
+ * thread estimated in 0.20 s what two took 3.55 s for. A core left free costs at most 1/cores of the speed on an
+ * idle machine (`npm run bench:threads` measures both). With a GPU the threads only feed it, and fewer do.
+ */
+export function defaultThreads(mathCores: number): number {
+  return Math.max(1, Math.floor(mathCores) - 1);
+}
 
 /** One llama.cpp runtime per configuration and process: loading it twice wastes memory and time. */
 export function llamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llama> {
@@ -32,14 +44,21 @@ export function llamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llama> 
       ...(options.threads ? { maxThreads: options.threads } : {}),
       logLevel: LlamaLogLevel.warn,
       ...(options.logger ? { logger: options.logger } : {}),
-    }).catch((error: unknown) => {
-      runtimes.delete(key);
-      throw new UserError(
-        'llama-unavailable',
-        `llama.cpp could not start with gpu "${gpu}": ${(error as Error).message}. ` +
-          (gpu === 'auto' || gpu === 'cpu' ? 'Reinstall the workbench (npm ci).' : 'Try --gpu auto, or --gpu cpu.'),
-      );
-    });
+    }).then(
+      (llama) => {
+        // Every context of this runtime takes its thread count from here unless it names one.
+        if (!options.threads) llama.maxThreads = defaultThreads(llama.cpuMathCores);
+        return llama;
+      },
+      (error: unknown) => {
+        runtimes.delete(key);
+        throw new UserError(
+          'llama-unavailable',
+          `llama.cpp could not start with gpu "${gpu}": ${(error as Error).message}. ` +
+            (gpu === 'auto' || gpu === 'cpu' ? 'Reinstall the workbench (npm ci).' : 'Try --gpu auto, or --gpu cpu.'),
+        );
+      },
+    );
     runtimes.set(key, runtime);
   }
   return runtime;

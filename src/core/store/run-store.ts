@@ -3,7 +3,7 @@
 // from what is stored.
 
 import { UserError } from '../errors.js';
-import type { ExplanationRow, MeasurementKey, MeasurementRow } from '../experiment/index.js';
+import type { ExplanationRow, MeasuredResult, MeasurementKey, MeasurementRow } from '../experiment/index.js';
 import type { Db } from './database.js';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
@@ -81,9 +81,10 @@ export function saveMeasurement(db: Db, runId: string, m: MeasurementRow): void 
   );
 }
 
-export function loadMeasurements(db: Db, runId: string): MeasurementRow[] {
-  const rows = db.prepare('SELECT * FROM measurements WHERE run_id = ? ORDER BY model, language, country, probe_id, condition').all(runId) as Record<string, unknown>[];
-  return rows.map((r) => ({
+const MEASUREMENT_ORDER = 'ORDER BY model, language, country, probe_id, condition';
+
+function measurementOf(r: Record<string, unknown>): MeasurementRow {
+  return {
     model: r.model as string,
     language: r.language as string,
     country: r.country as string,
@@ -96,7 +97,34 @@ export function loadMeasurements(db: Db, runId: string): MeasurementRow[] {
     demonstrationIds: (r.demonstration_ids as string) === '' ? [] : (r.demonstration_ids as string).split(' '),
     distributionJson: r.distribution_json as string,
     cacheKey: r.cache_key as string,
-  }));
+  };
+}
+
+export function loadMeasurements(db: Db, runId: string): MeasurementRow[] {
+  const rows = db.prepare(`SELECT * FROM measurements WHERE run_id = ? ${MEASUREMENT_ORDER}`).all(runId) as Record<string, unknown>[];
+  return rows.map(measurementOf);
+}
+
+/** Every measurement of a run without the prompts, which are most of the bytes and only the probe detail shows. */
+export function loadMeasuredResults(db: Db, runId: string): MeasuredResult[] {
+  const rows = db
+    .prepare(
+      `SELECT model, language, country, probe_id, condition, category, target_option, target_share_1, target_share_2, demonstration_ids, distribution_json
+       FROM measurements WHERE run_id = ? ${MEASUREMENT_ORDER}`,
+    )
+    .all(runId) as Record<string, unknown>[];
+  return rows.map((r) => {
+    const { promptJson: _prompt, cacheKey: _key, ...result } = measurementOf(r);
+    return result;
+  });
+}
+
+/** The measurements of one probe of a run (each condition), prompts included. */
+export function loadProbeMeasurements(db: Db, runId: string, probe: { model: string; language: string; country: string; probeId: string }): MeasurementRow[] {
+  const rows = db
+    .prepare(`SELECT * FROM measurements WHERE run_id = ? AND model = ? AND language = ? AND country = ? AND probe_id = ? ${MEASUREMENT_ORDER}`)
+    .all(runId, probe.model, probe.language, probe.country, probe.probeId) as Record<string, unknown>[];
+  return rows.map(measurementOf);
 }
 
 export function measurementKeyString(k: MeasurementKey): string {

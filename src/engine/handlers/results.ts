@@ -7,10 +7,10 @@ import path from 'node:path';
 import { compareQuestionIds, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
-import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
-import { categoryName, formatCsv, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
+import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type MeasuredResult, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
+import { categoryName, formatCsv, outcomeTable, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
-import { cachedResultsTables, cacheResultsTables, getRun, loadExplanations, loadMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
+import { cachedResultsTables, cacheResultsTables, getRun, loadExplanations, loadMeasuredResults, loadProbeMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
 import { WORKBENCH_VERSION } from '../../core/version.js';
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
@@ -25,7 +25,7 @@ interface RunData {
   /** What the run's tables are derived from (measuredKey). */
   derivedFrom: string;
   config: RunConfig;
-  measurements: ReturnType<typeof loadMeasurements>;
+  measurements: MeasuredResult[];
   records: ProbeRecord[];
   /** The explorer's rows, unfiltered, built on first use. */
   rows?: Row[];
@@ -70,7 +70,7 @@ function runData(db: Db, runId: string): RunData {
     return hit.data;
   }
   const config = JSON.parse(run.configJson) as RunConfig;
-  const measurements = loadMeasurements(db, runId);
+  const measurements = loadMeasuredResults(db, runId);
   const records = probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin);
   const data: RunData = { run, derivedFrom, config, measurements, records, tables: new Map() };
   kept.delete(runId);
@@ -94,6 +94,17 @@ function tablesOf(db: Db, data: RunData, seed: number): Tables {
   }
   data.tables.set(seed, tables);
   return tables;
+}
+
+/** A run's per-probe records, derived once per state of the run: the results screens and runs.get share them. */
+export function runRecords(db: Db, runId: string): ProbeRecord[] {
+  return runData(db, runId).records;
+}
+
+/** Table 1's counts of a run, for its headline: from the kept tables while they hold, else derived. */
+export function runOutcomes(db: Db, run: ReturnType<typeof getRun>): Tables['outcomes'] {
+  const kept = cachedResultsTables(db, run.id, 0, measuredKey(db, run.id, run.status));
+  return kept ? (JSON.parse(kept) as Tables).outcomes : outcomeTable(runRecords(db, run.id));
 }
 
 /**
@@ -235,10 +246,10 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
   },
 
   'results.probe': async ({ runId, model, language, country: countryParam, probeId }, { db }) => {
-    const { config, measurements, records } = runData(db, runId);
+    const { config, records } = runData(db, runId);
     const country = countryParam ?? config.languages.find((l) => l.language === language)?.country ?? '';
     const record = records.find((r) => r.model === model && r.language === language && r.country === country && r.probeId === probeId);
-    const own = measurements.filter((m) => m.model === model && m.language === language && m.country === country && m.probeId === probeId);
+    const own = loadProbeMeasurements(db, runId, { model, language, country, probeId });
     const zero = own.find((m) => m.condition === ZERO_SHOT);
     if (!record || !zero) {
       throw new UserError('unknown-probe', `run ${runId} has no measurement of ${model} on ${language}/${country} ${probeId}`, { probe: probeId });

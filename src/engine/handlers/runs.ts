@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
 import { ZERO_SHOT_RETEST } from '../../core/demos/index.js';
-import { isTestItem, probeRecords, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
+import { isTestItem, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
 import { outcomeTable } from '../../core/report/index.js';
 import {
   countExplanations,
@@ -14,7 +14,6 @@ import {
   getModel,
   getRun,
   listRuns,
-  loadMeasurements,
   loadProbes,
   loadSurveyCells,
   medianEstimateSeconds,
@@ -25,7 +24,7 @@ import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
 import { createRun, executeRun, itemsLeftOut, reopenRun, runWarnings, type PreparedRun } from '../run-service.js';
-import { warmResults } from './results.js';
+import { runOutcomes, runRecords, warmResults } from './results.js';
 
 export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'> = {
   'runs.validate': ({ config }, { db }) => validate(db, config),
@@ -52,7 +51,7 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
   'runs.get': ({ runId }, { db, jobs }) => {
     const run = getRun(db, runId);
     const config = JSON.parse(run.configJson) as RunConfig;
-    const records = probeRecordsOf(db, run);
+    const records = runRecords(db, runId);
     const outcomes = outcomeTable(records);
     const job = jobs.active('run', runId);
     return {
@@ -86,11 +85,6 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
     return { deleted: runId };
   },
 };
-
-function probeRecordsOf(db: Db, run: RunRow) {
-  const config = JSON.parse(run.configJson) as RunConfig;
-  return probeRecords(loadMeasurements(db, run.id), config.misalignmentThreshold, config.contestedMargin);
-}
 
 function startJob(context: EngineContext, prepared: PreparedRun, local: { gpu?: ParsedParams<'runs.start'>['gpu']; threads?: number | undefined }): string {
   const { jobId, done } = context.jobs.start('run', prepared.runId, (job) =>
@@ -148,7 +142,7 @@ function headlineOf(outcomes: ReturnType<typeof outcomeTable>) {
   return best ? { ...best, retestImprovedShare: share(ZERO_SHOT_RETEST) } : null;
 }
 
-function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow, outcomes = outcomeTable(probeRecordsOf(db, run))) {
+function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow, outcomes = runOutcomes(db, run)) {
   const config = JSON.parse(run.configJson) as RunConfig;
   return {
     headline: headlineOf(outcomes),

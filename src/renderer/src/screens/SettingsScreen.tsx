@@ -51,12 +51,12 @@ export function SettingsScreen() {
               type="number"
               min={1}
               value={settings.threads ?? ''}
-              placeholder="the engine's choice"
+              placeholder="one fewer than the cores"
               onChange={(e) => update({ gpu: settings.gpu, ...(e.target.value ? { threads: Math.max(1, Number(e.target.value)) } : {}) })}
             />
           </div>
         </div>
-        <p className="muted small">Used by every run started or resumed from this window. On a busy machine fewer threads can be faster.</p>
+        <p className="muted small">Used by every run started or resumed from this window. Left empty, llama.cpp gets one thread fewer than the cores that do math, so one busy process beside it does not stall every thread.</p>
       </section>
       <section className="card" aria-labelledby="keys-heading">
         <h3 id="keys-heading">API keys</h3>
