@@ -97,6 +97,9 @@ describe('selfalign models and sample', () => {
     expect((await selfalign(['models', 'add', 'gguf', model, '--preset', 'gpt-9', '--db', db])).stderr).toContain('there is no preset "gpt-9"');
     expect((await selfalign(['sample', '--model', 'ghost', '--survey', 'x', '--probe', 'Q1', '--db', db])).stderr).toContain('there is no model named "ghost"');
     expect((await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', 'ftp://x', '--db', db])).stderr).toContain('is not an http(s) URL');
+    expect((await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', 'http://127.0.0.1:1/v1', '--concurrency-per-server', '0', '--db', db])).stderr).toContain(
+      '--concurrency-per-server must be a positive whole number, got "0"',
+    );
   });
 
   it('downloads a model from a server, resuming nothing when it is complete', async () => {
@@ -123,7 +126,9 @@ describe('selfalign models and sample', () => {
     const db = path.join(dir, 'w.sqlite');
     const server = await startFakeOpenAIServer({ texts: ['important', 'Unimportant.', 'important', 'I cannot say'], apiKey: 'right-key' });
     try {
-      await selfalign(['models', 'add', 'openai', '--model', 'llama-3-8b', '--base-url', server.url, '--api-key-env', 'TEST_KEY', '--name', 'served', '--db', db]);
+      await selfalign(['models', 'add', 'openai', '--model', 'llama-3-8b', '--base-url', server.url, '--api-key-env', 'TEST_KEY', '--concurrency-per-server', '8', '--name', 'served', '--db', db]);
+      expect(JSON.parse((await selfalign(['models', 'list', '--json', '--db', db])).stdout)).toEqual([expect.objectContaining({ name: 'served', concurrencyPerServer: 8 })]);
+      expect((await selfalign(['models', 'list', '--db', db])).stdout).toContain('(8 at once each)');
       const args = ['sample', '--model', 'served', '--probe', 'Q1', '--n', '8', '--json', '--db', db];
       const ok = await selfalign(args, { TEST_KEY: 'right-key' });
       expect(ok.stderr).toBe('');

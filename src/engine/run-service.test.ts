@@ -266,7 +266,7 @@ describeWithSharedData('a run over several probe sets and languages', () => {
       const db = await database();
       saveModel(db, { name: 'vllm', kind: 'openai', baseUrls: [vllm.url], remoteModel: 'llama-3-8b', sampling: { temperature: 1 } });
       saveModel(db, { name: 'openai', kind: 'openai', baseUrls: [openai.url], remoteModel: 'gpt-4o-mini', sampling: { temperature: 1 } });
-      const config = { ...CONFIG, models: ['vllm', 'openai'], categories: [2], strategies: ['chrf-all'], estimator: 'exact', protocol: 'precise' };
+      const config = { ...CONFIG, models: ['vllm', 'openai'], categories: [2], strategies: ['chrf-all'], estimator: 'exact', protocol: 'precise', concurrency: 4 };
       const prepared = await createRun(db, config);
       // Before any work: one question per server, and what the user hears.
       expect(vllm.requests).toHaveLength(1);

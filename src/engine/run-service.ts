@@ -9,6 +9,7 @@ import { UserError } from '../core/errors.js';
 import { configHash, isLeftOutAsInvalid, executeRun as runExperiment, parseRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
 import {
   chatModeOf,
+  DEFAULT_CONCURRENCY_PER_SERVER,
   LocalModel,
   needsServerAnswer,
   openModel,
@@ -92,8 +93,23 @@ async function decideChatModes(config: RunConfig, records: readonly ModelRecord[
 }
 
 /** What the user should hear before the run starts: models that will get the plain prompt, and why. */
-export function runWarnings(prepared: Pick<PreparedRun, 'chatModes'>): string[] {
-  return [...prepared.chatModes.values()].flatMap((mode) => mode.warning ?? []);
+export function runWarnings(prepared: Pick<PreparedRun, 'chatModes' | 'records' | 'config'>): string[] {
+  return [...[...prepared.chatModes.values()].flatMap((mode) => mode.warning ?? []), ...idleServerWarnings(prepared.records, prepared.config.concurrency)];
+}
+
+/**
+ * API models whose servers could take more requests at once than the run sends: the run's concurrency is the
+ * total in flight, spread over a model's servers, so a cluster at concurrency 1 works one request at a time.
+ */
+function idleServerWarnings(records: readonly ModelRecord[], concurrency: number): string[] {
+  return records.flatMap((record) => {
+    if (record.kind === 'gguf') return [];
+    const servers = record.baseUrls?.length || 1;
+    const capacity = servers * (record.concurrencyPerServer ?? DEFAULT_CONCURRENCY_PER_SERVER);
+    if (concurrency >= capacity) return [];
+    const over = servers > 1 ? `its ${servers} servers` : 'its server';
+    return [`model "${record.name}": ${over} take ${capacity} requests at once and the run sends at most ${concurrency}; a concurrency of ${capacity} uses them all`];
+  });
 }
 
 /** A run's models as its row keeps them: what makes results comparable, and the chat mode decided at its start. */

@@ -261,6 +261,7 @@ export const ModelRecord = z.discriminatedUnion('kind', [
     remoteModel: z.string(),
     apiKeyEnv: z.string().optional(),
     keychainAccount: z.string().optional(),
+    concurrencyPerServer: z.number().int().optional(),
   }),
   z.object({
     kind: z.literal('gemini'),
@@ -269,8 +270,12 @@ export const ModelRecord = z.discriminatedUnion('kind', [
     remoteModel: z.string(),
     apiKeyEnv: z.string().optional(),
     keychainAccount: z.string().optional(),
+    concurrencyPerServer: z.number().int().optional(),
   }),
 ]);
+
+/** What one server of an API model takes at once; the run's concurrency is the total over its servers. */
+const concurrencyPerServer = z.number().int().min(1, 'a server takes at least 1 request at once').max(1024).optional();
 
 /** The paper's sampling settings by name, and any of them overridden. */
 const samplingChoice = {
@@ -285,6 +290,7 @@ export const AddOpenAIParams = z
     baseUrls: z.array(z.string().min(1)).min(1, 'give at least one server URL, such as http://127.0.0.1:8000/v1'),
     apiKeyEnv: z.string().min(1).optional(),
     keychainAccount: z.string().min(1).optional(),
+    concurrencyPerServer,
     name: z.string().min(1).optional(),
     ...samplingChoice,
   })
@@ -295,6 +301,7 @@ export const AddGeminiParams = z
     apiKeyEnv: z.string().min(1).default('GEMINI_API_KEY'),
     keychainAccount: z.string().min(1).optional(),
     baseUrl: z.string().min(1).optional(),
+    concurrencyPerServer,
     name: z.string().min(1).optional(),
     ...samplingChoice,
   })

@@ -75,16 +75,19 @@ export function registerModelCommands(program: Command): void {
         .requiredOption('--base-url <url>', 'a server, up to /v1; repeat for several (requests are spread over them)', (url: string, all: string[] = []) => [...all, url])
         .option('--api-key-env <variable>', 'environment variable that holds the API key')
         .option('--keychain-account <account>', 'OS keychain account that holds the API key')
+        .option('--concurrency-per-server <n>', 'requests at once on each server (default 4; vLLM takes many, a llama.cpp server its --parallel)')
         .option('--name <name>', 'name in the workbench (default: the model id)')
         .option('--json', 'print JSON'),
     ),
-  ).action(async (options: SamplingOptions & { model: string; baseUrl: string[]; apiKeyEnv?: string; keychainAccount?: string; name?: string; json?: boolean; db?: string }) => {
+  ).action(async (options: SamplingOptions & { model: string; baseUrl: string[]; apiKeyEnv?: string; keychainAccount?: string; concurrencyPerServer?: string; name?: string; json?: boolean; db?: string }) => {
+    const concurrencyPerServer = wholeNumber(options.concurrencyPerServer, '--concurrency-per-server', 1);
     const record = await withEngine(options, (client) =>
       client.models.addOpenAI({
         model: options.model,
         baseUrls: options.baseUrl,
         ...(options.apiKeyEnv ? { apiKeyEnv: options.apiKeyEnv } : {}),
         ...(options.keychainAccount ? { keychainAccount: options.keychainAccount } : {}),
+        ...(concurrencyPerServer ? { concurrencyPerServer } : {}),
         ...(options.name ? { name: options.name } : {}),
         ...samplingChoice(options),
       }),
@@ -101,16 +104,19 @@ export function registerModelCommands(program: Command): void {
         .option('--api-key-env <variable>', 'environment variable that holds the API key', 'GEMINI_API_KEY')
         .option('--keychain-account <account>', 'OS keychain account that holds the API key')
         .option('--base-url <url>', "another endpoint than Google's")
+        .option('--concurrency-per-server <n>', 'requests at once (default 4)')
         .option('--name <name>', 'name in the workbench (default: the model id)')
         .option('--json', 'print JSON'),
     ),
-  ).action(async (options: SamplingOptions & { model: string; apiKeyEnv: string; keychainAccount?: string; baseUrl?: string; name?: string; json?: boolean; db?: string }) => {
+  ).action(async (options: SamplingOptions & { model: string; apiKeyEnv: string; keychainAccount?: string; baseUrl?: string; concurrencyPerServer?: string; name?: string; json?: boolean; db?: string }) => {
+    const concurrencyPerServer = wholeNumber(options.concurrencyPerServer, '--concurrency-per-server', 1);
     const record = await withEngine(options, (client) =>
       client.models.addGemini({
         model: options.model,
         apiKeyEnv: options.apiKeyEnv,
         ...(options.keychainAccount ? { keychainAccount: options.keychainAccount } : {}),
         ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        ...(concurrencyPerServer ? { concurrencyPerServer } : {}),
         ...(options.name ? { name: options.name } : {}),
         ...samplingChoice(options),
       }),
@@ -153,7 +159,7 @@ export function registerModelCommands(program: Command): void {
     printTable(records, [
       { header: 'name', value: (m) => m.name },
       { header: 'kind', value: (m) => m.kind },
-      { header: 'where', value: (m) => (m.kind === 'gguf' ? m.path : `${m.remoteModel} @ ${m.baseUrls?.join(' ') ?? 'Google'}`) },
+      { header: 'where', value: (m) => (m.kind === 'gguf' ? m.path : `${m.remoteModel} @ ${m.baseUrls?.join(' ') ?? 'Google'}${m.concurrencyPerServer ? ` (${m.concurrencyPerServer} at once each)` : ''}`) },
       { header: 'sampling', value: (m) => describeSampling(m.sampling) },
       { header: 'about', value: (m) => (m.kind === 'gguf' && m.info ? `${m.info.architecture}, ${formatCount(m.info.parameterCount)} parameters, ${m.info.quantisation}` : '') },
     ]);

@@ -25,6 +25,7 @@ import type {
   ResponseModel,
 } from './model-types.js';
 import {
+  DEFAULT_CONCURRENCY_PER_SERVER,
   DEFAULT_RETRY_POLICY,
   EndpointPool,
   callSeed,
@@ -127,7 +128,7 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
     const endpoint: GeminiEndpoint = {
       url: this.url,
       index: 0,
-      limit: pLimit(positiveInteger(config.name, 'the concurrency', config.concurrency, 4)),
+      limit: pLimit(positiveInteger(config.name, 'the concurrency', config.concurrency, DEFAULT_CONCURRENCY_PER_SERVER)),
       downUntil: 0,
       pausedUntil: 0,
     };

@@ -30,6 +30,8 @@ interface ApiModelFields extends ModelRecordBase {
   /** Where the API key is, never the key itself. */
   apiKeyEnv?: string;
   keychainAccount?: string;
+  /** Requests at once per server (default 4): what the server handles in parallel, e.g. llama.cpp's --parallel. */
+  concurrencyPerServer?: number;
 }
 
 /** A model behind one or more OpenAI-compatible servers. */
@@ -57,7 +59,7 @@ export interface OpenOptions {
   sequences?: number;
   threads?: number;
   llama?: Llama;
-  /** API models: requests at once per server. */
+  /** API models: requests at once per server, where the record does not say. */
   concurrency?: number;
   env?: Record<string, string | undefined>;
 }
@@ -81,13 +83,14 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
     // A local OpenAI-compatible server (vLLM, llama.cpp, Ollama) usually needs no key.
     { optional: record.kind === 'openai', ...(options.env ? { env: options.env } : {}) },
   );
+  const concurrency = record.concurrencyPerServer ?? options.concurrency;
   if (record.kind === 'openai') {
     return new OpenAIModel({
       name: record.name,
       model: record.remoteModel,
       baseUrls: record.baseUrls,
       apiKey,
-      ...(options.concurrency ? { concurrencyPerEndpoint: options.concurrency } : {}),
+      ...(concurrency ? { concurrencyPerEndpoint: concurrency } : {}),
     });
   }
   return new GeminiModel({
@@ -95,6 +98,6 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
     model: record.remoteModel,
     apiKey,
     ...(record.baseUrls?.[0] ? { baseUrl: record.baseUrls[0] } : {}),
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(concurrency ? { concurrency } : {}),
   });
 }

@@ -20,6 +20,7 @@ import type {
   SamplingSettings,
 } from './model-types.js';
 import {
+  DEFAULT_CONCURRENCY_PER_SERVER,
   DEFAULT_RETRY_POLICY,
   EndpointPool,
   callSeed,
@@ -124,7 +125,7 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
         throw new UserError('invalid-model-config', `Model "${config.name}": "${url}" is not an http(s) URL.`);
       }
     }
-    const concurrency = positiveInteger(config.name, 'the concurrency per server', config.concurrencyPerEndpoint, 4);
+    const concurrency = positiveInteger(config.name, 'the concurrency per server', config.concurrencyPerEndpoint, DEFAULT_CONCURRENCY_PER_SERVER);
     const policy: RetryPolicy = {
       maxRetries: config.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
       baseDelayMs: config.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,

@@ -33,6 +33,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   endpointCooldownMs: 30_000,
 };
 
+/** Requests at once per server unless a model says otherwise: what a small llama.cpp server or an API tier takes. */
+export const DEFAULT_CONCURRENCY_PER_SERVER = 4;
+
 /** How the pool should treat a failed attempt. */
 export type AttemptOutcome =
   /** Try the same endpoint again after retryAfterMs (the server's word) or a backoff. */

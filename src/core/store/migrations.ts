@@ -136,4 +136,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, seed)
   ) WITHOUT ROWID;
   `,
+  // 5: how many requests an API model's server takes at once
+  `
+  -- NULL: the default (4). vLLM and a llama.cpp server started with --parallel take more; a rate-limited API fewer.
+  ALTER TABLE models ADD COLUMN concurrency_per_server INTEGER;
+  `,
 ];

@@ -18,8 +18,8 @@ export function saveModel(db: Db, record: NewModelRecord): ModelRecord {
   }
   const location = record.kind === 'gguf' ? record.path : (record.baseUrls ?? []).join('\n');
   db.prepare(
-    `INSERT INTO models (name, kind, location, remote_model, sampling_json, preset, api_key_env, keychain_account, info_json, added_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO models (name, kind, location, remote_model, sampling_json, preset, api_key_env, keychain_account, info_json, added_at, concurrency_per_server)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     record.name,
     record.kind,
@@ -31,6 +31,7 @@ export function saveModel(db: Db, record: NewModelRecord): ModelRecord {
     record.kind === 'gguf' ? null : (record.keychainAccount ?? null),
     JSON.stringify(record.kind === 'gguf' ? (record.info ?? {}) : {}),
     new Date().toISOString(),
+    record.kind === 'gguf' ? null : (record.concurrencyPerServer ?? null),
   );
   return getModel(db, record.name);
 }
@@ -46,6 +47,7 @@ interface ModelRow {
   keychain_account: string | null;
   info_json: string;
   added_at: string;
+  concurrency_per_server: number | null;
 }
 
 function recordOf(row: ModelRow): ModelRecord {
@@ -64,6 +66,7 @@ function recordOf(row: ModelRow): ModelRecord {
     remoteModel: row.remote_model ?? '',
     ...(row.api_key_env ? { apiKeyEnv: row.api_key_env } : {}),
     ...(row.keychain_account ? { keychainAccount: row.keychain_account } : {}),
+    ...(row.concurrency_per_server !== null ? { concurrencyPerServer: row.concurrency_per_server } : {}),
   };
   if (row.kind === 'openai') return { ...api, kind: 'openai', baseUrls: row.location.split('\n') };
   return {

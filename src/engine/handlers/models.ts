@@ -66,7 +66,7 @@ export const modelHandlers: HandlerGroup<
     return saveModel(db, { name: name ?? path.basename(absolute).replace(/\.gguf$/i, ''), kind: 'gguf', path: absolute, ...samplingOf('gguf', { preset, sampling }), info });
   },
 
-  'models.addOpenAI': ({ model, baseUrls, apiKeyEnv, keychainAccount, name, preset, sampling }, { db }) =>
+  'models.addOpenAI': ({ model, baseUrls, apiKeyEnv, keychainAccount, concurrencyPerServer, name, preset, sampling }, { db }) =>
     saveModel(db, {
       name: name ?? model,
       kind: 'openai',
@@ -75,9 +75,10 @@ export const modelHandlers: HandlerGroup<
       ...samplingOf('openai', { preset, sampling }),
       ...(apiKeyEnv ? { apiKeyEnv } : {}),
       ...(keychainAccount ? { keychainAccount } : {}),
+      ...(concurrencyPerServer ? { concurrencyPerServer } : {}),
     }),
 
-  'models.addGemini': ({ model, apiKeyEnv, keychainAccount, baseUrl, name, preset, sampling }, { db }) =>
+  'models.addGemini': ({ model, apiKeyEnv, keychainAccount, baseUrl, concurrencyPerServer, name, preset, sampling }, { db }) =>
     saveModel(db, {
       name: name ?? model,
       kind: 'gemini',
@@ -86,6 +87,7 @@ export const modelHandlers: HandlerGroup<
       ...samplingOf('gemini', { preset, sampling }),
       apiKeyEnv,
       ...(keychainAccount ? { keychainAccount } : {}),
+      ...(concurrencyPerServer ? { concurrencyPerServer } : {}),
     }),
 
   'models.remove': ({ name }, { db }) => {

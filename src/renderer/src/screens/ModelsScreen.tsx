@@ -22,7 +22,8 @@ function count(n: number): string {
 function where(m: Model): string {
   if (m.kind === 'gguf') return m.path;
   const key = m.apiKeyEnv ? `key in $${m.apiKeyEnv}` : m.keychainAccount ? `key in the keychain (${m.keychainAccount})` : 'no key';
-  return `${m.remoteModel} at ${(m.baseUrls ?? ['Google']).join(', ')} · ${key}`;
+  const atOnce = m.concurrencyPerServer ? ` · ${m.concurrencyPerServer} requests at once per server` : '';
+  return `${m.remoteModel} at ${(m.baseUrls ?? ['Google']).join(', ')} · ${key}${atOnce}`;
 }
 
 export function ModelsScreen() {
@@ -215,13 +216,25 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
   const [keychain, setKeychain] = useState('');
   const [name, setName] = useState('');
   const [preset, setPreset] = useState('');
+  const [atOnce, setAtOnce] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const add = async () => {
     setError(null);
     setAdded(null);
+    if (atOnce.trim() && !/^\d+$/.test(atOnce.trim())) {
+      setError(`Requests at once per server: a whole number such as 8, not "${atOnce}".`);
+      return;
+    }
     try {
-      const common = { model, ...(keyEnv ? { apiKeyEnv: keyEnv } : {}), ...(keychain ? { keychainAccount: keychain } : {}), ...(name ? { name } : {}), ...(preset ? { preset } : {}) };
+      const common = {
+        model,
+        ...(keyEnv ? { apiKeyEnv: keyEnv } : {}),
+        ...(keychain ? { keychainAccount: keychain } : {}),
+        ...(name ? { name } : {}),
+        ...(preset ? { preset } : {}),
+        ...(atOnce.trim() ? { concurrencyPerServer: Number(atOnce) } : {}),
+      };
       const record =
         kind === 'openai'
           ? await client()!.models.addOpenAI({ ...common, baseUrls: urls.split(/\s+/).filter(Boolean) })
@@ -262,6 +275,11 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
         </div>
       </div>
       <p className="muted small">The workbench stores where the key is, never the key itself.</p>
+      <div className="field">
+        <label htmlFor="api-at-once">Requests at once per server</label>
+        <input id="api-at-once" inputMode="numeric" value={atOnce} placeholder="4" onChange={(e) => setAtOnce(e.target.value)} />
+        <p className="muted small">vLLM takes many (32 or more); a llama.cpp server as many as its --parallel. A run sends up to its concurrency in all, spread over the servers.</p>
+      </div>
       <div className="field-row">
         <div className="field">
           <label htmlFor="api-name">Name</label>
