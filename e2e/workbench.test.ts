@@ -412,6 +412,28 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
       await server.close();
     }
   }, 120_000);
+
+  it('registers an API model on a cluster of servers, with the requests each takes at once', async () => {
+    const { page, errors, close } = await open(browser!, served!.url);
+    await page.getByTestId('nav-models').click();
+    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Add an API model' }) });
+    await card.getByLabel('Model id').fill('meta-llama/Meta-Llama-3-8B-Instruct');
+    await card.getByLabel(/Server URLs/).fill('http://gpu1:8000/v1\nhttp://gpu2:8000/v1\nhttp://gpu3:8000/v1');
+    await card.getByLabel('API key: environment variable').fill('CLUSTER_TOKEN');
+    await card.getByLabel('Name', { exact: true }).fill('llama3-cluster');
+    await card.getByLabel('Requests at once per server').fill('many');
+    await card.getByRole('button', { name: 'Register it' }).click();
+    await card.getByRole('alert').getByText('Requests at once per server: a whole number such as 8, not "many".').waitFor();
+    await card.getByLabel('Requests at once per server').fill('32');
+    await card.getByRole('button', { name: 'Register it' }).click();
+    await card.getByText('Registered llama3-cluster.').waitFor();
+    const row = page.getByTestId('model-row').filter({ hasText: 'llama3-cluster' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('http://gpu1:8000/v1, http://gpu2:8000/v1, http://gpu3:8000/v1 · key in $CLUSTER_TOKEN · 32 requests at once per server');
+    await screenshot(page, '23-models-cluster.png');
+    expect(errors).toEqual([]);
+    await close();
+  });
 });
 
 /** Drops a file (made in the page, as a drag from the desktop would bring it) on the field with this selector. */

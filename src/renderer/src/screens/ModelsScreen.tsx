@@ -277,8 +277,10 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
       <p className="muted small">The workbench stores where the key is, never the key itself.</p>
       <div className="field">
         <label htmlFor="api-at-once">Requests at once per server</label>
-        <input id="api-at-once" inputMode="numeric" value={atOnce} placeholder="4" onChange={(e) => setAtOnce(e.target.value)} />
-        <p className="muted small">vLLM takes many (32 or more); a llama.cpp server as many as its --parallel. A run sends up to its concurrency in all, spread over the servers.</p>
+        <input id="api-at-once" className="count" inputMode="numeric" value={atOnce} placeholder="4" onChange={(e) => setAtOnce(e.target.value)} />
+        <p className="muted small">
+          vLLM takes many (start at 32); a llama.cpp server as many as its <code>--parallel</code>. A run sends up to its concurrency in all, spread over the servers.
+        </p>
       </div>
       <div className="field-row">
         <div className="field">
