@@ -232,7 +232,7 @@ export function registerModelCommands(program: Command): void {
       .option('--plain', 'send the plain-text prompt instead of chat messages')
       .option('--gpu <backend>', `local models: ${GPU_CHOICES.join(', ')}`, 'auto')
       .option('--gpu-layers <n>', 'local models: layers on the GPU (default: all that fit)')
-      .option('--threads <n>', "local models: CPU threads (default: llama.cpp's choice)")
+      .option('--threads <n>', 'local models: CPU threads (default: one fewer than the cores that do math)')
       .option('--json', 'print JSON'),
   ).action(async (options: SelectionCliOptions & { model: string; n: string; mode: string; maxTokens: string; errorBound: string; plain?: boolean; gpu: string; gpuLayers?: string; threads?: string; json?: boolean }) => {
     const mode = oneOf(options.mode, '--mode', ESTIMATORS)!;

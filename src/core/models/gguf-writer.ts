@@ -25,6 +25,7 @@ const VALUE_TYPE = {
 /** The ggml tensor types written here. */
 const GGML_TYPE_F32 = 0;
 const GGML_TYPE_F16 = 1;
+const GGML_TYPE_Q4_0 = 2;
 
 const MAGIC = 0x46554747; // "GGUF" read as a little-endian uint32
 const VERSION = 3;
@@ -47,18 +48,34 @@ export interface GgufTensor {
   /** Sizes in ggml order: the first dimension varies fastest (a row of a weight matrix is its first dimension). */
   shape: readonly number[];
   /**
-   * f32 values, one per element; or f16 bits repeated until the tensor is full, for models of a real model's
-   * shape (billions of parameters) whose values only need to give real timings, never to sit in memory.
+   * f32 values, one per element; or a pattern of encoded values repeated until the tensor is full, for models of
+   * a real model's shape (billions of parameters) whose values only need to give real timings, never to sit in
+   * memory: f16 bits, or whole Q4_0 blocks (32 values in 18 bytes: an f16 scale, then 16 bytes of 4-bit values).
    */
-  data: Float32Array | { tiledF16: Uint16Array };
+  data: Float32Array | TiledData;
 }
 
-function isTiled(data: GgufTensor['data']): data is { tiledF16: Uint16Array } {
+export interface TiledData {
+  tiled: 'f16' | 'q4_0';
+  /** A whole number of elements (f16) or blocks (q4_0). */
+  pattern: Uint8Array;
+}
+
+const Q4_0_BLOCK = { values: 32, bytes: 18 };
+
+function isTiled(data: GgufTensor['data']): data is TiledData {
   return !(data instanceof Float32Array);
 }
 
 function tensorBytes(tensor: GgufTensor): number {
-  return tensorElements(tensor) * (isTiled(tensor.data) ? 2 : 4);
+  const elements = tensorElements(tensor);
+  if (!isTiled(tensor.data)) return elements * 4;
+  return tensor.data.tiled === 'f16' ? elements * 2 : (elements / Q4_0_BLOCK.values) * Q4_0_BLOCK.bytes;
+}
+
+function ggmlType(tensor: GgufTensor): number {
+  if (!isTiled(tensor.data)) return GGML_TYPE_F32;
+  return tensor.data.tiled === 'f16' ? GGML_TYPE_F16 : GGML_TYPE_Q4_0;
 }
 
 export interface GgufWriteResult {
@@ -205,10 +222,13 @@ export function encodeGgufHeader(metadata: ReadonlyMap<string, GgufValue>, tenso
     if (!isTiled(tensor.data) && tensor.data.length !== tensorElements(tensor)) {
       throw new Error(`tensor ${tensor.name}: shape [${tensor.shape.join(', ')}] needs ${tensorElements(tensor)} values, got ${tensor.data.length}`);
     }
+    if (isTiled(tensor.data) && tensor.data.tiled === 'q4_0' && (tensor.shape[0]! % Q4_0_BLOCK.values !== 0 || tensor.data.pattern.length % Q4_0_BLOCK.bytes !== 0)) {
+      throw new Error(`tensor ${tensor.name}: Q4_0 needs rows of a multiple of 32 values and a pattern of whole blocks`);
+    }
     out.string(tensor.name);
     out.uint32(tensor.shape.length);
     for (const size of tensor.shape) out.uint64(size);
-    out.uint32(isTiled(tensor.data) ? GGML_TYPE_F16 : GGML_TYPE_F32);
+    out.uint32(ggmlType(tensor));
     // Offsets count from the start of the tensor data section, not from the start of the file.
     out.uint64(offset);
     offset += tensorBytes(tensor);
@@ -239,7 +259,7 @@ export async function writeGguf(
     await write(encodeGgufHeader(metadata, tensors));
     for (const tensor of tensors) {
       if (isTiled(tensor.data)) {
-        const pattern = Buffer.from(tensor.data.tiledF16.buffer, tensor.data.tiledF16.byteOffset, tensor.data.tiledF16.byteLength);
+        const pattern = Buffer.from(tensor.data.pattern.buffer, tensor.data.pattern.byteOffset, tensor.data.pattern.byteLength);
         for (let left = tensorBytes(tensor); left > 0; left -= pattern.length) await write(left >= pattern.length ? pattern : pattern.subarray(0, left));
       } else {
         await write(f32Bytes(tensor.data));

@@ -11,13 +11,18 @@ import { LLAMA_3_8B_SHAPE, writeShapedModel } from './shaped-model.js';
 const tempDir = useTempDir();
 
 describe('a model of a given shape', () => {
-  it('writes f16 tensors of that shape that llama.cpp loads and runs', async () => {
+  it.each([
+    ['f16', 1, 2],
+    ['q4_0', 2, 18 / 32],
+  ] as const)('writes %s tensors of that shape that llama.cpp loads and runs', async (weights, fileType, bytesPerWeight) => {
     const shape = { ...LLAMA_3_8B_SHAPE, name: 'small', vocabulary: 4000, dimensions: 256, layers: 2, heads: 4, kvHeads: 2, feedForward: 512, contextLength: 1024 };
-    const written = await writeShapedModel(path.join(tempDir(), 'shaped.gguf'), shape);
+    const written = await writeShapedModel(path.join(tempDir(), 'shaped.gguf'), shape, { weights });
     const info = await readGgufFileInfo(written.path, { readTensorInfo: true });
-    expect(info.metadata.general.file_type).toBe(1);
+    expect(info.metadata.general.file_type).toBe(fileType);
     expect(info.architectureMetadata.attention?.head_count_kv).toBe(2);
-    expect(written.fileSize).toBeGreaterThan(written.parameterCount * 2);
+    // The weight matrices dominate: about bytesPerWeight per parameter (norms are f32, the header holds the vocabulary).
+    expect(written.fileSize).toBeGreaterThan(written.parameterCount * bytesPerWeight);
+    expect(written.fileSize).toBeLessThan(written.parameterCount * bytesPerWeight * 1.2 + 1_000_000);
 
     const llama = await getTestLlama();
     const model = await llama.loadModel({ modelPath: written.path });

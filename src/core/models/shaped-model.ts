@@ -3,7 +3,7 @@
 // of f16 values repeated through every tensor, so a 16 GB file is written without holding it in memory.
 
 import { SeededRandom } from '../random/index.js';
-import { writeGguf, type GgufTensor, type GgufValue } from './gguf-writer.js';
+import { writeGguf, type GgufTensor, type GgufValue, type TiledData } from './gguf-writer.js';
 import { CHATML_TEMPLATE, TOKEN_TYPE, tinyVocabulary } from './tiny-model.js';
 
 export interface ModelShape {
@@ -43,15 +43,38 @@ function f16Bits(value: number): number {
   return sign | (Math.min(exponent, 30) << 10) | ((bits >>> 13) & 0x3ff);
 }
 
-export async function writeShapedModel(file: string, shape: ModelShape, seed = 1): Promise<{ path: string; parameterCount: number; fileSize: number }> {
+/** How the weight matrices are stored: f16 (16 GB for 8B parameters), or 4-bit as most users run them (Q4_0, 4.5 GB). */
+export type ShapedWeights = 'f16' | 'q4_0';
+
+/** A repeating block of seeded weights of the scale a trained model's have (about 1/sqrt(dimensions)). */
+function weightPattern(shape: ModelShape, weights: ShapedWeights, seed: number): TiledData {
+  const random = new SeededRandom(seed);
+  const scale = 1 / Math.sqrt(shape.dimensions);
+  if (weights === 'f16') {
+    const pattern = new Uint16Array(1 << 20);
+    for (let i = 0; i < pattern.length; i++) pattern[i] = f16Bits((random.float() * 2 - 1) * scale);
+    return { tiled: 'f16', pattern: new Uint8Array(pattern.buffer) };
+  }
+  // Q4_0: value = (q - 8) · d for each 4-bit q, so d = scale / 8 spans [-scale, scale).
+  const blocks = 1 << 16;
+  const pattern = new Uint8Array(blocks * 18);
+  const view = new DataView(pattern.buffer);
+  for (let b = 0; b < blocks; b++) {
+    view.setUint16(b * 18, f16Bits(scale / 8), true);
+    for (let i = 0; i < 16; i++) pattern[b * 18 + 2 + i] = random.int(256);
+  }
+  return { tiled: 'q4_0', pattern };
+}
+
+export async function writeShapedModel(
+  file: string,
+  shape: ModelShape,
+  options: { seed?: number; weights?: ShapedWeights } = {},
+): Promise<{ path: string; parameterCount: number; fileSize: number }> {
+  const { seed = 1, weights = 'f16' } = options;
   const vocabulary = await tinyVocabulary();
   for (let i = vocabulary.length; i < shape.vocabulary; i++) vocabulary.push({ text: `\u2581t${i}`, score: 0, type: TOKEN_TYPE.normal });
-  const random = new SeededRandom(seed);
-  // Weights of the scale a trained model's have (about 1/sqrt(dimensions)), so activations stay finite.
-  const pattern = new Uint16Array(1 << 20);
-  const scale = 1 / Math.sqrt(shape.dimensions);
-  for (let i = 0; i < pattern.length; i++) pattern[i] = f16Bits((random.float() * 2 - 1) * scale);
-  const tiled = { tiledF16: pattern };
+  const tiled = weightPattern(shape, weights, seed);
   const headDimension = shape.dimensions / shape.heads;
   const kv = headDimension * shape.kvHeads;
   const ones = (n: number) => new Float32Array(n).fill(1);
@@ -78,7 +101,7 @@ export async function writeShapedModel(file: string, shape: ModelShape, seed = 1
     ['general.architecture', { type: 'string', value: 'llama' }],
     ['general.name', { type: 'string', value: `selfalign-shaped-${shape.name}` }],
     ['general.description', { type: 'string', value: `Random weights in the shape of ${shape.name}, for timing only` }],
-    ['general.file_type', { type: 'uint32', value: 1 }], // mostly f16
+    ['general.file_type', { type: 'uint32', value: weights === 'f16' ? 1 : 2 }], // llama.cpp's MOSTLY_F16, MOSTLY_Q4_0
     ['llama.context_length', { type: 'uint32', value: shape.contextLength }],
     ['llama.embedding_length', { type: 'uint32', value: shape.dimensions }],
     ['llama.block_count', { type: 'uint32', value: shape.layers }],
