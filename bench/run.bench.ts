@@ -4,7 +4,7 @@
 // everything else: prompts, demonstrations, storage), and `idealSeconds`: the run's prompt and generated tokens
 // priced at llama.cpp's own rates on the same model in the same process (llama-throughput.ts), with
 // `efficiency` = idealSeconds / seconds. Goal: efficiency ≥ 0.85 for exact and tree.
-// Usage: npm run bench:run [-- --cases tree,exact,paper,sampled --n 100 --threads 1 --survey ../shared/data/wvs/country_distributions.csv]
+// Usage: npm run bench:run [-- --cases tree,exact,paper,sampled --categories 2,5 --n 100 --threads 1 --survey ../shared/data/wvs/country_distributions.csv]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { ESTIMATORS, type ResponseDistribution } from '../src/core/sampling/inde
 import { findPreset, inspectGguf, llamaRuntime, LocalModel, writeTinyModel } from '../src/core/models/index.js';
 import { readSurveyFile } from '../src/core/survey/index.js';
 import { loadMeasurements, openDatabase, saveModel, saveSurvey } from '../src/core/store/index.js';
+import { storedPrompts } from '../src/core/experiment/index.js';
 import { createRun, executeRun } from '../src/engine/run-service.js';
 import { llamaThroughput } from './llama-throughput.js';
 
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '1' },
     // sampled at n = 100 takes about 15 minutes here (every response drawn token by token), so it is asked for.
     cases: { type: 'string', default: 'tree,exact,paper' },
+    // A quick look: only these categories (the whole English set takes about 20 minutes per case here).
+    categories: { type: 'string' },
     survey: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/wvs/country_distributions.csv') },
   },
 });
@@ -41,25 +44,29 @@ try {
     if (!found) throw new Error(`unknown case ${name}; known: ${known.map((c) => c.name).join(', ')}`);
     return found;
   });
-  const runs: { name: string; seconds: number; distributions: ResponseDistribution[]; row: Record<string, unknown> }[] = [];
+  const runs: { name: string; seconds: number; distributions: ResponseDistribution[]; promptCount: number; row: Record<string, unknown> }[] = [];
   for (const { name, config } of cases) {
     // A fresh database per case, so no estimate comes from another's cache.
     const db = openDatabase(path.join(dir, `${name}.sqlite`));
     saveSurvey(db, 'shares', values.survey, await readSurveyFile(values.survey));
     saveModel(db, { name: 'tiny', kind: 'gguf', path: model.path, sampling, info: await inspectGguf(model.path) });
     const started = performance.now();
-    const prepared = await createRun(db, { models: ['tiny'], survey: 'shares', languages: ['en'], seed: 1, ...config });
+    const categories = values.categories?.split(',').map(Number);
+    const prepared = await createRun(db, { models: ['tiny'], survey: 'shares', languages: ['en'], seed: 1, ...(categories ? { categories } : {}), ...config });
     await executeRun(db, prepared, { open: { llama } });
     const { runId } = prepared;
     const seconds = (performance.now() - started) / 1000;
     const measurements = loadMeasurements(db, runId);
     const distributions = measurements.map((m) => JSON.parse(m.distributionJson) as ResponseDistribution);
+    // Each draw may have its own prompt: a distribution's prompt tokens are those of all its distinct prompts.
+    const promptCount = measurements.reduce((sum, m) => sum + storedPrompts(m.promptJson, m.demonstrationIds).length, 0);
     const estimateSeconds = distributions.reduce((sum, d) => sum + d.wallMs, 0) / 1000;
     const probes = measurements.filter((m) => m.condition === 'zero-shot').length;
     runs.push({
       name,
       seconds,
       distributions,
+      promptCount,
       row: {
         case: name,
         estimator: prepared.config.estimator,
@@ -74,14 +81,14 @@ try {
         otherSeconds: +(seconds - estimateSeconds).toFixed(2),
         tokenEvaluations: distributions.reduce((sum, d) => sum + d.tokenEvaluations, 0),
         promptTokens: distributions.reduce((sum, d) => sum + d.promptTokens, 0),
+        prompts: promptCount,
       },
     });
     db.close();
   }
 
   // llama.cpp's own rates on this model, at the runs' mean prompt length, one sequence as the runs use.
-  const allPrompts = runs.flatMap((r) => r.distributions);
-  const meanPrompt = Math.round(allPrompts.reduce((sum, d) => sum + d.promptTokens, 0) / allPrompts.length);
+  const meanPrompt = Math.round(runs.reduce((sum, r) => sum + (r.row.promptTokens as number), 0) / runs.reduce((sum, r) => sum + r.promptCount, 0));
   const local = await LocalModel.open({ name: 'tiny', path: model.path, sampling, llama, contextSize: 1024 });
   const rates = await llamaThroughput(local.model, { sequences: 1, promptTokens: meanPrompt, generatedTokens: 64, sampling, repeat: 3 });
   await local.close();
