@@ -59,8 +59,6 @@ export interface OpenOptions {
   sequences?: number;
   threads?: number;
   llama?: Llama;
-  /** API models: requests at once per server, where the record does not say. */
-  concurrency?: number;
   env?: Record<string, string | undefined>;
 }
 
@@ -83,7 +81,7 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
     // A local OpenAI-compatible server (vLLM, llama.cpp, Ollama) usually needs no key.
     { optional: record.kind === 'openai', ...(options.env ? { env: options.env } : {}) },
   );
-  const concurrency = record.concurrencyPerServer ?? options.concurrency;
+  const concurrency = record.concurrencyPerServer;
   if (record.kind === 'openai') {
     return new OpenAIModel({
       name: record.name,
