@@ -37,7 +37,7 @@ function rows(db: string, runId: string) {
   try {
     return (connection.prepare('SELECT * FROM measurements WHERE run_id = ? ORDER BY model, language, country, probe_id, condition').all(runId) as Record<string, unknown>[]).map(
       ({ run_id: _r, completed_at: _c, distribution_json, ...rest }) => {
-        const { wallMs: _w, ...distribution } = JSON.parse(distribution_json as string) as Record<string, unknown>;
+        const { wallMs: _w, cachedPromptTokens: _cached, ...distribution } = JSON.parse(distribution_json as string) as Record<string, unknown>;
         return { ...rest, distribution };
       },
     );

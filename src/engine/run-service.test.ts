@@ -55,7 +55,8 @@ async function database(): Promise<Db> {
 /** A measurement without its timing, which differs between any two runs. */
 function comparable(db: Db, runId: string) {
   return loadMeasurements(db, runId).map((m) => {
-    const { wallMs: _wallMs, ...distribution } = JSON.parse(m.distributionJson) as Record<string, unknown>;
+    // What the estimate cost depends on what ran before (time, prompt tokens still in the KV cache), never the result.
+    const { wallMs: _wallMs, cachedPromptTokens: _cached, ...distribution } = JSON.parse(m.distributionJson) as Record<string, unknown>;
     return { ...m, distributionJson: JSON.stringify(distribution) };
   });
 }

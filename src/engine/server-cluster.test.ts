@@ -65,7 +65,8 @@ async function databaseWith(servers: readonly FakeOpenAIServer[]): Promise<Db> {
 /** What a run measured, without its timing (which differs between any two runs). */
 function measured(db: Db, runId: string) {
   return loadMeasurements(db, runId).map((m) => {
-    const { wallMs: _wallMs, ...distribution } = JSON.parse(m.distributionJson) as Record<string, unknown>;
+    // What the estimate cost depends on what ran before (time, prompt tokens still in the KV cache), never the result.
+    const { wallMs: _wallMs, cachedPromptTokens: _cached, ...distribution } = JSON.parse(m.distributionJson) as Record<string, unknown>;
     return [m.model, m.language, m.probeId, m.condition, JSON.stringify(distribution), m.demonstrationIds.join(',')];
   });
 }

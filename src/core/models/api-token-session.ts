@@ -15,6 +15,7 @@ export const TOP_LOGPROBS = 20;
 export class ApiTokenSession {
   evaluations = 0;
   readonly promptTokens = 0;
+  readonly cachedPromptTokens = 0;
 
   constructor(
     private readonly model: NextTokenModel,

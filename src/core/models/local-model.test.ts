@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
-import { LocalModel } from './local-model.js';
+import { LocalModel, type PromptInput } from './local-model.js';
 
 const tempDir = useTempDir();
 const SAMPLING = { temperature: 0.6, topP: 0.9 };
@@ -47,5 +47,54 @@ describe('a local model', () => {
     const error = await openFailure({ contextSize: 2048, sequences: 2_000_000 });
     expect(error.code).toBe('model-too-large');
     expect(error.message).toMatch(/does not fit in memory.*fewer GPU layers/);
+  });
+
+  it('keeps a shared beginning in the KV cache, and the numbers are those of a prompt evaluated from nothing', async () => {
+    const llama = await getTestLlama();
+    const open = () => LocalModel.open({ name: 'tiny', path: tinyPath, sampling: SAMPLING, llama, contextSize: 512 });
+    const tinyPath = await tinyModelPath();
+    const instruction = 'Fill in the blank (_) in the last statement with one of the two options: "agree" or "disagree". Answer with the option only.';
+    const prompt = (statement: string, chat: boolean, beginning = instruction): PromptInput => {
+      const text = `${beginning}\nFamily is important in my life.\n${statement}\nAnswer:`;
+      return { text, messages: [{ role: 'user', content: text }], chat, sharedBeginnings: ['', beginning] };
+    };
+    /** The root distribution and the one after a two-token response prefix, as plain arrays. */
+    const probe = async (model: LocalModel, input: PromptInput) => {
+      const session = await model.session(input);
+      try {
+        const root = await session.next([]);
+        const top = [...root.probabilities.keys()].slice(0, 2);
+        const deeper = await session.next(top);
+        return { cached: session.cachedPromptTokens, prompt: session.promptTokens, root: [...root.probabilities], deeper: [...deeper.probabilities] };
+      } finally {
+        await session.close();
+      }
+    };
+    for (const chat of [false, true]) {
+      const warm = await open();
+      const cold = await open();
+      try {
+        const first = await probe(warm, prompt('I _ that work is important.', chat));
+        expect(first.cached).toBe(0);
+        const kept = await probe(warm, prompt('I _ that friends are important.', chat));
+        const fresh = await probe(cold, prompt('I _ that friends are important.', chat));
+        // The chat header and the instruction were kept, not evaluated again...
+        expect(kept.cached).toBeGreaterThan(20);
+        expect(kept.cached).toBeLessThan(kept.prompt);
+        expect(fresh.cached).toBe(0);
+        // ...and every probability is bit for bit what the cold model gives.
+        expect(kept.root).toEqual(fresh.root);
+        expect(kept.deeper).toEqual(fresh.deeper);
+        // A prompt with another instruction keeps the chat header only, and again computes what a cold model does.
+        const otherPrompt = prompt('I _ that work is important.', chat, 'Which word fits the blank: "agree" or "disagree"?');
+        const other = await probe(warm, otherPrompt);
+        expect(other.cached).toBeLessThan(kept.cached / 2);
+        if (chat) expect(other.cached).toBeGreaterThan(0);
+        expect(other.root).toEqual((await probe(cold, otherPrompt)).root);
+      } finally {
+        await warm.close();
+        await cold.close();
+      }
+    }
   });
 });

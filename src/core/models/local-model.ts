@@ -1,6 +1,8 @@
 // A local GGUF model through node-llama-cpp. Layers go to the GPU automatically (all that fit); the prompt is
 // evaluated once per session and each response continues from it, so responses to one prompt share its
-// evaluation. Several sessions run side by side on the sequences of one context, which llama.cpp batches.
+// evaluation. A prompt's shared beginnings (chat header, instruction) are evaluated as batches of their own and
+// stay in the sequence's KV cache for the next prompt that begins the same way. Several sessions run side by side on the
+// sequences of one context, which llama.cpp batches.
 
 import { access } from 'node:fs/promises';
 import { resolveChatWrapper, specializedChatWrapperTypeNames, type ChatHistoryItem, type SpecializedChatWrapperTypeName, type BuiltInChatWrapperType, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
@@ -32,7 +34,12 @@ export interface PromptInput {
   text: string;
   messages: readonly ChatMessage[];
   chat: boolean;
+  /** Beginnings of the text (of the first message, for chat) that other prompts share, shortest first. */
+  sharedBeginnings?: readonly string[];
 }
+
+/** Distinct shared beginnings whose tokens are remembered (a run has about two per probe: one per option order). */
+const REMEMBERED_BEGINNINGS = 10_000;
 
 export class LocalModel implements ResponseModel {
   readonly kind = 'gguf' as const;
@@ -41,6 +48,8 @@ export class LocalModel implements ResponseModel {
   /** A chat wrapper the user named (node-llama-cpp's type name), instead of the GGUF's own template. */
   chatWrapperType: string | undefined;
   private readonly waiting: ((sequence: LlamaContextSequence) => void)[] = [];
+  /** The tokens of a shared beginning rendered as a prompt of its own, by beginning (and chat or not). */
+  private readonly beginnings = new Map<string, Token[]>();
 
   private constructor(
     readonly name: string,
@@ -81,6 +90,11 @@ export class LocalModel implements ResponseModel {
     return new LocalModel(options.name, options.sampling, model, context, await describeBackend(llama, model.gpuLayers, totalLayers));
   }
 
+  /** Tokens per sequence. */
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
   /** The prompt's tokens: the chat template from the GGUF for chat prompts, BOS and the text otherwise. */
   promptTokens(prompt: PromptInput): Token[] {
     if (prompt.chat) {
@@ -97,11 +111,36 @@ export class LocalModel implements ResponseModel {
     return [...bos, ...this.model.tokenize(prompt.text)];
   }
 
+  /**
+   * Where the prompt's shared beginnings end, in tokens, ascending: for each beginning, the tokens the prompt has
+   * in common with that beginning rendered alone (with the chat header). They depend on the prompt only, never on
+   * what the cache holds, so a prompt is always split at the same tokens and always evaluated the same way.
+   */
+  sharedTokenCounts(prompt: PromptInput, tokens: readonly Token[]): number[] {
+    const counts = new Set<number>();
+    for (const beginning of prompt.sharedBeginnings ?? []) {
+      const key = `${prompt.chat ? 'chat' : 'text'}\u0000${beginning}`;
+      let alone = this.beginnings.get(key);
+      if (!alone) {
+        alone = this.promptTokens({ text: beginning, messages: [{ role: 'user', content: beginning }], chat: prompt.chat });
+        if (this.beginnings.size >= REMEMBERED_BEGINNINGS) this.beginnings.clear();
+        this.beginnings.set(key, alone);
+      }
+      // The last prompt token is always evaluated last: it gives the first response token's probabilities.
+      const limit = Math.min(alone.length, tokens.length - 1);
+      let common = 0;
+      while (common < limit && alone[common] === tokens[common]) common++;
+      if (common > 0) counts.add(common);
+    }
+    return [...counts].sort((a, b) => a - b);
+  }
+
   /** A session on a free sequence (waiting for one when all are busy); close it to free the sequence. */
   async session(prompt: PromptInput, sampling: SamplingSettings = this.sampling): Promise<LocalTokenSession> {
     const sequence = this.free.pop() ?? (await new Promise<LlamaContextSequence>((resolve) => this.waiting.push(resolve)));
     try {
-      return await LocalTokenSession.start(this, sequence, this.promptTokens(prompt), sampling, (s) => this.release(s));
+      const tokens = this.promptTokens(prompt);
+      return await LocalTokenSession.start(this, sequence, tokens, this.sharedTokenCounts(prompt, tokens), sampling, (s) => this.release(s));
     } catch (error) {
       this.release(sequence);
       throw error;
@@ -152,14 +191,19 @@ function loadError(options: LocalModelOptions, error: unknown): UserError {
 }
 
 /**
- * One prompt on one context sequence. The prompt is evaluated once; `next(tokens)` keeps the longest prefix
- * already in the sequence and evaluates only the rest, so walking a prefix tree depth first costs one token
- * evaluation per node.
+ * One prompt on one context sequence. The prompt is evaluated once, in batches that end where its shared
+ * beginnings end, then the rest. When the sequence still holds a beginning from the prompt before, its batches are
+ * kept instead of evaluated again. Both ways give the same numbers: each batch is computed on top of the same
+ * KV entries either way, and those were computed by the same batches from an empty sequence (one batch for the
+ * whole prompt could round differently from several, so the split never depends on the cache).
+ * `next(tokens)` keeps the longest prefix already in the sequence and evaluates only the rest, so walking a
+ * prefix tree depth first costs one token evaluation per node.
  */
 export class LocalTokenSession {
   private current: Token[] = [];
   private rootDistribution!: Map<Token, number>;
   evaluations = 0;
+  cachedPromptTokens = 0;
 
   private constructor(
     private readonly owner: LocalModel,
@@ -169,14 +213,27 @@ export class LocalTokenSession {
     private readonly onClose: (sequence: LlamaContextSequence) => void,
   ) {}
 
-  static async start(owner: LocalModel, sequence: LlamaContextSequence, prompt: Token[], sampling: SamplingSettings, onClose: (s: LlamaContextSequence) => void) {
+  static async start(owner: LocalModel, sequence: LlamaContextSequence, prompt: Token[], shared: readonly number[], sampling: SamplingSettings, onClose: (s: LlamaContextSequence) => void) {
     if (prompt.length === 0) throw new UserError('empty-prompt', 'the prompt is empty');
     if (prompt.length >= sequence.contextSize) {
       throw new UserError('prompt-too-long', `the prompt has ${prompt.length} tokens, more than the context of ${sequence.contextSize} tokens of "${owner.name}"`);
     }
     const session = new LocalTokenSession(owner, sequence, prompt, sampling, onClose);
-    await sequence.clearHistory();
-    session.rootDistribution = await session.evaluate(prompt);
+    // The beginnings are nested, so the sequence holds all up to the longest it holds.
+    let kept = 0;
+    for (const end of shared) {
+      if (!holdsBeginning(sequence, prompt, end)) break;
+      kept = end;
+    }
+    if (kept > 0) await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.nextTokenIndex }]);
+    else await sequence.clearHistory();
+    session.cachedPromptTokens = kept;
+    let from = kept;
+    for (const end of shared.filter((e) => e > kept)) {
+      await sequence.controlledEvaluate(prompt.slice(from, end));
+      from = end;
+    }
+    session.rootDistribution = await session.evaluate(prompt.slice(from));
     return session;
   }
 
@@ -225,4 +282,12 @@ export class LocalTokenSession {
     if (!probabilities) throw new Error('llama.cpp returned no probabilities');
     return probabilities;
   }
+}
+
+/** Whether the sequence's first tokens are the prompt's first `count`. */
+function holdsBeginning(sequence: LlamaContextSequence, prompt: readonly Token[], count: number): boolean {
+  const held = sequence.contextTokens;
+  if (held.length < count) return false;
+  for (let i = 0; i < count; i++) if (held[i] !== prompt[i]) return false;
+  return true;
 }

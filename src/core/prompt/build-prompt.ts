@@ -39,6 +39,12 @@ export interface Prompt {
   optionOrder: readonly [1 | 2, 1 | 2];
   /** The demonstrations' probe ids in the order shown. */
   demonstrationIds: string[];
+  /**
+   * Beginnings of the text that other prompts share, shortest first: nothing (a chat model's header), the
+   * instruction up to its first option (every probe's), the whole instruction (the probe's, in this option
+   * order). A local model keeps their tokens in the KV cache from one prompt to the next.
+   */
+  sharedBeginnings: string[];
 }
 
 export function buildPrompt(request: PromptRequest): Prompt {
@@ -65,6 +71,7 @@ export function buildPrompt(request: PromptRequest): Prompt {
     messages: [{ role: 'user', content: text }],
     optionOrder,
     demonstrationIds: demonstrations.map((d) => d.probe.id),
+    sharedBeginnings: [...new Set(['', template.instruction.split(/\{(?:first|second)_option\}/)[0]!, instruction])],
   };
 }
 

@@ -28,7 +28,7 @@ export async function estimateDistribution(model: ResponseModel, sampling: Sampl
   const matcher = new AnswerMatcher(request.probe);
   const settings = request.sampling ?? sampling;
   if (model instanceof LocalModel) {
-    const session = await model.session({ text: request.prompt.text, messages: request.prompt.messages, chat: request.chat }, settings);
+    const session = await model.session({ text: request.prompt.text, messages: request.prompt.messages, chat: request.chat, sharedBeginnings: request.prompt.sharedBeginnings }, settings);
     try {
       const estimate = { sampled: sampledEstimate, tree: treeEstimate, exact: exactEstimate }[request.estimator];
       return await estimate(session, matcher, request);

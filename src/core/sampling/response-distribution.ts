@@ -27,6 +27,12 @@ export interface ResponseDistribution {
   tokenEvaluations: number;
   /** Tokens of the prompt, evaluated once per estimate. */
   promptTokens: number;
+  /**
+   * Of those, the tokens a local model still held in its KV cache from the prompt before (the shared instruction)
+   * and did not evaluate again. Like `wallMs` it depends on what ran before, never on the result; absent in
+   * measurements stored before it was counted.
+   */
+  cachedPromptTokens?: number;
   wallMs: number;
   /**
    * Exact only: probability mass the estimate did not resolve (pruned branches, undecided branches and, for API
@@ -74,6 +80,9 @@ export function mixDistributions(parts: readonly { distribution: ResponseDistrib
     errorBound += factor * distribution.errorBound;
   }
   const n = exact ? 0 : parts.reduce((sum, p) => sum + p.distribution.n, 0);
-  const sum = (field: 'tokenEvaluations' | 'promptTokens' | 'wallMs') => parts.reduce((total, p) => total + p.distribution[field], 0);
-  return tally.result({ estimator, n, tokenEvaluations: sum('tokenEvaluations'), promptTokens: sum('promptTokens'), wallMs: sum('wallMs'), errorBound: exact ? errorBound : 0 }, exact ? 1 : n);
+  const sum = (field: 'tokenEvaluations' | 'promptTokens' | 'cachedPromptTokens' | 'wallMs') => parts.reduce((total, p) => total + (p.distribution[field] ?? 0), 0);
+  return tally.result(
+    { estimator, n, tokenEvaluations: sum('tokenEvaluations'), promptTokens: sum('promptTokens'), cachedPromptTokens: sum('cachedPromptTokens'), wallMs: sum('wallMs'), errorBound: exact ? errorBound : 0 },
+    exact ? 1 : n,
+  );
 }

@@ -12,6 +12,8 @@ export interface NextTokens<T> {
 export interface TokenSession<T> {
   /** Tokens of the prompt (evaluated once when the session opened). */
   readonly promptTokens: number;
+  /** Of those, the tokens that were still in the KV cache from the prompt before, so not evaluated again. */
+  readonly cachedPromptTokens: number;
   /** Tokens evaluated after the prompt so far: the estimate's cost. */
   readonly evaluations: number;
   /** The next-token distribution after these response tokens. */
