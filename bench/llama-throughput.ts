@@ -58,3 +58,36 @@ export async function llamaThroughput(
     generationTokensPerSecond: Math.round((sequences * generatedTokens) / bestGeneration),
   };
 }
+
+/**
+ * llama.cpp's prompt rate on these very prompts: each evaluated whole, as one batch, on a fresh sequence of a
+ * context of `contextSize` tokens (the run's), with the first response token's probabilities; tokens per
+ * second over all of them, the best of `repeat` passes. Pricing a run's prompt tokens at the rate of one
+ * synthetic prompt of their mean length would undercount: a token costs more the longer the prompt before it.
+ */
+export async function llamaPromptRate(
+  model: LlamaModel,
+  options: { prompts: readonly (readonly Token[])[]; contextSize: number; sampling: SamplingSettings; repeat?: number },
+): Promise<{ prompts: number; promptTokens: number; promptTokensPerSecond: number }> {
+  const { prompts, sampling } = options;
+  const context = await model.createContext({ contextSize: options.contextSize, sequences: 1 });
+  const next = { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
+  const tokens = prompts.reduce((sum, p) => sum + p.length, 0);
+  let best = Number.POSITIVE_INFINITY;
+  try {
+    const sequence = context.getSequence();
+    for (let attempt = 0; attempt < (options.repeat ?? 2); attempt++) {
+      let seconds = 0;
+      for (const prompt of prompts) {
+        await sequence.clearHistory();
+        const started = performance.now();
+        await sequence.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: next }]]);
+        seconds += (performance.now() - started) / 1000;
+      }
+      best = Math.min(best, seconds);
+    }
+  } finally {
+    await context.dispose();
+  }
+  return { prompts: prompts.length, promptTokens: tokens, promptTokensPerSecond: Math.round(tokens / best) };
+}

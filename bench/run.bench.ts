@@ -1,8 +1,9 @@
 // Benchmark: a full self-alignment run of one language with the tiny model — every probe of the built-in English
 // set against the USA's answer shares, all four strategies, N = 100 — once per estimator, and once in the paper's
 // protocol (sampled, n = 10). Prints JSON with probes per second, where the time goes (estimating distributions vs
-// everything else: prompts, demonstrations, storage), and `idealSeconds`: the run's prompt and generated tokens
-// priced at llama.cpp's own rates on the same model in the same process (llama-throughput.ts), with
+// everything else: prompts, demonstrations, storage), and `idealSeconds`: the run's evaluated prompt tokens (less
+// those kept in the KV cache) and generated tokens priced at llama.cpp's own rates on the same model in the same
+// process (llama-throughput.ts: a sample of the run's own prompts, each evaluated whole), with
 // `efficiency` = idealSeconds / seconds. Goal: efficiency ≥ 0.85 for exact and tree.
 // Usage: npm run bench:run [-- --cases tree,exact,paper,sampled --categories 2,5 --n 100 --threads 1 --survey ../shared/data/wvs/country_distributions.csv]
 
@@ -16,7 +17,8 @@ import { readSurveyFile } from '../src/core/survey/index.js';
 import { loadMeasurements, openDatabase, saveModel, saveSurvey } from '../src/core/store/index.js';
 import { storedPrompts } from '../src/core/experiment/index.js';
 import { createRun, executeRun } from '../src/engine/run-service.js';
-import { llamaThroughput } from './llama-throughput.js';
+import { llamaPromptRate, llamaThroughput } from './llama-throughput.js';
+import { SeededRandom } from '../src/core/random/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -45,6 +47,8 @@ try {
     return found;
   });
   const runs: { name: string; seconds: number; distributions: ResponseDistribution[]; promptCount: number; row: Record<string, unknown> }[] = [];
+  /** Every distinct prompt the runs sent, as the model was sent it (chat or plain text). */
+  const sentPrompts: { text: string; messages: { role: 'system' | 'user' | 'assistant'; content: string }[]; chat: boolean }[] = [];
   for (const { name, config } of cases) {
     // A fresh database per case, so no estimate comes from another's cache.
     const db = openDatabase(path.join(dir, `${name}.sqlite`));
@@ -59,6 +63,8 @@ try {
     const measurements = loadMeasurements(db, runId);
     const distributions = measurements.map((m) => JSON.parse(m.distributionJson) as ResponseDistribution);
     // Each draw may have its own prompt: a distribution's prompt tokens are those of all its distinct prompts.
+    const chat = prepared.chatModes.get('tiny')!.chat;
+    for (const m of measurements) for (const p of storedPrompts(m.promptJson, m.demonstrationIds)) sentPrompts.push({ text: p.text, messages: p.messages, chat });
     const promptCount = measurements.reduce((sum, m) => sum + storedPrompts(m.promptJson, m.demonstrationIds).length, 0);
     const estimateSeconds = distributions.reduce((sum, d) => sum + d.wallMs, 0) / 1000;
     const probes = measurements.filter((m) => m.condition === 'zero-shot').length;
@@ -81,20 +87,26 @@ try {
         otherSeconds: +(seconds - estimateSeconds).toFixed(2),
         tokenEvaluations: distributions.reduce((sum, d) => sum + d.tokenEvaluations, 0),
         promptTokens: distributions.reduce((sum, d) => sum + d.promptTokens, 0),
+        // Tokens of the prompts' shared beginnings that stayed in the KV cache from the prompt before.
+        cachedPromptTokens: distributions.reduce((sum, d) => sum + (d.cachedPromptTokens ?? 0), 0),
         prompts: promptCount,
       },
     });
     db.close();
   }
 
-  // llama.cpp's own rates on this model, at the runs' mean prompt length, one sequence as the runs use.
-  const meanPrompt = Math.round(runs.reduce((sum, r) => sum + (r.row.promptTokens as number), 0) / runs.reduce((sum, r) => sum + r.promptCount, 0));
-  const local = await LocalModel.open({ name: 'tiny', path: model.path, sampling, llama, contextSize: 1024 });
-  const rates = await llamaThroughput(local.model, { sequences: 1, promptTokens: meanPrompt, generatedTokens: 64, sampling, repeat: 3 });
+  // llama.cpp's own rates on this model, one sequence as the runs use: prompts at the rate of a seeded sample of
+  // the runs' own prompts, each evaluated whole in a context of the runs' size; generation one token at a time.
+  const local = await LocalModel.open({ name: 'tiny', path: model.path, sampling, llama });
+  const sample = new SeededRandom(1).shuffle(sentPrompts).slice(0, 200).map((p) => local.promptTokens(p));
+  const promptRate = await llamaPromptRate(local.model, { prompts: sample, contextSize: local.contextSize, sampling });
+  const generation = await llamaThroughput(local.model, { sequences: 1, promptTokens: 256, generatedTokens: 64, sampling, repeat: 3 });
   await local.close();
+  const rates = { ...promptRate, generatedTokens: generation.generatedTokens, generationTokensPerSecond: generation.generationTokensPerSecond };
   const results = runs.map(({ seconds, row }) => {
-    // Every prompt is evaluated whole (no prefix is kept between measurements yet), so its tokens are the work.
-    const idealSeconds = (row.promptTokens as number) / rates.promptTokensPerSecond + (row.tokenEvaluations as number) / rates.generationTokensPerSecond;
+    // The work: the prompt tokens evaluated (those kept in the cache were not) and the tokens of the responses.
+    const evaluatedPromptTokens = (row.promptTokens as number) - (row.cachedPromptTokens as number);
+    const idealSeconds = evaluatedPromptTokens / rates.promptTokensPerSecond + (row.tokenEvaluations as number) / rates.generationTokensPerSecond;
     return { ...row, idealSeconds: +idealSeconds.toFixed(2), efficiency: +(idealSeconds / seconds).toFixed(3) };
   });
   const goalMet = results.filter((_, i) => runs[i]!.name === 'exact' || runs[i]!.name === 'tree').every((r) => r.efficiency >= 0.85);
