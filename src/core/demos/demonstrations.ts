@@ -57,6 +57,8 @@ export class SimilarityIndex {
   readonly probes: readonly Probe[];
   private readonly index: ChrfIndex;
   private readonly positionOf = new Map<string, number>();
+  /** Scores already computed, by direction and probe: every draw of a measurement selects again from the same. */
+  private readonly scored = new Map<string, Float64Array>();
 
   constructor(probes: readonly Probe[]) {
     const languages = new Set(probes.map((p) => p.language));
@@ -80,8 +82,21 @@ export class SimilarityIndex {
     return this.probes[this.position(id)]!;
   }
 
-  /** chrF++ of one probe against every probe of the language (itself included), by position, in the chosen direction. */
+  /**
+   * chrF++ of one probe against every probe of the language (itself included), by position, in the chosen
+   * direction. Computed once per probe and direction and shared: read it, never write to it.
+   */
   scoresAgainst(id: string, direction: ChrfDirection = 'probe-as-hypothesis'): Float64Array {
+    const key = `${direction}\u0000${id}`;
+    let scores = this.scored.get(key);
+    if (!scores) {
+      scores = this.computeScores(id, direction);
+      this.scored.set(key, scores);
+    }
+    return scores;
+  }
+
+  private computeScores(id: string, direction: ChrfDirection): Float64Array {
     const testPosition = this.position(id);
     const asHypothesis = this.index.scoreAgainstAll(testPosition);
     if (direction === 'probe-as-hypothesis') return asHypothesis;
