@@ -59,35 +59,53 @@ export async function llamaThroughput(
   };
 }
 
+/** A prompt's tokens and where its shared beginnings end (LocalModel.sharedTokenCounts), in the order a run evaluates. */
+export interface ReplayedPrompt {
+  tokens: readonly Token[];
+  shared: readonly number[];
+}
+
 /**
- * llama.cpp's prompt rate on these very prompts: each evaluated whole, as one batch, on a fresh sequence of a
- * context of `contextSize` tokens (the run's), with the first response token's probabilities; tokens per
- * second over all of them, the best of `repeat` passes. Pricing a run's prompt tokens at the rate of one
- * synthetic prompt of their mean length would undercount: a token costs more the longer the prompt before it.
+ * llama.cpp's prompt rate on these very prompts, evaluated in this order on one sequence of a context of
+ * `contextSize` tokens (the run's) with the run's prefix reuse and nothing else: each prompt keeps the longest of
+ * its shared beginnings that the prompt before left in the sequence and evaluates the rest as one batch, with the
+ * first response token's probabilities. Rates are of the tokens evaluated (kept ones cost nothing), the best of
+ * `repeat` passes. A token costs more the longer the prompt before it, so tokens after a kept beginning are
+ * dearer than the average token of a whole prompt: pricing a run's tokens at a rate measured any other way
+ * (whole prompts, one synthetic prompt of the mean length) undercounts what llama.cpp needs.
  */
 export async function llamaPromptRate(
   model: LlamaModel,
-  options: { prompts: readonly (readonly Token[])[]; contextSize: number; sampling: SamplingSettings; repeat?: number },
-): Promise<{ prompts: number; promptTokens: number; promptTokensPerSecond: number }> {
+  options: { prompts: readonly ReplayedPrompt[]; contextSize: number; sampling: SamplingSettings; repeat?: number },
+): Promise<{ prompts: number; promptTokens: number; cachedPromptTokens: number; promptTokensPerSecond: number }> {
   const { prompts, sampling } = options;
   const context = await model.createContext({ contextSize: options.contextSize, sequences: 1 });
   const next = { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
-  const tokens = prompts.reduce((sum, p) => sum + p.length, 0);
   let best = Number.POSITIVE_INFINITY;
+  let cached = 0;
   try {
     const sequence = context.getSequence();
     for (let attempt = 0; attempt < (options.repeat ?? 2); attempt++) {
+      await sequence.clearHistory();
+      let before: readonly Token[] = [];
       let seconds = 0;
-      for (const prompt of prompts) {
-        await sequence.clearHistory();
+      cached = 0;
+      for (const { tokens, shared } of prompts) {
+        const kept = shared.filter((end) => end <= before.length && tokens.slice(0, end).every((t, i) => t === before[i])).at(-1) ?? 0;
+        if (kept > 0) await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.nextTokenIndex }]);
+        else await sequence.clearHistory();
+        const rest = tokens.slice(kept);
         const started = performance.now();
-        await sequence.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: next }]]);
+        await sequence.controlledEvaluate([...rest.slice(0, -1), [rest.at(-1)!, { generateNext: next }]]);
         seconds += (performance.now() - started) / 1000;
+        cached += kept;
+        before = tokens;
       }
       best = Math.min(best, seconds);
     }
   } finally {
     await context.dispose();
   }
-  return { prompts: prompts.length, promptTokens: tokens, promptTokensPerSecond: Math.round(tokens / best) };
+  const tokens = prompts.reduce((sum, p) => sum + p.tokens.length, 0);
+  return { prompts: prompts.length, promptTokens: tokens, cachedPromptTokens: cached, promptTokensPerSecond: Math.round((tokens - cached) / best) };
 }

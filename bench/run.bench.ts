@@ -11,13 +11,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ESTIMATORS, type ResponseDistribution } from '../src/core/sampling/index.js';
-import { findPreset, inspectGguf, llamaRuntime, LocalModel, writeTinyModel } from '../src/core/models/index.js';
+import { ESTIMATORS, estimationOrder, type ResponseDistribution } from '../src/core/sampling/index.js';
+import { findPreset, inspectGguf, llamaRuntime, LocalModel, writeTinyModel, type PromptInput } from '../src/core/models/index.js';
 import { readSurveyFile } from '../src/core/survey/index.js';
 import { loadMeasurements, openDatabase, saveModel, saveSurvey } from '../src/core/store/index.js';
-import { storedPrompts } from '../src/core/experiment/index.js';
+import { promptTemplateOf, storedPrompts } from '../src/core/experiment/index.js';
+import { sharedBeginnings } from '../src/core/prompt/index.js';
 import { createRun, executeRun } from '../src/engine/run-service.js';
-import { llamaPromptRate, llamaThroughput } from './llama-throughput.js';
+import { llamaPromptRate, llamaThroughput, type ReplayedPrompt } from './llama-throughput.js';
 import { SeededRandom } from '../src/core/random/index.js';
 
 const { values } = parseArgs({
@@ -31,6 +32,9 @@ const { values } = parseArgs({
     survey: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/wvs/country_distributions.csv') },
   },
 });
+
+/** Prompts per case replayed for llama.cpp's prompt rate (whole measurements, so a few more). */
+const SAMPLED_PROMPTS = 200;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'selfalign-bench-run-'));
 try {
@@ -46,9 +50,9 @@ try {
     if (!found) throw new Error(`unknown case ${name}; known: ${known.map((c) => c.name).join(', ')}`);
     return found;
   });
-  const runs: { name: string; seconds: number; distributions: ResponseDistribution[]; promptCount: number; row: Record<string, unknown> }[] = [];
-  /** Every distinct prompt the runs sent, as the model was sent it (chat or plain text). */
-  const sentPrompts: { text: string; messages: { role: 'system' | 'user' | 'assistant'; content: string }[]; chat: boolean }[] = [];
+  /** A measurement's distinct prompts, as the model was sent them (chat or plain text). */
+  type SentPrompts = PromptInput[];
+  const runs: { name: string; seconds: number; distributions: ResponseDistribution[]; sent: SentPrompts[]; row: Record<string, unknown> }[] = [];
   for (const { name, config } of cases) {
     // A fresh database per case, so no estimate comes from another's cache.
     const db = openDatabase(path.join(dir, `${name}.sqlite`));
@@ -63,16 +67,20 @@ try {
     const measurements = loadMeasurements(db, runId);
     const distributions = measurements.map((m) => JSON.parse(m.distributionJson) as ResponseDistribution);
     // Each draw may have its own prompt: a distribution's prompt tokens are those of all its distinct prompts.
+    // Their shared beginnings are those buildPrompt gave them (the instruction is a prompt's first line).
     const chat = prepared.chatModes.get('tiny')!.chat;
-    for (const m of measurements) for (const p of storedPrompts(m.promptJson, m.demonstrationIds)) sentPrompts.push({ text: p.text, messages: p.messages, chat });
-    const promptCount = measurements.reduce((sum, m) => sum + storedPrompts(m.promptJson, m.demonstrationIds).length, 0);
+    const template = promptTemplateOf(prepared.config, 'en');
+    const sent = measurements.map((m) =>
+      storedPrompts(m.promptJson, m.demonstrationIds).map((p) => ({ text: p.text, messages: p.messages, chat, sharedBeginnings: sharedBeginnings(template, p.text.split(template.separator)[0]!) })),
+    );
+    const promptCount = sent.reduce((sum, prompts) => sum + prompts.length, 0);
     const estimateSeconds = distributions.reduce((sum, d) => sum + d.wallMs, 0) / 1000;
     const probes = measurements.filter((m) => m.condition === 'zero-shot').length;
     runs.push({
       name,
       seconds,
       distributions,
-      promptCount,
+      sent,
       row: {
         case: name,
         estimator: prepared.config.estimator,
@@ -95,20 +103,29 @@ try {
     db.close();
   }
 
-  // llama.cpp's own rates on this model, one sequence as the runs use: prompts at the rate of a seeded sample of
-  // the runs' own prompts, each evaluated whole in a context of the runs' size; generation one token at a time.
+  // llama.cpp's own rates on this model, one sequence as the runs use. Prompts: per case, a seeded sample of its
+  // measurements replayed with nothing of ours around them, each measurement's prompts in the order the run
+  // estimates them, with the same kept beginnings (llama-throughput.ts). Generation: one token at a time.
   const local = await LocalModel.open({ name: 'tiny', path: model.path, sampling, llama });
-  const sample = new SeededRandom(1).shuffle(sentPrompts).slice(0, 200).map((p) => local.promptTokens(p));
-  const promptRate = await llamaPromptRate(local.model, { prompts: sample, contextSize: local.contextSize, sampling });
   const generation = await llamaThroughput(local.model, { sequences: 1, promptTokens: 256, generatedTokens: 64, sampling, repeat: 3 });
-  await local.close();
-  const rates = { ...promptRate, generatedTokens: generation.generatedTokens, generationTokensPerSecond: generation.generationTokensPerSecond };
-  const results = runs.map(({ seconds, row }) => {
+  const results = [];
+  for (const { seconds, sent, row } of runs) {
+    const replayed: ReplayedPrompt[] = [];
+    for (const prompts of new SeededRandom(1).shuffle(sent)) {
+      if (replayed.length >= SAMPLED_PROMPTS) break;
+      for (const index of estimationOrder(prompts)) {
+        const tokens = local.promptTokens(prompts[index]!);
+        replayed.push({ tokens, shared: local.sharedTokenCounts(prompts[index]!, tokens) });
+      }
+    }
+    const prompt = await llamaPromptRate(local.model, { prompts: replayed, contextSize: local.contextSize, sampling });
     // The work: the prompt tokens evaluated (those kept in the cache were not) and the tokens of the responses.
     const evaluatedPromptTokens = (row.promptTokens as number) - (row.cachedPromptTokens as number);
-    const idealSeconds = evaluatedPromptTokens / rates.promptTokensPerSecond + (row.tokenEvaluations as number) / rates.generationTokensPerSecond;
-    return { ...row, idealSeconds: +idealSeconds.toFixed(2), efficiency: +(idealSeconds / seconds).toFixed(3) };
-  });
+    const idealSeconds = evaluatedPromptTokens / prompt.promptTokensPerSecond + (row.tokenEvaluations as number) / generation.generationTokensPerSecond;
+    results.push({ ...row, llamaPrompts: prompt, idealSeconds: +idealSeconds.toFixed(2), efficiency: +(idealSeconds / seconds).toFixed(3) });
+  }
+  await local.close();
+  const rates = { generatedTokens: generation.generatedTokens, generationTokensPerSecond: generation.generationTokensPerSecond };
   const goalMet = results.filter((_, i) => runs[i]!.name === 'exact' || runs[i]!.name === 'tree').every((r) => r.efficiency >= 0.85);
   console.log(
     JSON.stringify(

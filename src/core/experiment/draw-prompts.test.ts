@@ -9,7 +9,8 @@ import { DemonstrationPool, ZERO_SHOT } from '../demos/index.js';
 import { LocalModel } from '../models/index.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../prompt/index.js';
 import { builtinDataPath } from '../resources.js';
-import { estimateDistribution, estimatePromptMixture } from '../sampling/index.js';
+import { estimateDistribution, estimatePromptMixture, estimationOrder, mixDistributions, type ResponseDistribution } from '../sampling/index.js';
+import { deriveSeed } from '../random/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
 import { drawPrompts, parseRunConfig } from './index.js';
@@ -103,4 +104,33 @@ describe('prompts drawn per draw', () => {
       await model.close();
     }
   }, 60_000);
+
+  it("estimates the prompts of one instruction one after the other, and gives each the numbers it has alone, mixed in the draws' order", async () => {
+    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: { temperature: 1 }, llama: await getTestLlama() });
+    try {
+      const probe = PROBES.find((p) => p.id === 'Q1')!;
+      const { prompts } = drawPrompts(probe, 'random', POOL, config({ estimator: 'tree', n: 12 }));
+      const instructions = prompts.map((p) => p.prompt.sharedBeginnings.at(-1));
+      // Both option orders among the draws, interleaved: estimated in draw order, half the instructions change.
+      expect(new Set(instructions).size).toBe(2);
+      const order = estimationOrder(prompts.map((p) => p.prompt));
+      expect([...order].sort((a, b) => a - b)).toEqual(prompts.map((_, i) => i));
+      const grouped = order.map((i) => instructions[i]);
+      expect(grouped.filter((instruction, i) => i > 0 && instruction !== grouped[i - 1])).toHaveLength(1);
+
+      const request = { probe, chat: true, estimator: 'tree' as const, n: 12, maxTokens: 8, seed: 3 };
+      const mixed = await estimatePromptMixture(model, { temperature: 1 }, { ...request, prompts });
+      // Each prompt on its own, in the draws' order, with the seed of its place among the draws.
+      const parts = [];
+      for (const [index, { prompt, weight }] of prompts.entries()) {
+        const seed = index === 0 ? request.seed : deriveSeed(request.seed, 'prompt', index) >>> 0;
+        parts.push({ distribution: await estimateDistribution(model, { temperature: 1 }, { ...request, prompt, n: weight, seed }), weight });
+      }
+      const costless = ({ wallMs: _wall, cachedPromptTokens: _cached, ...rest }: ResponseDistribution) => rest;
+      expect(costless(mixed)).toEqual(costless(mixDistributions(parts)));
+      expect(mixed.cachedPromptTokens).toBeGreaterThan(0);
+    } finally {
+      await model.close();
+    }
+  }, 120_000);
 });

@@ -40,6 +40,12 @@ export interface PromptInput {
 
 /** Distinct shared beginnings whose tokens are remembered (a run has about two per probe: one per option order). */
 const REMEMBERED_BEGINNINGS = 10_000;
+/** Announced prompts whose tokens wait for their session (one is announced at a time; more came from sessions in parallel). */
+const PREPARED_PROMPTS = 64;
+
+function promptKey(prompt: PromptInput): string {
+  return prompt.chat ? `chat\u0000${JSON.stringify(prompt.messages)}` : `text\u0000${prompt.text}`;
+}
 
 export class LocalModel implements ResponseModel {
   readonly kind = 'gguf' as const;
@@ -50,6 +56,8 @@ export class LocalModel implements ResponseModel {
   private readonly waiting: ((sequence: LlamaContextSequence) => void)[] = [];
   /** The tokens of a shared beginning rendered as a prompt of its own, by beginning (and chat or not). */
   private readonly beginnings = new Map<string, Token[]>();
+  /** Tokens of prompts announced by `prepare`, by prompt, until their session takes them. */
+  private readonly prepared = new Map<string, Token[]>();
 
   private constructor(
     readonly name: string,
@@ -112,6 +120,20 @@ export class LocalModel implements ResponseModel {
   }
 
   /**
+   * Announces a prompt that a session will soon be asked for: its tokens are made while the main thread would
+   * otherwise wait for llama.cpp (rendering the chat template and tokenizing take about a millisecond, which a
+   * prompt evaluated after the other waits for in full). The tokens are the same either way.
+   */
+  prepare(prompt: PromptInput): void {
+    setImmediate(() => {
+      const key = promptKey(prompt);
+      if (this.prepared.has(key)) return;
+      if (this.prepared.size >= PREPARED_PROMPTS) this.prepared.clear();
+      this.prepared.set(key, this.promptTokens(prompt));
+    });
+  }
+
+  /**
    * Where the prompt's shared beginnings end, in tokens, ascending: for each beginning, the tokens the prompt has
    * in common with that beginning rendered alone (with the chat header). They depend on the prompt only, never on
    * what the cache holds, so a prompt is always split at the same tokens and always evaluated the same way.
@@ -139,7 +161,9 @@ export class LocalModel implements ResponseModel {
   async session(prompt: PromptInput, sampling: SamplingSettings = this.sampling): Promise<LocalTokenSession> {
     const sequence = this.free.pop() ?? (await new Promise<LlamaContextSequence>((resolve) => this.waiting.push(resolve)));
     try {
-      const tokens = this.promptTokens(prompt);
+      const key = promptKey(prompt);
+      const tokens = this.prepared.get(key) ?? this.promptTokens(prompt);
+      this.prepared.delete(key);
       return await LocalTokenSession.start(this, sequence, tokens, this.sharedTokenCounts(prompt, tokens), sampling, (s) => this.release(s));
     } catch (error) {
       this.release(sequence);

@@ -71,8 +71,17 @@ export function buildPrompt(request: PromptRequest): Prompt {
     messages: [{ role: 'user', content: text }],
     optionOrder,
     demonstrationIds: demonstrations.map((d) => d.probe.id),
-    sharedBeginnings: [...new Set(['', template.instruction.split(/\{(?:first|second)_option\}/)[0]!, instruction])],
+    sharedBeginnings: sharedBeginnings(template, instruction),
   };
+}
+
+/**
+ * The beginnings a prompt shares with others, shortest first: nothing (a chat model's header), the template's
+ * instruction up to its first option (every probe's), and the prompt's whole instruction (its probe's, in its
+ * option order).
+ */
+export function sharedBeginnings(template: Pick<PromptTemplate, 'instruction'>, instruction: string): string[] {
+  return [...new Set(['', template.instruction.split(/\{(?:first|second)_option\}/)[0]!, instruction])];
 }
 
 function fill(text: string, values: Record<string, string>): string {

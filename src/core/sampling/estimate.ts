@@ -4,7 +4,7 @@
 
 import { UserError } from '../errors.js';
 import type { Probe } from '../data/index.js';
-import { ApiTokenSession, LocalModel, TOP_LOGPROBS, type NextTokenModel, type ResponseModel, type SamplingSettings } from '../models/index.js';
+import { ApiTokenSession, LocalModel, TOP_LOGPROBS, type NextTokenModel, type PromptInput, type ResponseModel, type SamplingSettings } from '../models/index.js';
 import { AnswerMatcher, type Prompt } from '../prompt/index.js';
 import { exactEstimate, sampledEstimate, treeEstimate, type EstimateOptions } from './estimators.js';
 import { deriveSeed } from '../random/index.js';
@@ -28,10 +28,12 @@ export async function estimateDistribution(model: ResponseModel, sampling: Sampl
   const matcher = new AnswerMatcher(request.probe);
   const settings = request.sampling ?? sampling;
   if (model instanceof LocalModel) {
-    const session = await model.session({ text: request.prompt.text, messages: request.prompt.messages, chat: request.chat, sharedBeginnings: request.prompt.sharedBeginnings }, settings);
+    // The wall time includes the prompt's evaluation, usually most of it: runs.validate's time estimate reads it.
+    const started = performance.now();
+    const session = await model.session(promptInput(request.prompt, request.chat), settings);
     try {
       const estimate = { sampled: sampledEstimate, tree: treeEstimate, exact: exactEstimate }[request.estimator];
-      return await estimate(session, matcher, request);
+      return { ...(await estimate(session, matcher, request)), wallMs: performance.now() - started };
     } finally {
       await session.close();
     }
@@ -59,6 +61,10 @@ export async function estimateDistribution(model: ResponseModel, sampling: Sampl
   );
 }
 
+function promptInput(prompt: Prompt, chat: boolean): PromptInput {
+  return { text: prompt.text, messages: prompt.messages, chat, sharedBeginnings: prompt.sharedBeginnings };
+}
+
 /** A prompt with its weight among the draws: how many draws it stands for (sampled, tree), or its probability (exact). */
 export interface WeightedPrompt {
   prompt: Prompt;
@@ -79,13 +85,33 @@ export async function estimatePromptMixture(model: ResponseModel, sampling: Samp
   const { prompts, ...rest } = request;
   const exact = request.estimator === 'exact';
   if (!exact && prompts.reduce((sum, p) => sum + p.weight, 0) !== request.n) throw new Error('the prompts of sampled draws must stand for n draws in all');
-  const parts: { distribution: ResponseDistribution; weight: number }[] = [];
-  for (const [index, { prompt, weight }] of prompts.entries()) {
-    if (!exact && weight === 0) continue;
+  const parts: ({ distribution: ResponseDistribution; weight: number } | undefined)[] = new Array(prompts.length);
+  const order = estimationOrder(prompts.map((p) => p.prompt)).filter((index) => exact || prompts[index]!.weight > 0);
+  for (const [place, index] of order.entries()) {
+    const { prompt, weight } = prompts[index]!;
+    const following = order[place + 1];
+    if (following !== undefined && model instanceof LocalModel) model.prepare(promptInput(prompts[following]!.prompt, request.chat));
     const seed = index === 0 ? request.seed : deriveSeed(request.seed, 'prompt', index) >>> 0;
-    parts.push({ distribution: await estimateDistribution(model, sampling, { ...rest, prompt, n: exact ? request.n : weight, seed }), weight });
+    parts[index] = { distribution: await estimateDistribution(model, sampling, { ...rest, prompt, n: exact ? request.n : weight, seed }), weight };
   }
-  return mixDistributions(parts);
+  // Mixed in the draws' order, whatever order they were estimated in: sums of floats depend on their order.
+  return mixDistributions(parts.filter((part) => part !== undefined));
+}
+
+/**
+ * The order to estimate the prompts in: those with the same instruction (the same option order) one after the
+ * other, groups in the order they first appear, so a local model keeps the whole instruction in its KV cache from
+ * one prompt to the next instead of half of it. Each prompt's estimate depends only on the prompt and its seed.
+ */
+export function estimationOrder(prompts: readonly { sharedBeginnings?: readonly string[] }[]): number[] {
+  const groups = new Map<string, number[]>();
+  for (const [index, prompt] of prompts.entries()) {
+    const instruction = prompt.sharedBeginnings?.at(-1) ?? '';
+    const group = groups.get(instruction);
+    if (group) group.push(index);
+    else groups.set(instruction, [index]);
+  }
+  return [...groups.values()].flat();
 }
 
 /** N responses from the server (in as few requests as it allows), parsed and counted. */

@@ -33,6 +33,7 @@ export interface ResponseDistribution {
    * measurements stored before it was counted.
    */
   cachedPromptTokens?: number;
+  /** Wall time of the estimate, from asking for it (the prompt's evaluation included) to its answer. */
   wallMs: number;
   /**
    * Exact only: probability mass the estimate did not resolve (pruned branches, undecided branches and, for API
