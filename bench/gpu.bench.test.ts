@@ -23,6 +23,8 @@ describeWithSharedData('npm run bench:gpu', () => {
       expect(rate.promptTokensPerSecond).toBeGreaterThan(0);
       expect(rate.generationTokensPerSecond).toBeGreaterThan(0);
     }
+    expect(report.batchedIdenticalToAlone).toMatchObject({ prompts: 8, sequences: 2 });
+    expect(typeof report.batchedIdenticalToAlone.identical).toBe('boolean');
     for (const run of [report.runs.paper.measuredOnShape, report.runs.paper.workOfTinyModel, report.runs.precise.workOfTinyModel]) {
       expect(run.measurements).toBeGreaterThan(0);
       expect(run.promptTokens).toBeGreaterThan(0);

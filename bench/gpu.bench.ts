@@ -4,7 +4,9 @@
 // - llama.cpp's own rates on it: prompt evaluation and generation tokens/s, on one sequence and on `--sequences`
 //   batched sequences of one context;
 // - the English run in the paper's protocol (sampled, n = 10) and in `precise` (exact), each in seconds and
-//   measurements per second, at the batched sequence count (the run's concurrency).
+//   measurements per second, at the batched sequence count as the run's concurrency (evaluated one sequence at a time);
+// - whether a prompt evaluated in a batch with other sequences' prompts gets the numbers it gets alone (runs
+//   batch sequences only where they are identical: a result must not depend on what it was evaluated beside).
 //
 // Random weights do not answer like an instruction-tuned model: the paper's protocol samples each response to its
 // token limit (the worst case), and the exact estimator would expand a near-uniform tree to its evaluation budget,
@@ -27,7 +29,7 @@ import type { ResponseDistribution } from '../src/core/sampling/index.js';
 import { loadMeasurements, openDatabase, saveModel, saveSurvey } from '../src/core/store/index.js';
 import { builtinAnswerKey, readSurveyFile } from '../src/core/survey/index.js';
 import { createRun, executeRun } from '../src/engine/run-service.js';
-import { llamaThroughput, type Throughput } from './llama-throughput.js';
+import { batchedMatchesAlone, llamaThroughput, type Throughput } from './llama-throughput.js';
 
 /** Small enough for a CPU test, the same architecture as the real one. */
 const SMALL_SHAPE: ModelShape = { ...LLAMA_3_8B_SHAPE, name: 'small', vocabulary: 4000, dimensions: 256, layers: 2, heads: 4, kvHeads: 2, feedForward: 512, contextLength: 2048 };
@@ -88,8 +90,16 @@ try {
   // and twice a response's limit (16 tokens), on one sequence and batched.
   const rates: Throughput[] = [];
   for (const count of [...new Set([1, sequences])]) rates.push(await llamaThroughput(local.model, { sequences: count, promptTokens: 448, generatedTokens: 32, sampling }));
+  // Prompts of different lengths, so a batch holds unequal parts, as a run's do.
+  const statements = ['Family', 'Work', 'Friends', 'Leisure time', 'Politics', 'Religion', 'Hard work', 'Tolerance'];
+  const probePrompts = statements.map((word, i) =>
+    local.promptTokens({ text: `Fill in the blank with "important" or "not important". ${'Consider it carefully. '.repeat(i * 3)}${word} is _ in my life. Answer:`, messages: [], chat: false }),
+  );
+  const batching = await batchedMatchesAlone(local.model, { prompts: probePrompts, sequences, contextSize: 1024, sampling });
   await local.close();
-  const batched = rates.at(-1)!;
+  // Runs evaluate one sequence at a time (LocalModel: batches shared by sequences change the numbers), so their
+  // tokens are priced at one sequence's rates; the batched rates say what batching would give where it is exact.
+  const oneSequence = rates[0]!;
 
   const categories = values.categories?.split(',').map(Number);
 
@@ -122,8 +132,8 @@ try {
         generatedTokens,
         seconds: +seconds.toFixed(2),
         measurementsPerSecond: +(distributions.length / seconds).toFixed(2),
-        // The same tokens at llama.cpp's batched rates on the shaped model.
-        projectedSeconds: +(promptTokens / batched.promptTokensPerSecond + generatedTokens / batched.generationTokensPerSecond).toFixed(2),
+        // The same tokens at llama.cpp's rates on one sequence of the shaped model.
+        projectedSeconds: +(promptTokens / oneSequence.promptTokensPerSecond + generatedTokens / oneSequence.generationTokensPerSecond).toFixed(2),
       };
     } finally {
       db.close();
@@ -147,6 +157,8 @@ try {
         categories: categories ?? 'the defaults',
         sequences,
         llama: rates,
+        // Whether batched sequences leave every prompt's numbers as they are alone (needed to batch by default).
+        batchedIdenticalToAlone: batching,
         runs: {
           paper: { measuredOnShape: paperOnShape, workOfTinyModel: paperOnTiny },
           precise: { workOfTinyModel: preciseOnTiny, projectedSecondsOnShape: preciseOnTiny.projectedSeconds },

@@ -3,7 +3,7 @@
 // one context into one evaluation). The benchmarks price a run's tokens at these rates to tell how much of its
 // time is inference ("idealSeconds").
 
-import type { LlamaModel, Token } from 'node-llama-cpp';
+import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import type { SamplingSettings } from '../src/core/models/index.js';
 
 export interface Throughput {
@@ -108,4 +108,54 @@ export async function llamaPromptRate(
   }
   const tokens = prompts.reduce((sum, p) => sum + p.tokens.length, 0);
   return { prompts: prompts.length, promptTokens: tokens, cachedPromptTokens: cached, promptTokensPerSecond: Math.round((tokens - cached) / best) };
+}
+
+/**
+ * Whether llama.cpp gives a prompt the same next-token probabilities when it is evaluated alone and when it shares
+ * a batch with other sequences' prompts. A run's results must not depend on which sequences happened to be
+ * evaluated together, so batched sequences can be a default only where they match bit for bit; GPU kernels may
+ * be chosen by batch size. `maxDifference` is the largest difference of one token's probability.
+ */
+export async function batchedMatchesAlone(
+  model: LlamaModel,
+  options: { prompts: readonly (readonly Token[])[]; sequences: number; contextSize: number; sampling: SamplingSettings },
+): Promise<{ prompts: number; sequences: number; identical: boolean; maxDifference: number }> {
+  const { prompts, sequences, sampling } = options;
+  const next = { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
+  const evaluate = async (sequence: LlamaContextSequence, prompt: readonly Token[]) => {
+    await sequence.clearHistory();
+    const output = await sequence.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: next }]]);
+    return output.at(-1)?.next.probabilities ?? new Map<Token, number>();
+  };
+  const alone: Map<Token, number>[] = [];
+  const single = await model.createContext({ contextSize: options.contextSize, sequences: 1 });
+  try {
+    const sequence = single.getSequence();
+    for (const prompt of prompts) alone.push(await evaluate(sequence, prompt));
+  } finally {
+    await single.dispose();
+  }
+  const together: Map<Token, number>[] = [];
+  const batched = await model.createContext({ contextSize: options.contextSize, sequences });
+  try {
+    const all = Array.from({ length: sequences }, () => batched.getSequence());
+    for (let start = 0; start < prompts.length; start += sequences) {
+      const group = prompts.slice(start, start + sequences);
+      together.push(...(await Promise.all(group.map((prompt, i) => evaluate(all[i]!, prompt)))));
+    }
+  } finally {
+    await batched.dispose();
+  }
+  let identical = true;
+  let maxDifference = 0;
+  alone.forEach((probabilities, i) => {
+    const other = together[i]!;
+    if (other.size !== probabilities.size) identical = false;
+    for (const [token, p] of probabilities) {
+      const q = other.get(token) ?? 0;
+      if (q !== p) identical = false;
+      maxDifference = Math.max(maxDifference, Math.abs(q - p));
+    }
+  });
+  return { prompts: prompts.length, sequences, identical, maxDifference };
 }

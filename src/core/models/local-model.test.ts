@@ -2,11 +2,13 @@
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Token } from 'node-llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
 import { LocalModel, type PromptInput } from './local-model.js';
+import { LLAMA_3_8B_SHAPE, writeShapedModel } from './shaped-model.js';
 
 const tempDir = useTempDir();
 const SAMPLING = { temperature: 0.6, topP: 0.9 };
@@ -97,4 +99,60 @@ describe('a local model', () => {
       }
     }
   });
+
+  it("evaluates one sequence at a time, so sessions side by side get the numbers each prompt has alone, where a batch shared by sequences would change them", async () => {
+    // Q4_0 weights, as users run: on them llama.cpp's numbers depend on what else is in the batch.
+    const shape = { ...LLAMA_3_8B_SHAPE, name: 'small', vocabulary: 4000, dimensions: 256, layers: 2, heads: 4, kvHeads: 2, feedForward: 512, contextLength: 1024 };
+    const written = await writeShapedModel(path.join(tempDir(), 'q4.gguf'), shape, { weights: 'q4_0' });
+    const llama = await getTestLlama();
+    const prompts: PromptInput[] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => {
+      const text = `Fill in the blank. ${'Consider it carefully. '.repeat(i * 3)}Family is _ in my life. Answer:`;
+      return { text, messages: [], chat: false };
+    });
+    // The prompt's next-token probabilities, then those after each of a few tokens (the most probable each time).
+    const WALK_STEPS = 6;
+    const walk = async (model: LocalModel, prompt: PromptInput) => {
+      const session = await model.session(prompt);
+      try {
+        const seen = [(await session.next([])).probabilities];
+        const path: Token[] = [];
+        for (let step = 0; step < WALK_STEPS; step++) {
+          path.push([...seen.at(-1)!].sort((x, y) => y[1] - x[1])[0]![0]);
+          seen.push((await session.next(path)).probabilities);
+        }
+        return seen;
+      } finally {
+        await session.close();
+      }
+    };
+    const alone = await LocalModel.open({ name: 'q4', path: written.path, sampling: SAMPLING, llama, contextSize: 512 });
+    const rootAlone: ReadonlyMap<Token, number>[] = [];
+    try {
+      for (const prompt of prompts) rootAlone.push(...(await walk(alone, prompt)));
+      // The premise: the same prompts in batches of two sequences, straight through node-llama-cpp, differ.
+      const context = await alone.model.createContext({ contextSize: 512, sequences: 2 });
+      try {
+        const [a, b] = [context.getSequence(), context.getSequence()];
+        const evaluate = async (sequence: typeof a, prompt: PromptInput) => {
+          const tokens = alone.promptTokens(prompt);
+          const output = await sequence.controlledEvaluate([...tokens.slice(0, -1), [tokens.at(-1)!, { generateNext: { probabilities: true, options: { temperature: 0.6, topP: 0.9, topK: 0, minP: 0 } } }]]);
+          return output.at(-1)!.next.probabilities!;
+        };
+        const batched = [...(await Promise.all([evaluate(a, prompts[0]!), evaluate(b, prompts[1]!)])), ...(await Promise.all([evaluate(a, prompts[2]!), evaluate(b, prompts[3]!)]))];
+        expect(batched.some((probabilities, i) => [...probabilities].some(([token, p]) => rootAlone[i * (WALK_STEPS + 1)]!.get(token) !== p))).toBe(true);
+      } finally {
+        await context.dispose();
+      }
+    } finally {
+      await alone.close();
+    }
+
+    const sideBySide = await LocalModel.open({ name: 'q4', path: written.path, sampling: SAMPLING, llama, contextSize: 512, sequences: 2 });
+    try {
+      const walks = (await Promise.all(prompts.map((prompt) => walk(sideBySide, prompt)))).flat();
+      walks.forEach((probabilities, i) => expect([...probabilities]).toEqual([...rootAlone[i]!]));
+    } finally {
+      await sideBySide.close();
+    }
+  }, 60_000);
 });

@@ -1,8 +1,10 @@
 // A local GGUF model through node-llama-cpp. Layers go to the GPU automatically (all that fit); the prompt is
 // evaluated once per session and each response continues from it, so responses to one prompt share its
 // evaluation. A prompt's shared beginnings (chat header, instruction) are evaluated as batches of their own and
-// stay in the sequence's KV cache for the next prompt that begins the same way. Several sessions run side by side on the
-// sequences of one context, which llama.cpp batches.
+// stay in the sequence's KV cache for the next prompt that begins the same way. Several sessions run side by side on
+// the sequences of one context, but llama.cpp evaluates one sequence's tokens at a time: in a batch shared with other
+// sequences a prompt's probabilities change (by up to 0.014 on a Q4_0 model, measured), so a run's numbers would
+// depend on which prompts happened to be evaluated together, and no rerun or resumed run would repeat them.
 
 import { access } from 'node:fs/promises';
 import { resolveChatWrapper, specializedChatWrapperTypeNames, type ChatHistoryItem, type SpecializedChatWrapperTypeName, type BuiltInChatWrapperType, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
@@ -54,6 +56,8 @@ export class LocalModel implements ResponseModel {
   /** A chat wrapper the user named (node-llama-cpp's type name), instead of the GGUF's own template. */
   chatWrapperType: string | undefined;
   private readonly waiting: ((sequence: LlamaContextSequence) => void)[] = [];
+  /** The evaluation in progress on the context; the next one starts after it (see the header). */
+  private evaluating: Promise<unknown> = Promise.resolve();
   /** The tokens of a shared beginning rendered as a prompt of its own, by beginning (and chat or not). */
   private readonly beginnings = new Map<string, Token[]>();
   /** Tokens of prompts announced by `prepare`, by prompt, until their session takes them. */
@@ -157,6 +161,13 @@ export class LocalModel implements ResponseModel {
     return [...counts].sort((a, b) => a - b);
   }
 
+  /** Evaluates on a sequence once no other sequence of the context is being evaluated, so batches never mix them. */
+  evaluateAlone<T>(evaluation: () => Promise<T>): Promise<T> {
+    const result = this.evaluating.then(evaluation);
+    this.evaluating = result.catch(() => undefined);
+    return result;
+  }
+
   /** A session on a free sequence (waiting for one when all are busy); close it to free the sequence. */
   async session(prompt: PromptInput, sampling: SamplingSettings = this.sampling): Promise<LocalTokenSession> {
     const sequence = this.free.pop() ?? (await new Promise<LlamaContextSequence>((resolve) => this.waiting.push(resolve)));
@@ -254,7 +265,7 @@ export class LocalTokenSession {
     session.cachedPromptTokens = kept;
     let from = kept;
     for (const end of shared.filter((e) => e > kept)) {
-      await sequence.controlledEvaluate(prompt.slice(from, end));
+      await owner.evaluateAlone(() => sequence.controlledEvaluate(prompt.slice(from, end)));
       from = end;
     }
     session.rootDistribution = await session.evaluate(prompt.slice(from));
@@ -295,11 +306,13 @@ export class LocalTokenSession {
   private async evaluate(tokens: readonly Token[]): Promise<Map<Token, number>> {
     const { temperature, topK, topP, minP } = this.sampling;
     const last = tokens.length - 1;
-    const output = await this.sequence.controlledEvaluate(
-      tokens.map((token, i) =>
-        i === last
-          ? [token, { generateNext: { probabilities: true, options: { temperature, topK: topK ?? 0, topP: topP ?? 1, minP: minP ?? 0 } } }]
-          : token,
+    const output = await this.owner.evaluateAlone(() =>
+      this.sequence.controlledEvaluate(
+        tokens.map((token, i) =>
+          i === last
+            ? [token, { generateNext: { probabilities: true, options: { temperature, topK: topK ?? 0, topP: topP ?? 1, minP: minP ?? 0 } } }]
+            : token,
+        ),
       ),
     );
     const probabilities = output[last]?.next.probabilities;
