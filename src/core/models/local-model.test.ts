@@ -13,6 +13,12 @@ import { LLAMA_3_8B_SHAPE, writeShapedModel } from './shaped-model.js';
 const tempDir = useTempDir();
 const SAMPLING = { temperature: 0.6, topP: 0.9 };
 
+/** A small model of Llama 3's architecture with Q4_0 weights, in the test's temporary folder. */
+async function smallQ4Model(): Promise<string> {
+  const shape = { ...LLAMA_3_8B_SHAPE, name: 'small', vocabulary: 4000, dimensions: 256, layers: 2, heads: 4, kvHeads: 2, feedForward: 512, contextLength: 1024 };
+  return (await writeShapedModel(path.join(tempDir(), 'q4.gguf'), shape, { weights: 'q4_0' })).path;
+}
+
 async function openFailure(options: Partial<Parameters<typeof LocalModel.open>[0]>): Promise<UserError> {
   const llama = await getTestLlama();
   const error = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama, ...options }).then(
@@ -51,10 +57,13 @@ describe('a local model', () => {
     expect(error.message).toMatch(/does not fit in memory.*fewer GPU layers/);
   });
 
-  it('keeps a shared beginning in the KV cache, and the numbers are those of a prompt evaluated from nothing', async () => {
+  it.each([
+    ['the tiny model', false],
+    ['a Q4_0 model', true],
+  ])('keeps a shared beginning in the KV cache, and the numbers are those of a prompt evaluated from nothing (%s)', async (_name, quantized) => {
     const llama = await getTestLlama();
-    const open = () => LocalModel.open({ name: 'tiny', path: tinyPath, sampling: SAMPLING, llama, contextSize: 512 });
-    const tinyPath = await tinyModelPath();
+    const modelPath = quantized ? await smallQ4Model() : await tinyModelPath();
+    const open = () => LocalModel.open({ name: 'model', path: modelPath, sampling: SAMPLING, llama, contextSize: 512 });
     const instruction = 'Fill in the blank (_) in the last statement with one of the two options: "agree" or "disagree". Answer with the option only.';
     const prompt = (statement: string, chat: boolean, beginning = instruction): PromptInput => {
       const text = `${beginning}\nFamily is important in my life.\n${statement}\nAnswer:`;
@@ -72,7 +81,8 @@ describe('a local model', () => {
         await session.close();
       }
     };
-    for (const chat of [false, true]) {
+    // The shaped model has no chat template of its own.
+    for (const chat of quantized ? [false] : [false, true]) {
       const warm = await open();
       const cold = await open();
       try {
@@ -102,8 +112,7 @@ describe('a local model', () => {
 
   it("evaluates one sequence at a time, so sessions side by side get the numbers each prompt has alone, where a batch shared by sequences would change them", async () => {
     // Q4_0 weights, as users run: on them llama.cpp's numbers depend on what else is in the batch.
-    const shape = { ...LLAMA_3_8B_SHAPE, name: 'small', vocabulary: 4000, dimensions: 256, layers: 2, heads: 4, kvHeads: 2, feedForward: 512, contextLength: 1024 };
-    const written = await writeShapedModel(path.join(tempDir(), 'q4.gguf'), shape, { weights: 'q4_0' });
+    const written = { path: await smallQ4Model() };
     const llama = await getTestLlama();
     const prompts: PromptInput[] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => {
       const text = `Fill in the blank. ${'Consider it carefully. '.repeat(i * 3)}Family is _ in my life. Answer:`;
