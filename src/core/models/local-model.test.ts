@@ -164,4 +164,20 @@ describe('a local model', () => {
       await sideBySide.close();
     }
   }, 60_000);
+
+  it('tokenizes an announced prompt while it waits, into the tokens it would have had, and lets go of one announced to a closed model', async () => {
+    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama: await getTestLlama(), contextSize: 512 });
+    const input = (text: string): PromptInput => ({ text, messages: [{ role: 'user', content: text }], chat: true });
+    const expected = model.promptTokens(input('Family is _ in my life.'));
+    model.prepare(input('Family is _ in my life.'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const session = await model.session(input('Family is _ in my life.'));
+    expect(session.promptTokens).toBe(expected.length);
+    await session.close();
+    model.prepare(input('Work is _ in my life.'));
+    await model.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    model.prepare(input('Friends are _ in my life.'));
+    await new Promise((resolve) => setImmediate(resolve));
+  });
 });

@@ -133,7 +133,11 @@ export class LocalModel implements ResponseModel {
       const key = promptKey(prompt);
       if (this.prepared.has(key)) return;
       if (this.prepared.size >= PREPARED_PROMPTS) this.prepared.clear();
-      this.prepared.set(key, this.promptTokens(prompt));
+      try {
+        this.prepared.set(key, this.promptTokens(prompt));
+      } catch {
+        // The model was closed meanwhile, or the prompt cannot be tokenized: its session, if any, says why.
+      }
     });
   }
 
