@@ -4,7 +4,7 @@
 // time is inference ("idealSeconds").
 
 import type { LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
-import type { SamplingSettings } from '../src/core/models/index.js';
+import { nextTokenRequest, type SamplingSettings } from '../src/core/models/index.js';
 
 export interface Throughput {
   sequences: number;
@@ -29,7 +29,7 @@ export async function llamaThroughput(
   let prompt: Token[] = [];
   while (prompt.length < promptTokens) prompt = [...prompt, ...model.tokenize(text)];
   prompt = prompt.slice(0, promptTokens);
-  const next = { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
+  const next = nextTokenRequest(sampling);
   let bestPrompt = Number.POSITIVE_INFINITY;
   let bestGeneration = Number.POSITIVE_INFINITY;
   try {
@@ -80,7 +80,7 @@ export async function llamaPromptRate(
 ): Promise<{ prompts: number; promptTokens: number; cachedPromptTokens: number; promptTokensPerSecond: number }> {
   const { prompts, sampling } = options;
   const context = await model.createContext({ contextSize: options.contextSize, sequences: 1 });
-  const next = { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
+  const next = nextTokenRequest(sampling);
   let best = Number.POSITIVE_INFINITY;
   let cached = 0;
   try {
@@ -121,7 +121,7 @@ export async function batchedMatchesAlone(
   options: { prompts: readonly (readonly Token[])[]; sequences: number; contextSize: number; sampling: SamplingSettings },
 ): Promise<{ prompts: number; sequences: number; identical: boolean; maxDifference: number }> {
   const { prompts, sequences, sampling } = options;
-  const next = { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
+  const next = nextTokenRequest(sampling);
   const evaluate = async (sequence: LlamaContextSequence, prompt: readonly Token[]) => {
     await sequence.clearHistory();
     const output = await sequence.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: next }]]);

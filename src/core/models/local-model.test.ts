@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
-import { LocalModel, type PromptInput } from './local-model.js';
+import { LocalModel, nextTokenRequest, type PromptInput } from './local-model.js';
 import { LLAMA_3_8B_SHAPE, writeShapedModel } from './shaped-model.js';
 
 const tempDir = useTempDir();
@@ -144,7 +144,7 @@ describe('a local model', () => {
         const [a, b] = [context.getSequence(), context.getSequence()];
         const evaluate = async (sequence: typeof a, prompt: PromptInput) => {
           const tokens = alone.promptTokens(prompt);
-          const output = await sequence.controlledEvaluate([...tokens.slice(0, -1), [tokens.at(-1)!, { generateNext: { probabilities: true, options: { temperature: 0.6, topP: 0.9, topK: 0, minP: 0 } } }]]);
+          const output = await sequence.controlledEvaluate([...tokens.slice(0, -1), [tokens.at(-1)!, { generateNext: nextTokenRequest(SAMPLING) }]]);
           return output.at(-1)!.next.probabilities!;
         };
         const batched = [...(await Promise.all([evaluate(a, prompts[0]!), evaluate(b, prompts[1]!)])), ...(await Promise.all([evaluate(a, prompts[2]!), evaluate(b, prompts[3]!)]))];

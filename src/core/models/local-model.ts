@@ -2,7 +2,7 @@
 // evaluated once per session and each response continues from it, so responses to one prompt share its
 // evaluation. A prompt's shared beginnings (chat header, instruction) are evaluated as batches of their own and
 // stay in the sequence's KV cache for the next prompt that begins the same way. Several sessions run side by side on
-// the sequences of one context, but llama.cpp evaluates one sequence's tokens at a time: in a batch shared with other
+// the sequences of one context, but their tokens go to llama.cpp one sequence at a time: in a batch shared with other
 // sequences a prompt's probabilities change (by up to 0.014 on a Q4_0 model, measured), so a run's numbers would
 // depend on which prompts happened to be evaluated together, and no rerun or resumed run would repeat them.
 
@@ -44,6 +44,14 @@ export interface PromptInput {
 const REMEMBERED_BEGINNINGS = 10_000;
 /** Announced prompts whose tokens wait for their session (one is announced at a time; more came from sessions in parallel). */
 const PREPARED_PROMPTS = 64;
+
+/**
+ * What to ask llama.cpp for after a token to get the next token's probabilities under these sampling settings
+ * (node-llama-cpp's `generateNext`): the estimators and the benchmarks that price their work ask the same.
+ */
+export function nextTokenRequest(sampling: SamplingSettings) {
+  return { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
+}
 
 function promptKey(prompt: PromptInput): string {
   return prompt.chat ? `chat\u0000${JSON.stringify(prompt.messages)}` : `text\u0000${prompt.text}`;
@@ -308,13 +316,12 @@ export class LocalTokenSession {
 
   /** Evaluates tokens and returns the next-token probabilities after the last, with the sampling settings applied. */
   private async evaluate(tokens: readonly Token[]): Promise<Map<Token, number>> {
-    const { temperature, topK, topP, minP } = this.sampling;
     const last = tokens.length - 1;
     const output = await this.owner.evaluateAlone(() =>
       this.sequence.controlledEvaluate(
         tokens.map((token, i) =>
           i === last
-            ? [token, { generateNext: { probabilities: true, options: { temperature, topK: topK ?? 0, topP: topP ?? 1, minP: minP ?? 0 } } }]
+            ? [token, { generateNext: nextTokenRequest(this.sampling) }]
             : token,
         ),
       ),
