@@ -65,6 +65,7 @@ describe('selfalign models and sample', () => {
     for (const r of [sampled, tree, exact]) {
       expect(r.option1 + r.option2 + r.invalid).toBeCloseTo(1, 3);
       expect(r.backend.backend).toBe('cpu');
+      expect(r.backend.threads).toBe(1);
       expect(r.promptTokens).toBeGreaterThan(20);
     }
     expect(Math.abs(tree.option2 - exact.option2)).toBeLessThan(0.1);
@@ -73,7 +74,7 @@ describe('selfalign models and sample', () => {
 
     const table = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', 'tree', '--n', '100', '--gpu', 'cpu', '--threads', '1', '--db', db]);
     expect(table.stdout).toMatch(/option 1 "important": [\d.]+%\s+option 2 "unimportant": [\d.]+%\s+invalid: [\d.]+%/);
-    expect(table.stdout).toContain('Backend: cpu, 0 of');
+    expect(table.stdout).toMatch(/Backend: cpu, 0 of \d+ layers on the GPU, 1 CPU thread\./);
 
     const noSurvey = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--strategy', 'chrf-all', '--db', db]);
     expect(noSurvey.stderr).toContain('name the survey import with --survey');

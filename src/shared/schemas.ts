@@ -369,7 +369,7 @@ export const Distribution = z.object({
   errorBound: z.number(),
 });
 
-export const Backend = z.object({ backend: z.string(), devices: z.array(z.string()), gpuLayers: z.number(), totalLayers: z.number() });
+export const Backend = z.object({ backend: z.string(), devices: z.array(z.string()), gpuLayers: z.number(), totalLayers: z.number(), threads: z.number().int().min(1) });
 
 export const SampleParams = z
   .object({

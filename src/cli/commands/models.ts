@@ -232,7 +232,7 @@ export function registerModelCommands(program: Command): void {
       .option('--plain', 'send the plain-text prompt instead of chat messages')
       .option('--gpu <backend>', `local models: ${GPU_CHOICES.join(', ')}`, 'auto')
       .option('--gpu-layers <n>', 'local models: layers on the GPU (default: all that fit)')
-      .option('--threads <n>', 'local models: CPU threads (default: one fewer than the cores that do math)')
+      .option('--threads <n>', 'local models: CPU threads (default: one fewer than the cores that do math, at most those idle when the model loads)')
       .option('--json', 'print JSON'),
   ).action(async (options: SelectionCliOptions & { model: string; n: string; mode: string; maxTokens: string; errorBound: string; plain?: boolean; gpu: string; gpuLayers?: string; threads?: string; json?: boolean }) => {
     const mode = oneOf(options.mode, '--mode', ESTIMATORS)!;
@@ -265,7 +265,7 @@ function printSample(result: CommandResult<'models.sample'>): void {
   const d = result.distribution;
   console.log(`${result.model} on ${result.probe} (${result.strategy}), ${d.estimator}${d.n ? `, N = ${d.n}` : ''}, ${describeSampling(result.sampling)}`);
   const b = result.backend;
-  if (b) console.log(`Backend: ${b.backend}${b.devices.length ? ` (${b.devices.join(', ')})` : ''}, ${b.gpuLayers} of ${b.totalLayers} layers on the GPU.`);
+  if (b) console.log(`Backend: ${b.backend}${b.devices.length ? ` (${b.devices.join(', ')})` : ''}, ${b.gpuLayers} of ${b.totalLayers} layers on the GPU, ${b.threads} CPU thread${b.threads === 1 ? '' : 's'}.`);
   const share = (x: number) => (d.estimator === 'exact' ? x.toFixed(4) : `${(100 * x).toFixed(1)}%`);
   const options = result.options;
   console.log(`option 1 "${options[0]}": ${share(d.option1)}   option 2 "${options[1]}": ${share(d.option2)}   invalid: ${share(d.invalid)}`);

@@ -42,7 +42,7 @@ export function registerRunCommands(program: Command): void {
       .option('--seed <n>', 'seed of every random choice')
       .option('--concurrency <n>', 'probes at once')
       .option('--gpu <backend>', `local models: ${GPU_CHOICES.join(', ')}`)
-      .option('--threads <n>', 'local models: CPU threads (default: one fewer than the cores that do math)')
+      .option('--threads <n>', 'local models: CPU threads (default: one fewer than the cores that do math, at most those idle when the model loads)')
       .option('--json', 'print the run id and summary as JSON'),
   ).action(async (options: RunOptions) => {
     const gpu = oneOf(options.gpu as string | undefined, '--gpu', GPU_CHOICES);

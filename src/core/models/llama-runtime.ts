@@ -2,6 +2,8 @@
 // automatically unless the user names one), the CPU otherwise, always from the prebuilt binaries that ship as
 // npm packages: the workbench never builds llama.cpp or downloads it at run time.
 
+import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { UserError } from '../errors.js';
 
@@ -16,6 +18,8 @@ export interface LlamaRuntimeOptions {
 }
 
 const runtimes = new Map<string, Promise<Llama>>();
+/** Runtimes started without a thread count: their models measure what is free when they load (threadsFreeNow). */
+const threadsLeftToUs = new WeakSet<Llama>();
 
 /**
  * The CPU threads llama.cpp gets when nobody names a number: one fewer than the cores that do math, at least one.
@@ -27,6 +31,45 @@ const runtimes = new Map<string, Promise<Llama>>();
  */
 export function defaultThreads(mathCores: number): number {
   return Math.max(1, Math.floor(mathCores) - 1);
+}
+
+/**
+ * The threads for a model loaded now: defaultThreads, but no more than the math cores that are idle. On a
+ * machine already busy (another run, a build, a video call) every thread beyond the idle cores waits at each
+ * barrier for one that the system took away, the situation that made one thread 18× faster than two here. Idle
+ * logical CPUs count as math cores in proportion (two hyperthreads share one core's math units). Counted down,
+ * because a thread too few costs at most 1/cores of the speed and a thread too many can cost most of it.
+ */
+export function threadsForIdleCpus(mathCores: number, logicalCpus: number, idleLogicalCpus: number): number {
+  const idleMathCores = logicalCpus > 0 ? (idleLogicalCpus / logicalCpus) * mathCores : mathCores;
+  // A little slack, so that 3.9 idle cores (a core's background noise) still count as 4.
+  return Math.max(1, Math.min(defaultThreads(mathCores), Math.floor(idleMathCores + 0.2)));
+}
+
+/** How many logical CPUs were idle during the last `ms` (each CPU's idle share of its time, summed). */
+export async function idleLogicalCpus(ms = 250): Promise<{ logical: number; idle: number }> {
+  const before = os.cpus();
+  await delay(ms);
+  const after = os.cpus();
+  let idle = 0;
+  after.forEach((cpu, i) => {
+    const earlier = before[i];
+    if (!earlier) return;
+    const spent = (t: os.CpuInfo['times']) => t.user + t.nice + t.sys + t.idle + t.irq;
+    const total = spent(cpu.times) - spent(earlier.times);
+    idle += total > 0 ? Math.min(1, Math.max(0, (cpu.times.idle - earlier.times.idle) / total)) : 1;
+  });
+  return { logical: after.length, idle };
+}
+
+/**
+ * The threads a model of this runtime gets when it loads, measured then (a quarter of a second of looking at
+ * what is idle), or undefined when the user chose the runtime's thread count: that choice stands.
+ */
+export async function threadsFreeNow(llama: Llama): Promise<number | undefined> {
+  if (!threadsLeftToUs.has(llama)) return undefined;
+  const { logical, idle } = await idleLogicalCpus();
+  return threadsForIdleCpus(llama.cpuMathCores, logical, idle);
 }
 
 /** One llama.cpp runtime per configuration and process: loading it twice wastes memory and time. */
@@ -47,7 +90,10 @@ export function llamaRuntime(options: LlamaRuntimeOptions = {}): Promise<Llama> 
     }).then(
       (llama) => {
         // Every context of this runtime takes its thread count from here unless it names one.
-        if (!options.threads) llama.maxThreads = defaultThreads(llama.cpuMathCores);
+        if (!options.threads) {
+          llama.maxThreads = defaultThreads(llama.cpuMathCores);
+          threadsLeftToUs.add(llama);
+        }
         return llama;
       },
       (error: unknown) => {
@@ -70,13 +116,16 @@ export interface BackendReport {
   devices: string[];
   gpuLayers: number;
   totalLayers: number;
+  /** The CPU threads llama.cpp evaluates with. */
+  threads: number;
 }
 
-export async function describeBackend(llama: Llama, gpuLayers: number, totalLayers: number): Promise<BackendReport> {
+export async function describeBackend(llama: Llama, gpuLayers: number, totalLayers: number, threads: number): Promise<BackendReport> {
   return {
     backend: llama.gpu === false ? 'cpu' : llama.gpu,
     devices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),
     gpuLayers,
     totalLayers,
+    threads,
   };
 }

@@ -33,7 +33,7 @@ describe('a local model', () => {
   it('opens on the CPU and reports its backend and offloaded layers', async () => {
     const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama: await getTestLlama(), contextSize: 256 });
     try {
-      expect(model.backend).toEqual({ backend: 'cpu', devices: [], gpuLayers: 0, totalLayers: expect.any(Number) });
+      expect(model.backend).toEqual({ backend: 'cpu', devices: [], gpuLayers: 0, totalLayers: expect.any(Number), threads: expect.any(Number) });
     } finally {
       await model.close();
     }

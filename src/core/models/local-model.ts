@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import type { ChatMessage } from '../prompt/index.js';
 import { deriveSeed, SeededRandom } from '../random/index.js';
 import { checkGgufHeader } from './gguf-info.js';
-import { describeBackend, llamaRuntime, type BackendReport, type GpuChoice } from './llama-runtime.js';
+import { describeBackend, llamaRuntime, threadsFreeNow, type BackendReport, type GpuChoice } from './llama-runtime.js';
 import type { GenerationRequest, GenerationResult, ResponseModel, SamplingSettings } from './model-types.js';
 import { sampleResponse } from './sample-response.js';
 
@@ -95,19 +95,21 @@ export class LocalModel implements ResponseModel {
     } catch (error) {
       throw loadError(options, error);
     }
+    // The user's thread count, else the default capped by what is idle now (llama-runtime.ts).
+    const threads = options.threads ?? (await threadsFreeNow(llama));
     let context: LlamaContext;
     try {
       context = await model.createContext({
         contextSize: Math.min(options.contextSize ?? 4096, model.trainContextSize),
         sequences: options.sequences ?? 1,
-        ...(options.threads ? { threads: options.threads } : {}),
+        ...(threads ? { threads } : {}),
       });
     } catch (error) {
       await model.dispose();
       throw loadError(options, error);
     }
     const totalLayers = (model.fileInsights.totalLayers as number | undefined) ?? model.gpuLayers;
-    return new LocalModel(options.name, options.sampling, model, context, await describeBackend(llama, model.gpuLayers, totalLayers));
+    return new LocalModel(options.name, options.sampling, model, context, await describeBackend(llama, model.gpuLayers, totalLayers, context.idealThreads));
   }
 
   /** Tokens per sequence. */

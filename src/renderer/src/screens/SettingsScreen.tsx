@@ -56,7 +56,7 @@ export function SettingsScreen() {
             />
           </div>
         </div>
-        <p className="muted small">Used by every run started or resumed from this window. Left empty, llama.cpp gets one thread fewer than the cores that do math, so one busy process beside it does not stall every thread.</p>
+        <p className="muted small">Used by every run started or resumed from this window. Left empty, llama.cpp gets one thread fewer than the cores that do math, and no more than the cores idle when the model loads, so busy processes beside it do not stall every thread.</p>
       </section>
       <section className="card" aria-labelledby="keys-heading">
         <h3 id="keys-heading">API keys</h3>
