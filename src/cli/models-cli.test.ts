@@ -54,7 +54,7 @@ describe('selfalign models and sample', () => {
   it('samples one probe three ways on the tiny model in llama.cpp', async () => {
     const { db, model } = await withTinyModel(tempDir());
     await selfalign(['models', 'add', 'gguf', model, '--name', 'tiny', '--preset', 'llama-3-8b-instruct', '--db', db]);
-    type Result = { estimator: string; option1: number; option2: number; invalid: number; tokenEvaluations: number; promptTokens: number; backend: { backend: string } };
+    type Result = { estimator: string; option1: number; option2: number; invalid: number; tokenEvaluations: number; promptTokens: number; backend: { backend: string; threads: number } };
     const sample = async (mode: string): Promise<Result> => {
       const result = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', mode, '--n', '300', '--gpu', 'cpu', '--threads', '1', '--json', '--db', db]);
       expect(result.stderr).toBe('');
