@@ -77,6 +77,7 @@ try {
     );
     const promptCount = sent.reduce((sum, prompts) => sum + prompts.length, 0);
     const estimateSeconds = distributions.reduce((sum, d) => sum + d.wallMs, 0) / 1000;
+    const llamaSeconds = distributions.reduce((sum, d) => sum + (d.llamaMs ?? 0), 0) / 1000;
     const probes = measurements.filter((m) => m.condition === 'zero-shot').length;
     runs.push({
       name,
@@ -95,6 +96,9 @@ try {
         measurementsPerSecond: +(measurements.length / seconds).toFixed(2),
         estimatingSeconds: +estimateSeconds.toFixed(2),
         otherSeconds: +(seconds - estimateSeconds).toFixed(2),
+        // Of the run, the time inside llama.cpp's evaluations: the rest is the workbench's own work.
+        llamaSeconds: +llamaSeconds.toFixed(2),
+        insideLlamaShare: +(llamaSeconds / seconds).toFixed(3),
         tokenEvaluations: distributions.reduce((sum, d) => sum + d.tokenEvaluations, 0),
         promptTokens: distributions.reduce((sum, d) => sum + d.promptTokens, 0),
         // Tokens of the prompts' shared beginnings that stayed in the KV cache from the prompt before.

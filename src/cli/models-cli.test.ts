@@ -54,7 +54,7 @@ describe('selfalign models and sample', () => {
   it('samples one probe three ways on the tiny model in llama.cpp', async () => {
     const { db, model } = await withTinyModel(tempDir());
     await selfalign(['models', 'add', 'gguf', model, '--name', 'tiny', '--preset', 'llama-3-8b-instruct', '--db', db]);
-    type Result = { estimator: string; option1: number; option2: number; invalid: number; tokenEvaluations: number; promptTokens: number; backend: { backend: string; threads: number } };
+    type Result = { estimator: string; option1: number; option2: number; invalid: number; tokenEvaluations: number; promptTokens: number; wallMs: number; llamaMs?: number; backend: { backend: string; threads: number } };
     const sample = async (mode: string): Promise<Result> => {
       const result = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', mode, '--n', '300', '--gpu', 'cpu', '--threads', '1', '--json', '--db', db]);
       expect(result.stderr).toBe('');
@@ -67,6 +67,7 @@ describe('selfalign models and sample', () => {
       expect(r.backend.backend).toBe('cpu');
       expect(r.backend.threads).toBe(1);
       expect(r.promptTokens).toBeGreaterThan(20);
+      expect(r.llamaMs! > 0 && r.llamaMs! <= r.wallMs).toBe(true);
     }
     expect(Math.abs(tree.option2 - exact.option2)).toBeLessThan(0.1);
     expect(Math.abs(sampled.option2 - exact.option2)).toBeLessThan(0.1);
@@ -75,6 +76,7 @@ describe('selfalign models and sample', () => {
     const table = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', 'tree', '--n', '100', '--gpu', 'cpu', '--threads', '1', '--db', db]);
     expect(table.stdout).toMatch(/option 1 "important": [\d.]+%\s+option 2 "unimportant": [\d.]+%\s+invalid: [\d.]+%/);
     expect(table.stdout).toMatch(/Backend: cpu, 0 of \d+ layers on the GPU, 1 CPU thread\./);
+    expect(table.stdout).toMatch(/Token evaluations after the prompt: \d+ \(prompt: \d+ tokens\), \d+ ms, \d+ ms of it inside llama\.cpp\./);
 
     const noSurvey = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--strategy', 'chrf-all', '--db', db]);
     expect(noSurvey.stderr).toContain('name the survey import with --survey');

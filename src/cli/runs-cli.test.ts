@@ -10,6 +10,7 @@ import { expect, it } from 'vitest';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { tinyModelPath } from '../testing/tiny-model.js';
+import { withoutCosts, type ResponseDistribution } from '../core/sampling/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
@@ -37,7 +38,7 @@ function rows(db: string, runId: string) {
   try {
     return (connection.prepare('SELECT * FROM measurements WHERE run_id = ? ORDER BY model, language, country, probe_id, condition').all(runId) as Record<string, unknown>[]).map(
       ({ run_id: _r, completed_at: _c, distribution_json, ...rest }) => {
-        const { wallMs: _w, cachedPromptTokens: _cached, ...distribution } = JSON.parse(distribution_json as string) as Record<string, unknown>;
+        const distribution = withoutCosts(JSON.parse(distribution_json as string) as ResponseDistribution);
         return { ...rest, distribution };
       },
     );

@@ -17,6 +17,7 @@ import { useTempDir } from '../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
 import { getRun, loadExplanations, loadMeasurements, openDatabase, saveModel, saveProbeSet, saveSurvey, type Db } from '../core/store/index.js';
 import { createRun, executeRun, reopenRun, runWarnings, type ExecuteOptions } from './run-service.js';
+import { withoutCosts, type ResponseDistribution } from '../core/sampling/index.js';
 
 /** A run from its configuration to its end, as `runs.start` does it without the job around it. */
 async function startRun(db: Db, config: unknown, options: ExecuteOptions & { onStarted?: (runId: string) => void } = {}): Promise<string> {
@@ -56,7 +57,7 @@ async function database(): Promise<Db> {
 function comparable(db: Db, runId: string) {
   return loadMeasurements(db, runId).map((m) => {
     // What the estimate cost depends on what ran before (time, prompt tokens still in the KV cache), never the result.
-    const { wallMs: _wallMs, cachedPromptTokens: _cached, ...distribution } = JSON.parse(m.distributionJson) as Record<string, unknown>;
+    const distribution = withoutCosts(JSON.parse(m.distributionJson) as ResponseDistribution);
     return { ...m, distributionJson: JSON.stringify(distribution) };
   });
 }

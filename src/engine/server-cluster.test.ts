@@ -11,6 +11,7 @@ import { startFakeOpenAIServer, type FakeOpenAIServer, type TopLogprob } from '.
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { createRun, executeRun, runWarnings } from './run-service.js';
+import { withoutCosts, type ResponseDistribution } from '../core/sampling/index.js';
 
 const tempDir = useTempDir();
 
@@ -66,7 +67,7 @@ async function databaseWith(servers: readonly FakeOpenAIServer[]): Promise<Db> {
 function measured(db: Db, runId: string) {
   return loadMeasurements(db, runId).map((m) => {
     // What the estimate cost depends on what ran before (time, prompt tokens still in the KV cache), never the result.
-    const { wallMs: _wallMs, cachedPromptTokens: _cached, ...distribution } = JSON.parse(m.distributionJson) as Record<string, unknown>;
+    const distribution = withoutCosts(JSON.parse(m.distributionJson) as ResponseDistribution);
     return [m.model, m.language, m.probeId, m.condition, JSON.stringify(distribution), m.demonstrationIds.join(',')];
   });
 }

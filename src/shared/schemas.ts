@@ -365,7 +365,11 @@ export const Distribution = z.object({
   responses: z.array(DistinctResponse),
   tokenEvaluations: count,
   promptTokens: count,
+  /** Of the prompt tokens, those still in the KV cache from the prompt before (local models). */
+  cachedPromptTokens: count.optional(),
   wallMs: z.number(),
+  /** Of the wall time, the time inside llama.cpp's evaluations (local models). */
+  llamaMs: z.number().optional(),
   errorBound: z.number(),
 });
 

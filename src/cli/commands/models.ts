@@ -270,7 +270,8 @@ function printSample(result: CommandResult<'models.sample'>): void {
   const options = result.options;
   console.log(`option 1 "${options[0]}": ${share(d.option1)}   option 2 "${options[1]}": ${share(d.option2)}   invalid: ${share(d.invalid)}`);
   if (d.estimator === 'exact') console.log(`error bound (unresolved probability): ${d.errorBound.toExponential(2)}`);
-  console.log(`Token evaluations after the prompt: ${d.tokenEvaluations} (prompt: ${d.promptTokens} tokens), ${d.wallMs.toFixed(0)} ms.`);
+  const inLlama = d.llamaMs !== undefined ? `, ${d.llamaMs.toFixed(0)} ms of it inside llama.cpp` : '';
+  console.log(`Token evaluations after the prompt: ${d.tokenEvaluations} (prompt: ${d.promptTokens} tokens), ${d.wallMs.toFixed(0)} ms${inLlama}.`);
   printTable(d.responses.slice(0, 15), [
     { header: d.estimator === 'exact' ? 'probability' : 'count', value: (r) => (d.estimator === 'exact' ? r.weight.toFixed(4) : r.weight), align: 'right' },
     { header: 'answer', value: (r) => String(r.answer) },

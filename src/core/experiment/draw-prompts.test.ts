@@ -9,7 +9,7 @@ import { DemonstrationPool, ZERO_SHOT } from '../demos/index.js';
 import { LocalModel } from '../models/index.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../prompt/index.js';
 import { builtinDataPath } from '../resources.js';
-import { estimateDistribution, estimatePromptMixture, estimationOrder, mixDistributions, type ResponseDistribution } from '../sampling/index.js';
+import { estimateDistribution, estimatePromptMixture, estimationOrder, mixDistributions, withoutCosts, type ResponseDistribution } from '../sampling/index.js';
 import { deriveSeed } from '../random/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
@@ -126,9 +126,11 @@ describe('prompts drawn per draw', () => {
         const seed = index === 0 ? request.seed : deriveSeed(request.seed, 'prompt', index) >>> 0;
         parts.push({ distribution: await estimateDistribution(model, { temperature: 1 }, { ...request, prompt, n: weight, seed }), weight });
       }
-      const costless = ({ wallMs: _wall, cachedPromptTokens: _cached, ...rest }: ResponseDistribution) => rest;
-      expect(costless(mixed)).toEqual(costless(mixDistributions(parts)));
+      expect(withoutCosts(mixed)).toEqual(withoutCosts(mixDistributions(parts)));
       expect(mixed.cachedPromptTokens).toBeGreaterThan(0);
+      // Mixed, the time inside llama.cpp is the parts' time there; each is part of its wall time.
+      expect(mixDistributions(parts).llamaMs).toBeCloseTo(parts.reduce((sum, p) => sum + p.distribution.llamaMs!, 0), 6);
+      for (const d of [mixed, ...parts.map((p) => p.distribution)]) expect(d.llamaMs! > 0 && d.llamaMs! <= d.wallMs).toBe(true);
     } finally {
       await model.close();
     }

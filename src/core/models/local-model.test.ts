@@ -165,6 +165,33 @@ describe('a local model', () => {
     }
   }, 60_000);
 
+  it("counts a session's time inside llama.cpp, not its wait for another sequence's turn", async () => {
+    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama: await getTestLlama(), contextSize: 512, sequences: 2 });
+    try {
+      const walk = async (text: string) => {
+        const session = await model.session({ text, messages: [], chat: false });
+        try {
+          const path: Token[] = [];
+          for (let step = 0; step < 8; step++) {
+            const { probabilities } = await session.next(path);
+            path.push([...probabilities].sort((x, y) => y[1] - x[1])[0]![0]);
+          }
+          return session.llamaMs;
+        } finally {
+          await session.close();
+        }
+      };
+      const started = performance.now();
+      const times = await Promise.all([walk(`Fill in the blank. ${'Think it over. '.repeat(15)}Family is _ in my life.`), walk(`Fill in the blank. ${'Take your time. '.repeat(15)}Work is _ in my life.`)]);
+      const elapsed = performance.now() - started;
+      for (const ms of times) expect(ms).toBeGreaterThan(0);
+      // The two sessions take turns on one model: had each counted its waits too, together they would exceed the time taken.
+      expect(times[0]! + times[1]!).toBeLessThanOrEqual(elapsed);
+    } finally {
+      await model.close();
+    }
+  });
+
   it('tokenizes an announced prompt while it waits, into the tokens it would have had, and lets go of one announced to a closed model', async () => {
     const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama: await getTestLlama(), contextSize: 512 });
     const input = (text: string): PromptInput => ({ text, messages: [{ role: 'user', content: text }], chat: true });

@@ -253,6 +253,8 @@ export class LocalTokenSession {
   private rootDistribution!: Map<Token, number>;
   evaluations = 0;
   cachedPromptTokens = 0;
+  /** Time inside llama.cpp's evaluations of this session (not the wait for another sequence's turn). */
+  llamaMs = 0;
 
   private constructor(
     private readonly owner: LocalModel,
@@ -279,7 +281,7 @@ export class LocalTokenSession {
     session.cachedPromptTokens = kept;
     let from = kept;
     for (const end of shared.filter((e) => e > kept)) {
-      await owner.evaluateAlone(() => sequence.controlledEvaluate(prompt.slice(from, end)));
+      await session.evaluateTimed(() => sequence.controlledEvaluate(prompt.slice(from, end)));
       from = end;
     }
     session.rootDistribution = await session.evaluate(prompt.slice(from));
@@ -316,10 +318,22 @@ export class LocalTokenSession {
     this.onClose(this.sequence);
   }
 
+  /** An evaluation on this session's sequence, in its turn (LocalModel.evaluateAlone), its time counted in `llamaMs`. */
+  private evaluateTimed<T>(evaluation: () => Promise<T>): Promise<T> {
+    return this.owner.evaluateAlone(async () => {
+      const started = performance.now();
+      try {
+        return await evaluation();
+      } finally {
+        this.llamaMs += performance.now() - started;
+      }
+    });
+  }
+
   /** Evaluates tokens and returns the next-token probabilities after the last, with the sampling settings applied. */
   private async evaluate(tokens: readonly Token[]): Promise<Map<Token, number>> {
     const last = tokens.length - 1;
-    const output = await this.owner.evaluateAlone(() =>
+    const output = await this.evaluateTimed(() =>
       this.sequence.controlledEvaluate(
         tokens.map((token, i) =>
           i === last

@@ -75,6 +75,8 @@ describe('sampled on an OpenAI-compatible server', () => {
     // The cost is what the server's usage says, not a count of our own.
     expect(d.tokenEvaluations).toBe(10 * SCRIPT_TOKENS);
     expect(d.promptTokens).toBe(countWords(PROMPT.text));
+    // No time inside llama.cpp to report: the server's own time is not ours to split.
+    expect(d).not.toHaveProperty('llamaMs');
     expect(d.responses.map((r) => [r.text, r.weight, r.answer])).toEqual([
       ['important', 20, 1],
       ["I don't know", 10, 'invalid'],

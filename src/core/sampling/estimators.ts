@@ -29,6 +29,17 @@ export interface EstimateOptions {
 export const DEFAULT_ERROR_BOUND = 0.001;
 export const DEFAULT_MAX_EVALUATIONS = 100_000;
 
+/** What an estimate on this session cost, from `started` on. */
+function costsOf<T>(session: TokenSession<T>, started: number) {
+  return {
+    tokenEvaluations: session.evaluations,
+    promptTokens: session.promptTokens,
+    cachedPromptTokens: session.cachedPromptTokens,
+    wallMs: performance.now() - started,
+    ...(session.llamaMs !== undefined ? { llamaMs: session.llamaMs } : {}),
+  };
+}
+
 function answerOf(matcher: AnswerMatcher, text: string): Answer {
   return matcher.parse(text).answer;
 }
@@ -43,7 +54,7 @@ export async function sampledEstimate<T>(session: TokenSession<T>, matcher: Answ
     tally.add(text, answerOf(matcher, text), 1);
   }
   return tally.result(
-    { estimator: 'sampled', n: options.n, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, cachedPromptTokens: session.cachedPromptTokens, wallMs: performance.now() - started, errorBound: 0 },
+    { estimator: 'sampled', n: options.n, ...costsOf(session, started), errorBound: 0 },
     options.n,
   );
 }
@@ -75,7 +86,7 @@ export async function treeEstimate<T>(session: TokenSession<T>, matcher: AnswerM
     stack.push(...children.reverse());
   }
   return tally.result(
-    { estimator: 'tree', n: options.n, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, cachedPromptTokens: session.cachedPromptTokens, wallMs: performance.now() - started, errorBound: 0 },
+    { estimator: 'tree', n: options.n, ...costsOf(session, started), errorBound: 0 },
     options.n,
   );
 }
@@ -133,7 +144,7 @@ export async function exactEstimate<T>(session: TokenSession<T>, matcher: Answer
     const unresolved = () => pending.reduce((sum, p) => sum + p.mass, 0) + dust + missing;
     if ((session.evaluations > 0 && unresolved() <= bound) || pending.length === 0 || session.evaluations >= budget) {
       return tally.result(
-        { estimator: 'exact', n: 0, tokenEvaluations: session.evaluations, promptTokens: session.promptTokens, cachedPromptTokens: session.cachedPromptTokens, wallMs: performance.now() - started, errorBound: unresolved() },
+        { estimator: 'exact', n: 0, ...costsOf(session, started), errorBound: unresolved() },
         1,
       );
     }

@@ -36,6 +36,11 @@ export interface ResponseDistribution {
   /** Wall time of the estimate, from asking for it (the prompt's evaluation included) to its answer. */
   wallMs: number;
   /**
+   * Of that, the time inside llama.cpp's evaluations (local models): what is left of `wallMs` is the workbench's
+   * own work and waiting. Absent for API models and in measurements stored before it was measured.
+   */
+  llamaMs?: number;
+  /**
    * Exact only: probability mass the estimate did not resolve (pruned branches, undecided branches and, for API
    * models, next-token mass the server did not reveal). The option probabilities are exact to within it.
    */
@@ -81,9 +86,30 @@ export function mixDistributions(parts: readonly { distribution: ResponseDistrib
     errorBound += factor * distribution.errorBound;
   }
   const n = exact ? 0 : parts.reduce((sum, p) => sum + p.distribution.n, 0);
-  const sum = (field: 'tokenEvaluations' | 'promptTokens' | 'cachedPromptTokens' | 'wallMs') => parts.reduce((total, p) => total + (p.distribution[field] ?? 0), 0);
+  const sum = (field: 'tokenEvaluations' | 'promptTokens' | 'cachedPromptTokens' | 'wallMs' | 'llamaMs') => parts.reduce((total, p) => total + (p.distribution[field] ?? 0), 0);
+  const measuredInLlama = parts.some((p) => p.distribution.llamaMs !== undefined);
   return tally.result(
-    { estimator, n, tokenEvaluations: sum('tokenEvaluations'), promptTokens: sum('promptTokens'), cachedPromptTokens: sum('cachedPromptTokens'), wallMs: sum('wallMs'), errorBound: exact ? errorBound : 0 },
+    {
+      estimator,
+      n,
+      tokenEvaluations: sum('tokenEvaluations'),
+      promptTokens: sum('promptTokens'),
+      cachedPromptTokens: sum('cachedPromptTokens'),
+      wallMs: sum('wallMs'),
+      ...(measuredInLlama ? { llamaMs: sum('llamaMs') } : {}),
+      errorBound: exact ? errorBound : 0,
+    },
     exact ? 1 : n,
   );
+}
+
+/** The fields of a distribution that depend on the machine and on what ran before, never on the result. */
+export const COST_FIELDS = ['wallMs', 'llamaMs', 'cachedPromptTokens'] as const;
+type CostField = (typeof COST_FIELDS)[number];
+
+/** A distribution without its cost fields: what a rerun, a resumed run or another machine must repeat exactly. */
+export function withoutCosts<T extends object>(distribution: T): Omit<T, CostField> {
+  const rest = { ...distribution } as Record<string, unknown>;
+  for (const field of COST_FIELDS) delete rest[field];
+  return rest as Omit<T, CostField>;
 }

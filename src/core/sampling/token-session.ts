@@ -14,6 +14,8 @@ export interface TokenSession<T> {
   readonly promptTokens: number;
   /** Of those, the tokens that were still in the KV cache from the prompt before, so not evaluated again. */
   readonly cachedPromptTokens: number;
+  /** Time spent inside the model's own evaluations so far (llama.cpp's, for a local model); absent for API models. */
+  readonly llamaMs?: number;
   /** Tokens evaluated after the prompt so far: the estimate's cost. */
   readonly evaluations: number;
   /** The next-token distribution after these response tokens. */
