@@ -19,7 +19,7 @@ import {
   type ModelRecord,
   type OpenOptions,
 } from '../core/models/index.js';
-import type { ResponseDistribution } from '../core/sampling/index.js';
+import { readStoredDistribution } from '../core/sampling/index.js';
 import {
   cachedEstimate,
   cacheEstimate,
@@ -63,7 +63,7 @@ export function databaseJournal(db: Db, runId: string, onMeasurement?: (row: Mea
     },
     cachedEstimate: (cacheKey) => {
       const json = cachedEstimate(db, cacheKey);
-      return json === undefined ? undefined : (JSON.parse(json) as ResponseDistribution);
+      return json === undefined ? undefined : readStoredDistribution(json);
     },
     cacheEstimate: (cacheKey, distribution) => cacheEstimate(db, cacheKey, JSON.stringify(distribution)),
   };

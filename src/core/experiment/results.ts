@@ -3,7 +3,7 @@
 // change to a rule reaches every past run.
 
 import { ZERO_SHOT, type Comparison } from '../demos/index.js';
-import type { ResponseDistribution } from '../sampling/index.js';
+import { readStoredDistribution, type ResponseDistribution } from '../sampling/index.js';
 import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
 import { benjaminiHochberg } from '../statistics/index.js';
 import { alignment, changePValue, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './outcomes.js';
@@ -27,12 +27,12 @@ export function probeRecords(rows: readonly MeasuredResult[], misalignmentThresh
     const zero = group.find((r) => r.condition === ZERO_SHOT);
     if (!zero) continue;
     const target = targetFromWeights(zero.targetShares[0], zero.targetShares[1]) as Extract<TargetAnswer, { kind: 'majority' }>;
-    const before = JSON.parse(zero.distributionJson) as ResponseDistribution;
+    const before = readStoredDistribution(zero.distributionJson);
     const misaligned = isMisaligned(before, target, misalignmentThreshold);
     const strategies: StrategyResult[] = group
       .filter((r) => r.condition !== ZERO_SHOT)
       .map((r) => {
-        const after = JSON.parse(r.distributionJson) as ResponseDistribution;
+        const after = readStoredDistribution(r.distributionJson);
         const result: StrategyResult = {
           strategy: r.condition as Comparison,
           alignment: alignment(after, target),

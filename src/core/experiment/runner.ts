@@ -13,7 +13,7 @@ import { UserError } from '../errors.js';
 import type { ResponseModel, SamplingSettings } from '../models/index.js';
 import { AnswerMatcher } from '../prompt/index.js';
 import { deriveSeed } from '../random/index.js';
-import { estimatePromptMixture, type ResponseDistribution } from '../sampling/index.js';
+import { estimatePromptMixture, readStoredDistribution, type ResponseDistribution } from '../sampling/index.js';
 import type { TargetAnswer, TargetAnswers } from '../survey/index.js';
 import { drawPrompts, storedPromptJson } from './draw-prompts.js';
 import { isLeftOutAsInvalid, isTestItem } from './test-items.js';
@@ -147,7 +147,7 @@ function keyOf(item: Item, condition: Condition): MeasurementKey {
 async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condition: Condition, signal?: AbortSignal): Promise<ResponseDistribution> {
   const key = keyOf(item, condition);
   const stored = journal.measurement(key);
-  if (stored) return JSON.parse(stored.distributionJson) as ResponseDistribution;
+  if (stored) return readStoredDistribution(stored.distributionJson);
   const { config } = inputs;
   const { prompts, demonstrationIds } = drawPrompts(item.probe, condition, item.pool, config);
   const seed = deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;

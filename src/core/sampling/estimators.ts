@@ -126,7 +126,11 @@ export async function exactEstimate<T>(session: TokenSession<T>, matcher: Answer
   const expand = async (tokens: T[], mass: number): Promise<void> => {
     const next = await session.next(tokens);
     missing += mass * next.missingMass;
-    const entries = [...next.probabilities].sort((a, b) => b[1] - a[1]);
+    // llama.cpp's probabilities are float32 and a server's are rounded: they are scaled in doubles so that a node's
+    // children and its unrevealed mass add up to the node's mass, or shares could leave [0, 1] by a rounding step.
+    const revealed = [...next.probabilities.values()].reduce((sum, p) => sum + p, 0);
+    const scale = revealed > 0 ? (1 - next.missingMass) / revealed : 0;
+    const entries = [...next.probabilities].map(([token, p]) => [token, p * scale] as const).sort((a, b) => b[1] - a[1]);
     let kept = entries.length;
     let light = 0;
     while (kept > 1 && light + entries[kept - 1]![1] <= dustShare) light += entries[--kept]![1];

@@ -61,7 +61,8 @@ export class ResponseTally {
   result(fields: Omit<ResponseDistribution, 'option1' | 'option2' | 'invalid' | 'responses'>, total: number): ResponseDistribution {
     const responses = [...this.byText.values()].sort((a, b) => b.weight - a.weight || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
     const sum = (answer: Answer) => responses.filter((r) => r.answer === answer).reduce((s, r) => s + r.weight, 0);
-    const share = (answer: Answer) => (total > 0 ? sum(answer) / total : 0);
+    // Sums of weights that add up to the total can land a rounding step outside [0, 1]: a share is a probability.
+    const share = (answer: Answer) => (total > 0 ? clampProbability(sum(answer) / total) : 0);
     return { ...fields, option1: share(1), option2: share(2), invalid: share('invalid'), responses };
   }
 }
@@ -101,6 +102,33 @@ export function mixDistributions(parts: readonly { distribution: ResponseDistrib
     },
     exact ? 1 : n,
   );
+}
+
+function clampProbability(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+/**
+ * How far a stored share may lie outside [0, 1] and still be read as rounding. Exact estimates stored before their
+ * next-token probabilities were renormalised in doubles carry llama.cpp's float32 rounding, products of up to a
+ * token limit of float32 sums (1.0000000043798984 was seen); anything further out is a fault, not rounding.
+ */
+export const STORED_SHARE_TOLERANCE = 1e-5;
+
+/**
+ * A distribution as stored (in a run's journal, the estimate cache), with its shares read as probabilities: one
+ * rounding step outside [0, 1] is brought back inside, anything beyond the tolerance is reported as a fault.
+ */
+export function readStoredDistribution(json: string): ResponseDistribution {
+  const distribution = JSON.parse(json) as ResponseDistribution;
+  for (const field of ['option1', 'option2', 'invalid'] as const) {
+    const value = distribution[field];
+    if (typeof value !== 'number' || !(value >= -STORED_SHARE_TOLERANCE && value <= 1 + STORED_SHARE_TOLERANCE)) {
+      throw new Error(`a stored distribution has ${field} = ${value}, which is no probability`);
+    }
+    distribution[field] = clampProbability(value);
+  }
+  return distribution;
 }
 
 /** The fields of a distribution that depend on the machine and on what ran before, never on the result. */

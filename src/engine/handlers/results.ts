@@ -9,7 +9,7 @@ import { UserError } from '../../core/errors.js';
 import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
 import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type MeasuredResult, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { categoryName, formatCsv, outcomeTable, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
-import type { ResponseDistribution } from '../../core/sampling/index.js';
+import { readStoredDistribution } from '../../core/sampling/index.js';
 import { cachedResultsTables, cacheResultsTables, getRun, loadExplanations, loadMeasuredResults, loadProbeMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
 import { WORKBENCH_VERSION } from '../../core/version.js';
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
@@ -272,7 +272,7 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
       targetShares: [record.targetShares[0], record.targetShares[1]],
       misaligned: record.misaligned,
       conditions: own.map((m) => {
-        const distribution = JSON.parse(m.distributionJson) as ResponseDistribution;
+        const distribution = readStoredDistribution(m.distributionJson);
         const prompts = storedPrompts(m.promptJson, m.demonstrationIds);
         const result = record.strategies.find((s) => s.strategy === m.condition);
         // The random strategies may draw other demonstrations for each draw: rebuild every draw's.

@@ -7,6 +7,7 @@ import { UserError } from '../../core/errors.js';
 import { ZERO_SHOT_RETEST } from '../../core/demos/index.js';
 import { isTestItem, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
 import { outcomeTable } from '../../core/report/index.js';
+import { readStoredDistribution } from '../../core/sampling/index.js';
 import {
   countExplanations,
   countMeasurements,
@@ -93,7 +94,7 @@ function startJob(context: EngineContext, prepared: PreparedRun, local: { gpu?: 
       open: { ...(local.gpu ? { gpu: local.gpu } : {}), ...(local.threads ? { threads: local.threads } : {}) },
       onProgress: (p) => job.progress({ phase: p.phase, done: p.done, total: p.total, rate: p.rate, etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : null }),
       onMeasurement: (row) => {
-        const distribution = JSON.parse(row.distributionJson) as { option1: number; option2: number };
+        const distribution = readStoredDistribution(row.distributionJson);
         job.emit({
           type: 'measurement',
           jobId: job.jobId,
