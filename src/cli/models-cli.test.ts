@@ -51,6 +51,21 @@ describe('selfalign models and sample', () => {
     expect(record!.info.chatTemplate).toContain('<|im_start|>');
   });
 
+  it('prompt --model prints the prompt exactly as a local model receives it, through its chat template', async () => {
+    const { db, model } = await withTinyModel(tempDir());
+    await selfalign(['models', 'add', 'gguf', model, '--name', 'tiny', '--db', db]);
+    const plain = await selfalign(['prompt', '--probe', 'Q1', '--db', db]);
+    const rendered = await selfalign(['prompt', '--probe', 'Q1', '--model', 'tiny', '--db', db]);
+    expect(rendered.code).toBe(0);
+    expect(rendered.stderr).toMatch(/^tiny receives \d+ tokens, rendered by the GGUF file's chat template:\n$/);
+    // The tiny model's template: ChatML, the text of the user message inside it, the assistant's turn begun.
+    expect(rendered.stdout).toContain(`user\n${plain.stdout.trimEnd()}<|im_end|>`);
+    expect(rendered.stdout.trimEnd().endsWith('assistant')).toBe(true);
+    const json = JSON.parse((await selfalign(['prompt', '--probe', 'Q1', '--model', 'tiny', '--json', '--db', db])).stdout) as { rendered: { chat: boolean; tokens: number; text: string } };
+    expect(json.rendered.chat).toBe(true);
+    expect(json.rendered.text).toBe(rendered.stdout.slice(0, -1));
+  });
+
   it('samples one probe three ways on the tiny model in llama.cpp', async () => {
     const { db, model } = await withTinyModel(tempDir());
     await selfalign(['models', 'add', 'gguf', model, '--name', 'tiny', '--preset', 'llama-3-8b-instruct', '--db', db]);

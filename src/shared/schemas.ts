@@ -212,6 +212,10 @@ export const PromptsBuildParams = z
     explain: z.boolean().default(false),
     /** A prompt template of the user's own (a JSON file). */
     templatePath: z.string().min(1).optional(),
+    /** A registered local model: the prompt is also rendered as that model receives it (chat template, tokens). */
+    model: z.string().min(1).optional(),
+    /** With `model`: node-llama-cpp's chat wrapper to render with instead of the file's own template (chatWrappers of a run). */
+    chatWrapper: z.string().min(1).optional(),
   })
   .strict();
 
@@ -222,6 +226,20 @@ export const PromptResult = z.object({
   messages: z.array(ChatMessage),
   optionOrder: z.tuple([z.union([z.literal(1), z.literal(2)]), z.union([z.literal(1), z.literal(2)])]),
   demonstrationIds: z.array(z.string()),
+  /** The prompt as the named model receives it. */
+  rendered: z
+    .object({
+      model: z.string(),
+      /** Whether it gets chat messages (rendered by a chat template) or the plain prompt. */
+      chat: z.boolean(),
+      /** What rendered it: the GGUF file's own chat template, a chat wrapper the user named, or nothing. */
+      renderedBy: z.string(),
+      /** The tokens as text, special tokens written out. */
+      text: z.string(),
+      tokens: z.number().int(),
+      warning: z.string().optional(),
+    })
+    .optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------------

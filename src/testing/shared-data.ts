@@ -3,15 +3,10 @@
 // instead of silently turning the data-backed tests into skips.
 
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
+import { sharedDataDir } from './shared-data-dir.js';
 
-// This file sits at src/testing/, so the repository root is two folders up.
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Absolute path of the shared data folder that sits beside the repository. */
-export const sharedDataDir: string = path.resolve(repoRoot, '../shared/data');
+export { sharedDataDir };
 
 /** Any non-empty value counts as set, so `REQUIRE_SHARED_DATA=1` and `=true` both demand the data. */
 function sharedDataRequired(): boolean {

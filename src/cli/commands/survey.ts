@@ -118,12 +118,28 @@ export function registerSurveyCommands(program: Command): void {
       .option('--explain', 'the explanation variant: answer, then explain why')
       .option('--template <file>', 'a prompt template of your own (JSON)')
       .option('--chat', 'print the chat messages instead of the plain text')
-      .option('--json', 'print JSON (text, messages, option order, demonstration ids)'),
-  ).action(async (options: SelectionCliOptions & { shuffle?: boolean; explain?: boolean; template?: string; chat?: boolean; json?: boolean }) => {
+      .option('--model <name>', 'print the prompt exactly as this local model receives it: through its chat template, special tokens written out')
+      .option('--chat-wrapper <name>', "with --model: render with node-llama-cpp's chat wrapper of that name instead of the file's template")
+      .option('--json', 'print JSON (text, messages, option order, demonstration ids, the rendering for --model)'),
+  ).action(async (options: SelectionCliOptions & { shuffle?: boolean; explain?: boolean; template?: string; chat?: boolean; model?: string; chatWrapper?: string; json?: boolean }) => {
     const prompt = await withEngine(options, (client) =>
-      client.prompts.build({ ...selectionParams(options), shuffle: options.shuffle ?? false, explain: options.explain ?? false, ...(options.template ? { templatePath: options.template } : {}) }),
+      client.prompts.build({
+        ...selectionParams(options),
+        shuffle: options.shuffle ?? false,
+        explain: options.explain ?? false,
+        ...(options.template ? { templatePath: options.template } : {}),
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.chatWrapper ? { chatWrapper: options.chatWrapper } : {}),
+      }),
     );
     if (options.json) return printJson(prompt);
+    if (prompt.rendered) {
+      const { rendered } = prompt;
+      if (rendered.warning) process.stderr.write(`warning: ${rendered.warning}\n`);
+      process.stderr.write(`${rendered.model} receives ${rendered.tokens} tokens, rendered by ${rendered.renderedBy}:\n`);
+      process.stdout.write(`${rendered.text}\n`);
+      return;
+    }
     if (options.chat) return printJson(prompt.messages);
     process.stdout.write(`${prompt.text}\n`);
   });

@@ -121,7 +121,7 @@ export class LocalModel implements ResponseModel {
   promptTokens(prompt: PromptInput): Token[] {
     if (prompt.chat) {
       // Resolving the wrapper compiles the GGUF's chat template: about 100 ms, so once per model.
-      this.chatWrapper ??= this.chatWrapperType ? namedChatWrapper(this.model, this.chatWrapperType) : resolveChatWrapper(this.model);
+      this.chatWrapper ??= this.chatWrapperType ? namedChatWrapper(this.model, this.chatWrapperType) : ownChatWrapper(this.model);
       const wrapper = this.chatWrapper;
       const chatHistory: ChatHistoryItem[] = prompt.messages.map((m) =>
         m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
@@ -131,6 +131,15 @@ export class LocalModel implements ResponseModel {
     }
     const bos = this.model.tokens.shouldPrependBosToken && this.model.tokens.bos !== null ? [this.model.tokens.bos] : [];
     return [...bos, ...this.model.tokenize(prompt.text)];
+  }
+
+  /**
+   * The prompt exactly as llama.cpp is given it: its tokens written back as text, special tokens (BOS, the chat
+   * template's turn markers) included, so a user can see what the model receives.
+   */
+  renderPrompt(prompt: PromptInput): { text: string; tokens: number } {
+    const tokens = this.promptTokens(prompt);
+    return { text: this.model.detokenize(tokens, true), tokens: tokens.length };
   }
 
   /**
@@ -221,6 +230,26 @@ export class LocalModel implements ResponseModel {
     await this.context.dispose();
     await this.model.dispose();
   }
+}
+
+/**
+ * The model's own chat template from its GGUF file, rendered by node-llama-cpp's Jinja engine as transformers'
+ * apply_chat_template renders it. node-llama-cpp's own choice ("auto") replaces a template it deems equivalent
+ * to one of its wrappers, and for SmolLM2 that sent "<|im_start|><|im_start|>user…": the ChatML wrapper put the
+ * BOS token (which is <|im_start|> there) in front and dropped the template's default system message. Only a
+ * file without a template (sent chat messages under a wrapper the user named) or a template the Jinja engine
+ * cannot render gets node-llama-cpp's choice.
+ */
+function ownChatWrapper(model: LlamaModel): BuiltInChatWrapperType {
+  const template = (model.fileInfo.metadata.tokenizer as { chat_template?: string } | undefined)?.chat_template;
+  if (template) {
+    try {
+      return resolveChatWrapper(model, { type: 'jinjaTemplate' });
+    } catch {
+      // Rendered by node-llama-cpp's closest wrapper instead, below.
+    }
+  }
+  return resolveChatWrapper(model);
 }
 
 /** The chat wrapper of that name, or a message listing the names there are. */

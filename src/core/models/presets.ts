@@ -1,6 +1,7 @@
 // The models of Choenni & Shutova (2024) with the sampling settings the paper measured them at: its temperature,
 // and the top-k / top-p of each model's own generation config. Where a Hugging Face generation_config.json sets
-// no top_k, transformers' GenerationConfig default of 50 applies (and top_p 1.0), so that is what these use.
+// no top_k, transformers' GenerationConfig default of 50 applies (and top_p 1.0), so that is what these use. The
+// workbench's test models (SmolLM2, Gemma 3 270M) come with their authors' published settings, cited in `note`.
 // Every setting can be overridden when a model is added.
 
 import type { ModelKind, SamplingSettings } from './model-types.js';
@@ -41,6 +42,20 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     kinds: ['gguf', 'openai'],
     sampling: { temperature: 1.0, topP: 1.0, topK: 50 },
     note: 'paper: temperature 1.0; generation_config.json sets no sampling values (transformers defaults top_k 50, top_p 1.0)',
+  },
+  {
+    name: 'smollm2-135m-instruct',
+    description: 'Hugging Face SmolLM2-135M-Instruct (a test model of the workbench)',
+    kinds: ['gguf', 'openai'],
+    sampling: { temperature: 0.2, topP: 0.9, topK: 50 },
+    note: 'model card (huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct, "How to use"): temperature 0.2, top_p 0.9; generation_config.json sets no sampling values, so top_k is transformers\' default 50',
+  },
+  {
+    name: 'gemma-3-270m',
+    description: 'Google Gemma 3 270M, pretrained or -it (a test model of the workbench)',
+    kinds: ['gguf', 'openai'],
+    sampling: { temperature: 1.0, topP: 0.95, topK: 64 },
+    note: 'generation_config.json of google/gemma-3-270m and gemma-3-270m-it: do_sample, top_k 64, top_p 0.95; temperature unset (transformers default 1.0)',
   },
   {
     name: 'gemini-1.5-pro',

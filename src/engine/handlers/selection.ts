@@ -5,13 +5,14 @@ import { DEFAULT_EXCLUDED_CATEGORIES, isUsable, type Probe } from '../../core/da
 import { DemonstrationPool, type Selection } from '../../core/demos/index.js';
 import { UserError } from '../../core/errors.js';
 import { buildPrompt, readPromptTemplate, type Prompt } from '../../core/prompt/index.js';
-import { BUILTIN_PROBE_SET, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
+import { chatModeOf, LocalModel } from '../../core/models/index.js';
+import { BUILTIN_PROBE_SET, getModel, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
 import { builtinAnswerKey, countryTargets, readAnswerKey } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup } from '../context.js';
 import { countryOf, languageOf } from './scope.js';
 
-type SelectionParams = Omit<ParsedParams<'prompts.build'>, 'shuffle' | 'explain' | 'templatePath'>;
+type SelectionParams = Omit<ParsedParams<'prompts.build'>, 'shuffle' | 'explain' | 'templatePath' | 'model' | 'chatWrapper'>;
 
 /** "Q1", "q1" and "1" all name probe Q1. */
 export function normaliseProbeId(text: string): string {
@@ -57,6 +58,33 @@ export async function promptFor(db: Db, params: ParsedParams<'prompts.build'>): 
   return { test, prompt };
 }
 
+/** The prompt as a registered local model receives it: in its chat mode (as a run would send it), as tokens. */
+async function renderFor(db: Db, name: string, chatWrapper: string | undefined, prompt: Prompt) {
+  const record = getModel(db, name);
+  if (record.kind !== 'gguf') {
+    throw new UserError('not-local', `model "${name}" is an API model (${record.kind}): its server applies its own chat template to the messages shown without --model`);
+  }
+  const mode = chatModeOf(record, { chat: true, estimator: 'sampled', chatWrapper });
+  const model = await LocalModel.open({ name: record.name, path: record.path, sampling: record.sampling, gpu: 'cpu', threads: 1, contextSize: 512 });
+  model.chatWrapperType = mode.chatWrapper;
+  try {
+    const rendered = model.renderPrompt({ text: prompt.text, messages: prompt.messages, chat: mode.chat });
+    return {
+      model: record.name,
+      chat: mode.chat,
+      renderedBy: mode.chatWrapper
+        ? `node-llama-cpp's chat wrapper "${mode.chatWrapper}"`
+        : mode.chat
+          ? "the GGUF file's chat template"
+          : 'nothing: the plain prompt, after the BOS token where the model wants one',
+      ...rendered,
+      ...(mode.warning ? { warning: mode.warning } : {}),
+    };
+  } finally {
+    await model.close();
+  }
+}
+
 export const selectionHandlers: HandlerGroup<'demos.select' | 'prompts.build'> = {
   'demos.select': async (params, { db }) => {
     const { test, selection } = await selectFor(db, params);
@@ -70,6 +98,12 @@ export const selectionHandlers: HandlerGroup<'demos.select' | 'prompts.build'> =
 
   'prompts.build': async (params, { db }) => {
     const { prompt } = await promptFor(db, params);
-    return { text: prompt.text, messages: [...prompt.messages], optionOrder: [prompt.optionOrder[0], prompt.optionOrder[1]], demonstrationIds: prompt.demonstrationIds };
+    return {
+      text: prompt.text,
+      messages: [...prompt.messages],
+      optionOrder: [prompt.optionOrder[0], prompt.optionOrder[1]],
+      demonstrationIds: prompt.demonstrationIds,
+      ...(params.model !== undefined ? { rendered: await renderFor(db, params.model, params.chatWrapper, prompt) } : {}),
+    };
   },
 };

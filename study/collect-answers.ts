@@ -1,0 +1,110 @@
+// `npm run study:collect-answers`: what the real test models answer. For each model, English (the built-in
+// probes) and each of Arora et al.'s 13 languages, a seeded sample of probes with a known target, zero-shot and
+// self-aligned (chrF++ across categories, the country's majority answers as demonstrations), each prompt drawn
+// as a run draws it (option order per draw), n responses at the model's preset sampling settings. Every distinct
+// response goes to a JSON-lines file with the parser's reading; the gold labels (data/parser-gold) are drawn from
+// it and labelled by reading, and the invalid shares per model × language come from it.
+//
+//   npm run study:collect-answers -- [--out FILE] [--probes 8] [--n 10] [--threads 2] [--models a,b]
+
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readProbeSource, isUsable, type Probe } from '../src/core/data/index.js';
+import { DemonstrationPool, ZERO_SHOT, type Condition } from '../src/core/demos/index.js';
+import { drawPrompts, isTestItem, parseRunConfig } from '../src/core/experiment/index.js';
+import { findPreset, LocalModel } from '../src/core/models/index.js';
+import { SeededRandom } from '../src/core/random/index.js';
+import { builtinDataPath } from '../src/core/resources.js';
+import { estimatePromptMixture } from '../src/core/sampling/index.js';
+import { builtinAnswerKey, countryTargets, DEFAULT_COUNTRY_OF_LANGUAGE, readSurveyFile, type TargetAnswers } from '../src/core/survey/index.js';
+import { sharedDataDir } from '../src/testing/shared-data-dir.js';
+import { TEST_MODELS, testModelPath, type TestModelName } from '../src/testing/test-models.js';
+import { STUDY_LANGUAGES, studyModelSetup } from './study-models.js';
+
+const { values: args } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'scratch/real-answers.jsonl' },
+    probes: { type: 'string', default: '8' },
+    n: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '2' },
+    models: { type: 'string', default: TEST_MODELS.map((m) => m.name).join(',') },
+    seed: { type: 'string', default: '1' },
+  },
+});
+
+export interface CollectedAnswer {
+  model: TestModelName;
+  language: string;
+  country: string;
+  probeId: string;
+  condition: string;
+  text: string;
+  weight: number;
+  /** The parser's reading when collected (the gold file is labelled without it). */
+  parsed: 1 | 2 | 'invalid';
+}
+
+const seed = Number(args.seed);
+const perLanguage = Number(args.probes);
+const n = Number(args.n);
+const done = new Set<string>();
+if (existsSync(args.out)) {
+  for (const line of readFileSync(args.out, 'utf8').split('\n').filter(Boolean)) {
+    const a = JSON.parse(line) as CollectedAnswer;
+    done.add([a.model, a.language, a.probeId, a.condition].join('/'));
+  }
+}
+
+const answerKey = await builtinAnswerKey();
+const shares = await readSurveyFile(path.join(sharedDataDir, 'wvs', 'country_distributions.csv'), { format: 'aggregate' });
+const arora = (await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes;
+const english = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes;
+
+function targetsOf(country: string): TargetAnswers {
+  return countryTargets(country, answerKey, shares.cells.filter((c) => c.country === country));
+}
+
+for (const name of args.models.split(',') as TestModelName[]) {
+  const setup = studyModelSetup(name);
+  const sampling = findPreset(setup.preset)!.sampling;
+  const model = await LocalModel.open({ name, path: testModelPath(name), sampling, threads: Number(args.threads), contextSize: 2048 });
+  if (setup.chatWrapper) model.chatWrapperType = setup.chatWrapper;
+  for (const language of STUDY_LANGUAGES) {
+    const country = DEFAULT_COUNTRY_OF_LANGUAGE[language]!;
+    const probes = (language === 'en' ? english : arora.filter((p) => p.language === language)).filter(isUsable);
+    const targets = targetsOf(country);
+    const config = parseRunConfig({ models: [name], survey: 'shares', languages: [language], n, estimator: 'sampled', seed });
+    const items = probes.filter((p) => isTestItem(p, targets.get(p.id), config));
+    // Without the country's answers (KOR, VNM are not in the shares file) there are no demonstrations: zero-shot
+    // prompts of any usable probe.
+    const pool = items.length > 0 ? items : probes.filter((p) => config.categories.includes(p.category));
+    const chosen = SeededRandom.from(seed, 'collect', language).shuffle(pool).slice(0, perLanguage);
+    const demonstrations = new DemonstrationPool(probes, targets);
+    for (const probe of chosen) {
+      const conditions: Condition[] = items.length > 0 ? [ZERO_SHOT, 'chrf-all'] : [ZERO_SHOT];
+      for (const condition of conditions) {
+        const key = [name, language, probe.id, condition].join('/');
+        if (done.has(key)) continue;
+        const { prompts } = drawPrompts(probe as Probe, condition, demonstrations, config);
+        const distribution = await estimatePromptMixture(model, sampling, {
+          probe,
+          prompts,
+          chat: setup.chat,
+          estimator: 'sampled',
+          n,
+          maxTokens: config.maxTokens,
+          seed: seed + done.size,
+        });
+        const lines = distribution.responses.map((r) =>
+          JSON.stringify({ model: name, language, country, probeId: probe.id, condition, text: r.text, weight: r.weight, parsed: r.answer } satisfies CollectedAnswer),
+        );
+        appendFileSync(args.out, `${lines.join('\n')}\n`);
+        done.add(key);
+        process.stderr.write(`\r${name} ${language} ${probe.id} ${condition}: ${distribution.invalid.toFixed(1)} invalid, ${(distribution.wallMs / 1000).toFixed(1)} s      `);
+      }
+    }
+  }
+  await model.close();
+}
+process.stderr.write('\n');
