@@ -56,6 +56,12 @@ export const RunConfigSchema = z
     estimator: z.enum(ESTIMATORS).optional(),
     maxTokens: z.number().int().min(1).max(4096).default(16),
     errorBound: z.number().gt(0).lt(1).default(0.001),
+    /**
+     * Exact: the most token evaluations per prompt before an estimate stops short of its error bound (the
+     * estimator's default, 100,000, when absent). A model that rambles at a high temperature spreads its mass over
+     * more branches than any budget resolves; what is left is reported as the estimate's error bound.
+     */
+    maxEvaluations: z.number().int().min(100).max(10_000_000).optional(),
     misalignmentThreshold: z.number().gt(0).max(1).optional(),
     categories: z.array(z.number().int().min(1).max(WVS_CATEGORIES.length)).optional(),
     shuffleDemonstrations: z.boolean().default(false),

@@ -151,7 +151,16 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
   const { config } = inputs;
   const { prompts, demonstrationIds } = drawPrompts(item.probe, condition, item.pool, config);
   const seed = deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;
-  const settings = { estimator: config.estimator, n: config.n, maxTokens: config.maxTokens, errorBound: config.errorBound, chat: chatOf(config, item), sampling: item.run.sampling };
+  const settings = {
+    estimator: config.estimator,
+    n: config.n,
+    maxTokens: config.maxTokens,
+    errorBound: config.errorBound,
+    // Absent unless set, so the keys of estimates cached before it existed still match.
+    ...(config.maxEvaluations !== undefined ? { maxEvaluations: config.maxEvaluations } : {}),
+    chat: chatOf(config, item),
+    sampling: item.run.sampling,
+  };
   // A single prompt keeps the key it had before each draw had its own prompt, so earlier estimates are reused.
   const chat = chatOf(config, item);
   const promptKey = prompts.length === 1 ? (chat ? prompts[0]!.prompt.messages : prompts[0]!.prompt.text) : prompts.map((p) => [chat ? p.prompt.messages : p.prompt.text, p.weight]);
@@ -169,6 +178,7 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
         n: config.n,
         maxTokens: config.maxTokens,
         errorBound: config.errorBound,
+        ...(config.maxEvaluations !== undefined ? { maxEvaluations: config.maxEvaluations } : {}),
         seed,
         ...(signal ? { signal } : {}),
       });
@@ -197,7 +207,7 @@ async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condi
   const key = keyOf(item, condition);
   // Explanations are asked with the first draw's prompt, in its explanation variant.
   const { prompt } = drawPrompts(item.probe, condition, item.pool, config, true).prompts[0]!;
-  const matcher = new AnswerMatcher(item.probe);
+  const matcher = new AnswerMatcher(item.probe, { otherStatements: prompt.demonstrationStatements });
   for (let ordinal = 0; ordinal < config.explanations.perProbe; ordinal++) {
     if (journal.hasExplanation(key, ordinal)) continue;
     const result = await item.run.model.generate({

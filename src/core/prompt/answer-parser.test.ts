@@ -7,7 +7,7 @@ import { completeSentence, isUsable, readProbeSource, type Probe } from '../data
 import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
 import { AnswerMatcher, normaliseForMatching, parseAnswer, type ParsedAnswer } from './answer-parser.js';
 
-type Expected = 1 | 2 | 'empty' | 'both' | 'neither';
+type Expected = 1 | 2 | 'empty' | 'both' | 'neither' | 'other-statement';
 
 function outcome(parsed: ParsedAnswer): Expected {
   return parsed.answer === 'invalid' ? parsed.reason : parsed.answer;
@@ -229,6 +229,30 @@ function casesFor(probe: Probe, language: Language): Case[] {
   add('unrelated word after a lead-in', `The answer is ${UNRELATED[language]}.`, 'neither');
   return cases;
 }
+
+describe('a response about a demonstration, not the probe (step 6)', () => {
+  // Statements written for this test, in the form of the WVS political-action and corruption items.
+  const probe = { template: 'Attending peaceful demonstrations is something I _.', options: ['have done', 'would never do'] as [string, string] };
+  const demonstrations = ['Joining in boycotts is something I _.', 'Joining unofficial strikes is something I _.', 'Signing a petition is something I _.'];
+  const parse = (response: string, otherStatements: readonly string[] = demonstrations) => outcome(parseAnswer(response, probe, { otherStatements }));
+
+  it.each<[string, Expected]>([
+    ['Joining in boycotts is something I would never do.', 'other-statement'],
+    ['Joining strikes is something I would never do.', 'other-statement'],
+    ['Signing a petition is something I have done.\nAttending peaceful demonstrations is something I would never do.', 'other-statement'],
+    // The probe's own statement, its option alone, or words of both statements with more of the probe's: answers.
+    ['Attending peaceful demonstrations is something I would never do.', 2],
+    ['would never do', 2],
+    ['I have done it.', 1],
+    ['Attending peaceful demonstrations, like joining in boycotts, is something I have done.', 1],
+  ])('%s → %s', (response, expected) => {
+    expect(parse(response)).toBe(expected);
+  });
+
+  it('needs the demonstrations: without them a copy reads as its option words, as before', () => {
+    expect(parse('Joining in boycotts is something I would never do.', [])).toBe(2);
+  });
+});
 
 describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
   let probes: Probe[] = [];

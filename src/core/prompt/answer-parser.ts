@@ -10,7 +10,7 @@ import { BLANK, type Probe } from '../data/index.js';
  */
 export type ParsedAnswer =
   | { answer: 1 | 2; matched: string }
-  | { answer: 'invalid'; reason: 'empty' | 'both' | 'neither' };
+  | { answer: 'invalid'; reason: 'empty' | 'both' | 'neither' | 'other-statement' };
 
 /*
  * The matching rule, in the order it is applied:
@@ -40,6 +40,13 @@ export type ParsedAnswer =
  *    occurrence, makes the response `neither`: "not important" is neither "important" nor "unimportant", and
  *    reading it as "important" would bias every negated answer towards the positive option. Negations that belong
  *    to an option ("tidak setuju") or to copied template words ("Tidak pantas bagi saya") are not the model's.
+ *
+ * 6. A deciding sentence about another statement of the prompt is no answer to this one (`other-statement`): when
+ *    it shares more words with a demonstration's statement than with the test statement, counting only the words
+ *    one of the two has and the other has not. Real models copy demonstrations: "Joining in boycotts is something I
+ *    would never do." answers the demonstration (Q210), not "Attending peaceful demonstrations is something I _"
+ *    (Q211), although its words include option 2; "I agree that hell exists." answers no statement about business
+ *    executives. Read as answers, such copies hand the demonstrations' majority answers to the test probe.
  *
  * Everything else (lead-ins such as "The answer is", "Answer:", "A:", "1)", quotes, markdown) is text that is
  * not an option and is ignored. Enumeration labels are never read as options: "B" is `neither`.
@@ -261,18 +268,27 @@ function echoesOf(template: string, option: 1 | 2, text: string): Echo[] {
   return echoes.filter((e) => e !== undefined);
 }
 
+export interface MatcherOptions {
+  /** The statements (templates) of the demonstrations the prompt showed: a response may answer one of them. */
+  otherStatements?: readonly string[];
+}
+
 /** A probe's two options, prepared once for parsing many responses. */
 export class AnswerMatcher {
   private readonly options: { option: 1 | 2; words: readonly string[] }[];
   private readonly echoes: Echo[];
   private readonly template: TemplateWords | undefined;
+  private readonly statementWords: ReadonlySet<string>;
+  private readonly otherStatements: readonly ReadonlySet<string>[];
 
-  constructor(probe: Pick<Probe, 'template' | 'options'>) {
+  constructor(probe: Pick<Probe, 'template' | 'options'>, options: MatcherOptions = {}) {
     this.options = ([1, 2] as const)
       .map((option) => ({ option, words: tokensForMatching(probe.options[option - 1]!) }))
       .filter((o) => o.words.length > 0);
     this.echoes = this.options.flatMap((o) => echoesOf(probe.template, o.option, probe.options[o.option - 1]!));
     this.template = templateWordsOf(probe.template);
+    this.statementWords = statementWordsOf(probe.template);
+    this.otherStatements = (options.otherStatements ?? []).map(statementWordsOf).filter((words) => words.size > 0);
   }
 
   parse(response: string): ParsedAnswer {
@@ -282,9 +298,20 @@ export class AnswerMatcher {
     for (const [start, end] of answerParts(text, spans)) {
       const inside = outermost(spans.filter((s) => start <= s.start && s.end <= end));
       // The first sentence that names an option decides, whatever follows.
-      if (inside.some((s) => s.option !== null)) return decide(text.words.slice(start, end), start, inside);
+      if (inside.some((s) => s.option !== null)) {
+        const decided = decide(text.words.slice(start, end), start, inside);
+        if (decided.answer !== 'invalid' && this.answersAnotherStatement(text.words.slice(start, end))) return { answer: 'invalid', reason: 'other-statement' };
+        return decided;
+      }
     }
     return { answer: 'invalid', reason: 'neither' };
+  }
+
+  /** Step 6: the sentence shares more of a demonstration's own words than of the test statement's own words. */
+  private answersAnotherStatement(words: readonly string[]): boolean {
+    const said = new Set(words);
+    const count = (own: ReadonlySet<string>, other: ReadonlySet<string>) => [...own].filter((w) => said.has(w) && !other.has(w)).length;
+    return this.otherStatements.some((other) => count(other, this.statementWords) > count(this.statementWords, other));
   }
 
   /**
@@ -361,6 +388,11 @@ interface TemplateWords extends Tokenised {
   blankAt: number;
 }
 
+/** The words of a statement around its blank. */
+function statementWordsOf(template: string): Set<string> {
+  return new Set(tokensForMatching(template.replaceAll(BLANK, ' ')));
+}
+
 function templateWordsOf(template: string): TemplateWords | undefined {
   const at = template.indexOf(BLANK);
   if (at < 0) return undefined;
@@ -433,6 +465,6 @@ function decide(words: readonly string[], offset: number, spans: readonly Span[]
 }
 
 /** Parses one response; build an AnswerMatcher instead when parsing many responses to the same probe. */
-export function parseAnswer(response: string, probe: Pick<Probe, 'template' | 'options'>): ParsedAnswer {
-  return new AnswerMatcher(probe).parse(response);
+export function parseAnswer(response: string, probe: Pick<Probe, 'template' | 'options'>, options: MatcherOptions = {}): ParsedAnswer {
+  return new AnswerMatcher(probe, options).parse(response);
 }

@@ -39,6 +39,8 @@ export interface Prompt {
   optionOrder: readonly [1 | 2, 1 | 2];
   /** The demonstrations' probe ids in the order shown. */
   demonstrationIds: string[];
+  /** Their statements (templates with the blank): the parser tells an answer to one of them from an answer to the probe. */
+  demonstrationStatements: string[];
   /**
    * Beginnings of the text that other prompts share, shortest first: nothing (a chat model's header), the
    * instruction up to its first option (every probe's), the whole instruction (the probe's, in this option
@@ -71,6 +73,7 @@ export function buildPrompt(request: PromptRequest): Prompt {
     messages: [{ role: 'user', content: text }],
     optionOrder,
     demonstrationIds: demonstrations.map((d) => d.probe.id),
+    demonstrationStatements: demonstrations.map((d) => d.probe.template),
     sharedBeginnings: sharedBeginnings(template, instruction),
   };
 }

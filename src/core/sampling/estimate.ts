@@ -25,7 +25,7 @@ function hasNextTokens(model: ResponseModel): model is ResponseModel & NextToken
 }
 
 export async function estimateDistribution(model: ResponseModel, sampling: SamplingSettings, request: EstimateRequest): Promise<ResponseDistribution> {
-  const matcher = new AnswerMatcher(request.probe);
+  const matcher = new AnswerMatcher(request.probe, { otherStatements: request.prompt.demonstrationStatements });
   const settings = request.sampling ?? sampling;
   if (model instanceof LocalModel) {
     // The wall time includes the prompt's evaluation, usually most of it: runs.validate's time estimate reads it.

@@ -292,6 +292,7 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
           <NumberField label="Demonstrations (k)" name="k" config={config} filled={filled} set={set} problems={problemsAt('k')} />
           <NumberField label="Response limit (tokens)" name="maxTokens" config={config} filled={filled} set={set} problems={problemsAt('maxTokens')} />
           <NumberField label="Error bound (exact)" name="errorBound" step="any" config={config} filled={filled} set={set} problems={problemsAt('errorBound')} />
+          <NumberField label="Most evaluations per prompt (exact)" name="maxEvaluations" config={config} filled={filled} set={set} problems={problemsAt('maxEvaluations')} />
           <NumberField label="Misaligned below" name="misalignmentThreshold" step="any" config={config} filled={filled} set={set} problems={problemsAt('misalignmentThreshold')} />
           <NumberField label="Contested margin" name="contestedMargin" step="any" config={config} filled={filled} set={set} problems={problemsAt('contestedMargin')} />
           <NumberField label="Seed" name="seed" config={config} filled={filled} set={set} problems={problemsAt('seed')} />
@@ -311,7 +312,7 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
             return <Check label="Ask for explanations of improved and worsened probes" checked={explanations.enabled === true} onChange={(v) => set('explanations', { ...explanations, enabled: v })} />;
           })()}
         </div>
-        <Problems list={(validation?.problems ?? []).filter((p) => !['models', 'survey', 'languages', 'strategies', 'categories', 'n', 'k', 'maxTokens', 'errorBound', 'misalignmentThreshold', 'contestedMargin', 'seed', 'concurrency'].some((k) => p.path === k || p.path.startsWith(`${k}.`)))} />
+        <Problems list={(validation?.problems ?? []).filter((p) => !['models', 'survey', 'languages', 'strategies', 'categories', 'n', 'k', 'maxTokens', 'errorBound', 'maxEvaluations', 'misalignmentThreshold', 'contestedMargin', 'seed', 'concurrency'].some((k) => p.path === k || p.path.startsWith(`${k}.`)))} />
       </details>
 
       <Summary validation={validation} />

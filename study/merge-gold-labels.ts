@@ -1,0 +1,55 @@
+// `npm run study:merge-gold-labels`: the labels read by hand (scratch/labels/*.jsonl, one {id, label, note} per
+// response) joined with the rows drawn by study:draw-gold-sample into the gold file the parser is tested against,
+// src/core/prompt/real-answers.gold.csv. The file keeps the response texts with their probe ids and the ids of
+// the demonstrations shown, never the published statements (their licence forbids copying them). The `rule`
+// column, filled by hand, documents a deliberate disagreement of the parser with a label; a merge keeps it.
+//
+//   npm run study:merge-gold-labels -- [--rows scratch/gold-*.jsonl ...] [--labels scratch/labels]
+
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+
+export const GOLD_FILE = 'src/core/prompt/real-answers.gold.csv';
+export const GOLD_COLUMNS = ['model', 'language', 'probe_id', 'condition', 'demonstrations', 'response', 'label', 'rule'] as const;
+
+const { values: args, positionals } = parseArgs({ allowPositionals: true, options: { labels: { type: 'string', default: 'scratch/labels' } } });
+const rowFiles = positionals.length > 0 ? positionals : readdirSync('scratch').filter((f) => /^gold-.*\.jsonl$/.test(f)).map((f) => path.join('scratch', f));
+
+interface DrawnRow {
+  id: string;
+  model: string;
+  language: string;
+  probeId: string;
+  condition: string;
+  demonstrations: string[];
+  response: string;
+}
+const drawn = new Map<string, DrawnRow>();
+for (const file of rowFiles) for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) drawn.set((JSON.parse(line) as DrawnRow).id, JSON.parse(line) as DrawnRow);
+
+const labels = new Map<string, { label: string; note?: string }>();
+for (const file of readdirSync(args.labels).filter((f) => f.endsWith('.jsonl'))) {
+  for (const line of readFileSync(path.join(args.labels, file), 'utf8').split('\n').filter(Boolean)) {
+    const { id, label, note } = JSON.parse(line) as { id: string; label: string; note?: string };
+    if (!['1', '2', 'invalid'].includes(label)) throw new Error(`${file}: ${id} has the label "${label}"`);
+    labels.set(id, { label, ...(note ? { note } : {}) });
+  }
+}
+
+const keyOf = (r: Record<string, string>) => [r.model, r.language, r.probe_id, r.condition, r.response].join('\u0000');
+const kept = new Map<string, Record<string, string>>();
+if (existsSync(GOLD_FILE)) for (const row of parse(readFileSync(GOLD_FILE, 'utf8'), { columns: true }) as Record<string, string>[]) kept.set(keyOf(row), row);
+
+for (const [id, row] of drawn) {
+  const labelled = labels.get(id);
+  if (!labelled) continue;
+  const record = { model: row.model, language: row.language, probe_id: row.probeId, condition: row.condition, demonstrations: row.demonstrations.join(' '), response: row.response, label: labelled.label, rule: '' };
+  const before = kept.get(keyOf(record));
+  kept.set(keyOf(record), { ...record, rule: before?.rule ?? '' });
+}
+const rows = [...kept.values()].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+writeFileSync(GOLD_FILE, stringify(rows, { header: true, columns: [...GOLD_COLUMNS] }));
+process.stderr.write(`${rows.length} labelled responses in ${GOLD_FILE}\n`);
