@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, startHttpServer, type Engine, type RunningServer } from '../src/engine/index.js';
 import type { WorkbenchTransport } from '../src/shared/client.js';
 import { sharedDataDir } from '../src/testing/shared-data.js';
+import { hasTestModel, testModelPath } from '../src/testing/test-models.js';
 import { tinyModelPath } from '../src/testing/tiny-model.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -434,6 +435,51 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it("opens a real model's run: its charts, probes, a probe's answers and its explanations", async (context) => {
+    if (!hasTestModel('smollm2-135m-instruct')) {
+      if (process.env.REQUIRE_REAL_MODELS) throw new Error('REQUIRE_REAL_MODELS is set but SmolLM2 is not fetched: run npm run fetch:test-models');
+      context.skip();
+    }
+    const { client } = engine!;
+    await client.surveys.import({ path: path.join(sharedDataDir, 'wvs/country_distributions.csv'), name: 'real-shares', format: 'aggregate' });
+    await client.models.addGguf({ path: testModelPath('smollm2-135m-instruct'), name: 'smollm2', preset: 'smollm2-135m-instruct' });
+    const { runId } = await client.runs.start({
+      config: { models: ['smollm2'], survey: 'real-shares', languages: ['en'], categories: [2, 9], strategies: ['chrf-all'], explanations: { enabled: true, perProbe: 1, maxTokens: 48 }, seed: 5 },
+      gpu: 'cpu',
+      threads: 1,
+    });
+    while ((await client.runs.get({ runId })).status === 'running') await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await client.runs.get({ runId })).status).toBe('finished');
+
+    const { page, errors, close } = await open(browser!, served!.url);
+    await page.goto(`${served!.origin}/#/runs/${runId}/results`);
+    for (const id of ['chart-table1', 'chart-strategies', 'chart-misaligned']) await page.getByTestId(id).locator('svg').first().waitFor();
+    expect(await page.getByTestId('chart-strategies').textContent()).toContain('re-test control');
+    await screenshot(page, '24-real-model-results.png');
+
+    await page.goto(`${served!.origin}/#/runs/${runId}/probes?condition=zero-shot`);
+    await page.getByTestId('probe-row').first().waitFor();
+    await screenshot(page, '25-real-model-probes.png');
+    // A misaligned probe, with SmolLM2's own words as it answered them.
+    const probe = (await client.results.probes({ runId, filter: { condition: 'zero-shot', misaligned: true } })).rows[0]!;
+    await page.goto(`${served!.origin}/#/runs/${runId}/probes/smollm2/en/${probe.probeId}`);
+    const detail = page.getByTestId('probe-detail');
+    await detail.getByTestId('distribution-chart').locator('svg').waitFor();
+    // The detail opens on the first condition after zero-shot; the page writes each response as a JSON string.
+    const shown = (await client.results.probe({ runId, model: 'smollm2', language: 'en', probeId: probe.probeId })).conditions.find((c) => c.condition !== 'zero-shot')!;
+    await detail.getByText(JSON.stringify(shown.distribution.responses[0]!.text).slice(1, 40), { exact: false }).first().waitFor();
+    await screenshot(page, '26-real-model-probe.png');
+
+    await page.goto(`${served!.origin}/#/runs/${runId}/explanations`);
+    await page.getByTestId('explanations').locator('.explanation').first().waitFor();
+    const explanation = (await client.results.explanations({ runId })).rows[0]!;
+    expect(explanation.explanation.trim().length).toBeGreaterThan(0);
+    await page.getByTestId('explanations').getByText(explanation.explanation.trim().split('\n')[0]!.slice(0, 40), { exact: false }).first().waitFor();
+    await screenshot(page, '27-real-model-explanations.png');
+    expect(errors).toEqual([]);
+    await close();
+  }, 300_000);
 });
 
 /** Drops a file (made in the page, as a drag from the desktop would bring it) on the field with this selector. */

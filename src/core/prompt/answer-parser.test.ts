@@ -245,6 +245,8 @@ describe('a response about a demonstration, not the probe (step 6)', () => {
     ['would never do', 2],
     ['I have done it.', 1],
     ['Attending peaceful demonstrations, like joining in boycotts, is something I have done.', 1],
+    // An explanation marker inside the copied statement does not cut the copy short.
+    ['I have done because of a petition I signed, as signing a petition is something I have done.', 'other-statement'],
   ])('%s → %s', (response, expected) => {
     expect(parse(response)).toBe(expected);
   });

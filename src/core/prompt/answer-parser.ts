@@ -300,7 +300,8 @@ export class AnswerMatcher {
       // The first sentence that names an option decides, whatever follows.
       if (inside.some((s) => s.option !== null)) {
         const decided = decide(text.words.slice(start, end), start, inside);
-        if (decided.answer !== 'invalid' && this.answersAnotherStatement(text.words.slice(start, end))) return { answer: 'invalid', reason: 'other-statement' };
+        // The whole sentence, its explanation too: a demonstration's own "because" must not cut its copy short.
+        if (decided.answer !== 'invalid' && this.answersAnotherStatement(text.words.slice(start, sentenceEnd(text, start)))) return { answer: 'invalid', reason: 'other-statement' };
         return decided;
       }
     }
@@ -341,6 +342,13 @@ export class AnswerMatcher {
     if (this.template) spans.push(...templateSpans(text, this.template));
     return spans;
   }
+}
+
+/** Where the sentence that starts at word `start` ends: the next line break or sentence stop, or the end. */
+function sentenceEnd(text: Tokenised, start: number): number {
+  let i = start + 1;
+  while (i < text.words.length && !text.lineBefore[i] && !text.stopBefore[i]) i++;
+  return i;
 }
 
 function lastLineBreak(text: string): number {
