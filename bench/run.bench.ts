@@ -1,11 +1,13 @@
-// Benchmark: a full self-alignment run of one language with the tiny model — every probe of the built-in English
+// Benchmark: a full self-alignment run of one language with the tiny model (or a real GGUF model: --model PATH with
+// its --preset) — every probe of the built-in English
 // set against the USA's answer shares, all four strategies, N = 100 — once per estimator, and once in each of the
 // two protocols a user picks: `precise` (exact, n = 10) and the paper's (sampled, n = 10). Prints JSON with probes per second, where the time goes (estimating distributions vs
 // everything else: prompts, demonstrations, storage), and `idealSeconds`: the run's evaluated prompt tokens (less
 // those kept in the KV cache) and generated tokens priced at llama.cpp's own rates on the same model in the same
 // process (llama-throughput.ts: a sample of the run's own prompts, each evaluated whole), with
 // `efficiency` = idealSeconds / seconds. Goal: efficiency ≥ 0.85 for exact, tree and precise.
-// Usage: npm run bench:run [-- --cases tree,exact,precise,paper,sampled --categories 2,5 --n 100 --threads 1 --survey ../shared/data/wvs/country_distributions.csv]
+// Usage: npm run bench:run [-- --cases tree,exact,precise,paper,sampled --categories 2,5 --n 100 --threads 1 --survey ../shared/data/wvs/country_distributions.csv
+//        --model PATH --preset smollm2-135m-instruct --max-evaluations 1500]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,11 @@ const { values } = parseArgs({
     // A quick look: only these categories (the whole English set takes 14 min in tree, 30 in exact, 2 in paper here).
     categories: { type: 'string' },
     survey: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/wvs/country_distributions.csv') },
+    // A real GGUF model instead of the tiny one, at a preset's sampling settings; its chat template decides chat.
+    model: { type: 'string' },
+    preset: { type: 'string', default: 'llama-3-8b-instruct' },
+    // Exact: the most token evaluations per prompt (a real model at its own temperature needs a budget).
+    'max-evaluations': { type: 'string' },
   },
 });
 
@@ -38,9 +45,14 @@ const SAMPLED_PROMPTS = 200;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'selfalign-bench-run-'));
 try {
-  const model = await writeTinyModel(path.join(dir, 'tiny.gguf'));
+  const model = values.model ? { path: path.resolve(values.model), parameterCount: (await inspectGguf(path.resolve(values.model))).parameterCount } : await writeTinyModel(path.join(dir, 'tiny.gguf'));
   const llama = await llamaRuntime({ gpu: 'cpu', threads: Number(values.threads) });
-  const sampling = findPreset('llama-3-8b-instruct')!.sampling;
+  const preset = findPreset(values.preset);
+  if (!preset) throw new Error(`unknown preset ${values.preset}`);
+  const sampling = preset.sampling;
+  // Seeds follow the model's name: the tiny model keeps the name its earlier numbers were measured under.
+  const name = values.model ? path.basename(model.path, '.gguf') : 'tiny';
+  const maxEvaluations = values['max-evaluations'] ? { maxEvaluations: Number(values['max-evaluations']) } : {};
   const known = [
     ...ESTIMATORS.map((estimator) => ({ name: estimator as string, config: { estimator, n: Number(values.n) } as object })),
     // The two protocols a user picks, each at its own defaults (n = 10): what a run costs in practice.
@@ -59,10 +71,10 @@ try {
     // A fresh database per case, so no estimate comes from another's cache.
     const db = openDatabase(path.join(dir, `${name}.sqlite`));
     saveSurvey(db, 'shares', values.survey, await readSurveyFile(values.survey));
-    saveModel(db, { name: 'tiny', kind: 'gguf', path: model.path, sampling, info: await inspectGguf(model.path) });
+    saveModel(db, { name, kind: 'gguf', path: model.path, sampling, info: await inspectGguf(model.path) });
     const started = performance.now();
     const categories = values.categories?.split(',').map(Number);
-    const prepared = await createRun(db, { models: ['tiny'], survey: 'shares', languages: ['en'], seed: 1, ...(categories ? { categories } : {}), ...config });
+    const prepared = await createRun(db, { models: [name], survey: 'shares', languages: ['en'], seed: 1, ...(categories ? { categories } : {}), ...maxEvaluations, ...config });
     await executeRun(db, prepared, { open: { llama } });
     const { runId } = prepared;
     const seconds = (performance.now() - started) / 1000;
@@ -70,7 +82,7 @@ try {
     const distributions = measurements.map((m) => JSON.parse(m.distributionJson) as ResponseDistribution);
     // Each draw may have its own prompt: a distribution's prompt tokens are those of all its distinct prompts.
     // Their shared beginnings are those buildPrompt gave them (the instruction is a prompt's first line).
-    const chat = prepared.chatModes.get('tiny')!.chat;
+    const chat = prepared.chatModes.get(name)!.chat;
     const template = promptTemplateOf(prepared.config, 'en');
     const sent = measurements.map((m) =>
       storedPrompts(m.promptJson, m.demonstrationIds).map((p) => ({ text: p.text, messages: p.messages, chat, sharedBeginnings: sharedBeginnings(template, p.text.split(template.separator)[0]!) })),
@@ -112,7 +124,7 @@ try {
   // llama.cpp's own rates on this model, one sequence as the runs use. Prompts: per case, a seeded sample of its
   // measurements replayed with nothing of ours around them, each measurement's prompts in the order the run
   // estimates them, with the same kept beginnings (llama-throughput.ts). Generation: one token at a time.
-  const local = await LocalModel.open({ name: 'tiny', path: model.path, sampling, llama });
+  const local = await LocalModel.open({ name, path: model.path, sampling, llama });
   const generation = await llamaThroughput(local.model, { sequences: 1, promptTokens: 256, generatedTokens: 64, sampling, repeat: 3 });
   const results = [];
   for (const { seconds, sent, row } of runs) {
@@ -135,7 +147,7 @@ try {
   const goalMet = results.filter((_, i) => ['exact', 'tree', 'precise'].includes(runs[i]!.name)).every((r) => r.efficiency >= 0.85);
   console.log(
     JSON.stringify(
-      { benchmark: 'self-alignment-run', language: 'en', country: 'USA', n: Number(values.n), strategies: 4, threads: Number(values.threads), model: { parameters: model.parameterCount }, llama: rates, results, goal: { efficiency: 0.85, for: ['exact', 'tree', 'precise'] }, goalMet, node: process.version },
+      { benchmark: 'self-alignment-run', language: 'en', country: 'USA', n: Number(values.n), strategies: 4, threads: Number(values.threads), model: { file: values.model ? path.basename(model.path) : 'tiny (generated)', parameters: model.parameterCount, preset: preset.name, sampling }, llama: rates, results, goal: { efficiency: 0.85, for: ['exact', 'tree', 'precise'] }, goalMet, node: process.version },
       null,
       2,
     ),

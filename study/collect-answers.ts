@@ -6,6 +6,8 @@
 // it and labelled by reading, and the invalid shares per model × language come from it.
 //
 //   npm run study:collect-answers -- [--out FILE] [--probes 8] [--n 10] [--threads 2] [--models a,b]
+//   npm run study:collect-answers -- --report [--out FILE]   (per model × language: the invalid share, read by
+//   the parser of today, and the most common unreadable responses, as markdown)
 
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,7 @@ import { readProbeSource, isUsable, type Probe } from '../src/core/data/index.js
 import { DemonstrationPool, ZERO_SHOT, type Condition } from '../src/core/demos/index.js';
 import { drawPrompts, isTestItem, parseRunConfig } from '../src/core/experiment/index.js';
 import { findPreset, LocalModel } from '../src/core/models/index.js';
+import { parseAnswer } from '../src/core/prompt/index.js';
 import { SeededRandom } from '../src/core/random/index.js';
 import { builtinDataPath } from '../src/core/resources.js';
 import { estimatePromptMixture } from '../src/core/sampling/index.js';
@@ -30,6 +33,7 @@ const { values: args } = parseArgs({
     threads: { type: 'string', default: '2' },
     models: { type: 'string', default: TEST_MODELS.map((m) => m.name).join(',') },
     seed: { type: 'string', default: '1' },
+    report: { type: 'boolean', default: false },
   },
 });
 
@@ -43,6 +47,11 @@ export interface CollectedAnswer {
   weight: number;
   /** The parser's reading when collected (the gold file is labelled without it). */
   parsed: 1 | 2 | 'invalid';
+}
+
+if (args.report) {
+  process.stdout.write(await invalidReport(args.out));
+  process.exit(0);
 }
 
 const seed = Number(args.seed);
@@ -108,3 +117,35 @@ for (const name of args.models.split(',') as TestModelName[]) {
   await model.close();
 }
 process.stderr.write('\n');
+
+/**
+ * Per model × language: the responses, the share the parser of today reads as invalid (weighted by how often
+ * each distinct response was given), and the three most common unreadable responses, shortened.
+ */
+async function invalidReport(file: string): Promise<string> {
+  const collected = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CollectedAnswer);
+  const english = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes;
+  const arora = (await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes;
+  const probe = (a: CollectedAnswer) => (a.language === 'en' ? english : arora).find((p) => p.language === a.language && p.id === a.probeId)!;
+  const lines = ['| model | language | responses | invalid (zero-shot) | invalid (chrF++ all) | most common unreadable responses |', '|---|---|---|---|---|---|'];
+  for (const model of TEST_MODELS.map((m) => m.name)) {
+    for (const language of STUDY_LANGUAGES) {
+      const group = collected.filter((a) => a.model === model && a.language === language);
+      if (group.length === 0) continue;
+      const read = group.map((a) => ({ ...a, answer: parseAnswer(a.text, probe(a)).answer }));
+      const share = (condition: string) => {
+        const of = read.filter((a) => a.condition === condition);
+        const total = of.reduce((sum, a) => sum + a.weight, 0);
+        return total > 0 ? `${((100 * of.filter((a) => a.answer === 'invalid').reduce((sum, a) => sum + a.weight, 0)) / total).toFixed(0)}%` : '–';
+      };
+      const forms = new Map<string, number>();
+      for (const a of read.filter((r) => r.answer === 'invalid')) {
+        const form = a.text.trim().split('\n')[0]!.slice(0, 40) || JSON.stringify(a.text.slice(0, 20));
+        forms.set(form, (forms.get(form) ?? 0) + a.weight);
+      }
+      const common = [...forms].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([form, count]) => `${JSON.stringify(form).replaceAll('|', '\\|')} (${count})`);
+      lines.push(`| ${model} | ${language} | ${group.reduce((sum, a) => sum + a.weight, 0)} | ${share(ZERO_SHOT)} | ${share('chrf-all')} | ${common.join(', ')} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

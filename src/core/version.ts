@@ -4,3 +4,20 @@
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const WORKBENCH_VERSION: string = packageJson.version;
+
+/**
+ * Changes to what a run sends a model or how it reads the answers, with the version that made them: a run's
+ * `workbenchVersion` says which apply to it. Every report's manifest carries this list.
+ */
+export const PROCEDURE_CHANGES: readonly { since: string; change: string }[] = [
+  {
+    since: '0.2.0',
+    change:
+      "A local model's prompt is rendered by the chat template in its own GGUF file (as transformers' apply_chat_template renders it), not by the node-llama-cpp wrapper it resembles: for SmolLM2 that wrapper doubled the first <|im_start|> and dropped the template's default system message.",
+  },
+  {
+    since: '0.2.0',
+    change:
+      "The answer parser's rule 6: a response whose deciding sentence is about one of the prompt's demonstrations (more of that statement's own words than of the probe's) is invalid ('other-statement'), not the option it names; real models copy demonstrations.",
+  },
+];

@@ -10,6 +10,7 @@ import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type Selectio
 import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type MeasuredResult, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { categoryName, formatCsv, outcomeTable, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
+import { PROCEDURE_CHANGES } from '../../core/version.js';
 import { cachedResultsTables, cacheResultsTables, getRun, loadExplanations, loadMeasuredResults, loadProbeMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
 import { WORKBENCH_VERSION } from '../../core/version.js';
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
@@ -316,6 +317,8 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
       configurationHash: run.configHash,
       models: JSON.parse(run.modelsJson) as unknown,
       workbenchVersion: run.workbenchVersion,
+      // What changed in the procedure, and since which version: compare with workbenchVersion.
+      procedureChanges: PROCEDURE_CHANGES,
       startedAt: run.createdAt,
       finishedAt: run.finishedAt,
       measurements: measurements.length,
