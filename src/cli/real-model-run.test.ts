@@ -47,9 +47,9 @@ describeWithRealModels('a run on SmolLM2-135M-Instruct', ['smollm2-135m-instruct
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['table1-outcomes.csv', 'table1-expected.csv', 'probes.csv', 'explanations.csv', 'manifest.json']));
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { models: { name: string; identity: string }[]; workbenchVersion: string; procedureChanges: { since: string; change: string }[] };
     expect(JSON.stringify(manifest.models)).toContain('b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53');
-    // The run says which procedure made it: the chat template in the file, the parser's rule 6.
+    // The run says which procedure made it: the chat template in the file, the parser's rules 6 to 8.
     expect(manifest.workbenchVersion).toBe('0.2.0');
-    expect(manifest.procedureChanges.map((c) => c.change).join(' ')).toMatch(/chat template in its own GGUF file.*rule 6/s);
+    expect(manifest.procedureChanges.map((c) => c.change).join(' ')).toMatch(/chat template in its own GGUF file.*rules 6 to 8/s);
 
     const engine = createEngine({ databasePath: db });
     try {

@@ -18,6 +18,6 @@ export const PROCEDURE_CHANGES: readonly { since: string; change: string }[] = [
   {
     since: '0.2.0',
     change:
-      "The answer parser's rule 6: a response whose deciding sentence is about one of the prompt's demonstrations (more of that statement's own words than of the probe's) is invalid ('other-statement'), not the option it names; real models copy demonstrations.",
+      "The answer parser's rules 6 to 8, from real models' answers: a deciding sentence about one of the prompt's demonstrations (more of that statement's own words than of the probe's) is invalid ('other-statement'), as is the statement repeated with its blank before the answer, and an answer given as a label ('C', '(a)') or as an item of a list. Estimates read by the earlier rules are not reused.",
   },
 ];

@@ -256,6 +256,44 @@ describe('a response about a demonstration, not the probe (step 6)', () => {
   });
 });
 
+describe('a blank left unfilled, and answers by enumeration (rules 7 and 8)', () => {
+  const probe = { template: 'I _ that hell exists.', options: ['believe', 'do not believe'] as [string, string] };
+  const parse = (response: string) => outcome(parseAnswer(response, probe));
+  const matcher = new AnswerMatcher(probe);
+
+  it.each<[string, Expected]>([
+    // Rule 7: the statement repeated with its blank, before or in the deciding sentence.
+    ['I _ that hell exists.\nThe answer is "believe".', 'neither'],
+    ['I _ that hell exists _ believe', 'neither'],
+    // A blank followed at once by an option: the blank, filled.
+    ['_ believe', 1],
+    ['_\nbelieve\nbelieve', 1],
+    // Markdown's underscores are emphasis, not a blank.
+    ['_believe_', 1],
+    ['I _believe_ that hell exists.', 1],
+    // Rule 8: a label for an answer, a list, two labels in a line.
+    ['C\nbelieve', 'neither'],
+    ['(a)\nI believe that hell exists.', 'neither'],
+    ['1. believe\n2. do not believe', 'neither'],
+    ['1. I do.\n3. I believe', 'neither'],
+    ['no\nA: believe\nB: sometimes', 'neither'],
+    ['1. believe 2. perhaps', 'neither'],
+    // One labelled line is an answer; so is an option after the word "a" or "I".
+    ['A) believe', 1],
+    ['A) believe\nbecause it is written.', 1],
+    ['I believe.\nI am sure.', 1],
+  ])('%s → %s', (response, expected) => {
+    expect(parse(response)).toBe(expected);
+  });
+
+  it('does not fix an answer on a list item until the response ends: another item would make it a list', () => {
+    expect(matcher.decidedAnswer('A: believe\n')).toBeUndefined();
+    expect(matcher.parse('A: believe\n')).toMatchObject({ answer: 1 });
+    expect(matcher.parse('A: believe\nB: do not believe')).toMatchObject({ answer: 'invalid' });
+    expect(matcher.decidedAnswer('believe\n')).toMatchObject({ answer: 1 });
+  });
+});
+
 describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
   let probes: Probe[] = [];
   const report: { language: string; usable: number; passing: number; cases: number }[] = [];

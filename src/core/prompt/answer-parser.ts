@@ -5,6 +5,12 @@
 import { BLANK, type Probe } from '../data/index.js';
 
 /**
+ * The version of the rules below. Stored estimates are reused only by the rules that read them: a run's cache of
+ * estimates is keyed by it (1: rules 1–5; 2: rules 6–8 added in workbench 0.2.0, from real models' answers).
+ */
+export const ANSWER_RULES_VERSION = 2;
+
+/**
  * `matched` is the normalised text of the occurrence that decided: the option's words, or the stretch of the
  * completed sentence the response echoed ("family is important in my life").
  */
@@ -47,6 +53,14 @@ export type ParsedAnswer =
  *    would never do." answers the demonstration (Q210), not "Attending peaceful demonstrations is something I _"
  *    (Q211), although its words include option 2; "I agree that hell exists." answers no statement about business
  *    executives. Read as answers, such copies hand the demonstrations' majority answers to the test probe.
+ *
+ * 7. A blank copied from the prompt (`_` standing alone, not markdown's `_word_`) in or before the deciding sentence
+ *    means the model repeated the statement unfilled, whatever it says after it: `neither` ("Πολύ _\nThe answer is
+ *    "καλό""). A blank followed at once by an option is the blank filled ("_ Често", "_\nTidak").
+ * 8. Answers by enumeration are no answers: a line that is only a label ("C", "(a)", "2") in or before the deciding
+ *    line, a deciding line that is an item of a list ("1. I would.\n3. I would never do", "A: never\nB: sometimes")
+ *    or one that holds two labels ("1. Не 2. Поверење") is `neither`. One labelled line alone ("A) important") is an
+ *    answer. A pretrained model answers in the style of the exam papers it read.
  *
  * Everything else (lead-ins such as "The answer is", "Answer:", "A:", "1)", quotes, markdown) is text that is
  * not an option and is ignored. Enumeration labels are never read as options: "B" is `neither`.
@@ -107,6 +121,15 @@ const NEGATIONS: readonly string[] = [
   'không', 'chẳng', 'chả', 'chưa', 'đừng', // vi
   'না', 'নয়', 'নেই', 'নাই', // bn
 ];
+
+/** An enumeration label: a letter a–e, a number up to 99, or a roman numeral, as lists and exam papers write them. */
+const LABEL = String.raw`[\(\[]?(?:[a-e]|\d{1,2}|[ivx]{1,4})`;
+/** A line that is only a label: "C", "(a)", "2.", "B)". */
+const LABEL_ONLY = new RegExp(String.raw`^\s*${LABEL}[\)\]\.:]?\s*$`, 'u');
+/** A line that starts with a label and goes on: "1. I would.", "A: never", "(ii) …". */
+const LIST_ITEM = new RegExp(String.raw`^\s*(?:[-*•]\s*)?${LABEL}[\)\]\.:]\s+\S`, 'u');
+/** Labels inside a line: "1. Не 2. Поверење". */
+const INLINE_LABEL = new RegExp(String.raw`(?:^|\s)${LABEL}[\)\]\.](?=\s)`, 'gu');
 
 // ---- Normalisation ----
 
@@ -181,11 +204,15 @@ export function normaliseForMatching(text: string): string {
 const NEGATION_WORDS: ReadonlySet<string> = new Set(NEGATIONS.flatMap(tokensForMatching));
 const MARKER_WORDS: readonly string[][] = EXPLANATION_MARKERS.map(tokensForMatching).filter((m) => m.length > 0);
 
-/** Words, and for each word whether a line break or a sentence stop comes right before it. */
+/** Words, and for each word whether a line break or a sentence stop comes right before it, and its line. */
 interface Tokenised {
   words: string[];
   lineBefore: boolean[];
   stopBefore: boolean[];
+  /** The index of the word's line in the text (empty lines count). */
+  line: number[];
+  /** For a copied blank, whether it stands alone ("Ich _ zu"), not glued to a word as markdown writes "_word_". */
+  freeBlank: boolean[];
 }
 
 /**
@@ -195,14 +222,20 @@ interface Tokenised {
 const BLANK_WORD = BLANK;
 
 function tokenise(folded: string): Tokenised {
-  const t: Tokenised = { words: [], lineBefore: [], stopBefore: [] };
+  const t: Tokenised = { words: [], lineBefore: [], stopBefore: [], line: [], freeBlank: [] };
   folded.split(LINE_BREAK).forEach((line, l) => {
     line.split(STOP).forEach((sentence, s) => {
-      const words = sentence.split(/_+/).flatMap((piece, i) => (i === 0 ? [] : [BLANK_WORD]).concat(tokensOfFolded(piece)));
-      words.forEach((word, w) => {
+      const pieces = sentence.split(/_+/);
+      const words = pieces.flatMap((piece, i) => {
+        const blank = i === 0 ? [] : [{ word: BLANK_WORD, free: !WORD_CHAR_AT_END.test(pieces[i - 1]!) && !WORD_CHAR_AT_START.test(piece) }];
+        return blank.concat(tokensOfFolded(piece).map((word) => ({ word, free: false })));
+      });
+      words.forEach(({ word, free }, w) => {
         t.words.push(word);
         t.lineBefore.push(w === 0 && s === 0 && l > 0);
         t.stopBefore.push(w === 0 && s > 0);
+        t.line.push(l);
+        t.freeBlank.push(free);
       });
     });
   });
@@ -292,20 +325,38 @@ export class AnswerMatcher {
   }
 
   parse(response: string): ParsedAnswer {
-    const text = tokenise(fold(response));
-    if (text.words.length === 0) return { answer: 'invalid', reason: 'empty' };
+    return this.read(response).parsed;
+  }
+
+  /** The answer, and whether it was decided on a line that a later list item could still turn into a list. */
+  private read(response: string): { parsed: ParsedAnswer; onItemLine: boolean } {
+    const folded = fold(response);
+    const text = tokenise(folded);
+    if (text.words.length === 0) return { parsed: { answer: 'invalid', reason: 'empty' }, onItemLine: false };
     const spans = this.occurrences(text);
     for (const [start, end] of answerParts(text, spans)) {
       const inside = outermost(spans.filter((s) => start <= s.start && s.end <= end));
       // The first sentence that names an option decides, whatever follows.
-      if (inside.some((s) => s.option !== null)) {
-        const decided = decide(text.words.slice(start, end), start, inside);
-        // The whole sentence, its explanation too: a demonstration's own "because" must not cut its copy short.
-        if (decided.answer !== 'invalid' && this.answersAnotherStatement(text.words.slice(start, sentenceEnd(text, start)))) return { answer: 'invalid', reason: 'other-statement' };
-        return decided;
-      }
+      if (!inside.some((s) => s.option !== null)) continue;
+      const decided = decide(text.words.slice(start, end), start, inside);
+      if (decided.answer === 'invalid') return { parsed: decided, onItemLine: false };
+      const lines = folded.split(LINE_BREAK);
+      const decidingLine = text.line[start]!;
+      const onItemLine = LIST_ITEM.test(lines[decidingLine]!);
+      const sentence = text.words.slice(start, sentenceEnd(text, start));
+      // Rule 7: the statement repeated with its blank, in or before the deciding sentence.
+      // A blank followed at once by an option ("_ often", "_\nTidak") is the blank filled, and no repetition.
+      const unfilled = text.freeBlank.slice(0, sentenceEnd(text, start)).some((free, i) => free && !spans.some((s) => s.option !== null && s.start === i + 1));
+      if (unfilled) return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine };
+      // Rule 8: a label for an answer, or a list.
+      const labelled = lines.slice(0, decidingLine + 1).some((line) => LABEL_ONLY.test(line));
+      const listed = (onItemLine && lines.filter((line) => LIST_ITEM.test(line)).length > 1) || (lines[decidingLine]!.match(INLINE_LABEL)?.length ?? 0) > 1;
+      if (labelled || listed) return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine };
+      // Rule 6, on the whole sentence, its explanation too: a demonstration's own "because" must not cut it short.
+      if (this.answersAnotherStatement(sentence)) return { parsed: { answer: 'invalid', reason: 'other-statement' }, onItemLine };
+      return { parsed: decided, onItemLine };
     }
-    return { answer: 'invalid', reason: 'neither' };
+    return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false };
   }
 
   /** Step 6: the sentence shares more of a demonstration's own words than of the test statement's own words. */
@@ -325,7 +376,9 @@ export class AnswerMatcher {
   decidedAnswer(prefix: string): ParsedAnswer | undefined {
     const lastBreak = lastLineBreak(prefix);
     if (lastBreak < 0) return undefined;
-    const parsed = this.parse(prefix.slice(0, lastBreak));
+    const { parsed, onItemLine } = this.read(prefix.slice(0, lastBreak));
+    // An answer on a list item is fixed only at the end: another item after it makes the response a list.
+    if (parsed.answer !== 'invalid' && onItemLine) return undefined;
     return parsed.answer === 'invalid' && parsed.reason !== 'both' ? undefined : parsed;
   }
 

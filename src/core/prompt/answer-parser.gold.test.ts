@@ -1,0 +1,89 @@
+// The answer parser against what real models answered, labelled by reading (real-answers.gold.csv: SmolLM2-135M-
+// Instruct and Gemma 3 270M, English and Arora et al.'s 13 languages, zero-shot and self-aligned prompts, drawn by
+// study:draw-gold-sample and labelled by the guide in docs/real-models.md). Every disagreement left must name, in
+// the file's `rule` column, the deliberate rule of the parser that decides it (DELIBERATE_RULES; the doc gives
+// each with its cases), and agreement must not fall below what it is today. The goal is 98% in every language; it
+// is not met (89.5% overall, 77–97% per language on this sample, which over-samples the unreadable), see the doc.
+// The statements come from ../shared/data (the gold file keeps only their ids), with each prompt's demonstrations.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, expect, it } from 'vitest';
+import { readProbeSource, type Probe } from '../data/index.js';
+import { builtinDataPath } from '../resources.js';
+import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
+import { AnswerMatcher } from './answer-parser.js';
+
+const GOLD = fileURLToPath(new URL('./real-answers.gold.csv', import.meta.url));
+const LANGUAGES = ['en', 'ro', 'el', 'ur', 'fa', 'tl', 'id', 'de', 'ms', 'bn', 'sr', 'tr', 'vi', 'ko'];
+const MODELS = ['smollm2-135m-instruct', 'gemma3-270m'];
+
+/** Where the parser reads a response otherwise than a person did, on purpose: the rule that decides it. */
+const DELIBERATE_RULES: Record<string, string> = {
+  'literal-option': 'an option counts in its own words only: a misspelt, cut-off or translated option is none',
+  negation: 'a negation word in the deciding sentence, outside the option, makes it neither (rule 5)',
+  subject: "what a sentence is about is not read beyond the prompt's demonstrations (rule 6): an option's words in a sentence on another subject, or a garbled one, count",
+  'first-option-line': "lines that name no option are passed over (rule 4), also when the model's first answer was something else",
+  alternatives: 'two candidates of which only one is an option read as that option',
+  lists: 'a bare label before the answer, or an answer that is an item of a list, is neither (rule 8); readers differed here too',
+  'blank-filled': 'a blank followed at once by an option is the blank filled (rule 7)',
+  'cut-off': 'a sentence cut off by the token limit counts by what it says before the cut',
+  'demonstration-words': "a sentence cut off before its subject, with more of a demonstration's words than the probe's, is about the demonstration (rule 6)",
+};
+
+/** Today's agreement, as floors: a change to the parser may raise them, never lower them. */
+const AGREEMENT_FLOOR = { overall: 0.895, language: 0.76 };
+
+interface GoldRow {
+  model: string;
+  language: string;
+  probe_id: string;
+  condition: string;
+  demonstrations: string;
+  response: string;
+  label: '1' | '2' | 'invalid';
+  rule: string;
+}
+
+describeWithSharedData('the answer parser against real answers labelled by reading', () => {
+  const gold = parse(readFileSync(GOLD, 'utf8'), { columns: true }) as GoldRow[];
+  let results: { row: GoldRow; parsed: string }[];
+
+  beforeAll(async () => {
+    const probes = [...(await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes, ...(await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes];
+    const find = (language: string, id: string): Probe => {
+      const probe = probes.find((p) => p.language === language && p.id === id);
+      if (!probe) throw new Error(`the gold file names ${language} ${id}, which no probe set has`);
+      return probe;
+    };
+    results = gold.map((row) => {
+      const demonstrations = row.demonstrations.split(' ').filter(Boolean).map((id) => find(row.language, id).template);
+      const parsed = new AnswerMatcher(find(row.language, row.probe_id), { otherStatements: demonstrations }).parse(row.response);
+      return { row, parsed: String(parsed.answer) };
+    });
+  });
+
+  it('holds at least 400 responses, from both models, in every language, zero-shot and self-aligned', () => {
+    expect(gold.length).toBeGreaterThanOrEqual(400);
+    for (const model of MODELS) for (const language of LANGUAGES) expect(gold.filter((r) => r.model === model && r.language === language).length, `${model} ${language}`).toBeGreaterThanOrEqual(10);
+    expect(new Set(gold.map((r) => r.condition))).toEqual(new Set(['zero-shot', 'chrf-all']));
+    expect(new Set(gold.map((r) => r.label))).toEqual(new Set(['1', '2', 'invalid']));
+  });
+
+  it("agrees with the labels no less than today, overall and in every language", () => {
+    const agreement = (rows: typeof results) => rows.filter((r) => r.parsed === r.row.label).length / rows.length;
+    expect(agreement(results)).toBeGreaterThanOrEqual(AGREEMENT_FLOOR.overall);
+    for (const language of LANGUAGES) expect(agreement(results.filter((r) => r.row.language === language)), language).toBeGreaterThanOrEqual(AGREEMENT_FLOOR.language);
+  });
+
+  it('explains every disagreement by a deliberate rule, and names no rule where there is none', () => {
+    const unexplained = results
+      .filter((r) => r.parsed !== r.row.label && !(r.row.rule in DELIBERATE_RULES))
+      .map((r) => `${r.row.model} ${r.row.language} ${r.row.probe_id} ${JSON.stringify(r.row.response)}: label ${r.row.label}, parser ${r.parsed}`);
+    expect(unexplained).toEqual([]);
+    const stale = results.filter((r) => r.parsed === r.row.label && r.row.rule !== '').map((r) => `${r.row.language} ${r.row.probe_id} ${JSON.stringify(r.row.response)}`);
+    expect(stale).toEqual([]);
+  });
+});
