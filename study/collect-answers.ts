@@ -10,44 +10,29 @@
 //   the parser of today, and the most common unreadable responses, as markdown)
 
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readProbeSource, isUsable, type Probe } from '../src/core/data/index.js';
 import { DemonstrationPool, ZERO_SHOT, type Condition } from '../src/core/demos/index.js';
 import { drawPrompts, isTestItem, parseRunConfig } from '../src/core/experiment/index.js';
 import { findPreset, LocalModel } from '../src/core/models/index.js';
 import { parseAnswer } from '../src/core/prompt/index.js';
 import { SeededRandom } from '../src/core/random/index.js';
-import { builtinDataPath } from '../src/core/resources.js';
 import { estimatePromptMixture } from '../src/core/sampling/index.js';
-import { builtinAnswerKey, countryTargets, DEFAULT_COUNTRY_OF_LANGUAGE, readSurveyFile, type TargetAnswers } from '../src/core/survey/index.js';
-import { sharedDataDir } from '../src/testing/shared-data-dir.js';
+import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../src/core/survey/index.js';
 import { TEST_MODELS, testModelPath, type TestModelName } from '../src/testing/test-models.js';
+import { COLLECTION, loadStudyData, type CollectedAnswer } from './collected-answers.js';
 import { STUDY_LANGUAGES, studyModelSetup } from './study-models.js';
 
 const { values: args } = parseArgs({
   options: {
     out: { type: 'string', default: 'scratch/real-answers.jsonl' },
     probes: { type: 'string', default: '8' },
-    n: { type: 'string', default: '10' },
+    n: { type: 'string', default: String(COLLECTION.n) },
     threads: { type: 'string', default: '2' },
     models: { type: 'string', default: TEST_MODELS.map((m) => m.name).join(',') },
-    seed: { type: 'string', default: '1' },
+    seed: { type: 'string', default: String(COLLECTION.seed) },
     report: { type: 'boolean', default: false },
   },
 });
-
-export interface CollectedAnswer {
-  model: TestModelName;
-  language: string;
-  country: string;
-  probeId: string;
-  condition: string;
-  text: string;
-  weight: number;
-  /** The parser's reading when collected (the gold file is labelled without it). */
-  parsed: 1 | 2 | 'invalid';
-}
 
 if (args.report) {
   process.stdout.write(await invalidReport(args.out));
@@ -65,14 +50,7 @@ if (existsSync(args.out)) {
   }
 }
 
-const answerKey = await builtinAnswerKey();
-const shares = await readSurveyFile(path.join(sharedDataDir, 'wvs', 'country_distributions.csv'), { format: 'aggregate' });
-const arora = (await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes;
-const english = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes;
-
-function targetsOf(country: string): TargetAnswers {
-  return countryTargets(country, answerKey, shares.cells.filter((c) => c.country === country));
-}
+const data = await loadStudyData();
 
 for (const name of args.models.split(',') as TestModelName[]) {
   const setup = studyModelSetup(name);
@@ -81,8 +59,8 @@ for (const name of args.models.split(',') as TestModelName[]) {
   if (setup.chatWrapper) model.chatWrapperType = setup.chatWrapper;
   for (const language of STUDY_LANGUAGES) {
     const country = DEFAULT_COUNTRY_OF_LANGUAGE[language]!;
-    const probes = (language === 'en' ? english : arora.filter((p) => p.language === language)).filter(isUsable);
-    const targets = targetsOf(country);
+    const probes = data.probesOf(language);
+    const targets = data.targetsOf(country);
     const config = parseRunConfig({ models: [name], survey: 'shares', languages: [language], n, estimator: 'sampled', seed });
     const items = probes.filter((p) => isTestItem(p, targets.get(p.id), config));
     // Without the country's answers (KOR, VNM are not in the shares file) there are no demonstrations: zero-shot
@@ -95,7 +73,7 @@ for (const name of args.models.split(',') as TestModelName[]) {
       for (const condition of conditions) {
         const key = [name, language, probe.id, condition].join('/');
         if (done.has(key)) continue;
-        const { prompts } = drawPrompts(probe as Probe, condition, demonstrations, config);
+        const { prompts } = drawPrompts(probe, condition, demonstrations, config);
         const distribution = await estimatePromptMixture(model, sampling, {
           probe,
           prompts,
@@ -124,15 +102,18 @@ process.stderr.write('\n');
  */
 async function invalidReport(file: string): Promise<string> {
   const collected = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CollectedAnswer);
-  const english = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes;
-  const arora = (await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes;
-  const probe = (a: CollectedAnswer) => (a.language === 'en' ? english : arora).find((p) => p.language === a.language && p.id === a.probeId)!;
+  const data = await loadStudyData();
+  const readAs = (a: CollectedAnswer) => {
+    const probes = data.probesOf(a.language);
+    const statements = data.demonstrationsOf(a).map((id) => probes.find((p) => p.id === id)!.template);
+    return parseAnswer(a.text, probes.find((p) => p.id === a.probeId)!, { otherStatements: statements }).answer;
+  };
   const lines = ['| model | language | responses | invalid (zero-shot) | invalid (chrF++ all) | most common unreadable responses |', '|---|---|---|---|---|---|'];
   for (const model of TEST_MODELS.map((m) => m.name)) {
     for (const language of STUDY_LANGUAGES) {
       const group = collected.filter((a) => a.model === model && a.language === language);
       if (group.length === 0) continue;
-      const read = group.map((a) => ({ ...a, answer: parseAnswer(a.text, probe(a)).answer }));
+      const read = group.map((a) => ({ ...a, answer: readAs(a) }));
       const share = (condition: string) => {
         const of = read.filter((a) => a.condition === condition);
         const total = of.reduce((sum, a) => sum + a.weight, 0);
@@ -140,7 +121,7 @@ async function invalidReport(file: string): Promise<string> {
       };
       const forms = new Map<string, number>();
       for (const a of read.filter((r) => r.answer === 'invalid')) {
-        const form = a.text.trim().split('\n')[0]!.slice(0, 40) || JSON.stringify(a.text.slice(0, 20));
+        const form = a.text.trim().split('\n')[0]!.slice(0, 40);
         forms.set(form, (forms.get(form) ?? 0) + a.weight);
       }
       const common = [...forms].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([form, count]) => `${JSON.stringify(form).replaceAll('|', '\\|')} (${count})`);

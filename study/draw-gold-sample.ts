@@ -7,42 +7,21 @@
 //   npm run study:draw-gold-sample -- [--answers scratch/real-answers.jsonl] [--per 15] [--out scratch/gold-to-label.jsonl]
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isUsable, readProbeSource, type Probe } from '../src/core/data/index.js';
-import { DemonstrationPool, ZERO_SHOT, type Condition } from '../src/core/demos/index.js';
-import { drawPrompts, parseRunConfig } from '../src/core/experiment/index.js';
 import { SeededRandom } from '../src/core/random/index.js';
-import { builtinDataPath } from '../src/core/resources.js';
-import { builtinAnswerKey, countryTargets, readSurveyFile } from '../src/core/survey/index.js';
-import { sharedDataDir } from '../src/testing/shared-data-dir.js';
-import type { CollectedAnswer } from './collect-answers.js';
+import { COLLECTION, loadStudyData, type CollectedAnswer } from './collected-answers.js';
 
 const { values: args } = parseArgs({
   options: {
     answers: { type: 'string', default: 'scratch/real-answers.jsonl' },
     per: { type: 'string', default: '15' },
     out: { type: 'string', default: 'scratch/gold-to-label.jsonl' },
-    seed: { type: 'string', default: '1' },
+    seed: { type: 'string', default: String(COLLECTION.seed) },
   },
 });
 
 const answers = readFileSync(args.answers, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CollectedAnswer);
-const english = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes;
-const arora = (await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes;
-const answerKey = await builtinAnswerKey();
-const shares = await readSurveyFile(path.join(sharedDataDir, 'wvs', 'country_distributions.csv'), { format: 'aggregate' });
-const probesOf = (language: string): Probe[] => (language === 'en' ? english : arora.filter((p) => p.language === language)).filter(isUsable);
-
-/** The demonstrations the collection's prompt showed (chrF++ selection is deterministic): ids in the order shown. */
-function demonstrationsOf(answer: CollectedAnswer): string[] {
-  if (answer.condition === ZERO_SHOT) return [];
-  const probes = probesOf(answer.language);
-  const targets = countryTargets(answer.country, answerKey, shares.cells.filter((c) => c.country === answer.country));
-  const config = parseRunConfig({ models: ['m'], survey: 's', languages: [answer.language], n: 10, estimator: 'sampled', seed: Number(args.seed) });
-  const probe = probes.find((p) => p.id === answer.probeId)!;
-  return drawPrompts(probe, answer.condition as Condition, new DemonstrationPool(probes, targets), config).demonstrationIds;
-}
+const data = await loadStudyData();
 
 const groups = new Map<string, CollectedAnswer[]>();
 for (const answer of answers) {
@@ -61,8 +40,9 @@ for (const [key, group] of groups) {
     if (next) chosen.push(next);
   }
   for (const answer of chosen) {
-    const probe = probesOf(answer.language).find((p) => p.id === answer.probeId)!;
-    const demonstrations = demonstrationsOf(answer);
+    const probes = data.probesOf(answer.language);
+    const probe = probes.find((p) => p.id === answer.probeId)!;
+    const demonstrations = data.demonstrationsOf(answer);
     rows.push(
       JSON.stringify({
         id: `${answer.model}/${answer.language}/${answer.probeId}/${answer.condition}/${rows.length}`,
@@ -75,7 +55,7 @@ for (const [key, group] of groups) {
         // For the labeller only: never committed.
         statement: probe.template,
         options: probe.options,
-        demonstrationStatements: demonstrations.map((id) => probesOf(answer.language).find((p) => p.id === id)?.template),
+        demonstrationStatements: demonstrations.map((id) => probes.find((p) => p.id === id)?.template),
       }),
     );
   }
