@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ESTIMATORS, estimationOrder, type ResponseDistribution } from '../src/core/sampling/index.js';
+import { ESTIMATORS, estimationOrder, readStoredDistribution, type ResponseDistribution } from '../src/core/sampling/index.js';
 import { findPreset, inspectGguf, llamaRuntime, LocalModel, writeTinyModel, type PromptInput } from '../src/core/models/index.js';
 import { readSurveyFile } from '../src/core/survey/index.js';
 import { loadMeasurements, openDatabase, saveModel, saveSurvey } from '../src/core/store/index.js';
@@ -79,7 +79,7 @@ try {
     const { runId } = prepared;
     const seconds = (performance.now() - started) / 1000;
     const measurements = loadMeasurements(db, runId);
-    const distributions = measurements.map((m) => JSON.parse(m.distributionJson) as ResponseDistribution);
+    const distributions = measurements.map((m) => readStoredDistribution(m.distributionJson));
     // Each draw may have its own prompt: a distribution's prompt tokens are those of all its distinct prompts.
     // Their shared beginnings are those buildPrompt gave them (the instruction is a prompt's first line).
     const chat = prepared.chatModes.get(name)!.chat;

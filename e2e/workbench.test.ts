@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, startHttpServer, type Engine, type RunningServer } from '../src/engine/index.js';
 import type { WorkbenchTransport } from '../src/shared/client.js';
 import { sharedDataDir } from '../src/testing/shared-data.js';
+import { realModelsRequired } from '../src/testing/real-models.js';
 import { hasTestModel, testModelPath } from '../src/testing/test-models.js';
 import { tinyModelPath } from '../src/testing/tiny-model.js';
 
@@ -438,7 +439,7 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
 
   it("opens a real model's run: its charts, probes, a probe's answers and its explanations", async (context) => {
     if (!hasTestModel('smollm2-135m-instruct')) {
-      if (process.env.REQUIRE_REAL_MODELS) throw new Error('REQUIRE_REAL_MODELS is set but SmolLM2 is not fetched: run npm run fetch:test-models');
+      if (realModelsRequired()) throw new Error('REQUIRE_REAL_MODELS is set but SmolLM2 is not fetched: run npm run fetch:test-models');
       context.skip();
     }
     const { client } = engine!;

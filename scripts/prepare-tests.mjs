@@ -18,7 +18,7 @@ if (!loadsUnderNode) {
 
 const fetched = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/fetch-test-models.ts', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (fetched.status !== 0) {
-  const required = !['', '0', undefined].includes(process.env.REQUIRE_REAL_MODELS);
+  const required = !['', '0', undefined].includes(process.env.REQUIRE_REAL_MODELS); // as src/testing/real-models.ts reads it
   if (required) process.exit(1);
   console.log('The tests on real models will skip (set REQUIRE_REAL_MODELS=1 to make that a failure).');
 }

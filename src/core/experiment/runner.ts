@@ -11,7 +11,8 @@ import { DemonstrationPool, ZERO_SHOT, ZERO_SHOT_RETEST, type Comparison, type C
 import { throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import type { ResponseModel, SamplingSettings } from '../models/index.js';
-import { ANSWER_RULES_VERSION, AnswerMatcher } from '../prompt/index.js';
+import { AnswerMatcher } from '../prompt/index.js';
+import { PROCEDURE_VERSION } from '../version.js';
 import { deriveSeed } from '../random/index.js';
 import { estimatePromptMixture, readStoredDistribution, type ResponseDistribution } from '../sampling/index.js';
 import type { TargetAnswer, TargetAnswers } from '../survey/index.js';
@@ -165,8 +166,9 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
   const chat = chatOf(config, item);
   const promptKey = prompts.length === 1 ? (chat ? prompts[0]!.prompt.messages : prompts[0]!.prompt.text) : prompts.map((p) => [chat ? p.prompt.messages : p.prompt.text, p.weight]);
   const cacheKey = createHash('sha256')
-    // The parser's rules read the responses into the shares: an estimate read by other rules is not reused.
-    .update(JSON.stringify({ model: item.run.identity, prompt: promptKey, settings, seed, answerRules: ANSWER_RULES_VERSION }))
+    // What the model is sent and how its answers are read change with the procedure: an estimate made by another
+    // procedure (another chat rendering, other parser rules) is not reused.
+    .update(JSON.stringify({ model: item.run.identity, prompt: promptKey, settings, seed, procedure: PROCEDURE_VERSION }))
     .digest('hex');
   let distribution = journal.cachedEstimate(cacheKey);
   if (!distribution) {

@@ -121,7 +121,7 @@ export class LocalModel implements ResponseModel {
   promptTokens(prompt: PromptInput): Token[] {
     if (prompt.chat) {
       // Resolving the wrapper compiles the GGUF's chat template: about 100 ms, so once per model.
-      this.chatWrapper ??= this.chatWrapperType ? namedChatWrapper(this.model, this.chatWrapperType) : ownChatWrapper(this.model);
+      this.chatWrapper ??= this.chatWrapperType ? namedChatWrapper(this.model, this.chatWrapperType) : ownChatWrapper(this.name, this.model);
       const wrapper = this.chatWrapper;
       const chatHistory: ChatHistoryItem[] = prompt.messages.map((m) =>
         m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
@@ -236,20 +236,18 @@ export class LocalModel implements ResponseModel {
  * The model's own chat template from its GGUF file, rendered by node-llama-cpp's Jinja engine as transformers'
  * apply_chat_template renders it. node-llama-cpp's own choice ("auto") replaces a template it deems equivalent
  * to one of its wrappers, and for SmolLM2 that sent "<|im_start|><|im_start|>user…": the ChatML wrapper put the
- * BOS token (which is <|im_start|> there) in front and dropped the template's default system message. Only a
- * file without a template (sent chat messages under a wrapper the user named) or a template the Jinja engine
- * cannot render gets node-llama-cpp's choice.
+ * BOS token (which is <|im_start|> there) in front and dropped the template's default system message. A template
+ * the Jinja engine cannot render is said so, not swapped for a wrapper behind the user's back; a file without one
+ * is sent chat messages only under a wrapper the user named (chatModeOf).
  */
-function ownChatWrapper(model: LlamaModel): BuiltInChatWrapperType {
-  const template = (model.fileInfo.metadata.tokenizer as { chat_template?: string } | undefined)?.chat_template;
-  if (template) {
-    try {
-      return resolveChatWrapper(model, { type: 'jinjaTemplate' });
-    } catch {
-      // Rendered by node-llama-cpp's closest wrapper instead, below.
-    }
+function ownChatWrapper(name: string, model: LlamaModel): BuiltInChatWrapperType {
+  // Without a template (a record made before the header was read) node-llama-cpp's own choice, as before.
+  if (!(model.fileInfo.metadata.tokenizer as { chat_template?: string } | undefined)?.chat_template) return resolveChatWrapper(model);
+  try {
+    return resolveChatWrapper(model, { type: 'jinjaTemplate', fallbackToOtherWrappersOnJinjaError: false });
+  } catch (error) {
+    throw new UserError('chat-template-unreadable', `the chat template in the GGUF file of "${name}" cannot be rendered (${(error as Error).message}); name a chat wrapper for it (chatWrappers in the run configuration)`);
   }
-  return resolveChatWrapper(model);
 }
 
 /** The chat wrapper of that name, or a message listing the names there are. */

@@ -245,10 +245,18 @@ describe('a response about a demonstration, not the probe (step 6)', () => {
     ['would never do', 2],
     ['I have done it.', 1],
     ['Attending peaceful demonstrations, like joining in boycotts, is something I have done.', 1],
-    // An explanation marker inside the copied statement does not cut the copy short.
-    ['I have done because of a petition I signed, as signing a petition is something I have done.', 'other-statement'],
+    // A word or two of a demonstration, and an explanation about something else, are no copy.
+    ['I would never do that in my life.', 2],
+    ['I have done it, because signing a petition is something I have done too.', 1],
   ])('%s → %s', (response, expected) => {
     expect(parse(response)).toBe(expected);
+  });
+
+  it("lets a copy run on past a marker that the demonstration's own statement has", () => {
+    const statements = ['I _ that because of science and technology, there will be more opportunities for the next generation.'];
+    const science = { template: 'I _ that science and technology are making our lives healthier.', options: ['agree', 'disagree'] as [string, string] };
+    expect(outcome(parseAnswer('I agree that because of science and technology, there will be more opportunities.', science, { otherStatements: statements }))).toBe('other-statement');
+    expect(outcome(parseAnswer('I agree, because science and technology are making our lives healthier.', science, { otherStatements: statements }))).toBe(1);
   });
 
   it('needs the demonstrations: without them a copy reads as its option words, as before', () => {
@@ -268,9 +276,11 @@ describe('a blank left unfilled, and answers by enumeration (rules 7 and 8)', ()
     // A blank followed at once by an option: the blank, filled.
     ['_ believe', 1],
     ['_\nbelieve\nbelieve', 1],
-    // Markdown's underscores are emphasis, not a blank.
+    // Markdown's underscores are emphasis, not a blank; a blank glued to a word as a template may have it is one.
     ['_believe_', 1],
     ['I _believe_ that hell exists.', 1],
+    ['I _do not believe_ it.', 2],
+    ['Mr_ that hell exists.\nbelieve', 'neither'],
     // Rule 8: a label for an answer, a list, two labels in a line.
     ['C\nbelieve', 'neither'],
     ['(a)\nI believe that hell exists.', 'neither'],
@@ -278,12 +288,20 @@ describe('a blank left unfilled, and answers by enumeration (rules 7 and 8)', ()
     ['1. I do.\n3. I believe', 'neither'],
     ['no\nA: believe\nB: sometimes', 'neither'],
     ['1. believe 2. perhaps', 'neither'],
-    // One labelled line is an answer; so is an option after the word "a" or "I".
+    ['- believe\n- do not believe', 'neither'],
+    // One labelled line is an answer; "I" and "a" alone are words, not labels.
     ['A) believe', 1],
     ['A) believe\nbecause it is written.', 1],
     ['I believe.\nI am sure.', 1],
+    ['I\nbelieve', 1],
   ])('%s → %s', (response, expected) => {
     expect(parse(response)).toBe(expected);
+  });
+
+  it("does not take the template's own word after a copied blank for the blank filled", () => {
+    const night = { template: '_ nu am ieșit noaptea.', options: ['de multe ori', 'nu'] as [string, string] };
+    expect(outcome(parseAnswer('_ nu am ieșit noaptea.\nDe multe ori.', night))).toBe('neither');
+    expect(outcome(parseAnswer('De multe ori nu am ieșit noaptea.', night))).toBe(1);
   });
 
   it('does not fix an answer on a list item until the response ends: another item would make it a list', () => {

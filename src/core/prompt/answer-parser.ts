@@ -5,12 +5,6 @@
 import { BLANK, type Probe } from '../data/index.js';
 
 /**
- * The version of the rules below. Stored estimates are reused only by the rules that read them: a run's cache of
- * estimates is keyed by it (1: rules 1–5; 2: rules 6–8 added in workbench 0.2.0, from real models' answers).
- */
-export const ANSWER_RULES_VERSION = 2;
-
-/**
  * `matched` is the normalised text of the occurrence that decided: the option's words, or the stretch of the
  * completed sentence the response echoed ("family is important in my life").
  */
@@ -47,20 +41,25 @@ export type ParsedAnswer =
  *    reading it as "important" would bias every negated answer towards the positive option. Negations that belong
  *    to an option ("tidak setuju") or to copied template words ("Tidak pantas bagi saya") are not the model's.
  *
- * 6. A deciding sentence about another statement of the prompt is no answer to this one (`other-statement`): when
- *    it shares more words with a demonstration's statement than with the test statement, counting only the words
- *    one of the two has and the other has not. Real models copy demonstrations: "Joining in boycotts is something I
- *    would never do." answers the demonstration (Q210), not "Attending peaceful demonstrations is something I _"
- *    (Q211), although its words include option 2; "I agree that hell exists." answers no statement about business
- *    executives. Read as answers, such copies hand the demonstrations' majority answers to the test probe.
+ * 6. A deciding part that copies another statement of the prompt is no answer to this one (`other-statement`): it
+ *    begins a copy of a demonstration's statement (two or more of its words in a row, one of them not the probe's),
+ *    and the copy has more of that statement's own words than the part has of the probe's own words. The copy may
+ *    run on past an explanation marker, as the demonstration may have one ("... that because of science ...").
+ *    Real models copy demonstrations: "Joining in boycotts is something I would never do." answers the
+ *    demonstration (Q210), not "Attending peaceful demonstrations is something I _" (Q211), although its words
+ *    include option 2; "Arbeit ist wichtig in mein Leben" answers no statement about the family. Read as answers,
+ *    such copies hand the demonstrations' majority answers to the test probe.
  *
- * 7. A blank copied from the prompt (`_` standing alone, not markdown's `_word_`) in or before the deciding sentence
- *    means the model repeated the statement unfilled, whatever it says after it: `neither` ("Πολύ _\nThe answer is
- *    "καλό""). A blank followed at once by an option is the blank filled ("_ Често", "_\nTidak").
- * 8. Answers by enumeration are no answers: a line that is only a label ("C", "(a)", "2") in or before the deciding
- *    line, a deciding line that is an item of a list ("1. I would.\n3. I would never do", "A: never\nB: sometimes")
- *    or one that holds two labels ("1. Не 2. Поверење") is `neither`. One labelled line alone ("A) important") is an
- *    answer. A pretrained model answers in the style of the exam papers it read.
+ * 7. A blank copied from the prompt (`_`, also glued to a word as the template has it, but not markdown's `_word_`)
+ *    in or before the deciding sentence means the model repeated the statement unfilled, whatever it says after it:
+ *    `neither` ("Πολύ _\nThe answer is "καλό""). A blank followed at once by an option that is not the template's
+ *    own word is the blank filled ("_ Често", "_\nTidak").
+ * 8. Answers by enumeration are no answers: a line that is only a label ("C", "(a)", "2", "b." — a capital A–E, a
+ *    number, or a label with its bracket or mark; not "I" or "a") in or before the deciding line, a deciding line
+ *    that is an item of a list (labelled or bulleted: "1. I would.\n3. I would never do", "A: never\nB:
+ *    sometimes", "- important\n- unimportant") or one that holds two labels ("1. Не 2. Поверење") is `neither`. One
+ *    labelled line alone ("A) important") is an answer. A pretrained model answers in the style of the exam papers
+ *    it read.
  *
  * Everything else (lead-ins such as "The answer is", "Answer:", "A:", "1)", quotes, markdown) is text that is
  * not an option and is ignored. Enumeration labels are never read as options: "B" is `neither`.
@@ -71,6 +70,7 @@ export type ParsedAnswer =
  * template across it; before that, yes (a continuation may complete a longer option, add the other option or a
  * negation, or extend a copy of the template). While no closed sentence holds an occurrence, every continuation may
  * still decide. Whether a stop or marker is a boundary depends on the one word right after it, nothing later.
+ * One exception: an answer on an item of a list is fixed only at the end, since a later item makes it a list.
  */
 
 /** Sentence-final punctuation (after NFKC, which turns ！ ？ into ! ? and … into ...), when a space or the end
@@ -122,14 +122,18 @@ const NEGATIONS: readonly string[] = [
   'না', 'নয়', 'নেই', 'নাই', // bn
 ];
 
-/** An enumeration label: a letter a–e, a number up to 99, or a roman numeral, as lists and exam papers write them. */
-const LABEL = String.raw`[\(\[]?(?:[a-e]|\d{1,2}|[ivx]{1,4})`;
-/** A line that is only a label: "C", "(a)", "2.", "B)". */
-const LABEL_ONLY = new RegExp(String.raw`^\s*${LABEL}[\)\]\.:]?\s*$`, 'u');
-/** A line that starts with a label and goes on: "1. I would.", "A: never", "(ii) …". */
-const LIST_ITEM = new RegExp(String.raw`^\s*(?:[-*•]\s*)?${LABEL}[\)\]\.:]\s+\S`, 'u');
+// Enumeration labels as lists and exam papers write them, matched on the response's own lines (case kept): a letter
+// a–e, a number up to 99 or a roman numeral, with a bracket or a closing mark.
+const LABEL = String.raw`(?:[a-eA-E]|\d{1,2}|[ivxIVX]{1,4})`;
+const MARKED_LABEL = String.raw`(?:[\(\[]${LABEL}[\)\]]|${LABEL}[\)\]\.:])`;
+/** A line that is only a label: "C", "(a)", "2", "b.", "B)"; a bare letter only as a capital A–E, so "I" and "a" are words. */
+const LABEL_ONLY = new RegExp(String.raw`^\s*(?:[A-E]|\d{1,2}|${MARKED_LABEL})\s*$`, 'u');
+/** A line that starts with a label or a bullet and goes on: "1. I would.", "A: never", "(ii) …", "- important". */
+const LIST_ITEM = new RegExp(String.raw`^\s*(?:[-*•]|${MARKED_LABEL})\s+\S`, 'u');
 /** Labels inside a line: "1. Не 2. Поверење". */
-const INLINE_LABEL = new RegExp(String.raw`(?:^|\s)${LABEL}[\)\]\.](?=\s)`, 'gu');
+const INLINE_LABEL = new RegExp(String.raw`(?:^|\s)[\(\[]?${LABEL}[\)\]\.](?=\s)`, 'gu');
+/** Markdown's emphasis, "_word_" or "_a few words_": underscores that are no blank. */
+const MARKDOWN_EMPHASIS = /(^|[^\p{L}\p{M}\p{N}_])_([^\s_](?:[^_\n]*[^\s_])?)_(?=$|[^\p{L}\p{M}\p{N}_])/gu;
 
 // ---- Normalisation ----
 
@@ -211,8 +215,6 @@ interface Tokenised {
   stopBefore: boolean[];
   /** The index of the word's line in the text (empty lines count). */
   line: number[];
-  /** For a copied blank, whether it stands alone ("Ich _ zu"), not glued to a word as markdown writes "_word_". */
-  freeBlank: boolean[];
 }
 
 /**
@@ -222,20 +224,15 @@ interface Tokenised {
 const BLANK_WORD = BLANK;
 
 function tokenise(folded: string): Tokenised {
-  const t: Tokenised = { words: [], lineBefore: [], stopBefore: [], line: [], freeBlank: [] };
+  const t: Tokenised = { words: [], lineBefore: [], stopBefore: [], line: [] };
   folded.split(LINE_BREAK).forEach((line, l) => {
-    line.split(STOP).forEach((sentence, s) => {
-      const pieces = sentence.split(/_+/);
-      const words = pieces.flatMap((piece, i) => {
-        const blank = i === 0 ? [] : [{ word: BLANK_WORD, free: !WORD_CHAR_AT_END.test(pieces[i - 1]!) && !WORD_CHAR_AT_START.test(piece) }];
-        return blank.concat(tokensOfFolded(piece).map((word) => ({ word, free: false })));
-      });
-      words.forEach(({ word, free }, w) => {
+    line.replace(MARKDOWN_EMPHASIS, '$1 $2 ').split(STOP).forEach((sentence, s) => {
+      const words = sentence.split(/_+/).flatMap((piece, i) => (i === 0 ? [] : [BLANK_WORD]).concat(tokensOfFolded(piece)));
+      words.forEach((word, w) => {
         t.words.push(word);
         t.lineBefore.push(w === 0 && s === 0 && l > 0);
         t.stopBefore.push(w === 0 && s > 0);
         t.line.push(l);
-        t.freeBlank.push(free);
       });
     });
   });
@@ -312,7 +309,7 @@ export class AnswerMatcher {
   private readonly echoes: Echo[];
   private readonly template: TemplateWords | undefined;
   private readonly statementWords: ReadonlySet<string>;
-  private readonly otherStatements: readonly ReadonlySet<string>[];
+  private readonly otherStatements: readonly { words: ReadonlySet<string>; template: TemplateWords }[];
 
   constructor(probe: Pick<Probe, 'template' | 'options'>, options: MatcherOptions = {}) {
     this.options = ([1, 2] as const)
@@ -321,49 +318,71 @@ export class AnswerMatcher {
     this.echoes = this.options.flatMap((o) => echoesOf(probe.template, o.option, probe.options[o.option - 1]!));
     this.template = templateWordsOf(probe.template);
     this.statementWords = statementWordsOf(probe.template);
-    this.otherStatements = (options.otherStatements ?? []).map(statementWordsOf).filter((words) => words.size > 0);
+    this.otherStatements = (options.otherStatements ?? []).flatMap((statement) => {
+      const template = templateWordsOf(statement);
+      return template ? [{ words: statementWordsOf(statement), template }] : [];
+    });
   }
 
   parse(response: string): ParsedAnswer {
     return this.read(response).parsed;
   }
 
-  /** The answer, and whether it was decided on a line that a later list item could still turn into a list. */
-  private read(response: string): { parsed: ParsedAnswer; onItemLine: boolean } {
+  /**
+   * The answer; whether it was decided on an item of a list (a later item would make it a list); whether an invalid
+   * answer is final, so that no continuation of a response that starts like this one can change it.
+   */
+  private read(response: string): { parsed: ParsedAnswer; onItemLine: boolean; final: boolean } {
     const folded = fold(response);
     const text = tokenise(folded);
-    if (text.words.length === 0) return { parsed: { answer: 'invalid', reason: 'empty' }, onItemLine: false };
+    if (text.words.length === 0) return { parsed: { answer: 'invalid', reason: 'empty' }, onItemLine: false, final: false };
     const spans = this.occurrences(text);
     for (const [start, end] of answerParts(text, spans)) {
       const inside = outermost(spans.filter((s) => start <= s.start && s.end <= end));
       // The first sentence that names an option decides, whatever follows.
       if (!inside.some((s) => s.option !== null)) continue;
       const decided = decide(text.words.slice(start, end), start, inside);
-      if (decided.answer === 'invalid') return { parsed: decided, onItemLine: false };
-      const lines = folded.split(LINE_BREAK);
+      if (decided.answer === 'invalid') return { parsed: decided, onItemLine: false, final: false };
+      // The response's own lines, case kept, for its labels and lists (fold keeps every line break).
+      const lines = response.normalize('NFKC').split(LINE_BREAK);
       const decidingLine = text.line[start]!;
-      const onItemLine = LIST_ITEM.test(lines[decidingLine]!);
-      const sentence = text.words.slice(start, sentenceEnd(text, start));
-      // Rule 7: the statement repeated with its blank, in or before the deciding sentence.
-      // A blank followed at once by an option ("_ often", "_\nTidak") is the blank filled, and no repetition.
-      const unfilled = text.freeBlank.slice(0, sentenceEnd(text, start)).some((free, i) => free && !spans.some((s) => s.option !== null && s.start === i + 1));
-      if (unfilled) return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine };
+      const onItemLine = LIST_ITEM.test(lines[decidingLine] ?? '');
+      const invalid = (reason: 'neither' | 'other-statement') => ({ parsed: { answer: 'invalid' as const, reason }, onItemLine, final: true });
+      // Rule 7: the statement repeated with its blank, in or before the deciding sentence; a blank followed at once
+      // by an option (not a template word that happens to be one) is the blank filled.
+      const named = outermost(spans).filter((s) => s.option !== null);
+      const last = sentenceEnd(text, start);
+      if (text.words.slice(0, last).some((word, i) => word === BLANK_WORD && !named.some((s) => s.start === i + 1))) return invalid('neither');
       // Rule 8: a label for an answer, or a list.
-      const labelled = lines.slice(0, decidingLine + 1).some((line) => LABEL_ONLY.test(line));
-      const listed = (onItemLine && lines.filter((line) => LIST_ITEM.test(line)).length > 1) || (lines[decidingLine]!.match(INLINE_LABEL)?.length ?? 0) > 1;
-      if (labelled || listed) return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine };
-      // Rule 6, on the whole sentence, its explanation too: a demonstration's own "because" must not cut it short.
-      if (this.answersAnotherStatement(sentence)) return { parsed: { answer: 'invalid', reason: 'other-statement' }, onItemLine };
-      return { parsed: decided, onItemLine };
+      if (lines.slice(0, decidingLine + 1).some((line) => LABEL_ONLY.test(line))) return invalid('neither');
+      if ((lines[decidingLine]!.match(INLINE_LABEL)?.length ?? 0) > 1) return invalid('neither');
+      if (onItemLine && lines.filter((line) => LIST_ITEM.test(line)).length > 1) return invalid('neither');
+      // Rule 6: a copy of a demonstration.
+      if (this.copiesAnotherStatement(text, start, end)) return invalid('other-statement');
+      return { parsed: decided, onItemLine, final: false };
     }
-    return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false };
+    return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: false };
   }
 
-  /** Step 6: the sentence shares more of a demonstration's own words than of the test statement's own words. */
-  private answersAnotherStatement(words: readonly string[]): boolean {
-    const said = new Set(words);
-    const count = (own: ReadonlySet<string>, other: ReadonlySet<string>) => [...own].filter((w) => said.has(w) && !other.has(w)).length;
-    return this.otherStatements.some((other) => count(other, this.statementWords) > count(this.statementWords, other));
+  /**
+   * Rule 6: the part [start, end) begins a copy of a demonstration's statement (two or more words in a row, one of
+   * them not the probe's), and the copy holds more of the demonstration's own words than the part holds of the
+   * probe's own words. The copy may run on past the part's end (an explanation marker of the demonstration's own).
+   */
+  private copiesAnotherStatement(text: Tokenised, start: number, end: number): boolean {
+    const part = new Set(text.words.slice(start, end));
+    return this.otherStatements.some(({ words, template }) => {
+      const probeOwn = [...this.statementWords].filter((w) => part.has(w) && !words.has(w)).length;
+      for (let r = start; r < end; r++) {
+        for (let k = 0; k < template.words.length; k++) {
+          const n = copyLength(text, r, template, k, k < template.blankAt ? template.blankAt : template.words.length);
+          if (n < 2) continue;
+          const own = new Set(template.words.slice(k, k + n).filter((w) => !this.statementWords.has(w))).size;
+          if (own > probeOwn) return true;
+        }
+      }
+      return false;
+    });
   }
 
   /**
@@ -376,10 +395,10 @@ export class AnswerMatcher {
   decidedAnswer(prefix: string): ParsedAnswer | undefined {
     const lastBreak = lastLineBreak(prefix);
     if (lastBreak < 0) return undefined;
-    const { parsed, onItemLine } = this.read(prefix.slice(0, lastBreak));
+    const { parsed, onItemLine, final } = this.read(prefix.slice(0, lastBreak));
     // An answer on a list item is fixed only at the end: another item after it makes the response a list.
     if (parsed.answer !== 'invalid' && onItemLine) return undefined;
-    return parsed.answer === 'invalid' && parsed.reason !== 'both' ? undefined : parsed;
+    return parsed.answer === 'invalid' && parsed.reason !== 'both' && !final ? undefined : parsed;
   }
 
   /** Every occurrence of either option in the response, bare or echoed with its template words. */

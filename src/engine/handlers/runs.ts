@@ -8,6 +8,7 @@ import { ZERO_SHOT_RETEST } from '../../core/demos/index.js';
 import { isTestItem, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
 import { outcomeTable } from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
+import { procedureChangesSince } from '../../core/version.js';
 import {
   countExplanations,
   countMeasurements,
@@ -38,7 +39,10 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
   'runs.resume': async ({ runId, gpu, threads }, context) => {
     if (context.jobs.active('run', runId)) throw new UserError('run-active', `run ${runId} is running already`);
     const prepared = await reopenRun(context.db, runId);
-    return { runId, jobId: startJob(context, prepared, { gpu, threads }), warnings: runWarnings(prepared) };
+    // What it measured before follows the procedure of the version that made it; what it measures now, today's.
+    const made = getRun(context.db, runId).workbenchVersion;
+    const changed = procedureChangesSince(made).map((c) => `run ${runId} was made by workbench ${made}; what it measures from now on follows the procedure of ${c.since}: ${c.change} Start a new run for numbers made by one procedure.`);
+    return { runId, jobId: startJob(context, prepared, { gpu, threads }), warnings: [...runWarnings(prepared), ...changed] };
   },
 
   'runs.cancel': ({ runId }, { db, jobs }) => {
