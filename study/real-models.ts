@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ZERO_SHOT, ZERO_SHOT_RETEST } from '../src/core/demos/index.js';
-import { parseRunConfig, probeRecords, type ProbeRecord, type RunConfigInput } from '../src/core/experiment/index.js';
-import { readStoredDistribution } from '../src/core/sampling/index.js';
+import { parseRunConfig, probeRecords, type MeasuredResult, type ProbeRecord, type RunConfigInput } from '../src/core/experiment/index.js';
+import { readStoredDistribution, type ResponseDistribution } from '../src/core/sampling/index.js';
 import { binomialPmf } from '../src/core/statistics/index.js';
 import { loadMeasuredResults, openDatabase, type Db } from '../src/core/store/index.js';
 import { createEngine } from '../src/engine/index.js';
@@ -187,6 +187,42 @@ function median(values: readonly number[]): number | null {
  * McNemar's exact test on the probes both conditions measured: does the strategy improve probes that measuring
  * again does not, more often than the other way round? Two-sided, from the discordant pairs.
  */
+/**
+ * The paper's rule counts an unreadable answer as not the target's, so a condition that only makes answers readable
+ * "improves" a probe whose zero-shot answers were mostly unreadable. Two counts over the misaligned probes keep the
+ * two apart: on how many the readable share (option 1 + option 2; an exact estimate's unresolved mass is neither)
+ * rose / fell, and, where both conditions have readable answers, on how many the target's share among the readable
+ * answers rose / fell.
+ */
+function readableCounts(records: readonly ProbeRecord[], rows: readonly MeasuredResult[], strategy: string): { readable: string; amongReadable: string } {
+  let more = 0;
+  let fewer = 0;
+  let up = 0;
+  let down = 0;
+  let compared = 0;
+  for (const record of records) {
+    const of = (condition: string) => {
+      const row = rows.find((r) => r.probeId === record.probeId && r.condition === condition);
+      return row && readStoredDistribution(row.distributionJson);
+    };
+    const before = of(ZERO_SHOT);
+    const after = of(strategy);
+    if (!before || !after) continue;
+    const readableBefore = before.option1 + before.option2;
+    const readableAfter = after.option1 + after.option2;
+    if (readableAfter > readableBefore + 1e-9) more++;
+    if (readableAfter < readableBefore - 1e-9) fewer++;
+    if (readableBefore === 0 || readableAfter === 0) continue;
+    compared++;
+    const target = (d: ResponseDistribution) => (record.targetOption === 1 ? d.option1 : d.option2);
+    const shareBefore = target(before) / readableBefore;
+    const shareAfter = target(after) / readableAfter;
+    if (shareAfter > shareBefore + 1e-9) up++;
+    if (shareAfter < shareBefore - 1e-9) down++;
+  }
+  return { readable: `${more} / ${fewer}`, amongReadable: `${up} / ${down} of ${compared}` };
+}
+
 function mcnemar(records: readonly ProbeRecord[], strategy: string): { onlyStrategy: number; onlyRetest: number; pValue: number | null } {
   let onlyStrategy = 0;
   let onlyRetest = 0;
@@ -197,12 +233,39 @@ function mcnemar(records: readonly ProbeRecord[], strategy: string): { onlyStrat
     if (a.outcome === 'improved' && b.outcome !== 'improved') onlyStrategy++;
     if (b.outcome === 'improved' && a.outcome !== 'improved') onlyRetest++;
   }
+  return { onlyStrategy, onlyRetest, pValue: mcnemarPValue(onlyStrategy, onlyRetest) };
+}
+
+/** Two-sided exact p-value of McNemar's test from its discordant counts; null without discordant pairs. */
+function mcnemarPValue(onlyStrategy: number, onlyRetest: number): number | null {
   const discordant = onlyStrategy + onlyRetest;
-  if (discordant === 0) return { onlyStrategy, onlyRetest, pValue: null };
+  if (discordant === 0) return null;
   const pmf = binomialPmf(discordant, 0.5);
   const observed = pmf[onlyStrategy]!;
-  const pValue = Math.min(1, pmf.filter((p) => p <= observed * (1 + 1e-9)).reduce((sum, p) => sum + p, 0));
-  return { onlyStrategy, onlyRetest, pValue };
+  return Math.min(1, pmf.filter((p) => p <= observed * (1 + 1e-9)).reduce((sum, p) => sum + p, 0));
+}
+
+/**
+ * Over the languages of a cell, per model and strategy: the discordant probes summed and McNemar's test on the sum.
+ * The languages ask the same survey questions, so their probes are not independent: a pooled p-value overstates
+ * the evidence and is a summary for reading, not a test to report.
+ */
+function pooledLines(groups: readonly GroupSummary[]): string[] {
+  const lines: string[] = [];
+  for (const model of [...new Set(groups.map((g) => g.model))]) {
+    const ofModel = groups.filter((g) => g.model === model);
+    if (ofModel.length < 2) continue;
+    for (const strategy of [...new Set(ofModel.flatMap((g) => g.strategies.map((s) => s.strategy)))]) {
+      const counts = ofModel.flatMap((g) => g.strategies.filter((s) => s.strategy === strategy && s.discordant).map((s) => s.discordant!));
+      if (counts.length === 0) continue;
+      const onlyStrategy = counts.reduce((sum, c) => sum + c.onlyStrategy, 0);
+      const onlyRetest = counts.reduce((sum, c) => sum + c.onlyRetest, 0);
+      const improvedLanguages = ofModel.filter((g) => g.strategies.some((s) => s.strategy === strategy && s.discordant && s.discordant.onlyStrategy > s.discordant.onlyRetest)).length;
+      const pValue = mcnemarPValue(onlyStrategy, onlyRetest);
+      lines.push(`- ${model}, ${strategy} over ${ofModel.length} languages: ahead of the re-test in ${improvedLanguages}; ${onlyStrategy} probes improved only by it, ${onlyRetest} only by the re-test (pooled McNemar p = ${pValue === null ? '–' : pValue.toExponential(1)}; the languages share their questions, so this overstates the evidence).`);
+    }
+  }
+  return lines;
 }
 
 interface GroupSummary {
@@ -228,6 +291,10 @@ interface GroupSummary {
     meanInvalid: number | null;
     medianErrorReduction: number | null;
     vsRetest: string;
+    readable: string;
+    amongReadable: string;
+    /** McNemar's discordant probes against the re-test (null for the control itself). */
+    discordant: { onlyStrategy: number; onlyRetest: number } | null;
   }[];
 }
 
@@ -270,6 +337,8 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
           expected: expected ? `${pct(expected.expectedImprovedShare)} / ${pct(expected.expectedUnchangedShare)} / ${pct(expected.expectedWorsenedShare)}` : '–',
           meanInvalid: o.meanInvalidShare,
           medianErrorReduction: median(group.flatMap((r) => r.strategies.filter((s) => s.strategy === o.strategy && s.errorReduction !== undefined).map((s) => s.errorReduction!))),
+          ...readableCounts(group.filter((r) => r.misaligned), measured.filter(inGroup), o.strategy),
+          discordant: test && { onlyStrategy: test.onlyStrategy, onlyRetest: test.onlyRetest },
           vsRetest: test === null ? 'control' : `${o.improvedBeyondRetest === null ? '–' : `${o.improvedBeyondRetest >= 0 ? '+' : ''}${(100 * o.improvedBeyondRetest).toFixed(0)} pts`}; ${test.onlyStrategy} vs ${test.onlyRetest} probes, p = ${test.pValue === null ? '–' : test.pValue.toFixed(3)}`,
         };
       }),
@@ -287,7 +356,10 @@ function markdown(summaries: readonly GroupSummary[], state: StudyState): string
     'a change only where its q-value (Benjamini–Hochberg within the cell) is below 0.05 (exact runs: beyond 0.01 and',
     'the error bounds); "expected" is the paper\'s rule at n = 10 in expectation (exact in `precise`, plug-in in',
     '`paper`). "Against the re-test" is the improved share minus the re-test control\'s, then McNemar\'s exact test',
-    'on the probes that only the strategy or only the re-test improved.',
+    'on the probes that only the strategy or only the re-test improved. An unreadable answer counts as not the',
+    "target's, so \"readable more / fewer\" gives on how many misaligned probes the condition raised / lowered the",
+    "share of readable answers, and \"target among readable\" on how many the target's share among the readable",
+    'answers rose / fell (of the probes where both conditions had some).',
     '',
   ];
   for (const cell of CELLS) {
@@ -299,12 +371,14 @@ function markdown(summaries: readonly GroupSummary[], state: StudyState): string
     for (const g of groups) {
       lines.push(`| ${g.model} | ${g.language}/${g.country} | ${g.probes} | ${g.misaligned} (${g.misalignedShare}) | ${pct(g.zeroShotInvalid)} | ${g.measurements} | ${g.seconds.toFixed(0)} | ${g.meanErrorBound === null ? '–' : g.meanErrorBound.toFixed(3)} |`);
     }
-    lines.push('', "| model | language | condition | n | paper's rule +/=/− | improved [95% CI] | gated improved | expected +/=/− | invalid | median Δ | against the re-test |", '|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('', "| model | language | condition | n | paper's rule +/=/− | improved [95% CI] | gated improved | expected +/=/− | invalid | median Δ | readable more / fewer | target among readable +/− | against the re-test |", '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const g of groups) {
       for (const s of g.strategies) {
-        lines.push(`| ${g.model} | ${g.language} | ${s.strategy} | ${s.n} | ${s.paperRule} | ${s.improved} | ${s.gatedImproved} | ${s.expected} | ${pct(s.meanInvalid)} | ${s.medianErrorReduction === null ? '–' : s.medianErrorReduction.toFixed(2)} | ${s.vsRetest} |`);
+        lines.push(`| ${g.model} | ${g.language} | ${s.strategy} | ${s.n} | ${s.paperRule} | ${s.improved} | ${s.gatedImproved} | ${s.expected} | ${pct(s.meanInvalid)} | ${s.medianErrorReduction === null ? '–' : s.medianErrorReduction.toFixed(2)} | ${s.readable} | ${s.amongReadable} | ${s.vsRetest} |`);
       }
     }
+    const pooled = pooledLines(groups);
+    if (pooled.length > 0) lines.push('', ...pooled);
     lines.push('');
   }
   return `${lines.join('\n')}\n`;

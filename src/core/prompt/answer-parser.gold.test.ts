@@ -1,9 +1,11 @@
 // The answer parser against what real models answered, labelled by reading (real-answers.gold.csv: SmolLM2-135M-
 // Instruct and Gemma 3 270M, English and Arora et al.'s 13 languages, zero-shot and self-aligned prompts, drawn by
-// study:draw-gold-sample and labelled by the guide in docs/real-models.md). Every disagreement left must name, in
+// study:draw-gold-sample and labelled by docs/answer-labelling-guide.md). Every disagreement left must name, in
 // the file's `rule` column, the deliberate rule of the parser that decides it (DELIBERATE_RULES; the doc gives
 // each with its cases), and agreement must not fall below what it is today. The goal is 98% in every language; it
 // is not met (89.8% overall, 80–100% per language on this sample, which over-samples the unreadable), see the doc.
+// A second reader, blind to the first and to the parser, labelled every row (`second_label`): two readers agree on
+// 98.3%, so the goal is what a reader achieves, and the parser's gap to it is the parser's, not the labels' noise.
 // The statements come from ../shared/data (the gold file keeps only their ids), with each prompt's demonstrations.
 
 import { readFileSync } from 'node:fs';
@@ -44,6 +46,7 @@ interface GoldRow {
   demonstrations: string;
   response: string;
   label: '1' | '2' | 'invalid';
+  second_label: '1' | '2' | 'invalid';
   rule: string;
 }
 
@@ -70,6 +73,11 @@ describeWithSharedData('the answer parser against real answers labelled by readi
     for (const model of MODELS) for (const language of LANGUAGES) expect(gold.filter((r) => r.model === model && r.language === language).length, `${model} ${language}`).toBeGreaterThanOrEqual(10);
     expect(new Set(gold.map((r) => r.condition))).toEqual(new Set(['zero-shot', 'chrf-all']));
     expect(new Set(gold.map((r) => r.label))).toEqual(new Set(['1', '2', 'invalid']));
+  });
+
+  it('has a second reader for every row, who agrees with the first on at least 98% (the ceiling the parser is held to)', () => {
+    expect(gold.filter((r) => !['1', '2', 'invalid'].includes(r.second_label))).toEqual([]);
+    expect(gold.filter((r) => r.second_label === r.label).length / gold.length).toBeGreaterThanOrEqual(0.98);
   });
 
   it("agrees with the labels no less than today, overall and in every language", () => {
