@@ -23,6 +23,11 @@ export interface CollectedAnswer {
   parsed: 1 | 2 | 'invalid';
 }
 
+/** The responses labelled by reading, and their columns. `sample`: `design` for the responses read while the parser's
+ * rules were written, `held-out` for those drawn afterwards to measure the rules on responses nobody had read. */
+export const GOLD_FILE = 'src/core/prompt/real-answers.gold.csv';
+export const GOLD_COLUMNS = ['model', 'language', 'probe_id', 'condition', 'demonstrations', 'response', 'sample', 'label', 'second_label', 'rule'] as const;
+
 /** The seed and draws the collection builds its prompts with. */
 export const COLLECTION = { seed: 1, n: 10 };
 

@@ -20,6 +20,11 @@ export const PROCEDURE_CHANGES: readonly { since: string; change: string }[] = [
     change:
       "The answer parser's rules 6 to 8, from real models' answers: a deciding sentence about one of the prompt's demonstrations (more of that statement's own words than of the probe's) is invalid ('other-statement'), as is the statement repeated with its blank before the answer, and an answer given as a label ('C', '(a)') or as an item of a list. Estimates made by the earlier procedure are not reused.",
   },
+  {
+    since: '0.3.0',
+    change:
+      "The answer parser's rules 9 and 10, from real models' answers: an option offered beside another candidate ('sometimes or never', 'never | often'), an answer given by its place ('the second option', 'None of the above'), and a restatement of the statement that goes on with words of its own where the statement goes on (another statement's blank filled) are invalid; a one-word first answer that is an option misspelt ('tawala' for 'tiwala': same first letter, at most 0.3 edits per letter) is that option, and a quoted word that is no option, before the line that names one, makes the response invalid. An equals sign with a space after it ends a sentence (what follows glosses it). On 700 responses labelled by two readers the parser's agreement rose from 89.0% to 92.4% (held-out 280: 87.9% to 88.9%).",
+  },
 ];
 
 /** The procedure's version: one more than its changes. Estimates are reused only within one (the run cache's key). */

@@ -3,9 +3,11 @@
 // study:draw-gold-sample and labelled by docs/answer-labelling-guide.md). Every disagreement left must name, in
 // the file's `rule` column, the deliberate rule of the parser that decides it (DELIBERATE_RULES; the doc gives
 // each with its cases), and agreement must not fall below what it is today. The goal is 98% in every language; it
-// is not met (89.8% overall, 80–100% per language on this sample, which over-samples the unreadable), see the doc.
-// A second reader, blind to the first and to the parser, labelled every row (`second_label`): two readers agree on
-// 98.3%, so the goal is what a reader achieves, and the parser's gap to it is the parser's, not the labels' noise.
+// is not met (92.4% overall, 82–100% per language), see docs/real-models.md.
+// Two samples: `design` (420 rows, read while rules 6–10 were written) and `held-out` (280 rows, drawn and labelled
+// afterwards, never read while writing them): the parser's agreement on the held-out rows is the honest figure.
+// Two readers, blind to each other and to the parser, labelled every row (`label`, `second_label`): they agree on
+// 98.1%, so the goal is what a reader achieves, and the parser's gap to it is the parser's, not the labels' noise.
 // The statements come from ../shared/data (the gold file keeps only their ids), with each prompt's demonstrations.
 
 import { readFileSync } from 'node:fs';
@@ -24,19 +26,20 @@ const MODELS = ['smollm2-135m-instruct', 'gemma3-270m'];
 
 /** Where the parser reads a response otherwise than a person did, on purpose: the rule that decides it. */
 const DELIBERATE_RULES: Record<string, string> = {
-  'literal-option': 'an option counts in its own words only: a misspelt, cut-off or translated option is none',
+  'literal-option': "an option counts in its own words, or misspelt alone on its line (rule 10); another form, a translation, or a misspelling beyond rule 10's bound is none",
   negation: 'a negation word in the deciding sentence, outside the option, makes it neither (rule 5)',
-  subject: "what a sentence is about is not read beyond the prompt's demonstrations (rule 6): an option's words in a sentence on another subject, or a garbled one, count",
-  'first-option-line': "lines that name no option are passed over (rule 4), also when the model's first answer was something else",
-  alternatives: 'two candidates of which only one is an option read as that option',
+  subject: "what a sentence is about is read only through the demonstrations (rule 6) and a restatement's own words (rule 9): a bare option in a sentence of its own, or in a restatement that copied half the statement, counts",
+  instruction: 'an option quoted in the instruction the model repeats ("Fill in the blank …: "না") counts like any other',
+  restatement: "a restatement that goes on with a word of its own where the statement goes on answers another statement (rule 9), also where a reader took the word for the statement's",
+  alternatives: 'an option offered beside another candidate only with "or", "|" or their translations is neither (rule 9); with "and", a comma, a slash, or on the next line it counts',
   lists: 'a bare label before the answer, or an answer that is an item of a list, is neither (rule 8); readers differed here too',
-  'blank-filled': 'a blank followed at once by an option is the blank filled (rule 7)',
+  'blank-filled': 'underscores are read by rule 7: a blank copied from the prompt before the answer is the statement unfilled, a blank followed at once by an option is the blank filled',
   'cut-off': 'a sentence cut off by the token limit counts by what it says before the cut',
   'demonstration-words': "a sentence cut off before its subject, with more of a demonstration's words than the probe's, is about the demonstration (rule 6)",
 };
 
 /** Today's agreement, as floors: a change to the parser may raise them, never lower them. */
-const AGREEMENT_FLOOR = { overall: 0.897, language: 0.8 };
+const AGREEMENT_FLOOR = { overall: 0.924, language: 0.82, heldOut: 0.889 };
 
 interface GoldRow {
   model: string;
@@ -47,6 +50,7 @@ interface GoldRow {
   response: string;
   label: '1' | '2' | 'invalid';
   second_label: '1' | '2' | 'invalid';
+  sample: 'design' | 'held-out';
   rule: string;
 }
 
@@ -84,6 +88,12 @@ describeWithSharedData('the answer parser against real answers labelled by readi
     const agreement = (rows: typeof results) => rows.filter((r) => r.parsed === r.row.label).length / rows.length;
     expect(agreement(results)).toBeGreaterThanOrEqual(AGREEMENT_FLOOR.overall);
     for (const language of LANGUAGES) expect(agreement(results.filter((r) => r.row.language === language)), language).toBeGreaterThanOrEqual(AGREEMENT_FLOOR.language);
+    expect(agreement(results.filter((r) => r.row.sample === 'held-out'))).toBeGreaterThanOrEqual(AGREEMENT_FLOOR.heldOut);
+  });
+
+  it('holds a held-out sample, in every language, from both models', () => {
+    expect(new Set(gold.map((r) => r.sample))).toEqual(new Set(['design', 'held-out']));
+    for (const model of MODELS) for (const language of LANGUAGES) expect(gold.filter((r) => r.sample === 'held-out' && r.model === model && r.language === language).length, `${model} ${language}`).toBeGreaterThanOrEqual(10);
   });
 
   it('fixes an answer at a line break only where every continuation of the real response gives it', () => {

@@ -264,6 +264,98 @@ describe('a response about a demonstration, not the probe (step 6)', () => {
   });
 });
 
+describe('alternatives, answers by place, restatements of another statement (rule 9)', () => {
+  const family = { template: 'Family is _ in my life', options: ['important', 'unimportant'] as [string, string] };
+  const manners = { template: 'Kinder werden _, gute Manieren zu Hause zu lernen', options: ['ermutigt', 'entmutigt'] as [string, string] };
+  const hell = { template: 'I _ that hell exists.', options: ['believe', 'do not believe'] as [string, string] };
+  const parse = (response: string, probe: Pick<Probe, 'template' | 'options'> = family) => outcome(parseAnswer(response, probe));
+
+  it.each<[string, Pick<Probe, 'template' | 'options'>, Expected]>([
+    // An option beside another candidate is offered, not chosen; the marker of the template itself is no offer.
+    ['sometimes or important.', family, 'neither'],
+    ['"important" or "', family, 'neither'],
+    ['important | <strong>crucial', family, 'neither'],
+    ['penting atau lebih tepatnya', { template: 'Karakteristik _ dari demokrasi', options: ['penting', 'tdk perlu'] }, 'neither'],
+    ['Mă simt foarte aproape de orașul, orașul sau satul meu', { template: 'Mă simt _ aproape de orașul, orașul sau satul meu', options: ['foarte', 'nu'] }, 1],
+    // An answer given by its place, or none of them.
+    ['the second option. Answer is: important.', family, 'neither'],
+    ['None of the above\nimportant', family, 'neither'],
+    ['Option 1 is important', family, 'neither'],
+    // A restatement that goes on with words of its own where the statement goes on answers another statement.
+    ['Kinder werden ermutigt, selbstständiger Umgangs mit dem Geld', manners, 'neither'],
+    ['Kinder werden entmutigt, die Fortschlagen', manners, 'neither'],
+    // ... but not when it goes back to the statement, has copied half of it, or ends cut off or misspelt.
+    ['Kinder werden ermutigt, sie zu Hause zu lernen', manners, 1],
+    ['Kinder werden ermutigt, gute Manieren zu lernen', manners, 1],
+    ['Kinder werden ermutigt, gute Manieren zu Hause zu lernen und mehr', manners, 1],
+    ['Kinder werden ermutigt, gute Man', manners, 1],
+    ['Kinder werden ermutigt, Manirien', manners, 1],
+    ['Kinder werden ermutigt.', manners, 1],
+    ['Kinder werden ermutigt, weil es wichtig ist', manners, 1],
+    // The cost, on purpose: a pronoun for the rest of the statement is a word of its own.
+    ['I do not believe it.', hell, 'neither'],
+    ['I do not believe.', hell, 2],
+    // Before the echo, a word of its own counts only after words of the statement, so a lead-in is none.
+    ['The answer is: werden ermutigt, gute Manieren', manners, 1],
+    ['Kinder Geld werden ermutigt, gute Manieren', manners, 'neither'],
+  ])('%s → %s', (response, probe, expected) => {
+    expect(parse(response, probe)).toBe(expected);
+  });
+
+  it('fixes an answer offered beside another only once its line is closed', () => {
+    const matcher = new AnswerMatcher(family);
+    expect(matcher.decidedAnswer('important')).toBeUndefined();
+    expect(matcher.decidedAnswer('important or\n')).toMatchObject({ answer: 'invalid' });
+  });
+});
+
+describe("the model's own first answer: an option misspelt, another word in quotes (rule 10)", () => {
+  const trust = { template: 'Buo ang _ ko sa mga malalaking kumpanya', options: ['tiwala', 'hindi'] as [string, string] };
+  const encouraged = { template: 'Kinder werden _, gute Manieren zu Hause zu lernen', options: ['ermutigt', 'entmutigt'] as [string, string] };
+  const parse = (response: string, probe: Pick<Probe, 'template' | 'options'> = trust) => outcome(parseAnswer(response, probe));
+
+  it.each<[string, Pick<Probe, 'template' | 'options'>, Expected]>([
+    ['"tawala"', trust, 1],
+    ['The answer is "tawala."', trust, 1],
+    ['tawala\nhindi', trust, 1],
+    ['"erutigt"', encouraged, 1],
+    ['entmutgt', encouraged, 2],
+    ['hindo', trust, 2],
+    // Not a misspelling: another first letter, a word that extends the option, too many edits.
+    ['"sawala"', trust, 'neither'],
+    ['tiwalang', trust, 'neither'],
+    ['twl', trust, 'neither'],
+    // Two words, or two quotes, are no one-word answer.
+    ['tawala ko', trust, 'neither'],
+    ['"tawala" "ako"', trust, 'neither'],
+    // A quoted word that is no option, before the line that names one: the model answered with another word.
+    ['"nou"\nhindi', trust, 'neither'],
+    ['Answer: "bato".\nBuo ang tiwala ko', trust, 'neither'],
+    ['"tiwala"\nhindi', trust, 1],
+    ['Answer:\n"hindi"', trust, 2],
+  ])('%s → %s', (response, probe, expected) => {
+    expect(parse(response, probe)).toBe(expected);
+  });
+
+  it('fixes a misspelt first answer once its line is closed, and a quoted other word as invalid', () => {
+    const matcher = new AnswerMatcher(trust);
+    expect(matcher.decidedAnswer('"tawala"')).toBeUndefined();
+    expect(matcher.decidedAnswer('"tawala"\n')).toMatchObject({ answer: 1, matched: 'tawala' });
+    expect(matcher.decidedAnswer('"bato"\n')).toMatchObject({ answer: 'invalid' });
+  });
+});
+
+describe('an equals sign glosses what comes before it', () => {
+  const probe = { template: 'Stealing property is _ justifiable.', options: ['always', 'never'] as [string, string] };
+  it.each<[string, Expected]>([
+    ['"never" = "Nie".', 2],
+    ['never = not ever', 2],
+    ['Nie = never', 2],
+  ])('%s → %s', (response, expected) => {
+    expect(outcome(parseAnswer(response, probe))).toBe(expected);
+  });
+});
+
 describe('a blank left unfilled, and answers by enumeration (rules 7 and 8)', () => {
   const probe = { template: 'I _ that hell exists.', options: ['believe', 'do not believe'] as [string, string] };
   const parse = (response: string) => outcome(parseAnswer(response, probe));
@@ -279,7 +371,7 @@ describe('a blank left unfilled, and answers by enumeration (rules 7 and 8)', ()
     // Markdown's underscores are emphasis, not a blank; a blank glued to a word as a template may have it is one.
     ['_believe_', 1],
     ['I _believe_ that hell exists.', 1],
-    ['I _do not believe_ it.', 2],
+    ['I _do not believe_ that hell exists.', 2],
     ['Mr_ that hell exists.\nbelieve', 'neither'],
     // Rule 8: a label for an answer, a list, two labels in a line.
     ['C\nbelieve', 'neither'],

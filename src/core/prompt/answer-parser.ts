@@ -61,6 +61,21 @@ export type ParsedAnswer =
  *    labelled line alone ("A) important") is an answer. A pretrained model answers in the style of the exam papers
  *    it read.
  *
+ * 9. An option that is offered, not chosen, is no answer (`neither`): beside another candidate ("sometimes or never",
+ *    "never | often", "penting atau ..."; a disjunction of the template's own is no offer); given by its place ("the
+ *    second option", "None of the above", before the option); or in a restatement that goes on with a word of its
+ *    own where the statement goes on: "Kinder werden ermutigt, selbstständiger Umgangs mit dem Geld" for "Kinder
+ *    werden _, gute Manieren zu Hause zu lernen" fills the blank of another statement. A word of the statement
+ *    misspelt or cut off by the token limit is none of its own; a restatement that goes back to the statement (two
+ *    more of its words) or has copied half of it has said what it is about; before the echo a word of its own counts
+ *    only after words of the statement, so a lead-in is none. The cost, accepted: a pronoun for the rest of the
+ *    statement ("I do not believe it.") is a word of its own.
+ * 10. The model's own first answer, on a line before the one that names an option (or when none does): a line
+ *    whose one word, alone or in quotes ("The answer is "tamen.""), is one option misspelt (same first letter, at
+ *    most 0.3 edits per letter of an option of five letters or more, not the option extended: "importantly") is that
+ *    option; a line that is only a quoted phrase naming no option ("nou") makes the response `neither`.
+ *
+ * An equals sign with a space after it ends a sentence: what follows glosses what came before ("never" = "Nie").
  * Everything else (lead-ins such as "The answer is", "Answer:", "A:", "1)", quotes, markdown) is text that is
  * not an option and is ignored. Enumeration labels are never read as options: "B" is `neither`.
  *
@@ -75,7 +90,7 @@ export type ParsedAnswer =
 
 /** Sentence-final punctuation (after NFKC, which turns ！ ？ into ! ? and … into ...), when a space or the end
  * follows it; closing quotes and brackets may sit in between: `"Important." Then`. */
-const STOP = /[.!?।॥۔؟。]+(?=[\p{Pe}\p{Pf}"'»]*(?:\s|$))/gu;
+const STOP = /(?:[.!?।॥۔؟。]+|=)(?=[\p{Pe}\p{Pf}"'»]*(?:\s|$))/gu;
 const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/gu;
 
 /**
@@ -121,6 +136,39 @@ const NEGATIONS: readonly string[] = [
   'không', 'chẳng', 'chả', 'chưa', 'đừng', // vi
   'না', 'নয়', 'নেই', 'নাই', // bn
 ];
+
+/**
+ * Words that offer alternatives ("sometimes or never"). Greek "ή" is left out: with its accent folded it is the
+ * article "η". Tagalog "o" is left out: it is a Romanian word too.
+ */
+const DISJUNCTIONS: readonly string[] = [
+  'or', // en
+  'oder', // de
+  'یا', // fa, ur
+  'atau', // id, ms
+  '또는', '아니면', // ko
+  'sau', // ro
+  'или', 'ili', // sr
+  'veya', 'yoksa', // tr
+  'hoặc', // vi
+  'বা', 'অথবা', // bn
+];
+
+/** A bar between candidates ("never | often") stays a word of its own: it offers alternatives too. */
+const ALTERNATIVE_MARK = '|';
+
+/** A model that names its answer by its place or refuses both ("None of the above") has given its answer. */
+const ANSWERS_BY_PLACE: readonly string[] = ['none of the above', 'the first option', 'the second option', 'option 1', 'option 2', 'option a', 'option b'];
+
+/** A line that is only a quoted phrase, perhaps after "Answer:": the model's answer, in its own words. */
+const QUOTED_LINE = /^\s*(?:answer\s*:\s*)?["“„«]([^"“”„«»]*[\p{L}\p{N}][^"“”„«»]*)["”»]\s*[.:!]?\s*$/iu;
+/** One quoted stretch of a line: "The answer is "tamen."". */
+const QUOTED = /["“„«]([^"“”„«»]+)["”»]/gu;
+
+/** A one-word answer this close to an option's word (edits per letter of the option) is that option misspelt. */
+const MISSPELLING_DISTANCE = 0.3;
+/** Shorter options are left alone: one edit turns a short word into another word. */
+const MISSPELLING_MIN_LETTERS = 5;
 
 // Enumeration labels as lists and exam papers write them, matched on the response's own lines (case kept): a letter
 // a–e, a number up to 99 or a roman numeral, with a bracket or a closing mark.
@@ -206,6 +254,8 @@ export function normaliseForMatching(text: string): string {
 // ---- Matching ----
 
 const NEGATION_WORDS: ReadonlySet<string> = new Set(NEGATIONS.flatMap(tokensForMatching));
+const DISJUNCTION_WORDS: ReadonlySet<string> = new Set([...DISJUNCTIONS.flatMap(tokensForMatching), ALTERNATIVE_MARK]);
+const PLACE_ANSWERS: readonly string[][] = ANSWERS_BY_PLACE.map(tokensForMatching);
 const MARKER_WORDS: readonly string[][] = EXPLANATION_MARKERS.map(tokensForMatching).filter((m) => m.length > 0);
 
 /** Words, and for each word whether a line break or a sentence stop comes right before it, and its line. */
@@ -227,7 +277,7 @@ function tokenise(folded: string): Tokenised {
   const t: Tokenised = { words: [], lineBefore: [], stopBefore: [], line: [] };
   folded.split(LINE_BREAK).forEach((line, l) => {
     line.replace(MARKDOWN_EMPHASIS, '$1 $2 ').split(STOP).forEach((sentence, s) => {
-      const words = sentence.split(/_+/).flatMap((piece, i) => (i === 0 ? [] : [BLANK_WORD]).concat(tokensOfFolded(piece)));
+      const words = sentence.split(/(_+|\|)/).flatMap((piece, i) => (i % 2 === 0 ? tokensOfFolded(piece) : [piece === '|' ? ALTERNATIVE_MARK : BLANK_WORD]));
       words.forEach((word, w) => {
         t.words.push(word);
         t.lineBefore.push(w === 0 && s === 0 && l > 0);
@@ -263,6 +313,8 @@ interface Span {
   end: number; // exclusive
   words: readonly string[];
   kind: 'option' | 'echo' | 'template';
+  /** For an echo: whether the completed sentence has words before / after the stretch the echo copies. */
+  sentenceGoesOn?: { before: boolean; after: boolean };
 }
 
 /** An option inside its completed sentence: the sentence's words and the words the filled blank spans. */
@@ -337,17 +389,34 @@ export class AnswerMatcher {
     const text = tokenise(folded);
     if (text.words.length === 0) return { parsed: { answer: 'invalid', reason: 'empty' }, onItemLine: false, final: false };
     const spans = this.occurrences(text);
+    // The response's own lines, case kept, for its labels, lists and quotes (fold keeps every line break).
+    const lines = response.normalize('NFKC').split(LINE_BREAK);
+    // Rule 10: a line before the deciding one that answers in the model's own words: an option misspelt, or another
+    // word in quotes.
+    const ownAnswer = (beforeLine: number): { parsed: ParsedAnswer; onItemLine: boolean; final: boolean } | undefined => {
+      for (const line of lines.slice(0, beforeLine)) {
+        const misspelt = this.misspeltOption(line);
+        if (misspelt) return { parsed: misspelt, onItemLine: false, final: false };
+        if (QUOTED_LINE.test(line)) return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: true };
+      }
+      return undefined;
+    };
     for (const [start, end] of answerParts(text, spans)) {
       const inside = outermost(spans.filter((s) => start <= s.start && s.end <= end));
       // The first sentence that names an option decides, whatever follows.
       if (!inside.some((s) => s.option !== null)) continue;
+      const decidingLine = text.line[start]!;
+      const answeredBefore = ownAnswer(decidingLine);
+      if (answeredBefore) return answeredBefore;
       const decided = decide(text.words.slice(start, end), start, inside);
       if (decided.answer === 'invalid') return { parsed: decided, onItemLine: false, final: false };
-      // The response's own lines, case kept, for its labels and lists (fold keeps every line break).
-      const lines = response.normalize('NFKC').split(LINE_BREAK);
-      const decidingLine = text.line[start]!;
       const onItemLine = LIST_ITEM.test(lines[decidingLine] ?? '');
       const invalid = (reason: 'neither' | 'other-statement') => ({ parsed: { answer: 'invalid' as const, reason }, onItemLine, final: true });
+      const deciding = firstNaming(inside);
+      // Rule 9: an option offered beside another candidate, an answer given by its place, a restatement of another.
+      if (this.offersAlternatives(text, start, end, inside, deciding)) return invalid('neither');
+      if (PLACE_ANSWERS.some((phrase) => findRuns(text.words.slice(0, deciding.start), phrase).length > 0)) return invalid('neither');
+      if (this.substitutesStatementWords(text, start, end, inside, deciding)) return invalid('neither');
       // Rule 7: the statement repeated with its blank, in or before the deciding sentence; a blank followed at once
       // by an option (not a template word that happens to be one) is the blank filled.
       const named = outermost(spans).filter((s) => s.option !== null);
@@ -361,7 +430,68 @@ export class AnswerMatcher {
       if (this.copiesAnotherStatement(text, start, end)) return invalid('other-statement');
       return { parsed: decided, onItemLine, final: false };
     }
-    return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: false };
+    return ownAnswer(lines.length) ?? { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: false };
+  }
+
+  /**
+   * Rule 10: the line's one word, alone or the one word in quotes ("The answer is "tamen.""), is one option misspelt:
+   * a few edits from it (at most MISSPELLING_DISTANCE per letter) and not as close to the other option.
+   */
+  private misspeltOption(line: string): ParsedAnswer | undefined {
+    const words = tokensForMatching(line);
+    const quoted = [...line.matchAll(QUOTED)].map((m) => tokensForMatching(m[1]!));
+    const word = words.length === 1 ? words[0] : quoted.length === 1 && quoted[0]!.length === 1 ? quoted[0]![0] : undefined;
+    if (word === undefined) return undefined;
+    const near = this.options.filter((o) => o.words.length === 1 && isMisspelling(word, o.words[0]!));
+    return near.length === 1 ? { answer: near[0]!.option, matched: word } : undefined;
+  }
+
+  /** Rule 9: a word that offers alternatives ("or", "atau", "|") right before or after the deciding occurrence. */
+  private offersAlternatives(text: Tokenised, start: number, end: number, inside: readonly Span[], deciding: Span): boolean {
+    const covered = (i: number) => inside.some((s) => s.start <= i && i < s.end);
+    return [deciding.start - 1, deciding.end].some((i) => i >= start && i < end && !covered(i) && DISJUNCTION_WORDS.has(text.words[i]!));
+  }
+
+  /**
+   * Rule 9: the deciding occurrence restates the statement (an echo) and, where the statement goes on, the response
+   * goes on with a word of its own: "Kinder werden ermutigt, selbstständiger ..." for "Kinder werden _, gute
+   * Manieren ...". Such a sentence fills the blank of another statement. Before the echo this counts only after
+   * words of the statement, so that a lead-in ("The answer is ...") is none.
+   */
+  private substitutesStatementWords(text: Tokenised, start: number, end: number, inside: readonly Span[], deciding: Span): boolean {
+    if (deciding.kind !== 'echo' || !deciding.sentenceGoesOn) return false;
+    // A restatement that has copied half the statement or more has said what it is about: what follows is garbled.
+    const copied = deciding.words.filter((w) => this.statementWords.has(w)).length;
+    if (copied * 2 >= this.statementWords.size) return false;
+    const covered = (i: number) => inside.some((s) => s.start <= i && i < s.end);
+    // A word of the statement, misspelt or cut off by the token limit, is no word of the response's own; nor is a
+    // word after which the part goes back to the statement (two more of its words): that is the statement garbled.
+    const statementWords = [...this.statementWords];
+    const ownWord = (i: number) => {
+      if (i < start || i >= end || covered(i) || !this.isForeign(text.words[i]!)) return false;
+      const word = text.words[i]!;
+      const cutOff = i === text.words.length - 1 && statementWords.some((w) => w.startsWith(word));
+      return !cutOff && !statementWords.some((w) => isMisspelling(word, w));
+    };
+    const goesBack = (from: number) => new Set(text.words.slice(from, end).filter((w) => this.statementWords.has(w))).size >= 2;
+    const { before, after } = deciding.sentenceGoesOn;
+    // One word is not enough ("I do not believe it."): a pronoun may stand for the rest of the statement.
+    const ownWords = (from: number) => text.words.slice(from, end).filter((_, j) => ownWord(from + j)).length;
+    if (after && ownWord(deciding.end) && !goesBack(deciding.end + 1)) return true;
+    const previous = deciding.start - 1;
+    return before && ownWord(previous) && text.words.slice(start, previous).some((w) => this.statementWords.has(w));
+  }
+
+  /** A word that is neither the statement's, nor an option's, nor one the rules read (blank, negation, marker). */
+  private isForeign(word: string): boolean {
+    return (
+      !this.statementWords.has(word) &&
+      !this.options.some((o) => o.words.includes(word)) &&
+      word !== BLANK_WORD &&
+      !NEGATION_WORDS.has(word) &&
+      !DISJUNCTION_WORDS.has(word) &&
+      !MARKER_WORDS.some((m) => m.includes(word))
+    );
   }
 
   /**
@@ -457,7 +587,9 @@ function echoSpans(text: Tokenised, echo: Echo): Span[] {
   for (let r = 0; r < text.words.length; r++) {
     for (let k = 0; k <= echo.blankStart; k++) {
       const n = copyLength(text, r, echo, k, echo.words.length);
-      if (k + n >= echo.blankEnd) spans.push({ option: echo.option, start: r, end: r + n, words: echo.words.slice(k, k + n), kind: 'echo' });
+      if (k + n >= echo.blankEnd) {
+        spans.push({ option: echo.option, start: r, end: r + n, words: echo.words.slice(k, k + n), kind: 'echo', sentenceGoesOn: { before: k > 0, after: k + n < echo.words.length } });
+      }
     }
   }
   return spans;
@@ -540,8 +672,36 @@ function decide(words: readonly string[], offset: number, spans: readonly Span[]
   if (new Set(naming.map((s) => s.option)).size > 1) return { answer: 'invalid', reason: 'both' };
   const covered = (i: number): boolean => spans.some((s) => s.start <= i + offset && i + offset < s.end);
   if (words.some((w, i) => NEGATION_WORDS.has(w) && !covered(i))) return { answer: 'invalid', reason: 'neither' };
-  const first = naming.reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a));
-  return { answer: first.option, matched: first.words.join(' ') };
+  const first = firstNaming(naming);
+  return { answer: first.option as 1 | 2, matched: first.words.join(' ') };
+}
+
+/** The occurrence that names the answer: the first, and the longest of those that start there. */
+function firstNaming(spans: readonly Span[]): Span {
+  return spans.filter((s) => s.option !== null).reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a));
+}
+
+/** A word a few edits from another (at most MISSPELLING_DISTANCE per letter of it), but not the word itself. */
+function isMisspelling(word: string, of: string): boolean {
+  const letters = [...of].length;
+  if (letters < MISSPELLING_MIN_LETTERS) return false;
+  // A misspelling keeps the first letter ("saging" is a banana, not "laging"); a word that extends another is a word
+  // of its own ("importantly").
+  if ([...word][0] !== [...of][0] || word.startsWith(of)) return false;
+  const distance = editDistance(word, of);
+  return distance > 0 && distance <= MISSPELLING_DISTANCE * letters;
+}
+
+/** Levenshtein distance over code points. */
+function editDistance(a: string, b: string): number {
+  const [x, y] = [[...a], [...b]];
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)));
+    previous = current;
+  }
+  return previous[y.length]!;
 }
 
 /** Parses one response; build an AnswerMatcher instead when parsing many responses to the same probe. */
