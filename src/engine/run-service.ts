@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../core/errors.js';
-import { configHash, isLeftOutAsInvalid, executeRun as runExperiment, parseRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
+import { configHash, isLeftOutAsInvalid, executeRun as runExperiment, parseRunConfig, readStoredRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
 import {
   chatModeOf,
   DEFAULT_CONCURRENCY_PER_SERVER,
@@ -163,13 +163,8 @@ export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): 
 export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): Promise<PreparedRun> {
   const run = getRun(db, runId);
   if (run.status === 'finished') throw new UserError('run-finished', `run ${runId} has already finished`);
-  const stored = JSON.parse(run.configJson) as Record<string, unknown>;
-  // A run stored before each draw had its own prompt continues with the one prompt per probe it began with.
-  // So does one from before the re-test control and the validity list: it keeps the work it planned.
-  if (stored.perDraw === undefined) stored.perDraw = { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false };
-  stored.retest ??= false;
-  stored.includeInvalidItems ??= true;
-  const config = parseRunConfig(stored, `the configuration of run ${runId}`);
+  // A run stored before a feature continues as it began: it keeps the work it planned.
+  const { config } = readStoredRunConfig(run.configJson, runId);
   const inputs = await checkRunInputs(db, config, answerKey);
   const storedModels = JSON.parse(run.modelsJson) as StoredRunModel[];
   const chatModes = new Map<string, ChatMode>();

@@ -510,6 +510,8 @@ export const RunSummary = z.object({
 
 export const RunDetail = RunSummary.extend({
   config: z.record(z.string(), z.unknown()),
+  /** Every condition the run measures: zero-shot, the re-test control when it has one, its strategies. */
+  conditions: z.array(z.string()),
   configHash: z.string(),
   workbenchVersion: z.string(),
   modelIdentities: z.array(z.object({ name: z.string(), identity: z.string() })),

@@ -4,6 +4,7 @@ export * from './outcomes.js';
 export * from './probe-record.js';
 export * from './run-config.js';
 export * from './run-journal.js';
+export * from './stored-run-config.js';
 export * from './runner.js';
 export * from './test-items.js';
 export * from './results.js';

@@ -12,6 +12,7 @@ import { throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import type { ResponseModel, SamplingSettings } from '../models/index.js';
 import { AnswerMatcher } from '../prompt/index.js';
+import { comparisonsOf } from './stored-run-config.js';
 import { PROCEDURE_VERSION } from '../version.js';
 import { deriveSeed } from '../random/index.js';
 import { estimatePromptMixture, readStoredDistribution, type ResponseDistribution } from '../sampling/index.js';
@@ -89,7 +90,7 @@ export async function executeRun(inputs: RunInputs, journal: RunJournal, options
   // Self-alignment for the misaligned ones, with every strategy.
   const misaligned = items.filter((item, i) => alignment(zeroShot[i]!, item.target) < config.misalignmentThreshold);
   // The re-test control measures the same prompts again with an independent seed, beside the strategies.
-  const comparisons: Comparison[] = [...(config.retest ? [ZERO_SHOT_RETEST as Comparison] : []), ...config.strategies];
+  const comparisons = comparisonsOf(config);
   const pairs = misaligned.flatMap((item) => comparisons.map((strategy) => ({ item, strategy })));
   const aligned = await phase('self-aligned', pairs, limit, options, ({ item, strategy }) => measure(inputs, journal, item, strategy, options.signal));
   // Explanations for the improved and the worsened, as in the paper's qualitative analysis.

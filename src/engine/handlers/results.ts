@@ -7,7 +7,7 @@ import path from 'node:path';
 import { compareQuestionIds, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
-import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, storedPrompts, type MeasuredResult, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
+import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, readStoredRunConfig, storedPrompts, type MeasuredResult, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
 import { categoryName, formatCsv, outcomeTable, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
 import { PROCEDURE_CHANGES } from '../../core/version.js';
@@ -70,7 +70,7 @@ function runData(db: Db, runId: string): RunData {
     kept.set(runId, hit);
     return hit.data;
   }
-  const config = JSON.parse(run.configJson) as RunConfig;
+  const { config } = readStoredRunConfig(run.configJson, runId);
   const measurements = loadMeasuredResults(db, runId);
   const records = probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin);
   const data: RunData = { run, derivedFrom, config, measurements, records, tables: new Map() };

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
 import { ZERO_SHOT_RETEST } from '../../core/demos/index.js';
-import { isTestItem, RunConfigSchema, parseRunConfig, type RunConfig } from '../../core/experiment/index.js';
+import { comparisonsOf, conditionsOf, isTestItem, RunConfigSchema, parseRunConfig, readStoredRunConfig, type RunConfig } from '../../core/experiment/index.js';
 import { outcomeTable } from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
 import { procedureChangesSince } from '../../core/version.js';
@@ -55,13 +55,14 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
 
   'runs.get': ({ runId }, { db, jobs }) => {
     const run = getRun(db, runId);
-    const config = JSON.parse(run.configJson) as RunConfig;
+    const { config } = readStoredRunConfig(run.configJson, runId);
     const records = runRecords(db, runId);
     const outcomes = outcomeTable(records);
     const job = jobs.active('run', runId);
     return {
       ...summaryOf(db, jobs, run, outcomes),
-      config: JSON.parse(run.configJson) as Record<string, unknown>,
+      config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+      conditions: conditionsOf(config),
       configHash: run.configHash,
       workbenchVersion: run.workbenchVersion,
       modelIdentities: JSON.parse(run.modelsJson) as { name: string; identity: string }[],
@@ -148,7 +149,7 @@ function headlineOf(outcomes: ReturnType<typeof outcomeTable>) {
 }
 
 function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow, outcomes = runOutcomes(db, run)) {
-  const config = JSON.parse(run.configJson) as RunConfig;
+  const { config, protocol } = readStoredRunConfig(run.configJson, run.id);
   return {
     headline: headlineOf(outcomes),
     id: run.id,
@@ -157,7 +158,7 @@ function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow, outcomes = 
     models: config.models,
     languages: config.languages.map((l) => `${l.language}/${l.country}`),
     strategies: config.strategies,
-    protocol: (config as Partial<RunConfig>).protocol ?? 'none',
+    protocol,
     estimator: config.estimator,
     n: config.n,
     measurements: countMeasurements(db, run.id),
@@ -208,7 +209,7 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
   if (problems.length > 0) return { ok: false, problems, config: null, work: null };
   if (zeroShot === 0) problems.push({ path: 'languages', message: 'no probe of these languages has a known target answer in the chosen categories' });
   zeroShot *= config.models.length;
-  const selfAlignedAtMost = zeroShot * (config.strategies.length + (config.retest ? 1 : 0));
+  const selfAlignedAtMost = zeroShot * comparisonsOf(config).length;
   const measurementsAtMost = zeroShot + selfAlignedAtMost;
   const perModel = config.models.map((m) => medianEstimateSeconds(db, m, config.estimator));
   const secondsPerMeasurement = perModel.every((s) => s !== undefined) ? perModel.reduce((a, b) => a + b!, 0) / perModel.length : null;

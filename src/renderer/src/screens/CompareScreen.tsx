@@ -43,9 +43,6 @@ export function CompareScreen({ route }: { route: Extract<Route, { screen: 'comp
   );
 }
 
-function conditionsOf(run: Run): string[] {
-  return ['zero-shot', ...((run.config.retest as boolean | undefined) ?? true ? ['zero-shot-retest'] : []), ...run.strategies];
-}
 
 function Comparison({ runA, runB, rowsA, rowsB, route }: { runA: Run; runB: Run; rowsA: Row[]; rowsB: Row[]; route: Extract<Route, { screen: 'compare' }> }) {
   const navigate = useRoute((s) => s.navigate);
@@ -70,7 +67,7 @@ function Comparison({ runA, runB, rowsA, rowsB, route }: { runA: Run; runB: Run;
       <label>
         Condition{' '}
         <select value={side.condition} onChange={(e) => set({ ...side, condition: e.target.value })}>
-          {conditionsOf(run).map((c) => (
+          {run.conditions.map((c) => (
             <option key={c} value={c}>
               {conditionLabel(c)}
             </option>

@@ -117,7 +117,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
     }
   };
 
-  const conditions = ['zero-shot', ...(((run.config.retest as boolean | undefined) ?? true) ? ['zero-shot-retest'] : []), ...run.strategies];
+  const conditions = run.conditions;
   const languages = [...new Set(run.languages.map((l) => l.split('/')[0]!))];
   const categories = info.data?.vocabulary.categories ?? [];
   const visible = [];
