@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import prand from 'pure-rand';
 import { readProbeSource } from '../src/core/data/probe-files.js';
-import { ZERO_SHOT, ZERO_SHOT_RETEST } from '../src/core/demos/index.js';
+import { ZERO_SHOT, ZERO_SHOT_RETEST, type Condition } from '../src/core/demos/index.js';
 import { alignment } from '../src/core/experiment/outcomes.js';
 import { findPreset, inspectGguf, writeTinyModel } from '../src/core/models/index.js';
 import type { DistinctResponse, ResponseDistribution } from '../src/core/sampling/index.js';
@@ -87,7 +87,7 @@ try {
           if (target.kind !== 'majority' || !config.categories.includes(probe.category)) continue;
           const others = probes.filter((p) => p.id !== probe.id).slice(0, 5);
           const prompt = [...others.map((p) => `${p.template.replace('_', p.options[0])}`), probe.template].join('\n');
-          const row = (condition: string, d: ResponseDistribution, demos: string[]) => {
+          const row = (condition: Condition, d: ResponseDistribution, demos: string[]) => {
             saveMeasurement(db, runId, {
               model, language, country, probeId: probe.id, condition, category: probe.category, targetOption: target.option, targetShares: [target.shares[0], target.shares[1]],
               promptJson: JSON.stringify([prompt]), demonstrationIds: demos, distributionJson: JSON.stringify(d), cacheKey: `${model}:${language}:${probe.id}:${condition}`,

@@ -2,6 +2,7 @@
 // - src/core: data → survey → demos → prompt → models → sampling → experiment → store → report. A file of a layer
 //   imports its own layer and layers to its left; the foundation (errors, cancellation, resources, version,
 //   random/, statistics/) serves every layer and imports only itself. Tests may import any of core and src/testing.
+//   Every file of core may import the method's vocabulary, src/shared/method.ts, which imports nothing but zod.
 // - across core's folders, a file imports another folder only through that folder's index.ts;
 // - src/renderer imports only src/shared (besides packages and its own files);
 // - src/cli and src/main import src/engine, src/shared and core's public faces only;
@@ -82,7 +83,11 @@ function layerProblems(src: string): string[] {
   const coreDir = path.join(src, 'core');
   const testingDir = path.join(src, 'testing');
   const packageJson = path.join(path.dirname(src), 'package.json');
+  const vocabulary = path.join(src, 'shared', 'method');
   const problems: string[] = [];
+  for (const { specifier, target } of existsSync(`${vocabulary}.ts`) ? importsOf(`${vocabulary}.ts`) : []) {
+    if (target || specifier !== 'zod') problems.push(`shared/method.ts imports '${specifier}': the vocabulary imports nothing but zod`);
+  }
   for (const file of typeScriptFiles(coreDir)) {
     const name = path.relative(src, file);
     const from = placeIn(coreDir, file.replace(/\.(c|m)?tsx?$/, ''));
@@ -100,7 +105,7 @@ function layerProblems(src: string): string[] {
       if (!target) continue;
       const where = `${name} (${describePlace(from)}) imports '${specifier}'`;
       if (!inside(coreDir, target)) {
-        if (target !== packageJson) problems.push(`${where}, outside src/core`);
+        if (target !== packageJson && target !== vocabulary) problems.push(`${where}, outside src/core`);
         continue;
       }
       const to = placeIn(coreDir, target);
@@ -210,8 +215,11 @@ describe('the layers of the code base', () => {
       'core/store/t.test.ts': "import '../../shared/contract.js';\n",
       'core/stray.ts': 'export const stray = 1;\n',
       'core/survey/s.ts': "export const s = await import('../sampling/index.js');\n",
+      'core/data/names.ts': "import { ESTIMATORS } from '../../shared/method.js';\nexport { ESTIMATORS };\n",
+      'shared/method.ts': "import { z } from 'zod';\nimport { x } from './contract.js';\nexport { z, x };\n",
     });
     expect(relative(src, layerProblems(src))).toEqual([
+      "shared/method.ts imports './contract.js': the vocabulary imports nothing but zod",
       "core/data/probe.ts (layer data) imports '../survey/index.js', a layer to its right",
       "core/errors.ts (the foundation) imports './data/index.js': the foundation imports no layer",
       "core/models/m.ts (layer models) imports '../../testing/tiny.js', outside src/core",

@@ -4,26 +4,16 @@
 // richer records to the fields a front end may rely on.
 
 import { z } from 'zod';
+import { ChrfDirection, Condition, Estimator, Gpu, Outcome, RunProtocol, Strategy } from './method.js';
 
 const count = z.number().int().nonnegative();
 const share = z.number();
 const nullableNumber = z.number().nullable();
 
 // ---------------------------------------------------------------------------------------------------------
-// The paper's vocabulary
+// The paper's vocabulary: defined once in ./method.ts, which core computes with too.
 
-export const STRATEGY_NAMES = ['random', 'random-category', 'chrf-category', 'chrf-all'] as const;
-export const Strategy = z.enum(STRATEGY_NAMES);
-export const ESTIMATOR_NAMES = ['sampled', 'tree', 'exact'] as const;
-export const Estimator = z.enum(ESTIMATOR_NAMES);
-export const OUTCOME_NAMES = ['improved', 'unchanged', 'worsened'] as const;
-export const Outcome = z.enum(OUTCOME_NAMES);
-export const GPU_NAMES = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
-export const Gpu = z.enum(GPU_NAMES);
-export const CHRF_DIRECTION_NAMES = ['probe-as-hypothesis', 'probe-as-reference', 'mean'] as const;
-export const ChrfDirection = z.enum(CHRF_DIRECTION_NAMES);
-/** "zero-shot" or a selection strategy. */
-export const Condition = z.string();
+export { ChrfDirection, Condition, Estimator, Gpu, Outcome, RunPhase, RunProtocol, Strategy } from './method.js';
 export const Answer = z.union([z.literal(1), z.literal(2), z.literal('invalid')]);
 
 // ---------------------------------------------------------------------------------------------------------
@@ -465,8 +455,6 @@ export const CancelResult = z.object({ runId: z.string(), cancelled: z.boolean()
 
 export const RunStatus = z.enum(['running', 'finished', 'failed', 'cancelled']);
 
-export const PhaseName = z.enum(['zero-shot', 'self-aligned', 'explanations']);
-
 export const Progress = z.object({
   phase: z.string(),
   done: count,
@@ -496,7 +484,7 @@ export const RunSummary = z.object({
   languages: z.array(z.string()),
   strategies: z.array(z.string()),
   /** `paper` or `precise`; `none` for runs made before protocols existed. */
-  protocol: z.string(),
+  protocol: RunProtocol,
   estimator: z.string(),
   /** Responses (draws) per distribution. */
   n: count,
@@ -511,7 +499,7 @@ export const RunSummary = z.object({
 export const RunDetail = RunSummary.extend({
   config: z.record(z.string(), z.unknown()),
   /** Every condition the run measures: zero-shot, the re-test control when it has one, its strategies. */
-  conditions: z.array(z.string()),
+  conditions: z.array(Condition),
   configHash: z.string(),
   workbenchVersion: z.string(),
   modelIdentities: z.array(z.object({ name: z.string(), identity: z.string() })),
@@ -664,7 +652,7 @@ export const ProbeConditionRow = z.object({
   category: z.number().int(),
   categoryName: z.string(),
   template: z.string().nullable(),
-  condition: z.string(),
+  condition: Condition,
   targetOption: z.union([z.literal(1), z.literal(2)]),
   targetShares: z.tuple([share, share]),
   misaligned: z.boolean(),
@@ -698,7 +686,7 @@ export const ProbeDetail = z.object({
   misaligned: z.boolean(),
   conditions: z.array(
     z.object({
-      condition: z.string(),
+      condition: Condition,
       /** Every distinct prompt of the draws, with the draws (or, for exact, the probability) it stands for. */
       prompts: z.array(z.object({ text: z.string(), messages: z.array(ChatMessage), optionOrder: z.array(z.number()), demonstrationIds: z.array(z.string()), weight: z.number() })),
       demonstrations: z.array(
@@ -712,7 +700,7 @@ export const ProbeDetail = z.object({
       softAlignment: nullableNumber,
     }),
   ),
-  explanations: z.array(z.object({ condition: z.string(), ordinal: count, answer: z.string(), response: z.string() })),
+  explanations: z.array(z.object({ condition: Condition, ordinal: count, answer: z.string(), response: z.string() })),
 });
 
 export const ExplanationsParams = z

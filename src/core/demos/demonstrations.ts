@@ -7,14 +7,15 @@ import { SeededRandom } from '../random/index.js';
 import type { TargetAnswers } from '../survey/index.js';
 import { ChrfIndex } from './chrf.js';
 
-export const SELECTION_STRATEGIES = ['random', 'random-category', 'chrf-category', 'chrf-all'] as const;
+import { CHRF_DIRECTIONS, SELECTION_STRATEGIES } from '../../shared/method.js';
+
+export { CHRF_DIRECTIONS, SELECTION_STRATEGIES };
 export type SelectionStrategy = (typeof SELECTION_STRATEGIES)[number];
 
 /**
  * chrF++ is not symmetric. By default the test probe is the hypothesis and each candidate the reference, as the
  * paper scores it; the other direction or the mean of both can be chosen.
  */
-export const CHRF_DIRECTIONS = ['probe-as-hypothesis', 'probe-as-reference', 'mean'] as const;
 export type ChrfDirection = (typeof CHRF_DIRECTIONS)[number];
 
 export interface SelectionOptions {

@@ -8,7 +8,9 @@ import type { ResponseDistribution } from '../sampling/index.js';
 import { fisherExactTest, jensenShannonDistance, twoProportionZTest } from '../statistics/index.js';
 import type { TargetAnswer } from '../survey/index.js';
 
-export type Outcome = 'improved' | 'unchanged' | 'worsened';
+import type { OUTCOMES } from '../../shared/method.js';
+
+export type Outcome = (typeof OUTCOMES)[number];
 
 export const SIGNIFICANCE_LEVEL = 0.05;
 /** Exact probabilities closer than this count as unchanged in the gated outcome. */

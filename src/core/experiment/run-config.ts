@@ -13,7 +13,9 @@ import { PromptTemplateSchema, validatePromptTemplate, DEFAULT_PROMPT_TEMPLATE, 
 import { ESTIMATORS, type Estimator } from '../sampling/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../survey/index.js';
 
-export const PROTOCOLS = ['paper', 'precise'] as const;
+import { PROTOCOLS } from '../../shared/method.js';
+
+export { PROTOCOLS };
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** What each protocol fills in where the configuration says nothing. */

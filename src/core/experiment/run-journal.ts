@@ -2,6 +2,7 @@
 // and reports each one the moment it is done. The store implements this on the SQLite file; the runner itself
 // knows nothing of storage, so a killed run resumes from whatever the journal holds.
 
+import type { Condition } from '../demos/index.js';
 import type { ResponseDistribution } from '../sampling/index.js';
 
 export interface MeasurementKey {
@@ -9,8 +10,7 @@ export interface MeasurementKey {
   language: string;
   country: string;
   probeId: string;
-  /** "zero-shot" or a selection strategy. */
-  condition: string;
+  condition: Condition;
 }
 
 export interface MeasurementRow extends MeasurementKey {

@@ -7,7 +7,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
 import { UserError } from '../errors.js';
 
-export const GPU_CHOICES = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
+import { GPU_CHOICES } from '../../shared/method.js';
+
+export { GPU_CHOICES };
 export type GpuChoice = (typeof GPU_CHOICES)[number];
 
 export interface LlamaRuntimeOptions {

@@ -1,7 +1,9 @@
 // The one result of every estimator: how a model's responses to one prompt fall on option 1, option 2 and
 // invalid, with the distinct response texts behind those shares and what the estimate cost.
 
-export const ESTIMATORS = ['sampled', 'tree', 'exact'] as const;
+import { ESTIMATORS } from '../../shared/method.js';
+
+export { ESTIMATORS };
 export type Estimator = (typeof ESTIMATORS)[number];
 
 export type Answer = 1 | 2 | 'invalid';

@@ -3,6 +3,7 @@
 // from what is stored.
 
 import { UserError } from '../errors.js';
+import type { Condition } from '../demos/index.js';
 import type { ExplanationRow, MeasuredResult, MeasurementKey, MeasurementRow } from '../experiment/index.js';
 import type { Db } from './database.js';
 
@@ -89,7 +90,7 @@ function measurementOf(r: Record<string, unknown>): MeasurementRow {
     language: r.language as string,
     country: r.country as string,
     probeId: r.probe_id as string,
-    condition: r.condition as string,
+    condition: r.condition as Condition,
     category: r.category as number,
     targetOption: r.target_option as 1 | 2,
     targetShares: [r.target_share_1 as number, r.target_share_2 as number],
@@ -145,7 +146,7 @@ export function loadExplanations(db: Db, runId: string): ExplanationRow[] {
     language: r.language as string,
     country: r.country as string,
     probeId: r.probe_id as string,
-    condition: r.condition as string,
+    condition: r.condition as Condition,
     ordinal: r.ordinal as number,
     promptJson: r.prompt_json as string,
     response: r.response as string,
@@ -165,7 +166,7 @@ export function cacheEstimate(db: Db, cacheKey: string, distributionJson: string
 export function loadExplanationKeys(db: Db, runId: string): { key: MeasurementKey; ordinal: number }[] {
   const rows = db.prepare('SELECT model, language, country, probe_id, condition, ordinal FROM explanations WHERE run_id = ?').all(runId) as Record<string, string | number>[];
   return rows.map((r) => ({
-    key: { model: String(r.model), language: String(r.language), country: String(r.country), probeId: String(r.probe_id), condition: String(r.condition) },
+    key: { model: String(r.model), language: String(r.language), country: String(r.country), probeId: String(r.probe_id), condition: String(r.condition) as Condition },
     ordinal: Number(r.ordinal),
   }));
 }

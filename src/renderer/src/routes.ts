@@ -2,15 +2,20 @@
 // filter: `#/runs/RUN_ID/results`, `#/runs/RUN_ID/probes?language=de&outcome=improved`. Parsing and formatting
 // are pure functions (tested); route-store.ts follows `hashchange`.
 
+import { CONDITIONS, OUTCOMES } from '../../shared/method.js';
+
+type Condition = (typeof CONDITIONS)[number];
+type Outcome = (typeof OUTCOMES)[number];
+
 /** The probe explorer's filter and sort, as the engine's results.probes takes them. */
 export interface ProbeQuery {
   model?: string;
   language?: string;
   country?: string;
   category?: number;
-  condition?: string;
-  outcome?: 'improved' | 'unchanged' | 'worsened';
-  gatedOutcome?: 'improved' | 'unchanged' | 'worsened';
+  condition?: Condition;
+  outcome?: Outcome;
+  gatedOutcome?: Outcome;
   misaligned?: boolean;
   text?: string;
   sort?: 'probe' | 'errorReduction' | 'zeroShotError' | 'alignment';
@@ -30,7 +35,6 @@ export type Route =
   | { screen: 'settings' }
   | { screen: 'not-found'; path: string };
 
-const OUTCOMES = ['improved', 'unchanged', 'worsened'] as const;
 const SORTS = ['probe', 'errorReduction', 'zeroShotError', 'alignment'] as const;
 const TABS: readonly RunTab[] = ['overview', 'results', 'probes', 'explanations', 'export'];
 
@@ -42,10 +46,12 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T
 export function parseQuery(search: string): ProbeQuery {
   const p = new URLSearchParams(search);
   const query: ProbeQuery = {};
-  for (const key of ['model', 'language', 'country', 'condition', 'text'] as const) {
+  for (const key of ['model', 'language', 'country', 'text'] as const) {
     const value = p.get(key);
     if (value) query[key] = value;
   }
+  const condition = oneOf(p.get('condition'), CONDITIONS);
+  if (condition) query.condition = condition;
   const category = Number(p.get('category'));
   if (p.get('category') !== null && Number.isInteger(category)) query.category = category;
   const outcome = oneOf(p.get('outcome'), OUTCOMES);

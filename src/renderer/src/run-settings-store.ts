@@ -2,8 +2,9 @@
 // resumed from the window (they are the machine's, not the run's: a resumed run may use another GPU). Kept in
 // this browser profile.
 import { create } from 'zustand';
+import type { GPU_CHOICES } from '../../shared/method.js';
 
-export type GpuChoice = 'auto' | 'cuda' | 'vulkan' | 'metal' | 'cpu';
+export type GpuChoice = (typeof GPU_CHOICES)[number];
 export interface RunSettings {
   gpu: GpuChoice;
   /** Unset: the engine's choice. */

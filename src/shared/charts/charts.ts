@@ -7,6 +7,10 @@
 
 import { scaleBand, scaleLinear, type ScaleLinear } from 'd3';
 import type { CommandResult } from '../contract.js';
+import { CONDITIONS, ZERO_SHOT } from '../method.js';
+
+/** The strategy the paper reports throughout (chrF++ over all categories). */
+const PAPER_MAIN_STRATEGY = 'chrf-all' satisfies (typeof CONDITIONS)[number];
 import {
   axisTitleX,
   axisTitleY,
@@ -101,7 +105,7 @@ function compareText(a: string, b: string): number {
 }
 
 /** Zero-shot, the re-test control, then the strategies in the paper's order; unknown names after, by name. */
-const CONDITION_ORDER = ['zero-shot', RETEST_CONTROL, 'random', 'random-category', 'chrf-category', 'chrf-all'];
+const CONDITION_ORDER: readonly string[] = CONDITIONS;
 
 function compareConditions(a: string, b: string): number {
   const ia = CONDITION_ORDER.indexOf(a);
@@ -559,7 +563,7 @@ function zeroShotErrors(tables: Tables, options: ChartOptions): Chart {
   const caption = captionOf(options, modelPart(slice, options), slice ? pairLabel(slice) : options.language);
   const rows = tables.zeroShotErrorBins.filter((r) => inSlice(r, slice));
   if (!slice) return emptyChart('zero-shot-errors', title, caption);
-  return binChart([{ condition: 'zero-shot', rows }], {
+  return binChart([{ condition: ZERO_SHOT, rows }], {
     id: 'zero-shot-errors',
     title,
     caption,
@@ -569,7 +573,7 @@ function zeroShotErrors(tables: Tables, options: ChartOptions): Chart {
     describe: (_s, row) =>
       `zero-shot, ${pairLabel(slice)}, ${slice.model}: error ${row.binLabel}: ` +
       `${row.share === null ? '—' : pct1(row.share)} of misaligned probes (${ciText(row.shareLower, row.shareUpper)}), ${row.count} of ${row.n}`,
-    filter: () => ({ ...sliceFilter(slice), condition: 'zero-shot', misaligned: true }),
+    filter: () => ({ ...sliceFilter(slice), condition: ZERO_SHOT, misaligned: true }),
   });
 }
 
@@ -619,7 +623,7 @@ function misaligned(tables: Tables, options: ChartOptions): Chart {
         { share: row.misalignedShare, lower: row.misalignedShareLower, upper: row.misalignedShareUpper },
         colourOf(model),
         false,
-        { model, language: pair.language, country: pair.country, condition: 'zero-shot', misaligned: true },
+        { model, language: pair.language, country: pair.country, condition: ZERO_SHOT, misaligned: true },
         `${model}, ${pairLabel(pair)}: misaligned ${row.misalignedShare === null ? '—' : pct1(row.misalignedShare)} ` +
           `(${ciText(row.misalignedShareLower, row.misalignedShareUpper)}), ${row.misalignedCount} of ${row.probes} probes`,
       );
@@ -644,7 +648,7 @@ function misaligned(tables: Tables, options: ChartOptions): Chart {
  * improved share the engine's per-model table puts highest; the re-test control only when nothing else was run.
  */
 function categoryStrategy(tables: Tables, model: string, present: Set<string>): string | undefined {
-  if (present.has('chrf-all')) return 'chrf-all';
+  if (present.has(PAPER_MAIN_STRATEGY)) return PAPER_MAIN_STRATEGY;
   let best: { strategy: string; share: number } | undefined;
   const candidates = tables.improvementByModel
     .filter((r) => r.model === model && present.has(r.strategy) && !isRetestControl(r.strategy))

@@ -3,6 +3,9 @@
 // ramp is cividis, made to read the same under the common colour-vision deficiencies.
 
 import { interpolateCividis, rgb } from 'd3';
+import { ZERO_SHOT, ZERO_SHOT_RETEST, type CONDITIONS, type OUTCOMES } from '../method.js';
+
+type Condition = (typeof CONDITIONS)[number];
 
 /** Okabe–Ito: distinguishable under protanopia, deuteranopia and tritanopia. */
 export const OKABE_ITO = {
@@ -17,22 +20,22 @@ export const OKABE_ITO = {
 } as const;
 
 /** One colour per outcome: improved green, unchanged grey, worsened vermillion. */
-export const OUTCOME_COLOURS: Record<'improved' | 'unchanged' | 'worsened', string> = {
+export const OUTCOME_COLOURS: Record<(typeof OUTCOMES)[number], string> = {
   improved: OKABE_ITO.bluishGreen,
   unchanged: OKABE_ITO.grey,
   worsened: OKABE_ITO.vermillion,
 };
 
 /** The re-test control: the zero-shot prompt measured again with another seed. */
-export const RETEST_CONTROL = 'zero-shot-retest';
+export const RETEST_CONTROL = ZERO_SHOT_RETEST;
 
 /**
  * One colour per condition. The re-test control is grey like "no change", and is also drawn outlined and dashed
  * wherever it stands beside the strategies, so it never passes for a strategy.
  */
-export const CONDITION_COLOURS: Record<string, string> = {
-  'zero-shot': OKABE_ITO.skyBlue,
-  'zero-shot-retest': OKABE_ITO.grey,
+export const CONDITION_COLOURS: Record<Condition, string> = {
+  [ZERO_SHOT]: OKABE_ITO.skyBlue,
+  [ZERO_SHOT_RETEST]: OKABE_ITO.grey,
   random: OKABE_ITO.orange,
   'random-category': OKABE_ITO.reddishPurple,
   'chrf-category': OKABE_ITO.bluishGreen,
@@ -50,12 +53,12 @@ function nameHash(name: string): number {
 }
 
 export function conditionColour(condition: string): string {
-  return CONDITION_COLOURS[condition] ?? SPARE_COLOURS[nameHash(condition) % SPARE_COLOURS.length]!;
+  return (CONDITION_COLOURS as Record<string, string>)[condition] ?? SPARE_COLOURS[nameHash(condition) % SPARE_COLOURS.length]!;
 }
 
-const CONDITION_LABELS: Record<string, string> = {
-  'zero-shot': 'zero-shot',
-  'zero-shot-retest': 're-test control',
+const CONDITION_LABELS: Record<Condition, string> = {
+  [ZERO_SHOT]: 'zero-shot',
+  [ZERO_SHOT_RETEST]: 're-test control',
   random: 'random',
   'random-category': 'random (category)',
   'chrf-category': 'chrF++ (category)',
@@ -64,7 +67,7 @@ const CONDITION_LABELS: Record<string, string> = {
 
 /** The name a reader sees: 'chrf-all' → 'chrF++ (all)', 'zero-shot-retest' → 're-test control'; unknown names as given. */
 export function conditionLabel(condition: string): string {
-  return CONDITION_LABELS[condition] ?? condition;
+  return (CONDITION_LABELS as Record<string, string>)[condition] ?? condition;
 }
 
 export function isRetestControl(condition: string): boolean {

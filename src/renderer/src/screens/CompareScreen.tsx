@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import type { WorkbenchClient } from '../../../shared/client.js';
 import { conditionLabel } from '../../../shared/charts/index.js';
+import { ZERO_SHOT } from '../../../shared/method.js';
 import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { hrefOf, type Route } from '../routes.js';
@@ -46,8 +47,8 @@ export function CompareScreen({ route }: { route: Extract<Route, { screen: 'comp
 
 function Comparison({ runA, runB, rowsA, rowsB, route }: { runA: Run; runB: Run; rowsA: Row[]; rowsB: Row[]; route: Extract<Route, { screen: 'compare' }> }) {
   const navigate = useRoute((s) => s.navigate);
-  const [sideA, setSideA] = useState<Side>({ model: runA.models[0] ?? '', condition: runA.strategies[0] ?? 'zero-shot' });
-  const [sideB, setSideB] = useState<Side>({ model: runB.models[0] ?? '', condition: runB.strategies[runA.id === runB.id ? 1 : 0] ?? runB.strategies[0] ?? 'zero-shot' });
+  const [sideA, setSideA] = useState<Side>({ model: runA.models[0] ?? '', condition: runA.strategies[0] ?? ZERO_SHOT });
+  const [sideB, setSideB] = useState<Side>({ model: runB.models[0] ?? '', condition: runB.strategies[runA.id === runB.id ? 1 : 0] ?? runB.strategies[0] ?? ZERO_SHOT });
   const joined = useMemo(() => joinSides(rowsA, rowsB, sideA, sideB), [rowsA, rowsB, sideA, sideB]);
   const rows = route.changedOnly ? joined.filter((j) => j.changed) : joined;
   const meanDelta = joined.length ? joined.reduce((s, j) => s + j.delta, 0) / joined.length : null;

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import { buildDistributionChart, conditionLabel } from '../../../shared/charts/index.js';
+import { ZERO_SHOT } from '../../../shared/method.js';
 import { ChartView } from '../components/ChartView.js';
 import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
@@ -79,7 +80,7 @@ export function ProbeDetailScreen({ route }: { route: ProbeRoute }) {
 }
 
 function ProbeDetail({ detail }: { detail: Detail }) {
-  const [condition, setCondition] = useState(detail.conditions.find((c) => c.condition !== 'zero-shot')?.condition ?? 'zero-shot');
+  const [condition, setCondition] = useState(detail.conditions.find((c) => c.condition !== ZERO_SHOT)?.condition ?? ZERO_SHOT);
   const options = detail.probe?.options ?? ['option 1', 'option 2'];
   const target = options[detail.targetOption - 1];
   const shown = detail.conditions.find((c) => c.condition === condition) ?? detail.conditions[0];

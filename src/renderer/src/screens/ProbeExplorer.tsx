@@ -9,6 +9,7 @@ import { useRoute } from '../route-store.js';
 import { formatQuery, type ProbeQuery } from '../routes.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
+import { OUTCOMES } from '../../../shared/method.js';
 import { probesParams, rowsToCsv } from '../explorer-query.js';
 import { saveText } from '../save-file.js';
 
@@ -17,7 +18,6 @@ type Row = CommandResult<'results.probes'>['rows'][number];
 const PAGE = 200;
 const ROW_HEIGHT = 38;
 const VIEW_HEIGHT = 532;
-const OUTCOMES = ['improved', 'unchanged', 'worsened'] as const;
 
 export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuery }) {
   const navigate = useRoute((s) => s.navigate);
@@ -129,7 +129,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
         <Select label="Model" value={query.model} options={run.models.map((m) => [m, m])} onChange={(v) => setQuery({ model: v })} />
         <Select label="Language" value={query.language} options={languages.map((l) => [l, l])} onChange={(v) => setQuery({ language: v })} />
         <Select label="Category" value={query.category === undefined ? undefined : String(query.category)} options={categories.map((c) => [String(c.number), `${c.number}. ${c.name}`])} onChange={(v) => setQuery({ category: v === undefined ? undefined : Number(v) })} />
-        <Select label="Condition" value={query.condition} options={conditions.map((c) => [c, conditionLabel(c)])} onChange={(v) => setQuery({ condition: v })} />
+        <Select label="Condition" value={query.condition} options={conditions.map((c) => [c, conditionLabel(c)])} onChange={(v) => setQuery({ condition: v as ProbeQuery['condition'] })} />
         <Select label="Outcome" value={query.outcome} options={OUTCOMES.map((o) => [o, o])} onChange={(v) => setQuery({ outcome: v as ProbeQuery['outcome'] })} />
         <Select label="Gated outcome" value={query.gatedOutcome} options={OUTCOMES.map((o) => [o, o])} onChange={(v) => setQuery({ gatedOutcome: v as ProbeQuery['gatedOutcome'] })} />
         <Select label="Zero-shot" value={query.misaligned === undefined ? undefined : String(query.misaligned)} options={[['true', 'misaligned'], ['false', 'aligned']]} onChange={(v) => setQuery({ misaligned: v === undefined ? undefined : v === 'true' })} />

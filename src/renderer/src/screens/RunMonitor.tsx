@@ -12,12 +12,14 @@ import { runLocal, useRunSettings } from '../run-settings-store.js';
 import type { RunDetail } from './RunScreen.js';
 import { filterRoute } from '../chart-links.js';
 import { POLL_MS, readInterval } from '../read-pace.js';
+import { RUN_PHASES, ZERO_SHOT_RETEST } from '../../../shared/method.js';
 
-const PHASES = [
-  { phase: 'zero-shot', label: 'Zero-shot: every probe' },
-  { phase: 'self-aligned', label: 'Self-aligned: the misaligned probes, per strategy and the re-test control' },
-  { phase: 'explanations', label: 'Explanations' },
-];
+const PHASE_LABELS: Record<(typeof RUN_PHASES)[number], string> = {
+  'zero-shot': 'Zero-shot: every probe',
+  'self-aligned': 'Self-aligned: the misaligned probes, per strategy and the re-test control',
+  explanations: 'Explanations',
+};
+const PHASES = RUN_PHASES.map((phase) => ({ phase, label: PHASE_LABELS[phase] }));
 
 export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => void }) {
   const navigate = useRoute((s) => s.navigate);
@@ -74,7 +76,7 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
   }, [run.id, tablesFor]);
 
   const totals = live.outcomes.reduce(
-    (sum, o) => (o.strategy === 'zero-shot-retest' ? sum : { improved: sum.improved + o.improved, unchanged: sum.unchanged + o.unchanged, worsened: sum.worsened + o.worsened }),
+    (sum, o) => (o.strategy === ZERO_SHOT_RETEST ? sum : { improved: sum.improved + o.improved, unchanged: sum.unchanged + o.unchanged, worsened: sum.worsened + o.worsened }),
     { improved: 0, unchanged: 0, worsened: 0 },
   );
   const stopped = !active && live.status !== 'finished';

@@ -1,9 +1,12 @@
 // The workbench's settings: the database in use, how local models run (GPU backend, CPU threads), where API
 // keys come from, and light or dark.
 import { Show } from '../components/Status.js';
+import { GPU_CHOICES } from '../../../shared/method.js';
 import { useRunSettings, type GpuChoice } from '../run-settings-store.js';
 import { useTheme, type Theme } from '../theme-store.js';
 import { useCommand } from '../use-command.js';
+
+const GPU_LABELS: Record<GpuChoice, string> = { auto: 'automatic (the best this machine has)', cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'CPU only' };
 
 export function SettingsScreen() {
   const info = useCommand((c) => c.app.info(), []);
@@ -37,11 +40,11 @@ export function SettingsScreen() {
           <div className="field">
             <label htmlFor="gpu">GPU backend</label>
             <select id="gpu" value={settings.gpu} onChange={(e) => update({ ...settings, gpu: e.target.value as GpuChoice })}>
-              <option value="auto">automatic (the best this machine has)</option>
-              <option value="cuda">CUDA</option>
-              <option value="vulkan">Vulkan</option>
-              <option value="metal">Metal</option>
-              <option value="cpu">CPU only</option>
+              {GPU_CHOICES.map((choice) => (
+                <option key={choice} value={choice}>
+                  {GPU_LABELS[choice]}
+                </option>
+              ))}
             </select>
           </div>
           <div className="field">
