@@ -93,7 +93,7 @@ function layerProblems(src: string): string[] {
     const from = placeIn(coreDir, file.replace(/\.(c|m)?tsx?$/, ''));
     if (isTest(file)) {
       for (const { specifier, target } of importsOf(file)) {
-        if (target && !inside(coreDir, target) && !inside(testingDir, target)) problems.push(`${name} imports '${specifier}', outside src/core and src/testing`);
+        if (target && !inside(coreDir, target) && !inside(testingDir, target) && target !== vocabulary) problems.push(`${name} imports '${specifier}', outside src/core and src/testing`);
       }
       continue;
     }

@@ -4,9 +4,23 @@
 import { z } from 'zod';
 import { COMMAND_NAMES, commands } from './contract.js';
 import { WorkbenchError, WorkbenchEvent } from './events.js';
+import { RunConfigSchema } from './method.js';
+import { RunConfigInput } from './schemas.js';
 
 export function contractJsonSchema() {
-  const toSchema = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  // A run configuration is parsed loosely (runs.validate names every problem itself) but described in full.
+  const runConfig = z.toJSONSchema(RunConfigSchema, { io: 'input', unrepresentable: 'any' });
+  delete runConfig.$schema;
+  const toSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+    z.toJSONSchema(schema, {
+      io,
+      unrepresentable: 'any',
+      override: (ctx) => {
+        if (ctx.zodSchema !== RunConfigInput) return;
+        for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
+        Object.assign(ctx.jsonSchema, runConfig);
+      },
+    });
   return {
     title: 'Self-Align Workbench engine contract',
     transport: {

@@ -46,3 +46,102 @@ export const Gpu = z.enum(GPU_CHOICES);
 /** The phases of a run, in order. */
 export const RUN_PHASES = ['zero-shot', 'self-aligned', 'explanations'] as const;
 export const RunPhase = z.enum(RUN_PHASES);
+
+// ---------------------------------------------------------------------------------------------------------
+// The run configuration: what a run file, the CLI's flags, the New run screen and `runs.start` give.
+
+/** The WVS Wave 7 questionnaire's thematic categories (core's data/categories.ts lists them; a test keeps both equal). */
+export const WVS_CATEGORY_COUNT = 13;
+
+/** The editable layout of a prompt; core checks its placeholders (prompt/prompt-template.ts). */
+export const PromptTemplateSchema = z.object({
+  /** Names the two options of the test probe: {first_option} and {second_option}, in their drawn order. */
+  instruction: z.string(),
+  /** Added to the instruction when the model is asked to explain its answer. */
+  explanationInstruction: z.string(),
+  /** One demonstration: {sentence} is the completed statement. */
+  demonstration: z.string(),
+  /** The test probe: {statement} is the probe with `_` for the blank. */
+  question: z.string(),
+  /** What the model continues from. */
+  answerCue: z.string(),
+  /** Between the instruction, the demonstrations, the question and the cue. */
+  separator: z.string(),
+});
+
+
+const LanguageSchema = z.union([
+  z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'),
+  z
+    .object({
+      language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'),
+      country: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 3166 alpha-3 code such as DEU').optional(),
+      /** The probe set of this language, when it is not the run's probeSet (e.g. Arora et al. for de, builtin for en). */
+      probeSet: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
+export const RunConfigSchema = z
+  .object({
+    models: z.array(z.string().min(1), { error: 'name at least one registered model' }).min(1, 'name at least one registered model'),
+    probeSet: z.string().min(1).default('builtin'),
+    survey: z.string({ error: 'name the survey import that gives the target answers' }).min(1, 'name the survey import that gives the target answers'),
+    languages: z.array(LanguageSchema, { error: 'name at least one language' }).min(1, 'name at least one language'),
+    /**
+     * `paper`: the paper's procedure, sampled responses at n = 10 judged by "below 100%"; `precise`: exact
+     * probabilities with the paper's rule evaluated in expectation at the same n. The protocol sets the defaults
+     * of `estimator`, `n` and `misalignmentThreshold`; each can still be given.
+     */
+    protocol: z.enum(PROTOCOLS).default('paper'),
+    strategies: z.array(Strategy).default([...SELECTION_STRATEGIES]),
+    /** The zero-shot re-test control beside the strategies: the misaligned probes' zero-shot prompt measured again. */
+    retest: z.boolean().default(true),
+    k: z.number().int().min(1).max(20).default(5),
+    /** Responses per distribution (draws), each with its own prompt; for `exact` the draws the rule is judged at. */
+    n: z.number().int().min(1).max(100_000).optional(),
+    estimator: Estimator.optional(),
+    maxTokens: z.number().int().min(1).max(4096).default(16),
+    errorBound: z.number().gt(0).lt(1).default(0.001),
+    /**
+     * Exact: the most token evaluations per prompt before an estimate stops short of its error bound (the
+     * estimator's default, 100,000, when absent). A model that rambles at a high temperature spreads its mass over
+     * more branches than any budget resolves; what is left is reported as the estimate's error bound.
+     */
+    maxEvaluations: z.number().int().min(100).max(10_000_000).optional(),
+    misalignmentThreshold: z.number().gt(0).max(1).optional(),
+    categories: z.array(z.number().int().min(1).max(WVS_CATEGORY_COUNT)).optional(),
+    shuffleDemonstrations: z.boolean().default(false),
+    /**
+     * Probes known not to ask what their WVS question asks (data/item-validity.csv) are left out, as test items
+     * and as demonstrations, unless this is true.
+     */
+    includeInvalidItems: z.boolean().default(false),
+    /** A target whose majority leads by less than this share (|share₁ − share₂|) is contested: reported apart. */
+    contestedMargin: z.number().min(0).max(1).default(0.1),
+    /**
+     * What is drawn anew for each of the n draws (the paper builds the prompt anew per draw, §4.2 and §5.2), and
+     * what stays fixed per probe: the option order, the order of the demonstrations (when they are shuffled), and
+     * the demonstrations of the random strategies.
+     */
+    perDraw: z
+      .object({ optionOrder: z.boolean().default(true), demonstrationOrder: z.boolean().default(true), randomDemonstrations: z.boolean().default(true) })
+      .strict()
+      .default({ optionOrder: true, demonstrationOrder: true, randomDemonstrations: true }),
+    chat: z.boolean().default(true),
+    /**
+     * The prompt template per language (a translation of the instruction, or a wording of one's own); a language
+     * without one gets the workbench's English template. Stored with the run, so its manifest holds the text used.
+     */
+    promptTemplates: z.record(z.string(), PromptTemplateSchema.strict()).default({}),
+    /** A chat wrapper (node-llama-cpp's name, such as llama3 or chatML) per local model whose GGUF has no chat template. */
+    chatWrappers: z.record(z.string(), z.string().min(1)).default({}),
+    explanations: z
+      .object({ enabled: z.boolean().default(false), perProbe: z.number().int().min(1).max(100).default(1), maxTokens: z.number().int().min(1).max(4096).default(128) })
+      .strict()
+      .default({ enabled: false, perProbe: 1, maxTokens: 128 }),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    concurrency: z.number().int().min(1).max(256).default(1),
+  })
+  .strict();
+

@@ -4,7 +4,7 @@
 // richer records to the fields a front end may rely on.
 
 import { z } from 'zod';
-import { ChrfDirection, Condition, Estimator, Gpu, Outcome, RunProtocol, Strategy } from './method.js';
+import { ChrfDirection, Condition, Estimator, Gpu, Outcome, RunConfigSchema, RunProtocol, Strategy } from './method.js';
 
 const count = z.number().int().nonnegative();
 const share = z.number();
@@ -417,7 +417,10 @@ export const SampleResult = z.object({
 // ---------------------------------------------------------------------------------------------------------
 // runs
 
-/** A run configuration as the user writes it; the engine validates it (runs.validate names every problem). */
+/**
+ * A run configuration as the user writes it. Parsed as any object, so that runs.validate can name every problem
+ * with its path; described in the contract's JSON Schema by RunConfigSchema (json-schema.ts), field by field.
+ */
 export const RunConfigInput = z.record(z.string(), z.unknown());
 
 export const RunLocal = { gpu: Gpu.optional(), threads: z.number().int().min(1).optional() };
@@ -427,7 +430,7 @@ export const ValidateResult = z.object({
   ok: z.boolean(),
   problems: z.array(z.object({ path: z.string(), message: z.string() })),
   /** The configuration with every default filled in, when it is valid. */
-  config: z.record(z.string(), z.unknown()).nullable(),
+  config: RunConfigSchema.nullable(),
   work: z
     .object({
       /** Probes with a known target per model × language, each measured zero-shot. */
@@ -497,7 +500,8 @@ export const RunSummary = z.object({
 });
 
 export const RunDetail = RunSummary.extend({
-  config: z.record(z.string(), z.unknown()),
+  /** As the run was made, with what was added since filled in as it ran (core's readStoredRunConfig). */
+  config: RunConfigSchema,
   /** Every condition the run measures: zero-shot, the re-test control when it has one, its strategies. */
   conditions: z.array(Condition),
   configHash: z.string(),

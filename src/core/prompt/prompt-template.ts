@@ -4,21 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { PromptTemplateSchema } from '../../shared/method.js';
 
-export const PromptTemplateSchema = z.object({
-  /** Names the two options of the test probe: {first_option} and {second_option}, in their drawn order. */
-  instruction: z.string(),
-  /** Added to the instruction when the model is asked to explain its answer. */
-  explanationInstruction: z.string(),
-  /** One demonstration: {sentence} is the completed statement. */
-  demonstration: z.string(),
-  /** The test probe: {statement} is the probe with `_` for the blank. */
-  question: z.string(),
-  /** What the model continues from. */
-  answerCue: z.string(),
-  /** Between the instruction, the demonstrations, the question and the cue. */
-  separator: z.string(),
-});
+export { PromptTemplateSchema };
 
 export type PromptTemplate = z.infer<typeof PromptTemplateSchema>;
 

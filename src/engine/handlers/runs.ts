@@ -61,7 +61,7 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
     const job = jobs.active('run', runId);
     return {
       ...summaryOf(db, jobs, run, outcomes),
-      config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+      config,
       conditions: conditionsOf(config),
       configHash: run.configHash,
       workbenchVersion: run.workbenchVersion,
@@ -216,7 +216,7 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
   return {
     ok: problems.length === 0,
     problems,
-    config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+    config,
     work: {
       zeroShot,
       selfAlignedAtMost,

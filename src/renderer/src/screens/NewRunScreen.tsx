@@ -80,7 +80,7 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
       else next[key] = value;
       return next;
     });
-  const filled = validation?.config ?? null;
+  const filled = (validation?.config ?? null) as Record<string, unknown> | null;
   const value = <T,>(key: string, fallback: T): T => (config[key] as T | undefined) ?? (filled?.[key] as T | undefined) ?? fallback;
   const toggle = (key: string, item: string | number, all: readonly (string | number)[]) => {
     const current = (config[key] as (string | number)[] | undefined) ?? (filled?.[key] as (string | number)[] | undefined) ?? [];
