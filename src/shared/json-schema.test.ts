@@ -11,7 +11,7 @@ it('describes every field of a run configuration in runs.start and runs.validate
   const contract = contractJsonSchema();
   const fields = Object.keys(RunConfigSchema.shape).sort();
   for (const command of ['runs.start', 'runs.validate'] as const) {
-    const config = (contract.commands[command].params as JsonObject).properties!.config!;
+    const config = (contract.commands[command]!.params as JsonObject).properties!.config!;
     expect(Object.keys(config.properties ?? {}).sort(), command).toEqual(fields);
     expect(config.required, command).toEqual(expect.arrayContaining(['models', 'survey', 'languages']));
     expect(config.additionalProperties, command).toBe(false);
@@ -22,7 +22,7 @@ it('describes every field of a run configuration in runs.start and runs.validate
 
 it('describes the run configuration a result carries, and a run\u2019s conditions by name', () => {
   const contract = contractJsonSchema();
-  const detail = contract.commands['runs.get'].result as JsonObject;
+  const detail = contract.commands['runs.get']!.result as JsonObject;
   expect(Object.keys(detail.properties!.config!.properties ?? {}).sort()).toEqual(Object.keys(RunConfigSchema.shape).sort());
   expect(detail.properties!.conditions!.items!.enum).toEqual(['zero-shot', 'zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all']);
 });

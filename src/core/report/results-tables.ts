@@ -38,6 +38,12 @@ export interface ResultsTableOptions {
  * shares); for sampled runs the shares are plugged in. For the re-test control (p₁ = p₀ in expectation) the
  * improved share is what the paper's rule calls improved by chance alone.
  */
+/**
+ * A share with its count and 95% Wilson interval, as four columns of a row: `<name>Count`, `<name>Share` (null
+ * when the row's denominator is 0), `<name>ShareLower`, `<name>ShareUpper`.
+ */
+export type WilsonColumns<Name extends string> = Record<`${Name}Count`, number> & Record<`${Name}Share`, number | null> & Record<`${Name}ShareLower` | `${Name}ShareUpper`, number>;
+
 export interface ExpectedOutcomeRow {
   model: string;
   language: string;
@@ -52,8 +58,12 @@ export interface ExpectedOutcomeRow {
   expectedWorsenedShare: number | null;
 }
 
-/** Table 1: outcomes of self-alignment among misaligned probes, per model × language × strategy. */
-export interface OutcomeRow {
+/**
+ * Table 1: outcomes of self-alignment among misaligned probes, per model × language × strategy. The paper's rule
+ * (improved, unchanged, worsened: the share of target answers went up / stayed equal / went down) and the
+ * significance-gated outcome (gated…: a change counts only when it is more than chance), each a Wilson share.
+ */
+export interface OutcomeRow extends WilsonColumns<'improved' | 'unchanged' | 'worsened' | 'gatedImproved' | 'gatedUnchanged' | 'gatedWorsened'> {
   model: string;
   language: string;
   country: string;
@@ -62,32 +72,6 @@ export interface OutcomeRow {
   misaligned: number;
   /** Misaligned probes with a result for this strategy: the denominator of every share in the row. */
   n: number;
-  /** The paper's rule: the share of target answers went up / stayed equal / went down. */
-  improvedCount: number;
-  improvedShare: number | null;
-  improvedShareLower: number;
-  improvedShareUpper: number;
-  unchangedCount: number;
-  unchangedShare: number | null;
-  unchangedShareLower: number;
-  unchangedShareUpper: number;
-  worsenedCount: number;
-  worsenedShare: number | null;
-  worsenedShareLower: number;
-  worsenedShareUpper: number;
-  /** The significance-gated outcome: a change counts only when it is more than chance. */
-  gatedImprovedCount: number;
-  gatedImprovedShare: number | null;
-  gatedImprovedShareLower: number;
-  gatedImprovedShareUpper: number;
-  gatedUnchangedCount: number;
-  gatedUnchangedShare: number | null;
-  gatedUnchangedShareLower: number;
-  gatedUnchangedShareUpper: number;
-  gatedWorsenedCount: number;
-  gatedWorsenedShare: number | null;
-  gatedWorsenedShareLower: number;
-  gatedWorsenedShareUpper: number;
   /**
    * The re-test control's improved share in the same model and language (null without a re-test), and this
    * row's improved share minus it: how much of the improvement is more than measuring again would give.
@@ -104,37 +88,23 @@ export interface OutcomeRow {
  * Fig. 7: the share of misaligned probes, per model × language. A ProbeRecord exists only for a probe whose
  * country has a majority answer (its targetOption is 1 or 2), so every record is a probe with a known target.
  */
-export interface MisalignmentRow {
+export interface MisalignmentRow extends WilsonColumns<'misaligned'> {
   model: string;
   language: string;
   country: string;
   /** Probes with a known target: the denominator. */
   probes: number;
-  misalignedCount: number;
-  misalignedShare: number | null;
-  misalignedShareLower: number;
-  misalignedShareUpper: number;
 }
 
-/** Fig. 2/4: how many misaligned probes a strategy improved (paper's rule), and by how much, per model × strategy. */
-export interface ImprovementRow {
+/**
+ * Fig. 2/4: how many misaligned probes a strategy improved (paper's rule), and by how much, per model × strategy;
+ * beside the improved, the unchanged and the worsened (the paper's figures show only the improved).
+ */
+export interface ImprovementRow extends WilsonColumns<'improved' | 'unchanged' | 'worsened'> {
   model: string;
   strategy: Comparison;
   /** Misaligned probes with a result for this strategy: the denominator. */
   n: number;
-  improvedCount: number;
-  improvedShare: number | null;
-  improvedShareLower: number;
-  improvedShareUpper: number;
-  /** Beside the improved, the unchanged and the worsened (the paper's figures show only the improved). */
-  unchangedCount: number;
-  unchangedShare: number | null;
-  unchangedShareLower: number;
-  unchangedShareUpper: number;
-  worsenedCount: number;
-  worsenedShare: number | null;
-  worsenedShareLower: number;
-  worsenedShareUpper: number;
   /** Mean error reduction Δ over the improved probes; null when none improved. */
   meanReduction: number | null;
   /** Percentile bootstrap 95% interval of meanReduction, resampling the improved probes; null when none improved. */
@@ -183,7 +153,7 @@ export interface ZeroShotErrorBinRow extends BinColumns {
 }
 
 /** Fig. 8/10: improved probes per WVS category and language, per model × strategy. */
-export interface CategoryRow {
+export interface CategoryRow extends WilsonColumns<'improved'> {
   model: string;
   strategy: Comparison;
   language: string;
@@ -196,10 +166,6 @@ export interface CategoryRow {
   misaligned: number;
   /** Misaligned probes with a result for this strategy: the denominator. */
   n: number;
-  improvedCount: number;
-  improvedShare: number | null;
-  improvedShareLower: number;
-  improvedShareUpper: number;
 }
 
 /** Soft alignment: the Jensen–Shannon distance to the country's shares before and after self-alignment. */
