@@ -36,6 +36,16 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: ${file}`);
 }
 
+/** The navigation fills the window's height at its top edge; `scroll`: after scrolling the page to its end. */
+async function navigationStaysPut(page: Page, scroll = true): Promise<void> {
+  if (scroll) await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const viewport = page.viewportSize()!;
+  const box = await page.locator('nav.sidebar').boundingBox();
+  expect(box).not.toBeNull();
+  expect(Math.round(box!.y)).toBe(0);
+  expect(Math.round(box!.height)).toBe(viewport.height);
+}
+
 /** A page that records what would otherwise go unnoticed: script errors, console errors (CSP included), failed loads. */
 async function open(browser: Browser, url: string, prepare?: (context: BrowserContext, page: Page) => Promise<unknown>) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
@@ -222,6 +232,13 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     const row = page.locator(`[data-testid=run-row][data-run-id=${runId}]`);
     await row.getByTestId('run-status').getByText('cancelled').waitFor();
     await screenshot(page, '11-runs-cancelled.png');
+    // A click anywhere on a run's row opens it; its checkbox keeps its own meaning.
+    await row.getByRole('checkbox').click();
+    expect(page.url()).toMatch(/#\/runs$|#\/$|\/$/);
+    await row.getByRole('checkbox').click();
+    await row.locator('td').nth(3).click();
+    await page.waitForURL(new RegExp(`#/runs/${runId}$`));
+    await nav('nav-runs');
     await row.getByTestId('run-resume').click();
     await page.waitForURL(new RegExp(`#/runs/${runId}$`));
     // A reloaded window finds the run again.
@@ -238,6 +255,8 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     const strategies = page.getByTestId('chart-strategies');
     expect(await strategies.textContent()).toContain('re-test control');
     await screenshot(page, '13-results.png');
+    // The navigation holds its place on a long page: the window's full height, at the top, wherever it is scrolled.
+    await navigationStaysPut(page);
     // Hovering a bar shows its numbers; clicking it opens the explorer filtered to it.
     const bar = strategies.locator('[data-mark=bar][data-filter*="improved"]').first();
     // A corner of the bar: its middle is where the interval's whisker is drawn.
@@ -257,6 +276,7 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     // The keyboard: ↓ then Enter opens the second probe.
     await page.getByTestId('probe-table').focus();
     await page.keyboard.press('ArrowDown');
+    await navigationStaysPut(page, false);
     await page.keyboard.press('Enter');
     const detail = page.getByTestId('probe-detail');
     await detail.waitFor();

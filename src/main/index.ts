@@ -1,4 +1,5 @@
-// The Electron main process, kept thin: the window with sandboxed, isolated settings and navigation guards,
+// The Electron main process, kept thin: the window with sandboxed, isolated settings, navigation guards and a
+// session that refuses every permission and sends the Content-Security-Policy (window-security.ts),
 // the engine in a utility process (engine-host.ts), the IPC bridge between them and the file dialogs
 // (ipc-bridge.ts), and a quit that lets the engine cancel its jobs and close the database first. Every rule
 // lives behind the engine.
@@ -8,6 +9,7 @@ import { app, BrowserWindow, dialog, ipcMain, shell, utilityProcess } from 'elec
 import { EngineHost } from './engine-host.js';
 import { IpcBridge } from './ipc-bridge.js';
 import { sqliteBindingEnv } from './native-binding.js';
+import { secureSession } from './window-security.js';
 
 const here = import.meta.dirname;
 /** The project folder: the built main process is out/main/index.js. */
@@ -41,6 +43,8 @@ function createWindow(): BrowserWindow {
     },
   });
   bridge?.addWindow(win);
+  // No permission for any page, and the Content-Security-Policy as a header besides the page's meta tag.
+  secureSession(win.webContents.session);
   win.once('ready-to-show', () => win.show());
 
   // The window shows our screens only: links open in the user's browser, and the page never navigates away.

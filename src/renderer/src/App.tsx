@@ -1,19 +1,21 @@
 // The window: the navigation, the engine's state, and the screen the address names, each screen inside its own
-// error boundary so that one failing screen leaves the rest usable.
-import { useEffect, type ReactNode } from 'react';
+// error boundary so that one failing screen leaves the rest usable. Each screen's code is loaded when it is first
+// opened (its own chunk of the bundle), so the window starts without the charts' and the forms' code.
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ErrorBoundary } from './components/ErrorBoundary.js';
 import { useEngineState } from './engine-state-store.js';
 import { useRoute } from './route-store.js';
 import { formatRoute, hrefOf, type Route } from './routes.js';
-import { CompareScreen } from './screens/CompareScreen.js';
-import { DataScreen } from './screens/DataScreen.js';
-import { ModelsScreen } from './screens/ModelsScreen.js';
-import { NewRunScreen } from './screens/NewRunScreen.js';
-import { ProbeDetailScreen } from './screens/ProbeDetailScreen.js';
-import { RunScreen } from './screens/RunScreen.js';
-import { RunsScreen } from './screens/RunsScreen.js';
-import { SettingsScreen } from './screens/SettingsScreen.js';
 import { useTheme } from './theme-store.js';
+
+const CompareScreen = lazy(() => import('./screens/CompareScreen.js').then((m) => ({ default: m.CompareScreen })));
+const DataScreen = lazy(() => import('./screens/DataScreen.js').then((m) => ({ default: m.DataScreen })));
+const ModelsScreen = lazy(() => import('./screens/ModelsScreen.js').then((m) => ({ default: m.ModelsScreen })));
+const NewRunScreen = lazy(() => import('./screens/NewRunScreen.js').then((m) => ({ default: m.NewRunScreen })));
+const ProbeDetailScreen = lazy(() => import('./screens/ProbeDetailScreen.js').then((m) => ({ default: m.ProbeDetailScreen })));
+const RunScreen = lazy(() => import('./screens/RunScreen.js').then((m) => ({ default: m.RunScreen })));
+const RunsScreen = lazy(() => import('./screens/RunsScreen.js').then((m) => ({ default: m.RunsScreen })));
+const SettingsScreen = lazy(() => import('./screens/SettingsScreen.js').then((m) => ({ default: m.SettingsScreen })));
 
 const NAV: { id: string; label: string; route: Route; active: (r: Route) => boolean }[] = [
   { id: 'nav-runs', label: 'Runs', route: { screen: 'runs' }, active: (r) => r.screen === 'runs' || r.screen === 'run' || r.screen === 'probe' || r.screen === 'compare' },
@@ -92,7 +94,7 @@ export function App() {
           </p>
         )}
         <ErrorBoundary screen={name} resetKey={formatRoute(route)}>
-          {node}
+          <Suspense fallback={<p className="muted" role="status">Opening {name}…</p>}>{node}</Suspense>
         </ErrorBoundary>
       </main>
     </div>

@@ -96,7 +96,17 @@ export function RunsScreen() {
               </thead>
               <tbody>
                 {list.map((run) => (
-                  <tr key={run.id} data-testid="run-row" data-run-id={run.id}>
+                  <tr
+                    key={run.id}
+                    data-testid="run-row"
+                    data-run-id={run.id}
+                    className="clickable-row"
+                    // The whole row opens the run, as result lists do; the checkbox, the link and the buttons keep their own meaning.
+                    onClick={(e) => {
+                      if ((e.target as HTMLElement).closest('a, button, input, label')) return;
+                      navigate({ screen: 'run', runId: run.id, tab: run.status === 'finished' ? 'results' : 'overview', query: {} });
+                    }}
+                  >
                     <td>
                       <input
                         type="checkbox"
