@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { request } from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COMMAND_NAMES, type CommandName, type WorkbenchEvent, type WorkbenchReply } from '../shared/contract.js';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-server.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
@@ -67,7 +67,10 @@ async function eventStream(server: RunningServer) {
           if (!data) continue;
           const event = JSON.parse(data.slice(6)) as WorkbenchEvent;
           events.push(event);
-          for (const w of waiters.splice(0)) (w.test(event) ? w.resolve(event) : waiters.push(w));
+          for (const w of waiters.splice(0)) {
+            if (w.test(event)) w.resolve(event);
+            else waiters.push(w);
+          }
         }
       }
     } catch {

@@ -2,7 +2,7 @@
 // shares: it finishes, stores every measurement, and a run cancelled part-way resumes to the same results.
 
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ZERO_SHOT } from '../core/demos/index.js';
 import { probeRecords, parseRunConfig, storedPrompts } from '../core/experiment/index.js';
 import { expectedOutcomeTable, outcomeTable } from '../core/report/index.js';

@@ -52,6 +52,8 @@ export const COMMAND_NAMES = [
 // `probes.listSets()`, and `subscribe` for events. It rejects with a WorkbenchFailure when the engine refuses.
 
 type Namespace<C extends string> = C extends `${infer N}.${string}` ? N : never;
+// `{} extends P`: true when every parameter is optional, so the call may leave them out.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the empty object type is the test itself.
 type Method<C extends CommandName> = {} extends CommandParams<C>
   ? (params?: CommandParams<C>) => Promise<CommandResult<C>>
   : (params: CommandParams<C>) => Promise<CommandResult<C>>;

@@ -145,19 +145,20 @@ export class FakeHttpBase {
 
   /** What a test holds of the server: its URL, its records and its fault controls. */
   facade(url: string): FakeOpenAIServer {
-    const base = this;
+    const inFlight = () => this.inFlight;
+    const maxInFlight = () => this.maxInFlight;
     return {
       url,
-      requests: base.requests,
+      requests: this.requests,
       get inFlight() {
-        return base.inFlight;
+        return inFlight();
       },
       get maxInFlight() {
-        return base.maxInFlight;
+        return maxInFlight();
       },
-      enqueue: (...faults) => base.enqueue(...faults),
-      failAll: (f) => base.failAll(f),
-      close: () => base.close(),
+      enqueue: (...faults) => this.enqueue(...faults),
+      failAll: (f) => this.failAll(f),
+      close: () => this.close(),
     };
   }
 

@@ -8,6 +8,7 @@ const CHAR_ORDER = 6;
  * Python's `str.split()` separators: bidi classes WS/B/S and category Zs. Unlike JS `\s` this includes U+0085
  * and U+001C..U+001F and excludes U+FEFF; neither counts U+200B. sacrebleu splits with exactly this set.
  */
+// eslint-disable-next-line no-control-regex -- Python's whitespace includes the separators U+001C..U+001F.
 const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 /** Python's `string.punctuation`; sacrebleu splits only these (ASCII) characters off word tokens. */

@@ -9,7 +9,7 @@ import { DemonstrationPool, ZERO_SHOT } from '../demos/index.js';
 import { LocalModel } from '../models/index.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../prompt/index.js';
 import { builtinDataPath } from '../resources.js';
-import { estimateDistribution, estimatePromptMixture, estimationOrder, mixDistributions, withoutCosts, type ResponseDistribution } from '../sampling/index.js';
+import { estimateDistribution, estimatePromptMixture, estimationOrder, mixDistributions, withoutCosts } from '../sampling/index.js';
 import { deriveSeed } from '../random/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';

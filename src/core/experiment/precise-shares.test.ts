@@ -94,7 +94,9 @@ describe('a precise run stores probabilities', () => {
     const expected = expectedOutcomeTable(records, config.n);
     for (const row of expected) {
       for (const share of [row.expectedImprovedShare, row.expectedUnchangedShare, row.expectedWorsenedShare]) {
-        if (share !== null) expect(share).toBeGreaterThanOrEqual(0), expect(share).toBeLessThanOrEqual(1 + 1e-12);
+        if (share === null) continue;
+        expect(share).toBeGreaterThanOrEqual(0);
+        expect(share).toBeLessThanOrEqual(1 + 1e-12);
       }
     }
   }, 240_000);

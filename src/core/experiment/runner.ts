@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { Probe } from '../data/index.js';
-import { DemonstrationPool, ZERO_SHOT, ZERO_SHOT_RETEST, type Comparison, type Condition } from '../demos/index.js';
+import { DemonstrationPool, ZERO_SHOT, ZERO_SHOT_RETEST, type Condition } from '../demos/index.js';
 import { throwIfCancelled } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import type { ResponseModel, SamplingSettings } from '../models/index.js';

@@ -82,6 +82,7 @@ export async function resolveApiKey(source: ApiKeySource, options: ResolveOption
 /** Trims the key and refuses inner spaces or control characters: fetch would refuse the header, quoting it. */
 function checked(raw: string, where: string): string {
   const key = raw.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are what this check refuses.
   if (/[\s\x00-\x1f\x7f]/.test(key) || /[^\x20-\x7e]/.test(key)) {
     throw new UserError('api-key-invalid', `${where} contains spaces, line breaks or other characters an API key cannot have.`);
   }

@@ -6,7 +6,7 @@ import { resolveApiKey } from './api-keys.js';
 import { GeminiModel } from './gemini-model.js';
 import type { GpuChoice } from './llama-runtime.js';
 import { LocalModel } from './local-model.js';
-import type { ModelKind, ResponseModel, SamplingSettings } from './model-types.js';
+import type { ResponseModel, SamplingSettings } from './model-types.js';
 import { OpenAIModel } from './openai-model.js';
 import type { Llama } from 'node-llama-cpp';
 

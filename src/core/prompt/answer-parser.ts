@@ -475,8 +475,6 @@ export class AnswerMatcher {
     };
     const goesBack = (from: number) => new Set(text.words.slice(from, end).filter((w) => this.statementWords.has(w))).size >= 2;
     const { before, after } = deciding.sentenceGoesOn;
-    // One word is not enough ("I do not believe it."): a pronoun may stand for the rest of the statement.
-    const ownWords = (from: number) => text.words.slice(from, end).filter((_, j) => ownWord(from + j)).length;
     if (after && ownWord(deciding.end) && !goesBack(deciding.end + 1)) return true;
     const previous = deciding.start - 1;
     return before && ownWord(previous) && text.words.slice(start, previous).some((w) => this.statementWords.has(w));

@@ -44,7 +44,6 @@ import {
   contrastText,
   isRetestControl,
   OUTCOME_COLOURS,
-  RETEST_CONTROL,
   SERIES_COLOURS,
   shareColour,
 } from './palette.js';

@@ -35,9 +35,9 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
     if ((query.text ?? '') === text) return;
     const timer = setTimeout(() => setQuery({ text: text || undefined }), 300);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only typing restarts the pause; a new query from elsewhere must not
   }, [text]);
-  const explanationsOn = (run.config.explanations as { enabled?: boolean } | undefined)?.enabled === true;
+  const explanationsOn = run.config.explanations.enabled;
   const languages = [...new Set(run.languages.map((l) => l.split('/')[0]!))];
 
   return (

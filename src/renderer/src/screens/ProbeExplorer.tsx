@@ -82,7 +82,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
     if ((query.text ?? '') === text) return;
     const timer = setTimeout(() => setQuery({ text: text || undefined }), 300);
     return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only typing restarts the pause; a new query from elsewhere must not
   }, [text]);
 
   const open = (row: Row | undefined) => {

@@ -120,7 +120,7 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
       )}
       {error && <ErrorNotice>{error}</ErrorNotice>}
       <div data-testid="run-progress" className="phases">
-        {PHASES.filter((p) => p.phase !== 'explanations' || (run.config.explanations as { enabled?: boolean } | undefined)?.enabled).map((p, i) => {
+        {PHASES.filter((p) => p.phase !== 'explanations' || run.config.explanations.enabled).map((p, i) => {
           const current = progress && progress.phase === p.phase;
           const done = live.status === 'finished' || (phaseIndex >= 0 && i < phaseIndex);
           return (
