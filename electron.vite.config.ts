@@ -14,7 +14,10 @@ const root = import.meta.dirname;
 // `import … from 'dep/x.json' with { type: 'json' }` loses its `with` clause in the bundle, and Node refuses
 // a JSON import without it, so JSON is inlined instead. (electron-vite's own externalizeDeps cannot make that
 // exception, hence the list here; electron and Node's built-ins stay external through electron-vite's preset.)
-const dependencies = Object.keys((JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
+const dependencies = Object.keys(
+  (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> })
+    .dependencies ?? {},
+);
 const escaped = dependencies.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
 const externalDependencies = new RegExp(`^(${escaped})(/(?!.*\\.json$).*)?$`);
 

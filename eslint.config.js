@@ -13,7 +13,10 @@ export default tseslint.config(
   {
     rules: {
       // A leading underscore names what is left out on purpose: `({ run_id: _r, ...rest })`, `(_event, value)`.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   {

@@ -34,7 +34,9 @@ export interface GridLanguage {
  * code the answer key knows, in the aggregate layout, for each grid country it lacks.
  */
 export async function answerShares(file: string | undefined, into: string): Promise<string> {
-  const lines = file ? readFileSync(file, 'utf8').trimEnd().split('\n') : ['country_iso3,question_id,answer_code,share,source'];
+  const lines = file
+    ? readFileSync(file, 'utf8').trimEnd().split('\n')
+    : ['country_iso3,question_id,answer_code,share,source'];
   const present = new Set(lines.slice(1).map((line) => line.slice(0, line.indexOf(','))));
   const entries = (await builtinAnswerKey()).entries;
   for (const { country } of GRID) {
@@ -47,7 +49,9 @@ export async function answerShares(file: string | undefined, into: string): Prom
       const codes = [...new Set([...entry.option1, ...entry.option2])].sort((a, b) => a - b);
       const weights = codes.map(() => random.float() + 0.05);
       const total = weights.reduce((a, b) => a + b, 0);
-      codes.forEach((code, i) => lines.push(`${country},${entry.variable},${code},${(weights[i]! / total).toFixed(6)},synthetic`));
+      codes.forEach((code, i) =>
+        lines.push(`${country},${entry.variable},${code},${(weights[i]! / total).toFixed(6)},synthetic`),
+      );
     }
   }
   writeFileSync(into, `${lines.join('\n')}\n`);
@@ -58,7 +62,12 @@ export async function answerShares(file: string | undefined, into: string): Prom
  * Test items per grid language, in a fresh database in `dir`: English from the built-in set, the others from
  * `probes` (probes.zip or its folder); English only when that is absent.
  */
-export async function countGridTestItems(options: { dir: string; surveyFile: string; probes?: string | undefined; categories?: number[] | undefined }): Promise<GridLanguage[]> {
+export async function countGridTestItems(options: {
+  dir: string;
+  surveyFile: string;
+  probes?: string | undefined;
+  categories?: number[] | undefined;
+}): Promise<GridLanguage[]> {
   const model = await writeTinyModel(path.join(options.dir, 'grid-count.gguf'));
   const engine = createEngine({ databasePath: path.join(options.dir, 'grid-count.sqlite') });
   try {
@@ -70,7 +79,14 @@ export async function countGridTestItems(options: { dir: string; surveyFile: str
     for (const { language, country } of GRID) {
       if (language !== 'en' && !withArora) continue;
       const languages = [{ language, country, probeSet: language === 'en' ? 'builtin' : 'arora' }];
-      const { work, problems } = await engine.client.runs.validate({ config: { models: ['model'], survey: 'shares', languages, ...(options.categories ? { categories: options.categories } : {}) } });
+      const { work, problems } = await engine.client.runs.validate({
+        config: {
+          models: ['model'],
+          survey: 'shares',
+          languages,
+          ...(options.categories ? { categories: options.categories } : {}),
+        },
+      });
       if (!work) throw new Error(`the grid's ${language}: ${problems.map((p) => p.message).join('; ')}`);
       counted.push({ language, country, testItems: work.zeroShot });
     }
@@ -114,7 +130,13 @@ export async function englishRun(options: {
   const db = openDatabase(path.join(options.dir, `${options.name}.sqlite`));
   try {
     saveSurvey(db, 'shares', options.surveyFile, await readSurveyFile(options.surveyFile));
-    saveModel(db, { name: 'model', kind: 'gguf', path: options.modelPath, sampling: SAMPLING, info: await inspectGguf(options.modelPath) });
+    saveModel(db, {
+      name: 'model',
+      kind: 'gguf',
+      path: options.modelPath,
+      sampling: SAMPLING,
+      info: await inspectGguf(options.modelPath),
+    });
     const started = performance.now();
     const sequences = options.sequences ?? 1;
     const prepared = await createRun(db, {
@@ -128,8 +150,11 @@ export async function englishRun(options: {
     });
     await executeRun(db, prepared, { open: { llama: options.llama, sequences } });
     const seconds = (performance.now() - started) / 1000;
-    const distributions = loadMeasurements(db, prepared.runId).map((m) => JSON.parse(m.distributionJson) as ResponseDistribution);
-    const sum = (field: 'promptTokens' | 'cachedPromptTokens' | 'tokenEvaluations') => distributions.reduce((total, d) => total + (d[field] ?? 0), 0);
+    const distributions = loadMeasurements(db, prepared.runId).map(
+      (m) => JSON.parse(m.distributionJson) as ResponseDistribution,
+    );
+    const sum = (field: 'promptTokens' | 'cachedPromptTokens' | 'tokenEvaluations') =>
+      distributions.reduce((total, d) => total + (d[field] ?? 0), 0);
     return {
       protocol: prepared.config.protocol,
       estimator: prepared.config.estimator,
@@ -146,9 +171,17 @@ export async function englishRun(options: {
 }
 
 /** The English runs of both protocols on the tiny model, and the grid's test items. */
-export async function measureWork(options: { dir: string; surveyFile: string; surveyLabel: string; llama: Llama; probes?: string | undefined; categories?: number[] | undefined }): Promise<GpuWork> {
+export async function measureWork(options: {
+  dir: string;
+  surveyFile: string;
+  surveyLabel: string;
+  llama: Llama;
+  probes?: string | undefined;
+  categories?: number[] | undefined;
+}): Promise<GpuWork> {
   const tiny = await writeTinyModel(path.join(options.dir, 'work-tiny.gguf'));
-  const run = (protocol: 'paper' | 'precise') => englishRun({ ...options, name: `work-${protocol}`, modelPath: tiny.path, protocol });
+  const run = (protocol: 'paper' | 'precise') =>
+    englishRun({ ...options, name: `work-${protocol}`, modelPath: tiny.path, protocol });
   return {
     survey: options.surveyLabel,
     categories: options.categories ?? 'the defaults',
@@ -158,6 +191,12 @@ export async function measureWork(options: { dir: string; surveyFile: string; su
 }
 
 /** Seconds for a run's tokens at llama.cpp's rates on one sequence (runs evaluate one sequence at a time). */
-export function projectedSeconds(work: Pick<RunWork, 'promptTokens' | 'cachedPromptTokens' | 'generatedTokens'>, rates: { promptTokensPerSecond: number; generationTokensPerSecond: number }): number {
-  return +((work.promptTokens - work.cachedPromptTokens) / rates.promptTokensPerSecond + work.generatedTokens / rates.generationTokensPerSecond).toFixed(2);
+export function projectedSeconds(
+  work: Pick<RunWork, 'promptTokens' | 'cachedPromptTokens' | 'generatedTokens'>,
+  rates: { promptTokensPerSecond: number; generationTokensPerSecond: number },
+): number {
+  return +(
+    (work.promptTokens - work.cachedPromptTokens) / rates.promptTokensPerSecond +
+    work.generatedTokens / rates.generationTokensPerSecond
+  ).toFixed(2);
 }

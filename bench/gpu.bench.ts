@@ -27,12 +27,30 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LLAMA_3_8B_SHAPE, llamaRuntime, LocalModel, MODEL_SHAPES, writeShapedModel, type GpuChoice, type ModelShape } from '../src/core/models/index.js';
+import {
+  LLAMA_3_8B_SHAPE,
+  llamaRuntime,
+  LocalModel,
+  MODEL_SHAPES,
+  writeShapedModel,
+  type GpuChoice,
+  type ModelShape,
+} from '../src/core/models/index.js';
 import { answerShares, englishRun, measureWork, projectedSeconds, SAMPLING, type GpuWork } from './gpu-work.js';
 import { batchedMatchesAlone, llamaThroughput, type Throughput } from './llama-throughput.js';
 
 /** Small enough for a CPU test, the same architecture as the real one. */
-const SMALL_SHAPE: ModelShape = { ...LLAMA_3_8B_SHAPE, name: 'small', vocabulary: 4000, dimensions: 256, layers: 2, heads: 4, kvHeads: 2, feedForward: 512, contextLength: 2048 };
+const SMALL_SHAPE: ModelShape = {
+  ...LLAMA_3_8B_SHAPE,
+  name: 'small',
+  vocabulary: 4000,
+  dimensions: 256,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  feedForward: 512,
+  contextLength: 2048,
+};
 const GOALS = { preciseEnglishSeconds: 60, gridSeconds: 300, gridLanguages: 14 };
 
 const { values } = parseArgs({
@@ -46,7 +64,10 @@ const { values } = parseArgs({
     categories: { type: 'string' },
     /** The categories of the run measured on the shape (every response runs to its limit there: keep it small). */
     'check-categories': { type: 'string', default: '2' },
-    survey: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/wvs/country_distributions.csv') },
+    survey: {
+      type: 'string',
+      default: path.resolve(import.meta.dirname, '../../shared/data/wvs/country_distributions.csv'),
+    },
     /** Arora et al.'s probes (probes.zip or its folder), for the 14-language grid; absent there: English only. */
     probes: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/arora-probes/probes.zip') },
     /** The work counted elsewhere (bench:gpu:pack), instead of counting it here. */
@@ -73,42 +94,94 @@ try {
 
   const llama = await llamaRuntime({ gpu: values.gpu as GpuChoice, ...(threads ? { threads } : {}) });
   const loadStarted = performance.now();
-  const local = await LocalModel.open({ name: shape.name, path: shaped.path, sampling: SAMPLING, llama, contextSize: 1024 });
+  const local = await LocalModel.open({
+    name: shape.name,
+    path: shaped.path,
+    sampling: SAMPLING,
+    llama,
+    contextSize: 1024,
+  });
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   const backend = local.backend;
   // At about a prompt's length in these runs (bench:run measured 453 tokens on average with the same vocabulary)
   // and twice a response's limit (16 tokens), on one sequence and batched.
   const rates: Throughput[] = [];
-  for (const count of [...new Set([1, sequences])]) rates.push(await llamaThroughput(local.model, { sequences: count, promptTokens: 448, generatedTokens: 32, sampling: SAMPLING }));
+  for (const count of [...new Set([1, sequences])])
+    rates.push(
+      await llamaThroughput(local.model, {
+        sequences: count,
+        promptTokens: 448,
+        generatedTokens: 32,
+        sampling: SAMPLING,
+      }),
+    );
   // Prompts of different lengths, so a batch holds unequal parts, as a run's do.
   const statements = ['Family', 'Work', 'Friends', 'Leisure time', 'Politics', 'Religion', 'Hard work', 'Tolerance'];
   const probePrompts = statements.map((word, i) =>
-    local.promptTokens({ text: `Fill in the blank with "important" or "not important". ${'Consider it carefully. '.repeat(i * 3)}${word} is _ in my life. Answer:`, messages: [], chat: false }),
+    local.promptTokens({
+      text: `Fill in the blank with "important" or "not important". ${'Consider it carefully. '.repeat(i * 3)}${word} is _ in my life. Answer:`,
+      messages: [],
+      chat: false,
+    }),
   );
-  const batching = await batchedMatchesAlone(local.model, { prompts: probePrompts, sequences, contextSize: 1024, sampling: SAMPLING });
+  const batching = await batchedMatchesAlone(local.model, {
+    prompts: probePrompts,
+    sequences,
+    contextSize: 1024,
+    sampling: SAMPLING,
+  });
   await local.close();
   // Runs evaluate one sequence at a time (LocalModel: batches shared by sequences change the numbers), so their
   // tokens are priced at one sequence's rates; the batched rates say what batching would give where it is exact.
   const oneSequence = rates[0]!;
 
   // The whole workbench on the shape: prompts, estimating, storing, at the run's concurrency.
-  const check = await englishRun({ dir, name: 'shape-check', modelPath: shaped.path, surveyFile, llama, protocol: 'paper', sequences, categories: categoriesOf(values['check-categories']) });
+  const check = await englishRun({
+    dir,
+    name: 'shape-check',
+    modelPath: shaped.path,
+    surveyFile,
+    llama,
+    protocol: 'paper',
+    sequences,
+    categories: categoriesOf(values['check-categories']),
+  });
   const checkProjected = projectedSeconds(check, oneSequence);
 
   const work: GpuWork = values.work
     ? (JSON.parse(readFileSync(values.work, 'utf8')) as GpuWork)
-    : await measureWork({ dir, surveyFile, surveyLabel, llama, probes: values.probes, categories: categoriesOf(values.categories) });
-  const english = { paper: projectedSeconds(work.runs.paper, oneSequence), precise: projectedSeconds(work.runs.precise, oneSequence) };
+    : await measureWork({
+        dir,
+        surveyFile,
+        surveyLabel,
+        llama,
+        probes: values.probes,
+        categories: categoriesOf(values.categories),
+      });
+  const english = {
+    paper: projectedSeconds(work.runs.paper, oneSequence),
+    precise: projectedSeconds(work.runs.precise, oneSequence),
+  };
   const gridItems = work.grid.reduce((sum, l) => sum + l.testItems, 0);
   const perEnglishItem = gridItems / work.grid.find((l) => l.language === 'en')!.testItems;
-  const grid = { paper: +(english.paper * perEnglishItem).toFixed(1), precise: +(english.precise * perEnglishItem).toFixed(1) };
+  const grid = {
+    paper: +(english.paper * perEnglishItem).toFixed(1),
+    precise: +(english.precise * perEnglishItem).toFixed(1),
+  };
   const fullGrid = work.grid.length === GOALS.gridLanguages;
 
   console.log(
     JSON.stringify(
       {
         benchmark: 'gpu',
-        model: { shape: shape.name, weights: values.weights, parameters: shaped.parameterCount, fileBytes: shaped.fileSize, writeSeconds: +writeSeconds.toFixed(1), loadSeconds: +loadSeconds.toFixed(1) },
+        model: {
+          shape: shape.name,
+          weights: values.weights,
+          parameters: shaped.parameterCount,
+          fileBytes: shaped.fileSize,
+          writeSeconds: +writeSeconds.toFixed(1),
+          loadSeconds: +loadSeconds.toFixed(1),
+        },
         backend: backend.backend,
         devices: backend.devices,
         layersOffloaded: `${backend.gpuLayers} of ${backend.totalLayers}`,
@@ -117,7 +190,12 @@ try {
         llama: rates,
         // Whether batched sequences leave every prompt's numbers as they are alone (needed to batch by default).
         batchedIdenticalToAlone: batching,
-        shapeCheck: { ...check, categories: values['check-categories'], projectedSeconds: checkProjected, measuredOverProjected: +(check.seconds / checkProjected).toFixed(2) },
+        shapeCheck: {
+          ...check,
+          categories: values['check-categories'],
+          projectedSeconds: checkProjected,
+          measuredOverProjected: +(check.seconds / checkProjected).toFixed(2),
+        },
         work: { countedHere: !values.work, survey: work.survey, categories: work.categories },
         runs: {
           paper: { workOfTinyModel: work.runs.paper, projectedSecondsOnShape: english.paper },
@@ -132,8 +210,16 @@ try {
           precise: { projectedSecondsOnShape: grid.precise },
         },
         goals: {
-          preciseEnglish: { underSeconds: GOALS.preciseEnglishSeconds, met: english.precise < GOALS.preciseEnglishSeconds },
-          grid: { underSeconds: GOALS.gridSeconds, languages: GOALS.gridLanguages, metInPrecise: fullGrid && grid.precise < GOALS.gridSeconds, metInPaper: fullGrid && grid.paper < GOALS.gridSeconds },
+          preciseEnglish: {
+            underSeconds: GOALS.preciseEnglishSeconds,
+            met: english.precise < GOALS.preciseEnglishSeconds,
+          },
+          grid: {
+            underSeconds: GOALS.gridSeconds,
+            languages: GOALS.gridLanguages,
+            metInPrecise: fullGrid && grid.precise < GOALS.gridSeconds,
+            metInPaper: fullGrid && grid.paper < GOALS.gridSeconds,
+          },
         },
         totalSeconds: +((performance.now() - started) / 1000).toFixed(1),
         node: process.version,

@@ -20,7 +20,9 @@ try {
   const generateSeconds = (performance.now() - t0) / 1000;
 
   const worker = fileURLToPath(new URL('./import-worker.ts', import.meta.url));
-  const child = spawnSync(process.execPath, ['--import', 'tsx', worker, file, path.join(dir, 'bench.sqlite')], { encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', worker, file, path.join(dir, 'bench.sqlite')], {
+    encoding: 'utf8',
+  });
   if (child.status !== 0) throw new Error(`the import failed: ${child.stderr}`);
   const measured = JSON.parse(child.stdout) as Record<string, number>;
   console.log(

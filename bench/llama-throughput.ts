@@ -21,7 +21,13 @@ export interface Throughput {
  */
 export async function llamaThroughput(
   model: LlamaModel,
-  options: { sequences: number; promptTokens: number; generatedTokens: number; sampling: SamplingSettings; repeat?: number },
+  options: {
+    sequences: number;
+    promptTokens: number;
+    generatedTokens: number;
+    sampling: SamplingSettings;
+    repeat?: number;
+  },
 ): Promise<Throughput> {
   const { sequences, promptTokens, generatedTokens, sampling } = options;
   const context = await model.createContext({ contextSize: promptTokens + generatedTokens + 16, sequences });
@@ -37,12 +43,15 @@ export async function llamaThroughput(
     for (let attempt = 0; attempt < (options.repeat ?? 2); attempt++) {
       await Promise.all(all.map((s) => s.clearHistory()));
       const promptStarted = performance.now();
-      await Promise.all(all.map((s) => s.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: next }]])));
+      await Promise.all(
+        all.map((s) => s.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: next }]])),
+      );
       bestPrompt = Math.min(bestPrompt, (performance.now() - promptStarted) / 1000);
       const generationStarted = performance.now();
       await Promise.all(
         all.map(async (s) => {
-          for (let i = 0; i < generatedTokens; i++) await s.controlledEvaluate([[prompt[i % prompt.length]!, { generateNext: next }]]);
+          for (let i = 0; i < generatedTokens; i++)
+            await s.controlledEvaluate([[prompt[i % prompt.length]!, { generateNext: next }]]);
         }),
       );
       bestGeneration = Math.min(bestGeneration, (performance.now() - generationStarted) / 1000);
@@ -91,7 +100,10 @@ export async function llamaPromptRate(
       let seconds = 0;
       cached = 0;
       for (const { tokens, shared } of prompts) {
-        const kept = shared.filter((end) => end <= before.length && tokens.slice(0, end).every((t, i) => t === before[i])).at(-1) ?? 0;
+        const kept =
+          shared
+            .filter((end) => end <= before.length && tokens.slice(0, end).every((t, i) => t === before[i]))
+            .at(-1) ?? 0;
         if (kept > 0) await sequence.eraseContextTokenRanges([{ start: kept, end: sequence.nextTokenIndex }]);
         else await sequence.clearHistory();
         const rest = tokens.slice(kept);
@@ -107,7 +119,12 @@ export async function llamaPromptRate(
     await context.dispose();
   }
   const tokens = prompts.reduce((sum, p) => sum + p.tokens.length, 0);
-  return { prompts: prompts.length, promptTokens: tokens, cachedPromptTokens: cached, promptTokensPerSecond: Math.round((tokens - cached) / best) };
+  return {
+    prompts: prompts.length,
+    promptTokens: tokens,
+    cachedPromptTokens: cached,
+    promptTokensPerSecond: Math.round((tokens - cached) / best),
+  };
 }
 
 /**
@@ -118,13 +135,21 @@ export async function llamaPromptRate(
  */
 export async function batchedMatchesAlone(
   model: LlamaModel,
-  options: { prompts: readonly (readonly Token[])[]; sequences: number; contextSize: number; sampling: SamplingSettings },
+  options: {
+    prompts: readonly (readonly Token[])[];
+    sequences: number;
+    contextSize: number;
+    sampling: SamplingSettings;
+  },
 ): Promise<{ prompts: number; sequences: number; identical: boolean; maxDifference: number }> {
   const { prompts, sequences, sampling } = options;
   const next = nextTokenRequest(sampling);
   const evaluate = async (sequence: LlamaContextSequence, prompt: readonly Token[]) => {
     await sequence.clearHistory();
-    const output = await sequence.controlledEvaluate([...prompt.slice(0, -1), [prompt.at(-1)!, { generateNext: next }]]);
+    const output = await sequence.controlledEvaluate([
+      ...prompt.slice(0, -1),
+      [prompt.at(-1)!, { generateNext: next }],
+    ]);
     return output.at(-1)?.next.probabilities ?? new Map<Token, number>();
   };
   const alone: Map<Token, number>[] = [];

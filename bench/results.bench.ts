@@ -17,7 +17,14 @@ import { ZERO_SHOT, ZERO_SHOT_RETEST, type Condition } from '../src/core/demos/i
 import { alignment } from '../src/core/experiment/outcomes.js';
 import { findPreset, inspectGguf, writeTinyModel } from '../src/core/models/index.js';
 import type { DistinctResponse, ResponseDistribution } from '../src/core/sampling/index.js';
-import { openDatabase, saveMeasurement, saveModel, saveProbeSet, saveSurvey, setRunStatus } from '../src/core/store/index.js';
+import {
+  openDatabase,
+  saveMeasurement,
+  saveModel,
+  saveProbeSet,
+  saveSurvey,
+  setRunStatus,
+} from '../src/core/store/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE, readSurveyFile } from '../src/core/survey/index.js';
 import { createEngine } from '../src/engine/index.js';
 import { createRun } from '../src/engine/run-service.js';
@@ -45,12 +52,20 @@ try {
   const surveyed = new Set(survey.summary.countries.map((c) => c.iso3));
   const tiny = await writeTinyModel(path.join(dir, 'tiny.gguf'));
   const modelNames = Array.from({ length: Number(values.models) }, (_, i) => `model-${i + 1}`);
-  for (const name of modelNames) saveModel(db, { name, kind: 'gguf', path: tiny.path, sampling: findPreset('llama-3-8b-instruct')!.sampling, info: await inspectGguf(tiny.path) });
+  for (const name of modelNames)
+    saveModel(db, {
+      name,
+      kind: 'gguf',
+      path: tiny.path,
+      sampling: findPreset('llama-3-8b-instruct')!.sampling,
+      info: await inspectGguf(tiny.path),
+    });
 
   // Every language whose country (the paper's pairing) the survey file has answers for.
-  const languages = [{ language: 'en', probeSet: 'builtin' }, ...arora.languages.map((language) => ({ language, probeSet: 'arora' }))].filter(
-    ({ language }) => surveyed.has(DEFAULT_COUNTRY_OF_LANGUAGE[language] ?? ''),
-  );
+  const languages = [
+    { language: 'en', probeSet: 'builtin' },
+    ...arora.languages.map((language) => ({ language, probeSet: 'arora' })),
+  ].filter(({ language }) => surveyed.has(DEFAULT_COUNTRY_OF_LANGUAGE[language] ?? ''));
   const prepared = await createRun(db, { models: modelNames, survey: 'shares', languages, protocol: 'paper', seed: 1 });
   const { config, runId } = prepared;
 
@@ -72,7 +87,18 @@ try {
       { text: 'not important', weight: Math.round(option2 * config.n), answer: 2 as const },
       { text: 'I cannot answer', weight: Math.round(invalid * config.n), answer: 'invalid' as const },
     ].filter((r) => r.weight > 0);
-    return { estimator: config.estimator, n: config.n, option1, option2, invalid, responses, tokenEvaluations: 40, promptTokens: 300, wallMs: 50, errorBound: 0 };
+    return {
+      estimator: config.estimator,
+      n: config.n,
+      option1,
+      option2,
+      invalid,
+      responses,
+      tokenEvaluations: 40,
+      promptTokens: 300,
+      wallMs: 50,
+      errorBound: 0,
+    };
   };
 
   const writeStarted = performance.now();
@@ -89,8 +115,18 @@ try {
           const prompt = [...others.map((p) => `${p.template.replace('_', p.options[0])}`), probe.template].join('\n');
           const row = (condition: Condition, d: ResponseDistribution, demos: string[]) => {
             saveMeasurement(db, runId, {
-              model, language, country, probeId: probe.id, condition, category: probe.category, targetOption: target.option, targetShares: [target.shares[0], target.shares[1]],
-              promptJson: JSON.stringify([prompt]), demonstrationIds: demos, distributionJson: JSON.stringify(d), cacheKey: `${model}:${language}:${probe.id}:${condition}`,
+              model,
+              language,
+              country,
+              probeId: probe.id,
+              condition,
+              category: probe.category,
+              targetOption: target.option,
+              targetShares: [target.shares[0], target.shares[1]],
+              promptJson: JSON.stringify([prompt]),
+              demonstrationIds: demos,
+              distributionJson: JSON.stringify(d),
+              cacheKey: `${model}:${language}:${probe.id}:${condition}`,
             });
             measurements++;
           };
@@ -98,9 +134,17 @@ try {
           row(ZERO_SHOT, zero, []);
           if (alignment(zero, target) >= config.misalignmentThreshold) continue;
           const zeroTarget = target.option === 1 ? zero.option1 : zero.option2;
-          row(ZERO_SHOT_RETEST, distribution(Math.min(1, Math.max(0, zeroTarget + (uniform() - 0.5) * 0.3)), target.option), []);
+          row(
+            ZERO_SHOT_RETEST,
+            distribution(Math.min(1, Math.max(0, zeroTarget + (uniform() - 0.5) * 0.3)), target.option),
+            [],
+          );
           for (const strategy of config.strategies) {
-            row(strategy, distribution(Math.min(1, Math.max(0, zeroTarget + (uniform() - 0.35) * 0.8)), target.option), others.map((p) => p.id));
+            row(
+              strategy,
+              distribution(Math.min(1, Math.max(0, zeroTarget + (uniform() - 0.35) * 0.8)), target.option),
+              others.map((p) => p.id),
+            );
           }
         }
       }
@@ -120,24 +164,54 @@ try {
       seconds.push((performance.now() - started) / 1000);
     }
     const sorted = [...seconds].sort((a, b) => a - b);
-    const total = typeof answer === 'object' && answer && 'total' in answer ? { total: (answer as { total: number }).total } : {};
-    return { name, firstSeconds: round(seconds[0]!), medianSeconds: round(sorted[Math.floor(sorted.length / 2)]!), maxSeconds: round(sorted.at(-1)!), ...total };
+    const total =
+      typeof answer === 'object' && answer && 'total' in answer ? { total: (answer as { total: number }).total } : {};
+    return {
+      name,
+      firstSeconds: round(seconds[0]!),
+      medianSeconds: round(sorted[Math.floor(sorted.length / 2)]!),
+      maxSeconds: round(sorted.at(-1)!),
+      ...total,
+    };
   };
   type ProbesQuery = Omit<CommandParams<'results.probes'>, 'runId'>;
   const queries: [string, ProbesQuery][] = [
     ['first page', { limit: 100 }],
-    ['one language, improved, by error reduction', { filter: { language: 'tr', outcome: 'improved' }, sort: { by: 'errorReduction', descending: true }, limit: 100 }],
-    ['a strategy, gated worsened, by zero-shot error', { filter: { condition: 'chrf-all', gatedOutcome: 'worsened' }, sort: { by: 'zeroShotError', descending: true }, limit: 100 }],
-    ['text search, a far page', { filter: { text: 'important' }, sort: { by: 'alignment', descending: false }, offset: 1000, limit: 100 }],
+    [
+      'one language, improved, by error reduction',
+      { filter: { language: 'tr', outcome: 'improved' }, sort: { by: 'errorReduction', descending: true }, limit: 100 },
+    ],
+    [
+      'a strategy, gated worsened, by zero-shot error',
+      {
+        filter: { condition: 'chrf-all', gatedOutcome: 'worsened' },
+        sort: { by: 'zeroShotError', descending: true },
+        limit: 100,
+      },
+    ],
+    [
+      'text search, a far page',
+      { filter: { text: 'important' }, sort: { by: 'alignment', descending: false }, offset: 1000, limit: 100 },
+    ],
   ];
 
   // 1. The run as the engine that measured it has it. Its first read of the tables derives them; an engine job
   //    does that when the run finishes (warmResults), before anyone opens the results.
   let engine = createEngine({ databasePath });
-  const derive = await time('results.tables, derived (done at the end of a run)', () => engine.client.results.tables({ runId }), 1);
+  const derive = await time(
+    'results.tables, derived (done at the end of a run)',
+    () => engine.client.results.tables({ runId }),
+    1,
+  );
   const measuring = [
     await time('results.tables', () => engine.client.results.tables({ runId })),
-    ...(await sequential(queries.map(([name, query]) => () => time(`results.probes: ${name}`, () => engine.client.results.probes({ runId, ...query }))))),
+    ...(await sequential(
+      queries.map(
+        ([name, query]) =>
+          () =>
+            time(`results.probes: ${name}`, () => engine.client.results.probes({ runId, ...query })),
+      ),
+    )),
   ];
   await engine.close();
 
@@ -145,7 +219,11 @@ try {
   engine = createEngine({ databasePath });
   const reopened = [
     await time('results.tables', () => engine.client.results.tables({ runId }), 1),
-    await time(`results.probes: ${queries[0]![0]}`, () => engine.client.results.probes({ runId, ...queries[0]![1] }), 1),
+    await time(
+      `results.probes: ${queries[0]![0]}`,
+      () => engine.client.results.probes({ runId, ...queries[0]![1] }),
+      1,
+    ),
   ];
   await engine.close();
 

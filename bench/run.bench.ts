@@ -13,8 +13,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ESTIMATORS, estimationOrder, readStoredDistribution, type ResponseDistribution } from '../src/core/sampling/index.js';
-import { findPreset, inspectGguf, llamaRuntime, LocalModel, writeTinyModel, type PromptInput } from '../src/core/models/index.js';
+import {
+  ESTIMATORS,
+  estimationOrder,
+  readStoredDistribution,
+  type ResponseDistribution,
+} from '../src/core/sampling/index.js';
+import {
+  findPreset,
+  inspectGguf,
+  llamaRuntime,
+  LocalModel,
+  writeTinyModel,
+  type PromptInput,
+} from '../src/core/models/index.js';
 import { readSurveyFile } from '../src/core/survey/index.js';
 import { loadMeasurements, openDatabase, saveModel, saveSurvey } from '../src/core/store/index.js';
 import { promptTemplateOf, storedPrompts } from '../src/core/experiment/index.js';
@@ -31,7 +43,10 @@ const { values } = parseArgs({
     cases: { type: 'string', default: 'tree,exact,precise,paper' },
     // A quick look: only these categories (the whole English set takes 14 min in tree, 30 in exact, 2 in paper here).
     categories: { type: 'string' },
-    survey: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/wvs/country_distributions.csv') },
+    survey: {
+      type: 'string',
+      default: path.resolve(import.meta.dirname, '../../shared/data/wvs/country_distributions.csv'),
+    },
     // A real GGUF model instead of the tiny one, at a preset's sampling settings; its chat template decides chat.
     model: { type: 'string' },
     preset: { type: 'string', default: 'llama-3-8b-instruct' },
@@ -48,7 +63,12 @@ const SAMPLED_PROMPTS = 200;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'selfalign-bench-run-'));
 try {
-  const model = values.model ? { path: path.resolve(values.model), parameterCount: (await inspectGguf(path.resolve(values.model))).parameterCount } : await writeTinyModel(path.join(dir, 'tiny.gguf'));
+  const model = values.model
+    ? {
+        path: path.resolve(values.model),
+        parameterCount: (await inspectGguf(path.resolve(values.model))).parameterCount,
+      }
+    : await writeTinyModel(path.join(dir, 'tiny.gguf'));
   const llama = await llamaRuntime({ gpu: 'cpu', threads: Number(values.threads) });
   const preset = findPreset(values.preset);
   if (!preset) throw new Error(`unknown preset ${values.preset}`);
@@ -58,7 +78,10 @@ try {
   const maxEvaluations = values['max-evaluations'] ? { maxEvaluations: Number(values['max-evaluations']) } : {};
   const strategies = values.strategies ? { strategies: values.strategies.split(',') } : {};
   const known = [
-    ...ESTIMATORS.map((estimator) => ({ name: estimator as string, config: { estimator, n: Number(values.n) } as object })),
+    ...ESTIMATORS.map((estimator) => ({
+      name: estimator as string,
+      config: { estimator, n: Number(values.n) } as object,
+    })),
     // The two protocols a user picks, each at its own defaults (n = 10): what a run costs in practice.
     { name: 'precise', config: { protocol: 'precise' } },
     { name: 'paper', config: { protocol: 'paper' } },
@@ -70,7 +93,13 @@ try {
   });
   /** A measurement's distinct prompts, as the model was sent them (chat or plain text). */
   type SentPrompts = PromptInput[];
-  const runs: { name: string; seconds: number; distributions: ResponseDistribution[]; sent: SentPrompts[]; row: Record<string, unknown> }[] = [];
+  const runs: {
+    name: string;
+    seconds: number;
+    distributions: ResponseDistribution[];
+    sent: SentPrompts[];
+    row: Record<string, unknown>;
+  }[] = [];
   for (const { name, config } of cases) {
     // A fresh database per case, so no estimate comes from another's cache.
     const db = openDatabase(path.join(dir, `${name}.sqlite`));
@@ -78,7 +107,16 @@ try {
     saveModel(db, { name, kind: 'gguf', path: model.path, sampling, info: await inspectGguf(model.path) });
     const started = performance.now();
     const categories = values.categories?.split(',').map(Number);
-    const prepared = await createRun(db, { models: [name], survey: 'shares', languages: ['en'], seed: 1, ...(categories ? { categories } : {}), ...maxEvaluations, ...strategies, ...config });
+    const prepared = await createRun(db, {
+      models: [name],
+      survey: 'shares',
+      languages: ['en'],
+      seed: 1,
+      ...(categories ? { categories } : {}),
+      ...maxEvaluations,
+      ...strategies,
+      ...config,
+    });
     await executeRun(db, prepared, { open: { llama } });
     const { runId } = prepared;
     const seconds = (performance.now() - started) / 1000;
@@ -89,7 +127,12 @@ try {
     const chat = prepared.chatModes.get(name)!.chat;
     const template = promptTemplateOf(prepared.config, 'en');
     const sent = measurements.map((m) =>
-      storedPrompts(m.promptJson, m.demonstrationIds).map((p) => ({ text: p.text, messages: p.messages, chat, sharedBeginnings: sharedBeginnings(template, p.text.split(template.separator)[0]!) })),
+      storedPrompts(m.promptJson, m.demonstrationIds).map((p) => ({
+        text: p.text,
+        messages: p.messages,
+        chat,
+        sharedBeginnings: sharedBeginnings(template, p.text.split(template.separator)[0]!),
+      })),
     );
     const promptCount = sent.reduce((sum, prompts) => sum + prompts.length, 0);
     const estimateSeconds = distributions.reduce((sum, d) => sum + d.wallMs, 0) / 1000;
@@ -129,7 +172,13 @@ try {
   // measurements replayed with nothing of ours around them, each measurement's prompts in the order the run
   // estimates them, with the same kept beginnings (llama-throughput.ts). Generation: one token at a time.
   const local = await LocalModel.open({ name, path: model.path, sampling, llama });
-  const generation = await llamaThroughput(local.model, { sequences: 1, promptTokens: 256, generatedTokens: 64, sampling, repeat: 3 });
+  const generation = await llamaThroughput(local.model, {
+    sequences: 1,
+    promptTokens: 256,
+    generatedTokens: 64,
+    sampling,
+    repeat: 3,
+  });
   const results = [];
   for (const { seconds, sent, row } of runs) {
     const replayed: ReplayedPrompt[] = [];
@@ -143,15 +192,45 @@ try {
     const prompt = await llamaPromptRate(local.model, { prompts: replayed, contextSize: local.contextSize, sampling });
     // The work: the prompt tokens evaluated (those kept in the cache were not) and the tokens of the responses.
     const evaluatedPromptTokens = (row.promptTokens as number) - (row.cachedPromptTokens as number);
-    const idealSeconds = evaluatedPromptTokens / prompt.promptTokensPerSecond + (row.tokenEvaluations as number) / generation.generationTokensPerSecond;
-    results.push({ ...row, llamaPrompts: prompt, idealSeconds: +idealSeconds.toFixed(2), efficiency: +(idealSeconds / seconds).toFixed(3) });
+    const idealSeconds =
+      evaluatedPromptTokens / prompt.promptTokensPerSecond +
+      (row.tokenEvaluations as number) / generation.generationTokensPerSecond;
+    results.push({
+      ...row,
+      llamaPrompts: prompt,
+      idealSeconds: +idealSeconds.toFixed(2),
+      efficiency: +(idealSeconds / seconds).toFixed(3),
+    });
   }
   await local.close();
-  const rates = { generatedTokens: generation.generatedTokens, generationTokensPerSecond: generation.generationTokensPerSecond };
-  const goalMet = results.filter((_, i) => ['exact', 'tree', 'precise'].includes(runs[i]!.name)).every((r) => r.efficiency >= 0.85);
+  const rates = {
+    generatedTokens: generation.generatedTokens,
+    generationTokensPerSecond: generation.generationTokensPerSecond,
+  };
+  const goalMet = results
+    .filter((_, i) => ['exact', 'tree', 'precise'].includes(runs[i]!.name))
+    .every((r) => r.efficiency >= 0.85);
   console.log(
     JSON.stringify(
-      { benchmark: 'self-alignment-run', language: 'en', country: 'USA', n: Number(values.n), strategies: values.strategies?.split(',') ?? 'all four', threads: Number(values.threads), model: { file: values.model ? path.basename(model.path) : 'tiny (generated)', parameters: model.parameterCount, preset: preset.name, sampling }, llama: rates, results, goal: { efficiency: 0.85, for: ['exact', 'tree', 'precise'] }, goalMet, node: process.version },
+      {
+        benchmark: 'self-alignment-run',
+        language: 'en',
+        country: 'USA',
+        n: Number(values.n),
+        strategies: values.strategies?.split(',') ?? 'all four',
+        threads: Number(values.threads),
+        model: {
+          file: values.model ? path.basename(model.path) : 'tiny (generated)',
+          parameters: model.parameterCount,
+          preset: preset.name,
+          sampling,
+        },
+        llama: rates,
+        results,
+        goal: { efficiency: 0.85, for: ['exact', 'tree', 'precise'] },
+        goalMet,
+        node: process.version,
+      },
       null,
       2,
     ),

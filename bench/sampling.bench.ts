@@ -11,10 +11,23 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EXCLUDED_CATEGORIES, readProbeSource } from '../src/core/data/index.js';
-import { findPreset, LocalModel, llamaRuntime, MODEL_SHAPES, writeShapedModel, writeTinyModel, type GpuChoice } from '../src/core/models/index.js';
+import {
+  findPreset,
+  LocalModel,
+  llamaRuntime,
+  MODEL_SHAPES,
+  writeShapedModel,
+  writeTinyModel,
+  type GpuChoice,
+} from '../src/core/models/index.js';
 import { buildPrompt } from '../src/core/prompt/index.js';
 import { builtinDataPath } from '../src/core/resources.js';
-import { ESTIMATORS, estimateDistribution, type Estimator, type ResponseDistribution } from '../src/core/sampling/index.js';
+import {
+  ESTIMATORS,
+  estimateDistribution,
+  type Estimator,
+  type ResponseDistribution,
+} from '../src/core/sampling/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,7 +40,8 @@ const { values } = parseArgs({
   },
 });
 const shape = values.shape === undefined ? undefined : MODEL_SHAPES[values.shape];
-if (values.shape !== undefined && !shape) throw new Error(`unknown shape ${values.shape}; known: ${Object.keys(MODEL_SHAPES).join(', ')}`);
+if (values.shape !== undefined && !shape)
+  throw new Error(`unknown shape ${values.shape}; known: ${Object.keys(MODEL_SHAPES).join(', ')}`);
 const n = Number(values.n);
 const maxTokens = Number(values['max-tokens']);
 const sampling = findPreset('llama-3-8b-instruct')!.sampling;
@@ -36,25 +50,47 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'selfalign-bench-sampling-'));
 try {
   const writeStarted = performance.now();
   const model = shape
-    ? { ...(await writeShapedModel(path.join(dir, `${shape.name}.gguf`), shape)), vocabularySize: shape.vocabulary, sha256: 'not computed' }
+    ? {
+        ...(await writeShapedModel(path.join(dir, `${shape.name}.gguf`), shape)),
+        vocabularySize: shape.vocabulary,
+        sha256: 'not computed',
+      }
     : await writeTinyModel(path.join(dir, 'tiny.gguf'));
   const writeSeconds = (performance.now() - writeStarted) / 1000;
   const threads = Number(values.threads);
   const llama = await llamaRuntime({ gpu: values.gpu as GpuChoice, ...(threads > 0 ? { threads } : {}) });
-  const local = await LocalModel.open({ name: shape?.name ?? 'tiny', path: model.path, sampling, llama, contextSize: 1024 });
-  const all = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes.filter((p) => !DEFAULT_EXCLUDED_CATEGORIES.includes(p.category));
+  const local = await LocalModel.open({
+    name: shape?.name ?? 'tiny',
+    path: model.path,
+    sampling,
+    llama,
+    contextSize: 1024,
+  });
+  const all = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes.filter(
+    (p) => !DEFAULT_EXCLUDED_CATEGORIES.includes(p.category),
+  );
   // Spread over the questionnaire rather than the first 20 (which are all "important in life").
   const step = Math.floor(all.length / Number(values.probes));
   const probes = all.filter((_, i) => i % step === 0).slice(0, Number(values.probes));
 
-  const totals = Object.fromEntries(ESTIMATORS.map((e) => [e, { tokenEvaluations: 0, promptTokens: 0, wallMs: 0 }])) as Record<Estimator, { tokenEvaluations: number; promptTokens: number; wallMs: number }>;
+  const totals = Object.fromEntries(
+    ESTIMATORS.map((e) => [e, { tokenEvaluations: 0, promptTokens: 0, wallMs: 0 }]),
+  ) as Record<Estimator, { tokenEvaluations: number; promptTokens: number; wallMs: number }>;
   const perProbe: Record<string, unknown>[] = [];
   let largestShareGap = 0;
   for (const probe of probes) {
     const prompt = buildPrompt({ probe, demonstrations: [], seed: 1 });
     const results = {} as Record<Estimator, ResponseDistribution>;
     for (const estimator of ESTIMATORS) {
-      const d = await estimateDistribution(local, sampling, { probe, prompt, chat: true, estimator, n, maxTokens, seed: 1 });
+      const d = await estimateDistribution(local, sampling, {
+        probe,
+        prompt,
+        chat: true,
+        estimator,
+        n,
+        maxTokens,
+        seed: 1,
+      });
       results[estimator] = d;
       totals[estimator].tokenEvaluations += d.tokenEvaluations;
       totals[estimator].promptTokens += d.promptTokens;
@@ -62,7 +98,9 @@ try {
     }
     const shares = (d: ResponseDistribution) => [d.option1, d.option2, d.invalid];
     for (const other of ['tree', 'exact'] as const) {
-      shares(results[other]).forEach((x, i) => (largestShareGap = Math.max(largestShareGap, Math.abs(x - shares(results.sampled)[i]!))));
+      shares(results[other]).forEach(
+        (x, i) => (largestShareGap = Math.max(largestShareGap, Math.abs(x - shares(results.sampled)[i]!))),
+      );
     }
     perProbe.push({
       probe: probe.id,
@@ -92,7 +130,14 @@ try {
     JSON.stringify(
       {
         benchmark: 'response-distributions',
-        model: { shape: shape?.name ?? 'tiny', parameters: model.parameterCount, vocabulary: model.vocabularySize, sha256: model.sha256, fileBytes: model.fileSize, writeSeconds: +writeSeconds.toFixed(1) },
+        model: {
+          shape: shape?.name ?? 'tiny',
+          parameters: model.parameterCount,
+          vocabulary: model.vocabularySize,
+          sha256: model.sha256,
+          fileBytes: model.fileSize,
+          writeSeconds: +writeSeconds.toFixed(1),
+        },
         backend: local.backend,
         sampling,
         probes: probes.length,

@@ -16,7 +16,9 @@ import { buildPrompt } from '../src/core/prompt/index.js';
 import { builtinDataPath } from '../src/core/resources.js';
 import { estimateDistribution } from '../src/core/sampling/index.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '100' }, repeat: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '100' }, repeat: { type: 'string', default: '3' } },
+});
 const GOAL = 1.3;
 const sampling = findPreset('llama-3-8b-instruct')!.sampling;
 
@@ -37,7 +39,15 @@ try {
     try {
       const once = async () => {
         const started = performance.now();
-        await estimateDistribution(local, sampling, { probe, prompt, chat: true, estimator: 'sampled', n: Number(values.n), maxTokens: 16, seed: 1 });
+        await estimateDistribution(local, sampling, {
+          probe,
+          prompt,
+          chat: true,
+          estimator: 'sampled',
+          n: Number(values.n),
+          maxTokens: 16,
+          seed: 1,
+        });
         return (performance.now() - started) / 1000;
       };
       await once(); // warm-up
@@ -55,7 +65,13 @@ try {
     for (const t of counts) seconds[String(t)] = round((await measure(t)).seconds);
     const atDefault = await measure(undefined);
     const best = Math.min(...Object.values(seconds), atDefault.seconds);
-    return { seconds, defaultThreads: atDefault.threads, defaultSeconds: round(atDefault.seconds), bestSeconds: best, defaultOverBest: round(atDefault.seconds / best) };
+    return {
+      seconds,
+      defaultThreads: atDefault.threads,
+      defaultSeconds: round(atDefault.seconds),
+      bestSeconds: best,
+      defaultOverBest: round(atDefault.seconds / best),
+    };
   };
 
   const idle = await situation();
@@ -69,7 +85,19 @@ try {
   const defaultOverBest = Math.max(idle.defaultOverBest, loaded.defaultOverBest);
   console.log(
     JSON.stringify(
-      { benchmark: 'threads', mathCores, logicalCpus: os.availableParallelism(), defaultThreadsAtMost: chosen, n: Number(values.n), repeat: Number(values.repeat), idle, busy: loaded, defaultOverBest, goal: GOAL, goalMet: defaultOverBest <= GOAL },
+      {
+        benchmark: 'threads',
+        mathCores,
+        logicalCpus: os.availableParallelism(),
+        defaultThreadsAtMost: chosen,
+        n: Number(values.n),
+        repeat: Number(values.repeat),
+        idle,
+        busy: loaded,
+        defaultOverBest,
+        goal: GOAL,
+        goalMet: defaultOverBest <= GOAL,
+      },
       null,
       2,
     ),

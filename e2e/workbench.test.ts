@@ -47,7 +47,11 @@ async function navigationStaysPut(page: Page, scroll = true): Promise<void> {
 }
 
 /** A page that records what would otherwise go unnoticed: script errors, console errors (CSP included), failed loads. */
-async function open(browser: Browser, url: string, prepare?: (context: BrowserContext, page: Page) => Promise<unknown>) {
+async function open(
+  browser: Browser,
+  url: string,
+  prepare?: (context: BrowserContext, page: Page) => Promise<unknown>,
+) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -73,20 +77,32 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set SKIP_BROWSER_TESTS=1 to skip the browser tests)`);
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set SKIP_BROWSER_TESTS=1 to skip the browser tests)`,
+      );
     }
     workDir = mkdtempSync(path.join(os.tmpdir(), 'workbench-e2e-'));
     // The real build, with the project's config, into a folder of our own: the test never reads a stale out/.
     const cli = path.join(repoDir, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
-    await promisify(execFile)(process.execPath, [cli, 'build', '--outDir', path.join(workDir, 'out'), '--logLevel', 'warn'], { cwd: repoDir });
+    await promisify(execFile)(
+      process.execPath,
+      [cli, 'build', '--outDir', path.join(workDir, 'out'), '--logLevel', 'warn'],
+      { cwd: repoDir },
+    );
     rendererDir = path.join(workDir, 'out', 'renderer');
     engine = createEngine({ databasePath: path.join(workDir, 'workbench.sqlite') });
     served = await startHttpServer({ engine, rendererDir });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
         // Lets file:// pages load their module scripts, as Electron's loadFile does.
         '--allow-file-access-from-files',
       ],
@@ -124,17 +140,39 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
       p.addInitScript(() => {
         // Stands where the preload bridge's transport would be.
         const transport: WorkbenchTransport = {
-          invoke: async () => ({ ok: false, error: { kind: 'user', code: 'database-unreadable', message: 'the database cannot be opened: disk I/O error' } }),
+          invoke: async () => ({
+            ok: false,
+            error: {
+              kind: 'user',
+              code: 'database-unreadable',
+              message: 'the database cannot be opened: disk I/O error',
+            },
+          }),
           subscribe: (listener) => {
-            setTimeout(() => listener({ type: 'engine', state: 'restarting', message: 'restarting the engine in 2 s', retryInSeconds: 2 }), 50);
+            setTimeout(
+              () =>
+                listener({
+                  type: 'engine',
+                  state: 'restarting',
+                  message: 'restarting the engine in 2 s',
+                  retryInSeconds: 2,
+                }),
+              50,
+            );
             return () => undefined;
           },
         };
         window.workbenchTransport = transport;
       }),
     );
-    await page.getByRole('alert').getByText(/stopped unexpectedly; restarting the engine in 2 s/).waitFor();
-    await page.getByRole('alert').getByText(/disk I\/O error/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/stopped unexpectedly; restarting the engine in 2 s/)
+      .waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/disk I\/O error/)
+      .waitFor();
     expect(errors).toEqual([]);
     await screenshot(page, '01-engine-restarting.png');
     await close();
@@ -158,7 +196,10 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     // Data: a broken probe file shows its located error and stores nothing.
     await nav('nav-data');
     const broken = path.join(workDir, 'de.csv');
-    writeFileSync(broken, '\t0\t1\t2\t3\r\n0\t1\tFamilie ist [MASK]\twichtig\tunwichtig\r\n1\t2\tFreunde sind [MASK]\twichtig\r\n');
+    writeFileSync(
+      broken,
+      '\t0\t1\t2\t3\r\n0\t1\tFamilie ist [MASK]\twichtig\tunwichtig\r\n1\t2\tFreunde sind [MASK]\twichtig\r\n',
+    );
     const probes = page.getByTestId('import-probes');
     await probes.getByLabel('File or folder').fill(broken);
     await probes.getByRole('button', { name: 'Preview' }).click();
@@ -192,7 +233,10 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await nav('nav-models');
     await page.getByLabel('File', { exact: true }).fill(await tinyModelPath());
     await page.getByRole('button', { name: 'Read its header' }).click();
-    await page.getByText(/parameters, .*context/).first().waitFor();
+    await page
+      .getByText(/parameters, .*context/)
+      .first()
+      .waitFor();
     await page.getByLabel('Name', { exact: true }).first().fill('tiny');
     await page.getByRole('button', { name: 'Register it' }).first().click();
     await page.getByTestId('model-row').filter({ hasText: 'tiny' }).waitFor();
@@ -208,10 +252,22 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await screenshot(page, '07-new-run-errors.png');
     // A saved configuration, loaded: two categories, two strategies and explanations, to keep the run short.
     const configFile = path.join(workDir, 'run-config.json');
-    const config = { protocol: 'paper', models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1, 2], strategies: ['chrf-all', 'random'], seed: 1, explanations: { enabled: true, perProbe: 1, maxTokens: 12 } };
+    const config = {
+      protocol: 'paper',
+      models: ['tiny'],
+      survey: 'shares',
+      languages: ['en'],
+      categories: [1, 2],
+      strategies: ['chrf-all', 'random'],
+      seed: 1,
+      explanations: { enabled: true, perProbe: 1, maxTokens: 12 },
+    };
     writeFileSync(configFile, JSON.stringify(config));
     await page.locator('input[type=file]').setInputFiles(configFile);
-    await page.getByTestId('new-run-estimate').getByText(/zero-shot measurements/).waitFor();
+    await page
+      .getByTestId('new-run-estimate')
+      .getByText(/zero-shot measurements/)
+      .waitFor();
     expect(await page.getByTestId('new-run-errors').count()).toBe(0);
     expect(await page.getByTestId('new-run-estimate').textContent()).toContain('chrF++ (all)');
     await screenshot(page, '08-new-run.png');
@@ -221,7 +277,9 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.waitForURL(/#\/runs\/run-[0-9a-f]+$/);
     const runId = /#\/runs\/(run-[0-9a-f]+)/.exec(page.url())![1]!;
     await page.getByTestId('run-progress').getByRole('progressbar').waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('.counts dd')?.textContent?.replace(/,/g, '') ?? 0) >= 5);
+    await page.waitForFunction(
+      () => Number(document.querySelector('.counts dd')?.textContent?.replace(/,/g, '') ?? 0) >= 5,
+    );
     await screenshot(page, '09-run-monitor.png');
     await page.getByTestId('run-cancel').click();
     await page.getByTestId('run-status').getByText('cancelled').waitFor();
@@ -243,13 +301,24 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.waitForURL(new RegExp(`#/runs/${runId}$`));
     // A reloaded window finds the run again.
     await page.reload();
-    await page.getByTestId('run-status').getByText(/running|finished/).waitFor();
+    await page
+      .getByTestId('run-status')
+      .getByText(/running|finished/)
+      .waitFor();
     await page.getByTestId('run-status').getByText('finished').waitFor({ timeout: 240_000 });
     await screenshot(page, '12-run-finished.png');
 
     // Results: every chart, drawn with d3 from the engine's tables.
     await page.getByRole('link', { name: 'Results' }).click();
-    const charts = ['chart-table1', 'chart-strategies', 'chart-error-reduction', 'chart-zero-shot-errors', 'chart-misaligned', 'chart-categories', 'chart-soft-alignment'];
+    const charts = [
+      'chart-table1',
+      'chart-strategies',
+      'chart-error-reduction',
+      'chart-zero-shot-errors',
+      'chart-misaligned',
+      'chart-categories',
+      'chart-soft-alignment',
+    ];
     for (const id of charts) await page.getByTestId(id).locator('svg').first().waitFor();
     for (const id of charts) expect(await page.getByTestId(id).locator('[data-mark]').count(), id).toBeGreaterThan(0);
     const strategies = page.getByTestId('chart-strategies');
@@ -260,11 +329,17 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     // Hovering a bar shows its numbers; clicking it opens the explorer filtered to it.
     const bar = strategies.locator('[data-mark=bar][data-filter*="improved"]').first();
     // A corner of the bar: its middle is where the interval's whisker is drawn.
-    await bar.locator('rect').first().hover({ position: { x: 4, y: 4 } });
+    await bar
+      .locator('rect')
+      .first()
+      .hover({ position: { x: 4, y: 4 } });
     await page.getByRole('tooltip').waitFor();
     expect(await page.getByRole('tooltip').textContent()).toMatch(/%/);
     const filter = JSON.parse((await bar.getAttribute('data-filter'))!) as Record<string, string>;
-    await bar.locator('rect').first().click({ position: { x: 4, y: 4 } });
+    await bar
+      .locator('rect')
+      .first()
+      .click({ position: { x: 4, y: 4 } });
     await page.waitForURL(/#\/runs\/run-[0-9a-f]+\/probes\?/);
     expect(page.url()).toContain(`condition=${filter.condition}`);
     expect(page.url()).toContain('outcome=improved');
@@ -295,7 +370,10 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await list.locator('.explanation').first().waitFor();
     await list.getByLabel('Outcome').selectOption('improved');
     await page.waitForURL(/outcome=improved/);
-    await list.getByText(/explanations/).first().waitFor();
+    await list
+      .getByText(/explanations/)
+      .first()
+      .waitFor();
     await screenshot(page, '16-explanations.png');
 
     // Export: the CSV report into a folder, and a chart as SVG.
@@ -304,11 +382,16 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.getByLabel('Folder').fill(reportDir);
     await page.getByTestId('export-csv').click();
     await page.getByText(/Wrote \d+ files to/).waitFor();
-    expect(readdirSync(reportDir)).toEqual(expect.arrayContaining(['probes.csv', 'explanations.csv', 'manifest.json', 'table1-expected.csv']));
+    expect(readdirSync(reportDir)).toEqual(
+      expect.arrayContaining(['probes.csv', 'explanations.csv', 'manifest.json', 'table1-expected.csv']),
+    );
     await screenshot(page, '17-export.png');
     await page.getByRole('link', { name: 'Results' }).click();
     await page.getByTestId('chart-table1').locator('svg').waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-table1').getByTestId('export-chart').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('chart-table1').getByTestId('export-chart').click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`${runId}-table1.svg`);
     const saved = path.join(workDir, 'table1.svg');
     await download.saveAs(saved);
@@ -336,10 +419,13 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.getByTestId('probe-row').first().click();
     await page.getByTestId('distribution-chart').locator('svg').waitFor();
     await screenshot(page, '20-probe-detail-dark.png');
-    await page.getByLabel('light').check().catch(async () => {
-      await nav('nav-settings');
-      await page.getByLabel('light').check();
-    });
+    await page
+      .getByLabel('light')
+      .check()
+      .catch(async () => {
+        await nav('nav-settings');
+        await page.getByLabel('light').check();
+      });
 
     expect(errors).toEqual([]);
     await close();
@@ -364,18 +450,26 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.getByTestId('nav-data').click();
     const probes = page.getByTestId('import-probes');
     await probes.getByTestId('choose-probe-file').click();
-    await page.waitForFunction((chosen) => (document.getElementById('probe-path') as HTMLInputElement).value === chosen, probesZip);
+    await page.waitForFunction(
+      (chosen) => (document.getElementById('probe-path') as HTMLInputElement).value === chosen,
+      probesZip,
+    );
     await probes.getByRole('button', { name: 'Preview' }).click();
     await probes.getByTestId('import-preview').waitFor();
     expect(await probes.getByTestId('import-preview').textContent()).toMatch(/13 languages/);
     // Closing the folder dialog leaves the field as it was.
     await probes.getByTestId('choose-probe-folder').click();
-    expect(await page.evaluate(() => (window as unknown as { askedPurposes: string[] }).askedPurposes)).toEqual(['probe-file', 'probe-folder']);
+    expect(await page.evaluate(() => (window as unknown as { askedPurposes: string[] }).askedPurposes)).toEqual([
+      'probe-file',
+      'probe-folder',
+    ]);
     expect(await probes.getByLabel('File or folder').inputValue()).toBe(probesZip);
     await screenshot(page, '21-data-desktop.png');
     // A file dropped on the survey's field: its path, read through the bridge.
     await dropFile(page, '#survey-path', 'WVS_Cross-National_Wave_7_csv_v6_0.csv');
-    expect(await page.getByTestId('import-survey').getByLabel('File', { exact: true }).inputValue()).toBe('/dropped/WVS_Cross-National_Wave_7_csv_v6_0.csv');
+    expect(await page.getByTestId('import-survey').getByLabel('File', { exact: true }).inputValue()).toBe(
+      '/dropped/WVS_Cross-National_Wave_7_csv_v6_0.csv',
+    );
     // The other screens with a path offer their dialogs too.
     await page.getByTestId('nav-models').click();
     await page.getByTestId('choose-model-file').waitFor();
@@ -388,7 +482,9 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await plain.page.getByTestId('nav-data').click();
     expect(await plain.page.locator('[data-testid^=choose-]').count()).toBe(0);
     await dropFile(plain.page, '#probe-path', 'de.csv');
-    await plain.page.getByText('A browser does not tell the workbench where "de.csv" is: type or paste its path.').waitFor();
+    await plain.page
+      .getByText('A browser does not tell the workbench where "de.csv" is: type or paste its path.')
+      .waitFor();
     expect(plain.errors).toEqual([]);
     await plain.close();
   });
@@ -417,9 +513,17 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
       await progress.getByText(/MB\/s · .* left/).waitFor();
       expect(await progress.textContent()).toMatch(/of 11\.5 MB/);
       await screenshot(page, '22-models-download.png');
-      await page.waitForFunction(() => Number(document.querySelector('[data-testid=download-progress] [role=progressbar]')?.getAttribute('aria-valuenow')) >= 5.3);
+      await page.waitForFunction(
+        () =>
+          Number(
+            document.querySelector('[data-testid=download-progress] [role=progressbar]')?.getAttribute('aria-valuenow'),
+          ) >= 5.3,
+      );
       await progress.getByRole('button', { name: /Cancel/ }).click();
-      await page.getByRole('alert').getByText(/cancel/i).waitFor();
+      await page
+        .getByRole('alert')
+        .getByText(/cancel/i)
+        .waitFor();
       expect(readdirSync(modelsDir).filter((name) => name.endsWith('.ipull'))).toHaveLength(1);
       // Again: it picks up the partial file.
       server.heal();
@@ -445,13 +549,18 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await card.getByLabel('Name', { exact: true }).fill('llama3-cluster');
     await card.getByLabel('Requests at once per server').fill('many');
     await card.getByRole('button', { name: 'Register it' }).click();
-    await card.getByRole('alert').getByText('Requests at once per server: a whole number such as 8, not "many".').waitFor();
+    await card
+      .getByRole('alert')
+      .getByText('Requests at once per server: a whole number such as 8, not "many".')
+      .waitFor();
     await card.getByLabel('Requests at once per server').fill('32');
     await card.getByRole('button', { name: 'Register it' }).click();
     await card.getByText('Registered llama3-cluster.').waitFor();
     const row = page.getByTestId('model-row').filter({ hasText: 'llama3-cluster' });
     await row.waitFor();
-    expect(await row.textContent()).toContain('http://gpu1:8000/v1, http://gpu2:8000/v1, http://gpu3:8000/v1 · key in $CLUSTER_TOKEN · 32 requests at once per server');
+    expect(await row.textContent()).toContain(
+      'http://gpu1:8000/v1, http://gpu2:8000/v1, http://gpu3:8000/v1 · key in $CLUSTER_TOKEN · 32 requests at once per server',
+    );
     await screenshot(page, '23-models-cluster.png');
     expect(errors).toEqual([]);
     await close();
@@ -459,23 +568,42 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
 
   it("opens a real model's run: its charts, probes, a probe's answers and its explanations", async (context) => {
     if (!hasTestModel('smollm2-135m-instruct')) {
-      if (realModelsRequired()) throw new Error('REQUIRE_REAL_MODELS is set but SmolLM2 is not fetched: run npm run fetch:test-models');
+      if (realModelsRequired())
+        throw new Error('REQUIRE_REAL_MODELS is set but SmolLM2 is not fetched: run npm run fetch:test-models');
       context.skip();
     }
     const { client } = engine!;
-    await client.surveys.import({ path: path.join(sharedDataDir, 'wvs/country_distributions.csv'), name: 'real-shares', format: 'aggregate' });
-    await client.models.addGguf({ path: testModelPath('smollm2-135m-instruct'), name: 'smollm2', preset: 'smollm2-135m-instruct' });
+    await client.surveys.import({
+      path: path.join(sharedDataDir, 'wvs/country_distributions.csv'),
+      name: 'real-shares',
+      format: 'aggregate',
+    });
+    await client.models.addGguf({
+      path: testModelPath('smollm2-135m-instruct'),
+      name: 'smollm2',
+      preset: 'smollm2-135m-instruct',
+    });
     const { runId } = await client.runs.start({
-      config: { models: ['smollm2'], survey: 'real-shares', languages: ['en'], categories: [2, 9], strategies: ['chrf-all'], explanations: { enabled: true, perProbe: 1, maxTokens: 48 }, seed: 5 },
+      config: {
+        models: ['smollm2'],
+        survey: 'real-shares',
+        languages: ['en'],
+        categories: [2, 9],
+        strategies: ['chrf-all'],
+        explanations: { enabled: true, perProbe: 1, maxTokens: 48 },
+        seed: 5,
+      },
       gpu: 'cpu',
       threads: 1,
     });
-    while ((await client.runs.get({ runId })).status === 'running') await new Promise((resolve) => setTimeout(resolve, 500));
+    while ((await client.runs.get({ runId })).status === 'running')
+      await new Promise((resolve) => setTimeout(resolve, 500));
     expect((await client.runs.get({ runId })).status).toBe('finished');
 
     const { page, errors, close } = await open(browser!, served!.url);
     await page.goto(`${served!.origin}/#/runs/${runId}/results`);
-    for (const id of ['chart-table1', 'chart-strategies', 'chart-misaligned']) await page.getByTestId(id).locator('svg').first().waitFor();
+    for (const id of ['chart-table1', 'chart-strategies', 'chart-misaligned'])
+      await page.getByTestId(id).locator('svg').first().waitFor();
     expect(await page.getByTestId('chart-strategies').textContent()).toContain('re-test control');
     await screenshot(page, '24-real-model-results.png');
 
@@ -483,20 +611,30 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.getByTestId('probe-row').first().waitFor();
     await screenshot(page, '25-real-model-probes.png');
     // A misaligned probe, with SmolLM2's own words as it answered them.
-    const probe = (await client.results.probes({ runId, filter: { condition: 'zero-shot', misaligned: true } })).rows[0]!;
+    const probe = (await client.results.probes({ runId, filter: { condition: 'zero-shot', misaligned: true } }))
+      .rows[0]!;
     await page.goto(`${served!.origin}/#/runs/${runId}/probes/smollm2/en/${probe.probeId}`);
     const detail = page.getByTestId('probe-detail');
     await detail.getByTestId('distribution-chart').locator('svg').waitFor();
     // The detail opens on the first condition after zero-shot; the page writes each response as a JSON string.
-    const shown = (await client.results.probe({ runId, model: 'smollm2', language: 'en', probeId: probe.probeId })).conditions.find((c) => c.condition !== 'zero-shot')!;
-    await detail.getByText(JSON.stringify(shown.distribution.responses[0]!.text).slice(1, 40), { exact: false }).first().waitFor();
+    const shown = (
+      await client.results.probe({ runId, model: 'smollm2', language: 'en', probeId: probe.probeId })
+    ).conditions.find((c) => c.condition !== 'zero-shot')!;
+    await detail
+      .getByText(JSON.stringify(shown.distribution.responses[0]!.text).slice(1, 40), { exact: false })
+      .first()
+      .waitFor();
     await screenshot(page, '26-real-model-probe.png');
 
     await page.goto(`${served!.origin}/#/runs/${runId}/explanations`);
     await page.getByTestId('explanations').locator('.explanation').first().waitFor();
     const explanation = (await client.results.explanations({ runId })).rows[0]!;
     expect(explanation.explanation.trim().length).toBeGreaterThan(0);
-    await page.getByTestId('explanations').getByText(explanation.explanation.trim().split('\n')[0]!.slice(0, 40), { exact: false }).first().waitFor();
+    await page
+      .getByTestId('explanations')
+      .getByText(explanation.explanation.trim().split('\n')[0]!.slice(0, 40), { exact: false })
+      .first()
+      .waitFor();
     await screenshot(page, '27-real-model-explanations.png');
     expect(errors).toEqual([]);
     await close();

@@ -36,12 +36,18 @@ export function ensureElectron({ root = repoRoot, env = process.env, log = (line
 
   if (!hasElectronBinary(electronDir, env)) {
     if (env.SELFALIGN_NO_ELECTRON_DOWNLOAD === '1') {
-      return { ok: false, reason: "Electron's binary is missing, and SELFALIGN_NO_ELECTRON_DOWNLOAD=1 says not to download it" };
+      return {
+        ok: false,
+        reason: "Electron's binary is missing, and SELFALIGN_NO_ELECTRON_DOWNLOAD=1 says not to download it",
+      };
     }
     log(`Downloading Electron ${version} (first start only)...`);
     const download = run(process.execPath, [path.join(electronDir, 'install.js')], electronDir, env);
     if (!download.ok || !hasElectronBinary(electronDir, env)) {
-      return { ok: false, reason: `Electron's binary is missing and could not be downloaded${detail(download.output, 'first')}` };
+      return {
+        ok: false,
+        reason: `Electron's binary is missing and could not be downloaded${detail(download.output, 'first')}`,
+      };
     }
   }
 
@@ -49,7 +55,11 @@ export function ensureElectron({ root = repoRoot, env = process.env, log = (line
   if (!existsSync(binding)) {
     log(`Fetching better-sqlite3 for Electron ${version} (first start only)...`);
     const failure = fetchSqliteForElectron(require, version, binding, env);
-    if (failure !== undefined) return { ok: false, reason: `better-sqlite3 for Electron ${version} could not be downloaded${detail(failure, 'last')}` };
+    if (failure !== undefined)
+      return {
+        ok: false,
+        reason: `better-sqlite3 for Electron ${version} could not be downloaded${detail(failure, 'last')}`,
+      };
   }
   return { ok: true, version, binding };
 }
@@ -91,7 +101,10 @@ function fetchSqliteForElectron(require, version, target, env) {
 /** Runs a helper quietly: its stack traces are for us, not for the person starting the app. */
 function run(command, args, cwd, env) {
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return { ok: result.status === 0, output: `${result.stderr ?? ''}\n${result.stdout ?? ''}\n${result.error?.message ?? ''}` };
+  return {
+    ok: result.status === 0,
+    output: `${result.stderr ?? ''}\n${result.stdout ?? ''}\n${result.error?.message ?? ''}`,
+  };
 }
 
 /**

@@ -10,13 +10,19 @@
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
-const loadsUnderNode = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { stdio: 'pipe' }).status === 0;
+const loadsUnderNode =
+  spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], { stdio: 'pipe' })
+    .status === 0;
 if (!loadsUnderNode) {
   console.log('Rebuilding better-sqlite3 for Node...');
   if (spawnSync('npm', ['rebuild', 'better-sqlite3'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
-const fetched = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/fetch-test-models.ts', '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+const fetched = spawnSync(
+  process.execPath,
+  ['node_modules/tsx/dist/cli.mjs', 'scripts/fetch-test-models.ts', '--quiet'],
+  { stdio: ['ignore', 'ignore', 'inherit'] },
+);
 if (fetched.status !== 0) {
   const required = !['', '0', undefined].includes(process.env.REQUIRE_REAL_MODELS); // as src/testing/real-models.ts reads it
   if (required) process.exit(1);
@@ -30,7 +36,9 @@ const isRoot = process.getuid?.() === 0;
 const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
 if (isRoot && hasApt) {
   console.log('Installing Chromium for the browser tests (apt-get install chromium)...');
-  const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+  const apt = (args) =>
+    spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      .status === 0;
   if (apt(['update', '-qq']) && apt(['install', '-y', '-qq', 'chromium']) && existsSync(CHROMIUM)) process.exit(0);
 }
 console.error(

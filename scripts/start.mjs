@@ -14,10 +14,13 @@ const root = repoRoot;
 const mode = process.argv[2] === 'dev' ? 'dev' : 'preview';
 const require = createRequire(path.join(root, 'package.json'));
 // Its bin is not in the package's "exports", so it is found from its package.json.
-const electronVite = () => path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
+const electronVite = () =>
+  path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
 
 const electron =
-  process.env.SELFALIGN_BROWSER === '1' ? { ok: false, reason: 'SELFALIGN_BROWSER=1 asks for the browser' } : ensureElectron({ root });
+  process.env.SELFALIGN_BROWSER === '1'
+    ? { ok: false, reason: 'SELFALIGN_BROWSER=1 asks for the browser' }
+    : ensureElectron({ root });
 
 if (electron.ok) {
   // `electron-vite preview` builds first; `dev` serves the renderer with hot reload.
@@ -33,7 +36,8 @@ if (electron.ok) {
     console.log('Building the screens...');
     code = await foreground(process.execPath, [electronVite(), 'build']);
   }
-  if (code === 0) code = await foreground(process.execPath, [path.join(root, 'bin', 'selfalign.mjs'), 'serve', '--open']);
+  if (code === 0)
+    code = await foreground(process.execPath, [path.join(root, 'bin', 'selfalign.mjs'), 'serve', '--open']);
   process.exitCode = code;
 }
 
@@ -42,7 +46,9 @@ function rendererIsStale() {
   const built = path.join(root, 'out', 'renderer', 'index.html');
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;
-  const sources = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'package.json'].map((entry) => path.join(root, entry));
+  const sources = ['src/renderer', 'src/shared', 'electron.vite.config.ts', 'package.json'].map((entry) =>
+    path.join(root, entry),
+  );
   return sources.some((source) => newestChange(source) > builtAt);
 }
 
@@ -50,7 +56,10 @@ function newestChange(entry) {
   if (!existsSync(entry)) return 0;
   const stat = statSync(entry);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(entry).reduce((newest, name) => Math.max(newest, newestChange(path.join(entry, name))), stat.mtimeMs);
+  return readdirSync(entry).reduce(
+    (newest, name) => Math.max(newest, newestChange(path.join(entry, name))),
+    stat.mtimeMs,
+  );
 }
 
 /**

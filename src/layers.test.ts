@@ -9,7 +9,16 @@
 // - src/engine imports src/core and src/shared (its tests also src/testing), and no front end's packages.
 // Each check is first shown a small bad tree, so a check that quietly finds nothing cannot pass.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +63,8 @@ function importsOf(file: string): Import[] {
   // preProcessFile is TypeScript's own scanner: it sees imports, re-exports, import() and require().
   const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
   return importedFiles.map(({ fileName: specifier }) => {
-    if (!specifier.startsWith('.') && !path.isAbsolute(specifier)) return { file, specifier, packageName: packageName(specifier) };
+    if (!specifier.startsWith('.') && !path.isAbsolute(specifier))
+      return { file, specifier, packageName: packageName(specifier) };
     let target = path.resolve(path.dirname(file), specifier);
     if (existsSync(target) && statSync(target).isDirectory()) target = path.join(target, 'index');
     return { file, specifier, target: target.replace(/\.(c|m)?[jt]sx?$/, '') };
@@ -64,13 +74,17 @@ function importsOf(file: string): Import[] {
 const inside = (dir: string, target: string): boolean => target === dir || target.startsWith(dir + path.sep);
 
 /** Where a path (without extension) sits in core: a layer, the foundation, or nowhere. */
-function placeIn(coreDir: string, target: string): { kind: 'layer'; layer: number; folder: string } | { kind: 'foundation'; folder: string } | { kind: 'none' } {
+function placeIn(
+  coreDir: string,
+  target: string,
+): { kind: 'layer'; layer: number; folder: string } | { kind: 'foundation'; folder: string } | { kind: 'none' } {
   const parts = path.relative(coreDir, target).split(path.sep);
   const first = parts[0]!;
   const layer = (LAYERS as readonly string[]).indexOf(first);
   if (parts.length > 1 && layer >= 0) return { kind: 'layer', layer, folder: first };
   if (parts.length > 1 && FOUNDATION_FOLDERS.includes(first)) return { kind: 'foundation', folder: first };
-  if (parts.length === 1 && FOUNDATION_FILES.includes(first.replace(/\.test$/, ''))) return { kind: 'foundation', folder: '' };
+  if (parts.length === 1 && FOUNDATION_FILES.includes(first.replace(/\.test$/, '')))
+    return { kind: 'foundation', folder: '' };
   return { kind: 'none' };
 }
 
@@ -86,14 +100,16 @@ function layerProblems(src: string): string[] {
   const vocabulary = path.join(src, 'shared', 'method');
   const problems: string[] = [];
   for (const { specifier, target } of existsSync(`${vocabulary}.ts`) ? importsOf(`${vocabulary}.ts`) : []) {
-    if (target || specifier !== 'zod') problems.push(`shared/method.ts imports '${specifier}': the vocabulary imports nothing but zod`);
+    if (target || specifier !== 'zod')
+      problems.push(`shared/method.ts imports '${specifier}': the vocabulary imports nothing but zod`);
   }
   for (const file of typeScriptFiles(coreDir)) {
     const name = path.relative(src, file);
     const from = placeIn(coreDir, file.replace(/\.(c|m)?tsx?$/, ''));
     if (isTest(file)) {
       for (const { specifier, target } of importsOf(file)) {
-        if (target && !inside(coreDir, target) && !inside(testingDir, target) && target !== vocabulary) problems.push(`${name} imports '${specifier}', outside src/core and src/testing`);
+        if (target && !inside(coreDir, target) && !inside(testingDir, target) && target !== vocabulary)
+          problems.push(`${name} imports '${specifier}', outside src/core and src/testing`);
       }
       continue;
     }
@@ -110,8 +126,10 @@ function layerProblems(src: string): string[] {
       }
       const to = placeIn(coreDir, target);
       if (to.kind === 'none') problems.push(`${where}, a file in no layer`);
-      else if (from.kind === 'foundation' && to.kind === 'layer') problems.push(`${where}: the foundation imports no layer`);
-      else if (from.kind === 'layer' && to.kind === 'layer' && to.layer > from.layer) problems.push(`${where}, a layer to its right`);
+      else if (from.kind === 'foundation' && to.kind === 'layer')
+        problems.push(`${where}: the foundation imports no layer`);
+      else if (from.kind === 'layer' && to.kind === 'layer' && to.layer > from.layer)
+        problems.push(`${where}, a layer to its right`);
     }
   }
   return problems;
@@ -129,7 +147,8 @@ function indexProblems(src: string): string[] {
       if (!target || !inside(coreDir, target)) continue;
       const parts = path.relative(coreDir, target).split(path.sep);
       if (parts.length === 1 || parts[0] === ownFolder) continue;
-      if (parts.length !== 2 || parts[1] !== 'index') problems.push(`${path.relative(src, file)} imports '${specifier}', past ${parts[0]}/index.ts`);
+      if (parts.length !== 2 || parts[1] !== 'index')
+        problems.push(`${path.relative(src, file)} imports '${specifier}', past ${parts[0]}/index.ts`);
     }
   }
   return problems;
@@ -139,7 +158,12 @@ function indexProblems(src: string): string[] {
  * Relative imports from `dir` that leave it for anywhere `allowed` refuses, and bare imports of `forbiddenPackages`.
  * `allowed` is asked with the target's path (no extension) and whether the importing file is a test.
  */
-function foreignImports(src: string, dir: string, allowed: (target: string, test: boolean) => boolean, forbiddenPackages: readonly string[] = []): string[] {
+function foreignImports(
+  src: string,
+  dir: string,
+  allowed: (target: string, test: boolean) => boolean,
+  forbiddenPackages: readonly string[] = [],
+): string[] {
   const problems: string[] = [];
   for (const file of typeScriptFiles(path.join(src, dir))) {
     for (const { specifier, target, packageName: pkg } of importsOf(file)) {
@@ -160,7 +184,9 @@ function isCorePublicFace(src: string, target: string): boolean {
   const parts = path.relative(path.join(src, 'core'), target).split(path.sep);
   if (parts[0] === '..' || parts[0] === '') return false;
   if (parts.length === 1) return PUBLIC_FILES.includes(parts[0]!);
-  return parts.length === 2 && parts[1] === 'index' && ([...LAYERS, ...FOUNDATION_FOLDERS] as string[]).includes(parts[0]!);
+  return (
+    parts.length === 2 && parts[1] === 'index' && ([...LAYERS, ...FOUNDATION_FOLDERS] as string[]).includes(parts[0]!)
+  );
 }
 
 function frontEndProblems(src: string, dir: 'cli' | 'main'): string[] {
@@ -179,7 +205,10 @@ function engineProblems(src: string): string[] {
   return foreignImports(
     src,
     'engine',
-    (target, test) => inside(path.join(src, 'core'), target) || inside(path.join(src, 'shared'), target) || (test && inside(path.join(src, 'testing'), target)),
+    (target, test) =>
+      inside(path.join(src, 'core'), target) ||
+      inside(path.join(src, 'shared'), target) ||
+      (test && inside(path.join(src, 'testing'), target)),
     FRONT_END_PACKAGES,
   );
 }
@@ -208,9 +237,11 @@ describe('the layers of the code base', () => {
       'core/data/probe.ts': "import { x } from '../survey/index.js';\nexport { x };\n",
       'core/errors.ts': "import type { Probe } from './data/index.js';\nexport type { Probe };\n",
       'core/version.ts': "import p from '../../package.json' with { type: 'json' };\nexport const v = p.version;\n",
-      'core/random/r.ts': "import { UserError } from '../errors.js';\nimport { mean } from '../statistics/index.js';\nexport { UserError, mean };\n",
+      'core/random/r.ts':
+        "import { UserError } from '../errors.js';\nimport { mean } from '../statistics/index.js';\nexport { UserError, mean };\n",
       'core/models/m.ts': "import { tiny } from '../../testing/tiny.js';\nexport { tiny };\n",
-      'core/report/r.ts': "import '../store/index.js';\nimport '../random/index.js';\nimport '../errors.js';\nimport './own.js';\nimport 'zod';\n",
+      'core/report/r.ts':
+        "import '../store/index.js';\nimport '../random/index.js';\nimport '../errors.js';\nimport './own.js';\nimport 'zod';\n",
       'core/store/s.test.ts': "import '../report/index.js';\nimport '../../testing/tiny.js';\nimport 'vitest';\n",
       'core/store/t.test.ts': "import '../../shared/contract.js';\n",
       'core/stray.ts': 'export const stray = 1;\n',
@@ -236,7 +267,8 @@ describe('the layers of the code base', () => {
 
   it("the index check finds an import past another folder's index.ts", () => {
     const src = fixture({
-      'core/prompt/p.ts': "import { BLANK } from '../data/probe.js';\nimport { x } from './own.js';\nimport '../data/index.js';\nimport '../data';\nimport '../errors.js';\n",
+      'core/prompt/p.ts':
+        "import { BLANK } from '../data/probe.js';\nimport { x } from './own.js';\nimport '../data/index.js';\nimport '../data';\nimport '../errors.js';\n",
       'core/data/index.ts': 'export {};\n',
       'core/errors.ts': "export * from './random/seeded-random.js';\n",
       'core/demos/d.test.ts': "import '../data/probe.js';\n",
@@ -254,7 +286,8 @@ describe('the layers of the code base', () => {
 
   it('the renderer check finds an import of anything but src/shared', () => {
     const src = fixture({
-      'renderer/src/App.tsx': "import { create } from 'zustand';\nimport { commands } from '../../shared/contract.js';\nimport './styles.css';\nimport { x } from './x.js';\nimport { openDatabase } from '../../core/store/index.js';\nexport { create, commands, x, openDatabase };\n",
+      'renderer/src/App.tsx':
+        "import { create } from 'zustand';\nimport { commands } from '../../shared/contract.js';\nimport './styles.css';\nimport { x } from './x.js';\nimport { openDatabase } from '../../core/store/index.js';\nexport { create, commands, x, openDatabase };\n",
       'renderer/src/y.ts': "export const y = () => import('../../main/index.js');\n",
     });
     expect(relative(src, rendererProblems(src))).toEqual([
@@ -289,13 +322,17 @@ describe('the layers of the code base', () => {
 
   it("src/cli and src/main import only src/engine, src/shared and core's public faces", () => {
     const problems = [...frontEndProblems(srcDir, 'cli'), ...frontEndProblems(srcDir, 'main')];
-    expect(problems, `front ends that reach past the engine and core's public faces:\n${problems.join('\n')}`).toEqual([]);
+    expect(problems, `front ends that reach past the engine and core's public faces:\n${problems.join('\n')}`).toEqual(
+      [],
+    );
   });
 
   it("the engine check finds front-end packages and front ends' folders", () => {
     const src = fixture({
-      'engine/a.ts': "import 'electron';\nimport 'react';\nimport 'd3-scale';\nimport 'zod';\nimport '../core/store/runs.js';\nimport '../shared/contract.js';\nimport './jobs.js';\n",
-      'engine/handlers/b.ts': "import '../../cli/output.js';\nimport '../../renderer/src/App.js';\nimport '../jobs.js';\nimport '../../testing/temp-dir.js';\n",
+      'engine/a.ts':
+        "import 'electron';\nimport 'react';\nimport 'd3-scale';\nimport 'zod';\nimport '../core/store/runs.js';\nimport '../shared/contract.js';\nimport './jobs.js';\n",
+      'engine/handlers/b.ts':
+        "import '../../cli/output.js';\nimport '../../renderer/src/App.js';\nimport '../jobs.js';\nimport '../../testing/temp-dir.js';\n",
       'engine/handlers/b.test.ts': "import '../../testing/temp-dir.js';\nimport 'vitest';\n",
     });
     expect(relative(src, engineProblems(src))).toEqual([

@@ -55,13 +55,26 @@ const data = await loadStudyData();
 for (const name of args.models.split(',') as TestModelName[]) {
   const setup = studyModelSetup(name);
   const sampling = findPreset(setup.preset)!.sampling;
-  const model = await LocalModel.open({ name, path: testModelPath(name), sampling, threads: Number(args.threads), contextSize: 2048 });
+  const model = await LocalModel.open({
+    name,
+    path: testModelPath(name),
+    sampling,
+    threads: Number(args.threads),
+    contextSize: 2048,
+  });
   if (setup.chatWrapper) model.chatWrapperType = setup.chatWrapper;
   for (const language of STUDY_LANGUAGES) {
     const country = DEFAULT_COUNTRY_OF_LANGUAGE[language]!;
     const probes = data.probesOf(language);
     const targets = data.targetsOf(country);
-    const config = parseRunConfig({ models: [name], survey: 'shares', languages: [language], n, estimator: 'sampled', seed });
+    const config = parseRunConfig({
+      models: [name],
+      survey: 'shares',
+      languages: [language],
+      n,
+      estimator: 'sampled',
+      seed,
+    });
     const items = probes.filter((p) => isTestItem(p, targets.get(p.id), config));
     // Without the country's answers (KOR, VNM are not in the shares file) there are no demonstrations: zero-shot
     // prompts of any usable probe.
@@ -84,11 +97,22 @@ for (const name of args.models.split(',') as TestModelName[]) {
           seed: seed + done.size,
         });
         const lines = distribution.responses.map((r) =>
-          JSON.stringify({ model: name, language, country, probeId: probe.id, condition, text: r.text, weight: r.weight, parsed: r.answer } satisfies CollectedAnswer),
+          JSON.stringify({
+            model: name,
+            language,
+            country,
+            probeId: probe.id,
+            condition,
+            text: r.text,
+            weight: r.weight,
+            parsed: r.answer,
+          } satisfies CollectedAnswer),
         );
         appendFileSync(args.out, `${lines.join('\n')}\n`);
         done.add(key);
-        process.stderr.write(`\r${name} ${language} ${probe.id} ${condition}: ${distribution.invalid.toFixed(1)} invalid, ${(distribution.wallMs / 1000).toFixed(1)} s      `);
+        process.stderr.write(
+          `\r${name} ${language} ${probe.id} ${condition}: ${distribution.invalid.toFixed(1)} invalid, ${(distribution.wallMs / 1000).toFixed(1)} s      `,
+        );
       }
     }
   }
@@ -101,14 +125,24 @@ process.stderr.write('\n');
  * each distinct response was given), and the three most common unreadable responses, shortened.
  */
 async function invalidReport(file: string): Promise<string> {
-  const collected = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CollectedAnswer);
+  const collected = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as CollectedAnswer);
   const data = await loadStudyData();
   const readAs = (a: CollectedAnswer) => {
     const probes = data.probesOf(a.language);
     const statements = data.demonstrationsOf(a).map((id) => probes.find((p) => p.id === id)!.template);
-    return parseAnswer(a.text, probes.find((p) => p.id === a.probeId)!, { otherStatements: statements }).answer;
+    return parseAnswer(
+      a.text,
+      probes.find((p) => p.id === a.probeId)!,
+      { otherStatements: statements },
+    ).answer;
   };
-  const lines = ['| model | language | responses | invalid (zero-shot) | invalid (chrF++ all) | most common unreadable responses |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| model | language | responses | invalid (zero-shot) | invalid (chrF++ all) | most common unreadable responses |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const model of TEST_MODELS.map((m) => m.name)) {
     for (const language of STUDY_LANGUAGES) {
       const group = collected.filter((a) => a.model === model && a.language === language);
@@ -117,15 +151,22 @@ async function invalidReport(file: string): Promise<string> {
       const share = (condition: string) => {
         const of = read.filter((a) => a.condition === condition);
         const total = of.reduce((sum, a) => sum + a.weight, 0);
-        return total > 0 ? `${((100 * of.filter((a) => a.answer === 'invalid').reduce((sum, a) => sum + a.weight, 0)) / total).toFixed(0)}%` : '–';
+        return total > 0
+          ? `${((100 * of.filter((a) => a.answer === 'invalid').reduce((sum, a) => sum + a.weight, 0)) / total).toFixed(0)}%`
+          : '–';
       };
       const forms = new Map<string, number>();
       for (const a of read.filter((r) => r.answer === 'invalid')) {
         const form = a.text.trim().split('\n')[0]!.slice(0, 40);
         forms.set(form, (forms.get(form) ?? 0) + a.weight);
       }
-      const common = [...forms].sort((x, y) => y[1] - x[1]).slice(0, 3).map(([form, count]) => `${JSON.stringify(form).replaceAll('|', '\\|')} (${count})`);
-      lines.push(`| ${model} | ${language} | ${group.reduce((sum, a) => sum + a.weight, 0)} | ${share(ZERO_SHOT)} | ${share('chrf-all')} | ${common.join(', ')} |`);
+      const common = [...forms]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 3)
+        .map(([form, count]) => `${JSON.stringify(form).replaceAll('|', '\\|')} (${count})`);
+      lines.push(
+        `| ${model} | ${language} | ${group.reduce((sum, a) => sum + a.weight, 0)} | ${share(ZERO_SHOT)} | ${share('chrf-all')} | ${common.join(', ')} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

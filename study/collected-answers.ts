@@ -26,7 +26,18 @@ export interface CollectedAnswer {
 /** The responses labelled by reading, and their columns. `sample`: `design` for the responses read while the parser's
  * rules were written, `held-out` for those drawn afterwards to measure the rules on responses nobody had read. */
 export const GOLD_FILE = 'src/core/prompt/real-answers.gold.csv';
-export const GOLD_COLUMNS = ['model', 'language', 'probe_id', 'condition', 'demonstrations', 'response', 'sample', 'label', 'second_label', 'rule'] as const;
+export const GOLD_COLUMNS = [
+  'model',
+  'language',
+  'probe_id',
+  'condition',
+  'demonstrations',
+  'response',
+  'sample',
+  'label',
+  'second_label',
+  'rule',
+] as const;
 
 /** The seed and draws the collection builds its prompts with. */
 export const COLLECTION = { seed: 1, n: 10 };
@@ -43,18 +54,38 @@ export async function loadStudyData(): Promise<StudyData> {
   const english = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes;
   const arora = (await readProbeSource(path.join(sharedDataDir, 'arora-probes', 'probes.zip'))).probes;
   const answerKey = await builtinAnswerKey();
-  const shares = await readSurveyFile(path.join(sharedDataDir, 'wvs', 'country_distributions.csv'), { format: 'aggregate' });
-  const probesOf = (language: string): Probe[] => (language === 'en' ? english : arora.filter((p) => p.language === language)).filter(isUsable);
-  const targetsOf = (country: string): TargetAnswers => countryTargets(country, answerKey, shares.cells.filter((c) => c.country === country));
+  const shares = await readSurveyFile(path.join(sharedDataDir, 'wvs', 'country_distributions.csv'), {
+    format: 'aggregate',
+  });
+  const probesOf = (language: string): Probe[] =>
+    (language === 'en' ? english : arora.filter((p) => p.language === language)).filter(isUsable);
+  const targetsOf = (country: string): TargetAnswers =>
+    countryTargets(
+      country,
+      answerKey,
+      shares.cells.filter((c) => c.country === country),
+    );
   return {
     probesOf,
     targetsOf,
     demonstrationsOf(answer) {
       if (answer.condition === ZERO_SHOT) return [];
       const probes = probesOf(answer.language);
-      const config = parseRunConfig({ models: ['m'], survey: 's', languages: [answer.language], n: COLLECTION.n, estimator: 'sampled', seed: COLLECTION.seed });
+      const config = parseRunConfig({
+        models: ['m'],
+        survey: 's',
+        languages: [answer.language],
+        n: COLLECTION.n,
+        estimator: 'sampled',
+        seed: COLLECTION.seed,
+      });
       const probe = probes.find((p) => p.id === answer.probeId)!;
-      return drawPrompts(probe, answer.condition as Condition, new DemonstrationPool(probes, targetsOf(answer.country)), config).demonstrationIds;
+      return drawPrompts(
+        probe,
+        answer.condition as Condition,
+        new DemonstrationPool(probes, targetsOf(answer.country)),
+        config,
+      ).demonstrationIds;
     },
   };
 }

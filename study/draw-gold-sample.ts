@@ -24,15 +24,21 @@ const { values: args } = parseArgs({
     sample: { type: 'string', default: 'design' },
   },
 });
-if (!['design', 'held-out'].includes(args.sample)) throw new Error(`--sample is design or held-out, not "${args.sample}"`);
+if (!['design', 'held-out'].includes(args.sample))
+  throw new Error(`--sample is design or held-out, not "${args.sample}"`);
 
-const answers = readFileSync(args.answers, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as CollectedAnswer);
+const answers = readFileSync(args.answers, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line) as CollectedAnswer);
 const data = await loadStudyData();
 
-const labelledKey = (model: string, language: string, probeId: string, text: string) => [model, language, probeId, text].join('\u0000');
+const labelledKey = (model: string, language: string, probeId: string, text: string) =>
+  [model, language, probeId, text].join('\u0000');
 const alreadyLabelled = new Set<string>();
 if (args.sample === 'held-out') {
-  for (const row of parse(readFileSync(GOLD_FILE, 'utf8'), { columns: true }) as Record<string, string>[]) alreadyLabelled.add(labelledKey(row.model!, row.language!, row.probe_id!, row.response!));
+  for (const row of parse(readFileSync(GOLD_FILE, 'utf8'), { columns: true }) as Record<string, string>[])
+    alreadyLabelled.add(labelledKey(row.model!, row.language!, row.probe_id!, row.response!));
 }
 
 const groups = new Map<string, CollectedAnswer[]>();
@@ -46,7 +52,15 @@ for (const answer of answers) {
 
 const rows: string[] = [];
 for (const [key, group] of groups) {
-  const byClass = ([1, 2, 'invalid'] as const).map((c) => SeededRandom.from(Number(args.seed), 'gold', ...(args.sample === 'design' ? [] : [args.sample]), key, String(c)).shuffle(group.filter((a) => a.parsed === c)));
+  const byClass = ([1, 2, 'invalid'] as const).map((c) =>
+    SeededRandom.from(
+      Number(args.seed),
+      'gold',
+      ...(args.sample === 'design' ? [] : [args.sample]),
+      key,
+      String(c),
+    ).shuffle(group.filter((a) => a.parsed === c)),
+  );
   const chosen: CollectedAnswer[] = [];
   for (let i = 0; chosen.length < Number(args.per) && byClass.some((c) => c.length > 0); i++) {
     const next = byClass[i % 3]!.shift();

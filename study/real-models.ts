@@ -12,7 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ZERO_SHOT, ZERO_SHOT_RETEST } from '../src/core/demos/index.js';
-import { parseRunConfig, probeRecords, type MeasuredResult, type ProbeRecord, type RunConfigInput } from '../src/core/experiment/index.js';
+import {
+  parseRunConfig,
+  probeRecords,
+  type MeasuredResult,
+  type ProbeRecord,
+  type RunConfigInput,
+} from '../src/core/experiment/index.js';
 import { readStoredDistribution, type ResponseDistribution } from '../src/core/sampling/index.js';
 import { binomialPmf } from '../src/core/statistics/index.js';
 import { loadMeasuredResults, openDatabase, type Db } from '../src/core/store/index.js';
@@ -54,7 +60,8 @@ interface StudyCell {
 const CELLS: StudyCell[] = [
   {
     id: 'en-paper',
-    purpose: "English, both models, the paper's protocol: all four strategies beside the re-test control, with explanations",
+    purpose:
+      "English, both models, the paper's protocol: all four strategies beside the re-test control, with explanations",
     config: {
       models: [SMOLLM2, GEMMA],
       survey: 'wvs-shares',
@@ -67,7 +74,8 @@ const CELLS: StudyCell[] = [
   },
   {
     id: 'en-precise-smollm2',
-    purpose: 'English, SmolLM2, exact probabilities: the expected Table 1 without sampling noise (the deterministic strategies)',
+    purpose:
+      'English, SmolLM2, exact probabilities: the expected Table 1 without sampling noise (the deterministic strategies)',
     config: {
       models: [SMOLLM2],
       survey: 'wvs-shares',
@@ -82,7 +90,8 @@ const CELLS: StudyCell[] = [
   },
   {
     id: 'en-precise-gemma',
-    purpose: 'English, Gemma, exact probabilities on the smallest category: what the exact estimator resolves on a model that rambles',
+    purpose:
+      'English, Gemma, exact probabilities on the smallest category: what the exact estimator resolves on a model that rambles',
     config: {
       models: [GEMMA],
       survey: 'wvs-shares',
@@ -97,7 +106,8 @@ const CELLS: StudyCell[] = [
   },
   {
     id: 'gemma-languages',
-    purpose: "Gemma in Arora et al.'s languages with answer shares, the paper's protocol: chrF++ (all) beside the re-test control",
+    purpose:
+      "Gemma in Arora et al.'s languages with answer shares, the paper's protocol: chrF++ (all) beside the re-test control",
     config: {
       models: [GEMMA],
       survey: 'wvs-shares',
@@ -130,11 +140,16 @@ async function setUp(client: WorkbenchClient): Promise<void> {
     await client.probes.import({ path: path.join(sharedDataDir, 'arora-probes', 'probes.zip'), name: 'arora' });
   }
   if (!(await client.surveys.list()).some((s) => s.name === 'wvs-shares')) {
-    await client.surveys.import({ path: path.join(sharedDataDir, 'wvs', 'country_distributions.csv'), name: 'wvs-shares', format: 'aggregate' });
+    await client.surveys.import({
+      path: path.join(sharedDataDir, 'wvs', 'country_distributions.csv'),
+      name: 'wvs-shares',
+      format: 'aggregate',
+    });
   }
   const registered = new Set((await client.models.list()).map((m) => m.name));
   for (const model of await fetchTestModels()) {
-    if (!registered.has(model.name)) await client.models.addGguf({ path: model.path, name: model.name, preset: studyModelSetup(model.name).preset });
+    if (!registered.has(model.name))
+      await client.models.addGguf({ path: model.path, name: model.name, preset: studyModelSetup(model.name).preset });
   }
 }
 
@@ -146,7 +161,8 @@ async function runCell(client: WorkbenchClient, cell: StudyCell, state: StudySta
   const ended = new Map<string, JobEndedEvent>();
   const waiting = new Map<string, (event: JobEndedEvent) => void>();
   const stop = client.subscribe((event) => {
-    if (event.type === 'progress' && event.kind === 'run') process.stderr.write(`\r${place} ${cell.id.padEnd(20)} ${progressLine(event)}`);
+    if (event.type === 'progress' && event.kind === 'run')
+      process.stderr.write(`\r${place} ${cell.id.padEnd(20)} ${progressLine(event)}`);
     if (event.type === 'job-ended') {
       ended.set(event.jobId, event);
       waiting.get(event.jobId)?.(event);
@@ -154,18 +170,25 @@ async function runCell(client: WorkbenchClient, cell: StudyCell, state: StudySta
   });
   const started = performance.now();
   try {
-    const { runId, jobId, warnings } = known ? await client.runs.resume({ runId: known.runId, ...local }) : await client.runs.start({ config: cell.config as Record<string, unknown>, ...local });
+    const { runId, jobId, warnings } = known
+      ? await client.runs.resume({ runId: known.runId, ...local })
+      : await client.runs.start({ config: cell.config as Record<string, unknown>, ...local });
     state.runs[cell.id] = { runId, seconds: known?.seconds ?? 0 };
     writeState(state);
     for (const warning of warnings) process.stderr.write(`\n${cell.id}: ${warning}\n`);
     const cancel = () => void client.runs.cancel({ runId });
     process.once('SIGINT', cancel);
-    const end = await new Promise<JobEndedEvent>((resolve) => (ended.has(jobId) ? resolve(ended.get(jobId)!) : waiting.set(jobId, resolve)));
+    const end = await new Promise<JobEndedEvent>((resolve) =>
+      ended.has(jobId) ? resolve(ended.get(jobId)!) : waiting.set(jobId, resolve),
+    );
     process.off('SIGINT', cancel);
     state.runs[cell.id]!.seconds += (performance.now() - started) / 1000;
     writeState(state);
     process.stderr.write('\n');
-    if (end.state !== 'finished') throw new Error(`${cell.id} (run ${runId}) stopped: ${end.error?.message ?? end.state}; run the study again to continue it`);
+    if (end.state !== 'finished')
+      throw new Error(
+        `${cell.id} (run ${runId}) stopped: ${end.error?.message ?? end.state}; run the study again to continue it`,
+      );
   } finally {
     stop();
   }
@@ -173,8 +196,10 @@ async function runCell(client: WorkbenchClient, cell: StudyCell, state: StudySta
 
 // ---- The report ----
 
-const pct = (x: number | null | undefined, digits = 0) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(digits)}%`);
-const interval = (share: number | null, lower: number, upper: number) => (share === null ? '–' : `${pct(share)} [${pct(lower)}, ${pct(upper)}]`);
+const pct = (x: number | null | undefined, digits = 0) =>
+  x === null || x === undefined ? '–' : `${(100 * x).toFixed(digits)}%`;
+const interval = (share: number | null, lower: number, upper: number) =>
+  share === null ? '–' : `${pct(share)} [${pct(lower)}, ${pct(upper)}]`;
 
 function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -194,7 +219,11 @@ function median(values: readonly number[]): number | null {
  * rose / fell, and, where both conditions have readable answers, on how many the target's share among the readable
  * answers rose / fell.
  */
-function readableCounts(records: readonly ProbeRecord[], rows: readonly MeasuredResult[], strategy: string): { readable: string; amongReadable: string } {
+function readableCounts(
+  records: readonly ProbeRecord[],
+  rows: readonly MeasuredResult[],
+  strategy: string,
+): { readable: string; amongReadable: string } {
   let more = 0;
   let fewer = 0;
   let up = 0;
@@ -223,7 +252,10 @@ function readableCounts(records: readonly ProbeRecord[], rows: readonly Measured
   return { readable: `${more} / ${fewer}`, amongReadable: `${up} / ${down} of ${compared}` };
 }
 
-function mcnemar(records: readonly ProbeRecord[], strategy: string): { onlyStrategy: number; onlyRetest: number; pValue: number | null } {
+function mcnemar(
+  records: readonly ProbeRecord[],
+  strategy: string,
+): { onlyStrategy: number; onlyRetest: number; pValue: number | null } {
   let onlyStrategy = 0;
   let onlyRetest = 0;
   for (const record of records) {
@@ -242,7 +274,10 @@ function mcnemarPValue(onlyStrategy: number, onlyRetest: number): number | null 
   if (discordant === 0) return null;
   const pmf = binomialPmf(discordant, 0.5);
   const observed = pmf[onlyStrategy]!;
-  return Math.min(1, pmf.filter((p) => p <= observed * (1 + 1e-9)).reduce((sum, p) => sum + p, 0));
+  return Math.min(
+    1,
+    pmf.filter((p) => p <= observed * (1 + 1e-9)).reduce((sum, p) => sum + p, 0),
+  );
 }
 
 /**
@@ -256,13 +291,21 @@ function pooledLines(groups: readonly GroupSummary[]): string[] {
     const ofModel = groups.filter((g) => g.model === model);
     if (ofModel.length < 2) continue;
     for (const strategy of [...new Set(ofModel.flatMap((g) => g.strategies.map((s) => s.strategy)))]) {
-      const counts = ofModel.flatMap((g) => g.strategies.filter((s) => s.strategy === strategy && s.discordant).map((s) => s.discordant!));
+      const counts = ofModel.flatMap((g) =>
+        g.strategies.filter((s) => s.strategy === strategy && s.discordant).map((s) => s.discordant!),
+      );
       if (counts.length === 0) continue;
       const onlyStrategy = counts.reduce((sum, c) => sum + c.onlyStrategy, 0);
       const onlyRetest = counts.reduce((sum, c) => sum + c.onlyRetest, 0);
-      const improvedLanguages = ofModel.filter((g) => g.strategies.some((s) => s.strategy === strategy && s.discordant && s.discordant.onlyStrategy > s.discordant.onlyRetest)).length;
+      const improvedLanguages = ofModel.filter((g) =>
+        g.strategies.some(
+          (s) => s.strategy === strategy && s.discordant && s.discordant.onlyStrategy > s.discordant.onlyRetest,
+        ),
+      ).length;
       const pValue = mcnemarPValue(onlyStrategy, onlyRetest);
-      lines.push(`- ${model}, ${strategy} over ${ofModel.length} languages: ahead of the re-test in ${improvedLanguages}; ${onlyStrategy} probes improved only by it, ${onlyRetest} only by the re-test (pooled McNemar p = ${pValue === null ? '–' : pValue.toExponential(1)}; the languages share their questions, so this overstates the evidence).`);
+      lines.push(
+        `- ${model}, ${strategy} over ${ofModel.length} languages: ahead of the re-test in ${improvedLanguages}; ${onlyStrategy} probes improved only by it, ${onlyRetest} only by the re-test (pooled McNemar p = ${pValue === null ? '–' : pValue.toExponential(1)}; the languages share their questions, so this overstates the evidence).`,
+      );
     }
   }
   return lines;
@@ -305,9 +348,12 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
   const records = probeRecords(measured, config.misalignmentThreshold, config.contestedMargin);
   const summaries: GroupSummary[] = [];
   for (const m of tables.misalignment) {
-    const inGroup = <T extends { model: string; language: string; country: string }>(r: T) => r.model === m.model && r.language === m.language && r.country === m.country;
+    const inGroup = <T extends { model: string; language: string; country: string }>(r: T) =>
+      r.model === m.model && r.language === m.language && r.country === m.country;
     const group = records.filter(inGroup);
-    const rows = measured.filter(inGroup).map((r) => ({ condition: r.condition, distribution: readStoredDistribution(r.distributionJson) }));
+    const rows = measured
+      .filter(inGroup)
+      .map((r) => ({ condition: r.condition, distribution: readStoredDistribution(r.distributionJson) }));
     const zeroShot = rows.filter((r) => r.condition === ZERO_SHOT);
     const exact = rows.filter((r) => r.distribution.estimator === 'exact');
     const share = (values: number[]) => (values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0);
@@ -334,12 +380,27 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
           paperRule: `${pct(o.improvedShare)} / ${pct(o.unchangedShare)} / ${pct(o.worsenedShare)}`,
           improved: interval(o.improvedShare, o.improvedShareLower, o.improvedShareUpper),
           gatedImproved: interval(o.gatedImprovedShare, o.gatedImprovedShareLower, o.gatedImprovedShareUpper),
-          expected: expected ? `${pct(expected.expectedImprovedShare)} / ${pct(expected.expectedUnchangedShare)} / ${pct(expected.expectedWorsenedShare)}` : '–',
+          expected: expected
+            ? `${pct(expected.expectedImprovedShare)} / ${pct(expected.expectedUnchangedShare)} / ${pct(expected.expectedWorsenedShare)}`
+            : '–',
           meanInvalid: o.meanInvalidShare,
-          medianErrorReduction: median(group.flatMap((r) => r.strategies.filter((s) => s.strategy === o.strategy && s.errorReduction !== undefined).map((s) => s.errorReduction!))),
-          ...readableCounts(group.filter((r) => r.misaligned), measured.filter(inGroup), o.strategy),
+          medianErrorReduction: median(
+            group.flatMap((r) =>
+              r.strategies
+                .filter((s) => s.strategy === o.strategy && s.errorReduction !== undefined)
+                .map((s) => s.errorReduction!),
+            ),
+          ),
+          ...readableCounts(
+            group.filter((r) => r.misaligned),
+            measured.filter(inGroup),
+            o.strategy,
+          ),
           discordant: test && { onlyStrategy: test.onlyStrategy, onlyRetest: test.onlyRetest },
-          vsRetest: test === null ? 'control' : `${o.improvedBeyondRetest === null ? '–' : `${o.improvedBeyondRetest >= 0 ? '+' : ''}${(100 * o.improvedBeyondRetest).toFixed(0)} pts`}; ${test.onlyStrategy} vs ${test.onlyRetest} probes, p = ${test.pValue === null ? '–' : test.pValue.toFixed(3)}`,
+          vsRetest:
+            test === null
+              ? 'control'
+              : `${o.improvedBeyondRetest === null ? '–' : `${o.improvedBeyondRetest >= 0 ? '+' : ''}${(100 * o.improvedBeyondRetest).toFixed(0)} pts`}; ${test.onlyStrategy} vs ${test.onlyRetest} probes, p = ${test.pValue === null ? '–' : test.pValue.toFixed(3)}`,
         };
       }),
     });
@@ -349,7 +410,7 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
 
 function markdown(summaries: readonly GroupSummary[], state: StudyState): string {
   const lines: string[] = [
-    '# Real models: the study\'s tables',
+    "# Real models: the study's tables",
     '',
     'Written by `npm run study:real-models` (study/real-models.ts); docs/real-models.md reads them. Shares of',
     'misaligned probes with Wilson 95% intervals. "Paper\'s rule" is improved / unchanged / worsened; "gated" counts',
@@ -357,8 +418,8 @@ function markdown(summaries: readonly GroupSummary[], state: StudyState): string
     'the error bounds); "expected" is the paper\'s rule at n = 10 in expectation (exact in `precise`, plug-in in',
     '`paper`). "Against the re-test" is the improved share minus the re-test control\'s, then McNemar\'s exact test',
     'on the probes that only the strategy or only the re-test improved. An unreadable answer counts as not the',
-    "target's, so \"readable more / fewer\" gives on how many misaligned probes the condition raised / lowered the",
-    "share of readable answers, and \"target among readable\" on how many the target's share among the readable",
+    'target\'s, so "readable more / fewer" gives on how many misaligned probes the condition raised / lowered the',
+    'share of readable answers, and "target among readable" on how many the target\'s share among the readable',
     'answers rose / fell (of the probes where both conditions had some).',
     '',
   ];
@@ -366,15 +427,31 @@ function markdown(summaries: readonly GroupSummary[], state: StudyState): string
     const groups = summaries.filter((s) => s.cell === cell.id);
     if (groups.length === 0) continue;
     const run = state.runs[cell.id];
-    lines.push(`## ${cell.id}`, '', `${cell.purpose}. Run ${run?.runId ?? '?'}, ${((run?.seconds ?? 0) / 60).toFixed(1)} min.`, '');
-    lines.push('| model | language | probes | misaligned | zero-shot invalid | estimates | seconds in estimates | mean error bound |', '|---|---|---|---|---|---|---|---|');
+    lines.push(
+      `## ${cell.id}`,
+      '',
+      `${cell.purpose}. Run ${run?.runId ?? '?'}, ${((run?.seconds ?? 0) / 60).toFixed(1)} min.`,
+      '',
+    );
+    lines.push(
+      '| model | language | probes | misaligned | zero-shot invalid | estimates | seconds in estimates | mean error bound |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     for (const g of groups) {
-      lines.push(`| ${g.model} | ${g.language}/${g.country} | ${g.probes} | ${g.misaligned} (${g.misalignedShare}) | ${pct(g.zeroShotInvalid)} | ${g.measurements} | ${g.seconds.toFixed(0)} | ${g.meanErrorBound === null ? '–' : g.meanErrorBound.toFixed(3)} |`);
+      lines.push(
+        `| ${g.model} | ${g.language}/${g.country} | ${g.probes} | ${g.misaligned} (${g.misalignedShare}) | ${pct(g.zeroShotInvalid)} | ${g.measurements} | ${g.seconds.toFixed(0)} | ${g.meanErrorBound === null ? '–' : g.meanErrorBound.toFixed(3)} |`,
+      );
     }
-    lines.push('', "| model | language | condition | n | paper's rule +/=/− | improved [95% CI] | gated improved | expected +/=/− | invalid | median Δ | readable more / fewer | target among readable +/− | against the re-test |", '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push(
+      '',
+      "| model | language | condition | n | paper's rule +/=/− | improved [95% CI] | gated improved | expected +/=/− | invalid | median Δ | readable more / fewer | target among readable +/− | against the re-test |",
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
     for (const g of groups) {
       for (const s of g.strategies) {
-        lines.push(`| ${g.model} | ${g.language} | ${s.strategy} | ${s.n} | ${s.paperRule} | ${s.improved} | ${s.gatedImproved} | ${s.expected} | ${pct(s.meanInvalid)} | ${s.medianErrorReduction === null ? '–' : s.medianErrorReduction.toFixed(2)} | ${s.readable} | ${s.amongReadable} | ${s.vsRetest} |`);
+        lines.push(
+          `| ${g.model} | ${g.language} | ${s.strategy} | ${s.n} | ${s.paperRule} | ${s.improved} | ${s.gatedImproved} | ${s.expected} | ${pct(s.meanInvalid)} | ${s.medianErrorReduction === null ? '–' : s.medianErrorReduction.toFixed(2)} | ${s.readable} | ${s.amongReadable} | ${s.vsRetest} |`,
+        );
       }
     }
     const pooled = pooledLines(groups);
@@ -399,13 +476,17 @@ try {
   try {
     for (const cell of CELLS) {
       const run = state.runs[cell.id];
-      if (run && (await engine.client.runs.get({ runId: run.runId })).status === 'finished') summaries.push(...(await summarise(engine.client, db, cell, run.runId)));
+      if (run && (await engine.client.runs.get({ runId: run.runId })).status === 'finished')
+        summaries.push(...(await summarise(engine.client, db, cell, run.runId)));
     }
   } finally {
     db.close();
   }
   writeFileSync(args.out, markdown(summaries, state));
-  writeFileSync(args.out.replace(/\.md$/, '.json'), `${JSON.stringify({ cells: CELLS, runs: state.runs, summaries }, null, 2)}\n`);
+  writeFileSync(
+    args.out.replace(/\.md$/, '.json'),
+    `${JSON.stringify({ cells: CELLS, runs: state.runs, summaries }, null, 2)}\n`,
+  );
   process.stderr.write(`Wrote ${args.out}\n`);
 } finally {
   await engine.close();

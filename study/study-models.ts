@@ -5,7 +5,22 @@
 
 import type { TestModelName } from '../src/testing/test-models.js';
 
-export const STUDY_LANGUAGES = ['en', 'ro', 'el', 'ur', 'fa', 'tl', 'id', 'de', 'ms', 'bn', 'sr', 'tr', 'vi', 'ko'] as const;
+export const STUDY_LANGUAGES = [
+  'en',
+  'ro',
+  'el',
+  'ur',
+  'fa',
+  'tl',
+  'id',
+  'de',
+  'ms',
+  'bn',
+  'sr',
+  'tr',
+  'vi',
+  'ko',
+] as const;
 
 export interface StudyModelSetup {
   preset: string;
@@ -15,5 +30,7 @@ export interface StudyModelSetup {
 }
 
 export function studyModelSetup(name: TestModelName): StudyModelSetup {
-  return name === 'smollm2-135m-instruct' ? { preset: 'smollm2-135m-instruct', chat: true } : { preset: 'gemma-3-270m', chat: false };
+  return name === 'smollm2-135m-instruct'
+    ? { preset: 'smollm2-135m-instruct', chat: true }
+    : { preset: 'gemma-3-270m', chat: false };
 }

@@ -15,7 +15,21 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,9 +54,19 @@ const { values } = parseArgs({
 /** What one call of the device tool may carry. */
 const CARRY_LIMIT_BYTES = 64 * 1024 * 1024;
 /** What bench.mjs imports at run time instead of carrying in itself: native code, or files found next to the code. */
-const RUNTIME_PACKAGES = ['node-llama-cpp', 'better-sqlite3', 'i18n-iso-countries', '@node-llama-cpp/linux-x64', '@node-llama-cpp/linux-x64-vulkan'];
+const RUNTIME_PACKAGES = [
+  'node-llama-cpp',
+  'better-sqlite3',
+  'i18n-iso-countries',
+  '@node-llama-cpp/linux-x64',
+  '@node-llama-cpp/linux-x64-vulkan',
+];
 /** Inside those packages, what runs nothing: llama.cpp's and SQLite's sources (a git bundle, C++), build files. */
-const LEFT_OUT = [/^node-llama-cpp\/llama\/(gitRelease\.bundle|addon|cmake|toolchains|xpack|patches)(\/|$)/, /^better-sqlite3\/(deps|src|docs)(\/|$)/, /^better-sqlite3\/build\/Release\/(obj|obj\.target|\.deps|test_extension\.node)/];
+const LEFT_OUT = [
+  /^node-llama-cpp\/llama\/(gitRelease\.bundle|addon|cmake|toolchains|xpack|patches)(\/|$)/,
+  /^better-sqlite3\/(deps|src|docs)(\/|$)/,
+  /^better-sqlite3\/build\/Release\/(obj|obj\.target|\.deps|test_extension\.node)/,
+];
 /** Vulkan's loader and the GL dispatch libraries that NVIDIA's Vulkan driver loads (the device tool's notes). */
 const VULKAN_PACKAGES = ['libvulkan1', 'libglvnd0', 'libegl1', 'libgl1', 'libglx0', 'libopengl0', 'libgles2'];
 
@@ -65,7 +89,8 @@ try {
   mkdirSync(pack);
   writeFileSync(path.join(pack, 'work.json'), `${JSON.stringify(work, null, 2)}\n`);
   // The bench's work files go; what is left is the pack.
-  for (const entry of readdirSync(staging)) if (entry !== 'pack') rmSync(path.join(staging, entry), { recursive: true, force: true });
+  for (const entry of readdirSync(staging))
+    if (entry !== 'pack') rmSync(path.join(staging, entry), { recursive: true, force: true });
 
   await build({
     entryPoints: [path.join(repo, 'bench/gpu.bench.ts')],
@@ -77,13 +102,18 @@ try {
     // The keychain is loaded only when an API model asks for its key, which no benchmark does.
     external: [...RUNTIME_PACKAGES, '@napi-rs/keyring'],
     // Some bundled packages are CommonJS and call require(); an ES module has none of its own.
-    banner: { js: "import { createRequire as __selfalignRequire } from 'node:module'; const require = __selfalignRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __selfalignRequire } from 'node:module'; const require = __selfalignRequire(import.meta.url);",
+    },
     logLevel: 'error',
   });
   for (const name of runtimeClosure(RUNTIME_PACKAGES)) {
     cpSync(path.join(repo, 'node_modules', name), path.join(pack, 'node_modules', name), {
       recursive: true,
-      filter: (source) => !LEFT_OUT.some((rule) => rule.test(path.relative(path.join(repo, 'node_modules'), source).split(path.sep).join('/'))),
+      filter: (source) =>
+        !LEFT_OUT.some((rule) =>
+          rule.test(path.relative(path.join(repo, 'node_modules'), source).split(path.sep).join('/')),
+        ),
     });
   }
   cpSync(path.join(repo, 'data'), path.join(pack, 'data'), { recursive: true });
@@ -94,7 +124,9 @@ try {
     try {
       execFileSync('apt-get', ['download', ...VULKAN_PACKAGES], { cwd: path.join(pack, 'vulkan'), stdio: 'pipe' });
     } catch (error) {
-      throw new Error(`apt-get could not download Vulkan's loader (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}); run apt-get update first, or pack with --skip-vulkan-loader`);
+      throw new Error(
+        `apt-get could not download Vulkan's loader (${String((error as { stderr?: Buffer }).stderr ?? error).trim()}); run apt-get update first, or pack with --skip-vulkan-loader`,
+      );
     }
   }
   const linked = linkIdenticalFiles(pack);
@@ -102,7 +134,11 @@ try {
   mkdirSync(values.out, { recursive: true });
   const archive = path.join(values.out, 'gpu-bench.tar.xz');
   rmSync(archive, { force: true });
-  execFileSync('bash', ['-c', `set -o pipefail; tar -C "$0" -cf - . | xz -T0 -${Number(values.level)} > "$1"`, pack, archive], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    'bash',
+    ['-c', `set -o pipefail; tar -C "$0" -cf - . | xz -T0 -${Number(values.level)} > "$1"`, pack, archive],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const bytes = statSync(archive).size;
   console.log(
     JSON.stringify(
@@ -112,7 +148,12 @@ try {
         carryLimitBytes: CARRY_LIMIT_BYTES,
         fits: bytes <= CARRY_LIMIT_BYTES,
         identicalFilesLinked: linked,
-        work: { categories: work.categories, survey: work.survey, gridLanguages: work.grid.length, measurements: { paper: work.runs.paper.measurements, precise: work.runs.precise.measurements } },
+        work: {
+          categories: work.categories,
+          survey: work.survey,
+          gridLanguages: work.grid.length,
+          measurements: { paper: work.runs.paper.measurements, precise: work.runs.precise.measurements },
+        },
         onTheDevice: { carry: [path.relative(repo, values.out) || '.'], command: 'bash bench/device/run-gpu-bench.sh' },
         seconds: +((performance.now() - started) / 1000).toFixed(1),
       },
@@ -136,7 +177,8 @@ function runtimeClosure(roots: readonly string[]): string[] {
         const relative = path.relative(path.join(repo, 'node_modules'), path.dirname(manifest));
         if (found.has(relative)) return;
         found.add(relative);
-        const dependencies = (JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+        const dependencies =
+          (JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
         for (const dependency of Object.keys(dependencies)) visit(dependency, path.dirname(manifest));
         return;
       }

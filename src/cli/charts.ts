@@ -16,7 +16,12 @@ function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
-export async function writeChartFiles(client: WorkbenchClient, runId: string, dir: string, seed: number): Promise<string[]> {
+export async function writeChartFiles(
+  client: WorkbenchClient,
+  runId: string,
+  dir: string,
+  seed: number,
+): Promise<string[]> {
   const [run, tables] = await Promise.all([client.runs.get({ runId }), client.results.tables({ runId, seed })]);
   const date = (run.finishedAt ?? run.createdAt).slice(0, 10);
   await mkdir(dir, { recursive: true });
@@ -26,13 +31,17 @@ export async function writeChartFiles(client: WorkbenchClient, runId: string, di
     await writeFile(file, svg);
     files.push(file);
   };
-  for (const id of WHOLE_RUN_CHARTS) await write(`${id}.svg`, svgToString(buildChart(id, tables, { rule: 'paper', runId, date }).svg));
+  for (const id of WHOLE_RUN_CHARTS)
+    await write(`${id}.svg`, svgToString(buildChart(id, tables, { rule: 'paper', runId, date }).svg));
   const languages = [...new Set(run.languages.map((l) => l.split('/')[0]!))];
   for (const model of run.models) {
     for (const language of languages) {
       const softPoints = await loadSoftPoints(client, runId, model, language);
       for (const id of CHART_IDS.filter((c) => !WHOLE_RUN_CHARTS.includes(c))) {
-        await write(`${id}-${slug(model)}-${slug(language)}.svg`, svgToString(buildChart(id, tables, { rule: 'paper', runId, date, model, language, softPoints }).svg));
+        await write(
+          `${id}-${slug(model)}-${slug(language)}.svg`,
+          svgToString(buildChart(id, tables, { rule: 'paper', runId, date, model, language, softPoints }).svg),
+        );
       }
     }
   }

@@ -8,11 +8,17 @@ import { createEngine, type Engine } from '../engine/index.js';
 import type { WorkbenchClient } from '../shared/contract.js';
 
 export function addDbOption(command: Command): Command {
-  return command.option('--db <file>', "the workbench database (default: SELFALIGN_DB, else the desktop app's data folder)");
+  return command.option(
+    '--db <file>',
+    "the workbench database (default: SELFALIGN_DB, else the desktop app's data folder)",
+  );
 }
 
 /** Runs `work` on an engine over the chosen database, and closes it (cancelling any job left) afterwards. */
-export async function withEngine<T>(options: { db?: string }, work: (client: WorkbenchClient, engine: Engine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  options: { db?: string },
+  work: (client: WorkbenchClient, engine: Engine) => Promise<T>,
+): Promise<T> {
   const engine = createEngine({ databasePath: options.db ?? defaultDatabasePath() });
   try {
     return await work(engine.client, engine);
@@ -25,7 +31,8 @@ export async function withEngine<T>(options: { db?: string }, work: (client: Wor
 export function wholeNumber(text: string | undefined, option: string, min = 0): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new UserError('bad-option', `${option} must be a ${min > 0 ? 'positive ' : ''}whole number, got "${text}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new UserError('bad-option', `${option} must be a ${min > 0 ? 'positive ' : ''}whole number, got "${text}"`);
   return value;
 }
 
@@ -33,14 +40,20 @@ export function wholeNumber(text: string | undefined, option: string, min = 0): 
 export function numberIn(text: string | undefined, option: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) throw new UserError('bad-option', `${option} must be a number from ${min} to ${max}, got "${text}"`);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new UserError('bad-option', `${option} must be a number from ${min} to ${max}, got "${text}"`);
   return value;
 }
 
 /** One of the allowed words, or a message that lists them. */
-export function oneOf<T extends string>(text: string | undefined, option: string, allowed: readonly T[]): T | undefined {
+export function oneOf<T extends string>(
+  text: string | undefined,
+  option: string,
+  allowed: readonly T[],
+): T | undefined {
   if (text === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(text)) throw new UserError('bad-option', `${option} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(text))
+    throw new UserError('bad-option', `${option} must be one of ${allowed.join(', ')}`);
   return text as T;
 }
 

@@ -14,7 +14,9 @@ import { registerSurveyCommands } from './commands/survey.js';
 
 export function buildProgram(): Command {
   const program = new Command('selfalign')
-    .description('Self-Align Workbench: measure and improve the cultural alignment of language models with WVS self-alignment')
+    .description(
+      'Self-Align Workbench: measure and improve the cultural alignment of language models with WVS self-alignment',
+    )
     .version(WORKBENCH_VERSION)
     .exitOverride()
     .showHelpAfterError();
@@ -51,7 +53,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     if (error instanceof WorkbenchFailure) {
-      process.stderr.write(`error: ${describeError(error.error)}${error.kind === 'bug' ? ' (this is a fault of the workbench, not of your input; please report it)' : ''}\n`);
+      process.stderr.write(
+        `error: ${describeError(error.error)}${error.kind === 'bug' ? ' (this is a fault of the workbench, not of your input; please report it)' : ''}\n`,
+      );
       return 1;
     }
     throw error;

@@ -15,9 +15,15 @@ const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
 
 /** Runs the CLI without blocking this process, so loopback servers in this process can answer it. */
-function selfalign(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function selfalign(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -43,11 +49,33 @@ describe('selfalign models and sample', () => {
     const info = JSON.parse(written.stdout) as { sha256: string; parameterCount: number };
     expect(info.sha256).toBe((await tinyModel()).sha256);
 
-    const added = await selfalign(['models', 'add', 'gguf', out, '--preset', 'llama-3-8b-instruct', '--temperature', '0.7', '--db', db]);
+    const added = await selfalign([
+      'models',
+      'add',
+      'gguf',
+      out,
+      '--preset',
+      'llama-3-8b-instruct',
+      '--temperature',
+      '0.7',
+      '--db',
+      db,
+    ]);
     expect(added.stderr).toBe('');
-    expect(added.stdout).toContain('Registered model "tiny" (gguf), sampling: temperature 0.7, top-k 50, top-p 0.9 (preset llama-3-8b-instruct)');
-    const [record] = JSON.parse((await selfalign(['models', 'list', '--json', '--db', db])).stdout) as { name: string; info: Record<string, unknown> }[];
-    expect(record!.info).toMatchObject({ architecture: 'llama', parameterCount: info.parameterCount, quantisation: 'ALL_F32', contextLength: 2048, sha256: info.sha256 });
+    expect(added.stdout).toContain(
+      'Registered model "tiny" (gguf), sampling: temperature 0.7, top-k 50, top-p 0.9 (preset llama-3-8b-instruct)',
+    );
+    const [record] = JSON.parse((await selfalign(['models', 'list', '--json', '--db', db])).stdout) as {
+      name: string;
+      info: Record<string, unknown>;
+    }[];
+    expect(record!.info).toMatchObject({
+      architecture: 'llama',
+      parameterCount: info.parameterCount,
+      quantisation: 'ALL_F32',
+      contextLength: 2048,
+      sha256: info.sha256,
+    });
     expect(record!.info.chatTemplate).toContain('<|im_start|>');
   });
 
@@ -61,7 +89,9 @@ describe('selfalign models and sample', () => {
     // The tiny model's template: ChatML, the text of the user message inside it, the assistant's turn begun.
     expect(rendered.stdout).toContain(`user\n${plain.stdout.trimEnd()}<|im_end|>`);
     expect(rendered.stdout.trimEnd().endsWith('assistant')).toBe(true);
-    const json = JSON.parse((await selfalign(['prompt', '--probe', 'Q1', '--model', 'tiny', '--json', '--db', db])).stdout) as { rendered: { chat: boolean; tokens: number; text: string } };
+    const json = JSON.parse(
+      (await selfalign(['prompt', '--probe', 'Q1', '--model', 'tiny', '--json', '--db', db])).stdout,
+    ) as { rendered: { chat: boolean; tokens: number; text: string } };
     expect(json.rendered.chat).toBe(true);
     expect(json.rendered.text).toBe(rendered.stdout.slice(0, -1));
   });
@@ -69,11 +99,41 @@ describe('selfalign models and sample', () => {
   it('samples one probe three ways on the tiny model in llama.cpp', async () => {
     const { db, model } = await withTinyModel(tempDir());
     await selfalign(['models', 'add', 'gguf', model, '--name', 'tiny', '--preset', 'llama-3-8b-instruct', '--db', db]);
-    type Result = { estimator: string; option1: number; option2: number; invalid: number; tokenEvaluations: number; promptTokens: number; wallMs: number; llamaMs?: number; backend: { backend: string; threads: number } };
+    type Result = {
+      estimator: string;
+      option1: number;
+      option2: number;
+      invalid: number;
+      tokenEvaluations: number;
+      promptTokens: number;
+      wallMs: number;
+      llamaMs?: number;
+      backend: { backend: string; threads: number };
+    };
     const sample = async (mode: string): Promise<Result> => {
-      const result = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', mode, '--n', '300', '--gpu', 'cpu', '--threads', '1', '--json', '--db', db]);
+      const result = await selfalign([
+        'sample',
+        '--model',
+        'tiny',
+        '--probe',
+        'Q1',
+        '--mode',
+        mode,
+        '--n',
+        '300',
+        '--gpu',
+        'cpu',
+        '--threads',
+        '1',
+        '--json',
+        '--db',
+        db,
+      ]);
       expect(result.stderr).toBe('');
-      const { distribution, backend } = JSON.parse(result.stdout) as { distribution: Omit<Result, 'backend'>; backend: Result['backend'] };
+      const { distribution, backend } = JSON.parse(result.stdout) as {
+        distribution: Omit<Result, 'backend'>;
+        backend: Result['backend'];
+      };
       return { ...distribution, backend };
     };
     const [sampled, tree, exact] = [await sample('sampled'), await sample('tree'), await sample('exact')];
@@ -88,12 +148,40 @@ describe('selfalign models and sample', () => {
     expect(Math.abs(sampled.option2 - exact.option2)).toBeLessThan(0.1);
     expect(tree.tokenEvaluations).toBeLessThan(sampled.tokenEvaluations);
 
-    const table = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--mode', 'tree', '--n', '100', '--gpu', 'cpu', '--threads', '1', '--db', db]);
+    const table = await selfalign([
+      'sample',
+      '--model',
+      'tiny',
+      '--probe',
+      'Q1',
+      '--mode',
+      'tree',
+      '--n',
+      '100',
+      '--gpu',
+      'cpu',
+      '--threads',
+      '1',
+      '--db',
+      db,
+    ]);
     expect(table.stdout).toMatch(/option 1 "important": [\d.]+%\s+option 2 "unimportant": [\d.]+%\s+invalid: [\d.]+%/);
     expect(table.stdout).toMatch(/Backend: cpu, 0 of \d+ layers on the GPU, 1 CPU thread\./);
-    expect(table.stdout).toMatch(/Token evaluations after the prompt: \d+ \(prompt: \d+ tokens\), \d+ ms, \d+ ms of it inside llama\.cpp\./);
+    expect(table.stdout).toMatch(
+      /Token evaluations after the prompt: \d+ \(prompt: \d+ tokens\), \d+ ms, \d+ ms of it inside llama\.cpp\./,
+    );
 
-    const noSurvey = await selfalign(['sample', '--model', 'tiny', '--probe', 'Q1', '--strategy', 'chrf-all', '--db', db]);
+    const noSurvey = await selfalign([
+      'sample',
+      '--model',
+      'tiny',
+      '--probe',
+      'Q1',
+      '--strategy',
+      'chrf-all',
+      '--db',
+      db,
+    ]);
     expect(noSurvey.stderr).toContain('name the survey import with --survey');
   });
 
@@ -111,13 +199,35 @@ describe('selfalign models and sample', () => {
     const truncated = path.join(dir, 'half.gguf');
     copyFileSync(model, truncated);
     truncateSync(truncated, Math.floor(readFileSync(model).length / 2));
-    expect((await selfalign(['models', 'add', 'gguf', truncated, '--db', db])).stderr).toMatch(/shorter than its header says|header cannot be read/);
-    expect((await selfalign(['models', 'add', 'gguf', model, '--preset', 'gpt-9', '--db', db])).stderr).toContain('there is no preset "gpt-9"');
-    expect((await selfalign(['sample', '--model', 'ghost', '--survey', 'x', '--probe', 'Q1', '--db', db])).stderr).toContain('there is no model named "ghost"');
-    expect((await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', 'ftp://x', '--db', db])).stderr).toContain('is not an http(s) URL');
-    expect((await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', 'http://127.0.0.1:1/v1', '--concurrency-per-server', '0', '--db', db])).stderr).toContain(
-      '--concurrency-per-server must be a positive whole number, got "0"',
+    expect((await selfalign(['models', 'add', 'gguf', truncated, '--db', db])).stderr).toMatch(
+      /shorter than its header says|header cannot be read/,
     );
+    expect((await selfalign(['models', 'add', 'gguf', model, '--preset', 'gpt-9', '--db', db])).stderr).toContain(
+      'there is no preset "gpt-9"',
+    );
+    expect(
+      (await selfalign(['sample', '--model', 'ghost', '--survey', 'x', '--probe', 'Q1', '--db', db])).stderr,
+    ).toContain('there is no model named "ghost"');
+    expect(
+      (await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', 'ftp://x', '--db', db])).stderr,
+    ).toContain('is not an http(s) URL');
+    expect(
+      (
+        await selfalign([
+          'models',
+          'add',
+          'openai',
+          '--model',
+          'm',
+          '--base-url',
+          'http://127.0.0.1:1/v1',
+          '--concurrency-per-server',
+          '0',
+          '--db',
+          db,
+        ])
+      ).stderr,
+    ).toContain('--concurrency-per-server must be a positive whole number, got "0"');
   });
 
   it('downloads a model from a server, resuming nothing when it is complete', async () => {
@@ -142,15 +252,42 @@ describe('selfalign models and sample', () => {
   it('samples an OpenAI-compatible model, and a wrong API key is one clear error with no retry storm', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'w.sqlite');
-    const server = await startFakeOpenAIServer({ texts: ['important', 'Unimportant.', 'important', 'I cannot say'], apiKey: 'right-key' });
+    const server = await startFakeOpenAIServer({
+      texts: ['important', 'Unimportant.', 'important', 'I cannot say'],
+      apiKey: 'right-key',
+    });
     try {
-      await selfalign(['models', 'add', 'openai', '--model', 'llama-3-8b', '--base-url', server.url, '--api-key-env', 'TEST_KEY', '--concurrency-per-server', '8', '--name', 'served', '--db', db]);
-      expect(JSON.parse((await selfalign(['models', 'list', '--json', '--db', db])).stdout)).toEqual([expect.objectContaining({ name: 'served', concurrencyPerServer: 8 })]);
+      await selfalign([
+        'models',
+        'add',
+        'openai',
+        '--model',
+        'llama-3-8b',
+        '--base-url',
+        server.url,
+        '--api-key-env',
+        'TEST_KEY',
+        '--concurrency-per-server',
+        '8',
+        '--name',
+        'served',
+        '--db',
+        db,
+      ]);
+      expect(JSON.parse((await selfalign(['models', 'list', '--json', '--db', db])).stdout)).toEqual([
+        expect.objectContaining({ name: 'served', concurrencyPerServer: 8 }),
+      ]);
       expect((await selfalign(['models', 'list', '--db', db])).stdout).toContain('(8 at once each)');
       const args = ['sample', '--model', 'served', '--probe', 'Q1', '--n', '8', '--json', '--db', db];
       const ok = await selfalign(args, { TEST_KEY: 'right-key' });
       expect(ok.stderr).toBe('');
-      expect(JSON.parse(ok.stdout).distribution).toMatchObject({ estimator: 'sampled', n: 8, option1: 0.5, option2: 0.25, invalid: 0.25 });
+      expect(JSON.parse(ok.stdout).distribution).toMatchObject({
+        estimator: 'sampled',
+        n: 8,
+        option1: 0.5,
+        option2: 0.25,
+        invalid: 0.25,
+      });
 
       const before = server.requests.length;
       const wrong = await selfalign(args, { TEST_KEY: 'wrong-key' });
@@ -175,22 +312,46 @@ describe('selfalign models and sample', () => {
       { token: ' important', logprob: Math.log(0.8) },
       { token: ' unimportant', logprob: Math.log(0.2) },
     ];
-    const nextTokens = (reads: string) => (FIRST.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : FIRST);
+    const nextTokens = (reads: string) =>
+      FIRST.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : FIRST;
     const vllm = await startFakeOpenAIServer({ nextTokens });
     const openai = await startFakeOpenAIServer({ nextTokens, rejectParams: ['continue_final_message'] });
     try {
-      for (const [name, server] of [['vllm', vllm], ['openai', openai]] as const) {
-        await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', server.url, '--name', name, '--db', db]);
+      for (const [name, server] of [
+        ['vllm', vllm],
+        ['openai', openai],
+      ] as const) {
+        await selfalign([
+          'models',
+          'add',
+          'openai',
+          '--model',
+          'm',
+          '--base-url',
+          server.url,
+          '--name',
+          name,
+          '--db',
+          db,
+        ]);
       }
-      const sample = (model: string) => selfalign(['sample', '--model', model, '--probe', 'Q1', '--mode', 'exact', '--json', '--db', db]);
+      const sample = (model: string) =>
+        selfalign(['sample', '--model', model, '--probe', 'Q1', '--mode', 'exact', '--json', '--db', db]);
       const chat = await sample('vllm');
       expect(chat.stderr).toBe('');
-      expect(JSON.parse(chat.stdout)).toMatchObject({ chat: true, warnings: [], distribution: { option1: expect.closeTo(0.8, 10) } });
+      expect(JSON.parse(chat.stdout)).toMatchObject({
+        chat: true,
+        warnings: [],
+        distribution: { option1: expect.closeTo(0.8, 10) },
+      });
       expect(vllm.requests.every((r) => r.path === '/v1/chat/completions')).toBe(true);
 
       const plain = await sample('openai');
       expect(plain.stderr).toMatch(/^warning: .*"openai".*plain prompt through the completions endpoint/);
-      expect(JSON.parse(plain.stdout)).toMatchObject({ chat: false, distribution: { option1: expect.closeTo(0.8, 10) } });
+      expect(JSON.parse(plain.stdout)).toMatchObject({
+        chat: false,
+        distribution: { option1: expect.closeTo(0.8, 10) },
+      });
       expect(openai.requests.slice(1).every((r) => r.path === '/v1/completions')).toBe(true);
     } finally {
       await vllm.close();

@@ -41,10 +41,16 @@ export function formatScore(score: number): string {
 }
 
 /** One line of a job's progress for the terminal: phase, bar, counts, rate and time left. */
-export function progressLine(p: { phase: string; done: number; total: number; rate: number; etaSeconds: number | null }, unit: 'items' | 'bytes' = 'items'): string {
+export function progressLine(
+  p: { phase: string; done: number; total: number; rate: number; etaSeconds: number | null },
+  unit: 'items' | 'bytes' = 'items',
+): string {
   const width = 30;
   const filled = p.total > 0 ? Math.min(width, Math.round((width * p.done) / p.total)) : width;
   const eta = p.etaSeconds === null ? '?' : `${p.etaSeconds.toFixed(0)} s`;
-  const counts = unit === 'bytes' ? `${(p.done / 1e6).toFixed(1)}/${(p.total / 1e6).toFixed(1)} MB  ${(p.rate / 1e6).toFixed(1)} MB/s` : `${p.done}/${p.total}  ${p.rate.toFixed(1)}/s`;
+  const counts =
+    unit === 'bytes'
+      ? `${(p.done / 1e6).toFixed(1)}/${(p.total / 1e6).toFixed(1)} MB  ${(p.rate / 1e6).toFixed(1)} MB/s`
+      : `${p.done}/${p.total}  ${p.rate.toFixed(1)}/s`;
   return `${p.phase.padEnd(12)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${counts}  ETA ${eta}   `;
 }

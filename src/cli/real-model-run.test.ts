@@ -31,26 +31,89 @@ describeWithRealModels('a run on SmolLM2-135M-Instruct', ['smollm2-135m-instruct
   it('runs the paper protocol in English, reports it, and reads back its tables and a probe', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'w.sqlite');
-    expect(selfalign(['survey', 'import', path.join(sharedDataDir, 'wvs/country_distributions.csv'), '--name', 'shares', '--db', db]).code).toBe(0);
-    const added = selfalign(['models', 'add', 'gguf', testModelPath('smollm2-135m-instruct'), '--name', 'smollm2', '--preset', 'smollm2-135m-instruct', '--db', db]);
+    expect(
+      selfalign([
+        'survey',
+        'import',
+        path.join(sharedDataDir, 'wvs/country_distributions.csv'),
+        '--name',
+        'shares',
+        '--db',
+        db,
+      ]).code,
+    ).toBe(0);
+    const added = selfalign([
+      'models',
+      'add',
+      'gguf',
+      testModelPath('smollm2-135m-instruct'),
+      '--name',
+      'smollm2',
+      '--preset',
+      'smollm2-135m-instruct',
+      '--db',
+      db,
+    ]);
     expect(added.stdout).toContain('sampling: temperature 0.2, top-k 50, top-p 0.9 (preset smollm2-135m-instruct)');
     expect(added.stdout).toContain('chat template in the file');
 
-    const run = selfalign(['run', '--model', 'smollm2', '--survey', 'shares', '--lang', 'en', '--categories', '2,9', '--strategy', 'chrf-all', '--explanations', '--seed', '5', '--gpu', 'cpu', '--threads', '1', '--json', '--db', db]);
+    const run = selfalign([
+      'run',
+      '--model',
+      'smollm2',
+      '--survey',
+      'shares',
+      '--lang',
+      'en',
+      '--categories',
+      '2,9',
+      '--strategy',
+      'chrf-all',
+      '--explanations',
+      '--seed',
+      '5',
+      '--gpu',
+      'cpu',
+      '--threads',
+      '1',
+      '--json',
+      '--db',
+      db,
+    ]);
     expect(run.stderr).not.toMatch(/warning|error/i);
     expect(run.code).toBe(0);
-    const { runId, probes, misaligned } = JSON.parse(run.stdout) as { runId: string; probes: number; misaligned: number };
+    const { runId, probes, misaligned } = JSON.parse(run.stdout) as {
+      runId: string;
+      probes: number;
+      misaligned: number;
+    };
     expect(probes).toBeGreaterThanOrEqual(8);
     expect(misaligned).toBeGreaterThan(0);
 
     const out = path.join(dir, 'report');
     expect(selfalign(['report', runId, '--out', out, '--db', db]).code).toBe(0);
-    expect(readdirSync(out)).toEqual(expect.arrayContaining(['table1-outcomes.csv', 'table1-expected.csv', 'probes.csv', 'explanations.csv', 'manifest.json']));
-    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { models: { name: string; identity: string }[]; workbenchVersion: string; procedureChanges: { since: string; change: string }[] };
-    expect(JSON.stringify(manifest.models)).toContain('b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53');
+    expect(readdirSync(out)).toEqual(
+      expect.arrayContaining([
+        'table1-outcomes.csv',
+        'table1-expected.csv',
+        'probes.csv',
+        'explanations.csv',
+        'manifest.json',
+      ]),
+    );
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as {
+      models: { name: string; identity: string }[];
+      workbenchVersion: string;
+      procedureChanges: { since: string; change: string }[];
+    };
+    expect(JSON.stringify(manifest.models)).toContain(
+      'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
+    );
     // The run says which procedure made it: the chat template in the file, the parser's rules 6 to 8.
     expect(manifest.workbenchVersion).toBe(WORKBENCH_VERSION);
-    expect(manifest.procedureChanges.map((c) => c.change).join(' ')).toMatch(/chat template in its own GGUF file.*rules 6 to 8/s);
+    expect(manifest.procedureChanges.map((c) => c.change).join(' ')).toMatch(
+      /chat template in its own GGUF file.*rules 6 to 8/s,
+    );
 
     const engine = createEngine({ databasePath: db });
     try {
@@ -63,7 +126,12 @@ describeWithRealModels('a run on SmolLM2-135M-Instruct', ['smollm2-135m-instruct
       expect(unreadable).toBeLessThanOrEqual(MOST_UNREADABLE);
 
       const first = zeroShot.rows.find((r) => r.misaligned)!;
-      const detail = await engine.client.results.probe({ runId, model: 'smollm2', language: 'en', probeId: first.probeId });
+      const detail = await engine.client.results.probe({
+        runId,
+        model: 'smollm2',
+        language: 'en',
+        probeId: first.probeId,
+      });
       expect(detail.conditions.map((c) => c.condition).sort()).toEqual(['chrf-all', 'zero-shot', 'zero-shot-retest']);
       // What SmolLM2 was sent went through its own chat template, and what it said is kept.
       const zero = detail.conditions.find((c) => c.condition === 'zero-shot')!;

@@ -22,13 +22,69 @@ function selfalign(args: string[]) {
 
 // The published probes of two languages beside the built-in English set, a random and a chrF++ strategy (two
 // keep the test short; run-service.test.ts runs all four).
-const RUN = ['run', '--model', 'tiny', '--survey', 'shares', '--lang', 'de:DEU:arora', '--lang', 'tr:TUR:arora', '--lang', 'en', '--categories', '1,2', '--strategy', 'random', '--strategy', 'chrf-all', '--n', '10', '--fixed-per-probe', 'random-demonstrations', '--estimator', 'sampled', '--seed', '3', '--gpu', 'cpu', '--threads', '1'];
+const RUN = [
+  'run',
+  '--model',
+  'tiny',
+  '--survey',
+  'shares',
+  '--lang',
+  'de:DEU:arora',
+  '--lang',
+  'tr:TUR:arora',
+  '--lang',
+  'en',
+  '--categories',
+  '1,2',
+  '--strategy',
+  'random',
+  '--strategy',
+  'chrf-all',
+  '--n',
+  '10',
+  '--fixed-per-probe',
+  'random-demonstrations',
+  '--estimator',
+  'sampled',
+  '--seed',
+  '3',
+  '--gpu',
+  'cpu',
+  '--threads',
+  '1',
+];
 
 async function prepared(): Promise<string> {
   const db = path.join(tempDir(), 'w.sqlite');
-  expect(selfalign(['survey', 'import', path.join(sharedDataDir, 'wvs/country_distributions.csv'), '--name', 'shares', '--db', db]).code).toBe(0);
-  expect(selfalign(['models', 'add', 'gguf', await tinyModelPath(), '--name', 'tiny', '--preset', 'llama-3-8b-instruct', '--db', db]).code).toBe(0);
-  expect(selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/probes.zip'), '--name', 'arora', '--db', db]).code).toBe(0);
+  expect(
+    selfalign([
+      'survey',
+      'import',
+      path.join(sharedDataDir, 'wvs/country_distributions.csv'),
+      '--name',
+      'shares',
+      '--db',
+      db,
+    ]).code,
+  ).toBe(0);
+  expect(
+    selfalign([
+      'models',
+      'add',
+      'gguf',
+      await tinyModelPath(),
+      '--name',
+      'tiny',
+      '--preset',
+      'llama-3-8b-instruct',
+      '--db',
+      db,
+    ]).code,
+  ).toBe(0);
+  expect(
+    selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/probes.zip'), '--name', 'arora', '--db', db])
+      .code,
+  ).toBe(0);
   return db;
 }
 
@@ -36,12 +92,14 @@ async function prepared(): Promise<string> {
 function rows(db: string, runId: string) {
   const connection = new Database(db, { readonly: true });
   try {
-    return (connection.prepare('SELECT * FROM measurements WHERE run_id = ? ORDER BY model, language, country, probe_id, condition').all(runId) as Record<string, unknown>[]).map(
-      ({ run_id: _r, completed_at: _c, distribution_json, ...rest }) => {
-        const distribution = withoutCosts(JSON.parse(distribution_json as string) as ResponseDistribution);
-        return { ...rest, distribution };
-      },
-    );
+    return (
+      connection
+        .prepare('SELECT * FROM measurements WHERE run_id = ? ORDER BY model, language, country, probe_id, condition')
+        .all(runId) as Record<string, unknown>[]
+    ).map(({ run_id: _r, completed_at: _c, distribution_json, ...rest }) => {
+      const distribution = withoutCosts(JSON.parse(distribution_json as string) as ResponseDistribution);
+      return { ...rest, distribution };
+    });
   } finally {
     connection.close();
   }
@@ -71,7 +129,9 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     const child = spawn(process.execPath, [BIN, ...RUN, '--db', broken], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)),
+    );
     // Kill it once some measurements are stored, and long before it is done.
     const deadline = Date.now() + 60_000;
     while (count(broken) < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -83,13 +143,30 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     const brokenId = /Run (run-[0-9a-f]+)/.exec(stderr)?.[1] ?? '';
     expect(brokenId).not.toBe('');
 
-    const listed = JSON.parse(selfalign(['runs', 'list', '--json', '--db', broken]).stdout) as { id: string; status: string }[];
+    const listed = JSON.parse(selfalign(['runs', 'list', '--json', '--db', broken]).stdout) as {
+      id: string;
+      status: string;
+    }[];
     expect(listed).toMatchObject([{ id: brokenId, status: 'running' }]);
-    const resumed = selfalign(['run', '--resume', brokenId, '--gpu', 'cpu', '--threads', '1', '--json', '--db', broken]);
+    const resumed = selfalign([
+      'run',
+      '--resume',
+      brokenId,
+      '--gpu',
+      'cpu',
+      '--threads',
+      '1',
+      '--json',
+      '--db',
+      broken,
+    ]);
     expect(resumed.stderr).toBe('');
     expect(rows(broken, brokenId)).toEqual(rows(whole, wholeId));
 
-    const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as { status: string; outcomes: { strategy: string; misaligned: number }[] };
+    const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as {
+      status: string;
+      outcomes: { strategy: string; misaligned: number }[];
+    };
     expect(shown.status).toBe('finished');
     expect(new Set(shown.outcomes.map((s) => s.strategy))).toEqual(new Set(['zero-shot-retest', 'random', 'chrf-all']));
 
@@ -100,21 +177,44 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     // The window's charts as SVG files, from the same chart code: the whole-run figures once, the others per
     // model × language; the same for both runs but for the run id in the captions.
     const charts = readdirSync(path.join(reports[0]!, 'charts')).sort();
-    expect(charts).toEqual(expect.arrayContaining(['table1.svg', 'misaligned.svg', 'strategies-tiny-en.svg', 'error-reduction-tiny-de.svg', 'soft-alignment-tiny-tr.svg']));
+    expect(charts).toEqual(
+      expect.arrayContaining([
+        'table1.svg',
+        'misaligned.svg',
+        'strategies-tiny-en.svg',
+        'error-reduction-tiny-de.svg',
+        'soft-alignment-tiny-tr.svg',
+      ]),
+    );
     expect(charts).toHaveLength(2 + 5 * 3);
     for (const file of charts) {
       const svg = readFileSync(path.join(reports[0]!, 'charts', file), 'utf8');
       expect(svg, file).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-      expect(svg.replaceAll(wholeId, 'RUN')).toBe(readFileSync(path.join(reports[1]!, 'charts', file), 'utf8').replaceAll(brokenId, 'RUN'));
+      expect(svg.replaceAll(wholeId, 'RUN')).toBe(
+        readFileSync(path.join(reports[1]!, 'charts', file), 'utf8').replaceAll(brokenId, 'RUN'),
+      );
     }
     const table1 = readFileSync(path.join(reports[0]!, 'table1-outcomes.csv'), 'utf8');
     expect(table1.startsWith('\uFEFFmodel,language,country,strategy,misaligned,n,improvedCount')).toBe(true);
     // A header and one row per language × (the re-test control and two strategies).
     expect(table1.split('\r\n').filter(Boolean)).toHaveLength(1 + 3 * 3);
-    for (const file of ['table1-outcomes.csv', 'table1-expected.csv', 'fig7-misaligned.csv', 'fig8-10-categories.csv', 'probes.csv', 'explanations.csv']) {
-      expect(readFileSync(path.join(reports[1]!, file), 'utf8')).toBe(readFileSync(path.join(reports[0]!, file), 'utf8'));
+    for (const file of [
+      'table1-outcomes.csv',
+      'table1-expected.csv',
+      'fig7-misaligned.csv',
+      'fig8-10-categories.csv',
+      'probes.csv',
+      'explanations.csv',
+    ]) {
+      expect(readFileSync(path.join(reports[1]!, file), 'utf8')).toBe(
+        readFileSync(path.join(reports[0]!, file), 'utf8'),
+      );
     }
-    const manifest = JSON.parse(readFileSync(path.join(reports[1]!, 'manifest.json'), 'utf8')) as { run: string; models: { identity: string }[]; configuration: { seed: number } };
+    const manifest = JSON.parse(readFileSync(path.join(reports[1]!, 'manifest.json'), 'utf8')) as {
+      run: string;
+      models: { identity: string }[];
+      configuration: { seed: number };
+    };
     expect(manifest).toMatchObject({ run: brokenId, configuration: { seed: 3 } });
     expect(manifest.models[0]!.identity).toMatch(/^gguf:[0-9a-f]{64}$/);
   }, 300_000);

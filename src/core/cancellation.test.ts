@@ -18,7 +18,9 @@ describe('cancellation', () => {
     expect(plain).toBeInstanceOf(CancelledError);
     expect(plain.message).toBe('cancelled');
     // The caller's own Error keeps its message (the CLI says what was kept and how to resume).
-    const told = cancellationError(AbortSignal.abort(new UserError('cancelled', 'the run was cancelled; what was measured is kept')));
+    const told = cancellationError(
+      AbortSignal.abort(new UserError('cancelled', 'the run was cancelled; what was measured is kept')),
+    );
     expect(told).toBeInstanceOf(CancelledError);
     expect(told.message).toBe('the run was cancelled; what was measured is kept');
     // A CancelledError is passed on as it is; a reason that is no Error says just "cancelled".

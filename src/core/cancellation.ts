@@ -19,7 +19,8 @@ export class CancelledError extends UserError {
 export function cancellationError(signal: AbortSignal): CancelledError {
   const reason: unknown = signal.reason;
   if (reason instanceof CancelledError) return reason;
-  const isAbortError = typeof DOMException !== 'undefined' && reason instanceof DOMException && reason.name === 'AbortError';
+  const isAbortError =
+    typeof DOMException !== 'undefined' && reason instanceof DOMException && reason.name === 'AbortError';
   if (reason instanceof Error && !isAbortError) return new CancelledError(reason.message);
   return new CancelledError();
 }

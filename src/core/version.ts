@@ -35,7 +35,8 @@ export function procedureChangesSince(version: string): { since: string; change:
   const parts = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
   const later = (a: string, b: string) => {
     const [x, y] = [parts(a), parts(b)];
-    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+    for (let i = 0; i < Math.max(x.length, y.length); i++)
+      if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
     return false;
   };
   return PROCEDURE_CHANGES.filter((c) => later(c.since, version));

@@ -14,11 +14,18 @@ export interface EngineContext {
 }
 
 /** Read-only all the way down, so core's readonly records (tuples, arrays) can be returned as they are. */
-type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 /** What a handler may return: the result schema's input (the engine parses it into the result). */
 export type HandlerResult<C extends CommandName> = DeepReadonly<z.input<(typeof commands)[C]['result']>>;
-export type Handler<C extends CommandName> = (params: ParsedParams<C>, context: EngineContext) => HandlerResult<C> | Promise<HandlerResult<C>>;
+export type Handler<C extends CommandName> = (
+  params: ParsedParams<C>,
+  context: EngineContext,
+) => HandlerResult<C> | Promise<HandlerResult<C>>;
 export type Handlers = { [C in CommandName]: Handler<C> };
 /** Some commands' handlers: each handler module exports one of these. */
 export type HandlerGroup<C extends CommandName> = { [K in C]: Handler<K> };

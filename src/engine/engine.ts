@@ -4,7 +4,15 @@
 
 import { z } from 'zod';
 import { openDatabase, type Db } from '../core/store/index.js';
-import { commands, CommandName, createClient, type EventListener, type WorkbenchClient, type WorkbenchEvent, type WorkbenchReply } from '../shared/contract.js';
+import {
+  commands,
+  CommandName,
+  createClient,
+  type EventListener,
+  type WorkbenchClient,
+  type WorkbenchEvent,
+  type WorkbenchReply,
+} from '../shared/contract.js';
 import type { EngineContext, Handlers } from './context.js';
 import { ContractError, toWorkbenchError } from './errors.js';
 import { appHandlers } from './handlers/app.js';
@@ -16,7 +24,15 @@ import { selectionHandlers } from './handlers/selection.js';
 import { surveyHandlers } from './handlers/surveys.js';
 import { JobRegistry } from './jobs.js';
 
-const handlers: Handlers = { ...appHandlers, ...probeHandlers, ...surveyHandlers, ...selectionHandlers, ...modelHandlers, ...runHandlers, ...resultHandlers };
+const handlers: Handlers = {
+  ...appHandlers,
+  ...probeHandlers,
+  ...surveyHandlers,
+  ...selectionHandlers,
+  ...modelHandlers,
+  ...runHandlers,
+  ...resultHandlers,
+};
 
 export interface EngineOptions {
   databasePath: string;
@@ -53,7 +69,10 @@ export function createEngine(options: EngineOptions): Engine {
     // Opened on first use: starting a window must not wait for (or fail on) the database.
     get db() {
       if (closed) throw new Error('the engine is closed');
-      return (db ??= openDatabase(options.databasePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}));
+      return (db ??= openDatabase(
+        options.databasePath,
+        options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+      ));
     },
     databasePath: options.databasePath,
     jobs,
@@ -62,14 +81,23 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function run(command: string, rawParams: unknown): Promise<unknown> {
     const name = CommandName.safeParse(command);
-    if (!name.success) throw new ContractError('unknown-command', `there is no command "${command}" (see GET /api/contract or \`selfalign contract\`)`);
+    if (!name.success)
+      throw new ContractError(
+        'unknown-command',
+        `there is no command "${command}" (see GET /api/contract or \`selfalign contract\`)`,
+      );
     const schemas = commands[name.data];
     const params = schemas.params.safeParse(rawParams ?? {});
-    if (!params.success) throw new ContractError('bad-params', `wrong parameters for "${command}": ${z.prettifyError(params.error)}`);
+    if (!params.success)
+      throw new ContractError('bad-params', `wrong parameters for "${command}": ${z.prettifyError(params.error)}`);
     const handler = handlers[name.data] as (params: unknown, context: EngineContext) => unknown;
     // Parsing the result also narrows core's records to the contract's fields.
     const result = schemas.result.safeParse(await handler(params.data, context));
-    if (!result.success) throw new ContractError('bad-result', `the engine's answer to "${command}" breaks the contract: ${z.prettifyError(result.error)}`);
+    if (!result.success)
+      throw new ContractError(
+        'bad-result',
+        `the engine's answer to "${command}" breaks the contract: ${z.prettifyError(result.error)}`,
+      );
     return result.data;
   }
 

@@ -18,7 +18,8 @@ export class ContractError extends Error {
 export function toWorkbenchError(error: unknown): WorkbenchError {
   if (error instanceof CancelledError) return { kind: 'cancelled', code: error.code, message: error.message };
   if (error instanceof UserError) return { kind: 'user', code: error.code, message: error.message, ...error.where };
-  if (error instanceof ContractError) return { kind: error.code === 'bad-result' ? 'bug' : 'user', code: error.code, message: error.message };
+  if (error instanceof ContractError)
+    return { kind: error.code === 'bad-result' ? 'bug' : 'user', code: error.code, message: error.message };
   console.error('[engine]', error);
   return { kind: 'bug', code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

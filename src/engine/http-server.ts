@@ -57,7 +57,10 @@ export function isLoopback(host: string): boolean {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const rendererDir = options.rendererDir && existsSync(path.join(options.rendererDir, 'index.html')) ? path.resolve(options.rendererDir) : undefined;
+  const rendererDir =
+    options.rendererDir && existsSync(path.join(options.rendererDir, 'index.html'))
+      ? path.resolve(options.rendererDir)
+      : undefined;
   const streams = new Set<ServerResponse>();
   let port = 0;
 
@@ -78,7 +81,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       console.error('[serve]', error);
-      if (!res.headersSent) json(res, 500, { ok: false, error: { kind: 'bug', code: 'internal', message: (error as Error).message } });
+      if (!res.headersSent)
+        json(res, 500, { ok: false, error: { kind: 'bug', code: 'internal', message: (error as Error).message } });
       else res.end();
     });
   });
@@ -88,7 +92,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
-    if (!hostAllowed(req)) return json(res, 403, refusal('bad-host', `requests must name this server as 127.0.0.1 or localhost, not "${req.headers.host ?? ''}"`));
+    if (!hostAllowed(req))
+      return json(
+        res,
+        403,
+        refusal(
+          'bad-host',
+          `requests must name this server as 127.0.0.1 or localhost, not "${req.headers.host ?? ''}"`,
+        ),
+      );
 
     if (url.pathname === '/api/contract') {
       if (req.method !== 'GET') return json(res, 405, refusal('bad-method', 'use GET'));
@@ -96,35 +108,64 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     }
     if (url.pathname === '/api/invoke') {
       if (req.method !== 'POST') return json(res, 405, refusal('bad-method', 'use POST'));
-      if (!authorised(req, url)) return json(res, 401, refusal('unauthorised', 'a missing or wrong token: use the address `selfalign serve` printed'));
+      if (!authorised(req, url))
+        return json(
+          res,
+          401,
+          refusal('unauthorised', 'a missing or wrong token: use the address `selfalign serve` printed'),
+        );
       const body = await readBody(req);
-      if (body === undefined) return json(res, 413, refusal('too-large', `the request is larger than ${MAX_BODY_BYTES} bytes`));
+      if (body === undefined)
+        return json(res, 413, refusal('too-large', `the request is larger than ${MAX_BODY_BYTES} bytes`));
       let parsed: unknown;
       try {
         parsed = JSON.parse(body);
       } catch {
-        return json(res, 400, refusal('bad-request', 'the request body is not JSON: send {"command": "…", "params": {…}}'));
+        return json(
+          res,
+          400,
+          refusal('bad-request', 'the request body is not JSON: send {"command": "…", "params": {…}}'),
+        );
       }
       const request = WorkbenchRequest.safeParse(parsed);
       if (!request.success) {
-        const command = typeof parsed === 'object' && parsed !== null && 'command' in parsed ? String((parsed as { command: unknown }).command) : undefined;
-        if (command !== undefined && typeof (parsed as { command: unknown }).command === 'string') return json(res, 400, await options.engine.invoke(command, (parsed as { params?: unknown }).params));
-        return json(res, 400, refusal('bad-request', 'send {"command": "…", "params": {…}}; see GET /api/contract for the commands'));
+        const command =
+          typeof parsed === 'object' && parsed !== null && 'command' in parsed
+            ? String((parsed as { command: unknown }).command)
+            : undefined;
+        if (command !== undefined && typeof (parsed as { command: unknown }).command === 'string')
+          return json(res, 400, await options.engine.invoke(command, (parsed as { params?: unknown }).params));
+        return json(
+          res,
+          400,
+          refusal('bad-request', 'send {"command": "…", "params": {…}}; see GET /api/contract for the commands'),
+        );
       }
       return json(res, 200, await options.engine.invoke(request.data.command, request.data.params));
     }
     if (url.pathname === '/api/events') {
       if (req.method !== 'GET') return json(res, 405, refusal('bad-method', 'use GET'));
-      if (!authorised(req, url)) return json(res, 401, refusal('unauthorised', 'a missing or wrong token: use the address `selfalign serve` printed'));
+      if (!authorised(req, url))
+        return json(
+          res,
+          401,
+          refusal('unauthorised', 'a missing or wrong token: use the address `selfalign serve` printed'),
+        );
       return events(res);
     }
-    if (url.pathname.startsWith('/api/')) return json(res, 404, refusal('not-found', `there is no ${url.pathname}; see GET /api/contract`));
+    if (url.pathname.startsWith('/api/'))
+      return json(res, 404, refusal('not-found', `there is no ${url.pathname}; see GET /api/contract`));
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, refusal('bad-method', 'use GET'));
     return staticFile(url, res);
   }
 
   function events(res: ServerResponse): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.write(': connected\n\n');
     streams.add(res);
     const unsubscribe = options.engine.subscribe((event) => res.write(`data: ${JSON.stringify(event)}\n\n`));
@@ -139,15 +180,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   async function staticFile(url: URL, res: ServerResponse): Promise<void> {
     if (!rendererDir) {
       res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end('<!doctype html><title>Self-Align Workbench</title><h1>Self-Align Workbench</h1><p>The screens are not built yet: run <code>npm run build</code>, then start <code>selfalign serve</code> again. The API is available at <code>/api</code>.</p>');
+      res.end(
+        '<!doctype html><title>Self-Align Workbench</title><h1>Self-Align Workbench</h1><p>The screens are not built yet: run <code>npm run build</code>, then start <code>selfalign serve</code> again. The API is available at <code>/api</code>.</p>',
+      );
       return;
     }
-    const relative = decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
+    const relative =
+      decodeURIComponent(url.pathname) === '/' ? 'index.html' : decodeURIComponent(url.pathname).slice(1);
     const file = path.resolve(rendererDir, relative);
-    if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) return json(res, 403, refusal('forbidden', 'outside the screens folder'));
+    if (file !== rendererDir && !file.startsWith(rendererDir + path.sep))
+      return json(res, 403, refusal('forbidden', 'outside the screens folder'));
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+      res.writeHead(200, {
+        'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-cache',
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
@@ -156,7 +204,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${options.port} is in use: choose another with --port, or --port 0 for any free one`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${options.port} is in use: choose another with --port, or --port 0 for any free one`)
+          : error,
+      ),
     );
     server.listen(options.port ?? 0, host, () => resolve());
   });

@@ -47,7 +47,11 @@ export class JobRegistry {
   constructor(private readonly emit: (event: WorkbenchEvent) => void) {}
 
   /** Starts `work` as a job; `done` settles with its result or error once the job has ended. */
-  start<T>(kind: JobKindName, subject: string, work: (job: JobHandle) => Promise<T>): { jobId: string; done: Promise<T> } {
+  start<T>(
+    kind: JobKindName,
+    subject: string,
+    work: (job: JobHandle) => Promise<T>,
+  ): { jobId: string; done: Promise<T> } {
     const jobId = `${kind}-${randomUUID().slice(0, 8)}`;
     const controller = new AbortController();
     let lastSent = 0;
@@ -105,7 +109,8 @@ export class JobRegistry {
 
   /** The running job of this kind on this subject (a run id, a file), if any. */
   active(kind: JobKindName, subject: string): JobHandle | undefined {
-    for (const job of this.jobs.values()) if (job.state === 'running' && job.handle.kind === kind && job.handle.subject === subject) return job.handle;
+    for (const job of this.jobs.values())
+      if (job.state === 'running' && job.handle.kind === kind && job.handle.subject === subject) return job.handle;
     return undefined;
   }
 

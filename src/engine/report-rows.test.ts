@@ -32,14 +32,16 @@ const CORE_COLUMNS: Record<string, readonly string[]> = {
   softAlignment: SOFT_ALIGNMENT_COLUMNS,
 };
 
-it("has a zod row for every table core builds, and nothing core does not build", () => {
-  const contractTables = Object.keys(ResultsTables.shape).filter((key) => ResultsTables.shape[key as keyof typeof ResultsTables.shape] instanceof z.ZodArray);
+it('has a zod row for every table core builds, and nothing core does not build', () => {
+  const contractTables = Object.keys(ResultsTables.shape).filter(
+    (key) => ResultsTables.shape[key as keyof typeof ResultsTables.shape] instanceof z.ZodArray,
+  );
   const coreTables = Object.keys(resultsTables([], { seed: 0, draws: 10 }));
   expect(contractTables.sort()).toEqual(coreTables.sort());
   expect(Object.keys(CORE_COLUMNS).sort()).toEqual(coreTables.sort());
 });
 
-it.each(Object.entries(CORE_COLUMNS))("describes the columns of %s exactly as core writes them", (table, columns) => {
+it.each(Object.entries(CORE_COLUMNS))('describes the columns of %s exactly as core writes them', (table, columns) => {
   const row = (ResultsTables.shape[table as keyof typeof ResultsTables.shape] as z.ZodArray<z.ZodObject>).element;
   expect(Object.keys(row.shape).sort()).toEqual([...columns].sort());
 });

@@ -15,12 +15,25 @@ import { startFakeOpenAIServer } from '../testing/fake-openai-server.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
-import { getRun, loadExplanations, loadMeasurements, openDatabase, saveModel, saveProbeSet, saveSurvey, type Db } from '../core/store/index.js';
+import {
+  getRun,
+  loadExplanations,
+  loadMeasurements,
+  openDatabase,
+  saveModel,
+  saveProbeSet,
+  saveSurvey,
+  type Db,
+} from '../core/store/index.js';
 import { createRun, executeRun, reopenRun, runWarnings, type ExecuteOptions } from './run-service.js';
 import { withoutCosts, type ResponseDistribution } from '../core/sampling/index.js';
 
 /** A run from its configuration to its end, as `runs.start` does it without the job around it. */
-async function startRun(db: Db, config: unknown, options: ExecuteOptions & { onStarted?: (runId: string) => void } = {}): Promise<string> {
+async function startRun(
+  db: Db,
+  config: unknown,
+  options: ExecuteOptions & { onStarted?: (runId: string) => void } = {},
+): Promise<string> {
   const prepared = await createRun(db, config);
   options.onStarted?.(prepared.runId);
   await executeRun(db, prepared, options);
@@ -49,7 +62,13 @@ async function database(): Promise<Db> {
   const file = path.join(sharedDataDir, 'wvs/country_distributions.csv');
   saveSurvey(db, 'shares', file, await readSurveyFile(file));
   const model = await tinyModelPath();
-  saveModel(db, { name: 'tiny', kind: 'gguf', path: model, sampling: { temperature: 0.6, topP: 0.9, topK: 50 }, info: await inspectGguf(model) });
+  saveModel(db, {
+    name: 'tiny',
+    kind: 'gguf',
+    path: model,
+    sampling: { temperature: 0.6, topP: 0.9, topK: 50 },
+    info: await inspectGguf(model),
+  });
   return db;
 }
 
@@ -74,7 +93,8 @@ describeWithSharedData('a self-alignment run', () => {
     const records = probeRecords(measurements, parseRunConfig(CONFIG).misalignmentThreshold);
     const misaligned = records.filter((r) => r.misaligned);
     expect(misaligned.length).toBeGreaterThan(0);
-    for (const r of misaligned) expect(r.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random', 'zero-shot-retest']);
+    for (const r of misaligned)
+      expect(r.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random', 'zero-shot-retest']);
     // Counts of 10 draws are tested with Fisher's exact test and adjusted within each table cell.
     for (const r of misaligned) {
       for (const s of r.strategies) {
@@ -88,8 +108,12 @@ describeWithSharedData('a self-alignment run', () => {
     for (const m of retests) expect(m.promptJson).toBe(zeroShot.find((z) => z.probeId === m.probeId)!.promptJson);
     const retestRow = outcomeTable(records).find((row) => row.strategy === 'zero-shot-retest')!;
     expect(retestRow.improvedCount).toBeGreaterThan(0);
-    expect(outcomeTable(records).find((row) => row.strategy === 'chrf-all')!.retestImprovedShare).toBe(retestRow.improvedShare);
-    expect(measurements.filter((m) => m.condition === 'chrf-all').every((m) => m.demonstrationIds.length === 5)).toBe(true);
+    expect(outcomeTable(records).find((row) => row.strategy === 'chrf-all')!.retestImprovedShare).toBe(
+      retestRow.improvedShare,
+    );
+    expect(measurements.filter((m) => m.condition === 'chrf-all').every((m) => m.demonstrationIds.length === 5)).toBe(
+      true,
+    );
 
     // The same run, cancelled after 10 measurements, then resumed.
     const broken = await database();
@@ -118,10 +142,17 @@ describeWithSharedData('a self-alignment run', () => {
 
   it('asks for explanations of the improved and the worsened probes, with the demonstrations', async () => {
     const db = await database();
-    const config = { ...CONFIG, categories: [1], strategies: ['chrf-all'], explanations: { enabled: true, perProbe: 2, maxTokens: 24 } };
+    const config = {
+      ...CONFIG,
+      categories: [1],
+      strategies: ['chrf-all'],
+      explanations: { enabled: true, perProbe: 2, maxTokens: 24 },
+    };
     const id = await startRun(db, config, { open: { llama: await getTestLlama() } });
     const records = probeRecords(loadMeasurements(db, id), 1);
-    const changed = records.filter((r) => r.strategies.some((st) => st.strategy !== 'zero-shot-retest' && st.outcome !== 'unchanged'));
+    const changed = records.filter((r) =>
+      r.strategies.some((st) => st.strategy !== 'zero-shot-retest' && st.outcome !== 'unchanged'),
+    );
     expect(changed.length).toBeGreaterThan(0);
     const explanations = loadExplanations(db, id);
     expect(explanations).toHaveLength(changed.length * 2);
@@ -136,7 +167,11 @@ describeWithSharedData('a self-alignment run', () => {
 describeWithSharedData('a precise run', () => {
   it("gives the paper's Table 1 in expectation, as a Monte Carlo simulation of the paper's rule does", async () => {
     const db = await database();
-    const id = await startRun(db, { ...CONFIG, protocol: 'precise', estimator: undefined, strategies: ['chrf-all'] }, { open: { llama: await getTestLlama() } });
+    const id = await startRun(
+      db,
+      { ...CONFIG, protocol: 'precise', estimator: undefined, strategies: ['chrf-all'] },
+      { open: { llama: await getTestLlama() } },
+    );
     const config = parseRunConfig(JSON.parse(getRun(db, id).configJson));
     expect(config).toMatchObject({ protocol: 'precise', estimator: 'exact', n: 10 });
     const records = probeRecords(loadMeasurements(db, id), config.misalignmentThreshold);
@@ -154,7 +189,11 @@ describeWithSharedData('a precise run', () => {
       return hits;
     };
     for (const row of expected) {
-      const results = records.flatMap((r) => r.strategies.filter((s) => s.strategy === row.strategy).map((s) => ({ p0: r.zeroShot.alignment, p1: s.alignment })));
+      const results = records.flatMap((r) =>
+        r.strategies
+          .filter((s) => s.strategy === row.strategy)
+          .map((s) => ({ p0: r.zeroShot.alignment, p1: s.alignment })),
+      );
       const improved: number[] = [];
       const flagged: number[] = [];
       for (let run = 0; run < runs; run++) {
@@ -170,12 +209,15 @@ describeWithSharedData('a precise run', () => {
         flagged.push(flaggedHere);
       }
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      const standardError = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1) / xs.length);
+      const standardError = (xs: number[]) =>
+        Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1) / xs.length);
       const chances = results.map(({ p0, p1 }) => paperRuleChances(10, p0, p1));
       const expectedImproved = chances.reduce((a, c) => a + c.improved, 0);
       const expectedFlagged = chances.reduce((a, c) => a + c.misaligned, 0);
       // Within 4 standard errors of the simulation (a false alarm about once in 16,000 runs of this test).
-      expect(Math.abs(mean(improved) - expectedImproved), row.strategy).toBeLessThan(4 * standardError(improved) + 1e-9);
+      expect(Math.abs(mean(improved) - expectedImproved), row.strategy).toBeLessThan(
+        4 * standardError(improved) + 1e-9,
+      );
       expect(Math.abs(mean(flagged) - expectedFlagged), row.strategy).toBeLessThan(4 * standardError(flagged) + 1e-9);
       expect(row.expectedImprovedShare).toBeCloseTo(expectedImproved / expectedFlagged, 12);
     }
@@ -202,15 +244,23 @@ describeWithSharedData('a run over several probe sets and languages', () => {
     const open = { llama: await getTestLlama() };
     const first = await startRun(db, config, { open });
     const measurements = loadMeasurements(db, first);
-    expect(new Set(measurements.map((m) => `${m.language}/${m.country}`))).toEqual(new Set(['de/DEU', 'tr/TUR', 'en/USA']));
+    expect(new Set(measurements.map((m) => `${m.language}/${m.country}`))).toEqual(
+      new Set(['de/DEU', 'tr/TUR', 'en/USA']),
+    );
     const conditions = new Set(measurements.map((m) => m.condition));
-    expect(conditions).toEqual(new Set(['zero-shot', 'zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all']));
+    expect(conditions).toEqual(
+      new Set(['zero-shot', 'zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all']),
+    );
     // Q46 offers "now" for "unhappy" in the published files: left out there, as test item and as demonstration, but
     // not from our English set, which words it right.
     const published = measurements.filter((m) => m.language !== 'en');
     expect(published.some((m) => m.probeId === 'Q46' || m.demonstrationIds.includes('Q46'))).toBe(false);
     expect(measurements.some((m) => m.language === 'en' && m.probeId === 'Q46')).toBe(true);
-    const included = await startRun(db, { ...config, languages: ['de'], strategies: ['random'], includeInvalidItems: true }, { open });
+    const included = await startRun(
+      db,
+      { ...config, languages: ['de'], strategies: ['random'], includeInvalidItems: true },
+      { open },
+    );
     expect(loadMeasurements(db, included).some((m) => m.probeId === 'Q46')).toBe(true);
 
     // The same configuration again: every estimate comes from the cache, none is computed anew.
@@ -218,16 +268,25 @@ describeWithSharedData('a run over several probe sets and languages', () => {
     const before = cached();
     const second = await startRun(db, config, { open });
     expect(cached()).toBe(before);
-    expect(loadMeasurements(db, second).map((m) => m.distributionJson)).toEqual(measurements.map((m) => m.distributionJson));
+    expect(loadMeasurements(db, second).map((m) => m.distributionJson)).toEqual(
+      measurements.map((m) => m.distributionJson),
+    );
   }, 120_000);
 
   it('stops before any work when a model file is gone, a language is unknown or the survey lacks a country', async () => {
     const db = await database();
     await expect(startRun(db, { ...CONFIG, languages: ['xx'] })).rejects.toThrow(/no default country/);
-    await expect(startRun(db, { ...CONFIG, languages: [{ language: 'en', country: 'FRA' }] })).rejects.toThrow(/has no answers for FRA/);
+    await expect(startRun(db, { ...CONFIG, languages: [{ language: 'en', country: 'FRA' }] })).rejects.toThrow(
+      /has no answers for FRA/,
+    );
     await expect(startRun(db, { ...CONFIG, languages: ['de'] })).rejects.toThrow(/has no language "de"/);
     await expect(startRun(db, { ...CONFIG, models: ['ghost'] })).rejects.toThrow(/no model named "ghost"/);
-    saveModel(db, { name: 'gone', kind: 'gguf', path: path.join(tempDir(), 'gone.gguf'), sampling: { temperature: 1 } });
+    saveModel(db, {
+      name: 'gone',
+      kind: 'gguf',
+      path: path.join(tempDir(), 'gone.gguf'),
+      sampling: { temperature: 1 },
+    });
     await expect(startRun(db, { ...CONFIG, models: ['gone'] })).rejects.toThrow(/model file of "gone" is missing/);
     expect((db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n).toBe(0);
   });
@@ -236,8 +295,21 @@ describeWithSharedData('a run over several probe sets and languages', () => {
     const server = await startFakeOpenAIServer({ texts: ['important', 'happy', 'I am not sure', 'unhappy', 'very'] });
     try {
       const db = await database();
-      saveModel(db, { name: 'served', kind: 'openai', baseUrls: [server.url], remoteModel: 'llama-3-8b', sampling: { temperature: 0.6, topP: 0.9 } });
-      const id = await startRun(db, { ...CONFIG, models: ['served'], categories: [2], strategies: ['chrf-all'], n: 10, estimator: 'sampled' });
+      saveModel(db, {
+        name: 'served',
+        kind: 'openai',
+        baseUrls: [server.url],
+        remoteModel: 'llama-3-8b',
+        sampling: { temperature: 0.6, topP: 0.9 },
+      });
+      const id = await startRun(db, {
+        ...CONFIG,
+        models: ['served'],
+        categories: [2],
+        strategies: ['chrf-all'],
+        n: 10,
+        estimator: 'sampled',
+      });
       expect(getRun(db, id).status).toBe('finished');
       const measurements = loadMeasurements(db, id);
       expect(measurements.filter((m) => m.condition === ZERO_SHOT).length).toBeGreaterThanOrEqual(5);
@@ -247,7 +319,8 @@ describeWithSharedData('a run over several probe sets and languages', () => {
       expect(aligned.length).toBeGreaterThan(0);
       for (const m of aligned) {
         expect(m.demonstrationIds.length).toBeGreaterThan(0);
-        for (const prompt of storedPrompts(m.promptJson, m.demonstrationIds)) expect(prompt.text.split('\n')).toHaveLength(3 + prompt.demonstrationIds.length);
+        for (const prompt of storedPrompts(m.promptJson, m.demonstrationIds))
+          expect(prompt.text.split('\n')).toHaveLength(3 + prompt.demonstrationIds.length);
       }
       expect(server.requests.length).toBeGreaterThanOrEqual(measurements.length);
     } finally {
@@ -261,21 +334,46 @@ describeWithSharedData('a run over several probe sets and languages', () => {
       { token: ' unimportant', logprob: Math.log(0.3) },
     ];
     // One token, then the end, whatever the form: the completions prompt or the chat template's assistant turn.
-    const nextTokens = (reads: string) => (FIRST.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : FIRST);
+    const nextTokens = (reads: string) =>
+      FIRST.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : FIRST;
     const vllm = await startFakeOpenAIServer({ nextTokens });
     const openai = await startFakeOpenAIServer({ nextTokens, rejectParams: ['continue_final_message'] });
     try {
       const db = await database();
-      saveModel(db, { name: 'vllm', kind: 'openai', baseUrls: [vllm.url], remoteModel: 'llama-3-8b', sampling: { temperature: 1 } });
-      saveModel(db, { name: 'openai', kind: 'openai', baseUrls: [openai.url], remoteModel: 'gpt-4o-mini', sampling: { temperature: 1 } });
-      const config = { ...CONFIG, models: ['vllm', 'openai'], categories: [2], strategies: ['chrf-all'], estimator: 'exact', protocol: 'precise', concurrency: 4 };
+      saveModel(db, {
+        name: 'vllm',
+        kind: 'openai',
+        baseUrls: [vllm.url],
+        remoteModel: 'llama-3-8b',
+        sampling: { temperature: 1 },
+      });
+      saveModel(db, {
+        name: 'openai',
+        kind: 'openai',
+        baseUrls: [openai.url],
+        remoteModel: 'gpt-4o-mini',
+        sampling: { temperature: 1 },
+      });
+      const config = {
+        ...CONFIG,
+        models: ['vllm', 'openai'],
+        categories: [2],
+        strategies: ['chrf-all'],
+        estimator: 'exact',
+        protocol: 'precise',
+        concurrency: 4,
+      };
       const prepared = await createRun(db, config);
       // Before any work: one question per server, and what the user hears.
       expect(vllm.requests).toHaveLength(1);
       expect(openai.requests).toHaveLength(1);
       expect(prepared.chatModes.get('vllm')).toEqual({ chat: true });
       expect(prepared.chatModes.get('openai')?.chat).toBe(false);
-      expect(runWarnings(prepared)).toEqual([expect.stringMatching(/server of model "openai" does not give .*continue_final_message.*plain prompt through the completions endpoint/)]);
+      expect(runWarnings(prepared)).toEqual([
+        expect.stringMatching(
+          /server of model "openai" does not give .*continue_final_message.*plain prompt through the completions endpoint/,
+        ),
+      ]);
 
       // A resume keeps the modes the run began with, without asking again.
       const reopened = await reopenRun(db, prepared.runId);
@@ -286,18 +384,35 @@ describeWithSharedData('a run over several probe sets and languages', () => {
       expect(getRun(db, prepared.runId).status).toBe('finished');
       const measured = vllm.requests.slice(1);
       expect(measured.length).toBeGreaterThan(0);
-      expect(measured.every((r) => r.path === '/v1/chat/completions' && Array.isArray((r.body as { messages?: unknown }).messages))).toBe(true);
+      expect(
+        measured.every(
+          (r) => r.path === '/v1/chat/completions' && Array.isArray((r.body as { messages?: unknown }).messages),
+        ),
+      ).toBe(true);
       expect(openai.requests.slice(1).every((r) => r.path === '/v1/completions')).toBe(true);
       // Both forms read the same scripted probabilities, so both models measure the same.
-      const shares = (model: string) => loadMeasurements(db, prepared.runId).filter((m) => m.model === model).map((m) => [m.probeId, m.condition, JSON.parse(m.distributionJson).option1]);
+      const shares = (model: string) =>
+        loadMeasurements(db, prepared.runId)
+          .filter((m) => m.model === model)
+          .map((m) => [m.probeId, m.condition, JSON.parse(m.distributionJson).option1]);
       expect(shares('vllm').length).toBeGreaterThan(0);
       expect(shares('vllm')).toEqual(shares('openai'));
 
       // A run stored before the chat mode was kept resumes as it began: the plain prompt, and it says so.
       const legacy = await createRun(db, config);
-      db.prepare('UPDATE runs SET models_json = ? WHERE id = ?').run(JSON.stringify(JSON.parse(getRun(db, legacy.runId).modelsJson).map(({ name, identity }: { name: string; identity: string }) => ({ name, identity }))), legacy.runId);
+      db.prepare('UPDATE runs SET models_json = ? WHERE id = ?').run(
+        JSON.stringify(
+          JSON.parse(getRun(db, legacy.runId).modelsJson).map(
+            ({ name, identity }: { name: string; identity: string }) => ({ name, identity }),
+          ),
+        ),
+        legacy.runId,
+      );
       const legacyModes = (await reopenRun(db, legacy.runId)).chatModes;
-      expect(legacyModes.get('vllm')).toMatchObject({ chat: false, warning: expect.stringContaining('began before chat log-probabilities were asked for') });
+      expect(legacyModes.get('vllm')).toMatchObject({
+        chat: false,
+        warning: expect.stringContaining('began before chat log-probabilities were asked for'),
+      });
     } finally {
       await vllm.close();
       await openai.close();
@@ -307,13 +422,25 @@ describeWithSharedData('a run over several probe sets and languages', () => {
   it('runs several models in one run, each measured and reported under its own name', async () => {
     const db = await database();
     const model = await tinyModelPath();
-    saveModel(db, { name: 'tiny-hot', kind: 'gguf', path: model, sampling: { temperature: 1.2, topK: 40 }, info: await inspectGguf(model) });
-    const id = await startRun(db, { ...CONFIG, models: ['tiny', 'tiny-hot'], categories: [2], strategies: ['chrf-all'] }, { open: { llama: await getTestLlama() } });
+    saveModel(db, {
+      name: 'tiny-hot',
+      kind: 'gguf',
+      path: model,
+      sampling: { temperature: 1.2, topK: 40 },
+      info: await inspectGguf(model),
+    });
+    const id = await startRun(
+      db,
+      { ...CONFIG, models: ['tiny', 'tiny-hot'], categories: [2], strategies: ['chrf-all'] },
+      { open: { llama: await getTestLlama() } },
+    );
     const records = probeRecords(loadMeasurements(db, id), 1);
     const byModel = (name: string) => records.filter((r) => r.model === name);
     expect(byModel('tiny').length).toBeGreaterThan(0);
     expect(byModel('tiny-hot').map((r) => r.probeId)).toEqual(byModel('tiny').map((r) => r.probeId));
     // Other sampling settings, other distributions: the models are measured apart, not from one cache entry.
-    expect(byModel('tiny-hot').map((r) => r.zeroShot.alignment)).not.toEqual(byModel('tiny').map((r) => r.zeroShot.alignment));
+    expect(byModel('tiny-hot').map((r) => r.zeroShot.alignment)).not.toEqual(
+      byModel('tiny').map((r) => r.zeroShot.alignment),
+    );
   }, 120_000);
 });

@@ -6,7 +6,18 @@
 import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { UserError } from '../core/errors.js';
-import { configHash, isLeftOutAsInvalid, executeRun as runExperiment, parseRunConfig, readStoredRunConfig, type MeasurementRow, type RunConfig, type RunJournal, type RunModel, type RunOptions } from '../core/experiment/index.js';
+import {
+  configHash,
+  isLeftOutAsInvalid,
+  executeRun as runExperiment,
+  parseRunConfig,
+  readStoredRunConfig,
+  type MeasurementRow,
+  type RunConfig,
+  type RunJournal,
+  type RunModel,
+  type RunOptions,
+} from '../core/experiment/index.js';
 import {
   chatModeOf,
   DEFAULT_CONCURRENCY_PER_SERVER,
@@ -42,13 +53,17 @@ import { isUsable, type Probe } from '../core/data/index.js';
 
 /** What makes results of a model comparable: a GGUF file's sha256, an API model's id and servers. */
 export function identityOf(record: ModelRecord): string {
-  return record.kind === 'gguf' ? `gguf:${record.info?.sha256 ?? record.path}` : `${record.kind}:${record.remoteModel}@${(record.baseUrls ?? []).join(',')}`;
+  return record.kind === 'gguf'
+    ? `gguf:${record.info?.sha256 ?? record.path}`
+    : `${record.kind}:${record.remoteModel}@${(record.baseUrls ?? []).join(',')}`;
 }
 
 /** The journal of one run on the database: each measurement its own transaction, committed at once. */
 export function databaseJournal(db: Db, runId: string, onMeasurement?: (row: MeasurementRow) => void): RunJournal {
   const known = new Map(loadMeasurements(db, runId).map((m) => [measurementKeyString(m), m]));
-  const explained = new Set(loadExplanationKeys(db, runId).map(({ key, ordinal }) => `${measurementKeyString(key)}\u0000${ordinal}`));
+  const explained = new Set(
+    loadExplanationKeys(db, runId).map(({ key, ordinal }) => `${measurementKeyString(key)}\u0000${ordinal}`),
+  );
   return {
     measurement: (key) => known.get(measurementKeyString(key)),
     saveMeasurement: (row) => {
@@ -94,7 +109,10 @@ async function decideChatModes(config: RunConfig, records: readonly ModelRecord[
 
 /** What the user should hear before the run starts: models that will get the plain prompt, and why. */
 export function runWarnings(prepared: Pick<PreparedRun, 'chatModes' | 'records' | 'config'>): string[] {
-  return [...[...prepared.chatModes.values()].flatMap((mode) => mode.warning ?? []), ...idleServerWarnings(prepared.records, prepared.config.concurrency)];
+  return [
+    ...[...prepared.chatModes.values()].flatMap((mode) => mode.warning ?? []),
+    ...idleServerWarnings(prepared.records, prepared.config.concurrency),
+  ];
 }
 
 /**
@@ -108,7 +126,9 @@ function idleServerWarnings(records: readonly ModelRecord[], concurrency: number
     const capacity = servers * (record.concurrencyPerServer ?? DEFAULT_CONCURRENCY_PER_SERVER);
     if (concurrency >= capacity) return [];
     const over = servers > 1 ? `its ${servers} servers` : 'its server';
-    return [`model "${record.name}": ${over} take ${capacity} requests at once and the run sends at most ${concurrency}; a concurrency of ${capacity} uses them all`];
+    return [
+      `model "${record.name}": ${over} take ${capacity} requests at once and the run sends at most ${concurrency}; a concurrency of ${capacity} uses them all`,
+    ];
   });
 }
 
@@ -132,14 +152,26 @@ export interface PreparedRun {
 }
 
 /** Checks everything a run needs before any work: models and their files, probe sets, languages, survey and countries. */
-export async function checkRunInputs(db: Db, config: RunConfig, answerKey?: AnswerKey): Promise<Omit<PreparedRun, 'runId' | 'chatModes'>> {
+export async function checkRunInputs(
+  db: Db,
+  config: RunConfig,
+  answerKey?: AnswerKey,
+): Promise<Omit<PreparedRun, 'runId' | 'chatModes'>> {
   const records = config.models.map((name) => getModel(db, name));
   for (const record of records) {
-    if (record.kind === 'gguf' && !existsSync(record.path)) throw new UserError('model-file-missing', `the model file of "${record.name}" is missing: ${record.path}`);
+    if (record.kind === 'gguf' && !existsSync(record.path))
+      throw new UserError('model-file-missing', `the model file of "${record.name}" is missing: ${record.path}`);
   }
-  const probesByLanguage = new Map(config.languages.map(({ language, probeSet }) => [language, loadProbes(db, probeSet, language)]));
+  const probesByLanguage = new Map(
+    config.languages.map(({ language, probeSet }) => [language, loadProbes(db, probeSet, language)]),
+  );
   const key = answerKey ?? (await builtinAnswerKey());
-  const targetsByCountry = new Map(config.languages.map(({ country }) => [country, countryTargets(country, key, loadSurveyCells(db, config.survey, country))]));
+  const targetsByCountry = new Map(
+    config.languages.map(({ country }) => [
+      country,
+      countryTargets(country, key, loadSurveyCells(db, config.survey, country)),
+    ]),
+  );
   return { config, records, probesByLanguage, targetsByCountry };
 }
 
@@ -148,13 +180,22 @@ export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): 
   const inputs = await checkRunInputs(db, config, answerKey);
   const prepared = { ...inputs, chatModes: await decideChatModes(config, inputs.records) };
   const hash = configHash(config);
-  const runId = `run-${createHash('sha256').update(`${hash}:${Date.now()}:${process.pid}:${Math.floor(performance.now() * 1000)}`).digest('hex').slice(0, 10)}`;
+  const runId = `run-${createHash('sha256')
+    .update(`${hash}:${Date.now()}:${process.pid}:${Math.floor(performance.now() * 1000)}`)
+    .digest('hex')
+    .slice(0, 10)}`;
   insertRun(db, {
     id: runId,
     configJson: JSON.stringify(config),
     configHash: hash,
     workbenchVersion: WORKBENCH_VERSION,
-    modelsJson: JSON.stringify(prepared.records.map((r): StoredRunModel => ({ name: r.name, identity: identityOf(r), chatMode: prepared.chatModes.get(r.name)! }))),
+    modelsJson: JSON.stringify(
+      prepared.records.map((r): StoredRunModel => ({
+        name: r.name,
+        identity: identityOf(r),
+        chatMode: prepared.chatModes.get(r.name)!,
+      })),
+    ),
   });
   return { runId, ...prepared };
 }
@@ -171,14 +212,24 @@ export async function reopenRun(db: Db, runId: string, answerKey?: AnswerKey): P
   for (const record of inputs.records) {
     const before = storedModels.find((m) => m.name === record.name);
     if (before?.identity !== identityOf(record)) {
-      throw new UserError('model-changed', `model "${record.name}" is not the one run ${runId} started with (${before?.identity} then, ${identityOf(record)} now); start a new run instead`);
+      throw new UserError(
+        'model-changed',
+        `model "${record.name}" is not the one run ${runId} started with (${before?.identity} then, ${identityOf(record)} now); start a new run instead`,
+      );
     }
     // The chat mode the run began with, so that a resumed run equals an uninterrupted one. Runs from before it
     // was stored sent exact estimates on OpenAI-compatible servers the plain prompt.
     const options = chatModeOptions(config, record);
     chatModes.set(
       record.name,
-      before.chatMode ?? chatModeOf(record, options, needsServerAnswer(record, options) ? { available: false, reason: `run ${runId} began before chat log-probabilities were asked for` } : undefined),
+      before.chatMode ??
+        chatModeOf(
+          record,
+          options,
+          needsServerAnswer(record, options)
+            ? { available: false, reason: `run ${runId} began before chat log-probabilities were asked for` }
+            : undefined,
+        ),
     );
   }
   setRunStatus(db, runId, 'running');
@@ -197,7 +248,9 @@ export function itemsLeftOut(db: Db, config: RunConfig): { language: string; pro
     } catch {
       return []; // the set was deleted since
     }
-    return probes.filter((p) => isUsable(p) && config.categories.includes(p.category) && isLeftOutAsInvalid(p, config)).map((p) => ({ language, probeId: p.id, reason: p.validity! }));
+    return probes
+      .filter((p) => isUsable(p) && config.categories.includes(p.category) && isLeftOutAsInvalid(p, config))
+      .map((p) => ({ language, probeId: p.id, reason: p.validity! }));
   });
 }
 
@@ -215,10 +268,21 @@ export async function executeRun(db: Db, prepared: PreparedRun, options: Execute
       const mode = prepared.chatModes.get(record.name)!;
       const model = await openModel(record, { sequences: config.concurrency, ...options.open });
       if (mode.chatWrapper && model instanceof LocalModel) model.chatWrapperType = mode.chatWrapper;
-      models.push({ name: record.name, model, sampling: record.sampling, identity: identityOf(record), chat: mode.chat });
+      models.push({
+        name: record.name,
+        model,
+        sampling: record.sampling,
+        identity: identityOf(record),
+        chat: mode.chat,
+      });
     }
     await runExperiment(
-      { config, models, probes: (language) => prepared.probesByLanguage.get(language)!, targets: (country) => prepared.targetsByCountry.get(country)! },
+      {
+        config,
+        models,
+        probes: (language) => prepared.probesByLanguage.get(language)!,
+        targets: (country) => prepared.targetsByCountry.get(country)!,
+      },
       databaseJournal(db, runId, options.onMeasurement),
       options,
     );

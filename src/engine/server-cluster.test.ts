@@ -72,7 +72,10 @@ function measured(db: Db, runId: string) {
   });
 }
 
-async function timedRun(db: Db, config: object = CONFIG): Promise<{ runId: string; seconds: number; warnings: string[] }> {
+async function timedRun(
+  db: Db,
+  config: object = CONFIG,
+): Promise<{ runId: string; seconds: number; warnings: string[] }> {
   const prepared = await createRun(db, config);
   const started = performance.now();
   await executeRun(db, prepared);
@@ -80,7 +83,11 @@ async function timedRun(db: Db, config: object = CONFIG): Promise<{ runId: strin
 }
 
 async function servers(count: number): Promise<FakeOpenAIServer[]> {
-  return Promise.all(Array.from({ length: count }, () => startFakeOpenAIServer({ nextTokens: sameModelEverywhere, latencyMs: LATENCY_MS })));
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      startFakeOpenAIServer({ nextTokens: sameModelEverywhere, latencyMs: LATENCY_MS }),
+    ),
+  );
 }
 
 describeWithSharedData('a model on a cluster of servers', () => {
@@ -101,7 +108,14 @@ describeWithSharedData('a model on a cluster of servers', () => {
         expect(server.requests.length).toBeGreaterThan(requests(three) / 4);
       }
       const speedUp = alone.seconds / spread.seconds;
-      console.log(JSON.stringify({ requests: requests(one), secondsOnOne: alone.seconds, secondsOnThree: spread.seconds, speedUp }));
+      console.log(
+        JSON.stringify({
+          requests: requests(one),
+          secondsOnOne: alone.seconds,
+          secondsOnThree: spread.seconds,
+          speedUp,
+        }),
+      );
       // Latency-bound work spread three ways; the bound leaves room for a busy test machine.
       expect(speedUp).toBeGreaterThan(2.2);
     } finally {
@@ -145,7 +159,9 @@ describeWithSharedData('a model on a cluster of servers', () => {
     try {
       const db = await databaseWith(three);
       const prepared = await createRun(db, { ...CONFIG, concurrency: 1 });
-      expect(runWarnings(prepared)).toEqual(['model "cluster": its 3 servers take 9 requests at once and the run sends at most 1; a concurrency of 9 uses them all']);
+      expect(runWarnings(prepared)).toEqual([
+        'model "cluster": its 3 servers take 9 requests at once and the run sends at most 1; a concurrency of 9 uses them all',
+      ]);
       expect(runWarnings(await createRun(db, CONFIG))).toEqual([]);
     } finally {
       await Promise.all(three.map((s) => s.close()));

@@ -19,8 +19,16 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'built-engine-'));
 const require = createRequire(import.meta.url);
 
 beforeAll(() => {
-  const electronVite = path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
-  const build = spawnSync(process.execPath, [electronVite, 'build', '--outDir', outDir], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  const electronVite = path.join(
+    path.dirname(require.resolve('electron-vite/package.json')),
+    'bin',
+    'electron-vite.js',
+  );
+  const build = spawnSync(process.execPath, [electronVite, 'build', '--outDir', outDir], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (build.status !== 0) throw new Error(`electron-vite build failed:\n${build.stdout}\n${build.stderr}`);
 }, 150_000);
 
@@ -32,7 +40,12 @@ afterAll(() => {
 describe('the built engine process', () => {
   it('starts, answers app.info and probes.listSets, and closes its database on shutdown', async () => {
     const databasePath = path.join(dataDir, 'workbench.sqlite');
-    const nodeBinding = path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    const nodeBinding = path.join(
+      path.dirname(require.resolve('better-sqlite3/package.json')),
+      'build',
+      'Release',
+      'better_sqlite3.node',
+    );
     const logs: string[] = [];
     const host = new EngineHost({
       fork: () =>
@@ -61,7 +74,10 @@ describe('the built engine process', () => {
 
 describe('the built CLI', () => {
   it('runs', () => {
-    const result = spawnSync(process.execPath, [path.join(outDir, 'main', 'cli.js'), '--version'], { cwd: dataDir, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [path.join(outDir, 'main', 'cli.js'), '--version'], {
+      cwd: dataDir,
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
     expect(result.status).toBe(0);
@@ -69,7 +85,20 @@ describe('the built CLI', () => {
 
   it('serves: `selfalign serve` from the bundle answers app.info and probes.listSets with its token, and the screens with a CSP', async () => {
     const databasePath = path.join(dataDir, 'served.sqlite');
-    const child = spawn(process.execPath, [path.join(outDir, 'main', 'cli.js'), 'serve', '--port', '0', '--db', databasePath, '--renderer', path.join(outDir, 'renderer')], { cwd: dataDir });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(outDir, 'main', 'cli.js'),
+        'serve',
+        '--port',
+        '0',
+        '--db',
+        databasePath,
+        '--renderer',
+        path.join(outDir, 'renderer'),
+      ],
+      { cwd: dataDir },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
@@ -85,7 +114,13 @@ describe('the built CLI', () => {
       const url = new URL(address);
       const token = url.searchParams.get('token')!;
       const invoke = async (command: string) =>
-        (await (await fetch(new URL('/api/invoke', url), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ command, params: {} }) })).json()) as WorkbenchReply;
+        (await (
+          await fetch(new URL('/api/invoke', url), {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ command, params: {} }),
+          })
+        ).json()) as WorkbenchReply;
       expect(await invoke('app.info')).toMatchObject({ ok: true, result: { databasePath } });
       const sets = await invoke('probes.listSets');
       expect(sets.ok && (sets.result as { name: string }[]).map((s) => s.name)).toEqual(['builtin']);

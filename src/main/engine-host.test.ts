@@ -51,7 +51,8 @@ function setup(options: Partial<EngineHostOptions> = {}) {
     ...options,
   });
   host.subscribe((event) => events.push(event));
-  const states = () => events.filter((e) => e.type === 'engine').map((e) => (e.type === 'engine' ? [e.state, e.retryInSeconds] : []));
+  const states = () =>
+    events.filter((e) => e.type === 'engine').map((e) => (e.type === 'engine' ? [e.state, e.retryInSeconds] : []));
   const last = () => children.at(-1)!;
   return { host, children, logs, events, states, last };
 }
@@ -99,7 +100,17 @@ describe('requests and replies', () => {
     const unsubscribe = host.subscribe((event) => second.push(event));
     host.start();
     last().spawn();
-    const progress: WorkbenchEvent = { type: 'progress', jobId: 'j1', kind: 'run', subject: 'r1', phase: 'measuring', done: 1, total: 4, rate: 2, etaSeconds: 1.5 };
+    const progress: WorkbenchEvent = {
+      type: 'progress',
+      jobId: 'j1',
+      kind: 'run',
+      subject: 'r1',
+      phase: 'measuring',
+      done: 1,
+      total: 4,
+      rate: 2,
+      etaSeconds: 1.5,
+    };
     last().send({ event: progress });
     unsubscribe();
     last().send({ event: { ...progress, done: 2 } });
@@ -237,7 +248,10 @@ describe('a crash', () => {
     expect(finalEvent.type === 'engine' && finalEvent.retryInSeconds).toBeUndefined();
     expect(finalEvent.type === 'engine' && finalEvent.message).toContain('restart the workbench');
     await expect(waiting).resolves.toMatchObject({ ok: false, error: { kind: 'bug', code: 'engine-unavailable' } });
-    await expect(host.request('app.info', {})).resolves.toMatchObject({ ok: false, error: { code: 'engine-unavailable' } });
+    await expect(host.request('app.info', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'engine-unavailable' },
+    });
     await vi.advanceTimersByTimeAsync(120_000);
     expect(children).toHaveLength(3);
     expect(host.status).toBe('failed');
@@ -291,7 +305,10 @@ describe('stop', () => {
     last().spawn();
     const inFlight = host.request('probes.import', { path: 'x.zip' });
     const stopped = host.stop();
-    const cancelled: WorkbenchReply = { ok: false, error: { kind: 'cancelled', code: 'cancelled', message: 'cancelled: the workbench is closing' } };
+    const cancelled: WorkbenchReply = {
+      ok: false,
+      error: { kind: 'cancelled', code: 'cancelled', message: 'cancelled: the workbench is closing' },
+    };
     last().reply(0, cancelled);
     last().exit(0);
     await stopped;

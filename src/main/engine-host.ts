@@ -103,7 +103,12 @@ export class EngineHost {
       return Promise.resolve(bug('engine-stopped', `the workbench is closing, so "${command}" was not run`));
     }
     if (this.state === 'failed') {
-      return Promise.resolve(bug('engine-unavailable', `the engine kept crashing and is no longer restarted, so "${command}" was not run; restart the workbench`));
+      return Promise.resolve(
+        bug(
+          'engine-unavailable',
+          `the engine kept crashing and is no longer restarted, so "${command}" was not run; restart the workbench`,
+        ),
+      );
     }
     this.start();
     const id = this.nextId++;
@@ -132,7 +137,11 @@ export class EngineHost {
     this.state = 'stopping';
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
-    this.failPending((p) => !p.sent, 'engine-stopped', (p) => `the workbench is closing, so "${p.command}" was not run`);
+    this.failPending(
+      (p) => !p.sent,
+      'engine-stopped',
+      (p) => `the workbench is closing, so "${p.command}" was not run`,
+    );
     const child = this.child;
     // A process that has not spawned yet has run no command and opened nothing, and may not receive the
     // shutdown message (a utility process takes messages once it has spawned): it is simply ended.
@@ -145,7 +154,9 @@ export class EngineHost {
         this.log(`could not ask the engine to shut down: ${describe(error)}`);
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.stopTimeoutMs ?? 10_000)));
+      const timeout = new Promise<'timeout'>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), this.options.stopTimeoutMs ?? 10_000)),
+      );
       const how = await Promise.race([settled, timeout]);
       clearTimeout(timer);
       if (how === 'timeout') {
@@ -155,7 +166,11 @@ export class EngineHost {
     }
     this.state = 'stopped';
     this.child = undefined;
-    this.failPending(() => true, 'engine-stopped', (p) => `the workbench closed before "${p.command}" finished`);
+    this.failPending(
+      () => true,
+      'engine-stopped',
+      (p) => `the workbench closed before "${p.command}" finished`,
+    );
   }
 
   private launch(): void {
@@ -173,7 +188,11 @@ export class EngineHost {
       if (this.child !== child || this.state !== 'starting') return;
       this.state = 'running';
       this.spawnedAt = this.now();
-      this.emit({ type: 'engine', state: 'ready', message: this.crashes > 0 ? 'the engine was restarted' : 'the engine is ready' });
+      this.emit({
+        type: 'engine',
+        state: 'ready',
+        message: this.crashes > 0 ? 'the engine was restarted' : 'the engine is ready',
+      });
       for (const [id, pending] of this.pending) if (!pending.sent) this.send(id);
     });
     child.on('message', (message) => {
@@ -227,19 +246,32 @@ export class EngineHost {
     if (lived >= this.backoff.resetAfterMs) this.crashes = 0;
     this.crashes += 1;
     this.log(reason);
-    this.failPending((p) => p.sent, 'engine-crashed', (p) => `${reason} while it ran "${p.command}"; it is being restarted, so try again in a moment`);
+    this.failPending(
+      (p) => p.sent,
+      'engine-crashed',
+      (p) => `${reason} while it ran "${p.command}"; it is being restarted, so try again in a moment`,
+    );
 
     if (this.crashes > this.backoff.giveUpAfter) {
       this.state = 'failed';
       const message = `${reason}. It crashed ${this.crashes} times in a row, so it is not started again; restart the workbench`;
       this.emit({ type: 'engine', state: 'crashed', message });
-      this.failPending(() => true, 'engine-unavailable', (p) => `the engine kept crashing, so "${p.command}" was not run; restart the workbench`);
+      this.failPending(
+        () => true,
+        'engine-unavailable',
+        (p) => `the engine kept crashing, so "${p.command}" was not run; restart the workbench`,
+      );
       return;
     }
     const delayMs = Math.min(this.backoff.initialMs * 2 ** (this.crashes - 1), this.backoff.maxMs);
     this.state = 'restarting';
     this.emit({ type: 'engine', state: 'crashed', message: reason });
-    this.emit({ type: 'engine', state: 'restarting', message: `restarting the engine in ${delayMs / 1000} s`, retryInSeconds: delayMs / 1000 });
+    this.emit({
+      type: 'engine',
+      state: 'restarting',
+      message: `restarting the engine in ${delayMs / 1000} s`,
+      retryInSeconds: delayMs / 1000,
+    });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.state === 'restarting') this.launch();
@@ -284,7 +316,8 @@ export function forkWithNode(modulePath: string, options: ForkOptions = {}): Eng
   child.on('error', (error) => console.error(`[engine-host] the engine process: ${error.message}`));
   return {
     postMessage: (message) => void child.send(message),
-    on: (event: string, listener: (...args: never[]) => void) => child.on(event, listener as (...args: unknown[]) => void),
+    on: (event: string, listener: (...args: never[]) => void) =>
+      child.on(event, listener as (...args: unknown[]) => void),
     kill: () => child.kill(),
   };
 }

@@ -79,7 +79,13 @@ describe('serveEngine', () => {
 
   it('forwards every engine event as {event}', () => {
     const { port, emit } = setup();
-    const ended: WorkbenchEvent = { type: 'job-ended', jobId: 'j', kind: 'download', subject: 'hf:x/y', state: 'finished' };
+    const ended: WorkbenchEvent = {
+      type: 'job-ended',
+      jobId: 'j',
+      kind: 'download',
+      subject: 'hf:x/y',
+      state: 'finished',
+    };
     emit(ended);
     expect(port.posted).toEqual([{ event: ended }]);
   });
@@ -103,7 +109,10 @@ describe('serveEngine', () => {
     const { port, logs } = setup({ invoke: () => Promise.reject(new Error('boom')) });
     port.deliver({ id: 1, command: 'app.info', params: {} });
     await until(() => port.posted.length === 1);
-    expect(port.posted[0]).toEqual({ id: 1, reply: { ok: false, error: { kind: 'bug', code: 'internal', message: 'boom' } } satisfies WorkbenchReply });
+    expect(port.posted[0]).toEqual({
+      id: 1,
+      reply: { ok: false, error: { kind: 'bug', code: 'internal', message: 'boom' } } satisfies WorkbenchReply,
+    });
     expect(logs).toHaveLength(1);
   });
 
@@ -124,7 +133,17 @@ describe('serveEngine', () => {
     expect(exits).toEqual([0]);
     expect(calls).toEqual([]);
     expect(port.posted).toEqual([
-      { id: 2, reply: { ok: false, error: { kind: 'bug', code: 'engine-closing', message: 'the engine is shutting down and did not run "runs.list"' } } },
+      {
+        id: 2,
+        reply: {
+          ok: false,
+          error: {
+            kind: 'bug',
+            code: 'engine-closing',
+            message: 'the engine is shutting down and did not run "runs.list"',
+          },
+        },
+      },
       { event: { type: 'job-ended', jobId: 'j', kind: 'run', subject: 'r1', state: 'cancelled' } },
       { type: 'closed' },
     ]);
@@ -188,6 +207,8 @@ describe('processPort', () => {
   });
 
   it('refuses to run without a host', () => {
-    expect(() => processPort(new EventEmitter() as unknown as ProcessLike)).toThrow(/utility process or with child_process.fork/);
+    expect(() => processPort(new EventEmitter() as unknown as ProcessLike)).toThrow(
+      /utility process or with child_process.fork/,
+    );
   });
 });

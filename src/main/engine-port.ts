@@ -57,7 +57,10 @@ export function serveEngine(port: EnginePort, engine: PortEngine, options: Serve
       return;
     }
     if (closing) {
-      port.post({ id: request.id, reply: bug('engine-closing', `the engine is shutting down and did not run "${request.command}"`) });
+      port.post({
+        id: request.id,
+        reply: bug('engine-closing', `the engine is shutting down and did not run "${request.command}"`),
+      });
       return;
     }
     // Engine.invoke never throws by its contract; the catch keeps a broken promise from leaving a request
@@ -118,5 +121,7 @@ export function processPort(proc: ProcessLike = process as unknown as ProcessLik
       onClose: (listener) => void proc.on('disconnect', listener),
     };
   }
-  throw new Error('the engine process talks to its host only: start it as an Electron utility process or with child_process.fork');
+  throw new Error(
+    'the engine process talks to its host only: start it as an Electron utility process or with child_process.fork',
+  );
 }

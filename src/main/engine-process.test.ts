@@ -14,7 +14,12 @@ describe('the engine host with a real process', () => {
     const logs: string[] = [];
     const events: WorkbenchEvent[] = [];
     const host = new EngineHost({
-      fork: () => forkWithNode(fixture, { cwd: root, execArgv: ['--import', 'tsx'], env: { ...process.env, SELFALIGN_DB: '/tmp/fixture.sqlite' } }),
+      fork: () =>
+        forkWithNode(fixture, {
+          cwd: root,
+          execArgv: ['--import', 'tsx'],
+          env: { ...process.env, SELFALIGN_DB: '/tmp/fixture.sqlite' },
+        }),
       backoff: { initialMs: 50 },
       log: (message) => logs.push(message),
     });
@@ -22,7 +27,10 @@ describe('the engine host with a real process', () => {
     const readyCount = () => events.filter((e) => e.type === 'engine' && e.state === 'ready').length;
     try {
       host.start();
-      await expect(host.request('app.info', {})).resolves.toMatchObject({ ok: true, result: { version: 'fixture', databasePath: '/tmp/fixture.sqlite' } });
+      await expect(host.request('app.info', {})).resolves.toMatchObject({
+        ok: true,
+        result: { version: 'fixture', databasePath: '/tmp/fixture.sqlite' },
+      });
 
       await expect(host.request('probes.listSets', {})).resolves.toEqual({ ok: true, result: [] });
       expect(events.filter((e) => e.type === 'progress')).toHaveLength(1);
@@ -33,7 +41,12 @@ describe('the engine host with a real process', () => {
       // Sent while the engine is down: it waits for the restart.
       await expect(host.request('app.info', {})).resolves.toMatchObject({ ok: true });
       expect(readyCount()).toBe(2);
-      expect(events.filter((e) => e.type === 'engine').map((e) => e.type === 'engine' && e.state)).toEqual(['ready', 'crashed', 'restarting', 'ready']);
+      expect(events.filter((e) => e.type === 'engine').map((e) => e.type === 'engine' && e.state)).toEqual([
+        'ready',
+        'crashed',
+        'restarting',
+        'ready',
+      ]);
 
       const started = Date.now();
       await host.stop();

@@ -10,10 +10,29 @@ const engine: PortEngine = {
   async invoke(command): Promise<WorkbenchReply> {
     if (command === 'runs.delete') process.exit(3);
     if (command === 'probes.listSets') {
-      for (const listener of listeners) listener({ type: 'progress', jobId: 'j1', kind: 'probe-import', subject: 'fixture', phase: 'reading', done: 1, total: 1, rate: 1, etaSeconds: 0 });
+      for (const listener of listeners)
+        listener({
+          type: 'progress',
+          jobId: 'j1',
+          kind: 'probe-import',
+          subject: 'fixture',
+          phase: 'reading',
+          done: 1,
+          total: 1,
+          rate: 1,
+          etaSeconds: 0,
+        });
       return { ok: true, result: [] };
     }
-    return { ok: true, result: { version: 'fixture', databasePath: process.env.SELFALIGN_DB ?? '', node: process.version, platform: process.platform } };
+    return {
+      ok: true,
+      result: {
+        version: 'fixture',
+        databasePath: process.env.SELFALIGN_DB ?? '',
+        node: process.version,
+        platform: process.platform,
+      },
+    };
   },
   subscribe(listener) {
     listeners.add(listener);

@@ -40,8 +40,16 @@ export function dialogOptionsFor(purpose: PathPurpose): OpenDialogOptions {
         filters: [{ name: 'GGUF models', extensions: ['gguf'] }, ALL_FILES],
       };
     case 'model-folder':
-      return { title: 'Save downloaded models in', buttonLabel: 'Choose folder', properties: ['openDirectory', 'createDirectory'] };
+      return {
+        title: 'Save downloaded models in',
+        buttonLabel: 'Choose folder',
+        properties: ['openDirectory', 'createDirectory'],
+      };
     case 'report-folder':
-      return { title: 'Write the report into', buttonLabel: 'Choose folder', properties: ['openDirectory', 'createDirectory'] };
+      return {
+        title: 'Write the report into',
+        buttonLabel: 'Choose folder',
+        properties: ['openDirectory', 'createDirectory'],
+      };
   }
 }

@@ -3,10 +3,24 @@
 
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { EVENT_CHANNEL, WORKBENCH_CHANNEL, type CommandName, type EventListener, type WorkbenchEvent, type WorkbenchReply } from '../shared/contract.js';
+import {
+  EVENT_CHANNEL,
+  WORKBENCH_CHANNEL,
+  type CommandName,
+  type EventListener,
+  type WorkbenchEvent,
+  type WorkbenchReply,
+} from '../shared/contract.js';
 import { CHOOSE_PATH_CHANNEL, PATH_PURPOSES } from '../shared/desktop.js';
 import type { OpenDialogOptions } from './file-dialogs.js';
-import { IpcBridge, type BridgeEngine, type DialogLike, type BridgeWindow, type InvokeEvent, type IpcMainLike } from './ipc-bridge.js';
+import {
+  IpcBridge,
+  type BridgeEngine,
+  type DialogLike,
+  type BridgeWindow,
+  type InvokeEvent,
+  type IpcMainLike,
+} from './ipc-bridge.js';
 
 class FakeIpcMain implements IpcMainLike {
   readonly handlers = new Map<string, (event: InvokeEvent, ...args: unknown[]) => unknown>();
@@ -86,7 +100,12 @@ const APP_INFO = {
   databasePath: '/tmp/w.sqlite',
   node: '22.0.0',
   platform: 'linux',
-  vocabulary: { categories: [{ number: 1, name: 'Social values', excludedByDefault: false }], strategies: ['chrf-all'], protocols: [{ name: 'paper', estimator: 'sampled', n: 10 }], defaultCountries: { en: 'USA' } },
+  vocabulary: {
+    categories: [{ number: 1, name: 'Social values', excludedByDefault: false }],
+    strategies: ['chrf-all'],
+    protocols: [{ name: 'paper', estimator: 'sampled', n: 10 }],
+    defaultCountries: { en: 'USA' },
+  },
 };
 
 function setup() {
@@ -103,21 +122,36 @@ function setup() {
   return { ipcMain, engine, dialog, bridge, logs, open };
 }
 
-const progress = (done: number): WorkbenchEvent => ({ type: 'progress', jobId: 'j1', kind: 'run', subject: 'r1', phase: 'measuring', done, total: 10, rate: 1, etaSeconds: 10 - done });
+const progress = (done: number): WorkbenchEvent => ({
+  type: 'progress',
+  jobId: 'j1',
+  kind: 'run',
+  subject: 'r1',
+  phase: 'measuring',
+  done,
+  total: 10,
+  rate: 1,
+  etaSeconds: 10 - done,
+});
 
 describe('who may call', () => {
-  it("answers the top frame of one of our windows", async () => {
+  it('answers the top frame of one of our windows', async () => {
     const { ipcMain, engine, open } = setup();
     const win = open();
     engine.answer = () => ({ ok: true, result: APP_INFO });
-    await expect(ipcMain.invoke(win.topFrame(), { command: 'app.info', params: {} })).resolves.toEqual({ ok: true, result: APP_INFO });
+    await expect(ipcMain.invoke(win.topFrame(), { command: 'app.info', params: {} })).resolves.toEqual({
+      ok: true,
+      result: APP_INFO,
+    });
   });
 
   it('refuses a webContents that is not one of our windows', async () => {
     const { ipcMain, engine, open, logs } = setup();
     open();
     const foreign = new FakeWebContents();
-    await expect(ipcMain.invoke({ sender: foreign, senderFrame: foreign.mainFrame }, { command: 'app.info', params: {} })).rejects.toThrow('IPC refused');
+    await expect(
+      ipcMain.invoke({ sender: foreign, senderFrame: foreign.mainFrame }, { command: 'app.info', params: {} }),
+    ).rejects.toThrow('IPC refused');
     expect(engine.requests).toEqual([]);
     expect(logs).toHaveLength(1);
   });
@@ -125,8 +159,15 @@ describe('who may call', () => {
   it('refuses a subframe of our own window', async () => {
     const { ipcMain, engine, open } = setup();
     const win = open();
-    await expect(ipcMain.invoke({ sender: win.webContents, senderFrame: { name: 'an iframe' } }, { command: 'app.info', params: {} })).rejects.toThrow('IPC refused');
-    await expect(ipcMain.invoke({ sender: win.webContents, senderFrame: null }, { command: 'app.info', params: {} })).rejects.toThrow('IPC refused');
+    await expect(
+      ipcMain.invoke(
+        { sender: win.webContents, senderFrame: { name: 'an iframe' } },
+        { command: 'app.info', params: {} },
+      ),
+    ).rejects.toThrow('IPC refused');
+    await expect(
+      ipcMain.invoke({ sender: win.webContents, senderFrame: null }, { command: 'app.info', params: {} }),
+    ).rejects.toThrow('IPC refused');
     expect(engine.requests).toEqual([]);
   });
 
@@ -151,8 +192,17 @@ describe('forwarding', () => {
     const { ipcMain, engine, open } = setup();
     const win = open();
     // The contract's envelope wants params too: createClient always sends them ({} when there are none).
-    for (const bad of [undefined, 'app.info', { command: 'app.explode', params: {} }, { params: {} }, { command: 'app.info' }]) {
-      await expect(ipcMain.invoke(win.topFrame(), bad)).resolves.toMatchObject({ ok: false, error: { kind: 'bug', code: 'bad-request' } });
+    for (const bad of [
+      undefined,
+      'app.info',
+      { command: 'app.explode', params: {} },
+      { params: {} },
+      { command: 'app.info' },
+    ]) {
+      await expect(ipcMain.invoke(win.topFrame(), bad)).resolves.toMatchObject({
+        ok: false,
+        error: { kind: 'bug', code: 'bad-request' },
+      });
     }
     expect(engine.requests).toEqual([]);
   });
@@ -160,17 +210,25 @@ describe('forwarding', () => {
   it('refuses params that break the command schema, naming the command', async () => {
     const { ipcMain, engine, open } = setup();
     const win = open();
-    const reply = (await ipcMain.invoke(win.topFrame(), { command: 'results.tables', params: { runId: 7 } })) as WorkbenchReply;
+    const reply = (await ipcMain.invoke(win.topFrame(), {
+      command: 'results.tables',
+      params: { runId: 7 },
+    })) as WorkbenchReply;
     expect(reply).toMatchObject({ ok: false, error: { kind: 'bug', code: 'bad-params' } });
     expect(!reply.ok && reply.error.message).toContain('"results.tables"');
-    await expect(ipcMain.invoke(win.topFrame(), { command: 'app.info', params: { extra: true } })).resolves.toMatchObject({ ok: false, error: { code: 'bad-params' } });
+    await expect(
+      ipcMain.invoke(win.topFrame(), { command: 'app.info', params: { extra: true } }),
+    ).resolves.toMatchObject({ ok: false, error: { code: 'bad-params' } });
     expect(engine.requests).toEqual([]);
   });
 
   it('forwards the parsed params, defaults filled in', async () => {
     const { ipcMain, engine, open } = setup();
     const win = open();
-    engine.answer = (command) => (command === 'app.info' ? { ok: true, result: APP_INFO } : { ok: false, error: { kind: 'user', code: 'no-run', message: 'no run r1' } });
+    engine.answer = (command) =>
+      command === 'app.info'
+        ? { ok: true, result: APP_INFO }
+        : { ok: false, error: { kind: 'user', code: 'no-run', message: 'no run r1' } };
     await ipcMain.invoke(win.topFrame(), { command: 'results.tables', params: { runId: 'r1' } });
     await ipcMain.invoke(win.topFrame(), { command: 'app.info', params: {} });
     expect(engine.requests).toEqual([
@@ -182,9 +240,14 @@ describe('forwarding', () => {
   it("passes the engine's refusal through as it is", async () => {
     const { ipcMain, engine, open } = setup();
     const win = open();
-    const refusal: WorkbenchReply = { ok: false, error: { kind: 'user', code: 'bad-file', message: 'line 3: no option B', file: 'en.csv', line: 3 } };
+    const refusal: WorkbenchReply = {
+      ok: false,
+      error: { kind: 'user', code: 'bad-file', message: 'line 3: no option B', file: 'en.csv', line: 3 },
+    };
     engine.answer = () => refusal;
-    await expect(ipcMain.invoke(win.topFrame(), { command: 'probes.import', params: { path: 'en.csv' } })).resolves.toEqual(refusal);
+    await expect(
+      ipcMain.invoke(win.topFrame(), { command: 'probes.import', params: { path: 'en.csv' } }),
+    ).resolves.toEqual(refusal);
   });
 
   it('turns a result that breaks the contract into a bug, and strips fields the contract does not have', async () => {
@@ -196,7 +259,10 @@ describe('forwarding', () => {
     expect(!broken.ok && broken.error.message).toContain('"app.info"');
 
     engine.answer = () => ({ ok: true, result: { ...APP_INFO, secret: 'internal' } });
-    await expect(ipcMain.invoke(win.topFrame(), { command: 'app.info', params: {} })).resolves.toEqual({ ok: true, result: APP_INFO });
+    await expect(ipcMain.invoke(win.topFrame(), { command: 'app.info', params: {} })).resolves.toEqual({
+      ok: true,
+      result: APP_INFO,
+    });
   });
 });
 
@@ -208,7 +274,10 @@ describe('events', () => {
     await ipcMain.invoke(b.topFrame(), { command: 'jobs.list', params: {} });
     engine.emit(progress(1));
     engine.emit({ type: 'engine', state: 'crashed', message: 'the engine stopped unexpectedly (exit code 1)' });
-    expect(a.webContents.events()).toEqual([progress(1), { type: 'engine', state: 'crashed', message: 'the engine stopped unexpectedly (exit code 1)' }]);
+    expect(a.webContents.events()).toEqual([
+      progress(1),
+      { type: 'engine', state: 'crashed', message: 'the engine stopped unexpectedly (exit code 1)' },
+    ]);
     expect(b.webContents.events()).toEqual(a.webContents.events());
     expect(quiet.webContents.events()).toEqual([]);
   });
@@ -216,7 +285,8 @@ describe('events', () => {
   it('skip destroyed and closed windows, and one that throws does not keep the others from theirs', async () => {
     const { ipcMain, engine, open, logs } = setup();
     const [alive, destroyed, closed, failing] = [open(), open(), open(), open()];
-    for (const win of [alive, destroyed, closed, failing]) await ipcMain.invoke(win.topFrame(), { command: 'jobs.list', params: {} });
+    for (const win of [alive, destroyed, closed, failing])
+      await ipcMain.invoke(win.topFrame(), { command: 'jobs.list', params: {} });
     destroyed.destroyed = true;
     closed.emit('closed');
     failing.webContents.failSend = true;
@@ -278,7 +348,9 @@ describe('file dialogs', () => {
     const { ipcMain, dialog, open } = setup();
     const win = open();
     for (const purpose of PATH_PURPOSES) await ipcMain.invoke(win.topFrame(), purpose, CHOOSE_PATH_CHANNEL);
-    const properties = Object.fromEntries(dialog.opened.map(([, options], i) => [PATH_PURPOSES[i], options.properties]));
+    const properties = Object.fromEntries(
+      dialog.opened.map(([, options], i) => [PATH_PURPOSES[i], options.properties]),
+    );
     expect(properties).toEqual({
       'probe-file': ['openFile'],
       'probe-folder': ['openDirectory'],
@@ -294,10 +366,20 @@ describe('file dialogs', () => {
   it('refuse a purpose they do not know and a sender that is not our top frame, without opening', async () => {
     const { ipcMain, dialog, open } = setup();
     const win = open();
-    await expect(ipcMain.invoke(win.topFrame(), '/etc/passwd', CHOOSE_PATH_CHANNEL)).rejects.toThrow('no file dialog for "/etc/passwd"');
+    await expect(ipcMain.invoke(win.topFrame(), '/etc/passwd', CHOOSE_PATH_CHANNEL)).rejects.toThrow(
+      'no file dialog for "/etc/passwd"',
+    );
     const foreign = new FakeWebContents();
-    await expect(ipcMain.invoke({ sender: foreign, senderFrame: foreign.mainFrame }, 'probe-file', CHOOSE_PATH_CHANNEL)).rejects.toThrow('IPC refused');
-    await expect(ipcMain.invoke({ sender: win.webContents, senderFrame: { name: 'an iframe' } }, 'probe-file', CHOOSE_PATH_CHANNEL)).rejects.toThrow('IPC refused');
+    await expect(
+      ipcMain.invoke({ sender: foreign, senderFrame: foreign.mainFrame }, 'probe-file', CHOOSE_PATH_CHANNEL),
+    ).rejects.toThrow('IPC refused');
+    await expect(
+      ipcMain.invoke(
+        { sender: win.webContents, senderFrame: { name: 'an iframe' } },
+        'probe-file',
+        CHOOSE_PATH_CHANNEL,
+      ),
+    ).rejects.toThrow('IPC refused');
     expect(dialog.opened).toEqual([]);
   });
 

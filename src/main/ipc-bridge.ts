@@ -7,13 +7,25 @@
 import { z } from 'zod';
 import { CHOOSE_PATH_CHANNEL, isPathPurpose, PATH_PURPOSES, type PathPurpose } from '../shared/desktop.js';
 import { dialogOptionsFor, type OpenDialogOptions } from './file-dialogs.js';
-import { commands, EVENT_CHANNEL, WORKBENCH_CHANNEL, WorkbenchRequest, type CommandName, type EventListener, type WorkbenchEvent, type WorkbenchReply } from '../shared/contract.js';
+import {
+  commands,
+  EVENT_CHANNEL,
+  WORKBENCH_CHANNEL,
+  WorkbenchRequest,
+  type CommandName,
+  type EventListener,
+  type WorkbenchEvent,
+  type WorkbenchReply,
+} from '../shared/contract.js';
 
 export interface BridgeWebContents {
   readonly mainFrame: unknown;
   isDestroyed(): boolean;
   send(channel: string, ...args: unknown[]): void;
-  on(event: 'did-start-navigation', listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void): unknown;
+  on(
+    event: 'did-start-navigation',
+    listener: (details: { isMainFrame: boolean; isSameDocument: boolean }) => void,
+  ): unknown;
 }
 
 export interface BridgeWindow {
@@ -75,7 +87,8 @@ export class IpcBridge {
     });
     options.ipcMain.handle(CHOOSE_PATH_CHANNEL, (event, purpose) => {
       const [win] = this.senderWindow(event);
-      if (!isPathPurpose(purpose)) throw new Error(`no file dialog for ${JSON.stringify(purpose)}: one of ${PATH_PURPOSES.join(', ')}`);
+      if (!isPathPurpose(purpose))
+        throw new Error(`no file dialog for ${JSON.stringify(purpose)}: one of ${PATH_PURPOSES.join(', ')}`);
       return this.choosePath(win, purpose);
     });
     this.unsubscribe = options.engine.subscribe((event) => this.broadcast(event));
@@ -121,14 +134,19 @@ export class IpcBridge {
     const { command } = request.data;
     const schemas = commands[command];
     const params = schemas.params.safeParse(request.data.params);
-    if (!params.success) return bug('bad-params', `wrong parameters for "${command}": ${z.prettifyError(params.error)}`);
+    if (!params.success)
+      return bug('bad-params', `wrong parameters for "${command}": ${z.prettifyError(params.error)}`);
 
     const reply = await this.options.engine.request(command, params.data);
     if (!reply.ok) return reply;
     // The engine checks its results too; this check is the window's guarantee that what the preload hands
     // the page is what the contract's types say, whatever process produced it.
     const result = schemas.result.safeParse(reply.result);
-    if (!result.success) return bug('bad-result', `the engine's answer to "${command}" breaks the contract: ${z.prettifyError(result.error)}`);
+    if (!result.success)
+      return bug(
+        'bad-result',
+        `the engine's answer to "${command}" breaks the contract: ${z.prettifyError(result.error)}`,
+      );
     return { ok: true, result: result.data };
   }
 

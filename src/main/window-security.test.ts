@@ -34,7 +34,10 @@ it('puts the policy on every response, replacing one the response brought, and k
   const { session, installed } = fakeSession();
   secureSession(session);
   let sent: Record<string, string[] | string> | undefined;
-  installed.headers!({ responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ["default-src *"] } }, ({ responseHeaders }) => (sent = responseHeaders));
+  installed.headers!(
+    { responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ['default-src *'] } },
+    ({ responseHeaders }) => (sent = responseHeaders),
+  );
   expect(sent).toEqual({ 'content-type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   installed.headers!({}, ({ responseHeaders }) => (sent = responseHeaders));
   expect(sent).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });

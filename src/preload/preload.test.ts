@@ -32,7 +32,10 @@ describe('the preload', () => {
   });
 
   it('sends commands on the workbench channel and hands events over without the IPC event', async () => {
-    const transport = exposed.get('workbenchTransport') as { invoke: (c: string, p: unknown) => Promise<unknown>; subscribe: (l: (e: unknown) => void) => () => void };
+    const transport = exposed.get('workbenchTransport') as {
+      invoke: (c: string, p: unknown) => Promise<unknown>;
+      subscribe: (l: (e: unknown) => void) => () => void;
+    };
     await transport.invoke('app.info', {});
     expect(invoked.at(-1)).toEqual([WORKBENCH_CHANNEL, { command: 'app.info', params: {} }]);
     const seen: unknown[] = [];
@@ -44,7 +47,10 @@ describe('the preload', () => {
   });
 
   it('asks the main process for a file dialog and reads the path of a dropped file', async () => {
-    const desktop = exposed.get('workbenchDesktop') as { choosePath: (p: string) => Promise<string | null>; pathForFile: (f: unknown) => string };
+    const desktop = exposed.get('workbenchDesktop') as {
+      choosePath: (p: string) => Promise<string | null>;
+      pathForFile: (f: unknown) => string;
+    };
     await expect(desktop.choosePath('probe-file')).resolves.toBe('/data/probes.zip');
     expect(invoked.at(-1)).toEqual([CHOOSE_PATH_CHANNEL, 'probe-file']);
     expect(desktop.pathForFile({ name: 'de.csv' })).toBe('/home/user/de.csv');

@@ -53,10 +53,11 @@ export const COMMAND_NAMES = [
 
 type Namespace<C extends string> = C extends `${infer N}.${string}` ? N : never;
 // `{} extends P`: true when every parameter is optional, so the call may leave them out.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the empty object type is the test itself.
-type Method<C extends CommandName> = {} extends CommandParams<C>
-  ? (params?: CommandParams<C>) => Promise<CommandResult<C>>
-  : (params: CommandParams<C>) => Promise<CommandResult<C>>;
+type Method<C extends CommandName> =
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the empty object type is the test itself.
+  {} extends CommandParams<C>
+    ? (params?: CommandParams<C>) => Promise<CommandResult<C>>
+    : (params: CommandParams<C>) => Promise<CommandResult<C>>;
 type ClientOf<C extends CommandName> = {
   [N in Namespace<C>]: { [K in C as K extends `${N}.${infer M}` ? M : never]: Method<K> };
 };
@@ -85,7 +86,12 @@ export class WorkbenchFailure extends Error {
     this.kind = error.kind;
     this.code = error.code;
     const { file, line, column, probe } = error;
-    this.where = { ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(probe !== undefined ? { probe } : {}) };
+    this.where = {
+      ...(file !== undefined ? { file } : {}),
+      ...(line !== undefined ? { line } : {}),
+      ...(column !== undefined ? { column } : {}),
+      ...(probe !== undefined ? { probe } : {}),
+    };
   }
 }
 
@@ -99,8 +105,13 @@ export function unwrapReply(reply: WorkbenchReply): unknown {
  * Builds the client from the contract's command names over any transport: `invoke` sends one command and
  * resolves with its reply. The one way every front end gets its methods; none is listed by hand.
  */
-export function createClient(invoke: WorkbenchTransport['invoke'], subscribe: WorkbenchTransport['subscribe']): WorkbenchClient {
-  const client: Record<string, Record<string, (params?: unknown) => Promise<unknown>> | typeof subscribe> = { subscribe };
+export function createClient(
+  invoke: WorkbenchTransport['invoke'],
+  subscribe: WorkbenchTransport['subscribe'],
+): WorkbenchClient {
+  const client: Record<string, Record<string, (params?: unknown) => Promise<unknown>> | typeof subscribe> = {
+    subscribe,
+  };
   for (const command of COMMAND_NAMES) {
     const [namespace, method] = command.split('.') as [string, string];
     const group = (client[namespace] ??= {}) as Record<string, (params?: unknown) => Promise<unknown>>;

@@ -16,7 +16,6 @@ export * from './schemas.js';
 // each name's parameters and result. `satisfies` makes the compiler refuse a name without schemas and schemas
 // without a name.
 
-
 export const CommandName = z.enum(COMMAND_NAMES);
 export type CommandName = z.infer<typeof CommandName>;
 
@@ -31,38 +30,135 @@ export const NoParams = z.object({}).strict();
 
 export const commands = {
   'app.info': { params: NoParams, result: s.AppInfo, description: 'the workbench version and the database in use' },
-  'probes.import': { params: s.ProbeImportParams, result: s.ProbeImportResult, description: 'import a probe set (probes.zip, its folder, a <lang>.csv or a custom CSV); preview validates and counts without storing' },
+  'probes.import': {
+    params: s.ProbeImportParams,
+    result: s.ProbeImportResult,
+    description:
+      'import a probe set (probes.zip, its folder, a <lang>.csv or a custom CSV); preview validates and counts without storing',
+  },
   'probes.listSets': { params: NoParams, result: z.array(s.ProbeSetSummary), description: 'the probe sets' },
-  'probes.show': { params: s.ProbesShowParams, result: s.ProbesShowResult, description: 'the probes of one language of a set' },
-  'probes.delete': { params: s.NameParams, result: s.Deleted, description: 'delete a probe set (the built-in set cannot be deleted)' },
-  'surveys.import': { params: s.SurveyImportParams, result: s.SurveyImportResult, description: 'import WVS microdata or aggregated shares; preview reads and counts without storing' },
+  'probes.show': {
+    params: s.ProbesShowParams,
+    result: s.ProbesShowResult,
+    description: 'the probes of one language of a set',
+  },
+  'probes.delete': {
+    params: s.NameParams,
+    result: s.Deleted,
+    description: 'delete a probe set (the built-in set cannot be deleted)',
+  },
+  'surveys.import': {
+    params: s.SurveyImportParams,
+    result: s.SurveyImportResult,
+    description: 'import WVS microdata or aggregated shares; preview reads and counts without storing',
+  },
   'surveys.list': { params: NoParams, result: z.array(s.SurveySummary), description: 'the survey imports' },
   'surveys.delete': { params: s.NameParams, result: s.Deleted, description: 'delete a survey import' },
-  'targets.get': { params: s.TargetsParams, result: s.TargetsResult, description: "each probe's target answer for a country" },
-  'demos.select': { params: s.DemosSelectParams, result: s.DemosSelectResult, description: 'the demonstrations a strategy chooses for one probe' },
-  'prompts.build': { params: s.PromptsBuildParams, result: s.PromptResult, description: 'the exact prompt for one probe' },
+  'targets.get': {
+    params: s.TargetsParams,
+    result: s.TargetsResult,
+    description: "each probe's target answer for a country",
+  },
+  'demos.select': {
+    params: s.DemosSelectParams,
+    result: s.DemosSelectResult,
+    description: 'the demonstrations a strategy chooses for one probe',
+  },
+  'prompts.build': {
+    params: s.PromptsBuildParams,
+    result: s.PromptResult,
+    description: 'the exact prompt for one probe',
+  },
   'models.list': { params: NoParams, result: z.array(s.ModelRecord), description: 'the registered models' },
   'models.addGguf': { params: s.AddGgufParams, result: s.ModelRecord, description: 'register a local GGUF file' },
-  'models.addOpenAI': { params: s.AddOpenAIParams, result: s.ModelRecord, description: 'register a model behind OpenAI-compatible servers' },
+  'models.addOpenAI': {
+    params: s.AddOpenAIParams,
+    result: s.ModelRecord,
+    description: 'register a model behind OpenAI-compatible servers',
+  },
   'models.addGemini': { params: s.AddGeminiParams, result: s.ModelRecord, description: 'register a Gemini model' },
-  'models.remove': { params: s.NameParams, result: s.Deleted, description: 'forget a registered model (its file stays)' },
-  'models.presets': { params: NoParams, result: z.array(s.ModelPreset), description: "the paper's models and their sampling settings" },
-  'models.inspect': { params: s.InspectParams, result: s.InspectResult, description: "a GGUF file's header and whether it fits this machine's GPU" },
-  'models.download': { params: s.DownloadParams, result: s.DownloadResult, description: 'download a GGUF file (hf: URI or URL); a partial download resumes' },
-  'models.sample': { params: s.SampleParams, result: s.SampleResult, description: "a model's distribution of answers to one probe" },
-  'runs.validate': { params: s.ValidateParams, result: s.ValidateResult, description: 'every problem of a run configuration, and the work it implies' },
-  'runs.start': { params: s.StartParams, result: s.StartResult, description: 'start a run; it goes on in the engine and reports progress as events' },
-  'runs.cancel': { params: s.RunIdParams, result: s.CancelResult, description: 'cancel a running run; what was measured is kept' },
-  'runs.resume': { params: s.ResumeParams, result: s.StartResult, description: 'continue a run that stopped to the results it would have had' },
+  'models.remove': {
+    params: s.NameParams,
+    result: s.Deleted,
+    description: 'forget a registered model (its file stays)',
+  },
+  'models.presets': {
+    params: NoParams,
+    result: z.array(s.ModelPreset),
+    description: "the paper's models and their sampling settings",
+  },
+  'models.inspect': {
+    params: s.InspectParams,
+    result: s.InspectResult,
+    description: "a GGUF file's header and whether it fits this machine's GPU",
+  },
+  'models.download': {
+    params: s.DownloadParams,
+    result: s.DownloadResult,
+    description: 'download a GGUF file (hf: URI or URL); a partial download resumes',
+  },
+  'models.sample': {
+    params: s.SampleParams,
+    result: s.SampleResult,
+    description: "a model's distribution of answers to one probe",
+  },
+  'runs.validate': {
+    params: s.ValidateParams,
+    result: s.ValidateResult,
+    description: 'every problem of a run configuration, and the work it implies',
+  },
+  'runs.start': {
+    params: s.StartParams,
+    result: s.StartResult,
+    description: 'start a run; it goes on in the engine and reports progress as events',
+  },
+  'runs.cancel': {
+    params: s.RunIdParams,
+    result: s.CancelResult,
+    description: 'cancel a running run; what was measured is kept',
+  },
+  'runs.resume': {
+    params: s.ResumeParams,
+    result: s.StartResult,
+    description: 'continue a run that stopped to the results it would have had',
+  },
   'runs.list': { params: NoParams, result: z.array(s.RunSummary), description: 'every run' },
-  'runs.get': { params: s.RunIdParams, result: s.RunDetail, description: 'one run: status, configuration, progress and outcome counts' },
+  'runs.get': {
+    params: s.RunIdParams,
+    result: s.RunDetail,
+    description: 'one run: status, configuration, progress and outcome counts',
+  },
   'runs.delete': { params: s.RunIdParams, result: s.Deleted, description: 'delete a run and its measurements' },
-  'results.tables': { params: s.TablesParams, result: s.ResultsTables, description: "every table and figure of a run's report, as data" },
-  'results.probes': { params: s.ProbesParams, result: s.ProbesResult, description: "a run's probes × conditions, filtered, sorted and paged" },
-  'results.probe': { params: s.ProbeParams, result: s.ProbeDetail, description: 'one probe of a run: prompts, demonstrations, distributions, explanations' },
-  'results.explanations': { params: s.ExplanationsParams, result: s.ExplanationsResult, description: "a run's explanations as the paper's Table 2, filtered and paged" },
-  'reports.export': { params: s.ExportParams, result: s.ExportResult, description: 'write the CSV report of a run to a folder' },
-  'jobs.list': { params: NoParams, result: z.array(s.JobSummary), description: 'the long operations of this engine: runs, imports, downloads' },
+  'results.tables': {
+    params: s.TablesParams,
+    result: s.ResultsTables,
+    description: "every table and figure of a run's report, as data",
+  },
+  'results.probes': {
+    params: s.ProbesParams,
+    result: s.ProbesResult,
+    description: "a run's probes × conditions, filtered, sorted and paged",
+  },
+  'results.probe': {
+    params: s.ProbeParams,
+    result: s.ProbeDetail,
+    description: 'one probe of a run: prompts, demonstrations, distributions, explanations',
+  },
+  'results.explanations': {
+    params: s.ExplanationsParams,
+    result: s.ExplanationsResult,
+    description: "a run's explanations as the paper's Table 2, filtered and paged",
+  },
+  'reports.export': {
+    params: s.ExportParams,
+    result: s.ExportResult,
+    description: 'write the CSV report of a run to a folder',
+  },
+  'jobs.list': {
+    params: NoParams,
+    result: z.array(s.JobSummary),
+    description: 'the long operations of this engine: runs, imports, downloads',
+  },
   'jobs.cancel': { params: s.JobIdParams, result: s.JobCancelResult, description: 'cancel a long operation' },
 } as const satisfies Record<CommandName, CommandSchemas>;
 
@@ -98,4 +194,3 @@ export const EngineMessage = z.union([
   z.object({ type: z.literal('closed') }),
 ]);
 export type EngineMessage = z.infer<typeof EngineMessage>;
-

@@ -7,7 +7,14 @@
 export const CHOOSE_PATH_CHANNEL = 'workbench:choose-path';
 
 /** What a path is chosen for; each has its dialog (file or folder, filters, title) in src/main/file-dialogs.ts. */
-export const PATH_PURPOSES = ['probe-file', 'probe-folder', 'survey-file', 'model-file', 'model-folder', 'report-folder'] as const;
+export const PATH_PURPOSES = [
+  'probe-file',
+  'probe-folder',
+  'survey-file',
+  'model-file',
+  'model-folder',
+  'report-folder',
+] as const;
 export type PathPurpose = (typeof PATH_PURPOSES)[number];
 
 export function isPathPurpose(value: unknown): value is PathPurpose {

@@ -58,7 +58,12 @@ export const EngineStateEvent = z.object({
   retryInSeconds: z.number().optional(),
 });
 
-export const WorkbenchEvent = z.discriminatedUnion('type', [ProgressEvent, MeasurementEvent, JobEndedEvent, EngineStateEvent]);
+export const WorkbenchEvent = z.discriminatedUnion('type', [
+  ProgressEvent,
+  MeasurementEvent,
+  JobEndedEvent,
+  EngineStateEvent,
+]);
 export type WorkbenchEvent = z.infer<typeof WorkbenchEvent>;
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
 export type MeasurementEvent = z.infer<typeof MeasurementEvent>;

@@ -5,7 +5,15 @@ import { expect, it } from 'vitest';
 import { contractJsonSchema } from './json-schema.js';
 import { RunConfigSchema } from './method.js';
 
-type JsonObject = { type?: string; properties?: Record<string, JsonObject>; required?: string[]; additionalProperties?: unknown; items?: JsonObject; enum?: unknown[]; anyOf?: JsonObject[] };
+type JsonObject = {
+  type?: string;
+  properties?: Record<string, JsonObject>;
+  required?: string[];
+  additionalProperties?: unknown;
+  items?: JsonObject;
+  enum?: unknown[];
+  anyOf?: JsonObject[];
+};
 
 it('describes every field of a run configuration in runs.start and runs.validate', () => {
   const contract = contractJsonSchema();
@@ -15,7 +23,12 @@ it('describes every field of a run configuration in runs.start and runs.validate
     expect(Object.keys(config.properties ?? {}).sort(), command).toEqual(fields);
     expect(config.required, command).toEqual(expect.arrayContaining(['models', 'survey', 'languages']));
     expect(config.additionalProperties, command).toBe(false);
-    expect(config.properties!.strategies!.items!.enum, command).toEqual(['random', 'random-category', 'chrf-category', 'chrf-all']);
+    expect(config.properties!.strategies!.items!.enum, command).toEqual([
+      'random',
+      'random-category',
+      'chrf-category',
+      'chrf-all',
+    ]);
     expect(config.properties!.protocol!.enum, command).toEqual(['paper', 'precise']);
   }
 });
@@ -23,6 +36,15 @@ it('describes every field of a run configuration in runs.start and runs.validate
 it('describes the run configuration a result carries, and a run\u2019s conditions by name', () => {
   const contract = contractJsonSchema();
   const detail = contract.commands['runs.get']!.result as JsonObject;
-  expect(Object.keys(detail.properties!.config!.properties ?? {}).sort()).toEqual(Object.keys(RunConfigSchema.shape).sort());
-  expect(detail.properties!.conditions!.items!.enum).toEqual(['zero-shot', 'zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all']);
+  expect(Object.keys(detail.properties!.config!.properties ?? {}).sort()).toEqual(
+    Object.keys(RunConfigSchema.shape).sort(),
+  );
+  expect(detail.properties!.conditions!.items!.enum).toEqual([
+    'zero-shot',
+    'zero-shot-retest',
+    'random',
+    'random-category',
+    'chrf-category',
+    'chrf-all',
+  ]);
 });

@@ -24,11 +24,19 @@ export function contractJsonSchema() {
   return {
     title: 'Self-Align Workbench engine contract',
     transport: {
-      invoke: 'POST /api/invoke with {"command", "params"} and Authorization: Bearer TOKEN; answers {"ok": true, "result"} or {"ok": false, "error"}',
+      invoke:
+        'POST /api/invoke with {"command", "params"} and Authorization: Bearer TOKEN; answers {"ok": true, "result"} or {"ok": false, "error"}',
       events: 'GET /api/events?token=TOKEN: server-sent events, one JSON WorkbenchEvent per message',
     },
     commands: Object.fromEntries(
-      COMMAND_NAMES.map((name) => [name, { description: commands[name].description, params: toSchema(commands[name].params, 'input'), result: toSchema(commands[name].result, 'output') }]),
+      COMMAND_NAMES.map((name) => [
+        name,
+        {
+          description: commands[name].description,
+          params: toSchema(commands[name].params, 'input'),
+          result: toSchema(commands[name].result, 'output'),
+        },
+      ]),
     ),
     events: toSchema(WorkbenchEvent, 'output'),
     error: toSchema(WorkbenchError, 'output'),

@@ -69,13 +69,15 @@ export const PromptTemplateSchema = z.object({
   separator: z.string(),
 });
 
-
 const LanguageSchema = z.union([
   z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'),
   z
     .object({
       language: z.string().regex(/^[a-z]{2,3}(-[a-z0-9]+)*$/, 'a language code such as de'),
-      country: z.string().regex(/^[A-Za-z]{3}$/, 'an ISO 3166 alpha-3 code such as DEU').optional(),
+      country: z
+        .string()
+        .regex(/^[A-Za-z]{3}$/, 'an ISO 3166 alpha-3 code such as DEU')
+        .optional(),
       /** The probe set of this language, when it is not the run's probeSet (e.g. Arora et al. for de, builtin for en). */
       probeSet: z.string().min(1).optional(),
     })
@@ -84,9 +86,13 @@ const LanguageSchema = z.union([
 
 export const RunConfigSchema = z
   .object({
-    models: z.array(z.string().min(1), { error: 'name at least one registered model' }).min(1, 'name at least one registered model'),
+    models: z
+      .array(z.string().min(1), { error: 'name at least one registered model' })
+      .min(1, 'name at least one registered model'),
     probeSet: z.string().min(1).default('builtin'),
-    survey: z.string({ error: 'name the survey import that gives the target answers' }).min(1, 'name the survey import that gives the target answers'),
+    survey: z
+      .string({ error: 'name the survey import that gives the target answers' })
+      .min(1, 'name the survey import that gives the target answers'),
     languages: z.array(LanguageSchema, { error: 'name at least one language' }).min(1, 'name at least one language'),
     /**
      * `paper`: the paper's procedure, sampled responses at n = 10 judged by "below 100%"; `precise`: exact
@@ -125,7 +131,11 @@ export const RunConfigSchema = z
      * the demonstrations of the random strategies.
      */
     perDraw: z
-      .object({ optionOrder: z.boolean().default(true), demonstrationOrder: z.boolean().default(true), randomDemonstrations: z.boolean().default(true) })
+      .object({
+        optionOrder: z.boolean().default(true),
+        demonstrationOrder: z.boolean().default(true),
+        randomDemonstrations: z.boolean().default(true),
+      })
       .strict()
       .default({ optionOrder: true, demonstrationOrder: true, randomDemonstrations: true }),
     chat: z.boolean().default(true),
@@ -137,11 +147,19 @@ export const RunConfigSchema = z
     /** A chat wrapper (node-llama-cpp's name, such as llama3 or chatML) per local model whose GGUF has no chat template. */
     chatWrappers: z.record(z.string(), z.string().min(1)).default({}),
     explanations: z
-      .object({ enabled: z.boolean().default(false), perProbe: z.number().int().min(1).max(100).default(1), maxTokens: z.number().int().min(1).max(4096).default(128) })
+      .object({
+        enabled: z.boolean().default(false),
+        perProbe: z.number().int().min(1).max(100).default(1),
+        maxTokens: z.number().int().min(1).max(4096).default(128),
+      })
       .strict()
       .default({ enabled: false, perProbe: 1, maxTokens: 128 }),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(0),
     concurrency: z.number().int().min(1).max(256).default(1),
   })
   .strict();
-

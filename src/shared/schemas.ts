@@ -100,7 +100,12 @@ export const SurveyWarning = z.object({
   examples: z.array(z.object({ line: z.number().int(), column: z.string().optional(), detail: z.string() })),
 });
 
-export const SurveyCountry = z.object({ iso3: z.string(), name: z.string(), respondents: z.number().nullable(), variables: count });
+export const SurveyCountry = z.object({
+  iso3: z.string(),
+  name: z.string(),
+  respondents: z.number().nullable(),
+  variables: count,
+});
 
 export const SurveyImportParams = z
   .object({
@@ -145,7 +150,12 @@ const probeScope = {
 };
 
 export const TargetsParams = z
-  .object({ survey: z.string().min(1), country: z.string().min(1), ...probeScope, answerKey: z.string().min(1).optional() })
+  .object({
+    survey: z.string().min(1),
+    country: z.string().min(1),
+    ...probeScope,
+    answerKey: z.string().min(1).optional(),
+  })
   .strict();
 
 export const TargetRow = z.object({
@@ -162,7 +172,14 @@ export const TargetRow = z.object({
   reason: z.string().optional(),
 });
 
-export const TargetsResult = z.object({ survey: z.string(), country: z.string(), countryName: z.string(), set: z.string(), language: z.string(), rows: z.array(TargetRow) });
+export const TargetsResult = z.object({
+  survey: z.string(),
+  country: z.string(),
+  countryName: z.string(),
+  set: z.string(),
+  language: z.string(),
+  rows: z.array(TargetRow),
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // demonstrations and prompts
@@ -192,7 +209,12 @@ export const DemonstrationView = z.object({
   chrfpp: z.number(),
 });
 
-export const DemosSelectResult = z.object({ probe: Probe, strategy: Strategy, candidates: count, demonstrations: z.array(DemonstrationView) });
+export const DemosSelectResult = z.object({
+  probe: Probe,
+  strategy: Strategy,
+  candidates: count,
+  demonstrations: z.array(DemonstrationView),
+});
 
 export const PromptsBuildParams = z
   .object({
@@ -291,7 +313,9 @@ const samplingChoice = {
   sampling: Sampling.partial().strict().optional(),
 };
 
-export const AddGgufParams = z.object({ path: z.string().min(1), name: z.string().min(1).optional(), ...samplingChoice }).strict();
+export const AddGgufParams = z
+  .object({ path: z.string().min(1), name: z.string().min(1).optional(), ...samplingChoice })
+  .strict();
 export const AddOpenAIParams = z
   .object({
     model: z.string().min(1),
@@ -360,7 +384,12 @@ export const InspectResult = z.object({
 });
 
 export const DownloadParams = z.object({ uri: z.string().min(1), dir: z.string().min(1).optional() }).strict();
-export const DownloadResult = z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), resumed: z.boolean() });
+export const DownloadResult = z.object({
+  path: z.string(),
+  bytes: z.number(),
+  sha256: z.string(),
+  resumed: z.boolean(),
+});
 
 export const DistinctResponse = z.object({ text: z.string(), weight: z.number(), answer: Answer });
 
@@ -381,7 +410,13 @@ export const Distribution = z.object({
   errorBound: z.number(),
 });
 
-export const Backend = z.object({ backend: z.string(), devices: z.array(z.string()), gpuLayers: z.number(), totalLayers: z.number(), threads: z.number().int().min(1) });
+export const Backend = z.object({
+  backend: z.string(),
+  devices: z.array(z.string()),
+  gpuLayers: z.number(),
+  totalLayers: z.number(),
+  threads: z.number().int().min(1),
+});
 
 export const SampleParams = z
   .object({
@@ -527,7 +562,9 @@ function wilson<N extends string>(name: N) {
     [`${name}Share`]: share.nullable(),
     [`${name}ShareLower`]: share,
     [`${name}ShareUpper`]: share,
-  } as { [K in `${N}Count`]: typeof count } & { [K in `${N}Share`]: z.ZodNullable<typeof share> } & { [K in `${N}ShareLower` | `${N}ShareUpper`]: typeof share };
+  } as { [K in `${N}Count`]: typeof count } & { [K in `${N}Share`]: z.ZodNullable<typeof share> } & {
+    [K in `${N}ShareLower` | `${N}ShareUpper`]: typeof share;
+  };
 }
 
 const languageGroup = { model: z.string(), language: z.string(), country: z.string() };
@@ -577,7 +614,17 @@ const improvement = {
 export const ImprovementRow = z.object({ model: z.string(), ...improvement });
 export const LanguageImprovementRow = z.object({ ...languageGroup, ...improvement });
 
-const bin = { bin: count, binFrom: z.number(), binTo: z.number(), binLabel: z.string(), count, n: count, share: share.nullable(), shareLower: share, shareUpper: share };
+const bin = {
+  bin: count,
+  binFrom: z.number(),
+  binTo: z.number(),
+  binLabel: z.string(),
+  count,
+  n: count,
+  share: share.nullable(),
+  shareLower: share,
+  shareUpper: share,
+};
 export const ReductionBinRow = z.object({ ...languageGroup, strategy: z.string(), ...bin });
 export const ZeroShotErrorBinRow = z.object({ ...languageGroup, ...bin });
 
@@ -641,7 +688,10 @@ export const ProbesParams = z
   .object({
     runId: z.string().min(1),
     filter: ProbeFilter.default({}),
-    sort: z.object({ by: z.enum(PROBE_SORT_KEYS), descending: z.boolean().default(false) }).strict().default({ by: 'probe', descending: false }),
+    sort: z
+      .object({ by: z.enum(PROBE_SORT_KEYS), descending: z.boolean().default(false) })
+      .strict()
+      .default({ by: 'probe', descending: false }),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(1000).default(100),
   })
@@ -676,7 +726,13 @@ export const ProbeConditionRow = z.object({
 export const ProbesResult = z.object({ total: count, offset: count, rows: z.array(ProbeConditionRow) });
 
 export const ProbeParams = z
-  .object({ runId: z.string().min(1), model: z.string().min(1), language: z.string().min(1), country: z.string().min(1).optional(), probeId: z.string().min(1) })
+  .object({
+    runId: z.string().min(1),
+    model: z.string().min(1),
+    language: z.string().min(1),
+    country: z.string().min(1).optional(),
+    probeId: z.string().min(1),
+  })
   .strict();
 
 export const ProbeDetail = z.object({
@@ -692,9 +748,23 @@ export const ProbeDetail = z.object({
     z.object({
       condition: Condition,
       /** Every distinct prompt of the draws, with the draws (or, for exact, the probability) it stands for. */
-      prompts: z.array(z.object({ text: z.string(), messages: z.array(ChatMessage), optionOrder: z.array(z.number()), demonstrationIds: z.array(z.string()), weight: z.number() })),
+      prompts: z.array(
+        z.object({
+          text: z.string(),
+          messages: z.array(ChatMessage),
+          optionOrder: z.array(z.number()),
+          demonstrationIds: z.array(z.string()),
+          weight: z.number(),
+        }),
+      ),
       demonstrations: z.array(
-        z.object({ id: z.string(), category: z.number().int().nullable(), sentence: z.string().nullable(), answerText: z.string().nullable(), chrfpp: nullableNumber }),
+        z.object({
+          id: z.string(),
+          category: z.number().int().nullable(),
+          sentence: z.string().nullable(),
+          answerText: z.string().nullable(),
+          chrfpp: nullableNumber,
+        }),
       ),
       distribution: Distribution,
       alignment: z.number(),
@@ -746,8 +816,20 @@ export const ExplanationEntry = z.object({
 });
 export const ExplanationsResult = z.object({ total: count, offset: count, rows: z.array(ExplanationEntry) });
 
-export const ExportParams = z.object({ runId: z.string().min(1), dir: z.string().min(1), bom: z.boolean().default(false), seed: z.number().int().min(0).default(0) }).strict();
-export const ExportResult = z.object({ runId: z.string(), dir: z.string(), status: RunStatus, files: z.array(z.string()) });
+export const ExportParams = z
+  .object({
+    runId: z.string().min(1),
+    dir: z.string().min(1),
+    bom: z.boolean().default(false),
+    seed: z.number().int().min(0).default(0),
+  })
+  .strict();
+export const ExportResult = z.object({
+  runId: z.string(),
+  dir: z.string(),
+  status: RunStatus,
+  files: z.array(z.string()),
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // jobs

@@ -31,7 +31,9 @@ export const geminiFault = {
       kind: 'status',
       status: 400,
       message: 'API key not valid. Please pass a valid API key.',
-      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }],
+      details: [
+        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' },
+      ],
     };
   },
 };
@@ -82,7 +84,9 @@ export async function startFakeGeminiServer(options: FakeGeminiServerOptions = {
 
   const error = (status: number, message: string, details?: unknown[]) => ({
     status,
-    body: { error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN', ...(details ? { details } : {}) } },
+    body: {
+      error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN', ...(details ? { details } : {}) },
+    },
   });
 
   const answer = (record: RecordedRequest): { status: number; body: unknown } => {
@@ -138,7 +142,11 @@ export async function startFakeGeminiServer(options: FakeGeminiServerOptions = {
           avgLogprobs: best.logprob,
           logprobsResult: {
             topCandidates: [
-              { candidates: distribution.slice(0, k).map((t, i) => ({ token: t.token, tokenId: 100 + i, logProbability: t.logprob })) },
+              {
+                candidates: distribution
+                  .slice(0, k)
+                  .map((t, i) => ({ token: t.token, tokenId: 100 + i, logProbability: t.logprob })),
+              },
             ],
             chosenCandidates: [{ token: best.token, tokenId: 100, logProbability: best.logprob }],
           },

@@ -115,7 +115,12 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     res.end(record.method === 'HEAD' ? undefined : text);
   };
 
-  const sendFile = async (req: http.IncomingMessage, res: http.ServerResponse, record: ServedRequest, file: ServedFile) => {
+  const sendFile = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    record: ServedRequest,
+    file: ServedFile,
+  ) => {
     const headers: http.OutgoingHttpHeaders = {
       'content-type': 'application/octet-stream',
       'accept-ranges': 'bytes',
@@ -192,7 +197,10 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
         names.find((name) => name.toLowerCase().includes(wanted)) ??
         ((tag ?? 'latest').toLowerCase() === 'latest' ? names[0] : undefined);
       if (chosen === undefined) {
-        return { status: 400, body: { error: `The specified tag is not a valid quantization scheme. Got tag: ${tag}` } };
+        return {
+          status: 400,
+          body: { error: `The specified tag is not a valid quantization scheme. Got tag: ${tag}` },
+        };
       }
       const file = repo.get(chosen);
       return { status: 200, body: { ggufFile: { rfilename: chosen, size: file?.size ?? 0 } } };
@@ -201,7 +209,10 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
     if (resolve) {
       const [, user, model, filePath] = resolve;
       const repo = repos.get(`${decodeURIComponent(user ?? '')}/${decodeURIComponent(model ?? '')}`);
-      const name = (filePath ?? '').split('/').map((part) => decodeURIComponent(part)).join('/');
+      const name = (filePath ?? '')
+        .split('/')
+        .map((part) => decodeURIComponent(part))
+        .join('/');
       return repo?.get(name);
     }
     return undefined;

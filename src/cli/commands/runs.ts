@@ -7,7 +7,12 @@ import { UserError } from '../../core/errors.js';
 import { readRunConfig, parseRunConfig, type RunConfigInput } from '../../core/experiment/index.js';
 import { readPromptTemplate } from '../../core/prompt/index.js';
 import { GPU_CHOICES } from '../../core/models/index.js';
-import { WorkbenchFailure, type CommandResult, type JobEndedEvent, type WorkbenchClient } from '../../shared/contract.js';
+import {
+  WorkbenchFailure,
+  type CommandResult,
+  type JobEndedEvent,
+  type WorkbenchClient,
+} from '../../shared/contract.js';
 import { writeChartFiles } from '../charts.js';
 import { addDbOption, cancellableBySigint, oneOf, wholeNumber, withEngine } from '../context.js';
 import { printJson, printTable, progressLine } from '../output.js';
@@ -20,14 +25,23 @@ export function registerRunCommands(program: Command): void {
   addDbOption(
     program
       .command('run')
-      .description('run the self-alignment experiment: zero-shot, misaligned probes, self-alignment per strategy, explanations')
+      .description(
+        'run the self-alignment experiment: zero-shot, misaligned probes, self-alignment per strategy, explanations',
+      )
       .option('--config <file>', 'a JSON run configuration (flags below override nothing in it)')
       .option('--resume <run-id>', 'continue a run that stopped (killed, cancelled, failed) to the same results')
       .option('--model <name>', 'registered model; repeat for several', collect)
       .option('--survey <name>', 'survey import that gives the target answers')
-      .option('--lang <code[:ISO3[:SET]]>', "language, optionally with its country (default: the paper's) and probe set; repeat", collect)
+      .option(
+        '--lang <code[:ISO3[:SET]]>',
+        "language, optionally with its country (default: the paper's) and probe set; repeat",
+        collect,
+      )
       .option('--set <name>', 'probe set (default: builtin)')
-      .option('--protocol <name>', "paper (sampled, n = 10, the paper's rule; the default) or precise (exact probabilities, the rule in expectation)")
+      .option(
+        '--protocol <name>',
+        "paper (sampled, n = 10, the paper's rule; the default) or precise (exact probabilities, the rule in expectation)",
+      )
       .option('--strategy <name>', 'selection strategy; repeat (default: all four)', collect)
       .option('--k <n>', 'demonstrations per prompt')
       .option('--n <n>', 'responses per distribution')
@@ -35,46 +49,76 @@ export function registerRunCommands(program: Command): void {
       .option('--max-tokens <n>', 'response limit in tokens')
       .option('--categories <list>', 'WVS categories to include, such as 1,2,3 (default: all but 4 and 8)')
       .option('--shuffle', 'shuffle the demonstrations')
-      .option('--fixed-per-probe <list>', `what stays the same for every draw of a probe instead of being drawn anew (the paper draws all anew): ${FIXABLE.join(', ')}`)
+      .option(
+        '--fixed-per-probe <list>',
+        `what stays the same for every draw of a probe instead of being drawn anew (the paper draws all anew): ${FIXABLE.join(', ')}`,
+      )
       .option('--explanations', 'ask for explanations of the improved and worsened probes')
-      .option('--template <lang=file>', "a language's prompt template (a JSON file, such as a translation of the instruction); repeat per language", collect)
+      .option(
+        '--template <lang=file>',
+        "a language's prompt template (a JSON file, such as a translation of the instruction); repeat per language",
+        collect,
+      )
       .option('--no-chat', 'send the plain-text prompt instead of chat messages')
       .option('--seed <n>', 'seed of every random choice')
       .option('--concurrency <n>', 'probes at once')
       .option('--gpu <backend>', `local models: ${GPU_CHOICES.join(', ')}`)
-      .option('--threads <n>', 'local models: CPU threads (default: one fewer than the cores that do math, at most those idle when the model loads)')
+      .option(
+        '--threads <n>',
+        'local models: CPU threads (default: one fewer than the cores that do math, at most those idle when the model loads)',
+      )
       .option('--json', 'print the run id and summary as JSON'),
   ).action(async (options: RunOptions) => {
     const gpu = oneOf(options.gpu as string | undefined, '--gpu', GPU_CHOICES);
     const threads = wholeNumber(options.threads as string | undefined, '--threads', 1);
     const local = { ...(gpu ? { gpu } : {}), ...(threads ? { threads } : {}) };
-    const config = options.resume ? undefined : options.config ? await readRunConfig(options.config as string) : await configFromFlags(options);
+    const config = options.resume
+      ? undefined
+      : options.config
+        ? await readRunConfig(options.config as string)
+        : await configFromFlags(options);
     await withEngine(options, async (client) => {
       const showProgress = process.stderr.isTTY && !options.json;
       const ended = new Map<string, JobEndedEvent>();
       const waiting = new Map<string, (event: JobEndedEvent) => void>();
       const stop = client.subscribe((event) => {
-        if (event.type === 'progress' && event.kind === 'run' && showProgress) process.stderr.write(`\r${progressLine(event)}`);
+        if (event.type === 'progress' && event.kind === 'run' && showProgress)
+          process.stderr.write(`\r${progressLine(event)}`);
         if (event.type === 'job-ended') {
           ended.set(event.jobId, event);
           waiting.get(event.jobId)?.(event);
         }
       });
       try {
-        const { runId, jobId, warnings } = options.resume ? await client.runs.resume({ runId: options.resume as string, ...local }) : await client.runs.start({ config: config as Record<string, unknown>, ...local });
+        const { runId, jobId, warnings } = options.resume
+          ? await client.runs.resume({ runId: options.resume as string, ...local })
+          : await client.runs.start({ config: config as Record<string, unknown>, ...local });
         if (!options.json) process.stderr.write(`Run ${runId} (resume with: selfalign run --resume ${runId})\n`);
         for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
         const end = await cancellableBySigint(
           () => void client.runs.cancel({ runId }),
-          () => new Promise<JobEndedEvent>((resolve) => (ended.has(jobId) ? resolve(ended.get(jobId)!) : waiting.set(jobId, resolve))),
+          () =>
+            new Promise<JobEndedEvent>((resolve) =>
+              ended.has(jobId) ? resolve(ended.get(jobId)!) : waiting.set(jobId, resolve),
+            ),
         );
         if (showProgress) process.stderr.write('\n');
         if (end.state !== 'finished') {
           const error = end.error ?? { kind: 'bug' as const, code: 'internal', message: 'the run stopped' };
-          throw new WorkbenchFailure({ ...error, message: `${error.message} (run ${runId}; continue it with: selfalign run --resume ${runId})` });
+          throw new WorkbenchFailure({
+            ...error,
+            message: `${error.message} (run ${runId}; continue it with: selfalign run --resume ${runId})`,
+          });
         }
         const run = await client.runs.get({ runId });
-        if (options.json) return printJson({ runId, measurements: run.measurements, probes: run.probes, misaligned: run.misaligned, strategies: run.outcomes });
+        if (options.json)
+          return printJson({
+            runId,
+            measurements: run.measurements,
+            probes: run.probes,
+            misaligned: run.misaligned,
+            strategies: run.outcomes,
+          });
         console.log(`Run ${runId} finished.`);
         printOutcomes(run.outcomes);
       } finally {
@@ -84,7 +128,9 @@ export function registerRunCommands(program: Command): void {
   });
 
   const runs = program.command('runs').description('the runs in the database');
-  addDbOption(runs.command('list').description('every run: status, configuration, when').option('--json', 'print JSON')).action(async (options: { json?: boolean; db?: string }) => {
+  addDbOption(
+    runs.command('list').description('every run: status, configuration, when').option('--json', 'print JSON'),
+  ).action(async (options: { json?: boolean; db?: string }) => {
     const rows = await withEngine(options, (client) => client.runs.list());
     if (options.json) return printJson(rows);
     if (rows.length === 0) return console.log('No runs yet. Start one with `selfalign run`.');
@@ -100,16 +146,27 @@ export function registerRunCommands(program: Command): void {
     ]);
   });
 
-  addDbOption(runs.command('show <run-id>').description('one run: configuration, models, status and outcome counts').option('--json', 'print JSON')).action(async (runId: string, options: { json?: boolean; db?: string }) => {
+  addDbOption(
+    runs
+      .command('show <run-id>')
+      .description('one run: configuration, models, status and outcome counts')
+      .option('--json', 'print JSON'),
+  ).action(async (runId: string, options: { json?: boolean; db?: string }) => {
     const run = await withEngine(options, (client) => client.runs.get({ runId }));
     if (options.json) return printJson(run);
-    console.log(`Run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ''}; started ${run.createdAt}${run.finishedAt ? `, ended ${run.finishedAt}` : ''}.`);
+    console.log(
+      `Run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ''}; started ${run.createdAt}${run.finishedAt ? `, ended ${run.finishedAt}` : ''}.`,
+    );
     console.log(`Protocol: ${describeProtocol(run)}.`);
-    console.log(`Measurements: ${run.measurements}; probes with a known target: ${run.probes}; misaligned: ${run.misaligned}.`);
+    console.log(
+      `Measurements: ${run.measurements}; probes with a known target: ${run.probes}; misaligned: ${run.misaligned}.`,
+    );
     printOutcomes(run.outcomes);
   });
 
-  addDbOption(runs.command('delete <run-id>').description('delete a run with its measurements and explanations')).action(async (runId: string, options: { db?: string }) => {
+  addDbOption(
+    runs.command('delete <run-id>').description('delete a run with its measurements and explanations'),
+  ).action(async (runId: string, options: { db?: string }) => {
     await withEngine(options, (client) => client.runs.delete({ runId }));
     console.log(`Deleted run ${runId}.`);
   });
@@ -117,7 +174,9 @@ export function registerRunCommands(program: Command): void {
 
 function describeProtocol(run: CommandResult<'runs.get'>): string {
   const perDraw = (run.config.perDraw ?? {}) as Record<string, boolean>;
-  const drawn = Object.entries(perDraw).filter(([, anew]) => anew).map(([what]) => what);
+  const drawn = Object.entries(perDraw)
+    .filter(([, anew]) => anew)
+    .map(([what]) => what);
   const what = run.protocol === 'none' ? 'none (a run from before protocols: one prompt per probe)' : run.protocol;
   return `${what}; ${run.estimator} estimates of n = ${run.n} draws; drawn anew per draw: ${drawn.length ? drawn.join(', ') : 'nothing'}`;
 }
@@ -136,11 +195,19 @@ function printOutcomes(rows: CommandResult<'runs.get'>['outcomes']): void {
 
 /** `--fixed-per-probe` words and the `perDraw` field each one turns off. */
 const FIXABLE = ['option-order', 'demonstration-order', 'random-demonstrations'] as const;
-const PER_DRAW_FIELD = { 'option-order': 'optionOrder', 'demonstration-order': 'demonstrationOrder', 'random-demonstrations': 'randomDemonstrations' } as const;
+const PER_DRAW_FIELD = {
+  'option-order': 'optionOrder',
+  'demonstration-order': 'demonstrationOrder',
+  'random-demonstrations': 'randomDemonstrations',
+} as const;
 
 function perDrawFromFlag(list: string): Record<string, boolean> {
   const perDraw: Record<string, boolean> = { optionOrder: true, demonstrationOrder: true, randomDemonstrations: true };
-  for (const word of list.split(',').map((w) => w.trim()).filter(Boolean)) perDraw[PER_DRAW_FIELD[oneOf(word, '--fixed-per-probe', FIXABLE)!]] = false;
+  for (const word of list
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean))
+    perDraw[PER_DRAW_FIELD[oneOf(word, '--fixed-per-probe', FIXABLE)!]] = false;
   return perDraw;
 }
 
@@ -148,7 +215,8 @@ async function configFromFlags(options: RunOptions): Promise<RunConfigInput> {
   const promptTemplates: Record<string, unknown> = {};
   for (const entry of (options.template as string[] | undefined) ?? []) {
     const [language, file] = entry.split(/=(.*)/s);
-    if (!language || !file) throw new UserError('bad-option', `--template takes LANG=FILE, such as de=prompt-de.json; got "${entry}"`);
+    if (!language || !file)
+      throw new UserError('bad-option', `--template takes LANG=FILE, such as de=prompt-de.json; got "${entry}"`);
     promptTemplates[language] = await readPromptTemplate(file);
   }
   const number = (name: string) => (options[name] === undefined ? undefined : Number(options[name]));
@@ -186,22 +254,36 @@ export function registerReportCommand(program: Command): void {
   addDbOption(
     program
       .command('report <run-id>')
-      .description("write a run's tables as CSV: one file per table of the paper, the probes, the explanations, and a manifest")
+      .description(
+        "write a run's tables as CSV: one file per table of the paper, the probes, the explanations, and a manifest",
+      )
       .requiredOption('--out <dir>', 'folder to write into')
       .option('--bom', 'start each CSV with a byte-order mark, so Excel opens non-Latin text correctly')
       .option('--seed <n>', 'seed of the bootstrap intervals', '0')
-      .option('--charts', "also write the window's charts as SVG files into OUT/charts (the paper's figures, per model and language)")
+      .option(
+        '--charts',
+        "also write the window's charts as SVG files into OUT/charts (the paper's figures, per model and language)",
+      )
       .option('--json', 'print the files written as JSON'),
-  ).action(async (runId: string, options: { out: string; bom?: boolean; seed: string; charts?: boolean; json?: boolean; db?: string }) => {
-    const seed = wholeNumber(options.seed, '--seed')!;
-    const report = await withEngine(options, async (client: WorkbenchClient) => {
-      const written = await client.reports.export({ runId, dir: options.out, bom: options.bom === true, seed });
-      if (!options.charts) return written;
-      return { ...written, files: [...written.files, ...(await writeChartFiles(client, runId, path.join(written.dir, 'charts'), seed))] };
-    });
-    if (options.json) return printJson(report.files);
-    if (report.status !== 'finished') console.log(`Note: run ${runId} is ${report.status}; the report covers what it has measured.`);
-    console.log(`Wrote ${report.files.length} files to ${report.dir}:`);
-    for (const file of report.files) console.log(`  ${file.slice(report.dir.length + 1)}`);
-  });
+  ).action(
+    async (
+      runId: string,
+      options: { out: string; bom?: boolean; seed: string; charts?: boolean; json?: boolean; db?: string },
+    ) => {
+      const seed = wholeNumber(options.seed, '--seed')!;
+      const report = await withEngine(options, async (client: WorkbenchClient) => {
+        const written = await client.reports.export({ runId, dir: options.out, bom: options.bom === true, seed });
+        if (!options.charts) return written;
+        return {
+          ...written,
+          files: [...written.files, ...(await writeChartFiles(client, runId, path.join(written.dir, 'charts'), seed))],
+        };
+      });
+      if (options.json) return printJson(report.files);
+      if (report.status !== 'finished')
+        console.log(`Note: run ${runId} is ${report.status}; the report covers what it has measured.`);
+      console.log(`Wrote ${report.files.length} files to ${report.dir}:`);
+      for (const file of report.files) console.log(`  ${file.slice(report.dir.length + 1)}`);
+    },
+  );
 }

@@ -14,15 +14,27 @@ import { printJson } from '../output.js';
 
 /** The built screens: beside the bundled CLI (out/main/cli.js → out/renderer), or the repository's out/renderer. */
 function rendererDir(given?: string): string | undefined {
-  const candidates = [given, process.env.SELFALIGN_RENDERER_DIR, fileURLToPath(new URL('../renderer/', import.meta.url)), fileURLToPath(new URL('../../../out/renderer/', import.meta.url))];
+  const candidates = [
+    given,
+    process.env.SELFALIGN_RENDERER_DIR,
+    fileURLToPath(new URL('../renderer/', import.meta.url)),
+    fileURLToPath(new URL('../../../out/renderer/', import.meta.url)),
+  ];
   return candidates.find((dir): dir is string => dir !== undefined && existsSync(path.join(dir, 'index.html')));
 }
 
 function openInBrowser(url: string): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(command, args as string[], { detached: true, stdio: 'ignore' });
-    child.on('error', () => process.stderr.write(`Could not open a browser (${command}); open the address above yourself.\n`));
+    child.on('error', () =>
+      process.stderr.write(`Could not open a browser (${command}); open the address above yourself.\n`),
+    );
     child.unref();
   } catch {
     process.stderr.write('Could not open a browser; open the address above yourself.\n');
@@ -34,7 +46,11 @@ export function registerServeCommands(program: Command): void {
     .command('serve')
     .description('serve the workbench to a browser: the screens and the engine API, with a random token')
     .option('--port <n>', 'port (0: any free one)', '0')
-    .option('--host <address>', 'address to bind (default 127.0.0.1; anything else is reachable from other machines)', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'address to bind (default 127.0.0.1; anything else is reachable from other machines)',
+      '127.0.0.1',
+    )
     .option('--open', 'open the address in the default browser')
     .option('--renderer <dir>', 'the built screens (default: out/renderer)')
     .option('--db <file>', "the workbench database (default: SELFALIGN_DB, else the desktop app's data folder)")
@@ -42,11 +58,19 @@ export function registerServeCommands(program: Command): void {
       const port = wholeNumber(options.port, '--port')!;
       const engine = createEngine({ databasePath: options.db ?? defaultDatabasePath() });
       const screens = rendererDir(options.renderer);
-      const server = await startHttpServer({ engine, port, host: options.host, ...(screens ? { rendererDir: screens } : {}) });
+      const server = await startHttpServer({
+        engine,
+        port,
+        host: options.host,
+        ...(screens ? { rendererDir: screens } : {}),
+      });
       if (!isLoopback(options.host)) {
-        process.stderr.write(`warning: bound to ${options.host}: anyone who can reach this machine and learns the token can use the workbench. Use the default 127.0.0.1 unless you mean it.\n`);
+        process.stderr.write(
+          `warning: bound to ${options.host}: anyone who can reach this machine and learns the token can use the workbench. Use the default 127.0.0.1 unless you mean it.\n`,
+        );
       }
-      if (!screens) process.stderr.write('note: the screens are not built (run `npm run build`); the API is served alone.\n');
+      if (!screens)
+        process.stderr.write('note: the screens are not built (run `npm run build`); the API is served alone.\n');
       process.stderr.write(`Self-Align Workbench is at (Ctrl-C stops it):\n`);
       process.stdout.write(`${server.url}\n`);
       if (options.open) openInBrowser(server.url);

@@ -48,7 +48,7 @@ function extractNgrams(sentence: string, wordOrder: number): Map<string, number>
   const chars = splitWhitespace(sentence).join('');
   // UTF-16 offsets of each code point, so n-grams are cut in code points as Python does, without re-joining.
   const starts: number[] = [];
-  for (let i = 0; i < chars.length; ) {
+  for (let i = 0; i < chars.length;) {
     starts.push(i);
     const unit = chars.charCodeAt(i);
     const next = chars.charCodeAt(i + 1);
@@ -272,8 +272,7 @@ export class ChrfIndex {
       stats[3 * k] = hypTotal;
       stats[3 * k + 1] = refTotal;
       // Matches only affect orders where both sides have n-grams; elsewhere the walk would find none anyway.
-      stats[3 * k + 2] =
-        hypTotal === 0 ? 0 : clippedMatches(hyp.ids[k]!, hyp.counts[k]!, ref.ids[k]!, ref.counts[k]!);
+      stats[3 * k + 2] = hypTotal === 0 ? 0 : clippedMatches(hyp.ids[k]!, hyp.counts[k]!, ref.ids[k]!, ref.counts[k]!);
     }
     return chrfFromStats(stats);
   }

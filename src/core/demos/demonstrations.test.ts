@@ -6,8 +6,21 @@ import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data
 import { chrfpp } from './chrf.js';
 import { DemonstrationPool, SELECTION_STRATEGIES, SimilarityIndex } from './index.js';
 
-function probe(id: string, template: string, options: [string, string] = ['important', 'unimportant'], flag: Probe['flag'] = null): Probe {
-  return { id, language: 'en', template, options, category: categoryOfQuestionId(id) ?? 1, flag, source: { file: 'test', line: 0 } };
+function probe(
+  id: string,
+  template: string,
+  options: [string, string] = ['important', 'unimportant'],
+  flag: Probe['flag'] = null,
+): Probe {
+  return {
+    id,
+    language: 'en',
+    template,
+    options,
+    category: categoryOfQuestionId(id) ?? 1,
+    flag,
+    source: { file: 'test', line: 0 },
+  };
 }
 
 /** Answers constructed for the test: option 1 wins for every id listed, except those given as option 2. */
@@ -45,7 +58,11 @@ describe('demonstration selection', () => {
     const pool = new DemonstrationPool(PROBES, answers(IDS));
     const { demonstrations } = pool.select('Q1', { strategy: 'chrf-all', k: 3 });
     const expected = ['Q2', 'Q3', 'Q4', 'Q5', 'Q6', 'Q46']
-      .map((id, order) => ({ id, order, score: chrfpp('Family is _ in my life.', PROBES.find((p) => p.id === id)!.template) }))
+      .map((id, order) => ({
+        id,
+        order,
+        score: chrfpp('Family is _ in my life.', PROBES.find((p) => p.id === id)!.template),
+      }))
       .sort((a, b) => b.score - a.score || a.order - b.order)
       .slice(0, 3);
     expect(demonstrations.map((d) => d.probe.id)).toEqual(expected.map((e) => e.id));
@@ -54,7 +71,10 @@ describe('demonstration selection', () => {
     // Two candidates with the same sentence score the same: the lower question id comes first.
     const twins = [probe('Q10', 'A is _.'), probe('Q30', 'B is _.'), probe('Q20', 'B is _.')];
     const twinPool = new DemonstrationPool(twins, answers(['Q10', 'Q20', 'Q30']));
-    expect(twinPool.select('Q10', { strategy: 'chrf-all', k: 2 }).demonstrations.map((d) => d.probe.id)).toEqual(['Q20', 'Q30']);
+    expect(twinPool.select('Q10', { strategy: 'chrf-all', k: 2 }).demonstrations.map((d) => d.probe.id)).toEqual([
+      'Q20',
+      'Q30',
+    ]);
   });
 
   it('scores in the other direction or the mean of both when asked', () => {
@@ -67,7 +87,7 @@ describe('demonstration selection', () => {
     expect(index.scoresAgainst('Q1', 'mean')[q46]).toBe((hyp + ref) / 2);
   });
 
-  it('keeps the category strategies within the test probe\'s category', () => {
+  it("keeps the category strategies within the test probe's category", () => {
     const pool = new DemonstrationPool(PROBES, answers(IDS));
     for (const strategy of ['random-category', 'chrf-category'] as const) {
       const { demonstrations } = pool.select('Q2', { strategy, k: 5 });
@@ -80,7 +100,8 @@ describe('demonstration selection', () => {
 
   it('repeats random draws exactly for the same seed and draw, and varies them across draws', () => {
     const pool = new DemonstrationPool(PROBES, answers(IDS));
-    const pick = (seed: number, draw: number) => pool.select('Q1', { strategy: 'random', k: 3, seed, draw }).demonstrations.map((d) => d.probe.id);
+    const pick = (seed: number, draw: number) =>
+      pool.select('Q1', { strategy: 'random', k: 3, seed, draw }).demonstrations.map((d) => d.probe.id);
     expect(pick(42, 0)).toEqual(pick(42, 0));
     const draws = new Set(Array.from({ length: 20 }, (_, draw) => pick(42, draw).join(',')));
     expect(draws.size).toBeGreaterThan(5);
@@ -97,7 +118,9 @@ describeWithSharedData('demonstrations from the real German probes', () => {
     const { probes } = await readProbeSource(path.join(sharedDataDir, 'arora-probes/probes.zip'));
     const german = probes.filter((p) => p.language === 'de');
     // Constructed answers: option 1 for even question numbers, option 2 for odd ones.
-    const weights = new Map(german.map((p) => [p.id, (Number(p.id.replace(/\D/g, '')) % 2 === 0 ? [60, 40] : [40, 60]) as [number, number]]));
+    const weights = new Map(
+      german.map((p) => [p.id, (Number(p.id.replace(/\D/g, '')) % 2 === 0 ? [60, 40] : [40, 60]) as [number, number]]),
+    );
     const pool = new DemonstrationPool(german, targetAnswersFromWeights('DEU', weights));
     for (const test of german.filter((p) => p.flag === null && p.category !== 4 && p.category !== 8)) {
       for (const strategy of SELECTION_STRATEGIES) {

@@ -2,7 +2,13 @@
 // language, each completed with the target country's majority answer, picked by one of the paper's four strategies.
 
 import { UserError } from '../errors.js';
-import { DEFAULT_EXCLUDED_CATEGORIES, compareQuestionIds, completeSentence, isUsable, type Probe } from '../data/index.js';
+import {
+  DEFAULT_EXCLUDED_CATEGORIES,
+  compareQuestionIds,
+  completeSentence,
+  isUsable,
+  type Probe,
+} from '../data/index.js';
 import { SeededRandom } from '../random/index.js';
 import type { TargetAnswers } from '../survey/index.js';
 import { ChrfIndex } from './chrf.js';
@@ -75,7 +81,8 @@ export class SimilarityIndex {
 
   position(id: string): number {
     const position = this.positionOf.get(id);
-    if (position === undefined) throw new UserError('unknown-probe', `there is no probe ${id} in language ${this.language}`, { probe: id });
+    if (position === undefined)
+      throw new UserError('unknown-probe', `there is no probe ${id} in language ${this.language}`, { probe: id });
     return position;
   }
 
@@ -108,7 +115,10 @@ export class SimilarityIndex {
   }
 
   /** The other probes of the language, most similar first; ties in question-id order. */
-  rank(id: string, options: { direction?: ChrfDirection; withinCategory?: boolean } = {}): { probe: Probe; chrfpp: number }[] {
+  rank(
+    id: string,
+    options: { direction?: ChrfDirection; withinCategory?: boolean } = {},
+  ): { probe: Probe; chrfpp: number }[] {
     const test = this.probe(id);
     const scores = this.scoresAgainst(id, options.direction);
     return this.probes
@@ -132,7 +142,8 @@ export class DemonstrationPool {
   select(testProbeId: string, options: SelectionOptions): Selection {
     const { strategy, k = DEFAULT_K, seed = 0, draw = 0, direction = 'probe-as-hypothesis' } = options;
     const excluded = new Set(options.excludedCategories ?? DEFAULT_EXCLUDED_CATEGORIES);
-    if (!Number.isInteger(k) || k < 0) throw new UserError('bad-k', `k must be a whole number of demonstrations, got ${k}`);
+    if (!Number.isInteger(k) || k < 0)
+      throw new UserError('bad-k', `k must be a whole number of demonstrations, got ${k}`);
     const test = this.similarity.probe(testProbeId);
     const scores = this.similarity.scoresAgainst(test.id, direction);
 
@@ -152,7 +163,10 @@ export class DemonstrationPool {
       // Candidates are in question-id order and the sort is stable, so equal scores fall to question-id order.
       chosen = [...candidates].sort((a, b) => scores[b.position]! - scores[a.position]!).slice(0, k);
     }
-    return { demonstrations: chosen.map(({ probe, position }) => this.demonstration(probe, scores[position]!)), candidates: candidates.length };
+    return {
+      demonstrations: chosen.map(({ probe, position }) => this.demonstration(probe, scores[position]!)),
+      candidates: candidates.length,
+    };
   }
 
   private demonstration(probe: Probe, chrfpp: number): Demonstration {

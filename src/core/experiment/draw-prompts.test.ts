@@ -9,7 +9,13 @@ import { DemonstrationPool, ZERO_SHOT } from '../demos/index.js';
 import { LocalModel } from '../models/index.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../prompt/index.js';
 import { builtinDataPath } from '../resources.js';
-import { estimateDistribution, estimatePromptMixture, estimationOrder, mixDistributions, withoutCosts } from '../sampling/index.js';
+import {
+  estimateDistribution,
+  estimatePromptMixture,
+  estimationOrder,
+  mixDistributions,
+  withoutCosts,
+} from '../sampling/index.js';
 import { deriveSeed } from '../random/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
@@ -18,10 +24,14 @@ import { drawPrompts, parseRunConfig } from './index.js';
 const file = builtinDataPath('probes', 'en.csv');
 const PROBES: Probe[] = probeSourceFromCustomCsv(file, readFileSync(file)).probes.filter((p) => p.flag === null);
 // Majorities that alternate, so demonstrations complete with both options.
-const TARGETS = targetAnswersFromWeights('USA', new Map(PROBES.map((p, i): [string, readonly [number, number]] => [p.id, i % 2 === 0 ? [70, 30] : [20, 80]])));
+const TARGETS = targetAnswersFromWeights(
+  'USA',
+  new Map(PROBES.map((p, i): [string, readonly [number, number]] => [p.id, i % 2 === 0 ? [70, 30] : [20, 80]])),
+);
 const POOL = new DemonstrationPool(PROBES, TARGETS);
 
-const config = (extra: Record<string, unknown> = {}) => parseRunConfig({ models: ['m'], survey: 's', languages: ['en'], shuffleDemonstrations: true, ...extra });
+const config = (extra: Record<string, unknown> = {}) =>
+  parseRunConfig({ models: ['m'], survey: 's', languages: ['en'], shuffleDemonstrations: true, ...extra });
 
 describe('prompts drawn per draw', () => {
   it('balances the option order over draws, probes and seeds', () => {
@@ -46,19 +56,31 @@ describe('prompts drawn per draw', () => {
     expect(probesWithBothOrders / (20 * PROBES.length)).toBeGreaterThan(0.99);
   });
 
-  it('draws the random strategies\' demonstrations and the demonstration order per draw, or fixes them per probe', () => {
+  it("draws the random strategies' demonstrations and the demonstration order per draw, or fixes them per probe", () => {
     const probe = PROBES.find((p) => p.id === 'Q28')!;
     const perDraw = drawPrompts(probe, 'random', POOL, config());
     expect(perDraw.prompts.reduce((sum, p) => sum + p.weight, 0)).toBe(10);
-    expect(new Set(perDraw.prompts.map((p) => p.prompt.demonstrationIds.slice().sort().join(' '))).size).toBeGreaterThan(1);
+    expect(
+      new Set(perDraw.prompts.map((p) => p.prompt.demonstrationIds.slice().sort().join(' '))).size,
+    ).toBeGreaterThan(1);
     expect(perDraw.demonstrationIds.length).toBeGreaterThan(5);
 
-    const fixed = drawPrompts(probe, 'random', POOL, config({ perDraw: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false } }));
+    const fixed = drawPrompts(
+      probe,
+      'random',
+      POOL,
+      config({ perDraw: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false } }),
+    );
     expect(fixed.prompts).toHaveLength(1);
     expect(fixed.prompts[0]!.weight).toBe(10);
 
     // chrF++ choices do not depend on the draw; with shuffling per draw only their order changes.
-    const chrf = drawPrompts(probe, 'chrf-all', POOL, config({ perDraw: { optionOrder: false, demonstrationOrder: true, randomDemonstrations: true } }));
+    const chrf = drawPrompts(
+      probe,
+      'chrf-all',
+      POOL,
+      config({ perDraw: { optionOrder: false, demonstrationOrder: true, randomDemonstrations: true } }),
+    );
     expect(new Set(chrf.prompts.map((p) => p.prompt.demonstrationIds.slice().sort().join(' '))).size).toBe(1);
     expect(new Set(chrf.prompts.map((p) => p.prompt.demonstrationIds.join(' '))).size).toBeGreaterThan(1);
   });
@@ -76,23 +98,43 @@ describe('prompts drawn per draw', () => {
   });
 
   it("uses the run's prompt template for the probe's language, and refuses one that drops a placeholder", () => {
-    const german = { ...DEFAULT_PROMPT_TEMPLATE, instruction: 'Setze in die Lücke (_) eine der zwei Optionen ein: "{first_option}" oder "{second_option}".', answerCue: 'Antwort:' };
+    const german = {
+      ...DEFAULT_PROMPT_TEMPLATE,
+      instruction: 'Setze in die Lücke (_) eine der zwei Optionen ein: "{first_option}" oder "{second_option}".',
+      answerCue: 'Antwort:',
+    };
     const { prompts } = drawPrompts(PROBES[0]!, ZERO_SHOT, POOL, config({ promptTemplates: { en: german } }));
     for (const p of prompts) {
       expect(p.prompt.text.startsWith('Setze in die Lücke')).toBe(true);
       expect(p.prompt.text.endsWith('Antwort:')).toBe(true);
     }
-    expect(() => config({ promptTemplates: { de: { ...DEFAULT_PROMPT_TEMPLATE, instruction: 'Wähle eine Option.' } } })).toThrow(/prompt template of "de".*\{first_option\}/);
+    expect(() =>
+      config({ promptTemplates: { de: { ...DEFAULT_PROMPT_TEMPLATE, instruction: 'Wähle eine Option.' } } }),
+    ).toThrow(/prompt template of "de".*\{first_option\}/);
   });
 
   it("mixes the prompts' exact distributions: the mixture of the two orders is their average", async () => {
-    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: { temperature: 1 }, llama: await getTestLlama() });
+    const model = await LocalModel.open({
+      name: 'tiny',
+      path: await tinyModelPath(),
+      sampling: { temperature: 1 },
+      llama: await getTestLlama(),
+    });
     try {
       const probe = PROBES.find((p) => p.id === 'Q1')!;
       const { prompts } = drawPrompts(probe, ZERO_SHOT, POOL, config({ protocol: 'precise' }));
-      const request = { probe, chat: true, estimator: 'exact' as const, n: 10, maxTokens: 8, seed: 1, errorBound: 0.001 };
+      const request = {
+        probe,
+        chat: true,
+        estimator: 'exact' as const,
+        n: 10,
+        maxTokens: 8,
+        seed: 1,
+        errorBound: 0.001,
+      };
       const parts = [];
-      for (const p of prompts) parts.push(await estimateDistribution(model, { temperature: 1 }, { ...request, prompt: p.prompt }));
+      for (const p of prompts)
+        parts.push(await estimateDistribution(model, { temperature: 1 }, { ...request, prompt: p.prompt }));
       const mixed = await estimatePromptMixture(model, { temperature: 1 }, { ...request, prompts });
       for (const field of ['option1', 'option2', 'invalid'] as const) {
         expect(mixed[field]).toBeCloseTo((parts[0]![field] + parts[1]![field]) / 2, 12);
@@ -106,7 +148,12 @@ describe('prompts drawn per draw', () => {
   }, 60_000);
 
   it("estimates the prompts of one instruction one after the other, and gives each the numbers it has alone, mixed in the draws' order", async () => {
-    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: { temperature: 1 }, llama: await getTestLlama() });
+    const model = await LocalModel.open({
+      name: 'tiny',
+      path: await tinyModelPath(),
+      sampling: { temperature: 1 },
+      llama: await getTestLlama(),
+    });
     try {
       const probe = PROBES.find((p) => p.id === 'Q1')!;
       const { prompts } = drawPrompts(probe, 'random', POOL, config({ estimator: 'tree', n: 12 }));
@@ -124,13 +171,20 @@ describe('prompts drawn per draw', () => {
       const parts = [];
       for (const [index, { prompt, weight }] of prompts.entries()) {
         const seed = index === 0 ? request.seed : deriveSeed(request.seed, 'prompt', index) >>> 0;
-        parts.push({ distribution: await estimateDistribution(model, { temperature: 1 }, { ...request, prompt, n: weight, seed }), weight });
+        parts.push({
+          distribution: await estimateDistribution(model, { temperature: 1 }, { ...request, prompt, n: weight, seed }),
+          weight,
+        });
       }
       expect(withoutCosts(mixed)).toEqual(withoutCosts(mixDistributions(parts)));
       expect(mixed.cachedPromptTokens).toBeGreaterThan(0);
       // Mixed, the time inside llama.cpp is the parts' time there; each is part of its wall time.
-      expect(mixDistributions(parts).llamaMs).toBeCloseTo(parts.reduce((sum, p) => sum + p.distribution.llamaMs!, 0), 6);
-      for (const d of [mixed, ...parts.map((p) => p.distribution)]) expect(d.llamaMs! > 0 && d.llamaMs! <= d.wallMs).toBe(true);
+      expect(mixDistributions(parts).llamaMs).toBeCloseTo(
+        parts.reduce((sum, p) => sum + p.distribution.llamaMs!, 0),
+        6,
+      );
+      for (const d of [mixed, ...parts.map((p) => p.distribution)])
+        expect(d.llamaMs! > 0 && d.llamaMs! <= d.wallMs).toBe(true);
     } finally {
       await model.close();
     }

@@ -29,7 +29,10 @@ export function drawPrompts(
   probe: Probe,
   condition: Condition,
   pool: DemonstrationPool,
-  config: Pick<RunConfig, 'n' | 'estimator' | 'seed' | 'k' | 'shuffleDemonstrations' | 'perDraw' | 'categories' | 'promptTemplates'>,
+  config: Pick<
+    RunConfig,
+    'n' | 'estimator' | 'seed' | 'k' | 'shuffleDemonstrations' | 'perDraw' | 'categories' | 'promptTemplates'
+  >,
   explain = false,
 ): DrawnPrompts {
   const { perDraw } = config;
@@ -43,7 +46,13 @@ export function drawPrompts(
     const selectionDraw = randomPerDraw ? draw : 0;
     let demonstrations = chosen.get(selectionDraw);
     if (!demonstrations) {
-      demonstrations = pool.select(probe.id, { strategy: condition, k: config.k, seed: config.seed, draw: selectionDraw, excludedCategories: excluded }).demonstrations;
+      demonstrations = pool.select(probe.id, {
+        strategy: condition,
+        k: config.k,
+        seed: config.seed,
+        draw: selectionDraw,
+        excludedCategories: excluded,
+      }).demonstrations;
       chosen.set(selectionDraw, demonstrations);
     }
     return demonstrations;
@@ -70,7 +79,12 @@ export function drawPrompts(
     // Exact: the expectation over what a draw chooses. The option order is a fair coin, so both orders at one
     // half; demonstrations that vary per draw are taken as the run's n draws of them.
     const draws = randomPerDraw || shufflePerDraw ? Array.from({ length: config.n }, (_, d) => d) : [0];
-    const orders: (readonly [1 | 2, 1 | 2] | undefined)[] = perDraw.optionOrder ? [[1, 2], [2, 1]] : [undefined];
+    const orders: (readonly [1 | 2, 1 | 2] | undefined)[] = perDraw.optionOrder
+      ? [
+          [1, 2],
+          [2, 1],
+        ]
+      : [undefined];
     const weight = 1 / (draws.length * orders.length);
     for (const draw of draws) for (const order of orders) drawn.push({ prompt: promptOf(draw, order), weight });
   }
@@ -97,7 +111,13 @@ export interface StoredPrompt {
 
 export function storedPromptJson(prompts: readonly WeightedPrompt[]): string {
   return JSON.stringify({
-    prompts: prompts.map(({ prompt, weight }): StoredPrompt => ({ text: prompt.text, messages: prompt.messages, optionOrder: prompt.optionOrder, demonstrationIds: prompt.demonstrationIds, weight })),
+    prompts: prompts.map(({ prompt, weight }): StoredPrompt => ({
+      text: prompt.text,
+      messages: prompt.messages,
+      optionOrder: prompt.optionOrder,
+      demonstrationIds: prompt.demonstrationIds,
+      weight,
+    })),
   });
 }
 
@@ -105,5 +125,13 @@ export function storedPromptJson(prompts: readonly WeightedPrompt[]): string {
 export function storedPrompts(promptJson: string, demonstrationIds: readonly string[]): StoredPrompt[] {
   const stored = JSON.parse(promptJson) as { prompts?: StoredPrompt[] } & Partial<StoredPrompt>;
   if (stored.prompts) return stored.prompts;
-  return [{ text: stored.text ?? '', messages: stored.messages ?? [], optionOrder: stored.optionOrder ?? [1, 2], demonstrationIds: [...demonstrationIds], weight: 1 }];
+  return [
+    {
+      text: stored.text ?? '',
+      messages: stored.messages ?? [],
+      optionOrder: stored.optionOrder ?? [1, 2],
+      demonstrationIds: [...demonstrationIds],
+      weight: 1,
+    },
+  ];
 }

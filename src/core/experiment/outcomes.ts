@@ -39,7 +39,11 @@ export function outcome(zeroShot: ResponseDistribution, selfAligned: ResponseDis
  * Fisher's exact test when a cell of the 2×2 table would expect fewer than 5 responses (always at the paper's
  * n = 10), else the two-proportion z-test. Null for exact probabilities, which carry no sampling noise.
  */
-export function changePValue(zeroShot: ResponseDistribution, selfAligned: ResponseDistribution, target: Majority): number | null {
+export function changePValue(
+  zeroShot: ResponseDistribution,
+  selfAligned: ResponseDistribution,
+  target: Majority,
+): number | null {
   if (zeroShot.estimator === 'exact' || selfAligned.estimator === 'exact') return null;
   const x0 = Math.round(alignment(zeroShot, target) * zeroShot.n);
   const x1 = Math.round(alignment(selfAligned, target) * selfAligned.n);
@@ -55,7 +59,12 @@ export function changePValue(zeroShot: ResponseDistribution, selfAligned: Respon
  * the change's q-value (its p-value adjusted for every probe of its table cell, Benjamini–Hochberg) is below
  * α = 0.05; for exact probabilities, when it is larger than a tolerance and the estimates' error bounds.
  */
-export function gatedOutcome(zeroShot: ResponseDistribution, selfAligned: ResponseDistribution, target: Majority, qValue: number | null): Outcome {
+export function gatedOutcome(
+  zeroShot: ResponseDistribution,
+  selfAligned: ResponseDistribution,
+  target: Majority,
+  qValue: number | null,
+): Outcome {
   const before = alignment(zeroShot, target);
   const after = alignment(selfAligned, target);
   if (zeroShot.estimator === 'exact' || selfAligned.estimator === 'exact') {
@@ -67,7 +76,11 @@ export function gatedOutcome(zeroShot: ResponseDistribution, selfAligned: Respon
 }
 
 /** Δ = (δ_zero-shot − δ_self-aligned) / δ_zero-shot, with δ = 1 − alignment; undefined when there was no error. */
-export function errorReduction(zeroShot: ResponseDistribution, selfAligned: ResponseDistribution, target: Majority): number | undefined {
+export function errorReduction(
+  zeroShot: ResponseDistribution,
+  selfAligned: ResponseDistribution,
+  target: Majority,
+): number | undefined {
   const before = 1 - alignment(zeroShot, target);
   const after = 1 - alignment(selfAligned, target);
   return before > 0 ? (before - after) / before : undefined;
@@ -77,7 +90,10 @@ export function errorReduction(zeroShot: ResponseDistribution, selfAligned: Resp
  * Soft alignment: the Jensen–Shannon distance (base 2, 0 = identical, 1 = disjoint) between the model's shares of
  * the two options, among its valid responses, and the country's shares. Undefined without valid responses.
  */
-export function softAlignment(distribution: ResponseDistribution, target: Extract<TargetAnswer, { kind: 'majority' | 'tie' }>): number | undefined {
+export function softAlignment(
+  distribution: ResponseDistribution,
+  target: Extract<TargetAnswer, { kind: 'majority' | 'tie' }>,
+): number | undefined {
   if (distribution.option1 + distribution.option2 <= 0) return undefined;
   return jensenShannonDistance([distribution.option1, distribution.option2], [...target.shares]);
 }

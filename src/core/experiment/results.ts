@@ -6,14 +6,26 @@ import { ZERO_SHOT, type Comparison } from '../demos/index.js';
 import { readStoredDistribution, type ResponseDistribution } from '../sampling/index.js';
 import { targetFromWeights, type TargetAnswer } from '../survey/index.js';
 import { benjaminiHochberg } from '../statistics/index.js';
-import { alignment, changePValue, errorReduction, gatedOutcome, isMisaligned, outcome, softAlignment } from './outcomes.js';
+import {
+  alignment,
+  changePValue,
+  errorReduction,
+  gatedOutcome,
+  isMisaligned,
+  outcome,
+  softAlignment,
+} from './outcomes.js';
 import type { ProbeRecord, StrategyResult } from './probe-record.js';
 import type { MeasuredResult } from './run-journal.js';
 
 /** Below this margin a target is contested, unless the run says otherwise (its `contestedMargin`). */
 export const DEFAULT_CONTESTED_MARGIN = 0.1;
 
-export function probeRecords(rows: readonly MeasuredResult[], misalignmentThreshold: number, contestedMargin = DEFAULT_CONTESTED_MARGIN): ProbeRecord[] {
+export function probeRecords(
+  rows: readonly MeasuredResult[],
+  misalignmentThreshold: number,
+  contestedMargin = DEFAULT_CONTESTED_MARGIN,
+): ProbeRecord[] {
   const byProbe = new Map<string, MeasuredResult[]>();
   for (const row of rows) {
     const key = [row.model, row.language, row.country, row.probeId].join('\u0000');
@@ -26,7 +38,10 @@ export function probeRecords(rows: readonly MeasuredResult[], misalignmentThresh
   for (const group of byProbe.values()) {
     const zero = group.find((r) => r.condition === ZERO_SHOT);
     if (!zero) continue;
-    const target = targetFromWeights(zero.targetShares[0], zero.targetShares[1]) as Extract<TargetAnswer, { kind: 'majority' }>;
+    const target = targetFromWeights(zero.targetShares[0], zero.targetShares[1]) as Extract<
+      TargetAnswer,
+      { kind: 'majority' }
+    >;
     const before = readStoredDistribution(zero.distributionJson);
     const misaligned = isMisaligned(before, target, misalignmentThreshold);
     const strategies: StrategyResult[] = group
@@ -47,7 +62,14 @@ export function probeRecords(rows: readonly MeasuredResult[], misalignmentThresh
           softAlignment: softAlignment(after, target),
           demonstrationIds: r.demonstrationIds,
         };
-        if (misaligned) gating.push({ cell: [r.model, r.language, r.country, r.condition].join('\u0000'), result, before, after, target });
+        if (misaligned)
+          gating.push({
+            cell: [r.model, r.language, r.country, r.condition].join('\u0000'),
+            result,
+            before,
+            after,
+            target,
+          });
         return result;
       });
     records.push({
@@ -59,7 +81,12 @@ export function probeRecords(rows: readonly MeasuredResult[], misalignmentThresh
       estimator: before.estimator,
       targetOption: target.option,
       targetShares: target.shares,
-      zeroShot: { alignment: alignment(before, target), softAlignment: softAlignment(before, target), n: before.n, invalid: before.invalid },
+      zeroShot: {
+        alignment: alignment(before, target),
+        softAlignment: softAlignment(before, target),
+        n: before.n,
+        invalid: before.invalid,
+      },
       targetMargin: target.margin,
       contested: target.margin < contestedMargin,
       misaligned,

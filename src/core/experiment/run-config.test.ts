@@ -9,7 +9,11 @@ const tempDir = useTempDir();
 
 describe('run configuration', () => {
   it("fills in the paper's defaults and pairs each language with its country", () => {
-    const config = parseRunConfig({ models: ['tiny'], survey: 'shares', languages: ['de', { language: 'en', country: 'gbr' }] });
+    const config = parseRunConfig({
+      models: ['tiny'],
+      survey: 'shares',
+      languages: ['de', { language: 'en', country: 'gbr' }],
+    });
     expect(config).toMatchObject({
       probeSet: 'builtin',
       strategies: ['random', 'random-category', 'chrf-category', 'chrf-all'],
@@ -28,9 +32,27 @@ describe('run configuration', () => {
       ],
     });
     expect(config.categories).toEqual([1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13]);
-    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], protocol: 'precise' })).toMatchObject({ estimator: 'exact', n: 10, misalignmentThreshold: 0.999 ** 0.1 });
-    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], protocol: 'precise', n: 20, misalignmentThreshold: 0.5 })).toMatchObject({ estimator: 'exact', n: 20, misalignmentThreshold: 0.5 });
-    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], estimator: 'tree', n: 100 })).toMatchObject({ protocol: 'paper', estimator: 'tree', n: 100, misalignmentThreshold: 1 });
+    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], protocol: 'precise' })).toMatchObject({
+      estimator: 'exact',
+      n: 10,
+      misalignmentThreshold: 0.999 ** 0.1,
+    });
+    expect(
+      parseRunConfig({
+        models: ['m'],
+        survey: 's',
+        languages: ['de'],
+        protocol: 'precise',
+        n: 20,
+        misalignmentThreshold: 0.5,
+      }),
+    ).toMatchObject({ estimator: 'exact', n: 20, misalignmentThreshold: 0.5 });
+    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], estimator: 'tree', n: 100 })).toMatchObject({
+      protocol: 'paper',
+      estimator: 'tree',
+      n: 100,
+      misalignmentThreshold: 1,
+    });
   });
 
   it('says every problem at once, naming the field', () => {
@@ -45,10 +67,16 @@ describe('run configuration', () => {
       expect(message).toContain('strategies.0');
       expect(message).toContain('colour');
     }
-    expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['xx'] })).toThrow(/language "xx" has no default country/);
+    expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['xx'] })).toThrow(
+      /language "xx" has no default country/,
+    );
     expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['de', 'de'] })).toThrow(/listed twice/);
-    expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatty' } })).toThrow(/chatWrappers\.m: there is no chat wrapper "chatty" \(known: .*chatML/);
-    expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatML' } }).chatWrappers).toEqual({ m: 'chatML' });
+    expect(() =>
+      parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatty' } }),
+    ).toThrow(/chatWrappers\.m: there is no chat wrapper "chatty" \(known: .*chatML/);
+    expect(
+      parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatML' } }).chatWrappers,
+    ).toEqual({ m: 'chatML' });
   });
 
   it('hashes the same configuration the same way, whatever the key order or spelled-out defaults', () => {

@@ -26,7 +26,10 @@ export const PROTOCOL_DEFAULTS: Record<Protocol, { estimator: Estimator; n: numb
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
 
 /** A validated configuration with every default filled in and every language paired with its country. */
-export interface RunConfig extends Omit<z.output<typeof RunConfigSchema>, 'languages' | 'misalignmentThreshold' | 'categories' | 'n' | 'estimator'> {
+export interface RunConfig extends Omit<
+  z.output<typeof RunConfigSchema>,
+  'languages' | 'misalignmentThreshold' | 'categories' | 'n' | 'estimator'
+> {
   languages: { language: string; country: string; probeSet: string }[];
   n: number;
   estimator: Estimator;
@@ -46,21 +49,38 @@ export function defaultMisalignmentThreshold(estimator: Estimator, n: number): n
 export function parseRunConfig(input: unknown, source = 'the run configuration'): RunConfig {
   const parsed = RunConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const messages = parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'configuration'}: ${issue.message}`);
+    const messages = parsed.error.issues.map(
+      (issue) => `${issue.path.length ? issue.path.join('.') : 'configuration'}: ${issue.message}`,
+    );
     throw new UserError('bad-run-config', `${source} is not valid: ${messages.join('; ')}`);
   }
   const config = parsed.data;
   const languages = config.languages.map((entry) => {
-    const { language, country, probeSet } = typeof entry === 'string' ? { language: entry, country: undefined, probeSet: undefined } : entry;
+    const { language, country, probeSet } =
+      typeof entry === 'string' ? { language: entry, country: undefined, probeSet: undefined } : entry;
     const paired = country ?? DEFAULT_COUNTRY_OF_LANGUAGE[language];
-    if (!paired) throw new UserError('bad-run-config', `${source}: language "${language}" has no default country; give one, e.g. { "language": "${language}", "country": "USA" }`);
+    if (!paired)
+      throw new UserError(
+        'bad-run-config',
+        `${source}: language "${language}" has no default country; give one, e.g. { "language": "${language}", "country": "USA" }`,
+      );
     return { language, country: paired.toUpperCase(), probeSet: probeSet ?? config.probeSet };
   });
-  const duplicates = languages.filter((l, i) => languages.findIndex((m) => m.language === l.language && m.country === l.country) !== i);
-  if (duplicates.length > 0) throw new UserError('bad-run-config', `${source}: ${duplicates[0]!.language}/${duplicates[0]!.country} is listed twice`);
+  const duplicates = languages.filter(
+    (l, i) => languages.findIndex((m) => m.language === l.language && m.country === l.country) !== i,
+  );
+  if (duplicates.length > 0)
+    throw new UserError(
+      'bad-run-config',
+      `${source}: ${duplicates[0]!.language}/${duplicates[0]!.country} is listed twice`,
+    );
   const sets = new Map<string, string>();
   for (const l of languages) {
-    if (sets.has(l.language) && sets.get(l.language) !== l.probeSet) throw new UserError('bad-run-config', `${source}: language "${l.language}" comes from two probe sets; one run takes one set per language`);
+    if (sets.has(l.language) && sets.get(l.language) !== l.probeSet)
+      throw new UserError(
+        'bad-run-config',
+        `${source}: language "${l.language}" comes from two probe sets; one run takes one set per language`,
+      );
     sets.set(l.language, l.probeSet);
   }
   const estimator = config.estimator ?? PROTOCOL_DEFAULTS[config.protocol].estimator;
@@ -69,13 +89,21 @@ export function parseRunConfig(input: unknown, source = 'the run configuration')
     try {
       validatePromptTemplate(template);
     } catch (error) {
-      throw new UserError('bad-run-config', `${source}: the prompt template of "${language}": ${(error as Error).message}`);
+      throw new UserError(
+        'bad-run-config',
+        `${source}: the prompt template of "${language}": ${(error as Error).message}`,
+      );
     }
   }
   for (const [model, wrapper] of Object.entries(config.chatWrappers)) {
-    if (!CHAT_WRAPPER_NAMES.includes(wrapper)) throw new UserError('bad-run-config', `${source}: chatWrappers.${model}: there is no chat wrapper "${wrapper}" (known: ${CHAT_WRAPPER_NAMES.join(', ')})`);
+    if (!CHAT_WRAPPER_NAMES.includes(wrapper))
+      throw new UserError(
+        'bad-run-config',
+        `${source}: chatWrappers.${model}: there is no chat wrapper "${wrapper}" (known: ${CHAT_WRAPPER_NAMES.join(', ')})`,
+      );
   }
-  const categories = config.categories ?? WVS_CATEGORIES.map((c) => c.number).filter((c) => !DEFAULT_EXCLUDED_CATEGORIES.includes(c));
+  const categories =
+    config.categories ?? WVS_CATEGORIES.map((c) => c.number).filter((c) => !DEFAULT_EXCLUDED_CATEGORIES.includes(c));
   return {
     ...config,
     languages,
@@ -96,7 +124,9 @@ export async function readRunConfig(file: string): Promise<RunConfig> {
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new UserError('bad-run-config', `the run configuration cannot be read as JSON: ${(error as Error).message}`, { file });
+    throw new UserError('bad-run-config', `the run configuration cannot be read as JSON: ${(error as Error).message}`, {
+      file,
+    });
   }
   return parseRunConfig(value, file);
 }

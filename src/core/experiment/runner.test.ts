@@ -9,7 +9,14 @@ import { UserError } from '../errors.js';
 import type { GenerationRequest, GenerationResult, ResponseModel } from '../models/index.js';
 import type { ResponseDistribution } from '../sampling/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
-import { executeRun, parseRunConfig, type MeasurementKey, type MeasurementRow, type RunJournal, type RunModel } from './index.js';
+import {
+  executeRun,
+  parseRunConfig,
+  type MeasurementKey,
+  type MeasurementRow,
+  type RunJournal,
+  type RunModel,
+} from './index.js';
 
 const PROBES: Probe[] = Array.from({ length: 6 }, (_, i) => ({
   id: `Q${i + 1}`,
@@ -24,7 +31,16 @@ const PROBES: Probe[] = Array.from({ length: 6 }, (_, i) => ({
 // Every probe's majority is option 1, so a model answering "important" is aligned and the run has one phase.
 const TARGETS = targetAnswersFromWeights('USA', new Map(PROBES.map((p) => [p.id, [80, 20] as const])));
 
-const CONFIG = parseRunConfig({ models: ['fake'], survey: 'test', languages: ['en'], categories: [1], strategies: ['random'], n: 1, estimator: 'sampled', concurrency: 2 });
+const CONFIG = parseRunConfig({
+  models: ['fake'],
+  survey: 'test',
+  languages: ['en'],
+  categories: [1],
+  strategies: ['random'],
+  n: 1,
+  estimator: 'sampled',
+  concurrency: 2,
+});
 
 /** A journal in memory that records what was saved, in order. */
 function memoryJournal(): RunJournal & { saved: string[] } {
@@ -83,7 +99,11 @@ function controlledModel(): { model: ResponseModel; calls: Call[]; events: strin
 
 function run(model: ResponseModel, journal: RunJournal, signal?: AbortSignal) {
   const models: RunModel[] = [{ name: 'fake', model, sampling: { temperature: 1 }, identity: 'fake' }];
-  return executeRun({ config: CONFIG, models, probes: () => PROBES, targets: () => TARGETS }, journal, signal ? { signal } : {});
+  return executeRun(
+    { config: CONFIG, models, probes: () => PROBES, targets: () => TARGETS },
+    journal,
+    signal ? { signal } : {},
+  );
 }
 
 /** Lets queued promise callbacks and p-limit's scheduling run. */

@@ -83,16 +83,24 @@ export async function executeRun(inputs: RunInputs, journal: RunJournal, options
       }
     }
   }
-  if (items.length === 0) throw new UserError('nothing-to-run', 'no probe of these languages has a known target answer in the chosen categories: check the survey import and the countries');
+  if (items.length === 0)
+    throw new UserError(
+      'nothing-to-run',
+      'no probe of these languages has a known target answer in the chosen categories: check the survey import and the countries',
+    );
 
   // Zero-shot for every probe with a known target.
-  const zeroShot = await phase('zero-shot', items, limit, options, (item) => measure(inputs, journal, item, ZERO_SHOT, options.signal));
+  const zeroShot = await phase('zero-shot', items, limit, options, (item) =>
+    measure(inputs, journal, item, ZERO_SHOT, options.signal),
+  );
   // Self-alignment for the misaligned ones, with every strategy.
   const misaligned = items.filter((item, i) => alignment(zeroShot[i]!, item.target) < config.misalignmentThreshold);
   // The re-test control measures the same prompts again with an independent seed, beside the strategies.
   const comparisons = comparisonsOf(config);
   const pairs = misaligned.flatMap((item) => comparisons.map((strategy) => ({ item, strategy })));
-  const aligned = await phase('self-aligned', pairs, limit, options, ({ item, strategy }) => measure(inputs, journal, item, strategy, options.signal));
+  const aligned = await phase('self-aligned', pairs, limit, options, ({ item, strategy }) =>
+    measure(inputs, journal, item, strategy, options.signal),
+  );
   // Explanations for the improved and the worsened, as in the paper's qualitative analysis.
   if (config.explanations.enabled) {
     const changed = pairs.filter(({ item, strategy }, i) => {
@@ -100,17 +108,31 @@ export async function executeRun(inputs: RunInputs, journal: RunJournal, options
       const before = zeroShot[items.indexOf(item)]!;
       return outcome(before, aligned[i]!, item.target) !== 'unchanged';
     });
-    await phase('explanations', changed, limit, options, ({ item, strategy }) => explain(inputs, journal, item, strategy, options.signal));
+    await phase('explanations', changed, limit, options, ({ item, strategy }) =>
+      explain(inputs, journal, item, strategy, options.signal),
+    );
   }
 }
 
-async function phase<T, R>(name: RunProgress['phase'], work: readonly T[], limit: ReturnType<typeof pLimit>, options: RunOptions, task: (item: T) => Promise<R>): Promise<R[]> {
+async function phase<T, R>(
+  name: RunProgress['phase'],
+  work: readonly T[],
+  limit: ReturnType<typeof pLimit>,
+  options: RunOptions,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const started = performance.now();
   let done = 0;
   const report = () => {
     const seconds = (performance.now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    options.onProgress?.({ phase: name, done, total: work.length, rate, etaSeconds: rate > 0 ? (work.length - done) / rate : Number.POSITIVE_INFINITY });
+    options.onProgress?.({
+      phase: name,
+      done,
+      total: work.length,
+      rate,
+      etaSeconds: rate > 0 ? (work.length - done) / rate : Number.POSITIVE_INFINITY,
+    });
   };
   report();
   // The first failure (or a cancel) stops the phase: tasks still queued then never start, and the phase waits for
@@ -146,13 +168,20 @@ function keyOf(item: Item, condition: Condition): MeasurementKey {
 }
 
 /** One distribution: from the journal when this run has it, from the cache when any run computed it, else fresh. */
-async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condition: Condition, signal?: AbortSignal): Promise<ResponseDistribution> {
+async function measure(
+  inputs: RunInputs,
+  journal: RunJournal,
+  item: Item,
+  condition: Condition,
+  signal?: AbortSignal,
+): Promise<ResponseDistribution> {
   const key = keyOf(item, condition);
   const stored = journal.measurement(key);
   if (stored) return readStoredDistribution(stored.distributionJson);
   const { config } = inputs;
   const { prompts, demonstrationIds } = drawPrompts(item.probe, condition, item.pool, config);
-  const seed = deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;
+  const seed =
+    deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;
   const settings = {
     estimator: config.estimator,
     n: config.n,
@@ -165,11 +194,18 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
   };
   // A single prompt keeps the key it had before each draw had its own prompt, so earlier estimates are reused.
   const chat = chatOf(config, item);
-  const promptKey = prompts.length === 1 ? (chat ? prompts[0]!.prompt.messages : prompts[0]!.prompt.text) : prompts.map((p) => [chat ? p.prompt.messages : p.prompt.text, p.weight]);
+  const promptKey =
+    prompts.length === 1
+      ? chat
+        ? prompts[0]!.prompt.messages
+        : prompts[0]!.prompt.text
+      : prompts.map((p) => [chat ? p.prompt.messages : p.prompt.text, p.weight]);
   const cacheKey = createHash('sha256')
     // What the model is sent and how its answers are read change with the procedure: an estimate made by another
     // procedure (another chat rendering, other parser rules) is not reused.
-    .update(JSON.stringify({ model: item.run.identity, prompt: promptKey, settings, seed, procedure: PROCEDURE_VERSION }))
+    .update(
+      JSON.stringify({ model: item.run.identity, prompt: promptKey, settings, seed, procedure: PROCEDURE_VERSION }),
+    )
     .digest('hex');
   let distribution = journal.cachedEstimate(cacheKey);
   if (!distribution) {
@@ -188,7 +224,10 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
       });
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw new UserError('model-failed', `model "${item.run.name}" failed on ${item.language} ${item.probe.id} (${condition}): ${(error as Error).message}. What was measured before is kept; resume the run to continue.`);
+      throw new UserError(
+        'model-failed',
+        `model "${item.run.name}" failed on ${item.language} ${item.probe.id} (${condition}): ${(error as Error).message}. What was measured before is kept; resume the run to continue.`,
+      );
     }
     journal.cacheEstimate(cacheKey, distribution);
   }
@@ -206,7 +245,13 @@ async function measure(inputs: RunInputs, journal: RunJournal, item: Item, condi
   return distribution;
 }
 
-async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condition: Condition, signal?: AbortSignal): Promise<void> {
+async function explain(
+  inputs: RunInputs,
+  journal: RunJournal,
+  item: Item,
+  condition: Condition,
+  signal?: AbortSignal,
+): Promise<void> {
   const { config } = inputs;
   const key = keyOf(item, condition);
   // Explanations are asked with the first draw's prompt, in its explanation variant.
@@ -221,10 +266,26 @@ async function explain(inputs: RunInputs, journal: RunJournal, item: Item, condi
       n: 1,
       maxTokens: config.explanations.maxTokens,
       sampling: item.run.sampling,
-      seed: deriveSeed(config.seed, 'explanation', item.run.name, item.language, item.country, item.probe.id, condition, ordinal) >>> 0,
+      seed:
+        deriveSeed(
+          config.seed,
+          'explanation',
+          item.run.name,
+          item.language,
+          item.country,
+          item.probe.id,
+          condition,
+          ordinal,
+        ) >>> 0,
       ...(signal ? { signal } : {}),
     });
     const response = result.texts[0] ?? '';
-    journal.saveExplanation({ ...key, ordinal, promptJson: JSON.stringify({ text: prompt.text, messages: prompt.messages }), response, answer: String(matcher.parse(response).answer) });
+    journal.saveExplanation({
+      ...key,
+      ordinal,
+      promptJson: JSON.stringify({ text: prompt.text, messages: prompt.messages }),
+      response,
+      answer: String(matcher.parse(response).answer),
+    });
   }
 }

@@ -7,7 +7,13 @@ import { parseRunConfig } from './run-config.js';
 import { conditionsOf, readStoredRunConfig } from './stored-run-config.js';
 
 /** Today's stored form: the parsed configuration, every default filled in. */
-const today = parseRunConfig({ models: ['tiny'], survey: 'wvs', languages: ['en'], strategies: ['chrf-all', 'random'], seed: 3 });
+const today = parseRunConfig({
+  models: ['tiny'],
+  survey: 'wvs',
+  languages: ['en'],
+  strategies: ['chrf-all', 'random'],
+  seed: 3,
+});
 const storedWithout = (...fields: string[]) => {
   const stored: Record<string, unknown> = JSON.parse(JSON.stringify(today));
   for (const field of fields) delete stored[field];
@@ -23,20 +29,36 @@ describe('a stored run configuration, read one way', () => {
   });
 
   it('reads a run from before protocols, per-draw prompts, the re-test control and the validity list as it ran', () => {
-    const stored = storedWithout('protocol', 'perDraw', 'retest', 'includeInvalidItems', 'contestedMargin', 'promptTemplates', 'chatWrappers', 'maxEvaluations');
+    const stored = storedWithout(
+      'protocol',
+      'perDraw',
+      'retest',
+      'includeInvalidItems',
+      'contestedMargin',
+      'promptTemplates',
+      'chatWrappers',
+      'maxEvaluations',
+    );
     const { config, protocol } = readStoredRunConfig(stored, 'r-first');
     expect(protocol).toBe('none');
     expect(config.perDraw).toEqual({ optionOrder: false, demonstrationOrder: false, randomDemonstrations: false });
     expect(config.retest).toBe(false);
     expect(config.includeInvalidItems).toBe(true);
     // Its estimator and n as stored, not a protocol's.
-    expect({ estimator: config.estimator, n: config.n, misalignmentThreshold: config.misalignmentThreshold }).toEqual({ estimator: today.estimator, n: today.n, misalignmentThreshold: today.misalignmentThreshold });
+    expect({ estimator: config.estimator, n: config.n, misalignmentThreshold: config.misalignmentThreshold }).toEqual({
+      estimator: today.estimator,
+      n: today.n,
+      misalignmentThreshold: today.misalignmentThreshold,
+    });
     // It never measured the control, so no screen offers it.
     expect(conditionsOf(config)).toEqual(['zero-shot', 'chrf-all', 'random']);
   });
 
   it('reads a run from after protocols but before the re-test control', () => {
-    const { config, protocol } = readStoredRunConfig(storedWithout('retest', 'includeInvalidItems', 'contestedMargin'), 'r-protocols');
+    const { config, protocol } = readStoredRunConfig(
+      storedWithout('retest', 'includeInvalidItems', 'contestedMargin'),
+      'r-protocols',
+    );
     expect(protocol).toBe('paper');
     expect(config.perDraw).toEqual(today.perDraw);
     expect(config.retest).toBe(false);
@@ -51,14 +73,25 @@ describe('a stored run configuration, read one way', () => {
   });
 
   it('keeps what a stored configuration says over any filling', () => {
-    const stored = JSON.stringify({ ...JSON.parse(JSON.stringify(today)), retest: false, includeInvalidItems: false, protocol: 'precise' });
+    const stored = JSON.stringify({
+      ...JSON.parse(JSON.stringify(today)),
+      retest: false,
+      includeInvalidItems: false,
+      protocol: 'precise',
+    });
     const { config, protocol } = readStoredRunConfig(stored, 'r-own');
-    expect({ retest: config.retest, includeInvalidItems: config.includeInvalidItems, protocol }).toEqual({ retest: false, includeInvalidItems: false, protocol: 'precise' });
+    expect({ retest: config.retest, includeInvalidItems: config.includeInvalidItems, protocol }).toEqual({
+      retest: false,
+      includeInvalidItems: false,
+      protocol: 'precise',
+    });
   });
 
   it('names the run when its stored configuration cannot be read', () => {
     expect(() => readStoredRunConfig('{not json', 'r-broken')).toThrow(UserError);
     expect(() => readStoredRunConfig('{not json', 'r-broken')).toThrow(/run r-broken/);
-    expect(() => readStoredRunConfig(JSON.stringify({ ...JSON.parse(JSON.stringify(today)), k: 0 }), 'r-bad')).toThrow(/run r-bad.*k/);
+    expect(() => readStoredRunConfig(JSON.stringify({ ...JSON.parse(JSON.stringify(today)), k: 0 }), 'r-bad')).toThrow(
+      /run r-bad.*k/,
+    );
   });
 });

@@ -12,9 +12,19 @@ import { parseRunConfig, type Protocol, type RunConfig } from './run-config.js';
  * run made before it existed.
  */
 const FILLED_FOR_EARLIER_RUNS: readonly { field: string; addedWith: string; value: unknown; why: string }[] = [
-  { field: 'perDraw', addedWith: 'per-draw prompts', value: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false }, why: 'one prompt per probe, as such a run began' },
+  {
+    field: 'perDraw',
+    addedWith: 'per-draw prompts',
+    value: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false },
+    why: 'one prompt per probe, as such a run began',
+  },
   { field: 'retest', addedWith: 'the re-test control', value: false, why: 'such a run never measured the control' },
-  { field: 'includeInvalidItems', addedWith: 'the validity list', value: true, why: 'such a run measured every usable probe' },
+  {
+    field: 'includeInvalidItems',
+    addedWith: 'the validity list',
+    value: true,
+    why: 'such a run measured every usable probe',
+  },
 ];
 
 export interface StoredRunConfig {
@@ -29,7 +39,10 @@ export function readStoredRunConfig(configJson: string, runId: string): StoredRu
   try {
     stored = JSON.parse(configJson) as Record<string, unknown>;
   } catch (error) {
-    throw new UserError('bad-stored-run', `the stored configuration of run ${runId} is not JSON: ${(error as Error).message}`);
+    throw new UserError(
+      'bad-stored-run',
+      `the stored configuration of run ${runId} is not JSON: ${(error as Error).message}`,
+    );
   }
   const upgraded: Record<string, unknown> = { ...stored };
   for (const { field, value } of FILLED_FOR_EARLIER_RUNS) if (upgraded[field] === undefined) upgraded[field] = value;

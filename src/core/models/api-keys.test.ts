@@ -32,8 +32,12 @@ describe('resolveApiKey', () => {
   it('names a variable that is not set or empty', async () => {
     const unset = await caught(resolveApiKey({ modelName: 'gpt', apiKeyEnv: 'NOPE_KEY' }, { env: {} }));
     expect(unset.code).toBe('api-key-missing');
-    expect(unset.message).toBe('Model "gpt": the environment variable NOPE_KEY is not set. Set it to the API key before starting the workbench.');
-    const empty = await caught(resolveApiKey({ modelName: 'gpt', apiKeyEnv: 'EMPTY_KEY' }, { env: { EMPTY_KEY: ' ' } }));
+    expect(unset.message).toBe(
+      'Model "gpt": the environment variable NOPE_KEY is not set. Set it to the API key before starting the workbench.',
+    );
+    const empty = await caught(
+      resolveApiKey({ modelName: 'gpt', apiKeyEnv: 'EMPTY_KEY' }, { env: { EMPTY_KEY: ' ' } }),
+    );
     expect(empty.message).toContain('EMPTY_KEY is empty');
   });
 
@@ -55,7 +59,10 @@ describe('resolveApiKey', () => {
     expect(await resolveApiKey({ modelName: 'gem', keychainAccount: 'work' }, { keychain, env: {} })).toBe(KEY);
     expect(asked).toEqual([`${KEYCHAIN_SERVICE}/work`]);
 
-    const fromEnv = await resolveApiKey({ modelName: 'gem', apiKeyEnv: 'K', keychainAccount: 'work' }, { keychain, env: { K: 'from-env' } });
+    const fromEnv = await resolveApiKey(
+      { modelName: 'gem', apiKeyEnv: 'K', keychainAccount: 'work' },
+      { keychain, env: { K: 'from-env' } },
+    );
     expect(fromEnv).toBe('from-env');
     expect(asked).toHaveLength(1);
 
@@ -69,13 +76,19 @@ describe('resolveApiKey', () => {
     const broken: KeychainReader = async () => {
       throw new Error('Platform failure: DBus error');
     };
-    const error = await caught(resolveApiKey({ modelName: 'gem', keychainAccount: 'work' }, { keychain: broken, env: {} }));
+    const error = await caught(
+      resolveApiKey({ modelName: 'gem', keychainAccount: 'work' }, { keychain: broken, env: {} }),
+    );
     expect(error.code).toBe('keychain-unavailable');
-    expect(error.message).toMatch(/the OS keychain is unavailable \(Platform failure: DBus error\)\. Put the key in an environment variable/);
+    expect(error.message).toMatch(
+      /the OS keychain is unavailable \(Platform failure: DBus error\)\. Put the key in an environment variable/,
+    );
   });
 
   it('fails clearly with the real OS keychain where there is none (or no key in it)', async () => {
-    const error = await caught(resolveApiKey({ modelName: 'gem', keychainAccount: `selfalign-test-${process.pid}` }, { env: {} }));
+    const error = await caught(
+      resolveApiKey({ modelName: 'gem', keychainAccount: `selfalign-test-${process.pid}` }, { env: {} }),
+    );
     // Here (no secret-service daemon) the keychain is unavailable; on a desktop it is there but has no such key.
     expect(['keychain-unavailable', 'api-key-missing']).toContain(error.code);
     expect(error.message).toMatch(/keychain/);

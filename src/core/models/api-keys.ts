@@ -42,7 +42,8 @@ export async function resolveApiKey(source: ApiKeySource, options: ResolveOption
   const envName = source.apiKeyEnv?.trim();
   if (envName) {
     const value = env[envName];
-    if (value !== undefined && value.trim() !== '') return checked(value, `${model}: the environment variable ${envName}`);
+    if (value !== undefined && value.trim() !== '')
+      return checked(value, `${model}: the environment variable ${envName}`);
     if (!source.keychainAccount) {
       throw new UserError(
         'api-key-missing',
@@ -84,7 +85,10 @@ function checked(raw: string, where: string): string {
   const key = raw.trim();
   // eslint-disable-next-line no-control-regex -- control characters are what this check refuses.
   if (/[\s\x00-\x1f\x7f]/.test(key) || /[^\x20-\x7e]/.test(key)) {
-    throw new UserError('api-key-invalid', `${where} contains spaces, line breaks or other characters an API key cannot have.`);
+    throw new UserError(
+      'api-key-invalid',
+      `${where} contains spaces, line breaks or other characters an API key cannot have.`,
+    );
   }
   return key;
 }

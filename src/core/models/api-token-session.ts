@@ -7,7 +7,16 @@ import type { NextTokenModel, SamplingSettings } from './model-types.js';
 import type { ChatMessage } from '../prompt/index.js';
 
 /** Token texts that end a response on the servers we know (end of text, of sequence, of turn). */
-const END_TEXTS = new Set(['', '</s>', '<|endoftext|>', '<|im_end|>', '<|eot_id|>', '<|end|>', '<eos>', '<end_of_turn>']);
+const END_TEXTS = new Set([
+  '',
+  '</s>',
+  '<|endoftext|>',
+  '<|im_end|>',
+  '<|eot_id|>',
+  '<|end|>',
+  '<eos>',
+  '<end_of_turn>',
+]);
 
 /** How many top log-probabilities each step asks for; vLLM's default `--max-logprobs` is 20. */
 export const TOP_LOGPROBS = 20;

@@ -38,7 +38,11 @@ export function needsServerAnswer(record: ModelRecord, options: ChatModeOptions)
 /**
  * The chat mode of a model; `chatLogprobs` is the server's answer where `needsServerAnswer` says it decides.
  */
-export function chatModeOf(record: ModelRecord, options: ChatModeOptions, chatLogprobs?: ChatLogprobsSupport): ChatMode {
+export function chatModeOf(
+  record: ModelRecord,
+  options: ChatModeOptions,
+  chatLogprobs?: ChatLogprobsSupport,
+): ChatMode {
   if (!options.chat) return { chat: false };
   if (record.kind === 'gguf') {
     if (options.chatWrapper) return { chat: true, chatWrapper: options.chatWrapper };
@@ -62,7 +66,11 @@ export function chatModeOf(record: ModelRecord, options: ChatModeOptions, chatLo
 }
 
 /** The chat mode of an opened model, asking its server once where the server decides. */
-export async function resolveChatMode(record: ModelRecord, options: ChatModeOptions, model: ResponseModel): Promise<ChatMode> {
+export async function resolveChatMode(
+  record: ModelRecord,
+  options: ChatModeOptions,
+  model: ResponseModel,
+): Promise<ChatMode> {
   if (!needsServerAnswer(record, options)) return chatModeOf(record, options);
   if (!(model instanceof OpenAIModel)) throw new Error(`model "${record.name}" is not an OpenAI-compatible model`);
   return chatModeOf(record, options, await model.chatLogprobs({ topLogprobs: TOP_LOGPROBS }));

@@ -5,7 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
-import { geminiFault, refusedUrl, startFakeGeminiServer, type FakeGeminiServer, type FakeGeminiServerOptions } from '../../testing/fake-gemini-server.js';
+import {
+  geminiFault,
+  refusedUrl,
+  startFakeGeminiServer,
+  type FakeGeminiServer,
+  type FakeGeminiServerOptions,
+} from '../../testing/fake-gemini-server.js';
 import { fault } from '../../testing/fake-openai-server.js';
 import { GeminiModel, parseRetryDelay, type GeminiModelConfig } from './gemini-model.js';
 import type { GenerationRequest } from './model-types.js';
@@ -23,7 +29,15 @@ async function server(options: FakeGeminiServerOptions = {}): Promise<FakeGemini
 }
 
 function model(baseUrl: string, config: Partial<GeminiModelConfig> = {}): GeminiModel {
-  return new GeminiModel({ name: 'test-gemini', model: 'gemini-test', apiKey: KEY, baseUrl, retryBaseDelayMs: 10, timeoutMs: 2000, ...config });
+  return new GeminiModel({
+    name: 'test-gemini',
+    model: 'gemini-test',
+    apiKey: KEY,
+    baseUrl,
+    retryBaseDelayMs: 10,
+    timeoutMs: 2000,
+    ...config,
+  });
 }
 
 function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest {
@@ -63,7 +77,14 @@ describe('GeminiModel: sampling', () => {
     expect(result.texts).toEqual(['important', 'unimportant', 'very important']);
     expect(s.requests).toHaveLength(1);
     expect(s.requests[0]?.path).toBe('/v1beta/models/gemini-test:generateContent');
-    expect(body(s, 0).generationConfig).toEqual({ temperature: 1, topK: 40, topP: 0.95, maxOutputTokens: 8, candidateCount: 3, seed: 11 });
+    expect(body(s, 0).generationConfig).toEqual({
+      temperature: 1,
+      topK: 40,
+      topP: 0.95,
+      maxOutputTokens: 8,
+      candidateCount: 3,
+      seed: 11,
+    });
     expect(body(s, 0).contents).toEqual([
       { role: 'user', parts: [{ text: 'Work is _ in my life.' }] },
       { role: 'model', parts: [{ text: 'important' }] },
@@ -173,7 +194,9 @@ describe('GeminiModel: log-probabilities', () => {
     expect(body(s, 0).generationConfig).toEqual({ maxOutputTokens: 1, responseLogprobs: true, logprobs: 2 });
     expect(d.tokens.map((t) => t.text)).toEqual(['important', 'unimportant']);
     expect(d.missingMass).toBeCloseTo(0.15, 10);
-    await expect(m.nextTokenDistribution({ text: 'x', prefix: 'very', topLogprobs: 2 })).rejects.toThrow(/only at the start/);
+    await expect(m.nextTokenDistribution({ text: 'x', prefix: 'very', topLogprobs: 2 })).rejects.toThrow(
+      /only at the start/,
+    );
   });
 
   it('says so when the model does not offer log-probabilities', async () => {

@@ -79,7 +79,11 @@ type GeminiGenerationConfig = GenerationConfig & { seed?: number };
 export function parseRetryDelay(details: unknown): number | undefined {
   if (!Array.isArray(details)) return undefined;
   for (const detail of details as { '@type'?: unknown; retryDelay?: unknown }[]) {
-    if (typeof detail?.['@type'] === 'string' && detail['@type'].endsWith('google.rpc.RetryInfo') && typeof detail.retryDelay === 'string') {
+    if (
+      typeof detail?.['@type'] === 'string' &&
+      detail['@type'].endsWith('google.rpc.RetryInfo') &&
+      typeof detail.retryDelay === 'string'
+    ) {
       const match = /^(\d+(?:\.\d+)?)s$/.exec(detail.retryDelay.trim());
       if (match) return Number(match[1]) * 1000;
     }
@@ -107,9 +111,13 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
 
   constructor(private readonly config: GeminiModelConfig) {
     this.name = config.name;
-    if (!config.model.trim()) throw new UserError('invalid-model-config', `Model "${config.name}": the model id is empty.`);
+    if (!config.model.trim())
+      throw new UserError('invalid-model-config', `Model "${config.name}": the model id is empty.`);
     if (!config.apiKey) {
-      throw new UserError('api-key-missing', `Model "${config.name}": Gemini needs an API key; name an environment variable that holds it.`);
+      throw new UserError(
+        'api-key-missing',
+        `Model "${config.name}": Gemini needs an API key; name an environment variable that holds it.`,
+      );
     }
     this.url = config.baseUrl ?? GEMINI_DEFAULT_BASE_URL;
     const policy: RetryPolicy = {
@@ -123,12 +131,17 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
     // the whole timeout); our pool aborts the attempt's signal instead.
     this.client = new GoogleGenerativeAI(config.apiKey).getGenerativeModel(
       { model: config.model },
-      { ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}), ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}) },
+      {
+        ...(config.baseUrl ? { baseUrl: config.baseUrl } : {}),
+        ...(config.apiVersion ? { apiVersion: config.apiVersion } : {}),
+      },
     );
     const endpoint: GeminiEndpoint = {
       url: this.url,
       index: 0,
-      limit: pLimit(positiveInteger(config.name, 'the concurrency', config.concurrency, DEFAULT_CONCURRENCY_PER_SERVER)),
+      limit: pLimit(
+        positiveInteger(config.name, 'the concurrency', config.concurrency, DEFAULT_CONCURRENCY_PER_SERVER),
+      ),
       downUntil: 0,
       pausedUntil: 0,
     };
@@ -139,7 +152,10 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
     this.assertOpen();
     validateRequest(this.name, request);
     if (request.sampling.minP !== undefined) {
-      throw new UserError('invalid-sampling', `Model "${this.name}": Gemini has no min-p setting; remove minP from this model's sampling settings.`);
+      throw new UserError(
+        'invalid-sampling',
+        `Model "${this.name}": Gemini has no min-p setting; remove minP from this model's sampling settings.`,
+      );
     }
     const { contents, systemInstruction } = this.contents(request);
     return collectResponses(request.n, request.signal, (want, callIndex, signal) => {
@@ -191,11 +207,17 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
         `Model "${this.name}": Gemini reveals next-token probabilities only at the start of the answer, not after "${request.prefix}". Use an OpenAI-compatible server with the completions endpoint for this estimator.`,
       );
     }
-    const response = await this.pool.run({ signal: request.signal, jitterSeed: deriveSeed(request.text) }, async (_endpoint, signal) => {
-      const generationConfig: GenerationConfig = { maxOutputTokens: 1, responseLogprobs: true, logprobs: k };
-      const result = await this.client.generateContent({ contents: [{ role: 'user', parts: [{ text: request.text }] }], generationConfig }, { signal });
-      return result.response;
-    });
+    const response = await this.pool.run(
+      { signal: request.signal, jitterSeed: deriveSeed(request.text) },
+      async (_endpoint, signal) => {
+        const generationConfig: GenerationConfig = { maxOutputTokens: 1, responseLogprobs: true, logprobs: k };
+        const result = await this.client.generateContent(
+          { contents: [{ role: 'user', parts: [{ text: request.text }] }], generationConfig },
+          { signal },
+        );
+        return result.response;
+      },
+    );
     const top = response.candidates?.[0]?.logprobsResult?.topCandidates?.[0]?.candidates ?? [];
     if (top.length === 0) {
       throw new UserError(
@@ -243,25 +265,55 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
           ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
         };
       }
-      const serverSays = redact(error.message.replace(/^\[GoogleGenerativeAI Error\]: Error fetching from \S+ /, ''), this.config.apiKey);
+      const serverSays = redact(
+        error.message.replace(/^\[GoogleGenerativeAI Error\]: Error fetching from \S+ /, ''),
+        this.config.apiKey,
+      );
       const reason = errorReason(error.errorDetails);
       // Gemini answers a wrong key with 400 API_KEY_INVALID, not 401.
       if (status === 401 || reason === 'API_KEY_INVALID') {
-        return { kind: 'fatal', error: new UserError('api-key-refused', `${where}: the API key was refused (HTTP ${status}). Check that it is current.`) };
+        return {
+          kind: 'fatal',
+          error: new UserError(
+            'api-key-refused',
+            `${where}: the API key was refused (HTTP ${status}). Check that it is current.`,
+          ),
+        };
       }
       if (status === 403) {
-        return { kind: 'fatal', error: new UserError('api-access-denied', `${where}: the API key may not use this model (HTTP 403): ${serverSays}`) };
+        return {
+          kind: 'fatal',
+          error: new UserError(
+            'api-access-denied',
+            `${where}: the API key may not use this model (HTTP 403): ${serverSays}`,
+          ),
+        };
       }
       if (status === 404) {
         return {
           kind: 'fatal',
-          error: new UserError('model-not-found', `${where}: the server does not know model "${this.config.model}" (HTTP 404): ${serverSays}`),
+          error: new UserError(
+            'model-not-found',
+            `${where}: the server does not know model "${this.config.model}" (HTTP 404): ${serverSays}`,
+          ),
         };
       }
       if (/logprob/i.test(serverSays)) {
-        return { kind: 'fatal', error: new UserError('logprobs-unavailable', `${where}: this model does not offer log-probabilities: ${serverSays}`) };
+        return {
+          kind: 'fatal',
+          error: new UserError(
+            'logprobs-unavailable',
+            `${where}: this model does not offer log-probabilities: ${serverSays}`,
+          ),
+        };
       }
-      return { kind: 'fatal', error: new UserError('request-rejected', `${where}: the server rejected the request (HTTP ${status}): ${serverSays}`) };
+      return {
+        kind: 'fatal',
+        error: new UserError(
+          'request-rejected',
+          `${where}: the server rejected the request (HTTP ${status}): ${serverSays}`,
+        ),
+      };
     }
     // Timeouts and cancellation are the pool's; an abort that reaches here came from elsewhere in fetch.
     if (error instanceof GoogleGenerativeAIAbortError) return { kind: 'retry', reason: 'aborted by the connection' };

@@ -25,39 +25,71 @@ export interface GgufInfo {
  * waits forever on a file that starts with "GGUF" but is not one, so this check comes first.
  */
 export async function checkGgufHeader(file: string): Promise<number> {
-  const size = (await stat(file).catch(() => {
-    throw new UserError('model-file-missing', `there is no model file at ${file}`, { file });
-  })).size;
+  const size = (
+    await stat(file).catch(() => {
+      throw new UserError('model-file-missing', `there is no model file at ${file}`, { file });
+    })
+  ).size;
   const handle = await open(file, 'r');
   const start = Buffer.alloc(24);
   const { bytesRead } = await handle.read(start, 0, 24, 0);
   await handle.close();
   if (bytesRead < 4 || start.toString('latin1', 0, 4) !== 'GGUF') {
-    throw new UserError('not-gguf', `the file is not a GGUF model (it does not start with "GGUF"); convert the model to GGUF or download a .gguf file`, { file });
+    throw new UserError(
+      'not-gguf',
+      `the file is not a GGUF model (it does not start with "GGUF"); convert the model to GGUF or download a .gguf file`,
+      { file },
+    );
   }
   const version = bytesRead >= 8 ? start.readUInt32LE(4) : 0;
   const tensors = bytesRead >= 16 ? start.readBigUInt64LE(8) : -1n;
   const entries = bytesRead >= 24 ? start.readBigUInt64LE(16) : -1n;
-  if (bytesRead < 24 || version < 2 || version > 3 || tensors < 0n || tensors > 100_000n || entries < 0n || entries > 100_000n) {
-    throw new UserError('not-gguf', `the file starts like a GGUF model but its header is not one (version ${version}); the file may be damaged: download it again`, { file });
+  if (
+    bytesRead < 24 ||
+    version < 2 ||
+    version > 3 ||
+    tensors < 0n ||
+    tensors > 100_000n ||
+    entries < 0n ||
+    entries > 100_000n
+  ) {
+    throw new UserError(
+      'not-gguf',
+      `the file starts like a GGUF model but its header is not one (version ${version}); the file may be damaged: download it again`,
+      { file },
+    );
   }
   return size;
 }
 
-export async function inspectGguf(file: string, options: { onHashProgress?: (done: number, total: number) => void } = {}): Promise<GgufInfo> {
+export async function inspectGguf(
+  file: string,
+  options: { onHashProgress?: (done: number, total: number) => void } = {},
+): Promise<GgufInfo> {
   const size = await checkGgufHeader(file);
   let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
   try {
     info = await readGgufFileInfo(file, { readTensorInfo: true });
   } catch (error) {
-    throw new UserError('gguf-unreadable', `the GGUF header cannot be read (${(error as Error).message}); the file may be truncated: download it again`, { file });
+    throw new UserError(
+      'gguf-unreadable',
+      `the GGUF header cannot be read (${(error as Error).message}); the file may be truncated: download it again`,
+      { file },
+    );
   }
   const tensors = info.fullTensorInfo ?? info.tensorInfo ?? [];
   // A truncated file can have a complete header while its tensor data runs past the end of the file. Offsets
   // count from the start of the data section, so the data alone must fit (at least a byte per element).
-  const dataEnd = tensors.reduce((end, t) => Math.max(end, Number(t.offset) + t.dimensions.reduce<number>((n, d) => n * Number(d), 1) / 2), 0);
+  const dataEnd = tensors.reduce(
+    (end, t) => Math.max(end, Number(t.offset) + t.dimensions.reduce<number>((n, d) => n * Number(d), 1) / 2),
+    0,
+  );
   if (size < dataEnd) {
-    throw new UserError('gguf-truncated', `the file is shorter than its header says (${size} bytes); the download may be incomplete: download it again`, { file });
+    throw new UserError(
+      'gguf-truncated',
+      `the file is shorter than its header says (${size} bytes); the download may be incomplete: download it again`,
+      { file },
+    );
   }
   const fileType = info.metadata.general?.file_type;
   const metadata = info.architectureMetadata as { context_length?: number };
@@ -73,7 +105,11 @@ export async function inspectGguf(file: string, options: { onHashProgress?: (don
   };
 }
 
-export async function sha256OfFile(file: string, size: number, onProgress?: (done: number, total: number) => void): Promise<string> {
+export async function sha256OfFile(
+  file: string,
+  size: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<string> {
   const hash = createHash('sha256');
   let done = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 22 })) {

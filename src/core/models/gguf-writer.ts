@@ -207,7 +207,10 @@ function f32Bytes(data: Float32Array): Buffer {
  */
 export function encodeGgufHeader(metadata: ReadonlyMap<string, GgufValue>, tensors: readonly GgufTensor[]): Buffer {
   if (metadata.has('general.alignment')) throw new Error('general.alignment is written by the GGUF writer itself');
-  const entries: [string, GgufValue][] = [['general.alignment', { type: 'uint32', value: GGUF_ALIGNMENT }], ...metadata];
+  const entries: [string, GgufValue][] = [
+    ['general.alignment', { type: 'uint32', value: GGUF_ALIGNMENT }],
+    ...metadata,
+  ];
   const out = new ByteWriter();
   out.uint32(MAGIC);
   out.uint32(VERSION);
@@ -220,10 +223,18 @@ export function encodeGgufHeader(metadata: ReadonlyMap<string, GgufValue>, tenso
   let offset = 0;
   for (const tensor of tensors) {
     if (!isTiled(tensor.data) && tensor.data.length !== tensorElements(tensor)) {
-      throw new Error(`tensor ${tensor.name}: shape [${tensor.shape.join(', ')}] needs ${tensorElements(tensor)} values, got ${tensor.data.length}`);
+      throw new Error(
+        `tensor ${tensor.name}: shape [${tensor.shape.join(', ')}] needs ${tensorElements(tensor)} values, got ${tensor.data.length}`,
+      );
     }
-    if (isTiled(tensor.data) && tensor.data.tiled === 'q4_0' && (tensor.shape[0]! % Q4_0_BLOCK.values !== 0 || tensor.data.pattern.length % Q4_0_BLOCK.bytes !== 0)) {
-      throw new Error(`tensor ${tensor.name}: Q4_0 needs rows of a multiple of 32 values and a pattern of whole blocks`);
+    if (
+      isTiled(tensor.data) &&
+      tensor.data.tiled === 'q4_0' &&
+      (tensor.shape[0]! % Q4_0_BLOCK.values !== 0 || tensor.data.pattern.length % Q4_0_BLOCK.bytes !== 0)
+    ) {
+      throw new Error(
+        `tensor ${tensor.name}: Q4_0 needs rows of a multiple of 32 values and a pattern of whole blocks`,
+      );
     }
     out.string(tensor.name);
     out.uint32(tensor.shape.length);
@@ -259,8 +270,13 @@ export async function writeGguf(
     await write(encodeGgufHeader(metadata, tensors));
     for (const tensor of tensors) {
       if (isTiled(tensor.data)) {
-        const pattern = Buffer.from(tensor.data.pattern.buffer, tensor.data.pattern.byteOffset, tensor.data.pattern.byteLength);
-        for (let left = tensorBytes(tensor); left > 0; left -= pattern.length) await write(left >= pattern.length ? pattern : pattern.subarray(0, left));
+        const pattern = Buffer.from(
+          tensor.data.pattern.buffer,
+          tensor.data.pattern.byteOffset,
+          tensor.data.pattern.byteLength,
+        );
+        for (let left = tensorBytes(tensor); left > 0; left -= pattern.length)
+          await write(left >= pattern.length ? pattern : pattern.subarray(0, left));
       } else {
         await write(f32Bytes(tensor.data));
       }

@@ -122,7 +122,12 @@ export interface BackendReport {
   threads: number;
 }
 
-export async function describeBackend(llama: Llama, gpuLayers: number, totalLayers: number, threads: number): Promise<BackendReport> {
+export async function describeBackend(
+  llama: Llama,
+  gpuLayers: number,
+  totalLayers: number,
+  threads: number,
+): Promise<BackendReport> {
   return {
     backend: llama.gpu === false ? 'cpu' : llama.gpu,
     devices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),

@@ -15,13 +15,29 @@ const SAMPLING = { temperature: 0.6, topP: 0.9 };
 
 /** A small model of Llama 3's architecture with Q4_0 weights, in the test's temporary folder. */
 async function smallQ4Model(): Promise<string> {
-  const shape = { ...LLAMA_3_8B_SHAPE, name: 'small', vocabulary: 4000, dimensions: 256, layers: 2, heads: 4, kvHeads: 2, feedForward: 512, contextLength: 1024 };
+  const shape = {
+    ...LLAMA_3_8B_SHAPE,
+    name: 'small',
+    vocabulary: 4000,
+    dimensions: 256,
+    layers: 2,
+    heads: 4,
+    kvHeads: 2,
+    feedForward: 512,
+    contextLength: 1024,
+  };
   return (await writeShapedModel(path.join(tempDir(), 'q4.gguf'), shape, { weights: 'q4_0' })).path;
 }
 
 async function openFailure(options: Partial<Parameters<typeof LocalModel.open>[0]>): Promise<UserError> {
   const llama = await getTestLlama();
-  const error = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama, ...options }).then(
+  const error = await LocalModel.open({
+    name: 'tiny',
+    path: await tinyModelPath(),
+    sampling: SAMPLING,
+    llama,
+    ...options,
+  }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -31,9 +47,21 @@ async function openFailure(options: Partial<Parameters<typeof LocalModel.open>[0
 
 describe('a local model', () => {
   it('opens on the CPU and reports its backend and offloaded layers', async () => {
-    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama: await getTestLlama(), contextSize: 256 });
+    const model = await LocalModel.open({
+      name: 'tiny',
+      path: await tinyModelPath(),
+      sampling: SAMPLING,
+      llama: await getTestLlama(),
+      contextSize: 256,
+    });
     try {
-      expect(model.backend).toEqual({ backend: 'cpu', devices: [], gpuLayers: 0, totalLayers: expect.any(Number), threads: expect.any(Number) });
+      expect(model.backend).toEqual({
+        backend: 'cpu',
+        devices: [],
+        gpuLayers: 0,
+        totalLayers: expect.any(Number),
+        threads: expect.any(Number),
+      });
     } finally {
       await model.close();
     }
@@ -60,57 +88,71 @@ describe('a local model', () => {
   it.each([
     ['the tiny model', false],
     ['a Q4_0 model', true],
-  ])('keeps a shared beginning in the KV cache, and the numbers are those of a prompt evaluated from nothing (%s)', async (_name, quantized) => {
-    const llama = await getTestLlama();
-    const modelPath = quantized ? await smallQ4Model() : await tinyModelPath();
-    const open = () => LocalModel.open({ name: 'model', path: modelPath, sampling: SAMPLING, llama, contextSize: 512 });
-    const instruction = 'Fill in the blank (_) in the last statement with one of the two options: "agree" or "disagree". Answer with the option only.';
-    const prompt = (statement: string, chat: boolean, beginning = instruction): PromptInput => {
-      const text = `${beginning}\nFamily is important in my life.\n${statement}\nAnswer:`;
-      return { text, messages: [{ role: 'user', content: text }], chat, sharedBeginnings: ['', beginning] };
-    };
-    /** The root distribution and the one after a two-token response prefix, as plain arrays. */
-    const probe = async (model: LocalModel, input: PromptInput) => {
-      const session = await model.session(input);
-      try {
-        const root = await session.next([]);
-        const top = [...root.probabilities.keys()].slice(0, 2);
-        const deeper = await session.next(top);
-        return { cached: session.cachedPromptTokens, prompt: session.promptTokens, root: [...root.probabilities], deeper: [...deeper.probabilities] };
-      } finally {
-        await session.close();
+  ])(
+    'keeps a shared beginning in the KV cache, and the numbers are those of a prompt evaluated from nothing (%s)',
+    async (_name, quantized) => {
+      const llama = await getTestLlama();
+      const modelPath = quantized ? await smallQ4Model() : await tinyModelPath();
+      const open = () =>
+        LocalModel.open({ name: 'model', path: modelPath, sampling: SAMPLING, llama, contextSize: 512 });
+      const instruction =
+        'Fill in the blank (_) in the last statement with one of the two options: "agree" or "disagree". Answer with the option only.';
+      const prompt = (statement: string, chat: boolean, beginning = instruction): PromptInput => {
+        const text = `${beginning}\nFamily is important in my life.\n${statement}\nAnswer:`;
+        return { text, messages: [{ role: 'user', content: text }], chat, sharedBeginnings: ['', beginning] };
+      };
+      /** The root distribution and the one after a two-token response prefix, as plain arrays. */
+      const probe = async (model: LocalModel, input: PromptInput) => {
+        const session = await model.session(input);
+        try {
+          const root = await session.next([]);
+          const top = [...root.probabilities.keys()].slice(0, 2);
+          const deeper = await session.next(top);
+          return {
+            cached: session.cachedPromptTokens,
+            prompt: session.promptTokens,
+            root: [...root.probabilities],
+            deeper: [...deeper.probabilities],
+          };
+        } finally {
+          await session.close();
+        }
+      };
+      // The shaped model has no chat template of its own.
+      for (const chat of quantized ? [false] : [false, true]) {
+        const warm = await open();
+        const cold = await open();
+        try {
+          const first = await probe(warm, prompt('I _ that work is important.', chat));
+          expect(first.cached).toBe(0);
+          const kept = await probe(warm, prompt('I _ that friends are important.', chat));
+          const fresh = await probe(cold, prompt('I _ that friends are important.', chat));
+          // The chat header and the instruction were kept, not evaluated again...
+          expect(kept.cached).toBeGreaterThan(20);
+          expect(kept.cached).toBeLessThan(kept.prompt);
+          expect(fresh.cached).toBe(0);
+          // ...and every probability is bit for bit what the cold model gives.
+          expect(kept.root).toEqual(fresh.root);
+          expect(kept.deeper).toEqual(fresh.deeper);
+          // A prompt with another instruction keeps the chat header only, and again computes what a cold model does.
+          const otherPrompt = prompt(
+            'I _ that work is important.',
+            chat,
+            'Which word fits the blank: "agree" or "disagree"?',
+          );
+          const other = await probe(warm, otherPrompt);
+          expect(other.cached).toBeLessThan(kept.cached / 2);
+          if (chat) expect(other.cached).toBeGreaterThan(0);
+          expect(other.root).toEqual((await probe(cold, otherPrompt)).root);
+        } finally {
+          await warm.close();
+          await cold.close();
+        }
       }
-    };
-    // The shaped model has no chat template of its own.
-    for (const chat of quantized ? [false] : [false, true]) {
-      const warm = await open();
-      const cold = await open();
-      try {
-        const first = await probe(warm, prompt('I _ that work is important.', chat));
-        expect(first.cached).toBe(0);
-        const kept = await probe(warm, prompt('I _ that friends are important.', chat));
-        const fresh = await probe(cold, prompt('I _ that friends are important.', chat));
-        // The chat header and the instruction were kept, not evaluated again...
-        expect(kept.cached).toBeGreaterThan(20);
-        expect(kept.cached).toBeLessThan(kept.prompt);
-        expect(fresh.cached).toBe(0);
-        // ...and every probability is bit for bit what the cold model gives.
-        expect(kept.root).toEqual(fresh.root);
-        expect(kept.deeper).toEqual(fresh.deeper);
-        // A prompt with another instruction keeps the chat header only, and again computes what a cold model does.
-        const otherPrompt = prompt('I _ that work is important.', chat, 'Which word fits the blank: "agree" or "disagree"?');
-        const other = await probe(warm, otherPrompt);
-        expect(other.cached).toBeLessThan(kept.cached / 2);
-        if (chat) expect(other.cached).toBeGreaterThan(0);
-        expect(other.root).toEqual((await probe(cold, otherPrompt)).root);
-      } finally {
-        await warm.close();
-        await cold.close();
-      }
-    }
-  });
+    },
+  );
 
-  it("evaluates one sequence at a time, so sessions side by side get the numbers each prompt has alone, where a batch shared by sequences would change them", async () => {
+  it('evaluates one sequence at a time, so sessions side by side get the numbers each prompt has alone, where a batch shared by sequences would change them', async () => {
     // Q4_0 weights, as users run: on them llama.cpp's numbers depend on what else is in the batch.
     const written = { path: await smallQ4Model() };
     const llama = await getTestLlama();
@@ -134,7 +176,13 @@ describe('a local model', () => {
         await session.close();
       }
     };
-    const alone = await LocalModel.open({ name: 'q4', path: written.path, sampling: SAMPLING, llama, contextSize: 512 });
+    const alone = await LocalModel.open({
+      name: 'q4',
+      path: written.path,
+      sampling: SAMPLING,
+      llama,
+      contextSize: 512,
+    });
     const rootAlone: ReadonlyMap<Token, number>[] = [];
     try {
       for (const prompt of prompts) rootAlone.push(...(await walk(alone, prompt)));
@@ -144,11 +192,21 @@ describe('a local model', () => {
         const [a, b] = [context.getSequence(), context.getSequence()];
         const evaluate = async (sequence: typeof a, prompt: PromptInput) => {
           const tokens = alone.promptTokens(prompt);
-          const output = await sequence.controlledEvaluate([...tokens.slice(0, -1), [tokens.at(-1)!, { generateNext: nextTokenRequest(SAMPLING) }]]);
+          const output = await sequence.controlledEvaluate([
+            ...tokens.slice(0, -1),
+            [tokens.at(-1)!, { generateNext: nextTokenRequest(SAMPLING) }],
+          ]);
           return output.at(-1)!.next.probabilities!;
         };
-        const batched = [...(await Promise.all([evaluate(a, prompts[0]!), evaluate(b, prompts[1]!)])), ...(await Promise.all([evaluate(a, prompts[2]!), evaluate(b, prompts[3]!)]))];
-        expect(batched.some((probabilities, i) => [...probabilities].some(([token, p]) => rootAlone[i * (WALK_STEPS + 1)]!.get(token) !== p))).toBe(true);
+        const batched = [
+          ...(await Promise.all([evaluate(a, prompts[0]!), evaluate(b, prompts[1]!)])),
+          ...(await Promise.all([evaluate(a, prompts[2]!), evaluate(b, prompts[3]!)])),
+        ];
+        expect(
+          batched.some((probabilities, i) =>
+            [...probabilities].some(([token, p]) => rootAlone[i * (WALK_STEPS + 1)]!.get(token) !== p),
+          ),
+        ).toBe(true);
       } finally {
         await context.dispose();
       }
@@ -156,7 +214,14 @@ describe('a local model', () => {
       await alone.close();
     }
 
-    const sideBySide = await LocalModel.open({ name: 'q4', path: written.path, sampling: SAMPLING, llama, contextSize: 512, sequences: 2 });
+    const sideBySide = await LocalModel.open({
+      name: 'q4',
+      path: written.path,
+      sampling: SAMPLING,
+      llama,
+      contextSize: 512,
+      sequences: 2,
+    });
     try {
       const walks = (await Promise.all(prompts.map((prompt) => walk(sideBySide, prompt)))).flat();
       walks.forEach((probabilities, i) => expect([...probabilities]).toEqual([...rootAlone[i]!]));
@@ -166,7 +231,14 @@ describe('a local model', () => {
   }, 60_000);
 
   it("counts a session's time inside llama.cpp, not its wait for another sequence's turn", async () => {
-    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama: await getTestLlama(), contextSize: 512, sequences: 2 });
+    const model = await LocalModel.open({
+      name: 'tiny',
+      path: await tinyModelPath(),
+      sampling: SAMPLING,
+      llama: await getTestLlama(),
+      contextSize: 512,
+      sequences: 2,
+    });
     try {
       const walk = async (text: string) => {
         const session = await model.session({ text, messages: [], chat: false });
@@ -182,7 +254,10 @@ describe('a local model', () => {
         }
       };
       const started = performance.now();
-      const times = await Promise.all([walk(`Fill in the blank. ${'Think it over. '.repeat(15)}Family is _ in my life.`), walk(`Fill in the blank. ${'Take your time. '.repeat(15)}Work is _ in my life.`)]);
+      const times = await Promise.all([
+        walk(`Fill in the blank. ${'Think it over. '.repeat(15)}Family is _ in my life.`),
+        walk(`Fill in the blank. ${'Take your time. '.repeat(15)}Work is _ in my life.`),
+      ]);
       const elapsed = performance.now() - started;
       for (const ms of times) expect(ms).toBeGreaterThan(0);
       // The two sessions take turns on one model: had each counted its waits too, together they would exceed the time taken.
@@ -193,7 +268,13 @@ describe('a local model', () => {
   });
 
   it('tokenizes an announced prompt while it waits, into the tokens it would have had, and lets go of one announced to a closed model', async () => {
-    const model = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SAMPLING, llama: await getTestLlama(), contextSize: 512 });
+    const model = await LocalModel.open({
+      name: 'tiny',
+      path: await tinyModelPath(),
+      sampling: SAMPLING,
+      llama: await getTestLlama(),
+      contextSize: 512,
+    });
     const input = (text: string): PromptInput => ({ text, messages: [{ role: 'user', content: text }], chat: true });
     const expected = model.promptTokens(input('Family is _ in my life.'));
     model.prepare(input('Family is _ in my life.'));

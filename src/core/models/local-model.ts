@@ -7,7 +7,18 @@
 // depend on which prompts happened to be evaluated together, and no rerun or resumed run would repeat them.
 
 import { access } from 'node:fs/promises';
-import { resolveChatWrapper, specializedChatWrapperTypeNames, type ChatHistoryItem, type SpecializedChatWrapperTypeName, type BuiltInChatWrapperType, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token } from 'node-llama-cpp';
+import {
+  resolveChatWrapper,
+  specializedChatWrapperTypeNames,
+  type ChatHistoryItem,
+  type SpecializedChatWrapperTypeName,
+  type BuiltInChatWrapperType,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
 import { UserError } from '../errors.js';
 import type { ChatMessage } from '../prompt/index.js';
 import { deriveSeed, SeededRandom } from '../random/index.js';
@@ -50,7 +61,15 @@ const PREPARED_PROMPTS = 64;
  * (node-llama-cpp's `generateNext`): the estimators and the benchmarks that price their work ask the same.
  */
 export function nextTokenRequest(sampling: SamplingSettings) {
-  return { probabilities: true, options: { temperature: sampling.temperature, topK: sampling.topK ?? 0, topP: sampling.topP ?? 1, minP: sampling.minP ?? 0 } } as const;
+  return {
+    probabilities: true,
+    options: {
+      temperature: sampling.temperature,
+      topK: sampling.topK ?? 0,
+      topP: sampling.topP ?? 1,
+      minP: sampling.minP ?? 0,
+    },
+  } as const;
 }
 
 function promptKey(prompt: PromptInput): string {
@@ -86,9 +105,17 @@ export class LocalModel implements ResponseModel {
       throw new UserError('model-file-missing', `the model file of "${options.name}" is missing: ${options.path}`);
     });
     await checkGgufHeader(options.path).catch((error: unknown) => {
-      throw error instanceof UserError ? new UserError('model-unreadable', `the model "${options.name}" cannot be loaded: ${error.message}. Is it a complete GGUF file?`, error.where) : error;
+      throw error instanceof UserError
+        ? new UserError(
+            'model-unreadable',
+            `the model "${options.name}" cannot be loaded: ${error.message}. Is it a complete GGUF file?`,
+            error.where,
+          )
+        : error;
     });
-    const llama = options.llama ?? (await llamaRuntime({ gpu: options.gpu ?? 'auto', ...(options.threads ? { threads: options.threads } : {}) }));
+    const llama =
+      options.llama ??
+      (await llamaRuntime({ gpu: options.gpu ?? 'auto', ...(options.threads ? { threads: options.threads } : {}) }));
     let model: LlamaModel;
     try {
       model = await llama.loadModel({ modelPath: options.path, gpuLayers: options.gpuLayers ?? 'auto' });
@@ -109,7 +136,13 @@ export class LocalModel implements ResponseModel {
       throw loadError(options, error);
     }
     const totalLayers = (model.fileInsights.totalLayers as number | undefined) ?? model.gpuLayers;
-    return new LocalModel(options.name, options.sampling, model, context, await describeBackend(llama, model.gpuLayers, totalLayers, context.idealThreads));
+    return new LocalModel(
+      options.name,
+      options.sampling,
+      model,
+      context,
+      await describeBackend(llama, model.gpuLayers, totalLayers, context.idealThreads),
+    );
   }
 
   /** Tokens per sequence. */
@@ -121,7 +154,9 @@ export class LocalModel implements ResponseModel {
   promptTokens(prompt: PromptInput): Token[] {
     if (prompt.chat) {
       // Resolving the wrapper compiles the GGUF's chat template: about 100 ms, so once per model.
-      this.chatWrapper ??= this.chatWrapperType ? namedChatWrapper(this.model, this.chatWrapperType) : ownChatWrapper(this.name, this.model);
+      this.chatWrapper ??= this.chatWrapperType
+        ? namedChatWrapper(this.model, this.chatWrapperType)
+        : ownChatWrapper(this.name, this.model);
       const wrapper = this.chatWrapper;
       const chatHistory: ChatHistoryItem[] = prompt.messages.map((m) =>
         m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
@@ -129,7 +164,8 @@ export class LocalModel implements ResponseModel {
       chatHistory.push({ type: 'model', response: [] });
       return wrapper.generateContextState({ chatHistory }).contextText.tokenize(this.model.tokenizer);
     }
-    const bos = this.model.tokens.shouldPrependBosToken && this.model.tokens.bos !== null ? [this.model.tokens.bos] : [];
+    const bos =
+      this.model.tokens.shouldPrependBosToken && this.model.tokens.bos !== null ? [this.model.tokens.bos] : [];
     return [...bos, ...this.model.tokenize(prompt.text)];
   }
 
@@ -171,7 +207,11 @@ export class LocalModel implements ResponseModel {
       const key = `${prompt.chat ? 'chat' : 'text'}\u0000${beginning}`;
       let alone = this.beginnings.get(key);
       if (!alone) {
-        alone = this.promptTokens({ text: beginning, messages: [{ role: 'user', content: beginning }], chat: prompt.chat });
+        alone = this.promptTokens({
+          text: beginning,
+          messages: [{ role: 'user', content: beginning }],
+          chat: prompt.chat,
+        });
         if (this.beginnings.size >= REMEMBERED_BEGINNINGS) this.beginnings.clear();
         this.beginnings.set(key, alone);
       }
@@ -193,12 +233,20 @@ export class LocalModel implements ResponseModel {
 
   /** A session on a free sequence (waiting for one when all are busy); close it to free the sequence. */
   async session(prompt: PromptInput, sampling: SamplingSettings = this.sampling): Promise<LocalTokenSession> {
-    const sequence = this.free.pop() ?? (await new Promise<LlamaContextSequence>((resolve) => this.waiting.push(resolve)));
+    const sequence =
+      this.free.pop() ?? (await new Promise<LlamaContextSequence>((resolve) => this.waiting.push(resolve)));
     try {
       const key = promptKey(prompt);
       const tokens = this.prepared.get(key) ?? this.promptTokens(prompt);
       this.prepared.delete(key);
-      return await LocalTokenSession.start(this, sequence, tokens, this.sharedTokenCounts(prompt, tokens), sampling, (s) => this.release(s));
+      return await LocalTokenSession.start(
+        this,
+        sequence,
+        tokens,
+        this.sharedTokenCounts(prompt, tokens),
+        sampling,
+        (s) => this.release(s),
+      );
     } catch (error) {
       this.release(sequence);
       throw error;
@@ -242,18 +290,25 @@ export class LocalModel implements ResponseModel {
  */
 function ownChatWrapper(name: string, model: LlamaModel): BuiltInChatWrapperType {
   // Without a template (a record made before the header was read) node-llama-cpp's own choice, as before.
-  if (!(model.fileInfo.metadata.tokenizer as { chat_template?: string } | undefined)?.chat_template) return resolveChatWrapper(model);
+  if (!(model.fileInfo.metadata.tokenizer as { chat_template?: string } | undefined)?.chat_template)
+    return resolveChatWrapper(model);
   try {
     return resolveChatWrapper(model, { type: 'jinjaTemplate', fallbackToOtherWrappersOnJinjaError: false });
   } catch (error) {
-    throw new UserError('chat-template-unreadable', `the chat template in the GGUF file of "${name}" cannot be rendered (${(error as Error).message}); name a chat wrapper for it (chatWrappers in the run configuration)`);
+    throw new UserError(
+      'chat-template-unreadable',
+      `the chat template in the GGUF file of "${name}" cannot be rendered (${(error as Error).message}); name a chat wrapper for it (chatWrappers in the run configuration)`,
+    );
   }
 }
 
 /** The chat wrapper of that name, or a message listing the names there are. */
 function namedChatWrapper(model: LlamaModel, type: string): BuiltInChatWrapperType {
   if (!(specializedChatWrapperTypeNames as readonly string[]).includes(type)) {
-    throw new UserError('unknown-chat-wrapper', `there is no chat wrapper "${type}" (known: ${specializedChatWrapperTypeNames.join(', ')})`);
+    throw new UserError(
+      'unknown-chat-wrapper',
+      `there is no chat wrapper "${type}" (known: ${specializedChatWrapperTypeNames.join(', ')})`,
+    );
   }
   return resolveChatWrapper(model, { type: type as SpecializedChatWrapperTypeName });
 }
@@ -261,9 +316,15 @@ function namedChatWrapper(model: LlamaModel, type: string): BuiltInChatWrapperTy
 function loadError(options: LocalModelOptions, error: unknown): UserError {
   const message = (error as Error).message ?? String(error);
   if (/memory|alloc|VRAM|too large/i.test(message)) {
-    return new UserError('model-too-large', `the model "${options.name}" does not fit in memory (${message}); try fewer GPU layers (--gpu-layers 20) or a smaller context`);
+    return new UserError(
+      'model-too-large',
+      `the model "${options.name}" does not fit in memory (${message}); try fewer GPU layers (--gpu-layers 20) or a smaller context`,
+    );
   }
-  return new UserError('model-unreadable', `the model "${options.name}" cannot be loaded from ${options.path}: ${message}. Is it a complete GGUF file?`);
+  return new UserError(
+    'model-unreadable',
+    `the model "${options.name}" cannot be loaded from ${options.path}: ${message}. Is it a complete GGUF file?`,
+  );
 }
 
 /**
@@ -291,10 +352,20 @@ export class LocalTokenSession {
     private readonly onClose: (sequence: LlamaContextSequence) => void,
   ) {}
 
-  static async start(owner: LocalModel, sequence: LlamaContextSequence, prompt: Token[], shared: readonly number[], sampling: SamplingSettings, onClose: (s: LlamaContextSequence) => void) {
+  static async start(
+    owner: LocalModel,
+    sequence: LlamaContextSequence,
+    prompt: Token[],
+    shared: readonly number[],
+    sampling: SamplingSettings,
+    onClose: (s: LlamaContextSequence) => void,
+  ) {
     if (prompt.length === 0) throw new UserError('empty-prompt', 'the prompt is empty');
     if (prompt.length >= sequence.contextSize) {
-      throw new UserError('prompt-too-long', `the prompt has ${prompt.length} tokens, more than the context of ${sequence.contextSize} tokens of "${owner.name}"`);
+      throw new UserError(
+        'prompt-too-long',
+        `the prompt has ${prompt.length} tokens, more than the context of ${sequence.contextSize} tokens of "${owner.name}"`,
+      );
     }
     const session = new LocalTokenSession(owner, sequence, prompt, sampling, onClose);
     // The beginnings are nested, so the sequence holds all up to the longest it holds.
@@ -322,9 +393,12 @@ export class LocalTokenSession {
   async next(tokens: readonly Token[]): Promise<{ probabilities: ReadonlyMap<Token, number>; missingMass: number }> {
     if (tokens.length === 0) return { probabilities: this.rootDistribution, missingMass: 0 };
     let common = 0;
-    while (common < this.current.length && common < tokens.length - 1 && this.current[common] === tokens[common]) common++;
+    while (common < this.current.length && common < tokens.length - 1 && this.current[common] === tokens[common])
+      common++;
     if (common < this.current.length) {
-      await this.sequence.eraseContextTokenRanges([{ start: this.prompt.length + common, end: this.sequence.nextTokenIndex }]);
+      await this.sequence.eraseContextTokenRanges([
+        { start: this.prompt.length + common, end: this.sequence.nextTokenIndex },
+      ]);
     }
     const fresh = tokens.slice(common);
     const probabilities = await this.evaluate(fresh);
@@ -362,11 +436,7 @@ export class LocalTokenSession {
     const last = tokens.length - 1;
     const output = await this.evaluateTimed(() =>
       this.sequence.controlledEvaluate(
-        tokens.map((token, i) =>
-          i === last
-            ? [token, { generateNext: nextTokenRequest(this.sampling) }]
-            : token,
-        ),
+        tokens.map((token, i) => (i === last ? [token, { generateNext: nextTokenRequest(this.sampling) }] : token)),
       ),
     );
     const probabilities = output[last]?.next.probabilities;

@@ -82,7 +82,12 @@ describe('downloadModel from a URL', () => {
     const progress: DownloadProgress[] = [];
     const result = await downloadModel(`${server.url}/tiny.gguf`, { dir, onProgress: (p) => progress.push(p) });
 
-    expect(result).toEqual({ path: path.join(dir, 'tiny.gguf'), bytes: tiny.size, sha256: tiny.sha256, resumed: false });
+    expect(result).toEqual({
+      path: path.join(dir, 'tiny.gguf'),
+      bytes: tiny.size,
+      sha256: tiny.sha256,
+      resumed: false,
+    });
     expect((await readFile(result.path)).equals(tiny.bytes)).toBe(true);
     expect(progress.length).toBeGreaterThan(0);
     for (let i = 1; i < progress.length; i++) {
@@ -202,7 +207,9 @@ describe('downloadModel from a URL', () => {
     server.serveFile('/tiny.gguf', tiny.path);
     const controller = new AbortController();
     controller.abort();
-    await expect(downloadModel(`${server.url}/tiny.gguf`, { dir: tempDir(), signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(
+      downloadModel(`${server.url}/tiny.gguf`, { dir: tempDir(), signal: controller.signal }),
+    ).rejects.toBeInstanceOf(CancelledError);
     expect(server.requests).toEqual([]);
   });
 
@@ -251,10 +258,17 @@ describe('downloadModel from Hugging Face (hf: URIs against a fake endpoint)', (
     const dir = tempDir();
     const result = await downloadModel('hf:tester/tiny-GGUF:Q4_K_M', { dir, huggingFaceEndpoint: `${server.url}/` });
 
-    expect(result).toEqual({ path: path.join(dir, 'hf_tester_tiny.Q4_K_M.gguf'), bytes: tiny.size, sha256: tiny.sha256, resumed: false });
+    expect(result).toEqual({
+      path: path.join(dir, 'hf_tester_tiny.Q4_K_M.gguf'),
+      bytes: tiny.size,
+      sha256: tiny.sha256,
+      resumed: false,
+    });
     const manifest = server.requests.find((r) => r.path === '/v2/tester/tiny-GGUF/manifests/Q4_K_M');
     expect(manifest?.headers['user-agent']).toBe('llama-cpp');
-    expect(rangedGets(server.requests).every((r) => r.path === '/tester/tiny-GGUF/resolve/main/tiny.Q4_K_M.gguf')).toBe(true);
+    expect(rangedGets(server.requests).every((r) => r.path === '/tester/tiny-GGUF/resolve/main/tiny.Q4_K_M.gguf')).toBe(
+      true,
+    );
     expect(rangedGets(server.requests).length).toBeGreaterThan(0);
   });
 
@@ -278,7 +292,9 @@ describe('downloadModel from Hugging Face (hf: URIs against a fake endpoint)', (
 
   it('says Hugging Face cannot be reached when the endpoint does not answer', async () => {
     const endpoint = await refusedUrl('/');
-    const error = await userError(downloadModel('hf:tester/tiny-GGUF:Q4_K_M', { dir: tempDir(), huggingFaceEndpoint: endpoint }));
+    const error = await userError(
+      downloadModel('hf:tester/tiny-GGUF:Q4_K_M', { dir: tempDir(), huggingFaceEndpoint: endpoint }),
+    );
     expect(error.code).toBe('model-server-unreachable');
   });
 });

@@ -124,7 +124,11 @@ export async function downloadModel(uri: string, options: DownloadModelOptions):
     await restorePartialFiles(downloader, existedBefore);
     throwIfCancelled(signal);
     if (stalled) throw interrupted(uri, `no data arrived for ${formatSeconds(stallTimeoutMs)}`);
-    throw httpFailure(failure, uri) ?? fileSystemFailure(failure, options.dir) ?? interrupted(uri, reasonOf(failure), failure);
+    throw (
+      httpFailure(failure, uri) ??
+      fileSystemFailure(failure, options.dir) ??
+      interrupted(uri, reasonOf(failure), failure)
+    );
   }
 
   // A model split into parts is several files; each must be whole (a server that sent no size is taken at its word).
@@ -162,7 +166,8 @@ async function existingFiles(downloader: ModelDownloader): Promise<Set<string>> 
 }
 
 async function partialFilesExist(downloader: ModelDownloader): Promise<boolean> {
-  for (const { filePath } of downloader.filesInfo) if ((await sizeOf(filePath + PARTIAL_SUFFIX)) !== undefined) return true;
+  for (const { filePath } of downloader.filesInfo)
+    if ((await sizeOf(filePath + PARTIAL_SUFFIX)) !== undefined) return true;
   return false;
 }
 
@@ -274,7 +279,9 @@ async function createDownloader(
     );
     throwIfCancelled(signal);
     if (error instanceof UserError) throw error;
-    throw httpFailure(error, uri) ?? resolveFailure(error, uri) ?? fileSystemFailure(error, options.dirPath ?? '') ?? error;
+    throw (
+      httpFailure(error, uri) ?? resolveFailure(error, uri) ?? fileSystemFailure(error, options.dirPath ?? '') ?? error
+    );
   } finally {
     clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
@@ -292,7 +299,10 @@ function resolveFailure(error: unknown, uri: string): UserError | undefined {
     );
   }
   if (/^Invalid Hugging Face URI/.test(message)) {
-    return new UserError('invalid-model-uri', `"${uri}" is not a valid Hugging Face address; use hf:user/repository:QUANT.`);
+    return new UserError(
+      'invalid-model-uri',
+      `"${uri}" is not a valid Hugging Face address; use hf:user/repository:QUANT.`,
+    );
   }
   if (/^(Failed to fetch manifest|Invalid manifest)/.test(message)) {
     return new UserError('model-server-unreachable', `Hugging Face could not resolve ${uri}: ${message}`);
@@ -305,7 +315,10 @@ function httpFailure(error: unknown, uri: string): UserError | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   if (typeof status !== 'number') return undefined;
   const url = (error as { url?: unknown }).url;
-  return statusFailure(status, typeof url === 'string' ? url : uri) ?? new UserError('download-failed', `The server answered ${status} for ${uri}.`);
+  return (
+    statusFailure(status, typeof url === 'string' ? url : uri) ??
+    new UserError('download-failed', `The server answered ${status} for ${uri}.`)
+  );
 }
 
 function statusFailure(status: number, url: string): UserError | undefined {
@@ -324,7 +337,8 @@ function statusFailure(status: number, url: string): UserError | undefined {
 
 function fileSystemFailure(error: unknown, dir: string): UserError | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOSPC') return new UserError('disk-full', `The disk is full; the model does not fit in ${dir}.`, { file: dir });
+  if (code === 'ENOSPC')
+    return new UserError('disk-full', `The disk is full; the model does not fit in ${dir}.`, { file: dir });
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return new UserError('folder-not-writable', `Cannot write the model into ${dir} (${String(code)}).`, { file: dir });
   }
@@ -355,7 +369,10 @@ async function assertGguf(file: string, uri: string): Promise<void> {
   }
   if (read === 4 && head.toString('latin1') === GGUF_MAGIC) return;
   await unlink(file).catch(() => undefined);
-  const seen = head.subarray(0, read).toString('latin1').replace(/[^\x20-\x7e]/g, '?');
+  const seen = head
+    .subarray(0, read)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '?');
   throw new UserError(
     'not-a-gguf-model',
     `What ${uri} sent is not a GGUF model (it starts with "${seen}" instead of "GGUF"), so it was deleted. ` +

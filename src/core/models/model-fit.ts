@@ -30,7 +30,10 @@ export interface ModelFit {
   };
 }
 
-export async function estimateFit(file: string, options: { gpu?: GpuChoice; contextSize?: number } = {}): Promise<ModelFit> {
+export async function estimateFit(
+  file: string,
+  options: { gpu?: GpuChoice; contextSize?: number } = {},
+): Promise<ModelFit> {
   await checkGgufHeader(file);
   const llama = await llamaRuntime({ gpu: options.gpu ?? 'auto' });
   const vram = llama.gpu === false ? { total: 0, free: 0 } : await llama.getVramState();
@@ -43,7 +46,9 @@ export async function estimateFit(file: string, options: { gpu?: GpuChoice; cont
     ramFreeBytes: os.freemem(),
   };
   const insights = await GgufInsights.from(await readGgufFileInfo(file, { readTensorInfo: true }), llama);
-  const resolved = await insights.configurationResolver.resolveAndScoreConfig(options.contextSize ? { targetContextSize: options.contextSize } : {});
+  const resolved = await insights.configurationResolver.resolveAndScoreConfig(
+    options.contextSize ? { targetContextSize: options.contextSize } : {},
+  );
   const v = resolved.resolvedValues;
   const layers = insights.totalLayers;
   // A compatibility score of 0 means no configuration fits at all; below 1, it fits only with compromises.
@@ -59,7 +64,14 @@ export async function estimateFit(file: string, options: { gpu?: GpuChoice; cont
   return {
     layers,
     machine,
-    fit: { gpuLayers: v.gpuLayers, fullyOnGpu, fits, contextSize: v.contextSize ?? null, estimatedGpuBytes: v.totalVramUsage, estimatedRamBytes: v.totalRamUsage, note },
+    fit: {
+      gpuLayers: v.gpuLayers,
+      fullyOnGpu,
+      fits,
+      contextSize: v.contextSize ?? null,
+      estimatedGpuBytes: v.totalVramUsage,
+      estimatedRamBytes: v.totalRamUsage,
+      note,
+    },
   };
 }
-

@@ -77,7 +77,11 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
     });
   }
   const apiKey = await resolveApiKey(
-    { modelName: record.name, ...(record.apiKeyEnv ? { apiKeyEnv: record.apiKeyEnv } : {}), ...(record.keychainAccount ? { keychainAccount: record.keychainAccount } : {}) },
+    {
+      modelName: record.name,
+      ...(record.apiKeyEnv ? { apiKeyEnv: record.apiKeyEnv } : {}),
+      ...(record.keychainAccount ? { keychainAccount: record.keychainAccount } : {}),
+    },
     // A local OpenAI-compatible server (vLLM, llama.cpp, Ollama) usually needs no key.
     { optional: record.kind === 'openai', ...(options.env ? { env: options.env } : {}) },
   );

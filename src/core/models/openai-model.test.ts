@@ -5,7 +5,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
-import { fault, refusedUrl, startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '../../testing/fake-openai-server.js';
+import {
+  fault,
+  refusedUrl,
+  startFakeOpenAIServer,
+  type FakeOpenAIServer,
+  type FakeOpenAIServerOptions,
+} from '../../testing/fake-openai-server.js';
 import type { GenerationRequest } from './model-types.js';
 import { OpenAIModel, type OpenAIModelConfig } from './openai-model.js';
 import { parseRetryAfter } from './request-pool.js';
@@ -78,7 +84,9 @@ describe('OpenAIModel: sampling', () => {
 
   it('uses the legacy completions endpoint for the plain-text form, and sends the key when there is one', async () => {
     const s = await server({ texts: ['important'], apiKey: 'sk-local' });
-    const result = await model([s.url], { apiKey: 'sk-local' }).generate(request({ chat: false, n: 2, sampling: { temperature: 1, topK: 40 } }));
+    const result = await model([s.url], { apiKey: 'sk-local' }).generate(
+      request({ chat: false, n: 2, sampling: { temperature: 1, topK: 40 } }),
+    );
     expect(result.texts).toEqual(['important', 'important']);
     expect(s.requests[0]?.path).toBe('/v1/completions');
     expect(body(s, 0)).toMatchObject({ prompt: 'Family is _ in my life.', n: 2, top_k: 40, max_tokens: 8 });
@@ -131,7 +139,8 @@ describe('OpenAIModel: sampling', () => {
       kind: 'status',
       status: 400,
       param: 'max_tokens',
-      message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      message:
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
     });
     const m = model([s.url]);
     await m.generate(request({ seed: -5 }));
@@ -324,7 +333,9 @@ describe('OpenAIModel: next-token probabilities', () => {
 
   it('reads chat top_logprobs for chat messages, continuing a begun answer as vLLM does', async () => {
     const reads: string[] = [];
-    const s = await server({ nextTokens: (text) => (reads.push(text), [{ token: ' important', logprob: Math.log(0.9) }]) });
+    const s = await server({
+      nextTokens: (text) => (reads.push(text), [{ token: ' important', logprob: Math.log(0.9) }]),
+    });
     const m = model([s.url]);
     const messages = [{ role: 'user' as const, content: 'Family is _ in my life.' }];
     const first = await m.nextTokenDistribution({ text: 'unused', messages, prefix: '', topLogprobs: 2 });
@@ -339,7 +350,10 @@ describe('OpenAIModel: next-token probabilities', () => {
       add_generation_prompt: false,
     });
     // The model read the begun answer inside the assistant's turn, not a new turn after it.
-    expect(reads).toEqual(['<|user|>Family is _ in my life.<|assistant|>', '<|user|>Family is _ in my life.<|assistant|> very']);
+    expect(reads).toEqual([
+      '<|user|>Family is _ in my life.<|assistant|>',
+      '<|user|>Family is _ in my life.<|assistant|> very',
+    ]);
   });
 
   it('says a server that refuses to continue an answer (OpenAI) has chat log-probabilities only at its start', async () => {
@@ -364,7 +378,12 @@ describe('OpenAIModel: next-token probabilities', () => {
     const vllm = await server({});
     expect(await model([vllm.url]).chatLogprobs({ topLogprobs: 20 })).toEqual({ available: true });
     expect(vllm.requests).toHaveLength(1);
-    expect(body(vllm, 0)).toMatchObject({ logprobs: true, top_logprobs: 20, continue_final_message: true, add_generation_prompt: false });
+    expect(body(vllm, 0)).toMatchObject({
+      logprobs: true,
+      top_logprobs: 20,
+      continue_final_message: true,
+      add_generation_prompt: false,
+    });
 
     const openai = await server({ chatOnly: true, rejectParams: ['continue_final_message'] });
     const refused = await model([openai.url]).chatLogprobs({ topLogprobs: 20 });
@@ -373,7 +392,10 @@ describe('OpenAIModel: next-token probabilities', () => {
     expect(openai.requests).toHaveLength(1);
 
     const silent = await server({ chatLogprobs: false });
-    expect(await model([silent.url]).chatLogprobs({ topLogprobs: 20 })).toEqual({ available: false, reason: 'the server answered chat completions without log-probabilities' });
+    expect(await model([silent.url]).chatLogprobs({ topLogprobs: 20 })).toEqual({
+      available: false,
+      reason: 'the server answered chat completions without log-probabilities',
+    });
 
     // A server that cannot be reached is not a server without log-probabilities: it is an error.
     const unreachable = await caught(model([await refusedUrl()], { maxRetries: 0 }).chatLogprobs({ topLogprobs: 20 }));

@@ -94,7 +94,10 @@ function apiErrorText(error: InstanceType<typeof OpenAI.APIError>): string {
 function isChoicesRejection(error: unknown): boolean {
   if (!(error instanceof OpenAI.APIError) || (error.status !== 400 && error.status !== 422)) return false;
   const text = apiErrorText(error);
-  return error.param === 'n' || /['"`]n['"`]|\bn\s*(must|should|is|can)\b|\bn\s*(>=?|!=|==?)\s*1\b|completion choice|multiple choices/i.test(text);
+  return (
+    error.param === 'n' ||
+    /['"`]n['"`]|\bn\s*(must|should|is|can)\b|\bn\s*(>=?|!=|==?)\s*1\b|completion choice|multiple choices/i.test(text)
+  );
 }
 
 function isParamRejection(error: unknown, param: string): boolean {
@@ -110,9 +113,13 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
 
   constructor(private readonly config: OpenAIModelConfig) {
     this.name = config.name;
-    if (!config.model.trim()) throw new UserError('invalid-model-config', `Model "${config.name}": the model id is empty.`);
+    if (!config.model.trim())
+      throw new UserError('invalid-model-config', `Model "${config.name}": the model id is empty.`);
     if (config.baseUrls.length === 0) {
-      throw new UserError('invalid-model-config', `Model "${config.name}": give at least one server URL (e.g. http://127.0.0.1:8000/v1).`);
+      throw new UserError(
+        'invalid-model-config',
+        `Model "${config.name}": give at least one server URL (e.g. http://127.0.0.1:8000/v1).`,
+      );
     }
     for (const url of config.baseUrls) {
       let protocol = '';
@@ -125,7 +132,12 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
         throw new UserError('invalid-model-config', `Model "${config.name}": "${url}" is not an http(s) URL.`);
       }
     }
-    const concurrency = positiveInteger(config.name, 'the concurrency per server', config.concurrencyPerEndpoint, DEFAULT_CONCURRENCY_PER_SERVER);
+    const concurrency = positiveInteger(
+      config.name,
+      'the concurrency per server',
+      config.concurrencyPerEndpoint,
+      DEFAULT_CONCURRENCY_PER_SERVER,
+    );
     const policy: RetryPolicy = {
       maxRetries: config.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
       baseDelayMs: config.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
@@ -133,30 +145,28 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
       timeoutMs: positiveInteger(config.name, 'the timeout', config.timeoutMs, DEFAULT_RETRY_POLICY.timeoutMs),
       endpointCooldownMs: config.endpointCooldownMs ?? DEFAULT_RETRY_POLICY.endpointCooldownMs,
     };
-    const endpoints = config.baseUrls.map(
-      (url, index): OpenAIEndpoint => ({
-        url,
-        index,
-        limit: pLimit(concurrency),
-        downUntil: 0,
-        pausedUntil: 0,
-        maxTokensField: 'max_tokens',
-        client: new OpenAI({
-          // The SDK refuses to start without a key; local servers need none, so a placeholder goes in and the
-          // Authorization header is removed again below.
-          apiKey: config.apiKey || 'no-key',
-          baseURL: url,
-          // Ours retry (tested, shared with Gemini); the SDK's would multiply them and hide the 429s.
-          maxRetries: 0,
-          // Our pool times attempts out; the SDK's timeout is only a backstop behind it.
-          timeout: policy.timeoutMs + 1000,
-          // Never the OPENAI_ORG_ID / OPENAI_PROJECT_ID of the environment: they would go to every server.
-          organization: null,
-          project: null,
-          ...(config.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-        }),
+    const endpoints = config.baseUrls.map((url, index): OpenAIEndpoint => ({
+      url,
+      index,
+      limit: pLimit(concurrency),
+      downUntil: 0,
+      pausedUntil: 0,
+      maxTokensField: 'max_tokens',
+      client: new OpenAI({
+        // The SDK refuses to start without a key; local servers need none, so a placeholder goes in and the
+        // Authorization header is removed again below.
+        apiKey: config.apiKey || 'no-key',
+        baseURL: url,
+        // Ours retry (tested, shared with Gemini); the SDK's would multiply them and hide the 429s.
+        maxRetries: 0,
+        // Our pool times attempts out; the SDK's timeout is only a backstop behind it.
+        timeout: policy.timeoutMs + 1000,
+        // Never the OPENAI_ORG_ID / OPENAI_PROJECT_ID of the environment: they would go to every server.
+        organization: null,
+        project: null,
+        ...(config.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
       }),
-    );
+    }));
     this.pool = new EndpointPool(config.name, endpoints, policy, (error, endpoint) => this.classify(error, endpoint));
   }
 
@@ -182,27 +192,30 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
     this.assertOpen();
     const k = positiveInteger(this.name, 'the number of top log-probabilities', request.topLogprobs, 1);
     const { messages } = request;
-    const entries = await this.pool.run({ signal: request.signal, jitterSeed: deriveSeed(request.text, request.prefix) }, async (endpoint, signal) => {
-      if (messages) {
-        try {
-          return await this.chatTopLogprobs(endpoint, messages, request.prefix, k, signal);
-        } catch (error) {
-          if (request.prefix !== '' && isParamRejection(error, CONTINUE_FINAL_MESSAGE)) {
-            throw new UserError(
-              'next-token-prefix-unsupported',
-              `${this.where(endpoint)}: the server does not continue an answer it has begun (it refused ${CONTINUE_FINAL_MESSAGE}), so its chat log-probabilities stop at the answer's first token, before "${request.prefix}".`,
-            );
+    const entries = await this.pool.run(
+      { signal: request.signal, jitterSeed: deriveSeed(request.text, request.prefix) },
+      async (endpoint, signal) => {
+        if (messages) {
+          try {
+            return await this.chatTopLogprobs(endpoint, messages, request.prefix, k, signal);
+          } catch (error) {
+            if (request.prefix !== '' && isParamRejection(error, CONTINUE_FINAL_MESSAGE)) {
+              throw new UserError(
+                'next-token-prefix-unsupported',
+                `${this.where(endpoint)}: the server does not continue an answer it has begun (it refused ${CONTINUE_FINAL_MESSAGE}), so its chat log-probabilities stop at the answer's first token, before "${request.prefix}".`,
+              );
+            }
+            throw error;
           }
-          throw error;
         }
-      }
-      const response = await endpoint.client.completions.create(
-        { model: this.config.model, prompt: request.text + request.prefix, max_tokens: 1, logprobs: k },
-        { signal },
-      );
-      const top = response.choices[0]?.logprobs?.top_logprobs?.[0] ?? {};
-      return Object.entries(top).map(([text, logprob]) => ({ text, logprob }));
-    });
+        const response = await endpoint.client.completions.create(
+          { model: this.config.model, prompt: request.text + request.prefix, max_tokens: 1, logprobs: k },
+          { signal },
+        );
+        const top = response.choices[0]?.logprobs?.top_logprobs?.[0] ?? {};
+        return Object.entries(top).map(([text, logprob]) => ({ text, logprob }));
+      },
+    );
     if (entries.length === 0) {
       throw new UserError(
         'logprobs-unavailable',
@@ -217,16 +230,22 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
    * log-probabilities after a begun answer. Unavailable (with the server's reason) when it refuses the request's
    * parameters or answers without log-probabilities; a server that cannot be reached is an error as always.
    */
-  async chatLogprobs(options: { topLogprobs: number; signal?: AbortSignal }): Promise<{ available: true } | { available: false; reason: string }> {
+  async chatLogprobs(options: {
+    topLogprobs: number;
+    signal?: AbortSignal;
+  }): Promise<{ available: true } | { available: false; reason: string }> {
     this.assertOpen();
     const probe: ChatMessage[] = [{ role: 'user', content: 'Answer with one word: is water wet?' }];
     try {
       const entries = await this.pool.run({ signal: options.signal, jitterSeed: 0 }, (endpoint, signal) =>
         this.chatTopLogprobs(endpoint, probe, 'Y', options.topLogprobs, signal),
       );
-      return entries.length > 0 ? { available: true } : { available: false, reason: 'the server answered chat completions without log-probabilities' };
+      return entries.length > 0
+        ? { available: true }
+        : { available: false, reason: 'the server answered chat completions without log-probabilities' };
     } catch (error) {
-      if (error instanceof UserError && error.code === 'request-rejected') return { available: false, reason: error.message };
+      if (error instanceof UserError && error.code === 'request-rejected')
+        return { available: false, reason: error.message };
       throw error;
     }
   }
@@ -241,7 +260,10 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
     const continuation = prefix === '' ? {} : { [CONTINUE_FINAL_MESSAGE]: true, add_generation_prompt: false };
     const body = {
       model: this.config.model,
-      messages: [...messages.map((m) => ({ role: m.role, content: m.content })), ...(prefix === '' ? [] : [{ role: 'assistant' as const, content: prefix }])],
+      messages: [
+        ...messages.map((m) => ({ role: m.role, content: m.content })),
+        ...(prefix === '' ? [] : [{ role: 'assistant' as const, content: prefix }]),
+      ],
       ...(endpoint.maxTokensField === 'max_tokens' ? { max_tokens: 1 } : { max_completion_tokens: 1 }),
       logprobs: true,
       top_logprobs: k,
@@ -279,7 +301,11 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
         if (pass >= 3) throw error;
         if (k > 1 && isChoicesRejection(error)) endpoint.multipleChoices = false;
         else if (endpoint.seed !== false && isParamRejection(error, 'seed')) endpoint.seed = false;
-        else if (endpoint.maxTokensField === 'max_tokens' && isParamRejection(error, 'max_tokens') && /max_completion_tokens/.test(String((error as Error).message))) {
+        else if (
+          endpoint.maxTokensField === 'max_tokens' &&
+          isParamRejection(error, 'max_tokens') &&
+          /max_completion_tokens/.test(String((error as Error).message))
+        ) {
           endpoint.maxTokensField = 'max_completion_tokens';
         } else throw error;
       }
@@ -304,14 +330,20 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
     if (request.chat) {
       const body: OpenAI.ChatCompletionCreateParamsNonStreaming = {
         ...common,
-        ...(endpoint.maxTokensField === 'max_tokens' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens }),
+        ...(endpoint.maxTokensField === 'max_tokens'
+          ? { max_tokens: request.maxTokens }
+          : { max_completion_tokens: request.maxTokens }),
         messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       };
       const response = await endpoint.client.chat.completions.create(body, { signal });
       choices = response.choices.map((c) => ({ text: c.message.content ?? '', index: c.index }));
       usage = response.usage;
     } else {
-      const body: OpenAI.CompletionCreateParamsNonStreaming = { ...common, max_tokens: request.maxTokens, prompt: request.text };
+      const body: OpenAI.CompletionCreateParamsNonStreaming = {
+        ...common,
+        max_tokens: request.maxTokens,
+        prompt: request.text,
+      };
       const response = await endpoint.client.completions.create(body, { signal });
       choices = response.choices.map((c) => ({ text: c.text, index: c.index }));
       usage = response.usage;
@@ -331,7 +363,10 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
     if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'retry', reason: 'timed out' };
     if (error instanceof OpenAI.APIConnectionError) {
       if (isConnectionRefused(error)) return { kind: 'failover', reason: 'connection refused' };
-      return { kind: 'retry', reason: `connection failed${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` };
+      return {
+        kind: 'retry',
+        reason: `connection failed${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`,
+      };
     }
     if (error instanceof OpenAI.APIError && error.status !== undefined) {
       const status = error.status;
@@ -355,7 +390,10 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
       if (status === 403) {
         return {
           kind: 'fatal',
-          error: new UserError('api-access-denied', `${where}: the API key may not use this model (HTTP 403): ${serverSays}`),
+          error: new UserError(
+            'api-access-denied',
+            `${where}: the API key may not use this model (HTTP 403): ${serverSays}`,
+          ),
         };
       }
       if (status === 404) {
@@ -368,10 +406,15 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
         };
       }
       const param = error.param ? ` (parameter ${error.param})` : '';
-      const hint = /top_k|min_p/.test(serverSays + param) ? ' Remove topK / minP from this model\'s sampling settings: the server does not take them.' : '';
+      const hint = /top_k|min_p/.test(serverSays + param)
+        ? " Remove topK / minP from this model's sampling settings: the server does not take them."
+        : '';
       return {
         kind: 'fatal',
-        error: new UserError('request-rejected', `${where}: the server rejected the request${param} (HTTP ${status}): ${serverSays}${hint}`),
+        error: new UserError(
+          'request-rejected',
+          `${where}: the server rejected the request${param} (HTTP ${status}): ${serverSays}${hint}`,
+        ),
       };
     }
     if (isDroppedConnection(error)) return { kind: 'retry', reason: 'connection dropped' };
@@ -389,7 +432,12 @@ export function wireSeed(seed: number): number {
 }
 
 /** Sampling settings in the body; top_k and min_p are vLLM / llama.cpp extensions, sent only when set. */
-function samplingBody(sampling: SamplingSettings): { temperature: number; top_p?: number; top_k?: number; min_p?: number } {
+function samplingBody(sampling: SamplingSettings): {
+  temperature: number;
+  top_p?: number;
+  top_k?: number;
+  min_p?: number;
+} {
   return {
     temperature: sampling.temperature,
     ...(sampling.topP !== undefined ? { top_p: sampling.topP } : {}),

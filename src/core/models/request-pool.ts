@@ -101,7 +101,10 @@ function raceCancellation<T>(promise: Promise<T>, signal?: AbortSignal): Promise
  * Milliseconds a server asks us to wait: `retry-after-ms` (OpenAI's), else `retry-after` as seconds or as an
  * HTTP date. Undefined when neither is there or readable.
  */
-export function parseRetryAfter(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  headers: { get(name: string): string | null } | undefined,
+  now = Date.now(),
+): number | undefined {
   const ms = headers?.get('retry-after-ms');
   if (ms != null && ms.trim() !== '') {
     const value = Number(ms);
@@ -118,7 +121,8 @@ export function parseRetryAfter(headers: { get(name: string): string | null } | 
 export function isDroppedConnection(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|ECONNABORTED)$/.test(code)) return true;
+    if (typeof code === 'string' && /^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|ECONNABORTED)$/.test(code))
+      return true;
     // undici's words; the Gemini SDK keeps only the message ("Error fetching from …: fetch failed"), not the cause.
     if (/^(terminated|other side closed|socket hang up)$/i.test(e.message) || /fetch failed$/.test(e.message)) {
       return true;
@@ -162,7 +166,8 @@ export class EndpointPool<E extends PoolEndpoint> {
       endpoint.downUntil = Date.now() + this.policy.endpointCooldownMs;
       failures.push(`${endpoint.url}: ${result.reason}`);
     }
-    const plural = this.endpoints.length > 1 ? `none of its ${this.endpoints.length} servers answered` : 'its server did not answer';
+    const plural =
+      this.endpoints.length > 1 ? `none of its ${this.endpoints.length} servers answered` : 'its server did not answer';
     throw new UserError(
       'model-unreachable',
       `Model "${this.modelName}": ${plural} (${failures.join('; ')}). Check that the server is running and that the URL is right.`,
@@ -196,7 +201,9 @@ export class EndpointPool<E extends PoolEndpoint> {
       } catch (error) {
         throwIfCancelled(signal);
         outcome =
-          error instanceof AttemptTimeout ? { kind: 'retry', reason: `timed out (${error.message})` } : this.classify(error, endpoint);
+          error instanceof AttemptTimeout
+            ? { kind: 'retry', reason: `timed out (${error.message})` }
+            : this.classify(error, endpoint);
       }
       if (outcome.kind === 'fatal') throw outcome.error;
       if (outcome.kind === 'failover') return { ok: false, reason: outcome.reason };
@@ -253,7 +260,11 @@ export class EndpointPool<E extends PoolEndpoint> {
 export async function collectResponses(
   n: number,
   signal: AbortSignal | undefined,
-  call: (want: number, callIndex: number, signal: AbortSignal) => Promise<{ texts: string[]; promptTokens: number; completionTokens: number }>,
+  call: (
+    want: number,
+    callIndex: number,
+    signal: AbortSignal,
+  ) => Promise<{ texts: string[]; promptTokens: number; completionTokens: number }>,
 ): Promise<GenerationResult> {
   // Our own controller, so that when one call fails for good the calls still running are stopped.
   const controller = new AbortController();
@@ -305,22 +316,34 @@ export function redact(text: string, secret: string): string {
 
 export function validateRequest(modelName: string, request: { n: number; maxTokens: number }): void {
   if (!Number.isInteger(request.n) || request.n < 1) {
-    throw new UserError('invalid-request', `Model "${modelName}": the number of responses must be a whole number of at least 1, not ${request.n}.`);
+    throw new UserError(
+      'invalid-request',
+      `Model "${modelName}": the number of responses must be a whole number of at least 1, not ${request.n}.`,
+    );
   }
   if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) {
-    throw new UserError('invalid-request', `Model "${modelName}": the response limit must be a whole number of tokens, at least 1, not ${request.maxTokens}.`);
+    throw new UserError(
+      'invalid-request',
+      `Model "${modelName}": the response limit must be a whole number of tokens, at least 1, not ${request.maxTokens}.`,
+    );
   }
 }
 
 export function positiveInteger(modelName: string, label: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
   if (!Number.isInteger(v) || v < 1) {
-    throw new UserError('invalid-model-config', `Model "${modelName}": ${label} must be a whole number of at least 1, not ${v}.`);
+    throw new UserError(
+      'invalid-model-config',
+      `Model "${modelName}": ${label} must be a whole number of at least 1, not ${v}.`,
+    );
   }
   return v;
 }
 
-export function distributionFrom(modelName: string, entries: { text: string; logprob: number }[]): NextTokenDistribution {
+export function distributionFrom(
+  modelName: string,
+  entries: { text: string; logprob: number }[],
+): NextTokenDistribution {
   const tokens = entries
     .filter((e) => Number.isFinite(e.logprob))
     .map((e) => ({ text: e.text, probability: Math.exp(e.logprob) }))

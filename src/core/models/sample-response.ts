@@ -12,7 +12,12 @@ export interface NextTokenSource<T> {
 }
 
 /** The tokens of one response (without the end token); checks the signal before every token. */
-export async function sampleResponse<T>(source: NextTokenSource<T>, maxTokens: number, random: SeededRandom, signal?: AbortSignal): Promise<T[]> {
+export async function sampleResponse<T>(
+  source: NextTokenSource<T>,
+  maxTokens: number,
+  random: SeededRandom,
+  signal?: AbortSignal,
+): Promise<T[]> {
   const tokens: T[] = [];
   for (;;) {
     throwIfCancelled(signal);

@@ -8,7 +8,8 @@ import { applySamplingTransform } from './sampling-transform.js';
 
 type Entry = { token: string; probability: number };
 
-const revealed = (...probabilities: number[]): Entry[] => probabilities.map((probability, i) => ({ token: `t${i}`, probability }));
+const revealed = (...probabilities: number[]): Entry[] =>
+  probabilities.map((probability, i) => ({ token: `t${i}`, probability }));
 
 const asObject = (m: Map<string, number>): Record<string, number> => Object.fromEntries(m);
 

@@ -25,7 +25,10 @@ export interface TransformedDistribution<T> {
  * `revealed`: the top tokens with their raw probabilities, any order; their sum is at most 1 and the rest (the
  * tail) was not revealed. Every tail token is at most as probable as the least probable revealed one.
  */
-export function applySamplingTransform<T>(revealed: readonly { token: T; probability: number }[], sampling: SamplingSettings): TransformedDistribution<T> {
+export function applySamplingTransform<T>(
+  revealed: readonly { token: T; probability: number }[],
+  sampling: SamplingSettings,
+): TransformedDistribution<T> {
   const sorted = revealed.filter((r) => r.probability > 0).sort((a, b) => b.probability - a.probability);
   const tail = Math.max(0, 1 - sorted.reduce((sum, r) => sum + r.probability, 0));
   if (sorted.length === 0) return { probabilities: new Map(), missingMass: 1 };
@@ -66,7 +69,8 @@ export function applySamplingTransform<T>(revealed: readonly { token: T; probabi
     // most topK − revealed of them survive top-k.
     const top = kept[0]!.probability;
     const least = sorted.at(-1)!.probability;
-    const count = sampling.topK !== undefined && sampling.topK > 0 ? sampling.topK - sorted.length : MAX_VOCABULARY_SIZE;
+    const count =
+      sampling.topK !== undefined && sampling.topK > 0 ? sampling.topK - sorted.length : MAX_VOCABULARY_SIZE;
     if (temperature <= 1) {
       // (p / top)^(1/T) is convex: the tail weighs most packed into tokens as probable as the least revealed one.
       tailWeight = Math.min(tail / least, count) * Math.pow(least / top, 1 / temperature);

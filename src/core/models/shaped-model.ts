@@ -73,7 +73,8 @@ export async function writeShapedModel(
 ): Promise<{ path: string; parameterCount: number; fileSize: number }> {
   const { seed = 1, weights = 'f16' } = options;
   const vocabulary = await tinyVocabulary();
-  for (let i = vocabulary.length; i < shape.vocabulary; i++) vocabulary.push({ text: `\u2581t${i}`, score: 0, type: TOKEN_TYPE.normal });
+  for (let i = vocabulary.length; i < shape.vocabulary; i++)
+    vocabulary.push({ text: `\u2581t${i}`, score: 0, type: TOKEN_TYPE.normal });
   const tiled = weightPattern(shape, weights, seed);
   const headDimension = shape.dimensions / shape.heads;
   const kv = headDimension * shape.kvHeads;

@@ -4,11 +4,25 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ChatMLChatWrapper, readGgufFileInfo, type ControlledEvaluateInputItem, resolveChatWrapper, type Llama, type LlamaContext, type LlamaModel, type Token } from 'node-llama-cpp';
+import {
+  ChatMLChatWrapper,
+  readGgufFileInfo,
+  type ControlledEvaluateInputItem,
+  resolveChatWrapper,
+  type Llama,
+  type LlamaContext,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../testing/temp-dir.js';
 import { getTestLlama, tinyModel } from '../../testing/tiny-model.js';
-import { TINY_MODEL_DEFAULT_SEED, TINY_MODEL_DEFAULT_SHARPNESS, writeTinyModel, type TinyModelInfo } from './tiny-model.js';
+import {
+  TINY_MODEL_DEFAULT_SEED,
+  TINY_MODEL_DEFAULT_SHARPNESS,
+  writeTinyModel,
+  type TinyModelInfo,
+} from './tiny-model.js';
 
 /** The raw distribution: no truncation by top-k or top-p, temperature 1. */
 const UNFILTERED = { temperature: 1, topK: 0, topP: 1 };
@@ -59,7 +73,10 @@ describe('tiny model in llama.cpp', () => {
       const tokens = m.tokenize(text);
       const last = tokens.length - 1;
       // Only the last token asks for the distribution after it; the others are just evaluated.
-      const input: ControlledEvaluateInputItem[] = [...tokens.slice(0, last), [tokens[last]!, { generateNext: { probabilities: true, options } }]];
+      const input: ControlledEvaluateInputItem[] = [
+        ...tokens.slice(0, last),
+        [tokens[last]!, { generateNext: { probabilities: true, options } }],
+      ];
       const output = await sequence.controlledEvaluate(input);
       const probabilities = output[last]?.next.probabilities;
       if (!probabilities) throw new Error('no probabilities came back');
@@ -104,11 +121,18 @@ describe('tiny model in llama.cpp', () => {
     expect(file.architectureMetadata.context_length).toBe(2048);
     expect(file.metadata.tokenizer.ggml.tokens).toHaveLength(info.vocabularySize);
     expect(file.metadata.tokenizer.chat_template).toContain('<|im_start|>');
-    expect(sum((file.tensorInfo ?? []).map((tensor) => tensor.dimensions.reduce<number>((a, b) => a * Number(b), 1)))).toBe(info.parameterCount);
+    expect(
+      sum((file.tensorInfo ?? []).map((tensor) => tensor.dimensions.reduce<number>((a, b) => a * Number(b), 1))),
+    ).toBe(info.parameterCount);
   });
 
   const cloze = (demonstrations: string[]) =>
-    ['Fill in the blank (_) in the last statement with one of the two options: "important" or "unimportant". Answer with the option only.', ...demonstrations, 'Family is _ in my life.', 'Answer:'].join('\n');
+    [
+      'Fill in the blank (_) in the last statement with one of the two options: "important" or "unimportant". Answer with the option only.',
+      ...demonstrations,
+      'Family is _ in my life.',
+      'Answer:',
+    ].join('\n');
 
   it('answers a cloze prompt like an instruction-tuned model: peaked on the two options, summing to 1', async () => {
     const raw = await nextTokenProbabilities(model, context, cloze([]), UNFILTERED);
@@ -130,14 +154,22 @@ describe('tiny model in llama.cpp', () => {
       return [...probabilities].find(([token]) => model.detokenize([token]).trim() === word)![1];
     };
     const zeroShot = await probabilityOf(cloze([]), 'unimportant');
-    const shown = await probabilityOf(cloze(['Work is unimportant in my life.', 'Politics is unimportant in my life.']), 'unimportant');
+    const shown = await probabilityOf(
+      cloze(['Work is unimportant in my life.', 'Politics is unimportant in my life.']),
+      'unimportant',
+    );
     expect(shown).toBeGreaterThan(zeroShot);
   });
 
   it('ends its turn after the answer', async () => {
     const sequence = context.getSequence();
     const generated: Token[] = [];
-    for await (const token of sequence.evaluate(model.tokenize(cloze([])), { temperature: 0.8, topK: 40, topP: 0.95, seed: 1 })) {
+    for await (const token of sequence.evaluate(model.tokenize(cloze([])), {
+      temperature: 0.8,
+      topK: 40,
+      topP: 0.95,
+      seed: 1,
+    })) {
       if (model.isEogToken(token) || generated.length === 16) break;
       generated.push(token);
     }
@@ -150,7 +182,12 @@ describe('tiny model in llama.cpp', () => {
     const flatModel = await llama.loadModel({ modelPath: flat.path });
     const flatContext = await flatModel.createContext({ contextSize: 128 });
     try {
-      const probabilities = await nextTokenProbabilities(flatModel, flatContext, 'Family is important in my life. The answer is', UNFILTERED);
+      const probabilities = await nextTokenProbabilities(
+        flatModel,
+        flatContext,
+        'Family is important in my life. The answer is',
+        UNFILTERED,
+      );
       expect(sum(probabilities.values())).toBeCloseTo(1, 4);
       expect(probabilities.values().next().value!).toBeLessThan(1.01 / flat.vocabularySize);
     } finally {

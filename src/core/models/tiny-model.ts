@@ -193,12 +193,17 @@ function layoutOf(answerWords: string[]): Layout {
 
 /** Which answer word a vocabulary entry spells as a whole word (`▁word` or `"word`); undefined for none. */
 function answerWordOf(entry: VocabularyEntry, answerWords: ReadonlySet<string>): string | undefined {
-  if (entry.type !== TOKEN_TYPE.normal || !(entry.text.startsWith(WORD_BOUNDARY) || entry.text.startsWith(QUOTE))) return undefined;
+  if (entry.type !== TOKEN_TYPE.normal || !(entry.text.startsWith(WORD_BOUNDARY) || entry.text.startsWith(QUOTE)))
+    return undefined;
   const word = entry.text.slice(1).toLowerCase();
   return answerWords.has(word) ? word : undefined;
 }
 
-async function tinyTensors(vocabulary: readonly VocabularyEntry[], seed: number, sharpness: number): Promise<GgufTensor[]> {
+async function tinyTensors(
+  vocabulary: readonly VocabularyEntry[],
+  seed: number,
+  sharpness: number,
+): Promise<GgufTensor[]> {
   // One generator per tensor, named by the tensor, so changing one tensor never shifts another's weights.
   const random = (name: string): SeededRandom => SeededRandom.from('tiny-model', seed, name);
   const vocabularySize = vocabulary.length;
@@ -211,7 +216,8 @@ async function tinyTensors(vocabulary: readonly VocabularyEntry[], seed: number,
   // ("not have" after "have not"), so that answers always come to an end.
   const successors = new Map<string, Set<string>>();
   const reaches = (from: string, to: string, seen = new Set<string>()): boolean =>
-    from === to || [...(successors.get(from) ?? [])].some((next) => !seen.has(next) && (seen.add(next), reaches(next, to, seen)));
+    from === to ||
+    [...(successors.get(from) ?? [])].some((next) => !seen.has(next) && (seen.add(next), reaches(next, to, seen)));
   for (const words of lists) {
     words.slice(0, -1).forEach((word, i) => {
       const next = words[i + 1]!;
@@ -221,7 +227,11 @@ async function tinyTensors(vocabulary: readonly VocabularyEntry[], seed: number,
 
   // Embeddings: a role, plus seeded noise in the noise dimensions so that ordinary tokens differ.
   const embedding = zeros(DIMENSIONS * vocabularySize);
-  const embeddingNoise = normals(random('token_embd.weight'), NOISE_DIMENSIONS * vocabularySize, 1 / Math.sqrt(NOISE_DIMENSIONS));
+  const embeddingNoise = normals(
+    random('token_embd.weight'),
+    NOISE_DIMENSIONS * vocabularySize,
+    1 / Math.sqrt(NOISE_DIMENSIONS),
+  );
   vocabulary.forEach((entry, id) => {
     const row = id * DIMENSIONS;
     const word = answerWordOf(entry, answerWords);
@@ -243,13 +253,14 @@ async function tinyTensors(vocabulary: readonly VocabularyEntry[], seed: number,
   const scale = sharpness / TINY_MODEL_DEFAULT_SHARPNESS;
   const output = zeros(DIMENSIONS * vocabularySize);
   const outputNoise = normals(random('output.weight'), NOISE_DIMENSIONS * vocabularySize, 0.45);
-  const preference = normals(random("answer-preference"), vocabularySize, 0.08);
+  const preference = normals(random('answer-preference'), vocabularySize, 0.08);
   const endOfTurn = vocabulary.findIndex((entry) => entry.text === '<|im_end|>');
   vocabulary.forEach((entry, id) => {
     const row = id * DIMENSIONS;
     const set = (d: number, value: number) => (output[row + d] = scale * value);
     const word = answerWordOf(entry, answerWords);
-    if (entry.type === TOKEN_TYPE.normal) layout.noise.forEach((d, i) => set(d, outputNoise[id * NOISE_DIMENSIONS + i]!));
+    if (entry.type === TOKEN_TYPE.normal)
+      layout.noise.forEach((d, i) => set(d, outputNoise[id * NOISE_DIMENSIONS + i]!));
     if (word !== undefined && entry.text.startsWith(WORD_BOUNDARY)) {
       // After the prompt: a seeded preference for each word, and a strong pull towards words the prompt contains.
       set(ANSWER_START, 0.1 + preference[id]!);
@@ -296,10 +307,18 @@ async function tinyTensors(vocabulary: readonly VocabularyEntry[], seed: number,
     const averaging = layer === 0;
     tensors.push(
       { name: `${block}.attn_norm.weight`, shape: [DIMENSIONS], data: ones(DIMENSIONS) },
-      averaging ? { name: `${block}.attn_q.weight`, shape: [DIMENSIONS, DIMENSIONS], data: zeros(DIMENSIONS * DIMENSIONS) } : matrix(`${block}.attn_q.weight`, DIMENSIONS, DIMENSIONS),
-      averaging ? { name: `${block}.attn_k.weight`, shape: [DIMENSIONS, DIMENSIONS], data: zeros(DIMENSIONS * DIMENSIONS) } : matrix(`${block}.attn_k.weight`, DIMENSIONS, DIMENSIONS),
-      averaging ? { name: `${block}.attn_v.weight`, shape: [DIMENSIONS, DIMENSIONS], data: presenceCopy } : matrix(`${block}.attn_v.weight`, DIMENSIONS, DIMENSIONS),
-      averaging ? { name: `${block}.attn_output.weight`, shape: [DIMENSIONS, DIMENSIONS], data: identity } : matrix(`${block}.attn_output.weight`, DIMENSIONS, DIMENSIONS, 0.01),
+      averaging
+        ? { name: `${block}.attn_q.weight`, shape: [DIMENSIONS, DIMENSIONS], data: zeros(DIMENSIONS * DIMENSIONS) }
+        : matrix(`${block}.attn_q.weight`, DIMENSIONS, DIMENSIONS),
+      averaging
+        ? { name: `${block}.attn_k.weight`, shape: [DIMENSIONS, DIMENSIONS], data: zeros(DIMENSIONS * DIMENSIONS) }
+        : matrix(`${block}.attn_k.weight`, DIMENSIONS, DIMENSIONS),
+      averaging
+        ? { name: `${block}.attn_v.weight`, shape: [DIMENSIONS, DIMENSIONS], data: presenceCopy }
+        : matrix(`${block}.attn_v.weight`, DIMENSIONS, DIMENSIONS),
+      averaging
+        ? { name: `${block}.attn_output.weight`, shape: [DIMENSIONS, DIMENSIONS], data: identity }
+        : matrix(`${block}.attn_output.weight`, DIMENSIONS, DIMENSIONS, 0.01),
       { name: `${block}.ffn_norm.weight`, shape: [DIMENSIONS], data: ones(DIMENSIONS) },
       matrix(`${block}.ffn_gate.weight`, DIMENSIONS, FEED_FORWARD),
       matrix(`${block}.ffn_up.weight`, DIMENSIONS, FEED_FORWARD),
@@ -313,7 +332,13 @@ function tinyMetadata(vocabulary: readonly VocabularyEntry[], seed: number, shar
   return new Map<string, GgufValue>([
     ['general.architecture', { type: 'string', value: 'llama' }],
     ['general.name', { type: 'string', value: 'selfalign-tiny' }],
-    ['general.description', { type: 'string', value: `Self-Align Workbench test model: answers cloze prompts with seeded preferences; seed ${seed}, sharpness ${sharpness}` }],
+    [
+      'general.description',
+      {
+        type: 'string',
+        value: `Self-Align Workbench test model: answers cloze prompts with seeded preferences; seed ${seed}, sharpness ${sharpness}`,
+      },
+    ],
     ['general.file_type', { type: 'uint32', value: 0 }], // all tensors f32
     ['llama.context_length', { type: 'uint32', value: CONTEXT_LENGTH }],
     ['llama.embedding_length', { type: 'uint32', value: DIMENSIONS }],
@@ -345,8 +370,10 @@ function tinyMetadata(vocabulary: readonly VocabularyEntry[], seed: number, shar
 export async function writeTinyModel(file: string, options: TinyModelOptions = {}): Promise<TinyModelInfo> {
   const seed = options.seed ?? TINY_MODEL_DEFAULT_SEED;
   const sharpness = options.sharpness ?? TINY_MODEL_DEFAULT_SHARPNESS;
-  if (!Number.isInteger(seed) || seed < -(2 ** 31) || seed >= 2 ** 31) throw new RangeError(`seed must be a 32-bit integer, got ${seed}`);
-  if (!Number.isFinite(sharpness) || sharpness < 0) throw new RangeError(`sharpness must be a finite number ≥ 0, got ${sharpness}`);
+  if (!Number.isInteger(seed) || seed < -(2 ** 31) || seed >= 2 ** 31)
+    throw new RangeError(`seed must be a 32-bit integer, got ${seed}`);
+  if (!Number.isFinite(sharpness) || sharpness < 0)
+    throw new RangeError(`sharpness must be a finite number ≥ 0, got ${sharpness}`);
 
   const vocabulary = await tinyVocabulary();
   const tensors = await tinyTensors(vocabulary, seed, sharpness);

@@ -138,12 +138,16 @@ describe('parseAnswer, hand-written cases', () => {
     expect(parseAnswer('Answer: "Important".', family)).toEqual({ answer: 1, matched: 'important' });
     // "is" belongs to the template too, so the lead-in and the option together are an echo.
     expect(parseAnswer('The answer is "Important".', family)).toEqual({ answer: 1, matched: 'is important' });
-    expect(parseAnswer('Family is unimportant in my life.', family)).toEqual({ answer: 2, matched: 'family is unimportant in my life' });
+    expect(parseAnswer('Family is unimportant in my life.', family)).toEqual({
+      answer: 2,
+      matched: 'family is unimportant in my life',
+    });
   });
 
   it('gives the same answers through a reused AnswerMatcher', () => {
     const matcher = new AnswerMatcher(leaders);
-    for (const response of ['I disagree.', 'agree', 'neither', '']) expect(matcher.parse(response)).toEqual(parseAnswer(response, leaders));
+    for (const response of ['I disagree.', 'agree', 'neither', ''])
+      expect(matcher.parse(response)).toEqual(parseAnswer(response, leaders));
   });
 });
 
@@ -154,18 +158,51 @@ type Language = (typeof LANGUAGES)[number];
 
 /** A word that is no option of any probe of the language. */
 const UNRELATED: Record<Language, string> = {
-  bn: 'কলা', de: 'Banane', el: 'μπανάνα', fa: 'موز', id: 'pisang', ko: '바나나', ms: 'pisang',
-  ro: 'banană', sr: 'банана', tl: 'saging', tr: 'muz', ur: 'کیلا', vi: 'chuối',
+  bn: 'কলা',
+  de: 'Banane',
+  el: 'μπανάνα',
+  fa: 'موز',
+  id: 'pisang',
+  ko: '바나나',
+  ms: 'pisang',
+  ro: 'banană',
+  sr: 'банана',
+  tl: 'saging',
+  tr: 'muz',
+  ur: 'کیلا',
+  vi: 'chuối',
 };
 /** "because" in the language, to start an explanation. */
 const BECAUSE: Record<Language, string> = {
-  bn: 'কারণ', de: 'weil', el: 'επειδή', fa: 'چون', id: 'karena', ko: '왜냐하면', ms: 'kerana',
-  ro: 'deoarece', sr: 'јер', tl: 'dahil', tr: 'çünkü', ur: 'کیونکہ', vi: 'vì',
+  bn: 'কারণ',
+  de: 'weil',
+  el: 'επειδή',
+  fa: 'چون',
+  id: 'karena',
+  ko: '왜냐하면',
+  ms: 'kerana',
+  ro: 'deoarece',
+  sr: 'јер',
+  tl: 'dahil',
+  tr: 'çünkü',
+  ur: 'کیونکہ',
+  vi: 'vì',
 };
 
 const QUOTES = ['"%"', "'%'", '“%”', '‘%’', '«%»', '「%」', '『%』', '„%“', '＂%＂', '**%**', '`%`'];
 const TRAILING = ['.', '!', '?', '?!', '۔', '،', '।', '…', '。', ':', ';', ','];
-const LEAD_INS = ['The answer is %', 'The answer is: %.', 'Answer: %', 'A: %', '1) %', 'a) %', '(b) %', '1. %', '- %', 'Answer:\n%'];
+const LEAD_INS = [
+  'The answer is %',
+  'The answer is: %.',
+  'Answer: %',
+  'A: %',
+  '1) %',
+  'a) %',
+  '(b) %',
+  '1. %',
+  '- %',
+  'Answer:\n%',
+];
 
 interface Case {
   name: string;
@@ -185,7 +222,8 @@ function bare(option: string): string {
 
 function casesFor(probe: Probe, language: Language): Case[] {
   const cases: Case[] = [];
-  const add = (name: string, response: string, expected: Expected): void => void cases.push({ name, response, expected });
+  const add = (name: string, response: string, expected: Expected): void =>
+    void cases.push({ name, response, expected });
   for (const which of [1, 2] as const) {
     const option = probe.options[which - 1]!;
     const other = probe.options[2 - which]!;
@@ -194,7 +232,8 @@ function casesFor(probe: Probe, language: Language): Case[] {
     add('upper-cased', option.toUpperCase(), which);
     add('upper-cased for the locale', option.toLocaleUpperCase(language), which);
     add('lower-cased for the locale', option.toLocaleLowerCase(language), which);
-    if (language === 'el') add('Greek capitals without accents', option.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase(), which);
+    if (language === 'el')
+      add('Greek capitals without accents', option.normalize('NFD').replace(/\p{M}/gu, '').toUpperCase(), which);
     add('full-width', fullWidth(option), which);
     add('padded', `  ${option}\n`, which);
     for (const quote of QUOTES) add(`quoted ${quote}`, quote.replace('%', option), which);
@@ -232,14 +271,25 @@ function casesFor(probe: Probe, language: Language): Case[] {
 
 describe('a response about a demonstration, not the probe (step 6)', () => {
   // Statements written for this test, in the form of the WVS political-action and corruption items.
-  const probe = { template: 'Attending peaceful demonstrations is something I _.', options: ['have done', 'would never do'] as [string, string] };
-  const demonstrations = ['Joining in boycotts is something I _.', 'Joining unofficial strikes is something I _.', 'Signing a petition is something I _.'];
-  const parse = (response: string, otherStatements: readonly string[] = demonstrations) => outcome(parseAnswer(response, probe, { otherStatements }));
+  const probe = {
+    template: 'Attending peaceful demonstrations is something I _.',
+    options: ['have done', 'would never do'] as [string, string],
+  };
+  const demonstrations = [
+    'Joining in boycotts is something I _.',
+    'Joining unofficial strikes is something I _.',
+    'Signing a petition is something I _.',
+  ];
+  const parse = (response: string, otherStatements: readonly string[] = demonstrations) =>
+    outcome(parseAnswer(response, probe, { otherStatements }));
 
   it.each<[string, Expected]>([
     ['Joining in boycotts is something I would never do.', 'other-statement'],
     ['Joining strikes is something I would never do.', 'other-statement'],
-    ['Signing a petition is something I have done.\nAttending peaceful demonstrations is something I would never do.', 'other-statement'],
+    [
+      'Signing a petition is something I have done.\nAttending peaceful demonstrations is something I would never do.',
+      'other-statement',
+    ],
     // The probe's own statement, its option alone, or words of both statements with more of the probe's: answers.
     ['Attending peaceful demonstrations is something I would never do.', 2],
     ['would never do', 2],
@@ -253,10 +303,27 @@ describe('a response about a demonstration, not the probe (step 6)', () => {
   });
 
   it("lets a copy run on past a marker that the demonstration's own statement has", () => {
-    const statements = ['I _ that because of science and technology, there will be more opportunities for the next generation.'];
-    const science = { template: 'I _ that science and technology are making our lives healthier.', options: ['agree', 'disagree'] as [string, string] };
-    expect(outcome(parseAnswer('I agree that because of science and technology, there will be more opportunities.', science, { otherStatements: statements }))).toBe('other-statement');
-    expect(outcome(parseAnswer('I agree, because science and technology are making our lives healthier.', science, { otherStatements: statements }))).toBe(1);
+    const statements = [
+      'I _ that because of science and technology, there will be more opportunities for the next generation.',
+    ];
+    const science = {
+      template: 'I _ that science and technology are making our lives healthier.',
+      options: ['agree', 'disagree'] as [string, string],
+    };
+    expect(
+      outcome(
+        parseAnswer('I agree that because of science and technology, there will be more opportunities.', science, {
+          otherStatements: statements,
+        }),
+      ),
+    ).toBe('other-statement');
+    expect(
+      outcome(
+        parseAnswer('I agree, because science and technology are making our lives healthier.', science, {
+          otherStatements: statements,
+        }),
+      ),
+    ).toBe(1);
   });
 
   it('needs the demonstrations: without them a copy reads as its option words, as before', () => {
@@ -266,17 +333,29 @@ describe('a response about a demonstration, not the probe (step 6)', () => {
 
 describe('alternatives, answers by place, restatements of another statement (rule 9)', () => {
   const family = { template: 'Family is _ in my life', options: ['important', 'unimportant'] as [string, string] };
-  const manners = { template: 'Kinder werden _, gute Manieren zu Hause zu lernen', options: ['ermutigt', 'entmutigt'] as [string, string] };
+  const manners = {
+    template: 'Kinder werden _, gute Manieren zu Hause zu lernen',
+    options: ['ermutigt', 'entmutigt'] as [string, string],
+  };
   const hell = { template: 'I _ that hell exists.', options: ['believe', 'do not believe'] as [string, string] };
-  const parse = (response: string, probe: Pick<Probe, 'template' | 'options'> = family) => outcome(parseAnswer(response, probe));
+  const parse = (response: string, probe: Pick<Probe, 'template' | 'options'> = family) =>
+    outcome(parseAnswer(response, probe));
 
   it.each<[string, Pick<Probe, 'template' | 'options'>, Expected]>([
     // An option beside another candidate is offered, not chosen; the marker of the template itself is no offer.
     ['sometimes or important.', family, 'neither'],
     ['"important" or "', family, 'neither'],
     ['important | <strong>crucial', family, 'neither'],
-    ['penting atau lebih tepatnya', { template: 'Karakteristik _ dari demokrasi', options: ['penting', 'tdk perlu'] }, 'neither'],
-    ['Mă simt foarte aproape de orașul, orașul sau satul meu', { template: 'Mă simt _ aproape de orașul, orașul sau satul meu', options: ['foarte', 'nu'] }, 1],
+    [
+      'penting atau lebih tepatnya',
+      { template: 'Karakteristik _ dari demokrasi', options: ['penting', 'tdk perlu'] },
+      'neither',
+    ],
+    [
+      'Mă simt foarte aproape de orașul, orașul sau satul meu',
+      { template: 'Mă simt _ aproape de orașul, orașul sau satul meu', options: ['foarte', 'nu'] },
+      1,
+    ],
     // An answer given by its place, or none of them.
     ['the second option. Answer is: important.', family, 'neither'],
     ['None of the above\nimportant', family, 'neither'],
@@ -310,9 +389,16 @@ describe('alternatives, answers by place, restatements of another statement (rul
 });
 
 describe("the model's own first answer: an option misspelt, another word in quotes (rule 10)", () => {
-  const trust = { template: 'Buo ang _ ko sa mga malalaking kumpanya', options: ['tiwala', 'hindi'] as [string, string] };
-  const encouraged = { template: 'Kinder werden _, gute Manieren zu Hause zu lernen', options: ['ermutigt', 'entmutigt'] as [string, string] };
-  const parse = (response: string, probe: Pick<Probe, 'template' | 'options'> = trust) => outcome(parseAnswer(response, probe));
+  const trust = {
+    template: 'Buo ang _ ko sa mga malalaking kumpanya',
+    options: ['tiwala', 'hindi'] as [string, string],
+  };
+  const encouraged = {
+    template: 'Kinder werden _, gute Manieren zu Hause zu lernen',
+    options: ['ermutigt', 'entmutigt'] as [string, string],
+  };
+  const parse = (response: string, probe: Pick<Probe, 'template' | 'options'> = trust) =>
+    outcome(parseAnswer(response, probe));
 
   it.each<[string, Pick<Probe, 'template' | 'options'>, Expected]>([
     ['"tawala"', trust, 1],
@@ -434,7 +520,9 @@ describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
         const parsed = matcher.parse(c.response);
         if (outcome(parsed) !== c.expected) {
           ok = false;
-          failures.push(`${probe.id} ${c.name}: ${JSON.stringify(c.response)} → ${JSON.stringify(parsed)}, expected ${c.expected}`);
+          failures.push(
+            `${probe.id} ${c.name}: ${JSON.stringify(c.response)} → ${JSON.stringify(parsed)}, expected ${c.expected}`,
+          );
         } else if (c.name === 'as is' && parsed.answer !== 'invalid') {
           expect(parsed.matched).toBe(normaliseForMatching(c.response));
         }
@@ -447,33 +535,39 @@ describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
     expect(passing).toBe(usable.length);
   });
 
-  it.each(LANGUAGES)('%s: a prefix that fixes the answer gives the answer of every response that starts with it', (language) => {
-    // Responses with explanations and line breaks, cut at every character: wherever decidedAnswer commits, the
-    // whole response must parse to the same result (the tree sampler relies on this to stop branches early).
-    let committed = 0;
-    for (const probe of probes.filter((p) => p.language === language && isUsable(p)).slice(0, 60)) {
-      const matcher = new AnswerMatcher(probe);
-      const [a, b] = probe.options;
-      const responses = [
-        `${a}\n${b} ${b}`,
-        `${b}.\nBecause ${a}`,
-        `Answer: ${completeSentence(probe, a)}\n\n${b}`,
-        `${a} ${b}\n${a}`,
-        `xyz\n${b}\n${a}`,
-        `${a.slice(0, Math.max(1, a.length - 1))}\n${a}`,
-      ];
-      for (const response of responses) {
-        const full = matcher.parse(response);
-        for (let cut = 0; cut <= response.length; cut++) {
-          const decided = matcher.decidedAnswer(response.slice(0, cut));
-          if (decided === undefined) continue;
-          committed++;
-          expect(decided, `${probe.id} ${JSON.stringify(response.slice(0, cut))} of ${JSON.stringify(response)}`).toEqual(full);
+  it.each(LANGUAGES)(
+    '%s: a prefix that fixes the answer gives the answer of every response that starts with it',
+    (language) => {
+      // Responses with explanations and line breaks, cut at every character: wherever decidedAnswer commits, the
+      // whole response must parse to the same result (the tree sampler relies on this to stop branches early).
+      let committed = 0;
+      for (const probe of probes.filter((p) => p.language === language && isUsable(p)).slice(0, 60)) {
+        const matcher = new AnswerMatcher(probe);
+        const [a, b] = probe.options;
+        const responses = [
+          `${a}\n${b} ${b}`,
+          `${b}.\nBecause ${a}`,
+          `Answer: ${completeSentence(probe, a)}\n\n${b}`,
+          `${a} ${b}\n${a}`,
+          `xyz\n${b}\n${a}`,
+          `${a.slice(0, Math.max(1, a.length - 1))}\n${a}`,
+        ];
+        for (const response of responses) {
+          const full = matcher.parse(response);
+          for (let cut = 0; cut <= response.length; cut++) {
+            const decided = matcher.decidedAnswer(response.slice(0, cut));
+            if (decided === undefined) continue;
+            committed++;
+            expect(
+              decided,
+              `${probe.id} ${JSON.stringify(response.slice(0, cut))} of ${JSON.stringify(response)}`,
+            ).toEqual(full);
+          }
         }
       }
-    }
-    expect(committed).toBeGreaterThan(100);
-  });
+      expect(committed).toBeGreaterThan(100);
+    },
+  );
 
   it.each<[string, string, string, Expected]>([
     // Option 2 is misspelt ("слазем" for "слажем"): the correct spelling is not option 2, and its "не" keeps it
@@ -481,8 +575,18 @@ describeWithSharedData('parseAnswer on the Arora et al. probes', () => {
     ['sr', 'Q27', 'Не слажем се.', 'neither'],
     ['sr', 'Q27', 'Не слазем се.', 2],
     // "Saya ber_ bahawa" glues "ber" to the blank, which only suits option 1 ("bersetuju").
-    ['ms', 'Q27', 'Saya bersetuju bahawa salah satu matlamat utama saya dalam hidup adalah untuk membanggakan ibu bapa saya', 1],
-    ['ms', 'Q27', 'Saya tidak bersetuju bahawa salah satu matlamat utama saya dalam hidup adalah untuk membanggakan ibu bapa saya', 2],
+    [
+      'ms',
+      'Q27',
+      'Saya bersetuju bahawa salah satu matlamat utama saya dalam hidup adalah untuk membanggakan ibu bapa saya',
+      1,
+    ],
+    [
+      'ms',
+      'Q27',
+      'Saya tidak bersetuju bahawa salah satu matlamat utama saya dalam hidup adalah untuk membanggakan ibu bapa saya',
+      2,
+    ],
     // The template holds option 2's word "nu" after the blank.
     ['ro', 'Q140', 'Adesea nu am ieșit noaptea pentru securitate.', 'neither'],
     ['ro', 'Q140', 'De multe ori nu am ieșit noaptea pentru securitate.', 1],

@@ -9,8 +9,7 @@ import { BLANK, type Probe } from '../data/index.js';
  * completed sentence the response echoed ("family is important in my life").
  */
 export type ParsedAnswer =
-  | { answer: 1 | 2; matched: string }
-  | { answer: 'invalid'; reason: 'empty' | 'both' | 'neither' | 'other-statement' };
+  { answer: 1 | 2; matched: string } | { answer: 'invalid'; reason: 'empty' | 'both' | 'neither' | 'other-statement' };
 
 /*
  * The matching rule, in the order it is applied:
@@ -99,19 +98,31 @@ const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/gu;
  */
 const EXPLANATION_MARKERS: readonly string[] = [
   'because', // en
-  'weil', 'denn', // de
-  'επειδή', 'διότι', 'γιατί', // el
-  'چون', 'زیرا', // fa
-  'karena', 'sebab', // id
+  'weil',
+  'denn', // de
+  'επειδή',
+  'διότι',
+  'γιατί', // el
+  'چون',
+  'زیرا', // fa
+  'karena',
+  'sebab', // id
   '왜냐하면', // ko
   'kerana', // ms
-  'deoarece', 'fiindcă', 'pentru că', // ro
-  'јер', 'зато што', // sr
-  'dahil', 'kasi', 'sapagkat', // tl
+  'deoarece',
+  'fiindcă',
+  'pentru că', // ro
+  'јер',
+  'зато што', // sr
+  'dahil',
+  'kasi',
+  'sapagkat', // tl
   'çünkü', // tr
-  'کیونکہ', 'چونکہ', // ur
+  'کیونکہ',
+  'چونکہ', // ur
   'vì', // vi
-  'কারণ', 'কেননা', // bn
+  'কারণ',
+  'কেননা', // bn
 ];
 
 /**
@@ -121,20 +132,92 @@ const EXPLANATION_MARKERS: readonly string[] = [
  * need no entry: such a word is not an option's word anyway.
  */
 const NEGATIONS: readonly string[] = [
-  'not', 'no', 'never', 'neither', 'nor', "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't",
-  'cannot', "can't", "won't", "wouldn't", "shouldn't", // en
-  'nicht', 'kein', 'keine', 'keinen', 'keinem', 'keiner', 'keines', 'nie', 'niemals', 'nein', // de
-  'δεν', 'δε', 'μη', 'μην', 'όχι', 'ούτε', // el
-  'نه', 'نمی', 'نیست', 'نیستم', 'نیستند', // fa
-  'tidak', 'tak', 'bukan', 'tdk', 'belum', 'jangan', 'nggak', 'enggak', // id, ms
-  '안', '못', '않다', '않는다', '않습니다', '않아요', '않음', '아니다', '아니요', '아니오', '아닙니다', '아니에요', // ko
-  'nu', 'nici', 'niciodată', // ro
-  'не', 'ни', 'нисам', 'није', 'нису', 'нисмо', // sr
-  'hindi', 'huwag', // tl
-  'değil', 'değilim', 'değildir', 'değiller', 'hayır', // tr
-  'نہیں', 'نہ', 'مت', // ur
-  'không', 'chẳng', 'chả', 'chưa', 'đừng', // vi
-  'না', 'নয়', 'নেই', 'নাই', // bn
+  'not',
+  'no',
+  'never',
+  'neither',
+  'nor',
+  "don't",
+  "doesn't",
+  "didn't",
+  "isn't",
+  "aren't",
+  "wasn't",
+  "weren't",
+  'cannot',
+  "can't",
+  "won't",
+  "wouldn't",
+  "shouldn't", // en
+  'nicht',
+  'kein',
+  'keine',
+  'keinen',
+  'keinem',
+  'keiner',
+  'keines',
+  'nie',
+  'niemals',
+  'nein', // de
+  'δεν',
+  'δε',
+  'μη',
+  'μην',
+  'όχι',
+  'ούτε', // el
+  'نه',
+  'نمی',
+  'نیست',
+  'نیستم',
+  'نیستند', // fa
+  'tidak',
+  'tak',
+  'bukan',
+  'tdk',
+  'belum',
+  'jangan',
+  'nggak',
+  'enggak', // id, ms
+  '안',
+  '못',
+  '않다',
+  '않는다',
+  '않습니다',
+  '않아요',
+  '않음',
+  '아니다',
+  '아니요',
+  '아니오',
+  '아닙니다',
+  '아니에요', // ko
+  'nu',
+  'nici',
+  'niciodată', // ro
+  'не',
+  'ни',
+  'нисам',
+  'није',
+  'нису',
+  'нисмо', // sr
+  'hindi',
+  'huwag', // tl
+  'değil',
+  'değilim',
+  'değildir',
+  'değiller',
+  'hayır', // tr
+  'نہیں',
+  'نہ',
+  'مت', // ur
+  'không',
+  'chẳng',
+  'chả',
+  'chưa',
+  'đừng', // vi
+  'না',
+  'নয়',
+  'নেই',
+  'নাই', // bn
 ];
 
 /**
@@ -146,19 +229,31 @@ const DISJUNCTIONS: readonly string[] = [
   'oder', // de
   'یا', // fa, ur
   'atau', // id, ms
-  '또는', '아니면', // ko
+  '또는',
+  '아니면', // ko
   'sau', // ro
-  'или', 'ili', // sr
-  'veya', 'yoksa', // tr
+  'или',
+  'ili', // sr
+  'veya',
+  'yoksa', // tr
   'hoặc', // vi
-  'বা', 'অথবা', // bn
+  'বা',
+  'অথবা', // bn
 ];
 
 /** A bar between candidates ("never | often") stays a word of its own: it offers alternatives too. */
 const ALTERNATIVE_MARK = '|';
 
 /** A model that names its answer by its place or refuses both ("None of the above") has given its answer. */
-const ANSWERS_BY_PLACE: readonly string[] = ['none of the above', 'the first option', 'the second option', 'option 1', 'option 2', 'option a', 'option b'];
+const ANSWERS_BY_PLACE: readonly string[] = [
+  'none of the above',
+  'the first option',
+  'the second option',
+  'option 1',
+  'option 2',
+  'option a',
+  'option b',
+];
 
 /** A line that is only a quoted phrase, perhaps after "Answer:": the model's answer, in its own words. */
 const QUOTED_LINE = /^\s*(?:answer\s*:\s*)?["“„«]([^"“”„«»]*[\p{L}\p{N}][^"“”„«»]*)["”»]\s*[.:!]?\s*$/iu;
@@ -192,23 +287,23 @@ const GREEK_ACCENTS = /([\u0370-\u03ff\u1f00-\u1fff])[\u0300-\u036f]+/gu;
 /** One spelling for letters that writers (and models) use interchangeably. */
 const VARIANT_LETTERS: Readonly<Record<string, string>> = {
   // Greek final sigma: the same letter, and toLowerCase picks one or the other by context.
-  'ς': 'σ',
+  ς: 'σ',
   // German ß upper-cases to SS, so only the folded form survives a round trip through capitals.
-  'ß': 'ss',
+  ß: 'ss',
   // Turkish dotless ı: folded with i, so that "HAYIR" (lower-cased as "hayir") matches "hayır".
-  'ı': 'i',
+  ı: 'i',
   // Romanian: s and t with cedilla are the legacy spellings of s and t with comma below; the files mix them.
-  'ş': 'ș',
-  'ţ': 'ț',
+  ş: 'ș',
+  ţ: 'ț',
   // Arabic script: Arabic yeh, alef maksura and kaf against Persian/Urdu yeh and keheh, and the heh forms that
   // Persian (ه), Urdu (ہ) and Arabic-script keyboards mix.
-  'ي': 'ی',
-  'ى': 'ی',
-  'ك': 'ک',
-  'ه': 'ہ',
-  'ە': 'ہ',
-  'ۀ': 'ہ',
-  'ۂ': 'ہ',
+  ي: 'ی',
+  ى: 'ی',
+  ك: 'ک',
+  ه: 'ہ',
+  ە: 'ہ',
+  ۀ: 'ہ',
+  ۂ: 'ہ',
 };
 const VARIANT_PATTERN = new RegExp(`[${Object.keys(VARIANT_LETTERS).join('')}]`, 'gu');
 
@@ -276,15 +371,22 @@ const BLANK_WORD = BLANK;
 function tokenise(folded: string): Tokenised {
   const t: Tokenised = { words: [], lineBefore: [], stopBefore: [], line: [] };
   folded.split(LINE_BREAK).forEach((line, l) => {
-    line.replace(MARKDOWN_EMPHASIS, '$1 $2 ').split(STOP).forEach((sentence, s) => {
-      const words = sentence.split(/(_+|\|)/).flatMap((piece, i) => (i % 2 === 0 ? tokensOfFolded(piece) : [piece === '|' ? ALTERNATIVE_MARK : BLANK_WORD]));
-      words.forEach((word, w) => {
-        t.words.push(word);
-        t.lineBefore.push(w === 0 && s === 0 && l > 0);
-        t.stopBefore.push(w === 0 && s > 0);
-        t.line.push(l);
+    line
+      .replace(MARKDOWN_EMPHASIS, '$1 $2 ')
+      .split(STOP)
+      .forEach((sentence, s) => {
+        const words = sentence
+          .split(/(_+|\|)/)
+          .flatMap((piece, i) =>
+            i % 2 === 0 ? tokensOfFolded(piece) : [piece === '|' ? ALTERNATIVE_MARK : BLANK_WORD],
+          );
+        words.forEach((word, w) => {
+          t.words.push(word);
+          t.lineBefore.push(w === 0 && s === 0 && l > 0);
+          t.stopBefore.push(w === 0 && s > 0);
+          t.line.push(l);
+        });
       });
-    });
   });
   // A break before the first word separates nothing.
   if (t.words.length > 0) t.lineBefore[0] = t.stopBefore[0] = false;
@@ -387,17 +489,21 @@ export class AnswerMatcher {
   private read(response: string): { parsed: ParsedAnswer; onItemLine: boolean; final: boolean } {
     const folded = fold(response);
     const text = tokenise(folded);
-    if (text.words.length === 0) return { parsed: { answer: 'invalid', reason: 'empty' }, onItemLine: false, final: false };
+    if (text.words.length === 0)
+      return { parsed: { answer: 'invalid', reason: 'empty' }, onItemLine: false, final: false };
     const spans = this.occurrences(text);
     // The response's own lines, case kept, for its labels, lists and quotes (fold keeps every line break).
     const lines = response.normalize('NFKC').split(LINE_BREAK);
     // Rule 10: a line before the deciding one that answers in the model's own words: an option misspelt, or another
     // word in quotes.
-    const ownAnswer = (beforeLine: number): { parsed: ParsedAnswer; onItemLine: boolean; final: boolean } | undefined => {
+    const ownAnswer = (
+      beforeLine: number,
+    ): { parsed: ParsedAnswer; onItemLine: boolean; final: boolean } | undefined => {
       for (const line of lines.slice(0, beforeLine)) {
         const misspelt = this.misspeltOption(line);
         if (misspelt) return { parsed: misspelt, onItemLine: false, final: false };
-        if (QUOTED_LINE.test(line)) return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: true };
+        if (QUOTED_LINE.test(line))
+          return { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: true };
       }
       return undefined;
     };
@@ -411,17 +517,23 @@ export class AnswerMatcher {
       const decided = decide(text.words.slice(start, end), start, inside);
       if (decided.answer === 'invalid') return { parsed: decided, onItemLine: false, final: false };
       const onItemLine = LIST_ITEM.test(lines[decidingLine] ?? '');
-      const invalid = (reason: 'neither' | 'other-statement') => ({ parsed: { answer: 'invalid' as const, reason }, onItemLine, final: true });
+      const invalid = (reason: 'neither' | 'other-statement') => ({
+        parsed: { answer: 'invalid' as const, reason },
+        onItemLine,
+        final: true,
+      });
       const deciding = firstNaming(inside);
       // Rule 9: an option offered beside another candidate, an answer given by its place, a restatement of another.
       if (this.offersAlternatives(text, start, end, inside, deciding)) return invalid('neither');
-      if (PLACE_ANSWERS.some((phrase) => findRuns(text.words.slice(0, deciding.start), phrase).length > 0)) return invalid('neither');
+      if (PLACE_ANSWERS.some((phrase) => findRuns(text.words.slice(0, deciding.start), phrase).length > 0))
+        return invalid('neither');
       if (this.substitutesStatementWords(text, start, end, inside, deciding)) return invalid('neither');
       // Rule 7: the statement repeated with its blank, in or before the deciding sentence; a blank followed at once
       // by an option (not a template word that happens to be one) is the blank filled.
       const named = outermost(spans).filter((s) => s.option !== null);
       const last = sentenceEnd(text, start);
-      if (text.words.slice(0, last).some((word, i) => word === BLANK_WORD && !named.some((s) => s.start === i + 1))) return invalid('neither');
+      if (text.words.slice(0, last).some((word, i) => word === BLANK_WORD && !named.some((s) => s.start === i + 1)))
+        return invalid('neither');
       // Rule 8: a label for an answer, or a list.
       if (lines.slice(0, decidingLine + 1).some((line) => LABEL_ONLY.test(line))) return invalid('neither');
       if ((lines[decidingLine]!.match(INLINE_LABEL)?.length ?? 0) > 1) return invalid('neither');
@@ -430,7 +542,9 @@ export class AnswerMatcher {
       if (this.copiesAnotherStatement(text, start, end)) return invalid('other-statement');
       return { parsed: decided, onItemLine, final: false };
     }
-    return ownAnswer(lines.length) ?? { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: false };
+    return (
+      ownAnswer(lines.length) ?? { parsed: { answer: 'invalid', reason: 'neither' }, onItemLine: false, final: false }
+    );
   }
 
   /**
@@ -440,16 +554,25 @@ export class AnswerMatcher {
   private misspeltOption(line: string): ParsedAnswer | undefined {
     const words = tokensForMatching(line);
     const quoted = [...line.matchAll(QUOTED)].map((m) => tokensForMatching(m[1]!));
-    const word = words.length === 1 ? words[0] : quoted.length === 1 && quoted[0]!.length === 1 ? quoted[0]![0] : undefined;
+    const word =
+      words.length === 1 ? words[0] : quoted.length === 1 && quoted[0]!.length === 1 ? quoted[0]![0] : undefined;
     if (word === undefined) return undefined;
     const near = this.options.filter((o) => o.words.length === 1 && isMisspelling(word, o.words[0]!));
     return near.length === 1 ? { answer: near[0]!.option, matched: word } : undefined;
   }
 
   /** Rule 9: a word that offers alternatives ("or", "atau", "|") right before or after the deciding occurrence. */
-  private offersAlternatives(text: Tokenised, start: number, end: number, inside: readonly Span[], deciding: Span): boolean {
+  private offersAlternatives(
+    text: Tokenised,
+    start: number,
+    end: number,
+    inside: readonly Span[],
+    deciding: Span,
+  ): boolean {
     const covered = (i: number) => inside.some((s) => s.start <= i && i < s.end);
-    return [deciding.start - 1, deciding.end].some((i) => i >= start && i < end && !covered(i) && DISJUNCTION_WORDS.has(text.words[i]!));
+    return [deciding.start - 1, deciding.end].some(
+      (i) => i >= start && i < end && !covered(i) && DISJUNCTION_WORDS.has(text.words[i]!),
+    );
   }
 
   /**
@@ -458,7 +581,13 @@ export class AnswerMatcher {
    * Manieren ...". Such a sentence fills the blank of another statement. Before the echo this counts only after
    * words of the statement, so that a lead-in ("The answer is ...") is none.
    */
-  private substitutesStatementWords(text: Tokenised, start: number, end: number, inside: readonly Span[], deciding: Span): boolean {
+  private substitutesStatementWords(
+    text: Tokenised,
+    start: number,
+    end: number,
+    inside: readonly Span[],
+    deciding: Span,
+  ): boolean {
     if (deciding.kind !== 'echo' || !deciding.sentenceGoesOn) return false;
     // A restatement that has copied half the statement or more has said what it is about: what follows is garbled.
     const copied = deciding.words.filter((w) => this.statementWords.has(w)).length;
@@ -473,7 +602,8 @@ export class AnswerMatcher {
       const cutOff = i === text.words.length - 1 && statementWords.some((w) => w.startsWith(word));
       return !cutOff && !statementWords.some((w) => isMisspelling(word, w));
     };
-    const goesBack = (from: number) => new Set(text.words.slice(from, end).filter((w) => this.statementWords.has(w))).size >= 2;
+    const goesBack = (from: number) =>
+      new Set(text.words.slice(from, end).filter((w) => this.statementWords.has(w))).size >= 2;
     const { before, after } = deciding.sentenceGoesOn;
     if (after && ownWord(deciding.end) && !goesBack(deciding.end + 1)) return true;
     const previous = deciding.start - 1;
@@ -535,7 +665,8 @@ export class AnswerMatcher {
     for (const o of this.options) {
       for (const start of findRuns(text.words, o.words)) {
         const end = start + o.words.length;
-        if (!hasBreakWithin(text, start, end)) spans.push({ option: o.option, start, end, words: o.words, kind: 'option' });
+        if (!hasBreakWithin(text, start, end))
+          spans.push({ option: o.option, start, end, words: o.words, kind: 'option' });
       }
     }
     for (const echo of this.echoes) spans.push(...echoSpans(text, echo));
@@ -586,7 +717,14 @@ function echoSpans(text: Tokenised, echo: Echo): Span[] {
     for (let k = 0; k <= echo.blankStart; k++) {
       const n = copyLength(text, r, echo, k, echo.words.length);
       if (k + n >= echo.blankEnd) {
-        spans.push({ option: echo.option, start: r, end: r + n, words: echo.words.slice(k, k + n), kind: 'echo', sentenceGoesOn: { before: k > 0, after: k + n < echo.words.length } });
+        spans.push({
+          option: echo.option,
+          start: r,
+          end: r + n,
+          words: echo.words.slice(k, k + n),
+          kind: 'echo',
+          sentenceGoesOn: { before: k > 0, after: k + n < echo.words.length },
+        });
       }
     }
   }
@@ -607,7 +745,10 @@ function templateWordsOf(template: string): TemplateWords | undefined {
   const at = template.indexOf(BLANK);
   if (at < 0) return undefined;
   const prefix = fold(template.slice(0, at));
-  return { ...tokenise(`${prefix} ${fold(template.slice(at + BLANK.length))}`), blankAt: tokensOfFolded(prefix).length };
+  return {
+    ...tokenise(`${prefix} ${fold(template.slice(at + BLANK.length))}`),
+    blankAt: tokensOfFolded(prefix).length,
+  };
 }
 
 /**
@@ -623,7 +764,8 @@ function templateSpans(text: Tokenised, template: TemplateWords): Span[] {
       const n = copyLength(text, r, template, k, limit);
       // Only the longest copy from each start; the shorter ones inside it add nothing.
       const continues = r > 0 && k > 0 && k !== template.blankAt && copyLength(text, r - 1, template, k - 1, limit) > 1;
-      if (n >= 2 && !continues) spans.push({ option: null, start: r, end: r + n, words: template.words.slice(k, k + n), kind: 'template' });
+      if (n >= 2 && !continues)
+        spans.push({ option: null, start: r, end: r + n, words: template.words.slice(k, k + n), kind: 'template' });
     }
   }
   return spans;
@@ -640,13 +782,15 @@ function answerParts(text: Tokenised, spans: readonly Span[]): [number, number][
   const markerAt = new Set<number>();
   for (const marker of MARKER_WORDS) {
     // A marker never spans a line break, so text after a line break cannot change the parts before it.
-    for (const at of findRuns(text.words, marker)) if (!runsOn(at, at + marker.length) && !hasBreakWithin(text, at, at + marker.length)) markerAt.add(at);
+    for (const at of findRuns(text.words, marker))
+      if (!runsOn(at, at + marker.length) && !hasBreakWithin(text, at, at + marker.length)) markerAt.add(at);
   }
   const parts: [number, number][] = [];
   let start = 0;
   let explaining = false;
   for (let i = 0; i <= text.words.length; i++) {
-    const sentenceBreak = i === text.words.length || text.lineBefore[i] === true || (text.stopBefore[i] === true && !runsOn(i - 1, i));
+    const sentenceBreak =
+      i === text.words.length || text.lineBefore[i] === true || (text.stopBefore[i] === true && !runsOn(i - 1, i));
     if (sentenceBreak) {
       if (!explaining && i > start) parts.push([start, i]);
       start = i;
@@ -662,7 +806,9 @@ function answerParts(text: Tokenised, spans: readonly Span[]): [number, number][
 
 /** Occurrences that no longer occurrence contains. */
 function outermost(spans: readonly Span[]): Span[] {
-  return spans.filter((a) => !spans.some((b) => b.end - b.start > a.end - a.start && b.start <= a.start && a.end <= b.end));
+  return spans.filter(
+    (a) => !spans.some((b) => b.end - b.start > a.end - a.start && b.start <= a.start && a.end <= b.end),
+  );
 }
 
 function decide(words: readonly string[], offset: number, spans: readonly Span[]): ParsedAnswer {
@@ -676,7 +822,9 @@ function decide(words: readonly string[], offset: number, spans: readonly Span[]
 
 /** The occurrence that names the answer: the first, and the longest of those that start there. */
 function firstNaming(spans: readonly Span[]): Span {
-  return spans.filter((s) => s.option !== null).reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a));
+  return spans
+    .filter((s) => s.option !== null)
+    .reduce((a, b) => (b.start < a.start || (b.start === a.start && b.end > a.end) ? b : a));
 }
 
 /** A word a few edits from another (at most MISSPELLING_DISTANCE per letter of it), but not the word itself. */
@@ -696,13 +844,18 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
   for (let i = 1; i <= x.length; i++) {
     const current = [i];
-    for (let j = 1; j <= y.length; j++) current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= y.length; j++)
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)));
     previous = current;
   }
   return previous[y.length]!;
 }
 
 /** Parses one response; build an AnswerMatcher instead when parsing many responses to the same probe. */
-export function parseAnswer(response: string, probe: Pick<Probe, 'template' | 'options'>, options: MatcherOptions = {}): ParsedAnswer {
+export function parseAnswer(
+  response: string,
+  probe: Pick<Probe, 'template' | 'options'>,
+  options: MatcherOptions = {},
+): ParsedAnswer {
   return new AnswerMatcher(probe, options).parse(response);
 }

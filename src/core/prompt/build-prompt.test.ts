@@ -56,16 +56,32 @@ describe('prompts', () => {
   });
 
   it('draws the option order per probe and draw from the seed: repeatable, and both orders occur', () => {
-    const orders = Array.from({ length: 40 }, (_, draw) => buildPrompt({ probe: PROBES[0]!, demonstrations: [], seed: 9, draw }).optionOrder.join(''));
+    const orders = Array.from({ length: 40 }, (_, draw) =>
+      buildPrompt({ probe: PROBES[0]!, demonstrations: [], seed: 9, draw }).optionOrder.join(''),
+    );
     expect(new Set(orders)).toEqual(new Set(['12', '21']));
-    expect(Array.from({ length: 40 }, (_, draw) => buildPrompt({ probe: PROBES[0]!, demonstrations: [], seed: 9, draw }).optionOrder.join(''))).toEqual(orders);
+    expect(
+      Array.from({ length: 40 }, (_, draw) =>
+        buildPrompt({ probe: PROBES[0]!, demonstrations: [], seed: 9, draw }).optionOrder.join(''),
+      ),
+    ).toEqual(orders);
   });
 
   it('shuffles the demonstrations per draw only when asked', () => {
     const { demonstrations } = pool.select('Q28', { strategy: 'chrf-all', k: 3 });
     const kept = buildPrompt({ probe: PROBES[3]!, demonstrations, seed: 5, draw: 3 });
     expect(kept.demonstrationIds).toEqual(demonstrations.map((d) => d.probe.id));
-    const orders = new Set(Array.from({ length: 30 }, (_, draw) => buildPrompt({ probe: PROBES[3]!, demonstrations, seed: 5, draw, shuffleDemonstrations: true }).demonstrationIds.join(',')));
+    const orders = new Set(
+      Array.from({ length: 30 }, (_, draw) =>
+        buildPrompt({
+          probe: PROBES[3]!,
+          demonstrations,
+          seed: 5,
+          draw,
+          shuffleDemonstrations: true,
+        }).demonstrationIds.join(','),
+      ),
+    );
     expect(orders.size).toBeGreaterThan(1);
     for (const order of orders) expect(order.split(',').sort()).toEqual(demonstrations.map((d) => d.probe.id).sort());
   });
@@ -77,12 +93,20 @@ describe('prompts', () => {
 
   it('takes an edited template, and refuses one that drops a placeholder', async () => {
     const file = path.join(tempDir(), 'de.json');
-    writeFileSync(file, JSON.stringify({ instruction: 'Ergänze die Lücke mit „{first_option}“ oder „{second_option}“.', answerCue: 'Antwort:' }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        instruction: 'Ergänze die Lücke mit „{first_option}“ oder „{second_option}“.',
+        answerCue: 'Antwort:',
+      }),
+    );
     const template = await readPromptTemplate(file);
     const prompt = buildPrompt({ probe: PROBES[0]!, demonstrations: [], seed: 1, template });
     expect(prompt.text.endsWith('\nAntwort:')).toBe(true);
     expect(prompt.text.startsWith('Ergänze die Lücke mit „')).toBe(true);
-    expect(() => validatePromptTemplate({ ...DEFAULT_PROMPT_TEMPLATE, question: 'no statement here' })).toThrow(/must contain \{statement\}/);
+    expect(() => validatePromptTemplate({ ...DEFAULT_PROMPT_TEMPLATE, question: 'no statement here' })).toThrow(
+      /must contain \{statement\}/,
+    );
     writeFileSync(file, '{ not json');
     await expect(readPromptTemplate(file)).rejects.toThrow(/cannot be read as JSON/);
   });

@@ -51,9 +51,13 @@ export interface Prompt {
 
 export function buildPrompt(request: PromptRequest): Prompt {
   const { probe, seed, draw = 0, template = DEFAULT_PROMPT_TEMPLATE } = request;
-  const optionOrder: readonly [1 | 2, 1 | 2] = request.optionOrder ?? (SeededRandom.from(seed, 'option-order', probe.language, probe.id, draw).int(2) === 0 ? [1, 2] : [2, 1]);
+  const optionOrder: readonly [1 | 2, 1 | 2] =
+    request.optionOrder ??
+    (SeededRandom.from(seed, 'option-order', probe.language, probe.id, draw).int(2) === 0 ? [1, 2] : [2, 1]);
   const demonstrations = request.shuffleDemonstrations
-    ? SeededRandom.from(seed, 'demonstration-order', probe.language, probe.id, request.shuffleDraw ?? draw).shuffle(request.demonstrations)
+    ? SeededRandom.from(seed, 'demonstration-order', probe.language, probe.id, request.shuffleDraw ?? draw).shuffle(
+        request.demonstrations,
+      )
     : [...request.demonstrations];
 
   let instruction = fill(template.instruction, {

@@ -20,7 +20,8 @@ const REQUIRED_PLACEHOLDERS: Record<keyof PromptTemplate, readonly string[]> = {
 };
 
 export const DEFAULT_PROMPT_TEMPLATE: PromptTemplate = {
-  instruction: 'Fill in the blank (_) in the last statement with one of the two options: "{first_option}" or "{second_option}". Answer with the option only.',
+  instruction:
+    'Fill in the blank (_) in the last statement with one of the two options: "{first_option}" or "{second_option}". Answer with the option only.',
   explanationInstruction: 'Then, on a new line, explain why in one or two sentences.',
   demonstration: '{sentence}',
   question: '{statement}',
@@ -32,12 +33,20 @@ export function validatePromptTemplate(value: unknown, file?: string): PromptTem
   const parsed = PromptTemplateSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError('bad-template', `the prompt template's field "${issue.path.join('.')}" ${issue.message.toLowerCase()}; fields: ${Object.keys(REQUIRED_PLACEHOLDERS).join(', ')}`, file ? { file } : {});
+    throw new UserError(
+      'bad-template',
+      `the prompt template's field "${issue.path.join('.')}" ${issue.message.toLowerCase()}; fields: ${Object.keys(REQUIRED_PLACEHOLDERS).join(', ')}`,
+      file ? { file } : {},
+    );
   }
   for (const [field, placeholders] of Object.entries(REQUIRED_PLACEHOLDERS)) {
     for (const placeholder of placeholders) {
       if (!parsed.data[field as keyof PromptTemplate].includes(placeholder)) {
-        throw new UserError('bad-template', `the prompt template's field "${field}" must contain ${placeholder}`, file ? { file } : {});
+        throw new UserError(
+          'bad-template',
+          `the prompt template's field "${field}" must contain ${placeholder}`,
+          file ? { file } : {},
+        );
       }
     }
   }
@@ -50,7 +59,9 @@ export async function readPromptTemplate(file: string): Promise<PromptTemplate> 
   try {
     value = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new UserError('bad-template', `the prompt template cannot be read as JSON: ${(error as Error).message}`, { file });
+    throw new UserError('bad-template', `the prompt template cannot be read as JSON: ${(error as Error).message}`, {
+      file,
+    });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new UserError('bad-template', 'the prompt template must be a JSON object', { file });

@@ -3,7 +3,11 @@
 
 import type { SeededRandom } from './seeded-random.js';
 
-export function multinomialSplit<T>(count: number, probabilities: ReadonlyMap<T, number>, random: SeededRandom): Map<T, number> {
+export function multinomialSplit<T>(
+  count: number,
+  probabilities: ReadonlyMap<T, number>,
+  random: SeededRandom,
+): Map<T, number> {
   const tokens = [...probabilities.keys()];
   const cumulative = new Float64Array(tokens.length);
   let total = 0;

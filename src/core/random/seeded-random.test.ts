@@ -11,7 +11,7 @@ describe('seeded random', () => {
   });
 
   it('is pinned: these values must never change, or old runs stop repeating', () => {
-    expect(deriveSeed(1, "x")).toBe(-826517247);
+    expect(deriveSeed(1, 'x')).toBe(-826517247);
     const r = new SeededRandom(7);
     expect([r.int(100), r.int(100), r.int(100), r.int(100)]).toEqual(PINNED_INTS);
   });

@@ -96,10 +96,21 @@ describe('writeCsvReport', () => {
     }
     // A value that is not a short decimal keeps all its digits.
     const outcomes = readCsv(path.join(dir, CSV_FILE_NAMES.outcomes));
-    expect(outcomes[0]).toMatchObject({ model: 'alpha', strategy: 'random', improvedShare: '0.75', improvedShareLower: String(tables.outcomes[0]!.improvedShareLower) });
+    expect(outcomes[0]).toMatchObject({
+      model: 'alpha',
+      strategy: 'random',
+      improvedShare: '0.75',
+      improvedShareLower: String(tables.outcomes[0]!.improvedShareLower),
+    });
     expect(outcomes[0]!.improvedShareLower).toMatch(/^0\.3006418425824\d+$/);
     // An empty group: empty share, interval 0 and 1.
-    expect(outcomes[2]).toMatchObject({ language: 'fa', n: '0', improvedShare: '', improvedShareLower: '0', improvedShareUpper: '1' });
+    expect(outcomes[2]).toMatchObject({
+      language: 'fa',
+      n: '0',
+      improvedShare: '',
+      improvedShareLower: '0',
+      improvedShareUpper: '1',
+    });
   });
 
   it('ends lines in CRLF and adds a BOM only when asked', async () => {
@@ -179,15 +190,26 @@ describe('per-probe rows', () => {
       'random.demonstrationIds': 'Q10 Q20 Q30 Q40 Q45',
     });
     // The validity of a probe included although invalid as published comes from the caller, who has the probes.
-    expect(perProbeRows(SAMPLE_RECORDS, (r) => (r.probeId === 'Q164' ? 'asks the opposite' : null)).filter((r) => r.validity).map((r) => `${r.model}/${r.language}/${r.probeId}`)).toEqual(['alpha/bn/Q164', 'alpha/fa/Q164', 'beta/fa/Q164']);
+    expect(
+      perProbeRows(SAMPLE_RECORDS, (r) => (r.probeId === 'Q164' ? 'asks the opposite' : null))
+        .filter((r) => r.validity)
+        .map((r) => `${r.model}/${r.language}/${r.probeId}`),
+    ).toEqual(['alpha/bn/Q164', 'alpha/fa/Q164', 'beta/fa/Q164']);
     expect(rows[0]!.validity).toBeNull();
     // An aligned probe has no strategy results: empty cells.
-    expect(rows[2]).toMatchObject({ probeId: 'Q3', misaligned: false, 'random.alignment': null, 'random.demonstrationIds': null });
+    expect(rows[2]).toMatchObject({
+      probeId: 'Q3',
+      misaligned: false,
+      'random.alignment': null,
+      'random.demonstrationIds': null,
+    });
   });
 
   it('survive a CSV round trip with quotes, commas, line breaks and Bengali and Persian text', async () => {
     const model = 'org/মডেল, "৪-বিট"';
-    const record = probeRecord(model, 'fa', 'Q1', 1, 0.5, 0.2, { 'chrf-all': [0.75, 'improved', 'unchanged', 0.5, 0.1] });
+    const record = probeRecord(model, 'fa', 'Q1', 1, 0.5, 0.2, {
+      'chrf-all': [0.75, 'improved', 'unchanged', 0.5, 0.1],
+    });
     record.country = 'ایران\nIRN';
     record.strategies[0]!.demonstrationIds = ['«نمونه»,1', 'Q2'];
     const aligned = probeRecord('plain', 'bn', 'Q2', 1, 1, undefined);
@@ -208,9 +230,19 @@ describe('per-probe rows', () => {
       'chrf-all.errorReduction': '0.5',
       'chrf-all.demonstrationIds': '«نمونه»,1 Q2',
     });
-    expect(read[1]).toMatchObject({ model: 'plain', misaligned: 'false', zeroShotSoftAlignment: '', 'chrf-all.outcome': '' });
+    expect(read[1]).toMatchObject({
+      model: 'plain',
+      misaligned: 'false',
+      zeroShotSoftAlignment: '',
+      'chrf-all.outcome': '',
+    });
     // The same names survive in the aggregated tables.
-    expect(readCsv(files[0]!)[0]).toMatchObject({ model, country: 'ایران\nIRN', strategy: 'chrf-all', improvedShare: '1' });
+    expect(readCsv(files[0]!)[0]).toMatchObject({
+      model,
+      country: 'ایران\nIRN',
+      strategy: 'chrf-all',
+      improvedShare: '1',
+    });
     // The raw text quotes the fields that need it, doubling the quotes inside.
     const raw = readFileSync(files[10]!, 'utf8');
     expect(raw).toContain('"org/মডেল, ""৪-বিট"""');

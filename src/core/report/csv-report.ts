@@ -39,7 +39,18 @@ export interface CsvReportOptions {
 }
 
 /** What a strategy contributes to a probe's row, as `<strategy>.<column>` (e.g. "chrf-all.alignment"). */
-export const STRATEGY_COLUMNS = ['n', 'alignment', 'invalid', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment', 'demonstrationIds'] as const;
+export const STRATEGY_COLUMNS = [
+  'n',
+  'alignment',
+  'invalid',
+  'outcome',
+  'gatedOutcome',
+  'pValue',
+  'qValue',
+  'errorReduction',
+  'softAlignment',
+  'demonstrationIds',
+] as const;
 export type StrategyColumn = (typeof STRATEGY_COLUMNS)[number];
 
 export function strategyColumn(strategy: Comparison, column: StrategyColumn): string {
@@ -105,12 +116,24 @@ function columnsOf<Row>(spec: Record<keyof Row & string, true>): (keyof Row & st
 }
 
 const share = <P extends string>(prefix: P) =>
-  ({ [`${prefix}Count`]: true, [`${prefix}Share`]: true, [`${prefix}ShareLower`]: true, [`${prefix}ShareUpper`]: true }) as Record<
-    `${P}Count` | `${P}Share` | `${P}ShareLower` | `${P}ShareUpper`,
-    true
-  >;
+  ({
+    [`${prefix}Count`]: true,
+    [`${prefix}Share`]: true,
+    [`${prefix}ShareLower`]: true,
+    [`${prefix}ShareUpper`]: true,
+  }) as Record<`${P}Count` | `${P}Share` | `${P}ShareLower` | `${P}ShareUpper`, true>;
 
-const bins = { bin: true, binFrom: true, binTo: true, binLabel: true, count: true, n: true, share: true, shareLower: true, shareUpper: true } as const;
+const bins = {
+  bin: true,
+  binFrom: true,
+  binTo: true,
+  binLabel: true,
+  count: true,
+  n: true,
+  share: true,
+  shareLower: true,
+  shareUpper: true,
+} as const;
 
 export const OUTCOME_COLUMNS = columnsOf<OutcomeRow>({
   model: true,
@@ -152,9 +175,21 @@ export const MISALIGNMENT_COLUMNS = columnsOf<MisalignmentRow>({
   ...share('misaligned'),
 });
 
-const improvementColumns = { n: true, ...share('improved'), ...share('unchanged'), ...share('worsened'), meanReduction: true, meanReductionLower: true, meanReductionUpper: true } as const;
+const improvementColumns = {
+  n: true,
+  ...share('improved'),
+  ...share('unchanged'),
+  ...share('worsened'),
+  meanReduction: true,
+  meanReductionLower: true,
+  meanReductionUpper: true,
+} as const;
 
-export const IMPROVEMENT_BY_MODEL_COLUMNS = columnsOf<ImprovementRow>({ model: true, strategy: true, ...improvementColumns });
+export const IMPROVEMENT_BY_MODEL_COLUMNS = columnsOf<ImprovementRow>({
+  model: true,
+  strategy: true,
+  ...improvementColumns,
+});
 
 export const IMPROVEMENT_BY_LANGUAGE_COLUMNS = columnsOf<LanguageImprovementRow>({
   model: true,
@@ -164,9 +199,20 @@ export const IMPROVEMENT_BY_LANGUAGE_COLUMNS = columnsOf<LanguageImprovementRow>
   ...improvementColumns,
 });
 
-export const REDUCTION_BIN_COLUMNS = columnsOf<ReductionBinRow>({ model: true, language: true, country: true, strategy: true, ...bins });
+export const REDUCTION_BIN_COLUMNS = columnsOf<ReductionBinRow>({
+  model: true,
+  language: true,
+  country: true,
+  strategy: true,
+  ...bins,
+});
 
-export const ZERO_SHOT_ERROR_BIN_COLUMNS = columnsOf<ZeroShotErrorBinRow>({ model: true, language: true, country: true, ...bins });
+export const ZERO_SHOT_ERROR_BIN_COLUMNS = columnsOf<ZeroShotErrorBinRow>({
+  model: true,
+  language: true,
+  country: true,
+  ...bins,
+});
 
 export const CATEGORY_COLUMNS = columnsOf<CategoryRow>({
   model: true,
@@ -218,7 +264,10 @@ export const PER_PROBE_COLUMNS = [
 ] as const satisfies readonly (keyof PerProbeRow)[];
 
 /** One row per probe record, in report order (model, language, country, question number). */
-export function perProbeRows(records: readonly ProbeRecord[], validityOf: (record: ProbeRecord) => string | null = () => null): PerProbeRow[] {
+export function perProbeRows(
+  records: readonly ProbeRecord[],
+  validityOf: (record: ProbeRecord) => string | null = () => null,
+): PerProbeRow[] {
   const strategies = strategiesIn(records);
   return sortRecords(records).map((record) => {
     const row: PerProbeRow = {
@@ -264,14 +313,19 @@ export function csvCell(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`a report value is ${value}; every number in a report must be finite`);
+    if (!Number.isFinite(value))
+      throw new RangeError(`a report value is ${value}; every number in a report must be finite`);
     return String(value);
   }
   throw new TypeError(`a report cell must be a string, number, boolean or null, got ${typeof value}`);
 }
 
 /** A whole CSV file: header row, then one line per row, CRLF line ends, BOM when asked. */
-export function formatCsv<Row>(columns: readonly (keyof Row & string)[], rows: readonly Row[], options: CsvReportOptions = {}): string {
+export function formatCsv<Row>(
+  columns: readonly (keyof Row & string)[],
+  rows: readonly Row[],
+  options: CsvReportOptions = {},
+): string {
   const lines: string[][] = [[...columns], ...rows.map((row) => columns.map((column) => csvCell(row[column])))];
   return stringify(lines, {
     bom: options.bom ?? false,
@@ -302,14 +356,21 @@ function perProbeColumns(rows: readonly PerProbeRow[]): string[] {
  * of CSV_FILE_NAMES, probes.csv only when `tables.probes` is given, and returns the paths written in that order.
  * Empty tables are still written, with their header row, so a script reading the folder always finds every file.
  */
-export async function writeCsvReport(dir: string, tables: ReportTables, options: CsvReportOptions = {}): Promise<string[]> {
+export async function writeCsvReport(
+  dir: string,
+  tables: ReportTables,
+  options: CsvReportOptions = {},
+): Promise<string[]> {
   const files: [string, string][] = [
     [CSV_FILE_NAMES.outcomes, formatCsv(OUTCOME_COLUMNS, tables.outcomes, options)],
     [CSV_FILE_NAMES.expectedOutcomes, formatCsv(EXPECTED_OUTCOME_COLUMNS, tables.expectedOutcomes, options)],
     [CSV_FILE_NAMES.outcomesUncontested, formatCsv(OUTCOME_COLUMNS, tables.outcomesUncontested, options)],
     [CSV_FILE_NAMES.misalignment, formatCsv(MISALIGNMENT_COLUMNS, tables.misalignment, options)],
     [CSV_FILE_NAMES.improvementByModel, formatCsv(IMPROVEMENT_BY_MODEL_COLUMNS, tables.improvementByModel, options)],
-    [CSV_FILE_NAMES.improvementByLanguage, formatCsv(IMPROVEMENT_BY_LANGUAGE_COLUMNS, tables.improvementByLanguage, options)],
+    [
+      CSV_FILE_NAMES.improvementByLanguage,
+      formatCsv(IMPROVEMENT_BY_LANGUAGE_COLUMNS, tables.improvementByLanguage, options),
+    ],
     [CSV_FILE_NAMES.reductionBins, formatCsv(REDUCTION_BIN_COLUMNS, tables.reductionBins, options)],
     [CSV_FILE_NAMES.zeroShotErrorBins, formatCsv(ZERO_SHOT_ERROR_BIN_COLUMNS, tables.zeroShotErrorBins, options)],
     [CSV_FILE_NAMES.categories, formatCsv(CATEGORY_COLUMNS, tables.categories, options)],

@@ -19,13 +19,14 @@ function wilson(k: number, n: number): { lower: number; upper: number } {
   const z = 1.959963984540054; // Φ⁻¹(0.975)
   const p = k / n;
   const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
-  const half = ((z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n)));
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
   return { lower: k === 0 ? 0 : centre - half, upper: k === n ? 1 : centre + half };
 }
 
 /** Checks `<prefix>Count`, `<prefix>Share` and its interval (`count`, `share`, … for a bin: prefix ''). */
 function expectShare(row: object, prefix: string, count: number, n: number): void {
-  const column = (name: string) => (row as Record<string, unknown>)[prefix === '' ? name.charAt(0).toLowerCase() + name.slice(1) : prefix + name];
+  const column = (name: string) =>
+    (row as Record<string, unknown>)[prefix === '' ? name.charAt(0).toLowerCase() + name.slice(1) : prefix + name];
   expect(column('Count')).toBe(count);
   expect(column('Share')).toBeCloseTo(count / n, 12);
   const { lower, upper } = wilson(count, n);
@@ -36,7 +37,9 @@ function expectShare(row: object, prefix: string, count: number, n: number): voi
 const OPTIONS = { seed: 7, resamples: 500, draws: 10 };
 
 function find<Row extends object>(rows: readonly Row[], match: Partial<Row>): Row {
-  const found = rows.filter((row) => Object.entries(match).every(([key, value]) => (row as Record<string, unknown>)[key] === value));
+  const found = rows.filter((row) =>
+    Object.entries(match).every(([key, value]) => (row as Record<string, unknown>)[key] === value),
+  );
   expect(found, `exactly one row matching ${JSON.stringify(match)}`).toHaveLength(1);
   return found[0]!;
 }
@@ -80,7 +83,14 @@ describe('Table 1: outcomes among misaligned probes', () => {
 
   it('keeps an empty group as a row with n = 0, share null and interval [0, 1]', () => {
     const empty = find(rows, { model: 'alpha', language: 'fa', strategy: 'random' });
-    expect(empty).toMatchObject({ misaligned: 0, n: 0, improvedCount: 0, improvedShare: null, improvedShareLower: 0, improvedShareUpper: 1 });
+    expect(empty).toMatchObject({
+      misaligned: 0,
+      n: 0,
+      improvedCount: 0,
+      improvedShare: null,
+      improvedShareLower: 0,
+      improvedShareUpper: 1,
+    });
     expect(empty).toMatchObject({ gatedWorsenedShare: null, gatedWorsenedShareLower: 0, gatedWorsenedShareUpper: 1 });
   });
 
@@ -112,7 +122,12 @@ describe('Fig. 7: share of misaligned probes', () => {
 describe('Fig. 2/4: improvement per strategy', () => {
   it('per model × strategy: share improved and the mean Δ of the improved with a bootstrap interval', () => {
     const rows = improvementByModelTable(SAMPLE_RECORDS, OPTIONS);
-    expect(rows.map((r) => `${r.model}/${r.strategy}`)).toEqual(['alpha/random', 'alpha/chrf-all', 'beta/random', 'beta/chrf-all']);
+    expect(rows.map((r) => `${r.model}/${r.strategy}`)).toEqual([
+      'alpha/random',
+      'alpha/chrf-all',
+      'beta/random',
+      'beta/chrf-all',
+    ]);
 
     const alphaRandom = rows[0]!;
     expectShare(alphaRandom, 'improved', 3, 4);
@@ -158,11 +173,16 @@ describe('Fig. 2/4: improvement per strategy', () => {
     const b = improvementByModelTable(SAMPLE_RECORDS, OPTIONS);
     const c = improvementByModelTable(SAMPLE_RECORDS, { ...OPTIONS, seed: 8 });
     expect(b).toEqual(a);
-    expect(c.map((r) => [r.meanReductionLower, r.meanReductionUpper])).not.toEqual(a.map((r) => [r.meanReductionLower, r.meanReductionUpper]));
+    expect(c.map((r) => [r.meanReductionLower, r.meanReductionUpper])).not.toEqual(
+      a.map((r) => [r.meanReductionLower, r.meanReductionUpper]),
+    );
   });
 
   it("does not move one row's interval when another model joins the report", () => {
-    const alone = improvementByModelTable(SAMPLE_RECORDS.filter((r) => r.model === 'alpha'), OPTIONS);
+    const alone = improvementByModelTable(
+      SAMPLE_RECORDS.filter((r) => r.model === 'alpha'),
+      OPTIONS,
+    );
     const together = improvementByModelTable(SAMPLE_RECORDS, OPTIONS);
     expect(together.slice(0, 2)).toEqual(alone);
   });
@@ -204,10 +224,20 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
     const bin1 = find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 1 });
     expect(bin1).toMatchObject({ binFrom: 0.1, binTo: 0.2, binLabel: '[10%, 20%)', n: 3 });
     expectShare(bin1, '', 1, 3);
-    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 9 })).toMatchObject({ binLabel: '[90%, 100%)', binFrom: 0.9, binTo: 1 });
-    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 10 })).toMatchObject({ binLabel: '100%', binFrom: 1, binTo: 1 });
+    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 9 })).toMatchObject({
+      binLabel: '[90%, 100%)',
+      binFrom: 0.9,
+      binTo: 1,
+    });
+    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 10 })).toMatchObject({
+      binLabel: '100%',
+      binFrom: 1,
+      binTo: 1,
+    });
     // Shares of a group add up to 1.
-    const total = rows.filter((r) => r.model === 'alpha' && r.language === 'bn' && r.strategy === 'random').reduce((sum, r) => sum + r.share!, 0);
+    const total = rows
+      .filter((r) => r.model === 'alpha' && r.language === 'bn' && r.strategy === 'random')
+      .reduce((sum, r) => sum + r.share!, 0);
     expect(total).toBeCloseTo(1, 12);
   });
 
@@ -223,7 +253,8 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
     // No misaligned probes: eleven rows with n = 0, share null, interval [0, 1].
     const empty = rows.filter((r) => r.model === 'alpha' && r.language === 'fa');
     expect(empty).toHaveLength(11);
-    for (const row of empty) expect(row).toMatchObject({ count: 0, n: 0, share: null, shareLower: 0, shareUpper: 1, country: 'IRN' });
+    for (const row of empty)
+      expect(row).toMatchObject({ count: 0, n: 0, share: null, shareLower: 0, shareUpper: 1, country: 'IRN' });
     expectShare(find(rows, { model: 'alpha', language: 'bn', bin: 10 }), '', 1, 4);
   });
 
@@ -239,18 +270,19 @@ describe('Fig. 8/10: improvement per WVS category and language', () => {
 
   it('has a row for every category probed in a language, per model × strategy', () => {
     expect(rows).toHaveLength(16);
-    expect(rows.filter((r) => r.model === 'alpha' && r.strategy === 'random').map((r) => `${r.language}:${r.category}`)).toEqual([
-      'bn:1',
-      'bn:10',
-      'bn:13',
-      'fa:1',
-      'fa:10',
-    ]);
+    expect(
+      rows.filter((r) => r.model === 'alpha' && r.strategy === 'random').map((r) => `${r.language}:${r.category}`),
+    ).toEqual(['bn:1', 'bn:10', 'bn:13', 'fa:1', 'fa:10']);
   });
 
   it('counts misaligned and improved probes with the category name', () => {
     const social = find(rows, { model: 'alpha', strategy: 'random', language: 'bn', category: 1 });
-    expect(social).toMatchObject({ categoryName: 'Social values, attitudes and stereotypes', probes: 3, misaligned: 2, n: 2 });
+    expect(social).toMatchObject({
+      categoryName: 'Social values, attitudes and stereotypes',
+      probes: 3,
+      misaligned: 2,
+      n: 2,
+    });
     expectShare(social, 'improved', 2, 2);
     const religious = find(rows, { model: 'alpha', strategy: 'random', language: 'bn', category: 10 });
     expect(religious).toMatchObject({ categoryName: 'Religious values', probes: 2, misaligned: 2, n: 2 });

@@ -42,7 +42,9 @@ export interface ResultsTableOptions {
  * A share with its count and 95% Wilson interval, as four columns of a row: `<name>Count`, `<name>Share` (null
  * when the row's denominator is 0), `<name>ShareLower`, `<name>ShareUpper`.
  */
-export type WilsonColumns<Name extends string> = Record<`${Name}Count`, number> & Record<`${Name}Share`, number | null> & Record<`${Name}ShareLower` | `${Name}ShareUpper`, number>;
+export type WilsonColumns<Name extends string> = Record<`${Name}Count`, number> &
+  Record<`${Name}Share`, number | null> &
+  Record<`${Name}ShareLower` | `${Name}ShareUpper`, number>;
 
 export interface ExpectedOutcomeRow {
   model: string;
@@ -63,7 +65,9 @@ export interface ExpectedOutcomeRow {
  * (improved, unchanged, worsened: the share of target answers went up / stayed equal / went down) and the
  * significance-gated outcome (gated…: a change counts only when it is more than chance), each a Wilson share.
  */
-export interface OutcomeRow extends WilsonColumns<'improved' | 'unchanged' | 'worsened' | 'gatedImproved' | 'gatedUnchanged' | 'gatedWorsened'> {
+export interface OutcomeRow extends WilsonColumns<
+  'improved' | 'unchanged' | 'worsened' | 'gatedImproved' | 'gatedUnchanged' | 'gatedWorsened'
+> {
   model: string;
   language: string;
   country: string;
@@ -262,13 +266,17 @@ function checkRecords(records: readonly ProbeRecord[]): void {
   for (const record of records) {
     const key = JSON.stringify([record.model, record.language, record.country, record.probeId]);
     if (seen.has(key)) {
-      throw new Error(`probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} appears twice in the records`);
+      throw new Error(
+        `probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} appears twice in the records`,
+      );
     }
     seen.add(key);
     const strategies = new Set<string>();
     for (const result of record.strategies) {
       if (strategies.has(result.strategy)) {
-        throw new Error(`probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} has strategy ${result.strategy} twice`);
+        throw new Error(
+          `probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} has strategy ${result.strategy} twice`,
+        );
       }
       strategies.add(result.strategy);
     }
@@ -320,12 +328,16 @@ function modelGroups(records: readonly ProbeRecord[]): ModelGroup[] {
  */
 function strategiesRun(records: readonly ProbeRecord[]): Comparison[] {
   const strategies = new Set<Comparison>();
-  for (const record of records) if (record.misaligned) for (const result of record.strategies) strategies.add(result.strategy);
+  for (const record of records)
+    if (record.misaligned) for (const result of record.strategies) strategies.add(result.strategy);
   return [...strategies].sort(compareStrategies);
 }
 
 /** The results of one strategy on the misaligned probes among `records`, with the probe each belongs to. */
-function resultsOf(records: readonly ProbeRecord[], strategy: Comparison): { record: ProbeRecord; result: StrategyResult }[] {
+function resultsOf(
+  records: readonly ProbeRecord[],
+  strategy: Comparison,
+): { record: ProbeRecord; result: StrategyResult }[] {
   const out: { record: ProbeRecord; result: StrategyResult }[] = [];
   for (const record of records) {
     if (!record.misaligned) continue;
@@ -372,7 +384,11 @@ interface MeanWithInterval {
  * The mean with a percentile bootstrap interval. The seed is derived from the run's seed and the row's group, so a
  * row's interval does not move when another model or language is added to the report.
  */
-function meanWithInterval(values: readonly number[], options: ResultsTableOptions, ...group: readonly string[]): MeanWithInterval {
+function meanWithInterval(
+  values: readonly number[],
+  options: ResultsTableOptions,
+  ...group: readonly string[]
+): MeanWithInterval {
   if (values.length === 0) return { mean: null, lower: null, upper: null };
   const interval = bootstrapMeanInterval(values, {
     seed: deriveSeed(options.seed, ...group),
@@ -446,7 +462,10 @@ function improvedReductions(results: readonly { record: ProbeRecord; result: Str
   const reductions: number[] = [];
   for (const { record, result } of results) {
     if (result.outcome !== 'improved' || result.errorReduction === undefined) continue;
-    binOf(result.errorReduction, `the error reduction Δ of improved probe ${record.probeId} (${record.model}, ${record.language}, ${result.strategy})`);
+    binOf(
+      result.errorReduction,
+      `the error reduction Δ of improved probe ${record.probeId} (${record.model}, ${record.language}, ${result.strategy})`,
+    );
     reductions.push(result.errorReduction);
   }
   return reductions;
@@ -513,9 +532,18 @@ export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
   }
   // Each row beside the re-test control of its model and language.
   for (const row of rows) {
-    const retest = rows.find((r) => r.strategy === ZERO_SHOT_RETEST && r.model === row.model && r.language === row.language && r.country === row.country);
+    const retest = rows.find(
+      (r) =>
+        r.strategy === ZERO_SHOT_RETEST &&
+        r.model === row.model &&
+        r.language === row.language &&
+        r.country === row.country,
+    );
     row.retestImprovedShare = retest?.improvedShare ?? null;
-    row.improvedBeyondRetest = row.improvedShare !== null && row.retestImprovedShare !== null ? row.improvedShare - row.retestImprovedShare : null;
+    row.improvedBeyondRetest =
+      row.improvedShare !== null && row.retestImprovedShare !== null
+        ? row.improvedShare - row.retestImprovedShare
+        : null;
   }
   return rows;
 }
@@ -529,9 +557,12 @@ export function expectedOutcomeTable(input: readonly ProbeRecord[], draws: numbe
     const expectedMisaligned = group.records.reduce((sum, r) => sum + (1 - r.zeroShot.alignment ** draws), 0);
     for (const strategy of strategies) {
       const results = resultsOf(group.records, strategy);
-      const chances = results.map(({ record, result }) => paperRuleChances(draws, record.zeroShot.alignment, result.alignment));
+      const chances = results.map(({ record, result }) =>
+        paperRuleChances(draws, record.zeroShot.alignment, result.alignment),
+      );
       const misaligned = chances.reduce((sum, c) => sum + c.misaligned, 0);
-      const ratio = (field: 'improved' | 'unchanged' | 'worsened') => (misaligned > 0 ? chances.reduce((sum, c) => sum + c[field], 0) / misaligned : null);
+      const ratio = (field: 'improved' | 'unchanged' | 'worsened') =>
+        misaligned > 0 ? chances.reduce((sum, c) => sum + c[field], 0) / misaligned : null;
       rows.push({
         model: group.model,
         language: group.language,
@@ -612,7 +643,10 @@ export function improvementByModelTable(input: readonly ProbeRecord[], options: 
 }
 
 /** Fig. 2/4 per language: the same columns per model × language × strategy. */
-export function improvementByLanguageTable(input: readonly ProbeRecord[], options: ResultsTableOptions): LanguageImprovementRow[] {
+export function improvementByLanguageTable(
+  input: readonly ProbeRecord[],
+  options: ResultsTableOptions,
+): LanguageImprovementRow[] {
   const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: LanguageImprovementRow[] = [];
@@ -682,7 +716,10 @@ export function categoryTable(input: readonly ProbeRecord[]): CategoryRow[] {
         for (const category of categories) {
           const inCategory = group.records.filter((r) => r.category === category);
           const results = resultsOf(inCategory, strategy);
-          const improved = shareOf(results.filter(({ result }) => result.outcome === 'improved').length, results.length);
+          const improved = shareOf(
+            results.filter(({ result }) => result.outcome === 'improved').length,
+            results.length,
+          );
           rows.push({
             model: model.model,
             strategy,

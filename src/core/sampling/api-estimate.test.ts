@@ -5,9 +5,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Probe } from '../data/index.js';
 import { UserError } from '../errors.js';
-import { GeminiModel, OpenAIModel, type GeminiModelConfig, type OpenAIModelConfig, type SamplingSettings } from '../models/index.js';
+import {
+  GeminiModel,
+  OpenAIModel,
+  type GeminiModelConfig,
+  type OpenAIModelConfig,
+  type SamplingSettings,
+} from '../models/index.js';
 import { buildPrompt } from '../prompt/index.js';
-import { startFakeGeminiServer, type FakeGeminiServer, type FakeGeminiServerOptions } from '../../testing/fake-gemini-server.js';
+import {
+  startFakeGeminiServer,
+  type FakeGeminiServer,
+  type FakeGeminiServerOptions,
+} from '../../testing/fake-gemini-server.js';
 import {
   countWords,
   refusedUrl,
@@ -46,18 +56,36 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function openai(options: FakeOpenAIServerOptions, config: Partial<OpenAIModelConfig> = {}): Promise<{ server: FakeOpenAIServer; model: OpenAIModel }> {
+async function openai(
+  options: FakeOpenAIServerOptions,
+  config: Partial<OpenAIModelConfig> = {},
+): Promise<{ server: FakeOpenAIServer; model: OpenAIModel }> {
   const server = await startFakeOpenAIServer(options);
   servers.push(server);
-  const model = new OpenAIModel({ name: 'Local Llama', model: 'llama-3-8b', baseUrls: [server.url], apiKey: options.apiKey ?? '', ...config });
+  const model = new OpenAIModel({
+    name: 'Local Llama',
+    model: 'llama-3-8b',
+    baseUrls: [server.url],
+    apiKey: options.apiKey ?? '',
+    ...config,
+  });
   models.push(model);
   return { server, model };
 }
 
-async function gemini(options: FakeGeminiServerOptions, config: Partial<GeminiModelConfig> = {}): Promise<{ server: FakeGeminiServer; model: GeminiModel }> {
+async function gemini(
+  options: FakeGeminiServerOptions,
+  config: Partial<GeminiModelConfig> = {},
+): Promise<{ server: FakeGeminiServer; model: GeminiModel }> {
   const server = await startFakeGeminiServer({ apiKey: 'gm-key', ...options });
   servers.push(server);
-  const model = new GeminiModel({ name: 'Gemini Flash', model: 'gemini-2.0-flash', apiKey: 'gm-key', baseUrl: server.url, ...config });
+  const model = new GeminiModel({
+    name: 'Gemini Flash',
+    model: 'gemini-2.0-flash',
+    apiKey: 'gm-key',
+    baseUrl: server.url,
+    ...config,
+  });
   models.push(model);
   return { server, model };
 }
@@ -70,7 +98,13 @@ describe('sampled on an OpenAI-compatible server', () => {
     const d = await estimateDistribution(model, DEFAULT_SAMPLING, request('sampled'));
     expect(server.requests).toHaveLength(1);
     const body = bodyOf(server.requests[0]!);
-    expect(body).toMatchObject({ model: 'llama-3-8b', n: 50, temperature: 1, max_tokens: 8, messages: [{ role: 'user', content: PROMPT.text }] });
+    expect(body).toMatchObject({
+      model: 'llama-3-8b',
+      n: 50,
+      temperature: 1,
+      max_tokens: 8,
+      messages: [{ role: 'user', content: PROMPT.text }],
+    });
     expect(d).toMatchObject({ estimator: 'sampled', n: 50, option1: 0.6, option2: 0.2, invalid: 0.2, errorBound: 0 });
     // The cost is what the server's usage says, not a count of our own.
     expect(d.tokenEvaluations).toBe(10 * SCRIPT_TOKENS);
@@ -87,26 +121,33 @@ describe('sampled on an OpenAI-compatible server', () => {
 
   it('sends the estimate its own sampling settings when the request overrides the model', async () => {
     const { server, model } = await openai({ texts: SCRIPT });
-    await estimateDistribution(model, DEFAULT_SAMPLING, request('sampled', { n: 5, sampling: { temperature: 0.6, topP: 0.9 } }));
+    await estimateDistribution(
+      model,
+      DEFAULT_SAMPLING,
+      request('sampled', { n: 5, sampling: { temperature: 0.6, topP: 0.9 } }),
+    );
     expect(bodyOf(server.requests[0]!)).toMatchObject({ temperature: 0.6, top_p: 0.9, n: 5 });
   });
 
-  it.each(['reject-openai', 'reject-llama-cpp', 'ignore'] as const)('falls back to single calls when the server %s n > 1, with the same shares', async (nSupport) => {
-    const { server, model } = await openai({ texts: SCRIPT, nSupport });
-    const d = await estimateDistribution(model, DEFAULT_SAMPLING, request('sampled'));
-    expect(d).toMatchObject({ n: 50, option1: 0.6, option2: 0.2, invalid: 0.2 });
-    expect(bodyOf(server.requests[0]!).n).toBe(50);
-    const singles = server.requests.slice(1);
-    expect(singles.every((r) => bodyOf(r).n === undefined)).toBe(true);
-    if (nSupport === 'ignore') {
-      // The first request was answered with one choice: it counts, and 49 single calls bring the rest.
-      expect(singles).toHaveLength(49);
-    } else {
-      expect(singles).toHaveLength(50);
-      expect(d.tokenEvaluations).toBe(10 * SCRIPT_TOKENS);
-      expect(d.promptTokens).toBe(50 * countWords(PROMPT.text));
-    }
-  });
+  it.each(['reject-openai', 'reject-llama-cpp', 'ignore'] as const)(
+    'falls back to single calls when the server %s n > 1, with the same shares',
+    async (nSupport) => {
+      const { server, model } = await openai({ texts: SCRIPT, nSupport });
+      const d = await estimateDistribution(model, DEFAULT_SAMPLING, request('sampled'));
+      expect(d).toMatchObject({ n: 50, option1: 0.6, option2: 0.2, invalid: 0.2 });
+      expect(bodyOf(server.requests[0]!).n).toBe(50);
+      const singles = server.requests.slice(1);
+      expect(singles.every((r) => bodyOf(r).n === undefined)).toBe(true);
+      if (nSupport === 'ignore') {
+        // The first request was answered with one choice: it counts, and 49 single calls bring the rest.
+        expect(singles).toHaveLength(49);
+      } else {
+        expect(singles).toHaveLength(50);
+        expect(d.tokenEvaluations).toBe(10 * SCRIPT_TOKENS);
+        expect(d.promptTokens).toBe(50 * countWords(PROMPT.text));
+      }
+    },
+  );
 });
 
 describe('sampled on Gemini', () => {
@@ -114,7 +155,11 @@ describe('sampled on Gemini', () => {
     const { server, model } = await gemini({ texts: SCRIPT });
     const d = await estimateDistribution(model, DEFAULT_SAMPLING, request('sampled'));
     expect(server.requests).toHaveLength(1);
-    expect(bodyOf(server.requests[0]!).generationConfig).toMatchObject({ candidateCount: 50, temperature: 1, maxOutputTokens: 8 });
+    expect(bodyOf(server.requests[0]!).generationConfig).toMatchObject({
+      candidateCount: 50,
+      temperature: 1,
+      maxOutputTokens: 8,
+    });
     expect(d).toMatchObject({ estimator: 'sampled', n: 50, option1: 0.6, option2: 0.2, invalid: 0.2, errorBound: 0 });
     expect(d.tokenEvaluations).toBe(10 * SCRIPT_TOKENS);
     expect(d.promptTokens).toBe(countWords(PROMPT.text));
@@ -243,7 +288,10 @@ describe('estimators an API model cannot run', () => {
   it('stops exact where a server reveals only the first token (Gemini, OpenAI chat), suggesting the sampled estimator', async () => {
     const { server: g, model: geminiModel } = await gemini({});
     const { server: o, model: chatOnly } = await openai({ chatOnly: true, rejectParams: ['continue_final_message'] });
-    for (const [model, server, requests] of [[geminiModel, g, 1], [chatOnly, o, 2]] as const) {
+    for (const [model, server, requests] of [
+      [geminiModel, g, 1],
+      [chatOnly, o, 2],
+    ] as const) {
       const error = await estimateDistribution(model, DEFAULT_SAMPLING, request('exact')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
       expect((error as UserError).code).toBe('estimator-unavailable');
@@ -289,7 +337,14 @@ describe('servers that cannot be used', () => {
 
   it('an unreachable Gemini endpoint is a UserError naming its URL once the retries are spent', async () => {
     const url = await refusedUrl('');
-    const model = new GeminiModel({ name: 'Gemini Flash', model: 'gemini-2.0-flash', apiKey: 'gm-key', baseUrl: url, maxRetries: 1, retryBaseDelayMs: 5 });
+    const model = new GeminiModel({
+      name: 'Gemini Flash',
+      model: 'gemini-2.0-flash',
+      apiKey: 'gm-key',
+      baseUrl: url,
+      maxRetries: 1,
+      retryBaseDelayMs: 5,
+    });
     models.push(model);
     const error = await estimateDistribution(model, DEFAULT_SAMPLING, request('sampled')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);

@@ -4,7 +4,15 @@
 
 import { UserError } from '../errors.js';
 import type { Probe } from '../data/index.js';
-import { ApiTokenSession, LocalModel, TOP_LOGPROBS, type NextTokenModel, type PromptInput, type ResponseModel, type SamplingSettings } from '../models/index.js';
+import {
+  ApiTokenSession,
+  LocalModel,
+  TOP_LOGPROBS,
+  type NextTokenModel,
+  type PromptInput,
+  type ResponseModel,
+  type SamplingSettings,
+} from '../models/index.js';
 import { AnswerMatcher, type Prompt } from '../prompt/index.js';
 import { exactEstimate, sampledEstimate, treeEstimate, type EstimateOptions } from './estimators.js';
 import { deriveSeed } from '../random/index.js';
@@ -24,7 +32,11 @@ function hasNextTokens(model: ResponseModel): model is ResponseModel & NextToken
   return typeof (model as Partial<NextTokenModel>).nextTokenDistribution === 'function';
 }
 
-export async function estimateDistribution(model: ResponseModel, sampling: SamplingSettings, request: EstimateRequest): Promise<ResponseDistribution> {
+export async function estimateDistribution(
+  model: ResponseModel,
+  sampling: SamplingSettings,
+  request: EstimateRequest,
+): Promise<ResponseDistribution> {
   const matcher = new AnswerMatcher(request.probe, { otherStatements: request.prompt.demonstrationStatements });
   const settings = request.sampling ?? sampling;
   if (model instanceof LocalModel) {
@@ -40,15 +52,24 @@ export async function estimateDistribution(model: ResponseModel, sampling: Sampl
   }
   if (request.estimator === 'sampled') return apiSampledEstimate(model, settings, matcher, request);
   if (request.estimator === 'exact' && hasNextTokens(model)) {
-    const prompt = request.chat ? { text: request.prompt.text, messages: request.prompt.messages } : { text: request.prompt.text };
+    const prompt = request.chat
+      ? { text: request.prompt.text, messages: request.prompt.messages }
+      : { text: request.prompt.text };
     const session = new ApiTokenSession(model, prompt, settings, TOP_LOGPROBS, request.signal);
     try {
       return await exactEstimate(session, matcher, request);
     } catch (error) {
       // Whether a server gives log-probabilities (after any prefix) shows only when it is asked; its refusal says
       // what is missing, and the user also needs to hear which estimator works instead.
-      if (error instanceof UserError && (error.code === 'logprobs-unavailable' || error.code === 'next-token-prefix-unsupported')) {
-        throw new UserError('estimator-unavailable', `${error.message} The exact estimator cannot run on "${model.name}": use the sampled estimator.`, error.where);
+      if (
+        error instanceof UserError &&
+        (error.code === 'logprobs-unavailable' || error.code === 'next-token-prefix-unsupported')
+      ) {
+        throw new UserError(
+          'estimator-unavailable',
+          `${error.message} The exact estimator cannot run on "${model.name}": use the sampled estimator.`,
+          error.where,
+        );
       }
       throw error;
     }
@@ -81,18 +102,32 @@ export interface MixtureRequest extends Omit<EstimateRequest, 'prompt'> {
  * distributions of the prompts by their weights. The first prompt keeps the request's seed, so a single prompt
  * is estimated exactly as `estimateDistribution` would; the others derive theirs from it.
  */
-export async function estimatePromptMixture(model: ResponseModel, sampling: SamplingSettings, request: MixtureRequest): Promise<ResponseDistribution> {
+export async function estimatePromptMixture(
+  model: ResponseModel,
+  sampling: SamplingSettings,
+  request: MixtureRequest,
+): Promise<ResponseDistribution> {
   const { prompts, ...rest } = request;
   const exact = request.estimator === 'exact';
-  if (!exact && prompts.reduce((sum, p) => sum + p.weight, 0) !== request.n) throw new Error('the prompts of sampled draws must stand for n draws in all');
+  if (!exact && prompts.reduce((sum, p) => sum + p.weight, 0) !== request.n)
+    throw new Error('the prompts of sampled draws must stand for n draws in all');
   const parts: ({ distribution: ResponseDistribution; weight: number } | undefined)[] = new Array(prompts.length);
   const order = estimationOrder(prompts.map((p) => p.prompt)).filter((index) => exact || prompts[index]!.weight > 0);
   for (const [place, index] of order.entries()) {
     const { prompt, weight } = prompts[index]!;
     const following = order[place + 1];
-    if (following !== undefined && model instanceof LocalModel) model.prepare(promptInput(prompts[following]!.prompt, request.chat));
+    if (following !== undefined && model instanceof LocalModel)
+      model.prepare(promptInput(prompts[following]!.prompt, request.chat));
     const seed = index === 0 ? request.seed : deriveSeed(request.seed, 'prompt', index) >>> 0;
-    parts[index] = { distribution: await estimateDistribution(model, sampling, { ...rest, prompt, n: exact ? request.n : weight, seed }), weight };
+    parts[index] = {
+      distribution: await estimateDistribution(model, sampling, {
+        ...rest,
+        prompt,
+        n: exact ? request.n : weight,
+        seed,
+      }),
+      weight,
+    };
   }
   // Mixed in the draws' order, whatever order they were estimated in: sums of floats depend on their order.
   return mixDistributions(parts.filter((part) => part !== undefined));
@@ -115,7 +150,12 @@ export function estimationOrder(prompts: readonly { sharedBeginnings?: readonly 
 }
 
 /** N responses from the server (in as few requests as it allows), parsed and counted. */
-async function apiSampledEstimate(model: ResponseModel, sampling: SamplingSettings, matcher: AnswerMatcher, request: EstimateRequest): Promise<ResponseDistribution> {
+async function apiSampledEstimate(
+  model: ResponseModel,
+  sampling: SamplingSettings,
+  matcher: AnswerMatcher,
+  request: EstimateRequest,
+): Promise<ResponseDistribution> {
   const started = performance.now();
   const result = await model.generate({
     text: request.prompt.text,
@@ -130,7 +170,14 @@ async function apiSampledEstimate(model: ResponseModel, sampling: SamplingSettin
   const tally = new ResponseTally();
   for (const text of result.texts) tally.add(text, matcher.parse(text).answer, 1);
   return tally.result(
-    { estimator: 'sampled', n: result.texts.length, tokenEvaluations: result.completionTokens, promptTokens: result.promptTokens, wallMs: performance.now() - started, errorBound: 0 },
+    {
+      estimator: 'sampled',
+      n: result.texts.length,
+      tokenEvaluations: result.completionTokens,
+      promptTokens: result.promptTokens,
+      wallMs: performance.now() - started,
+      errorBound: 0,
+    },
     result.texts.length,
   );
 }

@@ -31,12 +31,21 @@ afterAll(async () => {
 
 type Estimate = typeof sampledEstimate;
 
-async function estimate(estimator: Estimate, id: string, sampling: SamplingSettings, options: { n?: number; seed?: number; maxTokens?: number } = {}): Promise<ResponseDistribution> {
+async function estimate(
+  estimator: Estimate,
+  id: string,
+  sampling: SamplingSettings,
+  options: { n?: number; seed?: number; maxTokens?: number } = {},
+): Promise<ResponseDistribution> {
   const probe = probes.find((p) => p.id === id)!;
   const prompt = buildPrompt({ probe, demonstrations: [], seed: 1 });
   const session = await model.session({ ...prompt, chat: true }, sampling);
   try {
-    return await estimator(session, new AnswerMatcher(probe), { n: options.n ?? N, maxTokens: options.maxTokens ?? 12, seed: options.seed ?? 1 });
+    return await estimator(session, new AnswerMatcher(probe), {
+      n: options.n ?? N,
+      maxTokens: options.maxTokens ?? 12,
+      seed: options.seed ?? 1,
+    });
   } finally {
     await session.close();
   }
@@ -46,23 +55,26 @@ const counts = (d: ResponseDistribution) => [d.option1, d.option2, d.invalid].ma
 const probabilities = (d: ResponseDistribution) => [d.option1, d.option2, d.invalid];
 
 describe('estimators on the tiny model', () => {
-  it.each(PROBE_IDS)('%s: tree and independent sampling draw the same distribution, the one exact probabilities give', async (id) => {
-    const sampled = await estimate(sampledEstimate, id, SOFT, { seed: 11 });
-    const tree = await estimate(treeEstimate, id, SOFT, { seed: 12 });
-    const exact = await estimate(exactEstimate, id, SOFT);
-    expect(exact.errorBound).toBeLessThanOrEqual(0.001);
-    // llama.cpp computes in float32: the masses add up to 1 within its rounding.
-    expect(exact.option1 + exact.option2 + exact.invalid + exact.errorBound).toBeCloseTo(1, 5);
-    // The distribution must not be degenerate, or the comparison proves nothing.
-    expect(Math.max(...probabilities(exact))).toBeLessThan(0.97);
+  it.each(PROBE_IDS)(
+    '%s: tree and independent sampling draw the same distribution, the one exact probabilities give',
+    async (id) => {
+      const sampled = await estimate(sampledEstimate, id, SOFT, { seed: 11 });
+      const tree = await estimate(treeEstimate, id, SOFT, { seed: 12 });
+      const exact = await estimate(exactEstimate, id, SOFT);
+      expect(exact.errorBound).toBeLessThanOrEqual(0.001);
+      // llama.cpp computes in float32: the masses add up to 1 within its rounding.
+      expect(exact.option1 + exact.option2 + exact.invalid + exact.errorBound).toBeCloseTo(1, 5);
+      // The distribution must not be degenerate, or the comparison proves nothing.
+      expect(Math.max(...probabilities(exact))).toBeLessThan(0.97);
 
-    const alpha = 0.001;
-    expect(chiSquareHomogeneity([counts(sampled), counts(tree)]).pValue).toBeGreaterThan(alpha);
-    expect(chiSquareGoodnessOfFit(counts(sampled), probabilities(exact)).pValue).toBeGreaterThan(alpha);
-    expect(chiSquareGoodnessOfFit(counts(tree), probabilities(exact)).pValue).toBeGreaterThan(alpha);
-    // Each distinct prefix once: far fewer evaluations than N responses.
-    expect(tree.tokenEvaluations).toBeLessThan(sampled.tokenEvaluations / 5);
-  });
+      const alpha = 0.001;
+      expect(chiSquareHomogeneity([counts(sampled), counts(tree)]).pValue).toBeGreaterThan(alpha);
+      expect(chiSquareGoodnessOfFit(counts(sampled), probabilities(exact)).pValue).toBeGreaterThan(alpha);
+      expect(chiSquareGoodnessOfFit(counts(tree), probabilities(exact)).pValue).toBeGreaterThan(alpha);
+      // Each distinct prefix once: far fewer evaluations than N responses.
+      expect(tree.tokenEvaluations).toBeLessThan(sampled.tokenEvaluations / 5);
+    },
+  );
 
   it('the comparison can fail: sampling at another temperature is told apart from the exact distribution', async () => {
     const exact = await estimate(exactEstimate, 'Q181', SOFT);
@@ -97,7 +109,14 @@ describe('estimators on the tiny model', () => {
 describe('several sessions on one model', () => {
   it('run side by side on the sequences of one context, one evaluation at a time, with the results of running alone', async () => {
     const llama = await getTestLlama();
-    const shared = await LocalModel.open({ name: 'tiny', path: await tinyModelPath(), sampling: SOFT, llama, contextSize: 512, sequences: 3 });
+    const shared = await LocalModel.open({
+      name: 'tiny',
+      path: await tinyModelPath(),
+      sampling: SOFT,
+      llama,
+      contextSize: 512,
+      sequences: 3,
+    });
     try {
       const ids = ['Q27', 'Q181', 'Q194', 'Q234'];
       const run = async (id: string) => {

@@ -45,7 +45,11 @@ function answerOf(matcher: AnswerMatcher, text: string): Answer {
 }
 
 /** N independent responses, each generated token by token from the prompt, to the end or the token limit. */
-export async function sampledEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
+export async function sampledEstimate<T>(
+  session: TokenSession<T>,
+  matcher: AnswerMatcher,
+  options: EstimateOptions,
+): Promise<ResponseDistribution> {
   const started = performance.now();
   const tally = new ResponseTally();
   for (let sample = 0; sample < options.n; sample++) {
@@ -53,14 +57,15 @@ export async function sampledEstimate<T>(session: TokenSession<T>, matcher: Answ
     const text = session.text(await sampleResponse(session, options.maxTokens, random, options.signal));
     tally.add(text, answerOf(matcher, text), 1);
   }
-  return tally.result(
-    { estimator: 'sampled', n: options.n, ...costsOf(session, started), errorBound: 0 },
-    options.n,
-  );
+  return tally.result({ estimator: 'sampled', n: options.n, ...costsOf(session, started), errorBound: 0 }, options.n);
 }
 
 /** The same distribution as `sampledEstimate`, drawn on the prefix tree: each distinct prefix evaluated once. */
-export async function treeEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
+export async function treeEstimate<T>(
+  session: TokenSession<T>,
+  matcher: AnswerMatcher,
+  options: EstimateOptions,
+): Promise<ResponseDistribution> {
   const started = performance.now();
   const tally = new ResponseTally();
   // Depth first, so that moving to the next branch erases and evaluates as little as possible.
@@ -85,10 +90,7 @@ export async function treeEstimate<T>(session: TokenSession<T>, matcher: AnswerM
     }
     stack.push(...children.reverse());
   }
-  return tally.result(
-    { estimator: 'tree', n: options.n, ...costsOf(session, started), errorBound: 0 },
-    options.n,
-  );
+  return tally.result({ estimator: 'tree', n: options.n, ...costsOf(session, started), errorBound: 0 }, options.n);
 }
 
 /**
@@ -100,7 +102,11 @@ export async function treeEstimate<T>(session: TokenSession<T>, matcher: AnswerM
  * vocabulary allowed, most of it is dust). What stays unresolved, with the next-token mass an API server did not
  * reveal, is reported as the error bound.
  */
-export async function exactEstimate<T>(session: TokenSession<T>, matcher: AnswerMatcher, options: EstimateOptions): Promise<ResponseDistribution> {
+export async function exactEstimate<T>(
+  session: TokenSession<T>,
+  matcher: AnswerMatcher,
+  options: EstimateOptions,
+): Promise<ResponseDistribution> {
   const started = performance.now();
   const bound = options.errorBound ?? DEFAULT_ERROR_BOUND;
   const budget = options.maxEvaluations ?? DEFAULT_MAX_EVALUATIONS;
@@ -130,7 +136,9 @@ export async function exactEstimate<T>(session: TokenSession<T>, matcher: Answer
     // children and its unrevealed mass add up to the node's mass, or shares could leave [0, 1] by a rounding step.
     const revealed = [...next.probabilities.values()].reduce((sum, p) => sum + p, 0);
     const scale = revealed > 0 ? (1 - next.missingMass) / revealed : 0;
-    const entries = [...next.probabilities].map(([token, p]) => [token, p * scale] as const).sort((a, b) => b[1] - a[1]);
+    const entries = [...next.probabilities]
+      .map(([token, p]) => [token, p * scale] as const)
+      .sort((a, b) => b[1] - a[1]);
     let kept = entries.length;
     let light = 0;
     while (kept > 1 && light + entries[kept - 1]![1] <= dustShare) light += entries[--kept]![1];
@@ -147,10 +155,7 @@ export async function exactEstimate<T>(session: TokenSession<T>, matcher: Answer
     throwIfCancelled(options.signal);
     const unresolved = () => pending.reduce((sum, p) => sum + p.mass, 0) + dust + missing;
     if ((session.evaluations > 0 && unresolved() <= bound) || pending.length === 0 || session.evaluations >= budget) {
-      return tally.result(
-        { estimator: 'exact', n: 0, ...costsOf(session, started), errorBound: unresolved() },
-        1,
-      );
+      return tally.result({ estimator: 'exact', n: 0, ...costsOf(session, started), errorBound: unresolved() }, 1);
     }
     // This round: the heaviest branches, until the rest would fit in the bound.
     pending.sort((a, b) => b.mass - a.mass);

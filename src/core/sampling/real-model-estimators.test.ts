@@ -22,7 +22,13 @@ describeWithRealModels('exact against sampled on SmolLM2', ['smollm2-135m-instru
   let probes: Probe[];
 
   beforeAll(async () => {
-    model = await LocalModel.open({ name: 'smollm2', path: testModelPath('smollm2-135m-instruct'), sampling: findPreset('smollm2-135m-instruct')!.sampling, llama: await getTestLlama(), contextSize: 1024 });
+    model = await LocalModel.open({
+      name: 'smollm2',
+      path: testModelPath('smollm2-135m-instruct'),
+      sampling: findPreset('smollm2-135m-instruct')!.sampling,
+      llama: await getTestLlama(),
+      contextSize: 1024,
+    });
     probes = (await readProbeSource(builtinDataPath('probes', 'en.csv'))).probes;
   }, 60_000);
 
@@ -32,29 +38,38 @@ describeWithRealModels('exact against sampled on SmolLM2', ['smollm2-135m-instru
 
   // Q118 (how often officials take bribes) and Q57 (whether most people can be trusted): SmolLM2 gives option 1,
   // option 2 and unreadable answers to both, so the comparison is not one of certainties.
-  it.each(['Q118', 'Q57'])('%s: 2000 sampled responses fall where the exact probabilities say', async (id) => {
-    const probe = probes.find((p) => p.id === id)!;
-    const prompt = buildPrompt({ probe, demonstrations: [], seed: 1 });
-    const estimate = async (estimator: typeof sampledEstimate) => {
-      const session = await model.session({ ...prompt, chat: true });
-      try {
-        return await estimator(session, new AnswerMatcher(probe), { n: N, maxTokens: MAX_TOKENS, seed: 7, errorBound: 0.01 });
-      } finally {
-        await session.close();
+  it.each(['Q118', 'Q57'])(
+    '%s: 2000 sampled responses fall where the exact probabilities say',
+    async (id) => {
+      const probe = probes.find((p) => p.id === id)!;
+      const prompt = buildPrompt({ probe, demonstrations: [], seed: 1 });
+      const estimate = async (estimator: typeof sampledEstimate) => {
+        const session = await model.session({ ...prompt, chat: true });
+        try {
+          return await estimator(session, new AnswerMatcher(probe), {
+            n: N,
+            maxTokens: MAX_TOKENS,
+            seed: 7,
+            errorBound: 0.01,
+          });
+        } finally {
+          await session.close();
+        }
+      };
+      const exact = await estimate(exactEstimate);
+      const sampled = await estimate(sampledEstimate);
+      expect(exact.errorBound).toBeLessThanOrEqual(0.01);
+      expect(exact.option1 + exact.option2 + exact.invalid + exact.errorBound).toBeCloseTo(1, 9);
+      // Not a certainty: at least two outcomes have a real share.
+      expect([exact.option1, exact.option2, exact.invalid].filter((p) => p > 0.05).length).toBeGreaterThanOrEqual(2);
+      for (const share of ['option1', 'option2', 'invalid'] as const) {
+        const p = exact[share];
+        const sigma = Math.sqrt(Math.max(p * (1 - p), 1 / N) / N);
+        // The unresolved mass may belong to any outcome: the sampled share lies in [p − 4σ, p + bound + 4σ].
+        expect(sampled[share], share).toBeGreaterThanOrEqual(p - 4 * sigma);
+        expect(sampled[share], share).toBeLessThanOrEqual(p + exact.errorBound + 4 * sigma);
       }
-    };
-    const exact = await estimate(exactEstimate);
-    const sampled = await estimate(sampledEstimate);
-    expect(exact.errorBound).toBeLessThanOrEqual(0.01);
-    expect(exact.option1 + exact.option2 + exact.invalid + exact.errorBound).toBeCloseTo(1, 9);
-    // Not a certainty: at least two outcomes have a real share.
-    expect([exact.option1, exact.option2, exact.invalid].filter((p) => p > 0.05).length).toBeGreaterThanOrEqual(2);
-    for (const share of ['option1', 'option2', 'invalid'] as const) {
-      const p = exact[share];
-      const sigma = Math.sqrt(Math.max(p * (1 - p), 1 / N) / N);
-      // The unresolved mass may belong to any outcome: the sampled share lies in [p − 4σ, p + bound + 4σ].
-      expect(sampled[share], share).toBeGreaterThanOrEqual(p - 4 * sigma);
-      expect(sampled[share], share).toBeLessThanOrEqual(p + exact.errorBound + 4 * sigma);
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 });

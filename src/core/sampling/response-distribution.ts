@@ -60,8 +60,13 @@ export class ResponseTally {
   }
 
   /** The distribution, with shares normalised by `total` (N for counts, 1 for probabilities). */
-  result(fields: Omit<ResponseDistribution, 'option1' | 'option2' | 'invalid' | 'responses'>, total: number): ResponseDistribution {
-    const responses = [...this.byText.values()].sort((a, b) => b.weight - a.weight || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  result(
+    fields: Omit<ResponseDistribution, 'option1' | 'option2' | 'invalid' | 'responses'>,
+    total: number,
+  ): ResponseDistribution {
+    const responses = [...this.byText.values()].sort(
+      (a, b) => b.weight - a.weight || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0),
+    );
     const sum = (answer: Answer) => responses.filter((r) => r.answer === answer).reduce((s, r) => s + r.weight, 0);
     // Sums of weights that add up to the total can land a rounding step outside [0, 1]: a share is a probability.
     const share = (answer: Answer) => (total > 0 ? clampProbability(sum(answer) / total) : 0);
@@ -74,11 +79,14 @@ export class ResponseTally {
  * each part standing for its own responses; exact probabilities mix by the parts' weights (which sum to 1 after
  * normalising). The cost fields add up; an exact mixture's error bound is the weighted sum of the parts'.
  */
-export function mixDistributions(parts: readonly { distribution: ResponseDistribution; weight: number }[]): ResponseDistribution {
+export function mixDistributions(
+  parts: readonly { distribution: ResponseDistribution; weight: number }[],
+): ResponseDistribution {
   if (parts.length === 0) throw new Error('a mixture needs at least one distribution');
   if (parts.length === 1) return parts[0]!.distribution;
   const estimator = parts[0]!.distribution.estimator;
-  if (parts.some((p) => p.distribution.estimator !== estimator)) throw new Error('a mixture takes distributions of one estimator');
+  if (parts.some((p) => p.distribution.estimator !== estimator))
+    throw new Error('a mixture takes distributions of one estimator');
   const exact = estimator === 'exact';
   const totalWeight = parts.reduce((sum, p) => sum + p.weight, 0);
   const tally = new ResponseTally();
@@ -89,7 +97,8 @@ export function mixDistributions(parts: readonly { distribution: ResponseDistrib
     errorBound += factor * distribution.errorBound;
   }
   const n = exact ? 0 : parts.reduce((sum, p) => sum + p.distribution.n, 0);
-  const sum = (field: 'tokenEvaluations' | 'promptTokens' | 'cachedPromptTokens' | 'wallMs' | 'llamaMs') => parts.reduce((total, p) => total + (p.distribution[field] ?? 0), 0);
+  const sum = (field: 'tokenEvaluations' | 'promptTokens' | 'cachedPromptTokens' | 'wallMs' | 'llamaMs') =>
+    parts.reduce((total, p) => total + (p.distribution[field] ?? 0), 0);
   const measuredInLlama = parts.some((p) => p.distribution.llamaMs !== undefined);
   return tally.result(
     {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { binomialPmf, paperRuleChances } from './binomial.js';
 
-describe('the binomial distribution and the paper\'s rule in expectation', () => {
+describe("the binomial distribution and the paper's rule in expectation", () => {
   it('gives the binomial probabilities, also at the edges', () => {
     expect(binomialPmf(2, 0.5)).toEqual([0.25, 0.5, 0.25]);
     const pmf = binomialPmf(10, 0.3);

@@ -32,7 +32,11 @@ export function binomialPmf(n: number, p: number): number[] {
  * The chance of each outcome of the paper's rule for one probe, joint with the probe being flagged as misaligned
  * (X₀ < n): improved X₁ > X₀, unchanged X₁ = X₀, worsened X₁ < X₀; and the chance of being flagged at all.
  */
-export function paperRuleChances(n: number, p0: number, p1: number): { misaligned: number; improved: number; unchanged: number; worsened: number } {
+export function paperRuleChances(
+  n: number,
+  p0: number,
+  p1: number,
+): { misaligned: number; improved: number; unchanged: number; worsened: number } {
   const before = binomialPmf(n, p0);
   const after = binomialPmf(n, p1);
   // above[k] = P(X₁ > k)

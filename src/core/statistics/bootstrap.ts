@@ -77,7 +77,10 @@ export function bootstrapMeanInterval(values: readonly number[], options: Bootst
   return percentileInterval(replicates, confidence, total / n);
 }
 
-function checked(values: readonly number[], options: BootstrapOptions): { resamples: number; confidence: number; random: SeededRandom } {
+function checked(
+  values: readonly number[],
+  options: BootstrapOptions,
+): { resamples: number; confidence: number; random: SeededRandom } {
   const { resamples = 2000, confidence = 0.95, seed } = options;
   if (values.length === 0) throw new RangeError('bootstrapInterval needs at least one value');
   if (!Number.isInteger(resamples) || resamples < 1) {

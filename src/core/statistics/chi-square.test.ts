@@ -45,7 +45,9 @@ describe('logGamma', () => {
   it('gives ln √π at 1/2 and satisfies Γ(x + 1) = x Γ(x)', () => {
     expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 15);
     for (const x of [1e-8, 0.01, 0.3, 0.5, 1.7, 3.25, 12.5, 77.7, 450.1]) {
-      expect(Math.abs(logGamma(x + 1) - logGamma(x) - Math.log(x))).toBeLessThanOrEqual(2e-14 * Math.max(1, logGamma(x + 1)));
+      expect(Math.abs(logGamma(x + 1) - logGamma(x) - Math.log(x))).toBeLessThanOrEqual(
+        2e-14 * Math.max(1, logGamma(x + 1)),
+      );
     }
   });
 
@@ -95,7 +97,8 @@ describe('regularized incomplete gamma', () => {
   });
 
   it('gives erfc through Q(1/2, x²), checked against independent expansions', () => {
-    for (const x of [0.1, 0.5, 0.99, 1, 1.5, 2, 2.5, 3, 5, 10]) expectRelativelyClose(regularizedGammaQ(0.5, x * x), erfcReference(x), 1e-13);
+    for (const x of [0.1, 0.5, 0.99, 1, 1.5, 2, 2.5, 3, 5, 10])
+      expectRelativelyClose(regularizedGammaQ(0.5, x * x), erfcReference(x), 1e-13);
     // erfc(1) = 1 - erf(1), erf(1) = 0.842700792949714869 (Abramowitz & Stegun, Table 7.1).
     expectRelativelyClose(regularizedGammaQ(0.5, 1), 0.157299207050285131, 1e-14);
   });
@@ -144,7 +147,8 @@ describe('chiSquareSurvival', () => {
   });
 
   it('is erfc(√(x/2)) for one degree of freedom', () => {
-    for (const x of [0.01, 0.5, 2, 3.841459, 8, 18]) expectRelativelyClose(chiSquareSurvival(x, 1), erfcReference(Math.sqrt(x / 2)), 1e-13);
+    for (const x of [0.01, 0.5, 2, 3.841459, 8, 18])
+      expectRelativelyClose(chiSquareSurvival(x, 1), erfcReference(Math.sqrt(x / 2)), 1e-13);
   });
 
   it('handles large degrees of freedom, agreeing with the Wilson–Hilferty approximation', () => {
@@ -171,7 +175,10 @@ describe('chiSquareGoodnessOfFit', () => {
   it('reproduces a fair-die example by hand: X² = 2, p = Q(5/2, 1) = erfc(1) + (10/3) e^{-1}/√π', () => {
     // Expected 88/6 each; Σ(o - e)² = 29 1/3; X² = 29⅓ / 14⅔ = 2 (also scipy.stats.chisquare's docstring
     // example, p = 0.84914503608460956). The p-value expands Q(5/2, 1) by the recurrence above.
-    const result = chiSquareGoodnessOfFit([16, 18, 16, 14, 12, 12], [1, 1, 1, 1, 1, 1].map((v) => v / 6));
+    const result = chiSquareGoodnessOfFit(
+      [16, 18, 16, 14, 12, 12],
+      [1, 1, 1, 1, 1, 1].map((v) => v / 6),
+    );
     expect(result.statistic).toBeCloseTo(2, 13);
     expect(result.degreesOfFreedom).toBe(5);
     const reference = 0.157299207050285131 + ((10 / 3) * Math.exp(-1)) / Math.sqrt(Math.PI);
@@ -183,11 +190,15 @@ describe('chiSquareGoodnessOfFit', () => {
   it('normalises the expected weights, so expected counts give the same answer as probabilities', () => {
     // X² = 0 + 4/16 + 0 + 4/16 + 16/16 + 16/8 = 3.5 (scipy's f_exp example), p = Q(5/2, 1.75).
     const fromCounts = chiSquareGoodnessOfFit([16, 18, 16, 14, 12, 12], [16, 16, 16, 16, 16, 8]);
-    const fromProbabilities = chiSquareGoodnessOfFit([16, 18, 16, 14, 12, 12], [2, 2, 2, 2, 2, 1].map((v) => v / 11));
+    const fromProbabilities = chiSquareGoodnessOfFit(
+      [16, 18, 16, 14, 12, 12],
+      [2, 2, 2, 2, 2, 1].map((v) => v / 11),
+    );
     expect(fromCounts.statistic).toBeCloseTo(3.5, 13);
     expect(fromProbabilities.statistic).toBeCloseTo(3.5, 13);
     const x = 1.75;
-    const reference = erfcReference(Math.sqrt(x)) + (2 / Math.sqrt(Math.PI)) * Math.exp(-x) * Math.sqrt(x) * (1 + (2 * x) / 3);
+    const reference =
+      erfcReference(Math.sqrt(x)) + (2 / Math.sqrt(Math.PI)) * Math.exp(-x) * Math.sqrt(x) * (1 + (2 * x) / 3);
     expectRelativelyClose(fromCounts.pValue, reference, 1e-13);
     expectRelativelyClose(fromProbabilities.pValue, fromCounts.pValue, 1e-13);
   });
@@ -217,7 +228,11 @@ describe('chiSquareGoodnessOfFit', () => {
   });
 
   it('gives p-value 1 without observations or with a single possible category', () => {
-    expect(chiSquareGoodnessOfFit([0, 0, 0], [0.2, 0.3, 0.5])).toMatchObject({ statistic: 0, pValue: 1, degreesOfFreedom: 2 });
+    expect(chiSquareGoodnessOfFit([0, 0, 0], [0.2, 0.3, 0.5])).toMatchObject({
+      statistic: 0,
+      pValue: 1,
+      degreesOfFreedom: 2,
+    });
     expect(chiSquareGoodnessOfFit([12, 0], [1, 0])).toMatchObject({ statistic: 0, pValue: 1, degreesOfFreedom: 0 });
   });
 
@@ -231,7 +246,10 @@ describe('chiSquareGoodnessOfFit', () => {
   it('has the right size: under the null hypothesis p-values are roughly uniform', () => {
     const probabilities = [0.1, 0.2, 0.3, 0.4];
     const random = SeededRandom.from('statistics', 'goodness-of-fit', 'size');
-    const pValues = Array.from({ length: 400 }, () => chiSquareGoodnessOfFit(drawCounts(random, probabilities, 200), probabilities).pValue);
+    const pValues = Array.from(
+      { length: 400 },
+      () => chiSquareGoodnessOfFit(drawCounts(random, probabilities, 200), probabilities).pValue,
+    );
     const below = (level: number) => pValues.filter((p) => p < level).length / pValues.length;
     expect(below(0.05)).toBeGreaterThanOrEqual(0.02);
     expect(below(0.05)).toBeLessThanOrEqual(0.09);
@@ -246,8 +264,9 @@ describe('chiSquareGoodnessOfFit', () => {
   it('has power: a clearly shifted distribution is rejected', () => {
     const random = SeededRandom.from('statistics', 'goodness-of-fit', 'power');
     // Noncentrality n Σ (p₁ - p₀)²/p₀ ≈ 60 on 3 df: power at the 5% level is essentially 1.
-    const rejected = Array.from({ length: 200 }, () =>
-      chiSquareGoodnessOfFit(drawCounts(random, [0.25, 0.25, 0.25, 0.25], 200), [0.1, 0.2, 0.3, 0.4]).pValue,
+    const rejected = Array.from(
+      { length: 200 },
+      () => chiSquareGoodnessOfFit(drawCounts(random, [0.25, 0.25, 0.25, 0.25], 200), [0.1, 0.2, 0.3, 0.4]).pValue,
     ).filter((p) => p < 0.05).length;
     expect(rejected / 200).toBeGreaterThanOrEqual(0.99);
   });
@@ -295,28 +314,50 @@ describe('chiSquareHomogeneity', () => {
   });
 
   it('gives p-value 1 when there is nothing to compare', () => {
-    expect(chiSquareHomogeneity([[5, 0], [7, 0]])).toMatchObject({ statistic: 0, degreesOfFreedom: 0, pValue: 1 });
-    expect(chiSquareHomogeneity([[5, 3], [0, 0]])).toMatchObject({ statistic: 0, degreesOfFreedom: 0, pValue: 1 });
-    expect(chiSquareHomogeneity([[0, 0], [0, 0]])).toMatchObject({ statistic: 0, degreesOfFreedom: 0, pValue: 1 });
+    expect(
+      chiSquareHomogeneity([
+        [5, 0],
+        [7, 0],
+      ]),
+    ).toMatchObject({ statistic: 0, degreesOfFreedom: 0, pValue: 1 });
+    expect(
+      chiSquareHomogeneity([
+        [5, 3],
+        [0, 0],
+      ]),
+    ).toMatchObject({ statistic: 0, degreesOfFreedom: 0, pValue: 1 });
+    expect(
+      chiSquareHomogeneity([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toMatchObject({ statistic: 0, degreesOfFreedom: 0, pValue: 1 });
   });
 
   it('rejects malformed tables', () => {
     expect(() => chiSquareHomogeneity([[1, 2]])).toThrow(RangeError);
     expect(() => chiSquareHomogeneity([[1, 2], [3]])).toThrow(RangeError);
-    expect(() => chiSquareHomogeneity([[1, 2], [3, -1]])).toThrow(RangeError);
+    expect(() =>
+      chiSquareHomogeneity([
+        [1, 2],
+        [3, -1],
+      ]),
+    ).toThrow(RangeError);
   });
 
   it('has the right size when both samples come from one distribution, and power when they do not', () => {
     const random = SeededRandom.from('statistics', 'homogeneity');
     const shared = [0.15, 0.35, 0.5];
-    const nullP = Array.from({ length: 400 }, () =>
-      chiSquareHomogeneity([drawCounts(random, shared, 150), drawCounts(random, shared, 250)]).pValue,
+    const nullP = Array.from(
+      { length: 400 },
+      () => chiSquareHomogeneity([drawCounts(random, shared, 150), drawCounts(random, shared, 250)]).pValue,
     );
     const size = nullP.filter((p) => p < 0.05).length / nullP.length;
     expect(size).toBeGreaterThanOrEqual(0.02);
     expect(size).toBeLessThanOrEqual(0.09);
-    const altP = Array.from({ length: 200 }, () =>
-      chiSquareHomogeneity([drawCounts(random, shared, 150), drawCounts(random, [0.35, 0.35, 0.3], 250)]).pValue,
+    const altP = Array.from(
+      { length: 200 },
+      () => chiSquareHomogeneity([drawCounts(random, shared, 150), drawCounts(random, [0.35, 0.35, 0.3], 250)]).pValue,
     );
     expect(altP.filter((p) => p < 0.05).length / altP.length).toBeGreaterThanOrEqual(0.95);
   });

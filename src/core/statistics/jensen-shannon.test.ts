@@ -29,7 +29,10 @@ describe('jensenShannonDistance', () => {
 
   it('is a symmetric metric within [0, 1] in base 2', () => {
     const random = SeededRandom.from('statistics', 'jensen-shannon');
-    const draw = () => Array.from({ length: 5 }, () => (random.float() < 0.2 ? 0 : random.float())).map((v, i) => (i === 0 ? v + 1e-3 : v));
+    const draw = () =>
+      Array.from({ length: 5 }, () => (random.float() < 0.2 ? 0 : random.float())).map((v, i) =>
+        i === 0 ? v + 1e-3 : v,
+      );
     for (let trial = 0; trial < 300; trial++) {
       const [p, q, r] = [draw(), draw(), draw()];
       const pq = jensenShannonDistance(p, q);

@@ -15,14 +15,25 @@ function logFactorials(n: number): number[] {
  * after): the probability, with the margins fixed, of a table at most as likely as the one observed.
  */
 export function fisherExactTest(a: number, b: number, c: number, d: number): number {
-  for (const x of [a, b, c, d]) if (!Number.isInteger(x) || x < 0) throw new RangeError(`fisherExactTest takes whole counts ≥ 0, got ${[a, b, c, d].join(', ')}`);
+  for (const x of [a, b, c, d])
+    if (!Number.isInteger(x) || x < 0)
+      throw new RangeError(`fisherExactTest takes whole counts ≥ 0, got ${[a, b, c, d].join(', ')}`);
   const row1 = a + b;
   const row2 = c + d;
   const col1 = a + c;
   const n = row1 + row2;
   if (row1 === 0 || row2 === 0 || col1 === 0 || col1 === n) return 1;
   const lf = logFactorials(n);
-  const logP = (x: number) => lf[row1]! + lf[row2]! + lf[col1]! + lf[n - col1]! - lf[n]! - lf[x]! - lf[row1 - x]! - lf[col1 - x]! - lf[row2 - col1 + x]!;
+  const logP = (x: number) =>
+    lf[row1]! +
+    lf[row2]! +
+    lf[col1]! +
+    lf[n - col1]! -
+    lf[n]! -
+    lf[x]! -
+    lf[row1 - x]! -
+    lf[col1 - x]! -
+    lf[row2 - col1 + x]!;
   const observed = logP(a);
   let p = 0;
   for (let x = Math.max(0, col1 - row2); x <= Math.min(row1, col1); x++) {

@@ -38,7 +38,11 @@ export function schemaVersion(db: Db): number {
 function migrate(db: Db, file: string): void {
   const current = schemaVersion(db);
   if (current > MIGRATIONS.length) {
-    throw new UserError('database-too-new', `the database was written by a newer workbench (schema ${current}, this one knows ${MIGRATIONS.length}); update the workbench`, { file });
+    throw new UserError(
+      'database-too-new',
+      `the database was written by a newer workbench (schema ${current}, this one knows ${MIGRATIONS.length}); update the workbench`,
+      { file },
+    );
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {

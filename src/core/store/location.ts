@@ -7,7 +7,10 @@ import path from 'node:path';
 export const APP_FOLDER_NAME = 'Self-Align Workbench';
 export const DATABASE_FILE_NAME = 'workbench.sqlite';
 
-export function appDataFolder(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+export function appDataFolder(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const home = os.homedir();
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_FOLDER_NAME);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_FOLDER_NAME);

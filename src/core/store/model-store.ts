@@ -3,18 +3,33 @@
 // find them.
 
 import { UserError } from '../errors.js';
-import type { GeminiModelRecord, GgufInfo, GgufModelRecord, OpenAIModelRecord, ModelKind, ModelRecord, SamplingSettings } from '../models/index.js';
+import type {
+  GeminiModelRecord,
+  GgufInfo,
+  GgufModelRecord,
+  OpenAIModelRecord,
+  ModelKind,
+  ModelRecord,
+  SamplingSettings,
+} from '../models/index.js';
 import type { Db } from './database.js';
 
 /** A record as it is given to the registry: everything but when it was added. */
-export type NewModelRecord = Omit<GgufModelRecord, 'addedAt'> | Omit<OpenAIModelRecord, 'addedAt'> | Omit<GeminiModelRecord, 'addedAt'>;
+export type NewModelRecord =
+  Omit<GgufModelRecord, 'addedAt'> | Omit<OpenAIModelRecord, 'addedAt'> | Omit<GeminiModelRecord, 'addedAt'>;
 
 export function saveModel(db: Db, record: NewModelRecord): ModelRecord {
   if (!/^[\w.:@/+-]{1,100}$/.test(record.name)) {
-    throw new UserError('bad-model-name', `"${record.name}" is not a usable model name: use letters, digits and . _ - : @ / +`);
+    throw new UserError(
+      'bad-model-name',
+      `"${record.name}" is not a usable model name: use letters, digits and . _ - : @ / +`,
+    );
   }
   if (db.prepare('SELECT 1 FROM models WHERE name = ?').get(record.name)) {
-    throw new UserError('model-exists', `a model named "${record.name}" is already registered; choose another with --name, or remove it first`);
+    throw new UserError(
+      'model-exists',
+      `a model named "${record.name}" is already registered; choose another with --name, or remove it first`,
+    );
   }
   const location = record.kind === 'gguf' ? record.path : (record.baseUrls ?? []).join('\n');
   db.prepare(
@@ -59,7 +74,12 @@ function recordOf(row: ModelRow): ModelRecord {
   };
   if (row.kind === 'gguf') {
     const info = JSON.parse(row.info_json) as Partial<GgufInfo>;
-    return { ...common, kind: 'gguf', path: row.location, ...(info.sha256 !== undefined ? { info: info as GgufInfo } : {}) };
+    return {
+      ...common,
+      kind: 'gguf',
+      path: row.location,
+      ...(info.sha256 !== undefined ? { info: info as GgufInfo } : {}),
+    };
   }
   const api = {
     ...common,
@@ -80,7 +100,10 @@ export function getModel(db: Db, name: string): ModelRecord {
   const row = db.prepare('SELECT * FROM models WHERE name = ?').get(name) as ModelRow | undefined;
   if (!row) {
     const known = listModels(db).map((m) => m.name);
-    throw new UserError('unknown-model', `there is no model named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (add one with `selfalign models add`)'}`);
+    throw new UserError(
+      'unknown-model',
+      `there is no model named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (add one with `selfalign models add`)'}`,
+    );
   }
   return recordOf(row);
 }

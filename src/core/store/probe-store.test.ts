@@ -71,12 +71,17 @@ describe('probe sets in the database', () => {
     const before = tableCounts(db);
 
     // A name that is taken: the transaction is rolled back, nothing of the second import remains.
-    await expect(async () => saveProbeSet(db, 'first', good, await readProbeSource(good))).rejects.toThrow(/already exists/);
+    await expect(async () => saveProbeSet(db, 'first', good, await readProbeSource(good))).rejects.toThrow(
+      /already exists/,
+    );
     expect(tableCounts(db)).toEqual(before);
 
     // A probe that violates the schema half-way through the insert: the rows before it are rolled back too.
     const source = await readProbeSource(good);
-    const broken = { ...source, probes: [...source.probes, { ...source.probes[0]!, id: 'Q2' }, { ...source.probes[0]!, id: 'Q2' }] };
+    const broken = {
+      ...source,
+      probes: [...source.probes, { ...source.probes[0]!, id: 'Q2' }, { ...source.probes[0]!, id: 'Q2' }],
+    };
     expect(() => saveProbeSet(db, 'second', good, broken)).toThrow();
     expect(tableCounts(db)).toEqual(before);
     expect(listProbeSets(db).map((s) => s.name)).toEqual(['builtin', 'first']);
@@ -102,18 +107,28 @@ describe('the built-in English probe set', () => {
     const dir = tempDir();
     const file = path.join(dir, 'w.sqlite');
     const db = openDatabase(file);
-    expect(getProbeSet(db, 'builtin')).toMatchObject({ format: 'builtin', languages: ['en'], probes: 272, usable: 272 });
+    expect(getProbeSet(db, 'builtin')).toMatchObject({
+      format: 'builtin',
+      languages: ['en'],
+      probes: 272,
+      usable: 272,
+    });
     expect(loadProbes(db, 'builtin', 'en')[0]).toMatchObject({ id: 'Q1', template: 'Family is _ in my life.' });
     const english = path.join(dir, 'en.csv');
     writeFileSync(english, 'id,language,template,option_a,option_b\nQ1,en,Family is _.,dear,not dear\n');
-    await expect(async () => saveProbeSet(db, 'builtin', english, await readProbeSource(english))).rejects.toThrow(/workbench's own English probes/);
+    await expect(async () => saveProbeSet(db, 'builtin', english, await readProbeSource(english))).rejects.toThrow(
+      /workbench's own English probes/,
+    );
     db.close();
 
     // A workbench update ships a changed file: the next open replaces the set.
     const shipped = path.join(dir, 'data');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(path.join(shipped, 'probes'), { recursive: true });
-    writeFileSync(path.join(shipped, 'probes', 'en.csv'), 'id,language,template,option_a,option_b\nQ1,en,Family is _.,dear,not dear\n');
+    writeFileSync(
+      path.join(shipped, 'probes', 'en.csv'),
+      'id,language,template,option_a,option_b\nQ1,en,Family is _.,dear,not dear\n',
+    );
     process.env.SELFALIGN_DATA_DIR = shipped;
     try {
       const reopened = openDatabase(file);

@@ -3,7 +3,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { compareQuestionIds, probeSourceFromCustomCsv, validityIssue, type Probe, type ProbeFlag, type ProbeSource, type ProbeSourceSummary } from '../data/index.js';
+import {
+  compareQuestionIds,
+  probeSourceFromCustomCsv,
+  validityIssue,
+  type Probe,
+  type ProbeFlag,
+  type ProbeSource,
+  type ProbeSourceSummary,
+} from '../data/index.js';
 import { builtinDataPath } from '../resources.js';
 import type { Db } from './database.js';
 
@@ -22,7 +30,11 @@ export interface ProbeSetInfo {
 }
 
 export function saveProbeSet(db: Db, name: string, sourcePath: string, source: ProbeSource): ProbeSetInfo {
-  if (name === BUILTIN_PROBE_SET) throw new UserError('set-exists', `"${BUILTIN_PROBE_SET}" is the name of the workbench's own English probes; choose another with --name`);
+  if (name === BUILTIN_PROBE_SET)
+    throw new UserError(
+      'set-exists',
+      `"${BUILTIN_PROBE_SET}" is the name of the workbench's own English probes; choose another with --name`,
+    );
   insertProbeSet(db, name, sourcePath, source, null);
   return getProbeSet(db, name);
 }
@@ -35,17 +47,32 @@ export function ensureBuiltinProbeSet(db: Db): void {
   const file = builtinDataPath('probes', 'en.csv');
   const bytes = readFileSync(file);
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const row = db.prepare('SELECT content_hash FROM probe_sets WHERE name = ?').get(BUILTIN_PROBE_SET) as { content_hash: string | null } | undefined;
+  const row = db.prepare('SELECT content_hash FROM probe_sets WHERE name = ?').get(BUILTIN_PROBE_SET) as
+    { content_hash: string | null } | undefined;
   if (row?.content_hash === hash) return;
   const source = probeSourceFromCustomCsv(file, bytes);
   db.transaction(() => {
     db.prepare('DELETE FROM probe_sets WHERE name = ?').run(BUILTIN_PROBE_SET);
-    insertProbeSet(db, BUILTIN_PROBE_SET, 'data/probes/en.csv', { ...source, summary: { ...source.summary, format: 'builtin' } }, hash);
+    insertProbeSet(
+      db,
+      BUILTIN_PROBE_SET,
+      'data/probes/en.csv',
+      { ...source, summary: { ...source.summary, format: 'builtin' } },
+      hash,
+    );
   })();
 }
 
-function insertProbeSet(db: Db, name: string, sourcePath: string, source: ProbeSource, contentHash: string | null): void {
-  const insertSet = db.prepare('INSERT INTO probe_sets (name, format, source, imported_at, summary_json, content_hash) VALUES (?, ?, ?, ?, ?, ?)');
+function insertProbeSet(
+  db: Db,
+  name: string,
+  sourcePath: string,
+  source: ProbeSource,
+  contentHash: string | null,
+): void {
+  const insertSet = db.prepare(
+    'INSERT INTO probe_sets (name, format, source, imported_at, summary_json, content_hash) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const insertProbe = db.prepare(
     `INSERT INTO probes (set_id, language, probe_id, category, template, option_1, option_2, flag, source_file, source_line)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -54,9 +81,27 @@ function insertProbeSet(db: Db, name: string, sourcePath: string, source: ProbeS
     if (db.prepare('SELECT 1 FROM probe_sets WHERE name = ?').get(name)) {
       throw new UserError('set-exists', `a probe set named "${name}" already exists; choose another with --name`);
     }
-    const setId = insertSet.run(name, source.summary.format, sourcePath, new Date().toISOString(), JSON.stringify(source.summary), contentHash).lastInsertRowid;
+    const setId = insertSet.run(
+      name,
+      source.summary.format,
+      sourcePath,
+      new Date().toISOString(),
+      JSON.stringify(source.summary),
+      contentHash,
+    ).lastInsertRowid;
     for (const p of source.probes) {
-      insertProbe.run(setId, p.language, p.id, p.category, p.template, p.options[0], p.options[1], p.flag, p.source.file, p.source.line);
+      insertProbe.run(
+        setId,
+        p.language,
+        p.id,
+        p.category,
+        p.template,
+        p.options[0],
+        p.options[1],
+        p.flag,
+        p.source.file,
+        p.source.line,
+      );
     }
   })();
 }
@@ -67,14 +112,24 @@ export function listProbeSets(db: Db): ProbeSetInfo[] {
 }
 
 export function getProbeSet(db: Db, name: string): ProbeSetInfo {
-  const row = db.prepare('SELECT id, name, format, source, imported_at, summary_json FROM probe_sets WHERE name = ?').get(name) as
-    | { id: number; name: string; format: string; source: string; imported_at: string; summary_json: string }
-    | undefined;
+  const row = db
+    .prepare('SELECT id, name, format, source, imported_at, summary_json FROM probe_sets WHERE name = ?')
+    .get(name) as
+    { id: number; name: string; format: string; source: string; imported_at: string; summary_json: string } | undefined;
   if (!row) {
-    const known = (db.prepare('SELECT name FROM probe_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
-    throw new UserError('unknown-set', `there is no probe set named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (import one with `selfalign probes import`)'}`);
+    const known = (db.prepare('SELECT name FROM probe_sets ORDER BY name').all() as { name: string }[]).map(
+      (r) => r.name,
+    );
+    throw new UserError(
+      'unknown-set',
+      `there is no probe set named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (import one with `selfalign probes import`)'}`,
+    );
   }
-  const counts = db.prepare('SELECT language, COUNT(*) AS n, SUM(flag IS NULL) AS usable FROM probes WHERE set_id = ? GROUP BY language ORDER BY language').all(row.id) as {
+  const counts = db
+    .prepare(
+      'SELECT language, COUNT(*) AS n, SUM(flag IS NULL) AS usable FROM probes WHERE set_id = ? GROUP BY language ORDER BY language',
+    )
+    .all(row.id) as {
     language: string;
     n: number;
     usable: number;
@@ -95,12 +150,13 @@ export function getProbeSet(db: Db, name: string): ProbeSetInfo {
 export function loadProbes(db: Db, setName: string, language: string): Probe[] {
   const set = getProbeSet(db, setName);
   if (!set.languages.includes(language)) {
-    throw new UserError('unknown-language', `probe set "${setName}" has no language "${language}" (it has ${set.languages.join(', ')})`);
+    throw new UserError(
+      'unknown-language',
+      `probe set "${setName}" has no language "${language}" (it has ${set.languages.join(', ')})`,
+    );
   }
   const rows = db
-    .prepare(
-      `SELECT p.* FROM probes p JOIN probe_sets s ON s.id = p.set_id WHERE s.name = ? AND p.language = ?`,
-    )
+    .prepare(`SELECT p.* FROM probes p JOIN probe_sets s ON s.id = p.set_id WHERE s.name = ? AND p.language = ?`)
     .all(setName, language) as {
     language: string;
     probe_id: string;
@@ -128,7 +184,11 @@ export function loadProbes(db: Db, setName: string, language: string): Probe[] {
 
 /** Deletes a probe set with its probes (one statement; the probes go by cascade). The built-in set stays. */
 export function deleteProbeSet(db: Db, name: string): void {
-  if (name === BUILTIN_PROBE_SET) throw new UserError('builtin-set', `"${BUILTIN_PROBE_SET}" is the workbench's own English probe set and cannot be deleted`);
+  if (name === BUILTIN_PROBE_SET)
+    throw new UserError(
+      'builtin-set',
+      `"${BUILTIN_PROBE_SET}" is the workbench's own English probe set and cannot be deleted`,
+    );
   getProbeSet(db, name);
   db.prepare('DELETE FROM probe_sets WHERE name = ?').run(name);
 }

@@ -30,8 +30,13 @@ export function createRun(db: Db, run: Omit<RunRow, 'status' | 'createdAt' | 'fi
 export function getRun(db: Db, id: string): RunRow {
   const row = db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, unknown> | undefined;
   if (!row) {
-    const recent = (db.prepare('SELECT id FROM runs ORDER BY created_at DESC LIMIT 5').all() as { id: string }[]).map((r) => r.id);
-    throw new UserError('unknown-run', `there is no run "${id}"${recent.length ? ` (recent: ${recent.join(', ')})` : ''}`);
+    const recent = (db.prepare('SELECT id FROM runs ORDER BY created_at DESC LIMIT 5').all() as { id: string }[]).map(
+      (r) => r.id,
+    );
+    throw new UserError(
+      'unknown-run',
+      `there is no run "${id}"${recent.length ? ` (recent: ${recent.join(', ')})` : ''}`,
+    );
   }
   return runOf(row);
 }
@@ -55,7 +60,12 @@ function runOf(row: Record<string, unknown>): RunRow {
 }
 
 export function setRunStatus(db: Db, id: string, status: RunStatus, error?: string): void {
-  db.prepare('UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(status, status === 'running' ? null : new Date().toISOString(), error ?? null, id);
+  db.prepare('UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?').run(
+    status,
+    status === 'running' ? null : new Date().toISOString(),
+    error ?? null,
+    id,
+  );
 }
 
 export function saveMeasurement(db: Db, runId: string, m: MeasurementRow): void {
@@ -102,7 +112,10 @@ function measurementOf(r: Record<string, unknown>): MeasurementRow {
 }
 
 export function loadMeasurements(db: Db, runId: string): MeasurementRow[] {
-  const rows = db.prepare(`SELECT * FROM measurements WHERE run_id = ? ${MEASUREMENT_ORDER}`).all(runId) as Record<string, unknown>[];
+  const rows = db.prepare(`SELECT * FROM measurements WHERE run_id = ? ${MEASUREMENT_ORDER}`).all(runId) as Record<
+    string,
+    unknown
+  >[];
   return rows.map(measurementOf);
 }
 
@@ -121,9 +134,15 @@ export function loadMeasuredResults(db: Db, runId: string): MeasuredResult[] {
 }
 
 /** The measurements of one probe of a run (each condition), prompts included. */
-export function loadProbeMeasurements(db: Db, runId: string, probe: { model: string; language: string; country: string; probeId: string }): MeasurementRow[] {
+export function loadProbeMeasurements(
+  db: Db,
+  runId: string,
+  probe: { model: string; language: string; country: string; probeId: string },
+): MeasurementRow[] {
   const rows = db
-    .prepare(`SELECT * FROM measurements WHERE run_id = ? AND model = ? AND language = ? AND country = ? AND probe_id = ? ${MEASUREMENT_ORDER}`)
+    .prepare(
+      `SELECT * FROM measurements WHERE run_id = ? AND model = ? AND language = ? AND country = ? AND probe_id = ? ${MEASUREMENT_ORDER}`,
+    )
     .all(runId, probe.model, probe.language, probe.country, probe.probeId) as Record<string, unknown>[];
   return rows.map(measurementOf);
 }
@@ -136,11 +155,27 @@ export function saveExplanation(db: Db, runId: string, e: ExplanationRow): void 
   db.prepare(
     `INSERT INTO explanations (run_id, model, language, country, probe_id, condition, ordinal, prompt_json, response, answer, completed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(runId, e.model, e.language, e.country, e.probeId, e.condition, e.ordinal, e.promptJson, e.response, e.answer, new Date().toISOString());
+  ).run(
+    runId,
+    e.model,
+    e.language,
+    e.country,
+    e.probeId,
+    e.condition,
+    e.ordinal,
+    e.promptJson,
+    e.response,
+    e.answer,
+    new Date().toISOString(),
+  );
 }
 
 export function loadExplanations(db: Db, runId: string): ExplanationRow[] {
-  const rows = db.prepare('SELECT * FROM explanations WHERE run_id = ? ORDER BY model, language, country, probe_id, condition, ordinal').all(runId) as Record<string, unknown>[];
+  const rows = db
+    .prepare(
+      'SELECT * FROM explanations WHERE run_id = ? ORDER BY model, language, country, probe_id, condition, ordinal',
+    )
+    .all(runId) as Record<string, unknown>[];
   return rows.map((r) => ({
     model: r.model as string,
     language: r.language as string,
@@ -155,18 +190,33 @@ export function loadExplanations(db: Db, runId: string): ExplanationRow[] {
 }
 
 export function cachedEstimate(db: Db, cacheKey: string): string | undefined {
-  return (db.prepare('SELECT distribution_json FROM estimate_cache WHERE cache_key = ?').get(cacheKey) as { distribution_json: string } | undefined)?.distribution_json;
+  return (
+    db.prepare('SELECT distribution_json FROM estimate_cache WHERE cache_key = ?').get(cacheKey) as
+      { distribution_json: string } | undefined
+  )?.distribution_json;
 }
 
 export function cacheEstimate(db: Db, cacheKey: string, distributionJson: string): void {
-  db.prepare('INSERT OR IGNORE INTO estimate_cache (cache_key, distribution_json, created_at) VALUES (?, ?, ?)').run(cacheKey, distributionJson, new Date().toISOString());
+  db.prepare('INSERT OR IGNORE INTO estimate_cache (cache_key, distribution_json, created_at) VALUES (?, ?, ?)').run(
+    cacheKey,
+    distributionJson,
+    new Date().toISOString(),
+  );
 }
 
 /** The keys of the explanations a run has, so a resumed run asks for none twice. */
 export function loadExplanationKeys(db: Db, runId: string): { key: MeasurementKey; ordinal: number }[] {
-  const rows = db.prepare('SELECT model, language, country, probe_id, condition, ordinal FROM explanations WHERE run_id = ?').all(runId) as Record<string, string | number>[];
+  const rows = db
+    .prepare('SELECT model, language, country, probe_id, condition, ordinal FROM explanations WHERE run_id = ?')
+    .all(runId) as Record<string, string | number>[];
   return rows.map((r) => ({
-    key: { model: String(r.model), language: String(r.language), country: String(r.country), probeId: String(r.probe_id), condition: String(r.condition) as Condition },
+    key: {
+      model: String(r.model),
+      language: String(r.language),
+      country: String(r.country),
+      probeId: String(r.probe_id),
+      condition: String(r.condition) as Condition,
+    },
     ordinal: Number(r.ordinal),
   }));
 }
@@ -182,12 +232,19 @@ export function countExplanations(db: Db, runId: string): number {
 /** Deletes a run with its measurements and explanations, in one transaction. Estimates cached by it stay for other runs. */
 /** The tables kept for a run and report seed, if they were derived under `derivedFrom` (see results_cache). */
 export function cachedResultsTables(db: Db, runId: string, seed: number, derivedFrom: string): string | undefined {
-  const row = db.prepare('SELECT tables_json FROM results_cache WHERE run_id = ? AND seed = ? AND derived_from = ?').get(runId, seed, derivedFrom) as { tables_json: string } | undefined;
+  const row = db
+    .prepare('SELECT tables_json FROM results_cache WHERE run_id = ? AND seed = ? AND derived_from = ?')
+    .get(runId, seed, derivedFrom) as { tables_json: string } | undefined;
   return row?.tables_json;
 }
 
 export function cacheResultsTables(db: Db, runId: string, seed: number, derivedFrom: string, tablesJson: string): void {
-  db.prepare('INSERT OR REPLACE INTO results_cache (run_id, seed, derived_from, tables_json) VALUES (?, ?, ?, ?)').run(runId, seed, derivedFrom, tablesJson);
+  db.prepare('INSERT OR REPLACE INTO results_cache (run_id, seed, derived_from, tables_json) VALUES (?, ?, ?, ?)').run(
+    runId,
+    seed,
+    derivedFrom,
+    tablesJson,
+  );
 }
 
 export function deleteRun(db: Db, runId: string): void {
@@ -205,7 +262,9 @@ export function deleteRun(db: Db, runId: string): void {
  * undefined when it has none. What `runs.validate` bases its time estimate on.
  */
 export function medianEstimateSeconds(db: Db, model: string, estimator: string): number | undefined {
-  const rows = db.prepare('SELECT distribution_json FROM measurements WHERE model = ? ORDER BY completed_at DESC LIMIT 500').all(model) as { distribution_json: string }[];
+  const rows = db
+    .prepare('SELECT distribution_json FROM measurements WHERE model = ? ORDER BY completed_at DESC LIMIT 500')
+    .all(model) as { distribution_json: string }[];
   const times = rows
     .map((r) => JSON.parse(r.distribution_json) as { estimator: string; wallMs: number })
     .filter((d) => d.estimator === estimator && Number.isFinite(d.wallMs))

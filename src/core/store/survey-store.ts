@@ -17,32 +17,64 @@ export interface SurveyInfo {
 }
 
 export function saveSurvey(db: Db, name: string, sourcePath: string, survey: SurveyFile): SurveyInfo {
-  const insertCell = db.prepare('INSERT INTO survey_cells (survey_id, country, variable, code, weight, respondents, source) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertCell = db.prepare(
+    'INSERT INTO survey_cells (survey_id, country, variable, code, weight, respondents, source) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     if (db.prepare('SELECT 1 FROM surveys WHERE name = ?').get(name)) {
-      throw new UserError('survey-exists', `a survey import named "${name}" already exists; choose another with --name`);
+      throw new UserError(
+        'survey-exists',
+        `a survey import named "${name}" already exists; choose another with --name`,
+      );
     }
     const surveyId = db
-      .prepare('INSERT INTO surveys (name, format, source, weight_column, imported_at, summary_json) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(name, survey.summary.format, sourcePath, survey.summary.weightColumn, new Date().toISOString(), JSON.stringify(survey.summary)).lastInsertRowid;
-    for (const c of survey.cells) insertCell.run(surveyId, c.country, c.variable, c.code, c.weight, c.respondents, c.source);
+      .prepare(
+        'INSERT INTO surveys (name, format, source, weight_column, imported_at, summary_json) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        name,
+        survey.summary.format,
+        sourcePath,
+        survey.summary.weightColumn,
+        new Date().toISOString(),
+        JSON.stringify(survey.summary),
+      ).lastInsertRowid;
+    for (const c of survey.cells)
+      insertCell.run(surveyId, c.country, c.variable, c.code, c.weight, c.respondents, c.source);
   })();
   return getSurvey(db, name);
 }
 
 export function listSurveys(db: Db): SurveyInfo[] {
-  return (db.prepare('SELECT name FROM surveys ORDER BY name').all() as { name: string }[]).map((r) => getSurvey(db, r.name));
+  return (db.prepare('SELECT name FROM surveys ORDER BY name').all() as { name: string }[]).map((r) =>
+    getSurvey(db, r.name),
+  );
 }
 
 export function getSurvey(db: Db, name: string): SurveyInfo {
   const row = db.prepare('SELECT * FROM surveys WHERE name = ?').get(name) as
-    | { id: number; name: string; format: string; source: string; weight_column: string | null; imported_at: string; summary_json: string }
+    | {
+        id: number;
+        name: string;
+        format: string;
+        source: string;
+        weight_column: string | null;
+        imported_at: string;
+        summary_json: string;
+      }
     | undefined;
   if (!row) {
     const known = (db.prepare('SELECT name FROM surveys ORDER BY name').all() as { name: string }[]).map((r) => r.name);
-    throw new UserError('unknown-survey', `there is no survey import named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (import one with `selfalign survey import`)'}`);
+    throw new UserError(
+      'unknown-survey',
+      `there is no survey import named "${name}"${known.length ? ` (known: ${known.join(', ')})` : ' (import one with `selfalign survey import`)'}`,
+    );
   }
-  const countries = (db.prepare('SELECT DISTINCT country FROM survey_cells WHERE survey_id = ? ORDER BY country').all(row.id) as { country: string }[]).map((r) => r.country);
+  const countries = (
+    db.prepare('SELECT DISTINCT country FROM survey_cells WHERE survey_id = ? ORDER BY country').all(row.id) as {
+      country: string;
+    }[]
+  ).map((r) => r.country);
   const { n } = db.prepare('SELECT COUNT(*) AS n FROM survey_cells WHERE survey_id = ?').get(row.id) as { n: number };
   return {
     name: row.name,
@@ -60,7 +92,10 @@ export function getSurvey(db: Db, name: string): SurveyInfo {
 export function loadSurveyCells(db: Db, surveyName: string, country: string): SurveyCell[] {
   const survey = getSurvey(db, surveyName);
   if (!survey.countries.includes(country)) {
-    throw new UserError('unknown-country', `survey import "${surveyName}" has no answers for ${country} (it has ${survey.countries.join(', ')})`);
+    throw new UserError(
+      'unknown-country',
+      `survey import "${surveyName}" has no answers for ${country} (it has ${survey.countries.join(', ')})`,
+    );
   }
   return db
     .prepare(

@@ -16,7 +16,11 @@ function questionnaireScales(): Map<string, number[]> {
   for (const line of text.split('\n')) {
     const heading = /^## (Q\d+)\s*$/.exec(line);
     if (heading) variable = heading[1]!;
-    if (line.startsWith('- scale:')) scales.set(variable, [...line.matchAll(/(?:^|;|:)\s*(-?\d+)\s*=/g)].map((m) => Number(m[1])));
+    if (line.startsWith('- scale:'))
+      scales.set(
+        variable,
+        [...line.matchAll(/(?:^|;|:)\s*(-?\d+)\s*=/g)].map((m) => Number(m[1])),
+      );
   }
   return scales;
 }
@@ -36,9 +40,13 @@ describe('the answer key format', () => {
       parseAnswerKey(`${header}Q1,Q1,1-2,3-4,\nQ2,Q2,1-2,,\n`, 'key.csv');
       expect.unreachable();
     } catch (error) {
-      expect((error as { describe(): string }).describe()).toBe('key.csv, line 3, probe Q2: each option needs at least one answer code');
+      expect((error as { describe(): string }).describe()).toBe(
+        'key.csv, line 3, probe Q2: each option needs at least one answer code',
+      );
     }
-    expect(() => parseAnswerKey('probe_id,codes\n', 'key.csv')).toThrow(/lacks the columns wvs_variable, option_1_codes, option_2_codes, note/);
+    expect(() => parseAnswerKey('probe_id,codes\n', 'key.csv')).toThrow(
+      /lacks the columns wvs_variable, option_1_codes, option_2_codes, note/,
+    );
   });
 
   it('says which option a code counts for', async () => {
@@ -63,38 +71,45 @@ describe('the built-in English probes', () => {
   });
 });
 
-describeWithSharedData('the built-in English probes and answer key against the published probes and the questionnaire', () => {
-  it('cover exactly the 272 question ids of the published set, options in the same order of meaning', async () => {
-    const published = await readProbeSource(path.join(sharedDataDir, 'arora-probes/wvs/de.csv'));
-    const english = await readProbeSource(builtinDataPath('probes', 'en.csv'));
-    expect(english.probes.map((p) => p.id)).toEqual(published.probes.map((p) => p.id));
-    expect(english.probes.map((p) => p.category)).toEqual(published.probes.map((p) => p.category));
-  });
+describeWithSharedData(
+  'the built-in English probes and answer key against the published probes and the questionnaire',
+  () => {
+    it('cover exactly the 272 question ids of the published set, options in the same order of meaning', async () => {
+      const published = await readProbeSource(path.join(sharedDataDir, 'arora-probes/wvs/de.csv'));
+      const english = await readProbeSource(builtinDataPath('probes', 'en.csv'));
+      expect(english.probes.map((p) => p.id)).toEqual(published.probes.map((p) => p.id));
+      expect(english.probes.map((p) => p.category)).toEqual(published.probes.map((p) => p.category));
+    });
 
-  it('maps every probe to a questionnaire variable and to codes of its scale, never a missing code', async () => {
-    const scales = questionnaireScales();
-    const key = await builtinAnswerKey();
-    expect(key.entries).toHaveLength(272);
-    for (const entry of key.entries) {
-      const scale = scales.get(entry.variable);
-      expect(scale, `${entry.probeId}: ${entry.variable} is not in the questionnaire`).toBeDefined();
-      expect(entry.probeId.replace(/[a-z]$/, ''), entry.probeId).toBe(entry.variable);
-      for (const code of [...entry.option1, ...entry.option2]) {
-        expect(code, `${entry.probeId}: code ${code}`).toBeGreaterThanOrEqual(0);
-        expect(scale, `${entry.probeId}: code ${code} is not on the scale of ${entry.variable}`).toContain(code);
+    it('maps every probe to a questionnaire variable and to codes of its scale, never a missing code', async () => {
+      const scales = questionnaireScales();
+      const key = await builtinAnswerKey();
+      expect(key.entries).toHaveLength(272);
+      for (const entry of key.entries) {
+        const scale = scales.get(entry.variable);
+        expect(scale, `${entry.probeId}: ${entry.variable} is not in the questionnaire`).toBeDefined();
+        expect(entry.probeId.replace(/[a-z]$/, ''), entry.probeId).toBe(entry.variable);
+        for (const code of [...entry.option1, ...entry.option2]) {
+          expect(code, `${entry.probeId}: code ${code}`).toBeGreaterThanOrEqual(0);
+          expect(scale, `${entry.probeId}: code ${code} is not on the scale of ${entry.variable}`).toContain(code);
+        }
       }
-    }
-  });
+    });
 
-  it('gives every mapping that leaves a substantive code out of both options a note', async () => {
-    const scales = questionnaireScales();
-    const key = await builtinAnswerKey();
-    for (const entry of key.entries) {
-      const substantive = scales.get(entry.variable)!.filter((c) => c >= 0);
-      const neither = substantive.filter((c) => !entry.option1.includes(c) && !entry.option2.includes(c));
-      // An odd scale's single middle code is the rule itself; anything else needs a reason.
-      const isMiddleOfOddScale = neither.length === 1 && substantive.length % 2 === 1 && neither[0] === substantive[(substantive.length - 1) / 2];
-      if (neither.length > 0 && !isMiddleOfOddScale) expect(entry.note, `${entry.probeId} leaves ${neither.join(' ')} out without a note`).not.toBe('');
-    }
-  });
-});
+    it('gives every mapping that leaves a substantive code out of both options a note', async () => {
+      const scales = questionnaireScales();
+      const key = await builtinAnswerKey();
+      for (const entry of key.entries) {
+        const substantive = scales.get(entry.variable)!.filter((c) => c >= 0);
+        const neither = substantive.filter((c) => !entry.option1.includes(c) && !entry.option2.includes(c));
+        // An odd scale's single middle code is the rule itself; anything else needs a reason.
+        const isMiddleOfOddScale =
+          neither.length === 1 &&
+          substantive.length % 2 === 1 &&
+          neither[0] === substantive[(substantive.length - 1) / 2];
+        if (neither.length > 0 && !isMiddleOfOddScale)
+          expect(entry.note, `${entry.probeId} leaves ${neither.join(' ')} out without a note`).not.toBe('');
+      }
+    });
+  },
+);

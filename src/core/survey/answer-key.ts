@@ -63,24 +63,41 @@ export function parseCodeList(text: string): number[] {
 export function parseAnswerKey(text: string, file: string): AnswerKey {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof rows;
+    rows = parse(text, {
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    }) as unknown as typeof rows;
   } catch (error) {
     throw new UserError('bad-csv', `the answer key cannot be parsed: ${(error as Error).message}`, { file });
   }
   const header = rows[0]?.record.map((h) => h.trim()) ?? [];
   const missing = ANSWER_KEY_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new UserError('missing-columns', `the answer key lacks the columns ${missing.join(', ')}`, { file, line: 1 });
-  const col = (record: string[], name: (typeof ANSWER_KEY_COLUMNS)[number]) => (record[header.indexOf(name)] ?? '').trim();
+  if (missing.length > 0)
+    throw new UserError('missing-columns', `the answer key lacks the columns ${missing.join(', ')}`, { file, line: 1 });
+  const col = (record: string[], name: (typeof ANSWER_KEY_COLUMNS)[number]) =>
+    (record[header.indexOf(name)] ?? '').trim();
   const entries: AnswerKeyEntry[] = [];
   const seen = new Set<string>();
   for (const { record, info } of rows.slice(1)) {
     const where = { file, line: info.lines };
     const probeId = normaliseQuestionId(col(record, 'probe_id'));
-    if (!probeId) throw new UserError('bad-question-id', `"${col(record, 'probe_id')}" is not a probe id such as Q1 or Q106a`, where);
-    if (seen.has(probeId)) throw new UserError('duplicate-id', `${probeId} has two entries`, { ...where, probe: probeId });
+    if (!probeId)
+      throw new UserError(
+        'bad-question-id',
+        `"${col(record, 'probe_id')}" is not a probe id such as Q1 or Q106a`,
+        where,
+      );
+    if (seen.has(probeId))
+      throw new UserError('duplicate-id', `${probeId} has two entries`, { ...where, probe: probeId });
     seen.add(probeId);
     const variable = normaliseQuestionId(col(record, 'wvs_variable'));
-    if (!variable) throw new UserError('bad-variable', `"${col(record, 'wvs_variable')}" is not a WVS variable such as Q106`, { ...where, probe: probeId });
+    if (!variable)
+      throw new UserError('bad-variable', `"${col(record, 'wvs_variable')}" is not a WVS variable such as Q106`, {
+        ...where,
+        probe: probeId,
+      });
     let option1: number[];
     let option2: number[];
     try {
@@ -89,9 +106,14 @@ export function parseAnswerKey(text: string, file: string): AnswerKey {
     } catch (error) {
       throw new UserError('bad-codes', (error as Error).message, { ...where, probe: probeId });
     }
-    if (option1.length === 0 || option2.length === 0) throw new UserError('bad-codes', 'each option needs at least one answer code', { ...where, probe: probeId });
+    if (option1.length === 0 || option2.length === 0)
+      throw new UserError('bad-codes', 'each option needs at least one answer code', { ...where, probe: probeId });
     const shared = option1.filter((c) => option2.includes(c));
-    if (shared.length > 0) throw new UserError('bad-codes', `code ${shared.join(', ')} counts for both options`, { ...where, probe: probeId });
+    if (shared.length > 0)
+      throw new UserError('bad-codes', `code ${shared.join(', ')} counts for both options`, {
+        ...where,
+        probe: probeId,
+      });
     entries.push({ probeId, variable, option1, option2, note: col(record, 'note') });
   }
   return new AnswerKey(entries);

@@ -6,7 +6,14 @@ import { UserError } from '../errors.js';
 import { openDatabase, saveSurvey, listSurveys, loadSurveyCells } from '../store/index.js';
 import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
 import { useTempDir } from '../../testing/temp-dir.js';
-import { AnswerKey, builtinAnswerKey, countryTargets, readSurveyFile, targetFromCells, type SurveyCell } from './index.js';
+import {
+  AnswerKey,
+  builtinAnswerKey,
+  countryTargets,
+  readSurveyFile,
+  targetFromCells,
+  type SurveyCell,
+} from './index.js';
 
 const tempDir = useTempDir();
 
@@ -65,7 +72,9 @@ describe('WVS microdata', () => {
   });
 
   it('counts non-numeric answers as missing, with a warning naming the first lines', async () => {
-    const { cells, summary } = await readSurveyFile(write('m.csv', `${MICRO_HEADER}"DEU";1;1;x;1\n"DEU";1;1;2;1.5\n"DEU";1;1;1;1\n`));
+    const { cells, summary } = await readSurveyFile(
+      write('m.csv', `${MICRO_HEADER}"DEU";1;1;x;1\n"DEU";1;1;2;1.5\n"DEU";1;1;1;1\n`),
+    );
     expect(cells.filter((c) => c.variable === 'Q1').map((c) => c.code)).toEqual(['1', '2']);
     expect(summary.warnings).toEqual([
       {
@@ -85,14 +94,20 @@ describe('WVS microdata', () => {
     expect(error.code).toBe('unknown-survey-layout');
     expect(error.message).toContain('B_COUNTRY_ALPHA');
     expect(error.message).toContain('country_iso3, question_id, answer_code, share');
-    const forced = await failure(readSurveyFile(write('x.csv', 'country_iso3,question_id,answer_code,share\nDEU,Q1,1,1\n'), { format: 'microdata' }));
+    const forced = await failure(
+      readSurveyFile(write('x.csv', 'country_iso3,question_id,answer_code,share\nDEU,Q1,1,1\n'), {
+        format: 'microdata',
+      }),
+    );
     expect(forced.message).toContain('lacks the column B_COUNTRY_ALPHA');
   });
 
   it('can be cancelled, storing nothing', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await failure(readSurveyFile(write('m.csv', `${MICRO_HEADER}"DEU";1;1;1;1\n`), { signal: controller.signal }));
+    const error = await failure(
+      readSurveyFile(write('m.csv', `${MICRO_HEADER}"DEU";1;1;1;1\n`), { signal: controller.signal }),
+    );
     expect(error).toBeInstanceOf(CancelledError);
     expect(error.code).toBe('cancelled');
     expect(error.where.file).toContain('m.csv');
@@ -103,9 +118,21 @@ const AGGREGATE_HEADER = 'country_iso3,question_id,answer_code,share,source\n';
 
 describe('aggregated answer shares', () => {
   it('reads codes and ranges with their sources', async () => {
-    const { cells, summary } = await readSurveyFile(write('a.csv', `${AGGREGATE_HEADER}DEU,Q1,1,0.6,tables\nDEU,Q1,2,0.4,tables\nDEU,Q106,1-5,0.45,halves\nDEU,Q106,6-10,0.55,halves\n`));
+    const { cells, summary } = await readSurveyFile(
+      write(
+        'a.csv',
+        `${AGGREGATE_HEADER}DEU,Q1,1,0.6,tables\nDEU,Q1,2,0.4,tables\nDEU,Q106,1-5,0.45,halves\nDEU,Q106,6-10,0.55,halves\n`,
+      ),
+    );
     expect(summary).toMatchObject({ format: 'aggregate', rows: 4, warnings: [] });
-    expect(cells[2]).toEqual({ country: 'DEU', variable: 'Q106', code: '1-5', weight: 0.45, respondents: null, source: 'halves' });
+    expect(cells[2]).toEqual({
+      country: 'DEU',
+      variable: 'Q106',
+      code: '1-5',
+      weight: 0.45,
+      respondents: null,
+      source: 'halves',
+    });
   });
 
   it('names the line of a share outside 0..1, a bad code and an unknown country', async () => {
@@ -118,31 +145,59 @@ describe('aggregated answer shares', () => {
   });
 
   it('warns, naming the line, where the shares of a question do not sum to about 1', async () => {
-    const { summary } = await readSurveyFile(write('a.csv', `${AGGREGATE_HEADER}DEU,Q1,1,0.6,x\nDEU,Q1,2,0.2,x\nDEU,Q2,1,0.5,x\nDEU,Q2,2,0.501,x\n`));
+    const { summary } = await readSurveyFile(
+      write('a.csv', `${AGGREGATE_HEADER}DEU,Q1,1,0.6,x\nDEU,Q1,2,0.2,x\nDEU,Q2,1,0.5,x\nDEU,Q2,2,0.501,x\n`),
+    );
     expect(summary.warnings).toHaveLength(1);
-    expect(summary.warnings[0]).toMatchObject({ code: 'shares-do-not-sum-to-one', count: 1, examples: [{ line: 2, detail: 'DEU Q1: 0.8000' }] });
+    expect(summary.warnings[0]).toMatchObject({
+      code: 'shares-do-not-sum-to-one',
+      count: 1,
+      examples: [{ line: 2, detail: 'DEU Q1: 0.8000' }],
+    });
   });
 });
 
 describe('target answers from cells', () => {
   const entry = { probeId: 'Q106b', variable: 'Q106', option1: [1, 2, 3, 4, 5], option2: [6, 7, 8, 9, 10], note: '' };
-  const cell = (code: string, weight: number): SurveyCell => ({ country: 'DEU', variable: 'Q106', code, weight, respondents: null, source: null });
+  const cell = (code: string, weight: number): SurveyCell => ({
+    country: 'DEU',
+    variable: 'Q106',
+    code,
+    weight,
+    respondents: null,
+    source: null,
+  });
 
   it('normalises the shares over the two options and gives majority and margin', () => {
-    const { target } = targetFromCells({ ...entry, option1: [1, 2], option2: [4, 5] }, [cell('1', 30), cell('2', 10), cell('3', 50), cell('5', 10)]);
+    const { target } = targetFromCells({ ...entry, option1: [1, 2], option2: [4, 5] }, [
+      cell('1', 30),
+      cell('2', 10),
+      cell('3', 50),
+      cell('5', 10),
+    ]);
     expect(target).toEqual({ kind: 'majority', option: 1, shares: [0.8, 0.2], margin: 0.6000000000000001 });
   });
 
   it('takes a range inside one option, and leaves the target unknown, with a warning, for a range across both', () => {
-    expect(targetFromCells(entry, [cell('1-5', 0.3), cell('6-10', 0.7)]).target).toMatchObject({ kind: 'majority', option: 2, shares: [0.3, 0.7] });
-    const across = targetFromCells({ ...entry, option1: [1, 2], option2: [3, 4] }, [cell('1-2', 0.5), cell('3-5', 0.5)]);
+    expect(targetFromCells(entry, [cell('1-5', 0.3), cell('6-10', 0.7)]).target).toMatchObject({
+      kind: 'majority',
+      option: 2,
+      shares: [0.3, 0.7],
+    });
+    const across = targetFromCells({ ...entry, option1: [1, 2], option2: [3, 4] }, [
+      cell('1-2', 0.5),
+      cell('3-5', 0.5),
+    ]);
     expect(across.target.kind).toBe('unknown');
     expect(across.warning).toMatch(/code range 3-5 falls across the codes of the options/);
   });
 
   it('gives a tie for equal shares and unknown where the country lacks the question', () => {
     expect(targetFromCells(entry, [cell('2', 5), cell('7', 5)]).target.kind).toBe('tie');
-    expect(targetFromCells(entry, []).target).toEqual({ kind: 'unknown', reason: 'the survey has no answers to Q106 for this country' });
+    expect(targetFromCells(entry, []).target).toEqual({
+      kind: 'unknown',
+      reason: 'the survey has no answers to Q106 for this country',
+    });
     const targets = countryTargets('DEU', new AnswerKey([entry]), [cell('2', 5)]);
     expect(targets.get('Q1')).toMatchObject({ kind: 'unknown' });
   });
@@ -155,7 +210,9 @@ describeWithSharedData('the real WVS data', () => {
   it('imports the official Turkey microdata file', async () => {
     const { summary, cells } = await readSurveyFile(turkeyFile());
     expect(summary).toMatchObject({ format: 'microdata', weightColumn: 'W_WEIGHT', rows: 2415, warnings: [] });
-    expect(summary.countries).toEqual([{ iso3: 'TUR', name: 'Türkiye', respondents: 2415, variables: expect.any(Number) }]);
+    expect(summary.countries).toEqual([
+      { iso3: 'TUR', name: 'Türkiye', respondents: 2415, variables: expect.any(Number) },
+    ]);
     const q1 = cells.filter((c) => c.variable === 'Q1');
     expect(q1.map((c) => c.code)).toEqual(['1', '2', '3', '4']);
     expect(q1.reduce((sum, c) => sum + c.respondents!, 0)).toBeLessThanOrEqual(2415);
@@ -163,7 +220,20 @@ describeWithSharedData('the real WVS data', () => {
 
   it('imports the aggregated shares of 12 countries', async () => {
     const { summary } = await readSurveyFile(aggregateFile());
-    expect(summary.countries.map((c) => c.iso3)).toEqual(['BGD', 'DEU', 'GRC', 'IDN', 'IRN', 'MYS', 'PAK', 'PHL', 'ROU', 'SRB', 'TUR', 'USA']);
+    expect(summary.countries.map((c) => c.iso3)).toEqual([
+      'BGD',
+      'DEU',
+      'GRC',
+      'IDN',
+      'IRN',
+      'MYS',
+      'PAK',
+      'PHL',
+      'ROU',
+      'SRB',
+      'TUR',
+      'USA',
+    ]);
     expect(summary.rows).toBe(10130);
   });
 
@@ -195,7 +265,10 @@ describeWithSharedData('the real WVS data', () => {
     saveSurvey(db, 'shares', aggregateFile(), await readSurveyFile(aggregateFile()));
     const before = listSurveys(db);
     const broken = write('broken.csv', `${AGGREGATE_HEADER}DEU,Q1,1,0.6,x\nDEU,Q1,2,abc,x\n`);
-    await expect(readSurveyFile(broken).then((s) => saveSurvey(db, 'broken', broken, s))).rejects.toMatchObject({ code: 'bad-share', where: { line: 3 } });
+    await expect(readSurveyFile(broken).then((s) => saveSurvey(db, 'broken', broken, s))).rejects.toMatchObject({
+      code: 'bad-share',
+      where: { line: 3 },
+    });
     const again = await readSurveyFile(aggregateFile());
     expect(() => saveSurvey(db, 'shares', aggregateFile(), again)).toThrow(/already exists/);
     const halfBad = { ...again, cells: [...again.cells, again.cells[0]!] }; // a duplicate cell fails the insert at the end

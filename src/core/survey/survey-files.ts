@@ -63,15 +63,21 @@ const MAX_EXAMPLES = 5;
 const SHARE_SUM_TOLERANCE = 0.02;
 
 export async function readSurveyFile(file: string, options: SurveyReadOptions = {}): Promise<SurveyFile> {
-  const totalBytes = (await stat(file).catch(() => {
-    throw new UserError('not-found', 'no such file', { file });
-  })).size;
+  const totalBytes = (
+    await stat(file).catch(() => {
+      throw new UserError('not-found', 'no such file', { file });
+    })
+  ).size;
   const { header, delimiter } = await readHeader(file);
   const format = options.format ?? detectFormat(header, file);
   const required = format === 'microdata' ? MICRODATA_REQUIRED : AGGREGATE_REQUIRED;
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    throw new UserError('missing-columns', `the file is not in the ${format} layout: it lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, { file, line: 1 });
+    throw new UserError(
+      'missing-columns',
+      `the file is not in the ${format} layout: it lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      { file, line: 1 },
+    );
   }
   const rows = records(file, delimiter, totalBytes, options);
   return format === 'microdata' ? readMicrodata(file, header, rows, options) : readAggregate(file, header, rows);
@@ -100,7 +106,8 @@ async function readHeader(file: string): Promise<{ header: string[]; delimiter: 
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const end = text.search(/\r?\n/);
     const firstLine = end >= 0 ? text.slice(0, end) : text;
-    const delimiter = count(firstLine, ';') > count(firstLine, ',') ? ';' : count(firstLine, '\t') > count(firstLine, ',') ? '\t' : ',';
+    const delimiter =
+      count(firstLine, ';') > count(firstLine, ',') ? ';' : count(firstLine, '\t') > count(firstLine, ',') ? '\t' : ',';
     const header = firstLine.split(delimiter).map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
     return { header, delimiter };
   } finally {
@@ -117,9 +124,16 @@ interface Row {
   line: number;
 }
 
-async function* records(file: string, delimiter: string, totalBytes: number, options: SurveyReadOptions): AsyncGenerator<Row> {
+async function* records(
+  file: string,
+  delimiter: string,
+  totalBytes: number,
+  options: SurveyReadOptions,
+): AsyncGenerator<Row> {
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
-  const parser = input.pipe(parse({ delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true }));
+  const parser = input.pipe(
+    parse({ delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
+  );
   let rows = 0;
   let lastReport = 0;
   try {
@@ -135,7 +149,10 @@ async function* records(file: string, delimiter: string, totalBytes: number, opt
   } catch (error) {
     if (error instanceof UserError) throw error;
     const line = (error as { lines?: number }).lines;
-    throw new UserError('bad-csv', `the file cannot be parsed: ${(error as Error).message}`, { file, ...(line ? { line } : {}) });
+    throw new UserError('bad-csv', `the file cannot be parsed: ${(error as Error).message}`, {
+      file,
+      ...(line ? { line } : {}),
+    });
   } finally {
     input.destroy();
   }
@@ -159,15 +176,25 @@ class Warnings {
 
 // ---- Microdata ----
 
-async function readMicrodata(file: string, header: string[], rows: AsyncGenerator<Row>, options: SurveyReadOptions): Promise<SurveyFile> {
+async function readMicrodata(
+  file: string,
+  header: string[],
+  rows: AsyncGenerator<Row>,
+  options: SurveyReadOptions,
+): Promise<SurveyFile> {
   const weightColumn = options.weight === 'none' ? null : (options.weight ?? 'W_WEIGHT');
   const countryIndex = header.indexOf('B_COUNTRY_ALPHA');
   const weightIndex = weightColumn === null ? -1 : header.indexOf(weightColumn);
   if (weightColumn !== null && weightIndex < 0) {
-    throw new UserError('missing-columns', `the weight column ${weightColumn} is not in the file; name another with --weight COLUMN, or use --weight none`, { file, line: 1 });
+    throw new UserError(
+      'missing-columns',
+      `the weight column ${weightColumn} is not in the file; name another with --weight COLUMN, or use --weight none`,
+      { file, line: 1 },
+    );
   }
   const questions = header.map((name, index) => ({ name, index })).filter((c) => QUESTION_COLUMN.test(c.name));
-  if (questions.length === 0) throw new UserError('missing-columns', 'the file has no question columns (Q1, Q2, ...)', { file, line: 1 });
+  if (questions.length === 0)
+    throw new UserError('missing-columns', 'the file has no question columns (Q1, Q2, ...)', { file, line: 1 });
 
   // Per country, per question column: answer code → [weighted count, respondents].
   const tallies = new Map<string, Map<number, [number, number]>[]>();
@@ -182,13 +209,28 @@ async function readMicrodata(file: string, header: string[], rows: AsyncGenerato
     }
     rowCount++;
     const country = (record[countryIndex] ?? '').trim().toUpperCase();
-    if (!/^[A-Z]{3}$/.test(country)) throw new UserError('bad-country', `B_COUNTRY_ALPHA is "${record[countryIndex] ?? ''}", not a three-letter country code`, { file, line, column: countryIndex + 1 });
+    if (!/^[A-Z]{3}$/.test(country))
+      throw new UserError(
+        'bad-country',
+        `B_COUNTRY_ALPHA is "${record[countryIndex] ?? ''}", not a three-letter country code`,
+        { file, line, column: countryIndex + 1 },
+      );
     let weight = 1;
     if (weightIndex >= 0) {
       const text = (record[weightIndex] ?? '').trim();
       weight = Number(text);
-      if (text === '' || !Number.isFinite(weight)) throw new UserError('bad-weight', `the weight ${weightColumn} is missing or not a number ("${text}")`, { file, line, column: weightIndex + 1 });
-      if (weight < 0) throw new UserError('bad-weight', `the weight ${weightColumn} is negative (${text})`, { file, line, column: weightIndex + 1 });
+      if (text === '' || !Number.isFinite(weight))
+        throw new UserError('bad-weight', `the weight ${weightColumn} is missing or not a number ("${text}")`, {
+          file,
+          line,
+          column: weightIndex + 1,
+        });
+      if (weight < 0)
+        throw new UserError('bad-weight', `the weight ${weightColumn} is negative (${text})`, {
+          file,
+          line,
+          column: weightIndex + 1,
+        });
     }
     let perQuestion = tallies.get(country);
     if (!perQuestion) {
@@ -201,7 +243,11 @@ async function readMicrodata(file: string, header: string[], rows: AsyncGenerato
       if (text === undefined || text === '') continue;
       const code = Number(text);
       if (!Number.isInteger(code)) {
-        warnings.add('non-numeric-answer', 'answers that are not whole-number codes, counted as missing', { line, column: questions[q]!.name, detail: JSON.stringify(text) });
+        warnings.add('non-numeric-answer', 'answers that are not whole-number codes, counted as missing', {
+          line,
+          column: questions[q]!.name,
+          detail: JSON.stringify(text),
+        });
         continue;
       }
       if (code < 0) continue; // don't know, no answer, not asked, missing
@@ -219,7 +265,8 @@ async function readMicrodata(file: string, header: string[], rows: AsyncGenerato
   const cells: SurveyCell[] = [];
   const countries: SurveyFileSummary['countries'] = [];
   for (const [country, perQuestion] of [...tallies].sort(([a], [b]) => a.localeCompare(b))) {
-    if (countryName(country) === undefined) warnings.add('unknown-country', 'country codes that are not ISO 3166 alpha-3', { line: 0, detail: country });
+    if (countryName(country) === undefined)
+      warnings.add('unknown-country', 'country codes that are not ISO 3166 alpha-3', { line: 0, detail: country });
     let variables = 0;
     perQuestion.forEach((codes, q) => {
       if (codes.size === 0) return;
@@ -229,9 +276,17 @@ async function readMicrodata(file: string, header: string[], rows: AsyncGenerato
         cells.push({ country, variable, code: String(code), weight: weighted, respondents: n, source: null });
       }
     });
-    countries.push({ iso3: country, name: countryName(country) ?? country, respondents: respondents.get(country) ?? 0, variables });
+    countries.push({
+      iso3: country,
+      name: countryName(country) ?? country,
+      respondents: respondents.get(country) ?? 0,
+      variables,
+    });
   }
-  return { cells, summary: { format: 'microdata', weightColumn, rows: rowCount, countries, warnings: warnings.list() } };
+  return {
+    cells,
+    summary: { format: 'microdata', weightColumn, rows: rowCount, countries, warnings: warnings.list() },
+  };
 }
 
 // ---- Aggregated shares ----
@@ -255,36 +310,66 @@ async function readAggregate(file: string, header: string[], rows: AsyncGenerato
     rowCount++;
     const cell = (name: string) => (record[index(name)] ?? '').trim();
     const country = cell('country_iso3').toUpperCase();
-    if (countryName(country) === undefined) throw new UserError('bad-country', `"${cell('country_iso3')}" is not an ISO 3166 alpha-3 country code`, { file, line, column: index('country_iso3') + 1 });
+    if (countryName(country) === undefined)
+      throw new UserError('bad-country', `"${cell('country_iso3')}" is not an ISO 3166 alpha-3 country code`, {
+        file,
+        line,
+        column: index('country_iso3') + 1,
+      });
     const variable = normaliseQuestionId(cell('question_id'));
-    if (!variable) throw new UserError('bad-question-id', `"${cell('question_id')}" is not a WVS question id such as Q1`, { file, line, column: index('question_id') + 1 });
+    if (!variable)
+      throw new UserError('bad-question-id', `"${cell('question_id')}" is not a WVS question id such as Q1`, {
+        file,
+        line,
+        column: index('question_id') + 1,
+      });
     const code = cell('answer_code');
     const range = CODE_OR_RANGE.exec(code);
     if (!range || (range[2] !== undefined && Number(range[1]) >= Number(range[2]))) {
-      throw new UserError('bad-answer-code', `"${code}" is not an answer code (3) or a range of codes (1-5)`, { file, line, column: index('answer_code') + 1 });
+      throw new UserError('bad-answer-code', `"${code}" is not an answer code (3) or a range of codes (1-5)`, {
+        file,
+        line,
+        column: index('answer_code') + 1,
+      });
     }
     const shareText = cell('share');
     const share = Number(shareText);
     if (shareText === '' || !Number.isFinite(share) || share < 0 || share > 1) {
-      throw new UserError('bad-share', `the share "${shareText}" is not a number between 0 and 1`, { file, line, column: index('share') + 1 });
+      throw new UserError('bad-share', `the share "${shareText}" is not a number between 0 and 1`, {
+        file,
+        line,
+        column: index('share') + 1,
+      });
     }
     const key = `${country}\u0000${variable}\u0000${code}`;
-    if (seen.has(key)) throw new UserError('duplicate-cell', `${country} ${variable} code ${code} appears twice`, { file, line });
+    if (seen.has(key))
+      throw new UserError('duplicate-cell', `${country} ${variable} code ${code} appears twice`, { file, line });
     seen.add(key);
     const cellKey = `${country}\u0000${variable}`;
     const total = cellFirstLine.get(cellKey) ?? { line, sum: 0 };
     total.sum += share;
     cellFirstLine.set(cellKey, total);
-    cells.push({ country, variable, code, weight: share, respondents: null, source: sourceIndex >= 0 ? (record[sourceIndex] ?? '').trim() || null : null });
+    cells.push({
+      country,
+      variable,
+      code,
+      weight: share,
+      respondents: null,
+      source: sourceIndex >= 0 ? (record[sourceIndex] ?? '').trim() || null : null,
+    });
   }
   if (rowCount === 0) throw new UserError('no-rows', 'the file has a header but no rows', { file });
   for (const [cellKey, { line, sum }] of cellFirstLine) {
     if (Math.abs(sum - 1) > SHARE_SUM_TOLERANCE) {
       const [country, variable] = cellKey.split('\u0000');
-      warnings.add('shares-do-not-sum-to-one', `questions whose shares do not sum to 1 (±${SHARE_SUM_TOLERANCE}); their targets still use the shares as given`, {
-        line,
-        detail: `${country} ${variable}: ${sum.toFixed(4)}`,
-      });
+      warnings.add(
+        'shares-do-not-sum-to-one',
+        `questions whose shares do not sum to 1 (±${SHARE_SUM_TOLERANCE}); their targets still use the shares as given`,
+        {
+          line,
+          detail: `${country} ${variable}: ${sum.toFixed(4)}`,
+        },
+      );
     }
   }
   const countries = [...new Set(cells.map((c) => c.country))].sort().map((iso3) => ({
@@ -293,5 +378,8 @@ async function readAggregate(file: string, header: string[], rows: AsyncGenerato
     respondents: null,
     variables: new Set(cells.filter((c) => c.country === iso3).map((c) => c.variable)).size,
   }));
-  return { cells, summary: { format: 'aggregate', weightColumn: null, rows: rowCount, countries, warnings: warnings.list() } };
+  return {
+    cells,
+    summary: { format: 'aggregate', weightColumn: null, rows: rowCount, countries, warnings: warnings.list() },
+  };
 }

@@ -26,7 +26,10 @@ export function targetFromWeights(option1: number, option2: number): TargetAnswe
 }
 
 /** Target answers held in memory, from option weights per probe id. */
-export function targetAnswersFromWeights(country: string, weights: ReadonlyMap<string, readonly [number, number]>): TargetAnswers {
+export function targetAnswersFromWeights(
+  country: string,
+  weights: ReadonlyMap<string, readonly [number, number]>,
+): TargetAnswers {
   const targets = new Map<string, TargetAnswer>();
   for (const [id, [w1, w2]] of weights) targets.set(id, targetFromWeights(w1, w2));
   return { country, get: (probeId) => targets.get(probeId) ?? { kind: 'unknown' } };

@@ -21,8 +21,12 @@ export function codesOfCell(code: string): number[] {
 }
 
 /** One probe's target from the cells of its variable for one country. */
-export function targetFromCells(entry: AnswerKeyEntry, cells: readonly SurveyCell[]): { target: TargetAnswer; warning?: string } {
-  if (cells.length === 0) return { target: { kind: 'unknown', reason: `the survey has no answers to ${entry.variable} for this country` } };
+export function targetFromCells(
+  entry: AnswerKeyEntry,
+  cells: readonly SurveyCell[],
+): { target: TargetAnswer; warning?: string } {
+  if (cells.length === 0)
+    return { target: { kind: 'unknown', reason: `the survey has no answers to ${entry.variable} for this country` } };
   let option1 = 0;
   let option2 = 0;
   for (const cell of cells) {
@@ -31,7 +35,8 @@ export function targetFromCells(entry: AnswerKeyEntry, cells: readonly SurveyCel
     const in2 = codes.filter((c) => entry.option2.includes(c)).length;
     if (in1 === codes.length) option1 += cell.weight;
     else if (in2 === codes.length) option2 += cell.weight;
-    else if (in1 === 0 && in2 === 0) continue; // a middle or other code: counts for neither option
+    else if (in1 === 0 && in2 === 0)
+      continue; // a middle or other code: counts for neither option
     else {
       // Only a range can fall across the options' codes: the split inside it is unknown.
       const reason = `${entry.variable} code range ${cell.code} falls across the codes of the options (${entry.option1.join(' ')} | ${entry.option2.join(' ')})`;
@@ -39,7 +44,8 @@ export function targetFromCells(entry: AnswerKeyEntry, cells: readonly SurveyCel
     }
   }
   const target = targetFromWeights(option1, option2);
-  if (target.kind === 'unknown') return { target: { kind: 'unknown', reason: `no answers of ${entry.variable} fall on either option` } };
+  if (target.kind === 'unknown')
+    return { target: { kind: 'unknown', reason: `no answers of ${entry.variable} fall on either option` } };
   return { target };
 }
 

@@ -15,7 +15,11 @@ export const appHandlers: HandlerGroup<'app.info' | 'jobs.list' | 'jobs.cancel'>
     platform: `${process.platform}-${process.arch}`,
     // The method's words, so that a front end's forms name them as the engine does.
     vocabulary: {
-      categories: WVS_CATEGORIES.map((c) => ({ number: c.number, name: c.name, excludedByDefault: DEFAULT_EXCLUDED_CATEGORIES.includes(c.number) })),
+      categories: WVS_CATEGORIES.map((c) => ({
+        number: c.number,
+        name: c.name,
+        excludedByDefault: DEFAULT_EXCLUDED_CATEGORIES.includes(c.number),
+      })),
       strategies: [...SELECTION_STRATEGIES],
       protocols: Object.entries(PROTOCOL_DEFAULTS).map(([name, defaults]) => ({ name, ...defaults })),
       defaultCountries: { ...DEFAULT_COUNTRY_OF_LANGUAGE },

@@ -27,13 +27,24 @@ const LLAMA_CPP_DEFAULTS: SamplingSettings = { temperature: 0.8, topK: 40, topP:
 const API_DEFAULTS: SamplingSettings = { temperature: 1.0, topP: 1.0 };
 
 /** The sampling settings of a new model: the kind's defaults, or a preset's, with any setting overridden. */
-export function samplingOf(kind: ModelKind, choice: { preset?: string | undefined; sampling?: Partial<SamplingSettings> | undefined }): { sampling: SamplingSettings; preset?: string } {
+export function samplingOf(
+  kind: ModelKind,
+  choice: { preset?: string | undefined; sampling?: Partial<SamplingSettings> | undefined },
+): { sampling: SamplingSettings; preset?: string } {
   let sampling = kind === 'gguf' ? LLAMA_CPP_DEFAULTS : API_DEFAULTS;
   let preset: string | undefined;
   if (choice.preset) {
     const found = findPreset(choice.preset);
-    if (!found) throw new UserError('unknown-preset', `there is no preset "${choice.preset}" (known: ${MODEL_PRESETS.map((p) => p.name).join(', ')})`);
-    if (!found.kinds.includes(kind)) throw new UserError('bad-preset', `the preset "${found.name}" is for ${found.kinds.join(' or ')} models, not ${kind}`);
+    if (!found)
+      throw new UserError(
+        'unknown-preset',
+        `there is no preset "${choice.preset}" (known: ${MODEL_PRESETS.map((p) => p.name).join(', ')})`,
+      );
+    if (!found.kinds.includes(kind))
+      throw new UserError(
+        'bad-preset',
+        `the preset "${found.name}" is for ${found.kinds.join(' or ')} models, not ${kind}`,
+      );
     sampling = found.sampling;
     preset = found.name;
   }
@@ -53,20 +64,40 @@ export function checkUrl(url: string): string {
 }
 
 export const modelHandlers: HandlerGroup<
-  'models.list' | 'models.addGguf' | 'models.addOpenAI' | 'models.addGemini' | 'models.remove' | 'models.presets' | 'models.inspect' | 'models.download' | 'models.sample'
+  | 'models.list'
+  | 'models.addGguf'
+  | 'models.addOpenAI'
+  | 'models.addGemini'
+  | 'models.remove'
+  | 'models.presets'
+  | 'models.inspect'
+  | 'models.download'
+  | 'models.sample'
 > = {
   'models.list': (_params, { db }) => listModels(db),
 
   'models.addGguf': async ({ path: file, name, preset, sampling }, { db, jobs }) => {
     const absolute = path.resolve(file);
     const { done } = jobs.start('model-inspect', absolute, (job) =>
-      inspectGguf(absolute, { onHashProgress: (hashed, total) => job.progress({ phase: 'hashing', done: hashed, total, rate: 0, etaSeconds: null }) }),
+      inspectGguf(absolute, {
+        onHashProgress: (hashed, total) =>
+          job.progress({ phase: 'hashing', done: hashed, total, rate: 0, etaSeconds: null }),
+      }),
     );
     const info = await done;
-    return saveModel(db, { name: name ?? path.basename(absolute).replace(/\.gguf$/i, ''), kind: 'gguf', path: absolute, ...samplingOf('gguf', { preset, sampling }), info });
+    return saveModel(db, {
+      name: name ?? path.basename(absolute).replace(/\.gguf$/i, ''),
+      kind: 'gguf',
+      path: absolute,
+      ...samplingOf('gguf', { preset, sampling }),
+      info,
+    });
   },
 
-  'models.addOpenAI': ({ model, baseUrls, apiKeyEnv, keychainAccount, concurrencyPerServer, name, preset, sampling }, { db }) =>
+  'models.addOpenAI': (
+    { model, baseUrls, apiKeyEnv, keychainAccount, concurrencyPerServer, name, preset, sampling },
+    { db },
+  ) =>
     saveModel(db, {
       name: name ?? model,
       kind: 'openai',
@@ -78,7 +109,10 @@ export const modelHandlers: HandlerGroup<
       ...(concurrencyPerServer ? { concurrencyPerServer } : {}),
     }),
 
-  'models.addGemini': ({ model, apiKeyEnv, keychainAccount, baseUrl, concurrencyPerServer, name, preset, sampling }, { db }) =>
+  'models.addGemini': (
+    { model, apiKeyEnv, keychainAccount, baseUrl, concurrencyPerServer, name, preset, sampling },
+    { db },
+  ) =>
     saveModel(db, {
       name: name ?? model,
       kind: 'gemini',
@@ -101,7 +135,11 @@ export const modelHandlers: HandlerGroup<
     let target: string;
     if (model !== undefined) {
       const record = getModel(db, model);
-      if (record.kind !== 'gguf') throw new UserError('not-local', `model "${model}" is an API model (${record.kind}); only GGUF files can be inspected`);
+      if (record.kind !== 'gguf')
+        throw new UserError(
+          'not-local',
+          `model "${model}" is an API model (${record.kind}); only GGUF files can be inspected`,
+        );
       target = record.path;
     } else target = path.resolve(file!);
     const info = await inspectGguf(target);
@@ -114,7 +152,14 @@ export const modelHandlers: HandlerGroup<
       downloadModel(uri, {
         dir: folder,
         signal: job.signal,
-        onProgress: (p) => job.progress({ phase: 'downloading', done: p.downloadedBytes, total: p.totalBytes, rate: p.bytesPerSecond, etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : null }),
+        onProgress: (p) =>
+          job.progress({
+            phase: 'downloading',
+            done: p.downloadedBytes,
+            total: p.totalBytes,
+            rate: p.bytesPerSecond,
+            etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : null,
+          }),
       }),
     );
     return done;

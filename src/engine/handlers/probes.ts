@@ -30,7 +30,11 @@ export const probeHandlers: HandlerGroup<'probes.import' | 'probes.listSets' | '
   },
 
   'probes.delete': ({ name }, { db }) => {
-    if (name === BUILTIN_PROBE_SET) throw new UserError('builtin-set', `"${BUILTIN_PROBE_SET}" is the workbench's own English probe set and cannot be deleted`);
+    if (name === BUILTIN_PROBE_SET)
+      throw new UserError(
+        'builtin-set',
+        `"${BUILTIN_PROBE_SET}" is the workbench's own English probe set and cannot be deleted`,
+      );
     deleteProbeSet(db, name);
     return { deleted: name };
   },

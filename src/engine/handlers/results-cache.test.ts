@@ -17,20 +17,42 @@ import { createRun, type PreparedRun } from '../run-service.js';
 const tempDir = useTempDir();
 
 function distribution(option1: number): ResponseDistribution {
-  return { estimator: 'sampled', n: 10, option1, option2: 1 - option1, invalid: 0, responses: [], tokenEvaluations: 1, promptTokens: 1, wallMs: 1, errorBound: 0 };
+  return {
+    estimator: 'sampled',
+    n: 10,
+    option1,
+    option2: 1 - option1,
+    invalid: 0,
+    responses: [],
+    tokenEvaluations: 1,
+    promptTokens: 1,
+    wallMs: 1,
+    errorBound: 0,
+  };
 }
 
 /** Writes the zero-shot measurement of the next probe with a majority target, wrong on purpose (misaligned). */
 function measureNext(db: Db, prepared: PreparedRun, done: Set<string>): string {
   const { language, country } = prepared.config.languages[0]!;
   const targets = prepared.targetsByCountry.get(country)!;
-  const probe = prepared.probesByLanguage.get(language)!.find((p) => !done.has(p.id) && targets.get(p.id).kind === 'majority')!;
+  const probe = prepared.probesByLanguage
+    .get(language)!
+    .find((p) => !done.has(p.id) && targets.get(p.id).kind === 'majority')!;
   const target = targets.get(probe.id) as Extract<ReturnType<typeof targets.get>, { kind: 'majority' }>;
   done.add(probe.id);
   saveMeasurement(db, prepared.runId, {
-    model: 'tiny', language, country, probeId: probe.id, condition: ZERO_SHOT, category: probe.category, targetOption: target.option,
-    targetShares: [target.shares[0], target.shares[1]], promptJson: JSON.stringify([probe.template]), demonstrationIds: [],
-    distributionJson: JSON.stringify(distribution(target.option === 1 ? 0 : 1)), cacheKey: probe.id,
+    model: 'tiny',
+    language,
+    country,
+    probeId: probe.id,
+    condition: ZERO_SHOT,
+    category: probe.category,
+    targetOption: target.option,
+    targetShares: [target.shares[0], target.shares[1]],
+    promptJson: JSON.stringify([probe.template]),
+    demonstrationIds: [],
+    distributionJson: JSON.stringify(distribution(target.option === 1 ? 0 : 1)),
+    cacheKey: probe.id,
   });
   return probe.id;
 }
@@ -42,13 +64,27 @@ describeWithSharedData('what the results handlers keep', () => {
     const shares = path.join(sharedDataDir, 'wvs/country_distributions.csv');
     saveSurvey(db, 'shares', shares, await readSurveyFile(shares));
     const model = await tinyModelPath();
-    saveModel(db, { name: 'tiny', kind: 'gguf', path: model, sampling: { temperature: 0.6, topP: 0.9, topK: 50 }, info: await inspectGguf(model) });
-    const prepared = await createRun(db, { models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1], strategies: ['random'], seed: 1 });
+    saveModel(db, {
+      name: 'tiny',
+      kind: 'gguf',
+      path: model,
+      sampling: { temperature: 0.6, topP: 0.9, topK: 50 },
+      info: await inspectGguf(model),
+    });
+    const prepared = await createRun(db, {
+      models: ['tiny'],
+      survey: 'shares',
+      languages: ['en'],
+      categories: [1],
+      strategies: ['random'],
+      seed: 1,
+    });
     const done = new Set<string>();
     measureNext(db, prepared, done);
 
     const engine = createEngine({ databasePath });
-    const probesMeasured = async (e = engine) => (await e.client.results.tables({ runId: prepared.runId })).misalignment[0]!.probes;
+    const probesMeasured = async (e = engine) =>
+      (await e.client.results.tables({ runId: prepared.runId })).misalignment[0]!.probes;
     const explored = async (e = engine) => (await e.client.results.probes({ runId: prepared.runId })).total;
     expect(await probesMeasured()).toBe(1);
     expect(await explored()).toBe(1);
@@ -56,7 +92,11 @@ describeWithSharedData('what the results handlers keep', () => {
     measureNext(db, prepared, done);
     expect(await probesMeasured()).toBe(2);
     expect(await explored()).toBe(2);
-    const kept = () => db.prepare('SELECT seed, derived_from FROM results_cache WHERE run_id = ?').all(prepared.runId) as { seed: number; derived_from: string }[];
+    const kept = () =>
+      db.prepare('SELECT seed, derived_from FROM results_cache WHERE run_id = ?').all(prepared.runId) as {
+        seed: number;
+        derived_from: string;
+      }[];
     expect(kept()).toEqual([{ seed: 0, derived_from: expect.stringMatching(/^running\|2\|/) }]);
 
     // The run's status is part of what the tables say.
@@ -65,7 +105,9 @@ describeWithSharedData('what the results handlers keep', () => {
     await engine.close();
 
     // Another engine on the file reads the kept tables (marked here to tell them apart) without deriving them.
-    db.prepare("UPDATE results_cache SET tables_json = json_set(tables_json, '$.misalignment[0].probes', 99) WHERE run_id = ?").run(prepared.runId);
+    db.prepare(
+      "UPDATE results_cache SET tables_json = json_set(tables_json, '$.misalignment[0].probes', 99) WHERE run_id = ?",
+    ).run(prepared.runId);
     const reopened = createEngine({ databasePath });
     expect(await probesMeasured(reopened)).toBe(99);
     // A measurement more, and the kept tables no longer hold.

@@ -6,12 +6,45 @@ import { itemsLeftOut } from '../run-service.js';
 import path from 'node:path';
 import { compareQuestionIds, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
-import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition, type SelectionStrategy } from '../../core/demos/index.js';
-import { drawPrompts, excludedCategories, promptTemplateOf, probeRecords, readStoredRunConfig, storedPrompts, type MeasuredResult, type ProbeRecord, type RunConfig } from '../../core/experiment/index.js';
-import { categoryName, formatCsv, outcomeTable, perProbeRows, resultsTables, writeCsvReport } from '../../core/report/index.js';
+import {
+  DemonstrationPool,
+  isZeroShot,
+  ZERO_SHOT,
+  type Condition,
+  type SelectionStrategy,
+} from '../../core/demos/index.js';
+import {
+  drawPrompts,
+  excludedCategories,
+  promptTemplateOf,
+  probeRecords,
+  readStoredRunConfig,
+  storedPrompts,
+  type MeasuredResult,
+  type ProbeRecord,
+  type RunConfig,
+} from '../../core/experiment/index.js';
+import {
+  categoryName,
+  formatCsv,
+  outcomeTable,
+  perProbeRows,
+  resultsTables,
+  writeCsvReport,
+} from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
 import { PROCEDURE_CHANGES } from '../../core/version.js';
-import { cachedResultsTables, cacheResultsTables, getRun, loadExplanations, loadMeasuredResults, loadProbeMeasurements, loadProbes, loadSurveyCells, type Db } from '../../core/store/index.js';
+import {
+  cachedResultsTables,
+  cacheResultsTables,
+  getRun,
+  loadExplanations,
+  loadMeasuredResults,
+  loadProbeMeasurements,
+  loadProbes,
+  loadSurveyCells,
+  type Db,
+} from '../../core/store/index.js';
 import { WORKBENCH_VERSION } from '../../core/version.js';
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
@@ -42,7 +75,9 @@ interface RunData {
  * them), a key that still matches means the derived tables still hold.
  */
 function measuredKey(db: Db, runId: string, status: string): string {
-  const measured = db.prepare('SELECT count(*) AS n, max(completed_at) AS last FROM measurements WHERE run_id = ?').get(runId) as { n: number; last: string | null };
+  const measured = db
+    .prepare('SELECT count(*) AS n, max(completed_at) AS last FROM measurements WHERE run_id = ?')
+    .get(runId) as { n: number; last: string | null };
   return [status, measured.n, measured.last, WORKBENCH_VERSION].join('|');
 }
 
@@ -121,10 +156,18 @@ export function warmResults(db: Db, runId: string): void {
 }
 
 /** The demonstration pool a run had for a language and country, rebuilt; undefined when its inputs are gone since. */
-async function poolOf(db: Db, config: RunConfig, probes: ReadonlyMap<string, Probe> | undefined, country: string): Promise<DemonstrationPool | undefined> {
+async function poolOf(
+  db: Db,
+  config: RunConfig,
+  probes: ReadonlyMap<string, Probe> | undefined,
+  country: string,
+): Promise<DemonstrationPool | undefined> {
   if (!probes || probes.size === 0) return undefined;
   try {
-    return new DemonstrationPool([...probes.values()], countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, config.survey, country)));
+    return new DemonstrationPool(
+      [...probes.values()],
+      countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, config.survey, country)),
+    );
   } catch {
     return undefined; // the survey import was deleted since
   }
@@ -152,7 +195,11 @@ function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string,
   for (const r of records) {
     const template = probes.get(r.language)?.get(r.probeId)?.template ?? null;
     const name = categoryName(r.category);
-    const row = (condition: Condition, measured: { alignment: number; invalid: number; softAlignment?: number }, compared?: ProbeRecord['strategies'][number]): Row => ({
+    const row = (
+      condition: Condition,
+      measured: { alignment: number; invalid: number; softAlignment?: number },
+      compared?: ProbeRecord['strategies'][number],
+    ): Row => ({
       model: r.model,
       language: r.language,
       country: r.country,
@@ -199,10 +246,21 @@ function matches(row: Row, filter: ParsedParams<'results.probes'>['filter']): bo
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The order of the explorer's sort key; rows without an error reduction (not improved or worsened) come first. */
-function compareBy(a: Row, b: Row, by: ParsedParams<'results.probes'>['sort']['by'], probeOrder: ReadonlyMap<string, number>): number {
+function compareBy(
+  a: Row,
+  b: Row,
+  by: ParsedParams<'results.probes'>['sort']['by'],
+  probeOrder: ReadonlyMap<string, number>,
+): number {
   switch (by) {
     case 'errorReduction':
-      return a.errorReduction === b.errorReduction ? 0 : a.errorReduction === null ? -1 : b.errorReduction === null ? 1 : a.errorReduction - b.errorReduction;
+      return a.errorReduction === b.errorReduction
+        ? 0
+        : a.errorReduction === null
+          ? -1
+          : b.errorReduction === null
+            ? 1
+            : a.errorReduction - b.errorReduction;
     case 'zeroShotError':
       return b.zeroShotAlignment - a.zeroShotAlignment;
     case 'alignment':
@@ -212,7 +270,9 @@ function compareBy(a: Row, b: Row, by: ParsedParams<'results.probes'>['sort']['b
   }
 }
 
-export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 'results.probe' | 'results.explanations' | 'reports.export'> = {
+export const resultHandlers: HandlerGroup<
+  'results.tables' | 'results.probes' | 'results.probe' | 'results.explanations' | 'reports.export'
+> = {
   'results.explanations': async ({ runId, filter, offset, limit }, { db }) => {
     const { config, records } = runData(db, runId);
     const entries = (await explanationEntries(db, config, records, runId)).filter((e) => explanationMatches(e, filter));
@@ -231,7 +291,9 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     const data = runData(db, runId);
     data.rows ??= rowsOf(data.records, probesOf(db, data.config));
     // Q1 < Q2 < Q10 < Q106a: ranked once, as comparing the ids themselves in every step of a sort is slow.
-    data.probeOrder ??= new Map([...new Set(data.rows.map((r) => r.probeId))].sort(compareQuestionIds).map((id, rank) => [id, rank]));
+    data.probeOrder ??= new Map(
+      [...new Set(data.rows.map((r) => r.probeId))].sort(compareQuestionIds).map((id, rank) => [id, rank]),
+    );
     const order = data.probeOrder;
     const rows = data.rows.filter((row) => matches(row, filter));
     const direction = sort.descending ? -1 : 1;
@@ -250,11 +312,17 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
   'results.probe': async ({ runId, model, language, country: countryParam, probeId }, { db }) => {
     const { config, records } = runData(db, runId);
     const country = countryParam ?? config.languages.find((l) => l.language === language)?.country ?? '';
-    const record = records.find((r) => r.model === model && r.language === language && r.country === country && r.probeId === probeId);
+    const record = records.find(
+      (r) => r.model === model && r.language === language && r.country === country && r.probeId === probeId,
+    );
     const own = loadProbeMeasurements(db, runId, { model, language, country, probeId });
     const zero = own.find((m) => m.condition === ZERO_SHOT);
     if (!record || !zero) {
-      throw new UserError('unknown-probe', `run ${runId} has no measurement of ${model} on ${language}/${country} ${probeId}`, { probe: probeId });
+      throw new UserError(
+        'unknown-probe',
+        `run ${runId} has no measurement of ${model} on ${language}/${country} ${probeId}`,
+        { probe: probeId },
+      );
     }
     const probes = probesOf(db, config).get(language) ?? new Map<string, Probe>();
     const probe = probes.get(probeId) ?? null;
@@ -262,7 +330,9 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     const pool = await poolOf(db, config, probes, country);
     const excluded = excludedCategories(config);
     const randomPerDraw = config.perDraw?.randomDemonstrations === true;
-    const explanations = loadExplanations(db, runId).filter((e) => e.model === model && e.language === language && e.country === country && e.probeId === probeId);
+    const explanations = loadExplanations(db, runId).filter(
+      (e) => e.model === model && e.language === language && e.country === country && e.probeId === probeId,
+    );
     return {
       runId,
       model,
@@ -281,23 +351,47 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
         const chosen =
           isZeroShot(m.condition as Condition) || !pool
             ? []
-            : Array.from({ length: draws }, (_, draw) => pool.select(probeId, { strategy: m.condition as SelectionStrategy, k: config.k, seed: config.seed, draw, excludedCategories: excluded }).demonstrations).flat();
+            : Array.from(
+                { length: draws },
+                (_, draw) =>
+                  pool.select(probeId, {
+                    strategy: m.condition as SelectionStrategy,
+                    k: config.k,
+                    seed: config.seed,
+                    draw,
+                    excludedCategories: excluded,
+                  }).demonstrations,
+              ).flat();
         return {
           condition: m.condition,
           prompts: prompts.map((p) => ({ ...p, optionOrder: [...p.optionOrder] })),
           demonstrations: m.demonstrationIds.map((id) => {
             const d = chosen.find((c) => c.probe.id === id);
-            return { id, category: d?.probe.category ?? probes.get(id)?.category ?? null, sentence: d?.sentence ?? null, answerText: d?.answerText ?? null, chrfpp: d?.chrfpp ?? null };
+            return {
+              id,
+              category: d?.probe.category ?? probes.get(id)?.category ?? null,
+              sentence: d?.sentence ?? null,
+              answerText: d?.answerText ?? null,
+              chrfpp: d?.chrfpp ?? null,
+            };
           }),
           distribution,
-          alignment: m.condition === ZERO_SHOT ? record.zeroShot.alignment : (result?.alignment ?? (m.targetOption === 1 ? distribution.option1 : distribution.option2)),
+          alignment:
+            m.condition === ZERO_SHOT
+              ? record.zeroShot.alignment
+              : (result?.alignment ?? (m.targetOption === 1 ? distribution.option1 : distribution.option2)),
           outcome: result?.outcome ?? null,
           gatedOutcome: result?.gatedOutcome ?? null,
           errorReduction: result?.errorReduction ?? null,
           softAlignment: (m.condition === ZERO_SHOT ? record.zeroShot.softAlignment : result?.softAlignment) ?? null,
         };
       }),
-      explanations: explanations.map((e) => ({ condition: e.condition, ordinal: e.ordinal, answer: e.answer, response: e.response })),
+      explanations: explanations.map((e) => ({
+        condition: e.condition,
+        ordinal: e.ordinal,
+        answer: e.answer,
+        response: e.response,
+      })),
     };
   },
 
@@ -307,9 +401,19 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
     const out = path.resolve(dir);
     const probes = probesOf(db, config);
     const validityOf = (r: ProbeRecord) => probes.get(r.language)?.get(r.probeId)?.validity ?? null;
-    const files = await writeCsvReport(out, { ...tablesOf(db, data, seed), probes: perProbeRows(records, validityOf) }, { bom });
-    const explanationCsvRows = (await explanationEntries(db, config, records, runId)).map((e) => ({ ...e, demonstrations: e.demonstrations?.join('\n') ?? null }));
-    await writeFile(path.join(out, 'explanations.csv'), formatCsv([...EXPLANATION_COLUMNS], explanationCsvRows, { bom }));
+    const files = await writeCsvReport(
+      out,
+      { ...tablesOf(db, data, seed), probes: perProbeRows(records, validityOf) },
+      { bom },
+    );
+    const explanationCsvRows = (await explanationEntries(db, config, records, runId)).map((e) => ({
+      ...e,
+      demonstrations: e.demonstrations?.join('\n') ?? null,
+    }));
+    await writeFile(
+      path.join(out, 'explanations.csv'),
+      formatCsv([...EXPLANATION_COLUMNS], explanationCsvRows, { bom }),
+    );
     const manifest = {
       run: run.id,
       status: run.status,
@@ -325,36 +429,70 @@ export const resultHandlers: HandlerGroup<'results.tables' | 'results.probes' | 
       // Probes the run left out as invalid as published, with the reason for each.
       itemsLeftOut: itemsLeftOut(db, config),
       // The prompt template of each language, as used: the run's own, or the workbench's English one.
-      promptTemplates: Object.fromEntries(config.languages.map(({ language }) => [language, promptTemplateOf(config, language)])),
+      promptTemplates: Object.fromEntries(
+        config.languages.map(({ language }) => [language, promptTemplateOf(config, language)]),
+      ),
       reportSeed: seed,
       writtenAt: new Date().toISOString(),
     };
     await writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    return { runId, dir: out, status: run.status, files: [...files, path.join(out, 'explanations.csv'), path.join(out, 'manifest.json')] };
+    return {
+      runId,
+      dir: out,
+      status: run.status,
+      files: [...files, path.join(out, 'explanations.csv'), path.join(out, 'manifest.json')],
+    };
   },
 };
 
 /** explanations.csv in the layout of the paper's Table 2: the demonstrations, the question, the answer, the explanation. */
-const EXPLANATION_COLUMNS = ['model', 'language', 'country', 'probeId', 'strategy', 'outcome', 'demonstrations', 'question', 'answer', 'explanation', 'ordinal'] as const;
+const EXPLANATION_COLUMNS = [
+  'model',
+  'language',
+  'country',
+  'probeId',
+  'strategy',
+  'outcome',
+  'demonstrations',
+  'question',
+  'answer',
+  'explanation',
+  'ordinal',
+] as const;
 
 type ExplanationEntry = HandlerResult<'results.explanations'>['rows'][number];
 
 /** Every explanation of a run as the paper's Table 2 reads it, in the order they were asked. */
-async function explanationEntries(db: Db, config: RunConfig, records: readonly ProbeRecord[], runId: string): Promise<ExplanationEntry[]> {
+async function explanationEntries(
+  db: Db,
+  config: RunConfig,
+  records: readonly ProbeRecord[],
+  runId: string,
+): Promise<ExplanationEntry[]> {
   const explanations = loadExplanations(db, runId);
   if (explanations.length === 0) return [];
   const probes = probesOf(db, config);
   const pools = new Map<string, DemonstrationPool | undefined>();
-  for (const { language, country } of config.languages) pools.set(`${language}/${country}`, await poolOf(db, config, probes.get(language), country));
+  for (const { language, country } of config.languages)
+    pools.set(`${language}/${country}`, await poolOf(db, config, probes.get(language), country));
   return explanations.map((e) => {
     const probe = probes.get(e.language)?.get(e.probeId);
-    const record = records.find((r) => r.model === e.model && r.language === e.language && r.country === e.country && r.probeId === e.probeId);
+    const record = records.find(
+      (r) => r.model === e.model && r.language === e.language && r.country === e.country && r.probeId === e.probeId,
+    );
     const pool = pools.get(`${e.language}/${e.country}`);
     let demonstrations: string[] | null = null;
     if (probe && pool && !isZeroShot(e.condition as Condition)) {
       // The explanation was asked with the first draw's prompt: its demonstrations, in its order.
-      const shown = drawPrompts(probe, e.condition as Condition, pool, config, true).prompts[0]!.prompt.demonstrationIds;
-      const chosen = pool.select(probe.id, { strategy: e.condition as SelectionStrategy, k: config.k, seed: config.seed, draw: 0, excludedCategories: excludedCategories(config) }).demonstrations;
+      const shown = drawPrompts(probe, e.condition as Condition, pool, config, true).prompts[0]!.prompt
+        .demonstrationIds;
+      const chosen = pool.select(probe.id, {
+        strategy: e.condition as SelectionStrategy,
+        k: config.k,
+        seed: config.seed,
+        draw: 0,
+        excludedCategories: excludedCategories(config),
+      }).demonstrations;
       demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id);
     }
     const category = record?.category ?? probe?.category ?? null;
@@ -384,7 +522,15 @@ function explanationMatches(entry: ExplanationEntry, filter: ParsedParams<'resul
   if (filter.category !== undefined && entry.category !== filter.category) return false;
   if (filter.text) {
     const needle = filter.text.toLocaleLowerCase();
-    const haystack = [entry.probeId, entry.question ?? '', entry.answer, entry.explanation, ...(entry.demonstrations ?? [])].join(' ').toLocaleLowerCase();
+    const haystack = [
+      entry.probeId,
+      entry.question ?? '',
+      entry.answer,
+      entry.explanation,
+      ...(entry.demonstrations ?? []),
+    ]
+      .join(' ')
+      .toLocaleLowerCase();
     if (!haystack.includes(needle)) return false;
   }
   return true;

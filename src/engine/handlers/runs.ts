@@ -5,7 +5,15 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
 import { ZERO_SHOT_RETEST } from '../../core/demos/index.js';
-import { comparisonsOf, conditionsOf, isTestItem, RunConfigSchema, parseRunConfig, readStoredRunConfig, type RunConfig } from '../../core/experiment/index.js';
+import {
+  comparisonsOf,
+  conditionsOf,
+  isTestItem,
+  RunConfigSchema,
+  parseRunConfig,
+  readStoredRunConfig,
+  type RunConfig,
+} from '../../core/experiment/index.js';
 import { outcomeTable } from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
 import { procedureChangesSince } from '../../core/version.js';
@@ -28,12 +36,18 @@ import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
 import { createRun, executeRun, itemsLeftOut, reopenRun, runWarnings, type PreparedRun } from '../run-service.js';
 import { runOutcomes, runRecords, warmResults } from './results.js';
 
-export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'> = {
+export const runHandlers: HandlerGroup<
+  'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'
+> = {
   'runs.validate': ({ config }, { db }) => validate(db, config),
 
   'runs.start': async ({ config, gpu, threads }, context) => {
     const prepared = await createRun(context.db, config);
-    return { runId: prepared.runId, jobId: startJob(context, prepared, { gpu, threads }), warnings: runWarnings(prepared) };
+    return {
+      runId: prepared.runId,
+      jobId: startJob(context, prepared, { gpu, threads }),
+      warnings: runWarnings(prepared),
+    };
   },
 
   'runs.resume': async ({ runId, gpu, threads }, context) => {
@@ -41,14 +55,24 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
     const prepared = await reopenRun(context.db, runId);
     // What it measured before follows the procedure of the version that made it; what it measures now, today's.
     const made = getRun(context.db, runId).workbenchVersion;
-    const changed = procedureChangesSince(made).map((c) => `run ${runId} was made by workbench ${made}; what it measures from now on follows the procedure of ${c.since}: ${c.change} Start a new run for numbers made by one procedure.`);
-    return { runId, jobId: startJob(context, prepared, { gpu, threads }), warnings: [...runWarnings(prepared), ...changed] };
+    const changed = procedureChangesSince(made).map(
+      (c) =>
+        `run ${runId} was made by workbench ${made}; what it measures from now on follows the procedure of ${c.since}: ${c.change} Start a new run for numbers made by one procedure.`,
+    );
+    return {
+      runId,
+      jobId: startJob(context, prepared, { gpu, threads }),
+      warnings: [...runWarnings(prepared), ...changed],
+    };
   },
 
   'runs.cancel': ({ runId }, { db, jobs }) => {
     getRun(db, runId);
     const job = jobs.active('run', runId);
-    return { runId, cancelled: job ? jobs.cancel(job.jobId, 'the run was cancelled; what was measured is kept') : false };
+    return {
+      runId,
+      cancelled: job ? jobs.cancel(job.jobId, 'the run was cancelled; what was measured is kept') : false,
+    };
   },
 
   'runs.list': (_params, { db, jobs }) => listRuns(db).map((run) => summaryOf(db, jobs, run)),
@@ -86,18 +110,30 @@ export const runHandlers: HandlerGroup<'runs.validate' | 'runs.start' | 'runs.ca
   },
 
   'runs.delete': ({ runId }, { db, jobs }) => {
-    if (jobs.active('run', runId)) throw new UserError('run-active', `run ${runId} is running: cancel it before deleting it`);
+    if (jobs.active('run', runId))
+      throw new UserError('run-active', `run ${runId} is running: cancel it before deleting it`);
     deleteRun(db, runId);
     return { deleted: runId };
   },
 };
 
-function startJob(context: EngineContext, prepared: PreparedRun, local: { gpu?: ParsedParams<'runs.start'>['gpu']; threads?: number | undefined }): string {
+function startJob(
+  context: EngineContext,
+  prepared: PreparedRun,
+  local: { gpu?: ParsedParams<'runs.start'>['gpu']; threads?: number | undefined },
+): string {
   const { jobId, done } = context.jobs.start('run', prepared.runId, (job) =>
     executeRun(context.db, prepared, {
       signal: job.signal,
       open: { ...(local.gpu ? { gpu: local.gpu } : {}), ...(local.threads ? { threads: local.threads } : {}) },
-      onProgress: (p) => job.progress({ phase: p.phase, done: p.done, total: p.total, rate: p.rate, etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : null }),
+      onProgress: (p) =>
+        job.progress({
+          phase: p.phase,
+          done: p.done,
+          total: p.total,
+          rate: p.rate,
+          etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : null,
+        }),
       onMeasurement: (row) => {
         const distribution = readStoredDistribution(row.distributionJson);
         job.emit({
@@ -173,7 +209,8 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
   const problems: { path: string; message: string }[] = [];
   const parsed = RunConfigSchema.safeParse(input);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ path: issue.path.length ? issue.path.join('.') : 'configuration', message: issue.message });
+    for (const issue of parsed.error.issues)
+      problems.push({ path: issue.path.length ? issue.path.join('.') : 'configuration', message: issue.message });
     return { ok: false, problems, config: null, work: null };
   }
   let config: RunConfig;
@@ -195,24 +232,33 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
   config.models.forEach((name, i) =>
     attempt(`models.${i}`, () => {
       const record = getModel(db, name);
-      if (record.kind === 'gguf' && !existsSync(record.path)) throw new UserError('model-file-missing', `the model file of "${name}" is missing: ${record.path}`);
+      if (record.kind === 'gguf' && !existsSync(record.path))
+        throw new UserError('model-file-missing', `the model file of "${name}" is missing: ${record.path}`);
     }),
   );
   const key = await builtinAnswerKey();
   let zeroShot = 0;
   config.languages.forEach(({ language, country, probeSet }, i) => {
     const probes = attempt(`languages.${i}`, () => loadProbes(db, probeSet, language));
-    const targets = attempt(`languages.${i}.country`, () => countryTargets(country, key, loadSurveyCells(db, config.survey, country)));
+    const targets = attempt(`languages.${i}.country`, () =>
+      countryTargets(country, key, loadSurveyCells(db, config.survey, country)),
+    );
     if (!probes || !targets) return;
     zeroShot += probes.filter((p) => isTestItem(p, targets.get(p.id), config)).length;
   });
   if (problems.length > 0) return { ok: false, problems, config: null, work: null };
-  if (zeroShot === 0) problems.push({ path: 'languages', message: 'no probe of these languages has a known target answer in the chosen categories' });
+  if (zeroShot === 0)
+    problems.push({
+      path: 'languages',
+      message: 'no probe of these languages has a known target answer in the chosen categories',
+    });
   zeroShot *= config.models.length;
   const selfAlignedAtMost = zeroShot * comparisonsOf(config).length;
   const measurementsAtMost = zeroShot + selfAlignedAtMost;
   const perModel = config.models.map((m) => medianEstimateSeconds(db, m, config.estimator));
-  const secondsPerMeasurement = perModel.every((s) => s !== undefined) ? perModel.reduce((a, b) => a + b!, 0) / perModel.length : null;
+  const secondsPerMeasurement = perModel.every((s) => s !== undefined)
+    ? perModel.reduce((a, b) => a + b!, 0) / perModel.length
+    : null;
   return {
     ok: problems.length === 0,
     problems,
@@ -222,7 +268,8 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
       selfAlignedAtMost,
       measurementsAtMost,
       secondsPerMeasurement,
-      estimatedSecondsAtMost: secondsPerMeasurement === null ? null : (secondsPerMeasurement * measurementsAtMost) / config.concurrency,
+      estimatedSecondsAtMost:
+        secondsPerMeasurement === null ? null : (secondsPerMeasurement * measurementsAtMost) / config.concurrency,
     },
   };
 }

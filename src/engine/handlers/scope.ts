@@ -9,7 +9,11 @@ import { DEFAULT_COUNTRY_OF_LANGUAGE, normaliseCountry } from '../../core/survey
 export function languageOf(db: Db, set: string = BUILTIN_PROBE_SET, language?: string): string {
   const languages = getProbeSet(db, set).languages;
   if (language !== undefined) {
-    if (!languages.includes(language)) throw new UserError('unknown-language', `probe set "${set}" has no language "${language}" (it has ${languages.join(', ')})`);
+    if (!languages.includes(language))
+      throw new UserError(
+        'unknown-language',
+        `probe set "${set}" has no language "${language}" (it has ${languages.join(', ')})`,
+      );
     return language;
   }
   if (languages.length === 1) return languages[0]!;

@@ -12,7 +12,10 @@ import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup } from '../context.js';
 import { countryOf, languageOf } from './scope.js';
 
-type SelectionParams = Omit<ParsedParams<'prompts.build'>, 'shuffle' | 'explain' | 'templatePath' | 'model' | 'chatWrapper'>;
+type SelectionParams = Omit<
+  ParsedParams<'prompts.build'>,
+  'shuffle' | 'explain' | 'templatePath' | 'model' | 'chatWrapper'
+>;
 
 /** "Q1", "q1" and "1" all name probe Q1. */
 export function normaliseProbeId(text: string): string {
@@ -25,10 +28,17 @@ export async function selectFor(db: Db, params: SelectionParams): Promise<{ test
   const probes = loadProbes(db, set, language);
   const id = normaliseProbeId(params.probe);
   const test = probes.find((p) => p.id === id);
-  if (!test) throw new UserError('unknown-probe', `there is no probe ${id} in language ${language} of probe set "${set}"`, { probe: id });
-  if (!isUsable(test)) throw new UserError('unusable-probe', `probe ${test.id} is flagged (${test.flag}) and cannot be asked`, { probe: test.id });
+  if (!test)
+    throw new UserError('unknown-probe', `there is no probe ${id} in language ${language} of probe set "${set}"`, {
+      probe: id,
+    });
+  if (!isUsable(test))
+    throw new UserError('unusable-probe', `probe ${test.id} is flagged (${test.flag}) and cannot be asked`, {
+      probe: test.id,
+    });
   if (params.strategy === undefined) return { test, selection: { demonstrations: [], candidates: 0 } };
-  if (params.survey === undefined) throw new UserError('bad-option', "demonstrations are completed with a country's answers: name the survey import");
+  if (params.survey === undefined)
+    throw new UserError('bad-option', "demonstrations are completed with a country's answers: name the survey import");
   const key = params.answerKey ? await readAnswerKey(params.answerKey) : await builtinAnswerKey();
   const country = countryOf(language, params.country);
   const pool = new DemonstrationPool(probes, countryTargets(country, key, loadSurveyCells(db, params.survey, country)));
@@ -43,7 +53,10 @@ export async function selectFor(db: Db, params: SelectionParams): Promise<{ test
   return { test, selection };
 }
 
-export async function promptFor(db: Db, params: ParsedParams<'prompts.build'>): Promise<{ test: Probe; prompt: Prompt }> {
+export async function promptFor(
+  db: Db,
+  params: ParsedParams<'prompts.build'>,
+): Promise<{ test: Probe; prompt: Prompt }> {
   const { test, selection } = await selectFor(db, params);
   const template = params.templatePath ? await readPromptTemplate(params.templatePath) : undefined;
   const prompt = buildPrompt({
@@ -62,10 +75,20 @@ export async function promptFor(db: Db, params: ParsedParams<'prompts.build'>): 
 async function renderFor(db: Db, name: string, chatWrapper: string | undefined, prompt: Prompt) {
   const record = getModel(db, name);
   if (record.kind !== 'gguf') {
-    throw new UserError('not-local', `model "${name}" is an API model (${record.kind}): its server applies its own chat template to the messages shown without --model`);
+    throw new UserError(
+      'not-local',
+      `model "${name}" is an API model (${record.kind}): its server applies its own chat template to the messages shown without --model`,
+    );
   }
   const mode = chatModeOf(record, { chat: true, estimator: 'sampled', chatWrapper });
-  const model = await LocalModel.open({ name: record.name, path: record.path, sampling: record.sampling, gpu: 'cpu', threads: 1, contextSize: 512 });
+  const model = await LocalModel.open({
+    name: record.name,
+    path: record.path,
+    sampling: record.sampling,
+    gpu: 'cpu',
+    threads: 1,
+    contextSize: 512,
+  });
   model.chatWrapperType = mode.chatWrapper;
   try {
     const rendered = model.renderPrompt({ text: prompt.text, messages: prompt.messages, chat: mode.chat });
@@ -92,7 +115,14 @@ export const selectionHandlers: HandlerGroup<'demos.select' | 'prompts.build'> =
       probe: test,
       strategy: params.strategy,
       candidates: selection.candidates,
-      demonstrations: selection.demonstrations.map((d) => ({ id: d.probe.id, category: d.probe.category, answer: d.answer, answerText: d.answerText, sentence: d.sentence, chrfpp: d.chrfpp })),
+      demonstrations: selection.demonstrations.map((d) => ({
+        id: d.probe.id,
+        category: d.probe.category,
+        answer: d.answer,
+        answerText: d.answerText,
+        sentence: d.sentence,
+        chrfpp: d.chrfpp,
+      })),
     };
   },
 
@@ -103,7 +133,9 @@ export const selectionHandlers: HandlerGroup<'demos.select' | 'prompts.build'> =
       messages: [...prompt.messages],
       optionOrder: [prompt.optionOrder[0], prompt.optionOrder[1]],
       demonstrationIds: prompt.demonstrationIds,
-      ...(params.model !== undefined ? { rendered: await renderFor(db, params.model, params.chatWrapper, prompt) } : {}),
+      ...(params.model !== undefined
+        ? { rendered: await renderFor(db, params.model, params.chatWrapper, prompt) }
+        : {}),
     };
   },
 };

@@ -10,12 +10,28 @@ import { createEngine } from '../engine.js';
 
 const tempDir = useTempDir();
 
-it("reads a run from before protocols and the re-test control with the conditions it measured, through every handler", async () => {
+it('reads a run from before protocols and the re-test control with the conditions it measured, through every handler', async () => {
   const databasePath = path.join(tempDir(), 'w.sqlite');
   const db = openDatabase(databasePath);
-  const today = JSON.parse(JSON.stringify(parseRunConfig({ models: ['tiny'], survey: 'shares', languages: ['en'], categories: [1], strategies: ['chrf-all'] })));
+  const today = JSON.parse(
+    JSON.stringify(
+      parseRunConfig({
+        models: ['tiny'],
+        survey: 'shares',
+        languages: ['en'],
+        categories: [1],
+        strategies: ['chrf-all'],
+      }),
+    ),
+  );
   for (const field of ['protocol', 'perDraw', 'retest', 'includeInvalidItems', 'contestedMargin']) delete today[field];
-  storeRun(db, { id: 'r-old', configJson: JSON.stringify(today), configHash: 'h', workbenchVersion: '0.1.0', modelsJson: JSON.stringify([{ name: 'tiny', identity: 'sha256:x' }]) });
+  storeRun(db, {
+    id: 'r-old',
+    configJson: JSON.stringify(today),
+    configHash: 'h',
+    workbenchVersion: '0.1.0',
+    modelsJson: JSON.stringify([{ name: 'tiny', identity: 'sha256:x' }]),
+  });
   db.close();
 
   const engine = createEngine({ databasePath });
@@ -23,7 +39,11 @@ it("reads a run from before protocols and the re-test control with the condition
     const run = await engine.client.runs.get({ runId: 'r-old' });
     expect(run.conditions).toEqual(['zero-shot', 'chrf-all']);
     expect(run.protocol).toBe('none');
-    expect(run.config).toMatchObject({ retest: false, includeInvalidItems: true, perDraw: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false } });
+    expect(run.config).toMatchObject({
+      retest: false,
+      includeInvalidItems: true,
+      perDraw: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false },
+    });
     expect((await engine.client.runs.list({})).map((r) => [r.id, r.protocol])).toEqual([['r-old', 'none']]);
     const tables = await engine.client.results.tables({ runId: 'r-old' });
     expect(tables.outcomes.map((row) => row.strategy)).not.toContain('zero-shot-retest');

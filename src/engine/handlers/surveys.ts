@@ -3,8 +3,23 @@
 
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { BUILTIN_PROBE_SET, deleteSurvey, listSurveys, loadProbes, loadSurveyCells, saveSurvey } from '../../core/store/index.js';
-import { builtinAnswerKey, countryName, countryTargets, normaliseCountry, readAnswerKey, readSurveyFile, type SurveyFile } from '../../core/survey/index.js';
+import {
+  BUILTIN_PROBE_SET,
+  deleteSurvey,
+  listSurveys,
+  loadProbes,
+  loadSurveyCells,
+  saveSurvey,
+} from '../../core/store/index.js';
+import {
+  builtinAnswerKey,
+  countryName,
+  countryTargets,
+  normaliseCountry,
+  readAnswerKey,
+  readSurveyFile,
+  type SurveyFile,
+} from '../../core/survey/index.js';
 import type { HandlerGroup, HandlerResult } from '../context.js';
 import { languageOf } from './scope.js';
 
@@ -21,7 +36,13 @@ export const surveyHandlers: HandlerGroup<'surveys.import' | 'surveys.list' | 's
         onProgress: ({ bytesRead, totalBytes }) => {
           const seconds = (performance.now() - started) / 1000;
           const rate = seconds > 0 ? bytesRead / seconds : 0;
-          job.progress({ phase: 'reading', done: bytesRead, total: totalBytes, rate, etaSeconds: rate > 0 ? (totalBytes - bytesRead) / rate : null });
+          job.progress({
+            phase: 'reading',
+            done: bytesRead,
+            total: totalBytes,
+            rate,
+            etaSeconds: rate > 0 ? (totalBytes - bytesRead) / rate : null,
+          });
         },
       });
       job.signal.throwIfAborted();
@@ -67,11 +88,23 @@ export const surveyHandlers: HandlerGroup<'surveys.import' | 'surveys.list' | 's
       language: lang,
       rows: probes.map((p) => {
         const target = targets.get(p.id);
-        const base = { id: p.id, category: p.category, options: [p.options[0], p.options[1]] as [string, string], flag: p.flag, kind: target.kind };
+        const base = {
+          id: p.id,
+          category: p.category,
+          options: [p.options[0], p.options[1]] as [string, string],
+          flag: p.flag,
+          kind: target.kind,
+        };
         if (target.kind === 'unknown') return { ...base, ...(target.reason ? { reason: target.reason } : {}) };
         const shares: [number, number] = [target.shares[0], target.shares[1]];
         if (target.kind === 'tie') return { ...base, shares };
-        return { ...base, shares, option: target.option, margin: target.margin, majorityText: p.options[target.option - 1]! };
+        return {
+          ...base,
+          shares,
+          option: target.option,
+          margin: target.margin,
+          majorityText: p.options[target.option - 1]!,
+        };
       }),
     };
   },
@@ -80,5 +113,14 @@ export const surveyHandlers: HandlerGroup<'surveys.import' | 'surveys.list' | 's
 function importResult(name: string, data: SurveyFile, preview: boolean): HandlerResult<'surveys.import'> {
   const s = data.summary;
   if (s.countries.length === 0) throw new UserError('empty-survey', 'the file holds no answers of any country');
-  return { preview, name, format: s.format, weightColumn: s.weightColumn, rows: s.rows, cells: data.cells.length, countries: s.countries, warnings: s.warnings };
+  return {
+    preview,
+    name,
+    format: s.format,
+    weightColumn: s.weightColumn,
+    rows: s.rows,
+    cells: data.cells.length,
+    countries: s.countries,
+    warnings: s.warnings,
+  };
 }

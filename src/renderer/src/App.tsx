@@ -12,13 +12,20 @@ const CompareScreen = lazy(() => import('./screens/CompareScreen.js').then((m) =
 const DataScreen = lazy(() => import('./screens/DataScreen.js').then((m) => ({ default: m.DataScreen })));
 const ModelsScreen = lazy(() => import('./screens/ModelsScreen.js').then((m) => ({ default: m.ModelsScreen })));
 const NewRunScreen = lazy(() => import('./screens/NewRunScreen.js').then((m) => ({ default: m.NewRunScreen })));
-const ProbeDetailScreen = lazy(() => import('./screens/ProbeDetailScreen.js').then((m) => ({ default: m.ProbeDetailScreen })));
+const ProbeDetailScreen = lazy(() =>
+  import('./screens/ProbeDetailScreen.js').then((m) => ({ default: m.ProbeDetailScreen })),
+);
 const RunScreen = lazy(() => import('./screens/RunScreen.js').then((m) => ({ default: m.RunScreen })));
 const RunsScreen = lazy(() => import('./screens/RunsScreen.js').then((m) => ({ default: m.RunsScreen })));
 const SettingsScreen = lazy(() => import('./screens/SettingsScreen.js').then((m) => ({ default: m.SettingsScreen })));
 
 const NAV: { id: string; label: string; route: Route; active: (r: Route) => boolean }[] = [
-  { id: 'nav-runs', label: 'Runs', route: { screen: 'runs' }, active: (r) => r.screen === 'runs' || r.screen === 'run' || r.screen === 'probe' || r.screen === 'compare' },
+  {
+    id: 'nav-runs',
+    label: 'Runs',
+    route: { screen: 'runs' },
+    active: (r) => r.screen === 'runs' || r.screen === 'run' || r.screen === 'probe' || r.screen === 'compare',
+  },
   { id: 'nav-new-run', label: 'New run', route: { screen: 'new-run' }, active: (r) => r.screen === 'new-run' },
   { id: 'nav-data', label: 'Data', route: { screen: 'data' }, active: (r) => r.screen === 'data' },
   { id: 'nav-models', label: 'Models', route: { screen: 'models' }, active: (r) => r.screen === 'models' },
@@ -94,7 +101,15 @@ export function App() {
           </p>
         )}
         <ErrorBoundary screen={name} resetKey={formatRoute(route)}>
-          <Suspense fallback={<p className="muted" role="status">Opening {name}…</p>}>{node}</Suspense>
+          <Suspense
+            fallback={
+              <p className="muted" role="status">
+                Opening {name}…
+              </p>
+            }
+          >
+            {node}
+          </Suspense>
         </ErrorBoundary>
       </main>
     </div>

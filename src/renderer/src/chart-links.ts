@@ -3,15 +3,30 @@
 import type { MarkFilter } from '../../shared/charts/index.js';
 import type { ProbeQuery, Route } from './routes.js';
 
-const QUERY_KEYS = ['model', 'language', 'country', 'category', 'condition', 'outcome', 'gatedOutcome', 'misaligned'] as const;
+const QUERY_KEYS = [
+  'model',
+  'language',
+  'country',
+  'category',
+  'condition',
+  'outcome',
+  'gatedOutcome',
+  'misaligned',
+] as const;
 
 /** Where a chart's mark leads: a probe's detail for a point, else the explorer filtered to the mark. */
 export function filterRoute(runId: string, filter: MarkFilter): Route {
   const query: ProbeQuery = {};
   for (const key of QUERY_KEYS) if (filter[key] !== undefined) (query as Record<string, unknown>)[key] = filter[key];
   if (typeof filter.probeId === 'string' && typeof filter.model === 'string' && typeof filter.language === 'string') {
-    return { screen: 'probe', runId, model: filter.model, language: filter.language, probeId: filter.probeId, query: { model: filter.model, language: filter.language } };
+    return {
+      screen: 'probe',
+      runId,
+      model: filter.model,
+      language: filter.language,
+      probeId: filter.probeId,
+      query: { model: filter.model, language: filter.language },
+    };
   }
   return { screen: 'run', runId, tab: 'probes', query };
 }
-

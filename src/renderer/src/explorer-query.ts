@@ -13,11 +13,30 @@ export function probesParams(runId: string, query: ProbeQuery, offset: number, l
 
 /** The rows of a view as CSV text (RFC 4180 quoting), for "download this view". */
 export function rowsToCsv(rows: readonly ProbeRow[]): string {
-  const columns = ['model', 'language', 'country', 'probeId', 'category', 'categoryName', 'condition', 'template', 'targetOption', 'misaligned', 'zeroShotAlignment', 'alignment', 'invalidShare', 'outcome', 'gatedOutcome', 'pValue', 'qValue', 'errorReduction', 'softAlignment'] as const;
+  const columns = [
+    'model',
+    'language',
+    'country',
+    'probeId',
+    'category',
+    'categoryName',
+    'condition',
+    'template',
+    'targetOption',
+    'misaligned',
+    'zeroShotAlignment',
+    'alignment',
+    'invalidShare',
+    'outcome',
+    'gatedOutcome',
+    'pValue',
+    'qValue',
+    'errorReduction',
+    'softAlignment',
+  ] as const;
   const quote = (value: unknown) => {
     const text = value === null || value === undefined ? '' : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return [columns.join(','), ...rows.map((r) => columns.map((c) => quote(r[c])).join(','))].join('\r\n') + '\r\n';
 }
-

@@ -4,7 +4,10 @@
 export type RunConfigDraft = Record<string, unknown>;
 
 /** The configuration a fresh form starts from: with one model and one survey, ready to start as it is. */
-export function initialConfig(models: readonly { name: string }[], surveys: readonly { name: string }[]): RunConfigDraft {
+export function initialConfig(
+  models: readonly { name: string }[],
+  surveys: readonly { name: string }[],
+): RunConfigDraft {
   return {
     protocol: 'paper',
     models: models.length === 1 ? [models[0]!.name] : [],
@@ -12,4 +15,3 @@ export function initialConfig(models: readonly { name: string }[], surveys: read
     languages: [{ language: 'en' }],
   };
 }
-

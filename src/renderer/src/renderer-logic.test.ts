@@ -10,9 +10,27 @@ import { POLL_MS, readInterval } from './read-pace.js';
 import { formatQuery, formatRoute, parseQuery, parseRoute, type Route } from './routes.js';
 
 const row = (over: Partial<ProbeRow>): ProbeRow => ({
-  model: 'tiny', language: 'en', country: 'USA', probeId: 'Q1', category: 1, categoryName: 'Social values', template: 'Family is _ in my life.', condition: 'chrf-all',
-  targetOption: 1, targetShares: [0.9, 0.1], misaligned: true, zeroShotAlignment: 0.4, alignment: 0.6, invalidShare: 0, outcome: 'improved', gatedOutcome: 'unchanged',
-  pValue: 0.2, qValue: 0.4, errorReduction: 0.33, softAlignment: 0.1, ...over,
+  model: 'tiny',
+  language: 'en',
+  country: 'USA',
+  probeId: 'Q1',
+  category: 1,
+  categoryName: 'Social values',
+  template: 'Family is _ in my life.',
+  condition: 'chrf-all',
+  targetOption: 1,
+  targetShares: [0.9, 0.1],
+  misaligned: true,
+  zeroShotAlignment: 0.4,
+  alignment: 0.6,
+  invalidShare: 0,
+  outcome: 'improved',
+  gatedOutcome: 'unchanged',
+  pValue: 0.2,
+  qValue: 0.4,
+  errorReduction: 0.33,
+  softAlignment: 0.1,
+  ...over,
 });
 
 describe('routes in the URL hash', () => {
@@ -23,15 +41,38 @@ describe('routes in the URL hash', () => {
       { screen: 'new-run', from: 'run-abc' },
       { screen: 'run', runId: 'run-abc', tab: 'overview', query: {} },
       { screen: 'run', runId: 'run-abc', tab: 'results', query: {} },
-      { screen: 'run', runId: 'run-abc', tab: 'probes', query: { language: 'de', condition: 'chrf-all', outcome: 'improved', category: 3, misaligned: true, sort: 'errorReduction', descending: true, text: 'family & friends' } },
-      { screen: 'probe', runId: 'run-abc', model: 'llama 3/8b', language: 'de', probeId: 'Q12', query: { outcome: 'worsened' } },
+      {
+        screen: 'run',
+        runId: 'run-abc',
+        tab: 'probes',
+        query: {
+          language: 'de',
+          condition: 'chrf-all',
+          outcome: 'improved',
+          category: 3,
+          misaligned: true,
+          sort: 'errorReduction',
+          descending: true,
+          text: 'family & friends',
+        },
+      },
+      {
+        screen: 'probe',
+        runId: 'run-abc',
+        model: 'llama 3/8b',
+        language: 'de',
+        probeId: 'Q12',
+        query: { outcome: 'worsened' },
+      },
       { screen: 'compare', a: 'run-a', b: 'run-b', changedOnly: true },
       { screen: 'data' },
       { screen: 'models' },
       { screen: 'settings' },
     ];
     for (const route of routes) expect(parseRoute(formatRoute(route))).toEqual(route);
-    expect(formatRoute(routes[5]!)).toBe('#/runs/run-abc/probes?language=de&category=3&condition=chrf-all&outcome=improved&misaligned=true&text=family+%26+friends&sort=errorReduction&descending=true');
+    expect(formatRoute(routes[5]!)).toBe(
+      '#/runs/run-abc/probes?language=de&category=3&condition=chrf-all&outcome=improved&misaligned=true&text=family+%26+friends&sort=errorReduction&descending=true',
+    );
   });
 
   it('opens the runs for an empty hash and says "not found" for an unknown one', () => {
@@ -50,23 +91,46 @@ describe('routes in the URL hash', () => {
 
 describe('a chart mark, clicked', () => {
   it('opens the explorer filtered to the mark, or the probe of a point', () => {
-    expect(filterRoute('run-a', { model: 'tiny', language: 'en', country: 'USA', condition: 'chrf-all', outcome: 'improved' })).toEqual({
-      screen: 'run', runId: 'run-a', tab: 'probes', query: { model: 'tiny', language: 'en', country: 'USA', condition: 'chrf-all', outcome: 'improved' },
+    expect(
+      filterRoute('run-a', {
+        model: 'tiny',
+        language: 'en',
+        country: 'USA',
+        condition: 'chrf-all',
+        outcome: 'improved',
+      }),
+    ).toEqual({
+      screen: 'run',
+      runId: 'run-a',
+      tab: 'probes',
+      query: { model: 'tiny', language: 'en', country: 'USA', condition: 'chrf-all', outcome: 'improved' },
     });
-    expect(filterRoute('run-a', { model: 'tiny', language: 'en', condition: 'random', probeId: 'Q7' })).toMatchObject({ screen: 'probe', probeId: 'Q7', model: 'tiny', language: 'en' });
+    expect(filterRoute('run-a', { model: 'tiny', language: 'en', condition: 'random', probeId: 'Q7' })).toMatchObject({
+      screen: 'probe',
+      probeId: 'Q7',
+      model: 'tiny',
+      language: 'en',
+    });
   });
 });
 
 describe('the explorer', () => {
   it("asks the engine with the URL's filter and sort", () => {
     expect(probesParams('run-a', { language: 'de', sort: 'zeroShotError', descending: true }, 200, 200)).toEqual({
-      runId: 'run-a', filter: { language: 'de' }, sort: { by: 'zeroShotError', descending: true }, offset: 200, limit: 200,
+      runId: 'run-a',
+      filter: { language: 'de' },
+      sort: { by: 'zeroShotError', descending: true },
+      offset: 200,
+      limit: 200,
     });
     expect(probesParams('run-a', {}, 0, 10).sort).toEqual({ by: 'probe', descending: false });
   });
 
   it('writes the view as CSV, quoting what needs it', () => {
-    const csv = rowsToCsv([row({ template: 'Say "yes", or no' }), row({ probeId: 'Q2', template: null, outcome: null })]);
+    const csv = rowsToCsv([
+      row({ template: 'Say "yes", or no' }),
+      row({ probeId: 'Q2', template: null, outcome: null }),
+    ]);
     const lines = csv.split('\r\n');
     expect(lines[0]).toMatch(/^model,language,country,probeId,/);
     expect(lines[1]).toContain('"Say ""yes"", or no"');
@@ -77,8 +141,16 @@ describe('the explorer', () => {
 
 describe('two runs compared', () => {
   it("joins each side's model and condition on language, country and probe, with B − A", () => {
-    const a = [row({ probeId: 'Q1', alignment: 0.5 }), row({ probeId: 'Q2', alignment: 0.7 }), row({ probeId: 'Q3', condition: 'random' })];
-    const b = [row({ probeId: 'Q1', condition: 'random', alignment: 0.8, outcome: 'improved' }), row({ probeId: 'Q2', condition: 'random', alignment: 0.7 }), row({ probeId: 'Q9', condition: 'random' })];
+    const a = [
+      row({ probeId: 'Q1', alignment: 0.5 }),
+      row({ probeId: 'Q2', alignment: 0.7 }),
+      row({ probeId: 'Q3', condition: 'random' }),
+    ];
+    const b = [
+      row({ probeId: 'Q1', condition: 'random', alignment: 0.8, outcome: 'improved' }),
+      row({ probeId: 'Q2', condition: 'random', alignment: 0.7 }),
+      row({ probeId: 'Q9', condition: 'random' }),
+    ];
     const joined = joinSides(a, b, { model: 'tiny', condition: 'chrf-all' }, { model: 'tiny', condition: 'random' });
     expect(joined.map((j) => [j.a.probeId, Number(j.delta.toFixed(6)), j.changed])).toEqual([
       ['Q1', 0.3, true],
@@ -89,8 +161,17 @@ describe('two runs compared', () => {
 
 describe('the New run form', () => {
   it('starts ready with one model and one survey, and asks otherwise', () => {
-    expect(initialConfig([{ name: 'tiny' }], [{ name: 'shares' }])).toEqual({ protocol: 'paper', models: ['tiny'], survey: 'shares', languages: [{ language: 'en' }] });
-    expect(initialConfig([{ name: 'a' }, { name: 'b' }], [])).toEqual({ protocol: 'paper', models: [], languages: [{ language: 'en' }] });
+    expect(initialConfig([{ name: 'tiny' }], [{ name: 'shares' }])).toEqual({
+      protocol: 'paper',
+      models: ['tiny'],
+      survey: 'shares',
+      languages: [{ language: 'en' }],
+    });
+    expect(initialConfig([{ name: 'a' }, { name: 'b' }], [])).toEqual({
+      protocol: 'paper',
+      models: [],
+      languages: [{ language: 'en' }],
+    });
   });
 });
 

@@ -23,4 +23,3 @@ export const useRoute = create<RouteStore>((set) => {
     },
   };
 });
-

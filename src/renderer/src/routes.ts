@@ -58,7 +58,8 @@ export function parseQuery(search: string): ProbeQuery {
   if (outcome) query.outcome = outcome;
   const gated = oneOf(p.get('gatedOutcome'), OUTCOMES);
   if (gated) query.gatedOutcome = gated;
-  if (p.get('misaligned') === 'true' || p.get('misaligned') === 'false') query.misaligned = p.get('misaligned') === 'true';
+  if (p.get('misaligned') === 'true' || p.get('misaligned') === 'false')
+    query.misaligned = p.get('misaligned') === 'true';
   const sort = oneOf(p.get('sort'), SORTS);
   if (sort) query.sort = sort;
   if (p.get('descending') === 'true') query.descending = true;
@@ -68,7 +69,19 @@ export function parseQuery(search: string): ProbeQuery {
 /** A filter as a query string, its keys in a fixed order so the same filter is always the same address. */
 export function formatQuery(query: ProbeQuery): string {
   const p = new URLSearchParams();
-  const keys = ['model', 'language', 'country', 'category', 'condition', 'outcome', 'gatedOutcome', 'misaligned', 'text', 'sort', 'descending'] as const;
+  const keys = [
+    'model',
+    'language',
+    'country',
+    'category',
+    'condition',
+    'outcome',
+    'gatedOutcome',
+    'misaligned',
+    'text',
+    'sort',
+    'descending',
+  ] as const;
   for (const key of keys) {
     const value = query[key];
     if (value === undefined || value === '' || (key === 'descending' && value === false)) continue;
@@ -92,12 +105,20 @@ export function parseRoute(hash: string): Route {
         const from = new URLSearchParams(search).get('from');
         return from ? { screen: 'new-run', from } : { screen: 'new-run' };
       }
-      if (third === 'probes' && rest.length === 3) return { screen: 'probe', runId: second, model: rest[0]!, language: rest[1]!, probeId: rest[2]!, query };
+      if (third === 'probes' && rest.length === 3)
+        return { screen: 'probe', runId: second, model: rest[0]!, language: rest[1]!, probeId: rest[2]!, query };
       if (third === undefined) return { screen: 'run', runId: second, tab: 'overview', query };
-      if (TABS.includes(third as RunTab) && rest.length === 0) return { screen: 'run', runId: second, tab: third as RunTab, query };
+      if (TABS.includes(third as RunTab) && rest.length === 0)
+        return { screen: 'run', runId: second, tab: third as RunTab, query };
       break;
     case 'compare':
-      if (second && third && rest.length === 0) return { screen: 'compare', a: second, b: third, changedOnly: new URLSearchParams(search).get('changed') === 'true' };
+      if (second && third && rest.length === 0)
+        return {
+          screen: 'compare',
+          a: second,
+          b: third,
+          changedOnly: new URLSearchParams(search).get('changed') === 'true',
+        };
       break;
     case 'data':
     case 'models':

@@ -15,7 +15,10 @@ const KEY = 'selfalign-run-settings';
 function stored(): RunSettings {
   try {
     const value = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<RunSettings>;
-    return { gpu: value.gpu ?? 'auto', ...(typeof value.threads === 'number' && value.threads >= 1 ? { threads: value.threads } : {}) };
+    return {
+      gpu: value.gpu ?? 'auto',
+      ...(typeof value.threads === 'number' && value.threads >= 1 ? { threads: value.threads } : {}),
+    };
   } catch {
     return { gpu: 'auto' };
   }

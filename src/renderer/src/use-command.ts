@@ -20,7 +20,10 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function useCommand<T>(load: (client: WorkbenchClient) => Promise<T>, deps: readonly unknown[]): Loaded<T> & { reload: () => void } {
+export function useCommand<T>(
+  load: (client: WorkbenchClient) => Promise<T>,
+  deps: readonly unknown[],
+): Loaded<T> & { reload: () => void } {
   const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
   const [generation, setGeneration] = useState(0);
   const latest = useRef(0);
@@ -32,7 +35,10 @@ export function useCommand<T>(load: (client: WorkbenchClient) => Promise<T>, dep
       return;
     }
     const ticket = ++latest.current;
-    setState((previous) => ({ status: 'loading', ...('data' in previous && previous.data !== undefined ? { data: previous.data } : {}) }));
+    setState((previous) => ({
+      status: 'loading',
+      ...('data' in previous && previous.data !== undefined ? { data: previous.data } : {}),
+    }));
     load(client).then(
       (data) => ticket === latest.current && setState({ status: 'ok', data }),
       (error: unknown) => ticket === latest.current && setState({ status: 'error', message: errorText(error) }),

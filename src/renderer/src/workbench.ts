@@ -2,7 +2,12 @@
 // the Electron window, or on HTTP and server-sent events when the page was opened from `selfalign serve` (the
 // address it prints carries the token). The screens never know which transport they have.
 
-import { createClient, type EventListener, type WorkbenchClient, type WorkbenchTransport } from '../../shared/client.js';
+import {
+  createClient,
+  type EventListener,
+  type WorkbenchClient,
+  type WorkbenchTransport,
+} from '../../shared/client.js';
 import type { WorkbenchEvent, WorkbenchReply } from '../../shared/contract.js';
 
 const TOKEN_KEY = 'selfalign-token';
@@ -32,7 +37,14 @@ export function httpTransport(token: string, base = ''): WorkbenchTransport {
       });
       const body = (await response.json().catch(() => undefined)) as WorkbenchReply | undefined;
       if (body && typeof body === 'object' && 'ok' in body) return body;
-      return { ok: false, error: { kind: 'bug', code: `http-${response.status}`, message: `the workbench server answered ${response.status} ${response.statusText}` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'bug',
+          code: `http-${response.status}`,
+          message: `the workbench server answered ${response.status} ${response.statusText}`,
+        },
+      };
     },
     subscribe: (listener) => {
       listeners.add(listener);
@@ -58,10 +70,12 @@ let client: WorkbenchClient | null | undefined;
 /** The client, or null when this page has neither the bridge nor a server token (a file opened by itself). */
 export function workbench(): WorkbenchClient | null {
   if (client !== undefined) return client;
-  const transport = window.workbenchTransport ?? (() => {
-    const token = serverToken();
-    return token ? httpTransport(token) : undefined;
-  })();
+  const transport =
+    window.workbenchTransport ??
+    (() => {
+      const token = serverToken();
+      return token ? httpTransport(token) : undefined;
+    })();
   client = transport ? createClient(transport.invoke, transport.subscribe) : null;
   return client;
 }

@@ -41,29 +41,58 @@ function wilson(count: number, n: number): { share: number | null; lower: number
   return { share: p, lower: Math.max(0, centre - half), upper: Math.min(1, centre + half) };
 }
 
-type WilsonFields<P extends string> = { [K in `${P}Count`]: number } & { [K in `${P}Share`]: number | null } & { [K in `${P}ShareLower` | `${P}ShareUpper`]: number };
+type WilsonFields<P extends string> = { [K in `${P}Count`]: number } & { [K in `${P}Share`]: number | null } & {
+  [K in `${P}ShareLower` | `${P}ShareUpper`]: number;
+};
 
 /** `<prefix>Count`, `<prefix>Share`, `<prefix>ShareLower`, `<prefix>ShareUpper`, as the tables name them. */
 function shares<P extends string>(prefix: P, count: number, n: number): WilsonFields<P> {
   const w = wilson(count, n);
-  return { [`${prefix}Count`]: count, [`${prefix}Share`]: w.share, [`${prefix}ShareLower`]: w.lower, [`${prefix}ShareUpper`]: w.upper } as WilsonFields<P>;
+  return {
+    [`${prefix}Count`]: count,
+    [`${prefix}Share`]: w.share,
+    [`${prefix}ShareLower`]: w.lower,
+    [`${prefix}ShareUpper`]: w.upper,
+  } as WilsonFields<P>;
 }
 
 /** Probes with no result for a strategy: qwen's nl/NLD was never run with chrF++ (category). */
-const notRun = (model: string, language: string, strategy: string) => model === 'qwen' && language === 'nl' && strategy === 'chrf-category';
+const notRun = (model: string, language: string, strategy: string) =>
+  model === 'qwen' && language === 'nl' && strategy === 'chrf-category';
 
 /** The outcome counts of a cell: llama en/USA chrF++ (all) improves exactly half of its 100 misaligned probes. */
-function counts(mi: number, li: number, si: number): { misaligned: number; paper: [number, number, number]; gated: [number, number, number] } {
+function counts(
+  mi: number,
+  li: number,
+  si: number,
+): { misaligned: number; paper: [number, number, number]; gated: [number, number, number] } {
   const misaligned = 100 - 10 * li + 20 * mi;
   if (mi === 0 && li === 0 && si === 4) return { misaligned, paper: [50, 30, 20], gated: [30, 60, 10] };
   const improved = 15 + 8 * si + 3 * li + 2 * mi;
   const worsened = 10 + si + li;
   const gatedImproved = Math.floor(improved / 2);
   const gatedWorsened = Math.floor(worsened / 3);
-  return { misaligned, paper: [improved, misaligned - improved - worsened, worsened], gated: [gatedImproved, misaligned - gatedImproved - gatedWorsened, gatedWorsened] };
+  return {
+    misaligned,
+    paper: [improved, misaligned - improved - worsened, worsened],
+    gated: [gatedImproved, misaligned - gatedImproved - gatedWorsened, gatedWorsened],
+  };
 }
 
-function bins(total: number, seed: number): { bin: number; binFrom: number; binTo: number; binLabel: string; count: number; n: number; share: number | null; shareLower: number; shareUpper: number }[] {
+function bins(
+  total: number,
+  seed: number,
+): {
+  bin: number;
+  binFrom: number;
+  binTo: number;
+  binLabel: string;
+  count: number;
+  n: number;
+  share: number | null;
+  shareLower: number;
+  shareUpper: number;
+}[] {
   const raw = Array.from({ length: 11 }, (_, bin) => ((bin * 7 + seed * 3) % 5) + (bin === 10 ? 3 : 1));
   const sum = raw.reduce((a, b) => a + b, 0);
   // Spread `total` over the bins in proportion to raw, the remainder in the first bin.
@@ -111,7 +140,11 @@ function syntheticTables(): Tables {
         const n = notRun(model, language, strategy) ? 0 : c.misaligned;
         const [improved, unchanged, worsened] = n === 0 ? [0, 0, 0] : c.paper;
         const [gImproved, gUnchanged, gWorsened] = n === 0 ? [0, 0, 0] : c.gated;
-        const paper = { ...shares('improved', improved, n), ...shares('unchanged', unchanged, n), ...shares('worsened', worsened, n) };
+        const paper = {
+          ...shares('improved', improved, n),
+          ...shares('unchanged', unchanged, n),
+          ...shares('worsened', worsened, n),
+        };
         t.outcomes.push({
           model,
           language,
@@ -140,13 +173,27 @@ function syntheticTables(): Tables {
           meanReductionUpper: n === 0 ? null : 0.35,
         });
         t.reductionBins.push(
-          ...(n === 0 ? bins(0, 0).map((b) => ({ ...b, n: 0, count: 0, share: null, shareLower: 0, shareUpper: 1 })) : bins(improved, si)).map((b) => ({ model, language, country, strategy, ...b })),
+          ...(n === 0
+            ? bins(0, 0).map((b) => ({ ...b, n: 0, count: 0, share: null, shareLower: 0, shareUpper: 1 }))
+            : bins(improved, si)
+          ).map((b) => ({ model, language, country, strategy, ...b })),
         );
         CATEGORIES.forEach(({ category, categoryName }, ci) => {
           const catMisaligned = 10 + ci * 5;
           const catN = n === 0 ? 0 : catMisaligned;
           const catImproved = catN === 0 ? 0 : 2 + ci + si;
-          t.categories.push({ model, language, country, strategy, category, categoryName, probes: 40 + ci, misaligned: catMisaligned, n: catN, ...shares('improved', catImproved, catN) });
+          t.categories.push({
+            model,
+            language,
+            country,
+            strategy,
+            category,
+            categoryName,
+            probes: 40 + ci,
+            misaligned: catMisaligned,
+            n: catN,
+            ...shares('improved', catImproved, catN),
+          });
         });
         t.softAlignment.push({
           model,
@@ -275,7 +322,18 @@ describe('the charts', () => {
         expect(textOf(title)).toBe(m.attrs['aria-label']);
         expect(textOf(title)).toMatch(/\d/);
         const f = filterOf(m);
-        for (const k of Object.keys(f)) expect(['model', 'language', 'country', 'condition', 'outcome', 'gatedOutcome', 'category', 'misaligned', 'probeId']).toContain(k);
+        for (const k of Object.keys(f))
+          expect([
+            'model',
+            'language',
+            'country',
+            'condition',
+            'outcome',
+            'gatedOutcome',
+            'category',
+            'misaligned',
+            'probeId',
+          ]).toContain(k);
       }
     }
   });
@@ -287,7 +345,9 @@ describe('the charts', () => {
     const rect = part(bar, 'bar')[0]!;
     expect(Math.abs(num(rect.attrs.height) - (bottom - top) / 2)).toBeLessThan(1e-9);
     expect(Math.abs(num(rect.attrs.y) - (bottom - (bottom - top) / 2))).toBeLessThan(1e-9);
-    const row = tables.improvementByLanguage.find((r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'chrf-all')!;
+    const row = tables.improvementByLanguage.find(
+      (r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'chrf-all',
+    )!;
     const whisker = part(bar, 'whisker')[0]!;
     expect(Math.abs(num(whisker.attrs.y1) - (bottom - row.improvedShareLower * (bottom - top)))).toBeLessThan(1e-9);
     expect(Math.abs(num(whisker.attrs.y2) - (bottom - row.improvedShareUpper * (bottom - top)))).toBeLessThan(1e-9);
@@ -305,8 +365,16 @@ describe('the charts', () => {
   it('shows the strategies of the chosen model and language with their numbers in the tooltip', () => {
     const chart = buildChart('strategies', tables, OPTIONS);
     const bar = markWhere(chart, { condition: 'chrf-all', outcome: 'improved' })!;
-    expect(filterOf(bar)).toEqual({ model: 'llama', language: 'en', country: 'USA', condition: 'chrf-all', outcome: 'improved' });
-    expect(bar.attrs['aria-label']).toMatch(/^chrF\+\+ \(all\), en\/USA, llama: improved 50\.0% \(95% CI \d+\.\d–\d+\.\d%\), 50 of 100 misaligned$/);
+    expect(filterOf(bar)).toEqual({
+      model: 'llama',
+      language: 'en',
+      country: 'USA',
+      condition: 'chrf-all',
+      outcome: 'improved',
+    });
+    expect(bar.attrs['aria-label']).toMatch(
+      /^chrF\+\+ \(all\), en\/USA, llama: improved 50\.0% \(95% CI \d+\.\d–\d+\.\d%\), 50 of 100 misaligned$/,
+    );
     // Another slice by option.
     const other = buildChart('strategies', tables, { ...OPTIONS, model: 'qwen', language: 'nl' });
     for (const m of marks(other)) expect(filterOf(m)).toMatchObject({ model: 'qwen', language: 'nl', country: 'NLD' });
@@ -318,7 +386,8 @@ describe('the charts', () => {
     const control = marks(strategies).filter((m) => filterOf(m).condition === 'zero-shot-retest');
     expect(control).toHaveLength(3);
     for (const m of control) expect(part(m, 'bar')[0]!.attrs['data-control']).toBe('true');
-    for (const m of marks(strategies).filter((m) => filterOf(m).condition === 'chrf-all')) expect(part(m, 'bar')[0]!.attrs['data-control']).toBeUndefined();
+    for (const m of marks(strategies).filter((m) => filterOf(m).condition === 'chrf-all'))
+      expect(part(m, 'bar')[0]!.attrs['data-control']).toBeUndefined();
     expect(svgToString(strategies.svg)).toContain('re-test control');
     expect(control[0]!.attrs['aria-label']).toMatch(/^re-test control, /);
 
@@ -334,12 +403,20 @@ describe('the charts', () => {
     const chart = buildChart('table1', tables, OPTIONS);
     expect(marks(chart)).toHaveLength(MODELS.length * PAIRS.length * STRATEGIES.length - 1); // qwen nl chrF++ (category) was not run
     const cell = markWhere(chart, { model: 'llama', language: 'en', condition: 'chrf-all' })!;
-    expect(filterOf(cell)).toEqual({ model: 'llama', language: 'en', country: 'USA', condition: 'chrf-all', misaligned: true });
+    expect(filterOf(cell)).toEqual({
+      model: 'llama',
+      language: 'en',
+      country: 'USA',
+      condition: 'chrf-all',
+      misaligned: true,
+    });
     const texts = findAll(cell, (n) => n.tag === 'text').map(textOf);
     expect(texts).toEqual(['+ 50%', '= 30% · − 20%', 'n = 100']);
     // Cells are placed by model: llama's block left of qwen's.
     const xOf = (m: SvgNode) => num(part(m, 'cell')[0]!.attrs.x);
-    expect(xOf(cell)).toBeLessThan(xOf(markWhere(chart, { model: 'qwen', language: 'en', condition: 'zero-shot-retest' })!));
+    expect(xOf(cell)).toBeLessThan(
+      xOf(markWhere(chart, { model: 'qwen', language: 'en', condition: 'zero-shot-retest' })!),
+    );
     // Cells are coloured by the improved share, with black or white text.
     const fill = String(part(cell, 'cell')[0]!.attrs.fill);
     expect(fill).toMatch(/^#[0-9a-f]{6}$/);
@@ -348,14 +425,24 @@ describe('the charts', () => {
 
   it('switches to the gated outcome: other numbers, and gatedOutcome in the filters', () => {
     const gated = { ...OPTIONS, rule: 'gated' as const };
-    const paperCell = markWhere(buildChart('table1', tables, OPTIONS), { model: 'llama', language: 'en', condition: 'chrf-all' })!;
-    const gatedCell = markWhere(buildChart('table1', tables, gated), { model: 'llama', language: 'en', condition: 'chrf-all' })!;
+    const paperCell = markWhere(buildChart('table1', tables, OPTIONS), {
+      model: 'llama',
+      language: 'en',
+      condition: 'chrf-all',
+    })!;
+    const gatedCell = markWhere(buildChart('table1', tables, gated), {
+      model: 'llama',
+      language: 'en',
+      condition: 'chrf-all',
+    })!;
     expect(findAll(gatedCell, (n) => n.tag === 'text').map(textOf)).toEqual(['+ 30%', '= 60% · − 10%', 'n = 100']);
     expect(gatedCell.attrs['aria-label']).not.toBe(paperCell.attrs['aria-label']);
     expect(gatedCell.attrs['aria-label']).toContain('gated');
 
     const chart = buildChart('strategies', tables, gated);
-    expect(marks(chart).every((m) => filterOf(m).outcome === undefined && typeof filterOf(m).gatedOutcome === 'string')).toBe(true);
+    expect(
+      marks(chart).every((m) => filterOf(m).outcome === undefined && typeof filterOf(m).gatedOutcome === 'string'),
+    ).toBe(true);
     const bar = markWhere(chart, { condition: 'chrf-all', gatedOutcome: 'improved' })!;
     expect(bar.attrs['aria-label']).toContain('improved (gated) 30.0%');
     const { top, bottom } = plotExtent(chart);
@@ -388,9 +475,19 @@ describe('the charts', () => {
   it('draws the error reduction per strategy, grouped within each bin, with whiskers', () => {
     const chart = buildChart('error-reduction', tables, OPTIONS);
     expect(marks(chart)).toHaveLength(11 * STRATEGIES.length);
-    const row = tables.reductionBins.find((r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'chrf-all' && r.bin === 3)!;
-    const bar = marks(chart).find((m) => filterOf(m).condition === 'chrf-all' && String(m.attrs['aria-label']).includes('[30%, 40%)'))!;
-    expect(filterOf(bar)).toEqual({ model: 'llama', language: 'en', country: 'USA', condition: 'chrf-all', outcome: 'improved' });
+    const row = tables.reductionBins.find(
+      (r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'chrf-all' && r.bin === 3,
+    )!;
+    const bar = marks(chart).find(
+      (m) => filterOf(m).condition === 'chrf-all' && String(m.attrs['aria-label']).includes('[30%, 40%)'),
+    )!;
+    expect(filterOf(bar)).toEqual({
+      model: 'llama',
+      language: 'en',
+      country: 'USA',
+      condition: 'chrf-all',
+      outcome: 'improved',
+    });
     const { top, bottom } = plotExtent(chart);
     const w = part(bar, 'whisker')[0]!;
     expect(num(w.attrs.y1)).toBeCloseTo(bottom - row.shareLower * (bottom - top), 9);
@@ -405,11 +502,15 @@ describe('the charts', () => {
     expect(marks(strategies)).toHaveLength(3 * (STRATEGIES.length - 1));
     const reduction = buildChart('error-reduction', tables, qwenNl);
     expect(marks(reduction).filter((m) => filterOf(m).condition === 'chrf-category')).toHaveLength(0);
-    expect(markWhere(buildChart('table1', tables, OPTIONS), { model: 'qwen', language: 'nl', condition: 'chrf-category' })).toBeUndefined();
+    expect(
+      markWhere(buildChart('table1', tables, OPTIONS), { model: 'qwen', language: 'nl', condition: 'chrf-category' }),
+    ).toBeUndefined();
 
     // One null share among the outcomes of a row: only that bar goes.
     const t = syntheticTables();
-    const row = t.improvementByLanguage.find((r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'random')!;
+    const row = t.improvementByLanguage.find(
+      (r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'random',
+    )!;
     row.worsenedShare = null;
     const chart = buildChart('strategies', t, OPTIONS);
     expect(markWhere(chart, { condition: 'random', outcome: 'worsened' })).toBeUndefined();
@@ -420,7 +521,13 @@ describe('the charts', () => {
     const chart = buildChart('misaligned', tables, OPTIONS);
     expect(marks(chart)).toHaveLength(MODELS.length * PAIRS.length);
     const bar = markWhere(chart, { model: 'qwen', language: 'nl' })!;
-    expect(filterOf(bar)).toEqual({ model: 'qwen', language: 'nl', country: 'NLD', condition: 'zero-shot', misaligned: true });
+    expect(filterOf(bar)).toEqual({
+      model: 'qwen',
+      language: 'nl',
+      country: 'NLD',
+      condition: 'zero-shot',
+      misaligned: true,
+    });
     const row = tables.misalignment.find((r) => r.model === 'qwen' && r.language === 'nl')!;
     const { top, bottom } = plotExtent(chart);
     expect(num(part(bar, 'bar')[0]!.attrs.height)).toBeCloseTo(row.misalignedShare! * (bottom - top), 9);
@@ -432,8 +539,17 @@ describe('the charts', () => {
     expect(chart.title).toContain('chrF++ (all)');
     expect(marks(chart)).toHaveLength(CATEGORIES.length * PAIRS.length);
     const cell = markWhere(chart, { language: 'nl', category: 2 })!;
-    expect(filterOf(cell)).toEqual({ model: 'llama', language: 'nl', country: 'NLD', condition: 'chrf-all', category: 2, outcome: 'improved' });
-    const row = tables.categories.find((r) => r.model === 'llama' && r.language === 'nl' && r.strategy === 'chrf-all' && r.category === 2)!;
+    expect(filterOf(cell)).toEqual({
+      model: 'llama',
+      language: 'nl',
+      country: 'NLD',
+      condition: 'chrf-all',
+      category: 2,
+      outcome: 'improved',
+    });
+    const row = tables.categories.find(
+      (r) => r.model === 'llama' && r.language === 'nl' && r.strategy === 'chrf-all' && r.category === 2,
+    )!;
     expect(findAll(cell, (n) => n.tag === 'text').map(textOf)).toEqual([`${row.improvedCount}/${row.n}`]);
     expect(svgToString(chart.svg)).toContain('Social Values, Attitudes &amp; Stereotypes');
 
@@ -454,12 +570,26 @@ describe('the charts', () => {
     expect(marks(chart)).toHaveLength(3);
     const point = marks(chart)[0]!;
     expect(point.attrs['data-mark']).toBe('point');
-    expect(filterOf(point)).toEqual({ model: 'llama', language: 'en', country: 'USA', condition: 'chrf-all', misaligned: true, probeId: 'Q1' });
-    expect(point.attrs['aria-label']).toBe('chrF++ (all), en/USA, llama, probe Q1: zero-shot 20.0% → self-aligned 60.0%');
+    expect(filterOf(point)).toEqual({
+      model: 'llama',
+      language: 'en',
+      country: 'USA',
+      condition: 'chrf-all',
+      misaligned: true,
+      probeId: 'Q1',
+    });
+    expect(point.attrs['aria-label']).toBe(
+      'chrF++ (all), en/USA, llama, probe Q1: zero-shot 20.0% → self-aligned 60.0%',
+    );
     const circle = part(point, 'point')[0]!;
     const diagonal = findAll(chart.svg, (n) => n.attrs['data-part'] === 'diagonal')[0]!;
     // x = 0.2 and y = 0.6 between the diagonal's ends (0, 0) and (1, 1).
-    const [x0, y0, x1, y1] = [diagonal.attrs.x1, diagonal.attrs.y1, diagonal.attrs.x2, diagonal.attrs.y2].map(num) as [number, number, number, number];
+    const [x0, y0, x1, y1] = [diagonal.attrs.x1, diagonal.attrs.y1, diagonal.attrs.x2, diagonal.attrs.y2].map(num) as [
+      number,
+      number,
+      number,
+      number,
+    ];
     expect(num(circle.attrs.cx)).toBeCloseTo(x0 + 0.2 * (x1 - x0), 9);
     expect(num(circle.attrs.cy)).toBeCloseTo(y0 + 0.6 * (y1 - y0), 9);
     expect(circle.attrs.fill).toBe(conditionColour('chrf-all'));
@@ -511,7 +641,12 @@ describe('the charts', () => {
       expect(chart.svg.attrs.fill).toBe('currentColor');
       walk(chart.svg, (n) => {
         if (n.attrs['font-size'] !== undefined) expect(num(n.attrs['font-size'])).toBeGreaterThanOrEqual(11);
-        if (n.tag === 'line') expect(n.attrs.stroke === 'currentColor' || n.attrs['data-part'] === undefined || String(n.attrs.stroke).startsWith('#')).toBe(true);
+        if (n.tag === 'line')
+          expect(
+            n.attrs.stroke === 'currentColor' ||
+              n.attrs['data-part'] === undefined ||
+              String(n.attrs.stroke).startsWith('#'),
+          ).toBe(true);
       });
     }
   });
@@ -522,7 +657,16 @@ describe('the charts', () => {
     expect(a).toEqual(b);
     // Rows in another order give the same pictures.
     const shuffled = syntheticTables();
-    for (const k of ['outcomes', 'misalignment', 'improvementByLanguage', 'reductionBins', 'zeroShotErrorBins', 'categories', 'softAlignment'] as const) (shuffled[k] as unknown[]).reverse();
+    for (const k of [
+      'outcomes',
+      'misalignment',
+      'improvementByLanguage',
+      'reductionBins',
+      'zeroShotErrorBins',
+      'categories',
+      'softAlignment',
+    ] as const)
+      (shuffled[k] as unknown[]).reverse();
     expect(buildCharts(shuffled, OPTIONS).map((c) => svgToString(c.svg))).toEqual(a);
   });
 });
@@ -549,13 +693,26 @@ describe('svg', () => {
 
   it('el drops undefined attributes and falsy children', () => {
     const node = el('g', { a: 1, b: undefined, c: 'x' }, null, undefined, false, '', 'text', el('rect'));
-    expect(node).toEqual({ tag: 'g', attrs: { a: 1, c: 'x' }, children: ['text', { tag: 'rect', attrs: {}, children: [] }] });
+    expect(node).toEqual({
+      tag: 'g',
+      attrs: { a: 1, c: 'x' },
+      children: ['text', { tag: 'rect', attrs: {}, children: [] }],
+    });
   });
 
   it('writes a well-formed, escaped, standalone file', () => {
     const t = syntheticTables();
     const odd = 'a<b & "c"';
-    for (const k of ['outcomes', 'misalignment', 'improvementByLanguage', 'reductionBins', 'zeroShotErrorBins', 'categories', 'softAlignment', 'improvementByModel'] as const) {
+    for (const k of [
+      'outcomes',
+      'misalignment',
+      'improvementByLanguage',
+      'reductionBins',
+      'zeroShotErrorBins',
+      'categories',
+      'softAlignment',
+      'improvementByModel',
+    ] as const) {
       for (const row of t[k] as { model: string }[]) if (row.model === 'llama') row.model = odd;
     }
     for (const chart of buildCharts(t, { ...OPTIONS, model: odd, runId: 'run <1> & co' })) {
@@ -569,7 +726,11 @@ describe('svg', () => {
       expect(text).toContain('run &lt;1&gt; &amp; co');
       // The filter's JSON survives as an attribute: unescaped, it is the mark's filter again.
       const attr = /data-filter="([^"]*)"/.exec(text)![1]!;
-      const json = attr.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      const json = attr
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
       expect(JSON.parse(json)).toMatchObject({ model: odd });
       expect(text).toContain('style="color: #1f2328"');
       expect(text).toContain(`<rect x="0" y="0" width="${chart.width}" height="${chart.height}" fill="#ffffff"`);
@@ -587,7 +748,14 @@ describe('svg', () => {
   });
 
   it('writes numbers with at most three decimals and text on one line', () => {
-    const text = svgToString(el('svg', { viewBox: '0 0 10 10', width: 10, height: 10 }, el('rect', { x: 1 / 3, y: -0 }), el('text', { x: 2 }, 'a ', el('tspan', {}, 'b'), ' c')));
+    const text = svgToString(
+      el(
+        'svg',
+        { viewBox: '0 0 10 10', width: 10, height: 10 },
+        el('rect', { x: 1 / 3, y: -0 }),
+        el('text', { x: 2 }, 'a ', el('tspan', {}, 'b'), ' c'),
+      ),
+    );
     expect(text).toContain('<rect x="0.333" y="0"/>');
     expect(text).toContain('<text x="2">a <tspan>b</tspan> c</text>');
   });
@@ -605,7 +773,9 @@ describe('palette', () => {
   });
 
   it('gives every known condition its own colour, and an unknown one a stable colour', () => {
-    const known = ['zero-shot', 'zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all'].map(conditionColour);
+    const known = ['zero-shot', 'zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all'].map(
+      conditionColour,
+    );
     expect(new Set(known).size).toBe(6);
     expect(conditionColour('something-new')).toMatch(/^#[0-9A-F]{6}$/i);
     expect(conditionColour('something-new')).toBe(conditionColour('something-new'));

@@ -54,7 +54,15 @@ type OutcomeRow = Tables['outcomes'][number];
 type LanguageImprovementRow = Tables['improvementByLanguage'][number];
 type BinRow = Tables['zeroShotErrorBins'][number];
 
-export const CHART_IDS = ['table1', 'strategies', 'error-reduction', 'zero-shot-errors', 'misaligned', 'categories', 'soft-alignment'] as const;
+export const CHART_IDS = [
+  'table1',
+  'strategies',
+  'error-reduction',
+  'zero-shot-errors',
+  'misaligned',
+  'categories',
+  'soft-alignment',
+] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** One probe of the soft-alignment scatter under one self-aligned condition. */
@@ -163,7 +171,9 @@ function chooseSlice(tables: Tables, options: ChartOptions): Slice | null {
 }
 
 function inSlice(row: { model: string; language: string; country: string }, slice: Slice | null): boolean {
-  return slice !== null && row.model === slice.model && row.language === slice.language && row.country === slice.country;
+  return (
+    slice !== null && row.model === slice.model && row.language === slice.language && row.country === slice.country
+  );
 }
 
 /** The filter keys that place a mark in the slice. */
@@ -194,7 +204,13 @@ function modelPart(slice: Slice | null, options: ChartOptions): string | undefin
   return model === undefined ? undefined : `model ${model}`;
 }
 
-function finish(id: ChartId, title: string, caption: string, size: Size, body: (SvgNode | null | undefined | false)[]): Chart {
+function finish(
+  id: ChartId,
+  title: string,
+  caption: string,
+  size: Size,
+  body: (SvgNode | null | undefined | false)[],
+): Chart {
   return { id, title, caption, width: size.width, height: size.height, svg: chartRoot(size, title, caption, body) };
 }
 
@@ -212,9 +228,24 @@ const withSuffix = (title: string, suffix: string | undefined): string => (suffi
 function outcomeShares(row: OutcomeRow, gated: boolean): Record<Outcome, ShareValue & { count: number }> {
   return gated
     ? {
-        improved: { count: row.gatedImprovedCount, share: row.gatedImprovedShare, lower: row.gatedImprovedShareLower, upper: row.gatedImprovedShareUpper },
-        unchanged: { count: row.gatedUnchangedCount, share: row.gatedUnchangedShare, lower: row.gatedUnchangedShareLower, upper: row.gatedUnchangedShareUpper },
-        worsened: { count: row.gatedWorsenedCount, share: row.gatedWorsenedShare, lower: row.gatedWorsenedShareLower, upper: row.gatedWorsenedShareUpper },
+        improved: {
+          count: row.gatedImprovedCount,
+          share: row.gatedImprovedShare,
+          lower: row.gatedImprovedShareLower,
+          upper: row.gatedImprovedShareUpper,
+        },
+        unchanged: {
+          count: row.gatedUnchangedCount,
+          share: row.gatedUnchangedShare,
+          lower: row.gatedUnchangedShareLower,
+          upper: row.gatedUnchangedShareUpper,
+        },
+        worsened: {
+          count: row.gatedWorsenedCount,
+          share: row.gatedWorsenedShare,
+          lower: row.gatedWorsenedShareLower,
+          upper: row.gatedWorsenedShareUpper,
+        },
       }
     : paperShares(row);
 }
@@ -222,9 +253,24 @@ function outcomeShares(row: OutcomeRow, gated: boolean): Record<Outcome, ShareVa
 /** The paper's-rule shares of a Table 1 or Fig. 2/4 row (both have the same fields). */
 function paperShares(row: OutcomeRow | LanguageImprovementRow): Record<Outcome, ShareValue & { count: number }> {
   return {
-    improved: { count: row.improvedCount, share: row.improvedShare, lower: row.improvedShareLower, upper: row.improvedShareUpper },
-    unchanged: { count: row.unchangedCount, share: row.unchangedShare, lower: row.unchangedShareLower, upper: row.unchangedShareUpper },
-    worsened: { count: row.worsenedCount, share: row.worsenedShare, lower: row.worsenedShareLower, upper: row.worsenedShareUpper },
+    improved: {
+      count: row.improvedCount,
+      share: row.improvedShare,
+      lower: row.improvedShareLower,
+      upper: row.improvedShareUpper,
+    },
+    unchanged: {
+      count: row.unchangedCount,
+      share: row.unchangedShare,
+      lower: row.unchangedShareLower,
+      upper: row.unchangedShareUpper,
+    },
+    worsened: {
+      count: row.worsenedCount,
+      share: row.worsenedShare,
+      lower: row.worsenedShareLower,
+      upper: row.worsenedShareUpper,
+    },
   };
 }
 
@@ -243,7 +289,11 @@ function shareScale(plot: Plot): ScaleLinear<number, number> {
 }
 
 function conditionLegendItems(conditions: readonly string[]): LegendItem[] {
-  return conditions.map((c) => ({ label: conditionLabel(c), kind: isRetestControl(c) ? 'control' : 'square', colour: conditionColour(c) }));
+  return conditions.map((c) => ({
+    label: conditionLabel(c),
+    kind: isRetestControl(c) ? 'control' : 'square',
+    colour: conditionColour(c),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -267,12 +317,16 @@ function table1(tables: Tables, options: ChartOptions): Chart {
   const blockGap = 12;
   const rowHeader = Math.max(70, ...pairs.map((p) => textWidth(pairLabel(p)) + 20));
   const blockWidth = conditions.length * cellWidth;
-  const width = Math.max(DEFAULT_SIZE.width, rowHeader + models.length * blockWidth + Math.max(0, models.length - 1) * blockGap + 16);
+  const width = Math.max(
+    DEFAULT_SIZE.width,
+    rowHeader + models.length * blockWidth + Math.max(0, models.length - 1) * blockGap + 16,
+  );
 
   // The key first: the ramp, then the outcome colours of each cell's strip and the re-test control's outline.
   const ramp = rampLegend(12, 8, 'Improved share', shareColour);
   const keyItems: LegendItem[] = OUTCOMES.map((o) => ({ label: o, kind: 'square', colour: OUTCOME_COLOURS[o] }));
-  if (conditions.some(isRetestControl)) keyItems.push({ label: 're-test control (dashed)', kind: 'control', colour: 'currentColor' });
+  if (conditions.some(isRetestControl))
+    keyItems.push({ label: 're-test control (dashed)', kind: 'control', colour: 'currentColor' });
   const outcomeKey = legend(keyItems, 12 + ramp.width + 20, 8, width - 12);
   const headerTop = 8 + Math.max(20, outcomeKey.height) + 18;
   const gridTop = headerTop + 44;
@@ -281,19 +335,36 @@ function table1(tables: Tables, options: ChartOptions): Chart {
 
   const headers: SvgNode[] = [];
   models.forEach((model, m) => {
-    headers.push(el('text', { x: blockLeft(m) + blockWidth / 2, y: headerTop, 'text-anchor': 'middle', 'font-weight': 600 }, model));
+    headers.push(
+      el(
+        'text',
+        { x: blockLeft(m) + blockWidth / 2, y: headerTop, 'text-anchor': 'middle', 'font-weight': 600 },
+        model,
+      ),
+    );
     conditions.forEach((c, k) => {
       const label = conditionLabel(c);
       headers.push(
-        lines(blockLeft(m) + k * cellWidth + cellWidth / 2, headerTop + 18, label.includes(' (') ? [label.slice(0, label.indexOf(' (')), label.slice(label.indexOf(' (') + 1)] : [label], {
-          'text-anchor': 'middle',
-          'font-size': SMALL_FONT_SIZE,
-        }),
+        lines(
+          blockLeft(m) + k * cellWidth + cellWidth / 2,
+          headerTop + 18,
+          label.includes(' (') ? [label.slice(0, label.indexOf(' (')), label.slice(label.indexOf(' (') + 1)] : [label],
+          {
+            'text-anchor': 'middle',
+            'font-size': SMALL_FONT_SIZE,
+          },
+        ),
       );
     });
   });
   pairs.forEach((pair, i) => {
-    headers.push(el('text', { x: 12, y: gridTop + i * cellHeight + cellHeight / 2, dy: '0.32em', 'font-weight': 600 }, pairLabel(pair)));
+    headers.push(
+      el(
+        'text',
+        { x: 12, y: gridTop + i * cellHeight + cellHeight / 2, dy: '0.32em', 'font-weight': 600 },
+        pairLabel(pair),
+      ),
+    );
   });
 
   const cells: SvgNode[] = [];
@@ -308,7 +379,21 @@ function table1(tables: Tables, options: ChartOptions): Chart {
         const shares = outcomeShares(row, gated);
         // No misaligned probe with a result: nothing to colour; a faint note says so instead of a blank.
         if (shares.improved.share === null) {
-          placeholders.push(el('text', { x: x + cellWidth / 2, y: y + cellHeight / 2, dy: '0.32em', 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, 'fill-opacity': 0.5, 'data-part': 'empty' }, 'no probes'));
+          placeholders.push(
+            el(
+              'text',
+              {
+                x: x + cellWidth / 2,
+                y: y + cellHeight / 2,
+                dy: '0.32em',
+                'text-anchor': 'middle',
+                'font-size': SMALL_FONT_SIZE,
+                'fill-opacity': 0.5,
+                'data-part': 'empty',
+              },
+              'no probes',
+            ),
+          );
           return;
         }
         cells.push(table1Cell(row, shares, condition, x, y, cellWidth, cellHeight, gated));
@@ -316,7 +401,13 @@ function table1(tables: Tables, options: ChartOptions): Chart {
     });
   });
   if (cells.length === 0) return emptyChart('table1', title, caption);
-  return finish('table1', title, caption, { width, height }, [ramp.node, outcomeKey.node, ...headers, ...placeholders, ...cells]);
+  return finish('table1', title, caption, { width, height }, [
+    ramp.node,
+    outcomeKey.node,
+    ...headers,
+    ...placeholders,
+    ...cells,
+  ]);
 }
 
 function table1Cell(
@@ -332,7 +423,10 @@ function table1Cell(
   const fill = shareColour(shares.improved.share ?? 0);
   const ink = contrastText(fill);
   const control = isRetestControl(condition);
-  const ofMisaligned = row.n === row.misaligned ? `of ${row.n} misaligned probes` : `of ${row.n} misaligned probes with a result (${row.misaligned} misaligned)`;
+  const ofMisaligned =
+    row.n === row.misaligned
+      ? `of ${row.n} misaligned probes`
+      : `of ${row.n} misaligned probes with a result (${row.misaligned} misaligned)`;
   const label =
     `${conditionLabel(condition)}, ${row.language}/${row.country}, ${row.model}${gated ? ' (gated outcome)' : ''}: ` +
     `${OUTCOMES.map((o) => shareLine(o, shares[o])).join(', ')} ${ofMisaligned}`;
@@ -345,7 +439,17 @@ function table1Cell(
   const strip: SvgNode[] = [];
   for (const outcome of OUTCOMES) {
     const share = shares[outcome].share ?? 0;
-    strip.push(el('rect', { x: stripX + offset, y: stripY, width: share * stripWidth, height: 6, fill: OUTCOME_COLOURS[outcome], 'data-part': 'strip', 'data-outcome': outcome }));
+    strip.push(
+      el('rect', {
+        x: stripX + offset,
+        y: stripY,
+        width: share * stripWidth,
+        height: 6,
+        fill: OUTCOME_COLOURS[outcome],
+        'data-part': 'strip',
+        'data-outcome': outcome,
+      }),
+    );
     offset += share * stripWidth;
   }
   return mark(
@@ -361,12 +465,35 @@ function table1Cell(
       fill,
       'data-part': 'cell',
       // The re-test control's cell is outlined and dashed, as its bars are in the other charts.
-      ...(control ? { stroke: 'currentColor', 'stroke-width': 1.5, 'stroke-dasharray': '4 2', 'data-control': 'true' } : {}),
+      ...(control
+        ? { stroke: 'currentColor', 'stroke-width': 1.5, 'stroke-dasharray': '4 2', 'data-control': 'true' }
+        : {}),
     }),
-    el('text', { x: x + width / 2, y: y + 21, 'text-anchor': 'middle', 'font-size': 14, 'font-weight': 600, fill: ink }, `+ ${sign(shares.improved)}`),
-    el('text', { x: x + width / 2, y: y + 37, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, fill: ink }, `= ${sign(shares.unchanged)} · − ${sign(shares.worsened)}`),
-    el('text', { x: x + width / 2, y: y + 51, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, fill: ink }, row.n === row.misaligned ? `n = ${row.n}` : `n = ${row.n} of ${row.misaligned}`),
-    el('rect', { x: stripX - 0.5, y: stripY - 0.5, width: stripWidth + 1, height: 7, fill: 'none', stroke: ink, 'stroke-width': 0.75, 'stroke-opacity': 0.6 }),
+    el(
+      'text',
+      { x: x + width / 2, y: y + 21, 'text-anchor': 'middle', 'font-size': 14, 'font-weight': 600, fill: ink },
+      `+ ${sign(shares.improved)}`,
+    ),
+    el(
+      'text',
+      { x: x + width / 2, y: y + 37, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, fill: ink },
+      `= ${sign(shares.unchanged)} · − ${sign(shares.worsened)}`,
+    ),
+    el(
+      'text',
+      { x: x + width / 2, y: y + 51, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, fill: ink },
+      row.n === row.misaligned ? `n = ${row.n}` : `n = ${row.n} of ${row.misaligned}`,
+    ),
+    el('rect', {
+      x: stripX - 0.5,
+      y: stripY - 0.5,
+      width: stripWidth + 1,
+      height: 7,
+      fill: 'none',
+      stroke: ink,
+      'stroke-width': 0.75,
+      'stroke-opacity': 0.6,
+    }),
     ...strip,
   );
 }
@@ -384,20 +511,36 @@ function strategies(tables: Tables, options: ChartOptions): Chart {
   const gated = options.rule === 'gated';
   const slice = chooseSlice(tables, options);
   const title = withSuffix('Outcomes per strategy (Fig. 2/4)', sliceName(slice, options));
-  const caption = captionOf(options, modelPart(slice, options), slice ? pairLabel(slice) : options.language, ruleText(options.rule));
+  const caption = captionOf(
+    options,
+    modelPart(slice, options),
+    slice ? pairLabel(slice) : options.language,
+    ruleText(options.rule),
+  );
   // The paper's rule is Fig. 2/4's own table; the gated outcome exists only in Table 1's rows (same denominator).
   const rows: ConditionOutcomes[] = gated
-    ? tables.outcomes.filter((r) => inSlice(r, slice)).map((r) => ({ condition: r.strategy, n: r.n, shares: outcomeShares(r, true) }))
-    : tables.improvementByLanguage.filter((r) => inSlice(r, slice)).map((r) => ({ condition: r.strategy, n: r.n, shares: paperShares(r) }));
+    ? tables.outcomes
+        .filter((r) => inSlice(r, slice))
+        .map((r) => ({ condition: r.strategy, n: r.n, shares: outcomeShares(r, true) }))
+    : tables.improvementByLanguage
+        .filter((r) => inSlice(r, slice))
+        .map((r) => ({ condition: r.strategy, n: r.n, shares: paperShares(r) }));
   rows.sort((a, b) => compareConditions(a.condition, b.condition));
-  if (!slice || rows.every((r) => OUTCOMES.every((o) => r.shares[o].share === null))) return emptyChart('strategies', title, caption);
+  if (!slice || rows.every((r) => OUTCOMES.every((o) => r.shares[o].share === null)))
+    return emptyChart('strategies', title, caption);
 
   const width = Math.max(DEFAULT_SIZE.width, AXIS_LEFT + 16 + rows.length * 120);
   const height = 380;
   const items: LegendItem[] = OUTCOMES.map((o) => ({ label: o, kind: 'square', colour: OUTCOME_COLOURS[o] }));
-  if (rows.some((r) => isRetestControl(r.condition))) items.push({ label: 're-test control (pale, dashed)', kind: 'control', colour: OUTCOME_COLOURS.improved });
+  if (rows.some((r) => isRetestControl(r.condition)))
+    items.push({ label: 're-test control (pale, dashed)', kind: 'control', colour: OUTCOME_COLOURS.improved });
   const key = legend(items, AXIS_LEFT, 6, width - 16);
-  const plot: Plot = { left: AXIS_LEFT, right: width - 16, top: 6 + key.height + 14, bottom: height - CAPTION_HEIGHT - 52 };
+  const plot: Plot = {
+    left: AXIS_LEFT,
+    right: width - 16,
+    top: 6 + key.height + 14,
+    bottom: height - CAPTION_HEIGHT - 52,
+  };
   const y = shareScale(plot);
   const x = scaleBand<string>()
     .domain(rows.map((r) => r.condition))
@@ -434,7 +577,11 @@ function strategies(tables: Tables, options: ChartOptions): Chart {
       if (bar) bars.push(bar);
     }
   }
-  const labels = rows.map((r) => ({ x: (x(r.condition) ?? 0) + band / 2, text: conditionLabel(r.condition), width: band + 10 }));
+  const labels = rows.map((r) => ({
+    x: (x(r.condition) ?? 0) + band / 2,
+    text: conditionLabel(r.condition),
+    width: band + 10,
+  }));
   return finish('strategies', title, caption, { width, height }, [
     key.node,
     shareAxisY(plot, y, `Share of misaligned probes (${ruleText(options.rule)})`),
@@ -477,11 +624,19 @@ function binChart(series: BinSeries[], text: BinChartText): Chart {
   const gapShare = apart ? 0.6 : 0;
   const width = Math.max(DEFAULT_SIZE.width, Math.ceil(AXIS_LEFT + 16 + (ordered.length + gapShare) * perBin));
   const height = 380;
-  const key = text.legend ? legend(conditionLegendItems(series.map((s) => s.condition)), AXIS_LEFT, 6, width - 16) : { node: null, height: 0 };
-  const plot: Plot = { left: AXIS_LEFT, right: width - 16, top: 6 + key.height + 16, bottom: height - CAPTION_HEIGHT - 52 };
+  const key = text.legend
+    ? legend(conditionLegendItems(series.map((s) => s.condition)), AXIS_LEFT, 6, width - 16)
+    : { node: null, height: 0 };
+  const plot: Plot = {
+    left: AXIS_LEFT,
+    right: width - 16,
+    top: 6 + key.height + 16,
+    bottom: height - CAPTION_HEIGHT - 52,
+  };
   const y = shareScale(plot);
   const binWidth = (plot.right - plot.left) / (ordered.length + gapShare);
-  const binLeft = (index: number) => plot.left + index * binWidth + (apart && index === ordered.length - 1 ? gapShare * binWidth : 0);
+  const binLeft = (index: number) =>
+    plot.left + index * binWidth + (apart && index === ordered.length - 1 ? gapShare * binWidth : 0);
   const conditions = series.map((s) => s.condition);
 
   const bars: SvgNode[] = [];
@@ -519,7 +674,11 @@ function binChart(series: BinSeries[], text: BinChartText): Chart {
       'stroke-dasharray': '3 3',
       'data-part': 'separator',
     });
-  const labels = ordered.map((row, index) => ({ x: binLeft(index) + binWidth / 2, text: row.binLabel, width: binWidth }));
+  const labels = ordered.map((row, index) => ({
+    x: binLeft(index) + binWidth / 2,
+    text: row.binLabel,
+    width: binWidth,
+  }));
   return finish(text.id, text.title, text.caption, { width, height }, [
     key.node,
     shareAxisY(plot, y, text.yTitle),
@@ -533,7 +692,12 @@ function binChart(series: BinSeries[], text: BinChartText): Chart {
 function errorReduction(tables: Tables, options: ChartOptions): Chart {
   const slice = chooseSlice(tables, options);
   const title = withSuffix('Error reduction among improved probes (Fig. 3/6)', sliceName(slice, options));
-  const caption = captionOf(options, modelPart(slice, options), slice ? pairLabel(slice) : options.language, "improved by the paper's rule");
+  const caption = captionOf(
+    options,
+    modelPart(slice, options),
+    slice ? pairLabel(slice) : options.language,
+    "improved by the paper's rule",
+  );
   const rows = tables.reductionBins.filter((r) => inSlice(r, slice));
   const conditions = sortedDistinct(
     rows.map((r) => r.strategy),
@@ -599,7 +763,12 @@ function misaligned(tables: Tables, options: ChartOptions): Chart {
     false,
     'Model',
   );
-  const plot: Plot = { left: AXIS_LEFT, right: width - 16, top: 6 + key_.height + 14, bottom: height - CAPTION_HEIGHT - 52 };
+  const plot: Plot = {
+    left: AXIS_LEFT,
+    right: width - 16,
+    top: 6 + key_.height + 14,
+    bottom: height - CAPTION_HEIGHT - 52,
+  };
   const y = shareScale(plot);
   const x = scaleBand<string>()
     .domain(pairs.map(pairLabel))
@@ -629,7 +798,11 @@ function misaligned(tables: Tables, options: ChartOptions): Chart {
       if (bar) bars.push(bar);
     }
   }
-  const labels = pairs.map((p) => ({ x: (x(pairLabel(p)) ?? 0) + x.bandwidth() / 2, text: pairLabel(p), width: x.bandwidth() + 10 }));
+  const labels = pairs.map((p) => ({
+    x: (x(pairLabel(p)) ?? 0) + x.bandwidth() / 2,
+    text: pairLabel(p),
+    width: x.bandwidth() + 10,
+  }));
   return finish('misaligned', title, caption, { width, height }, [
     key_.node,
     shareAxisY(plot, y, 'Share of probes misaligned zero-shot'),
@@ -652,7 +825,9 @@ function categoryStrategy(tables: Tables, model: string, present: Set<string>): 
   const candidates = tables.improvementByModel
     .filter((r) => r.model === model && present.has(r.strategy) && !isRetestControl(r.strategy))
     .sort((a, b) => compareConditions(a.strategy, b.strategy));
-  for (const row of candidates) if (row.improvedShare !== null && (!best || row.improvedShare > best.share)) best = { strategy: row.strategy, share: row.improvedShare };
+  for (const row of candidates)
+    if (row.improvedShare !== null && (!best || row.improvedShare > best.share))
+      best = { strategy: row.strategy, share: row.improvedShare };
   if (best) return best.strategy;
   const ordered = sortedDistinct(present, compareConditions);
   return ordered.find((s) => !isRetestControl(s)) ?? ordered[0];
@@ -662,20 +837,34 @@ function categories(tables: Tables, options: ChartOptions): Chart {
   const slice = chooseSlice(tables, options);
   const model = slice?.model ?? options.model;
   const ofModel = tables.categories.filter((r) => r.model === model);
-  const strategy = model === undefined ? undefined : categoryStrategy(tables, model, new Set(ofModel.map((r) => r.strategy)));
-  const title = withSuffix('Improved probes per WVS category (Fig. 8/10)', [model, strategy && conditionLabel(strategy)].filter((p) => p).join(', ') || undefined);
-  const caption = captionOf(options, model === undefined ? undefined : `model ${model}`, strategy && `strategy ${conditionLabel(strategy)}`, "improved by the paper's rule");
+  const strategy =
+    model === undefined ? undefined : categoryStrategy(tables, model, new Set(ofModel.map((r) => r.strategy)));
+  const title = withSuffix(
+    'Improved probes per WVS category (Fig. 8/10)',
+    [model, strategy && conditionLabel(strategy)].filter((p) => p).join(', ') || undefined,
+  );
+  const caption = captionOf(
+    options,
+    model === undefined ? undefined : `model ${model}`,
+    strategy && `strategy ${conditionLabel(strategy)}`,
+    "improved by the paper's rule",
+  );
   const rows = ofModel.filter((r) => r.strategy === strategy);
-  if (model === undefined || strategy === undefined || rows.every((r) => r.improvedShare === null)) return emptyChart('categories', title, caption);
+  if (model === undefined || strategy === undefined || rows.every((r) => r.improvedShare === null))
+    return emptyChart('categories', title, caption);
 
   const pairs = languagePairs(rows);
   const categoryRows = new Map<number, string>();
-  for (const row of [...rows].sort((a, b) => a.category - b.category)) if (!categoryRows.has(row.category)) categoryRows.set(row.category, row.categoryName);
+  for (const row of [...rows].sort((a, b) => a.category - b.category))
+    if (!categoryRows.has(row.category)) categoryRows.set(row.category, row.categoryName);
   const byCell = new Map(rows.map((r) => [key(r.category, r.language, r.country), r]));
 
   const maxLabelChars = 40;
   const shortName = (name: string) => (name.length > maxLabelChars ? `${name.slice(0, maxLabelChars - 1)}…` : name);
-  const labelWidth = Math.max(90, ...[...categoryRows.values()].map((n) => textWidth(shortName(n), SMALL_FONT_SIZE) + 16));
+  const labelWidth = Math.max(
+    90,
+    ...[...categoryRows.values()].map((n) => textWidth(shortName(n), SMALL_FONT_SIZE) + 16),
+  );
   const cellWidth = 72;
   const cellHeight = 26;
   const gridLeft = 12 + labelWidth;
@@ -687,9 +876,25 @@ function categories(tables: Tables, options: ChartOptions): Chart {
 
   const headers: SvgNode[] = [
     el('text', { x: 12, y: headerY, 'font-weight': 600, 'font-size': FONT_SIZE }, 'WVS category'),
-    ...pairs.map((pair, j) => el('text', { x: gridLeft + j * cellWidth + cellWidth / 2, y: headerY, 'text-anchor': 'middle', 'font-weight': 600 }, pairLabel(pair))),
+    ...pairs.map((pair, j) =>
+      el(
+        'text',
+        { x: gridLeft + j * cellWidth + cellWidth / 2, y: headerY, 'text-anchor': 'middle', 'font-weight': 600 },
+        pairLabel(pair),
+      ),
+    ),
     ...[...categoryRows.values()].map((name, i) =>
-      el('text', { x: gridLeft - 8, y: gridTop + i * cellHeight + cellHeight / 2, dy: '0.32em', 'text-anchor': 'end', 'font-size': SMALL_FONT_SIZE }, shortName(name)),
+      el(
+        'text',
+        {
+          x: gridLeft - 8,
+          y: gridTop + i * cellHeight + cellHeight / 2,
+          dy: '0.32em',
+          'text-anchor': 'end',
+          'font-size': SMALL_FONT_SIZE,
+        },
+        shortName(name),
+      ),
     ),
   ];
   const cells: SvgNode[] = [];
@@ -701,7 +906,21 @@ function categories(tables: Tables, options: ChartOptions): Chart {
       const y = gridTop + i * cellHeight;
       if (!row || row.improvedShare === null) {
         // No misaligned probe here: no colour (a share of nothing is not 0%), only a faint dash.
-        empty.push(el('text', { x: x + cellWidth / 2, y: y + cellHeight / 2, dy: '0.32em', 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, 'fill-opacity': 0.4, 'data-part': 'empty' }, '–'));
+        empty.push(
+          el(
+            'text',
+            {
+              x: x + cellWidth / 2,
+              y: y + cellHeight / 2,
+              dy: '0.32em',
+              'text-anchor': 'middle',
+              'font-size': SMALL_FONT_SIZE,
+              'fill-opacity': 0.4,
+              'data-part': 'empty',
+            },
+            '–',
+          ),
+        );
         return;
       }
       const fill = shareColour(row.improvedShare);
@@ -714,7 +933,18 @@ function categories(tables: Tables, options: ChartOptions): Chart {
           { model, language: pair.language, country: pair.country, condition: strategy, category, outcome: 'improved' },
           label,
           el('rect', { x: x + 1, y: y + 1, width: cellWidth - 2, height: cellHeight - 2, fill, 'data-part': 'cell' }),
-          el('text', { x: x + cellWidth / 2, y: y + cellHeight / 2, dy: '0.32em', 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, fill: contrastText(fill) }, `${row.improvedCount}/${row.n}`),
+          el(
+            'text',
+            {
+              x: x + cellWidth / 2,
+              y: y + cellHeight / 2,
+              dy: '0.32em',
+              'text-anchor': 'middle',
+              'font-size': SMALL_FONT_SIZE,
+              fill: contrastText(fill),
+            },
+            `${row.improvedCount}/${row.n}`,
+          ),
         ),
       );
     });
@@ -756,7 +986,9 @@ function softAlignment(tables: Tables, options: ChartOptions): Chart {
     }
   } else if (slice) {
     // Without per-probe points: the table's mean Jensen–Shannon distances, one point per strategy.
-    const rows = tables.softAlignment.filter((r) => inSlice(r, slice)).sort((a, b) => compareConditions(a.strategy, b.strategy));
+    const rows = tables.softAlignment
+      .filter((r) => inSlice(r, slice))
+      .sort((a, b) => compareConditions(a.strategy, b.strategy));
     for (const r of rows) {
       if (r.meanBefore === null || r.meanAfter === null) continue;
       const change =
@@ -785,25 +1017,73 @@ function softAlignment(tables: Tables, options: ChartOptions): Chart {
   const tickFormat = perProbe ? pct0 : (v: number) => v.toFixed(1);
   const grid: SvgNode[] = [];
   for (const t of x.ticks(5)) {
-    grid.push(el('line', { x1: x(t), x2: x(t), y1: plot.top, y2: plot.bottom, stroke: 'currentColor', 'stroke-opacity': t === 0 ? 0.6 : 0.15, 'data-part': 'grid' }));
-    grid.push(el('line', { x1: plot.left, x2: plot.right, y1: y(t), y2: y(t), stroke: 'currentColor', 'stroke-opacity': t === 0 ? 0.6 : 0.15, 'data-part': 'grid' }));
-    grid.push(el('text', { x: x(t), y: plot.bottom + 16, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE }, tickFormat(t)));
-    grid.push(el('text', { x: plot.left - 6, y: y(t), dy: '0.32em', 'text-anchor': 'end', 'font-size': SMALL_FONT_SIZE }, tickFormat(t)));
+    grid.push(
+      el('line', {
+        x1: x(t),
+        x2: x(t),
+        y1: plot.top,
+        y2: plot.bottom,
+        stroke: 'currentColor',
+        'stroke-opacity': t === 0 ? 0.6 : 0.15,
+        'data-part': 'grid',
+      }),
+    );
+    grid.push(
+      el('line', {
+        x1: plot.left,
+        x2: plot.right,
+        y1: y(t),
+        y2: y(t),
+        stroke: 'currentColor',
+        'stroke-opacity': t === 0 ? 0.6 : 0.15,
+        'data-part': 'grid',
+      }),
+    );
+    grid.push(
+      el(
+        'text',
+        { x: x(t), y: plot.bottom + 16, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE },
+        tickFormat(t),
+      ),
+    );
+    grid.push(
+      el(
+        'text',
+        { x: plot.left - 6, y: y(t), dy: '0.32em', 'text-anchor': 'end', 'font-size': SMALL_FONT_SIZE },
+        tickFormat(t),
+      ),
+    );
   }
-  const diagonal = el('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), stroke: 'currentColor', 'stroke-opacity': 0.5, 'stroke-dasharray': '4 3', 'data-part': 'diagonal' });
+  const diagonal = el('line', {
+    x1: x(0),
+    y1: y(0),
+    x2: x(1),
+    y2: y(1),
+    stroke: 'currentColor',
+    'stroke-opacity': 0.5,
+    'stroke-dasharray': '4 3',
+    'data-part': 'diagonal',
+  });
 
   const conditions = sortedDistinct(
     points.map((p) => p.condition),
     compareConditions,
   );
-  const items: LegendItem[] = conditions.map((c) => ({ label: conditionLabel(c), kind: isRetestControl(c) ? 'control' : 'dot', colour: conditionColour(c) }));
-  if (points.some((p) => p.hollow)) items.push({ label: 'aligned zero-shot (hollow)', kind: 'ring', colour: 'currentColor' });
+  const items: LegendItem[] = conditions.map((c) => ({
+    label: conditionLabel(c),
+    kind: isRetestControl(c) ? 'control' : 'dot',
+    colour: conditionColour(c),
+  }));
+  if (points.some((p) => p.hollow))
+    items.push({ label: 'aligned zero-shot (hollow)', kind: 'ring', colour: 'currentColor' });
   items.push({ label: 'no change (y = x)', kind: 'line', colour: 'currentColor' });
   const key = legend(items, plot.right + 40, plot.top, width - 12, true, perProbe ? 'Condition' : 'Strategy (mean)');
   const note = lines(
     plot.right + 40,
     plot.top + key.height + 20,
-    perProbe ? ['Above the diagonal: more of the', "country's answer after self-alignment."] : ['Below the diagonal: closer to the', "country's answer shares after self-alignment."],
+    perProbe
+      ? ['Above the diagonal: more of the', "country's answer after self-alignment."]
+      : ['Below the diagonal: closer to the', "country's answer shares after self-alignment."],
     { 'font-size': SMALL_FONT_SIZE, 'fill-opacity': 0.8 },
     15,
   );
@@ -814,13 +1094,27 @@ function softAlignment(tables: Tables, options: ChartOptions): Chart {
       ? fillStyle(colour, true)
       : p.hollow
         ? { fill: 'none', stroke: colour, 'stroke-width': 1.5 }
-        : { fill: colour, 'fill-opacity': perProbe ? 0.7 : 1, stroke: perProbe ? 'none' : 'currentColor', 'stroke-width': perProbe ? 0 : 1 };
-    return mark('point', p.filter, p.label, el('circle', { cx: x(p.x), cy: y(p.y), r: p.radius, ...style, 'data-part': 'point' }));
+        : {
+            fill: colour,
+            'fill-opacity': perProbe ? 0.7 : 1,
+            stroke: perProbe ? 'none' : 'currentColor',
+            'stroke-width': perProbe ? 0 : 1,
+          };
+    return mark(
+      'point',
+      p.filter,
+      p.label,
+      el('circle', { cx: x(p.x), cy: y(p.y), r: p.radius, ...style, 'data-part': 'point' }),
+    );
   });
   return finish('soft-alignment', title, caption, { width, height }, [
     ...grid,
     diagonal,
-    axisTitleX(plot, perProbe ? 'Zero-shot: share of target answers' : 'Zero-shot: mean JS distance to the country', plot.bottom + 38),
+    axisTitleX(
+      plot,
+      perProbe ? 'Zero-shot: share of target answers' : 'Zero-shot: mean JS distance to the country',
+      plot.bottom + 38,
+    ),
     axisTitleY(plot, perProbe ? 'Self-aligned: share of target answers' : 'Self-aligned: mean JS distance', 44),
     key.node,
     note,

@@ -27,7 +27,13 @@ export function buildDistributionChart(detail: ProbeDetail): DistributionChart {
   const targetText = options[detail.targetOption - 1]!;
   const otherText = options[2 - detail.targetOption]!;
   const rows = [
-    { label: `${detail.country} respondents`, target: detail.targetShares[detail.targetOption - 1]!, other: detail.targetShares[2 - detail.targetOption]!, invalid: 0, condition: undefined as string | undefined },
+    {
+      label: `${detail.country} respondents`,
+      target: detail.targetShares[detail.targetOption - 1]!,
+      other: detail.targetShares[2 - detail.targetOption]!,
+      invalid: 0,
+      condition: undefined as string | undefined,
+    },
     ...detail.conditions.map((c) => ({
       label: conditionLabel(c.condition),
       target: detail.targetOption === 1 ? c.distribution.option1 : c.distribution.option2,
@@ -68,23 +74,53 @@ export function buildDistributionChart(detail: ProbeDetail): DistributionChart {
     ];
     let start = 0;
     const segments = parts.map((part) => {
-      const segment = el('rect', { x: x(start), y: band, width: Math.max(0, x(start + part.share) - x(start)), height: y.bandwidth(), fill: part.colour, 'data-part': part.name });
+      const segment = el('rect', {
+        x: x(start),
+        y: band,
+        width: Math.max(0, x(start + part.share) - x(start)),
+        height: y.bandwidth(),
+        fill: part.colour,
+        'data-part': part.name,
+      });
       start += part.share;
       return segment;
     });
     const label = `${row.label}: target ${pct1(row.target)}, other ${pct1(row.other)}${row.condition ? `, invalid ${pct1(row.invalid)}` : ''}`;
     body.push(
-      el('text', { x: plot.left - 10, y: band + y.bandwidth() / 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', 'font-size': SMALL_FONT_SIZE }, row.label),
+      el(
+        'text',
+        {
+          x: plot.left - 10,
+          y: band + y.bandwidth() / 2,
+          'text-anchor': 'end',
+          'dominant-baseline': 'middle',
+          'font-size': SMALL_FONT_SIZE,
+        },
+        row.label,
+      ),
       mark('bar', row.condition ? { condition: row.condition } : {}, label, ...segments),
     );
   });
   for (const tick of x.ticks(5)) {
     body.push(
-      el('line', { x1: x(tick), x2: x(tick), y1: plot.top - 4, y2: plot.bottom, stroke: 'currentColor', 'stroke-opacity': 0.15 }),
-      el('text', { x: x(tick), y: plot.bottom + 14, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE }, `${Math.round(tick * 100)}%`),
+      el('line', {
+        x1: x(tick),
+        x2: x(tick),
+        y1: plot.top - 4,
+        y2: plot.bottom,
+        stroke: 'currentColor',
+        'stroke-opacity': 0.15,
+      }),
+      el(
+        'text',
+        { x: x(tick), y: plot.bottom + 14, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE },
+        `${Math.round(tick * 100)}%`,
+      ),
     );
   }
-  body.push(el('text', { x: (plot.left + plot.right) / 2, y: plot.bottom + 30, 'text-anchor': 'middle' }, 'share of answers'));
+  body.push(
+    el('text', { x: (plot.left + plot.right) / 2, y: plot.bottom + 30, 'text-anchor': 'middle' }, 'share of answers'),
+  );
   const caption = `Run ${detail.runId} · model ${detail.model} · ${detail.language}/${detail.country}`;
   return { id: 'distribution', title, caption, width, height, svg: chartRoot({ width, height }, title, caption, body) };
 }

@@ -36,7 +36,17 @@ export interface MarkFilter {
   probeId?: string;
 }
 
-const FILTER_KEYS = ['model', 'language', 'country', 'condition', 'category', 'outcome', 'gatedOutcome', 'misaligned', 'probeId'] as const;
+const FILTER_KEYS = [
+  'model',
+  'language',
+  'country',
+  'condition',
+  'category',
+  'outcome',
+  'gatedOutcome',
+  'misaligned',
+  'probeId',
+] as const;
 
 /** The filter as JSON with its keys in one fixed order, so the same mark gives the same text every time. */
 export function filterJson(filter: MarkFilter): string {
@@ -49,7 +59,12 @@ export function filterJson(filter: MarkFilter): string {
  * A mark: a group that is focusable, named for screen readers and hover alike by `label`, and that says which probes
  * it stands for in `data-filter`. The window opens the probe explorer with that filter on click or Enter.
  */
-export function mark(kind: 'bar' | 'cell' | 'point', filter: MarkFilter, label: string, ...children: (SvgNode | null | undefined | false)[]): SvgNode {
+export function mark(
+  kind: 'bar' | 'cell' | 'point',
+  filter: MarkFilter,
+  label: string,
+  ...children: (SvgNode | null | undefined | false)[]
+): SvgNode {
   return el(
     'g',
     { 'data-mark': kind, 'data-filter': filterJson(filter), tabindex: 0, role: 'graphics-symbol', 'aria-label': label },
@@ -97,7 +112,12 @@ export interface Plot {
 }
 
 /** The root <svg>: its name for screen readers, a <title>, the body, and the caption line at the bottom. */
-export function chartRoot(size: Size, title: string, caption: string, body: (SvgNode | null | undefined | false)[]): SvgNode {
+export function chartRoot(
+  size: Size,
+  title: string,
+  caption: string,
+  body: (SvgNode | null | undefined | false)[],
+): SvgNode {
   return el(
     'svg',
     {
@@ -113,7 +133,11 @@ export function chartRoot(size: Size, title: string, caption: string, body: (Svg
     },
     el('title', {}, title),
     ...body,
-    el('text', { x: 12, y: size.height - 9, 'font-size': SMALL_FONT_SIZE, 'fill-opacity': 0.75, 'data-part': 'caption' }, caption),
+    el(
+      'text',
+      { x: 12, y: size.height - 9, 'font-size': SMALL_FONT_SIZE, 'fill-opacity': 0.75, 'data-part': 'caption' },
+      caption,
+    ),
   );
 }
 
@@ -135,8 +159,18 @@ export function noData(size: Size): SvgNode {
 }
 
 /** A text of several lines (tspans), the first at `y`, each next one line-height lower. */
-export function lines(x: number, y: number, texts: string[], attrs: Record<string, string | number | undefined> = {}, lineHeight = 13): SvgNode {
-  return el('text', { x, y, ...attrs }, ...texts.map((text, i) => el('tspan', { x, dy: i === 0 ? 0 : lineHeight }, text)));
+export function lines(
+  x: number,
+  y: number,
+  texts: string[],
+  attrs: Record<string, string | number | undefined> = {},
+  lineHeight = 13,
+): SvgNode {
+  return el(
+    'text',
+    { x, y, ...attrs },
+    ...texts.map((text, i) => el('tspan', { x, dy: i === 0 ? 0 : lineHeight }, text)),
+  );
 }
 
 /**
@@ -168,15 +202,34 @@ export function wrapLabel(text: string, maxChars: number): string[] {
  * A y axis of shares: gridlines across the plot (currentColor, faint), tick labels in percent, the baseline, and
  * the axis title turned upright along the left edge.
  */
-export function shareAxisY(plot: Plot, y: ScaleLinear<number, number>, title: string, tickFormat: (v: number) => string = pct0): SvgNode {
+export function shareAxisY(
+  plot: Plot,
+  y: ScaleLinear<number, number>,
+  title: string,
+  tickFormat: (v: number) => string = pct0,
+): SvgNode {
   const ticks = y.ticks(5);
   return el(
     'g',
     { 'data-part': 'y-axis' },
     ...ticks.map((t) =>
-      el('line', { x1: plot.left, x2: plot.right, y1: y(t), y2: y(t), stroke: 'currentColor', 'stroke-opacity': t === 0 ? 0.6 : GRID_OPACITY, 'data-part': 'grid' }),
+      el('line', {
+        x1: plot.left,
+        x2: plot.right,
+        y1: y(t),
+        y2: y(t),
+        stroke: 'currentColor',
+        'stroke-opacity': t === 0 ? 0.6 : GRID_OPACITY,
+        'data-part': 'grid',
+      }),
     ),
-    ...ticks.map((t) => el('text', { x: plot.left - 6, y: y(t), dy: '0.32em', 'text-anchor': 'end', 'font-size': SMALL_FONT_SIZE }, tickFormat(t))),
+    ...ticks.map((t) =>
+      el(
+        'text',
+        { x: plot.left - 6, y: y(t), dy: '0.32em', 'text-anchor': 'end', 'font-size': SMALL_FONT_SIZE },
+        tickFormat(t),
+      ),
+    ),
     axisTitleY(plot, title),
   );
 }
@@ -184,11 +237,26 @@ export function shareAxisY(plot: Plot, y: ScaleLinear<number, number>, title: st
 export function axisTitleY(plot: Plot, title: string, offset = 46): SvgNode {
   const x = plot.left - offset;
   const y = (plot.top + plot.bottom) / 2;
-  return el('text', { x, y, transform: `rotate(-90 ${x} ${y})`, 'text-anchor': 'middle', 'font-size': FONT_SIZE, 'data-part': 'axis-title' }, title);
+  return el(
+    'text',
+    {
+      x,
+      y,
+      transform: `rotate(-90 ${x} ${y})`,
+      'text-anchor': 'middle',
+      'font-size': FONT_SIZE,
+      'data-part': 'axis-title',
+    },
+    title,
+  );
 }
 
 export function axisTitleX(plot: Plot, title: string, y: number): SvgNode {
-  return el('text', { x: (plot.left + plot.right) / 2, y, 'text-anchor': 'middle', 'font-size': FONT_SIZE, 'data-part': 'axis-title' }, title);
+  return el(
+    'text',
+    { x: (plot.left + plot.right) / 2, y, 'text-anchor': 'middle', 'font-size': FONT_SIZE, 'data-part': 'axis-title' },
+    title,
+  );
 }
 
 /** Category labels under the plot, each centred at its x and wrapped to the room it has. */
@@ -197,7 +265,10 @@ export function bandLabelsX(plot: Plot, labels: { x: number; text: string; width
     'g',
     { 'data-part': 'x-axis' },
     ...labels.map(({ x, text, width }) =>
-      lines(x, plot.bottom + 15, wrapLabel(text, Math.max(6, Math.floor(width / (SMALL_FONT_SIZE * 0.6)))), { 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE }),
+      lines(x, plot.bottom + 15, wrapLabel(text, Math.max(6, Math.floor(width / (SMALL_FONT_SIZE * 0.6)))), {
+        'text-anchor': 'middle',
+        'font-size': SMALL_FONT_SIZE,
+      }),
     ),
   );
 }
@@ -222,7 +293,14 @@ export function whisker(x: number, yLower: number, yUpper: number, capWidth: num
  */
 export function fillStyle(colour: string, control: boolean): Record<string, string | number> {
   return control
-    ? { fill: colour, 'fill-opacity': 0.3, stroke: colour, 'stroke-width': 1.5, 'stroke-dasharray': '4 2', 'data-control': 'true' }
+    ? {
+        fill: colour,
+        'fill-opacity': 0.3,
+        stroke: colour,
+        'stroke-width': 1.5,
+        'stroke-dasharray': '4 2',
+        'data-control': 'true',
+      }
     : { fill: colour };
 }
 
@@ -278,7 +356,15 @@ function swatch(item: LegendItem, x: number, y: number): SvgNode {
     case 'ring':
       return el('circle', { cx: x + 6, cy: y - 3, r: 4.5, fill: 'none', stroke: item.colour, 'stroke-width': 1.5 });
     case 'line':
-      return el('line', { x1: x, x2: x + 12, y1: y - 3, y2: y - 3, stroke: item.colour, 'stroke-width': 1.5, 'stroke-dasharray': '4 3' });
+      return el('line', {
+        x1: x,
+        x2: x + 12,
+        y1: y - 3,
+        y2: y - 3,
+        stroke: item.colour,
+        'stroke-width': 1.5,
+        'stroke-dasharray': '4 3',
+      });
   }
 }
 
@@ -286,7 +372,14 @@ function swatch(item: LegendItem, x: number, y: number): SvgNode {
  * A legend from (x, y), item after item along a line and onto the next line when `maxRight` is reached, or one
  * item a line when `vertical`. Returns the node and the height it takes.
  */
-export function legend(items: LegendItem[], x: number, y: number, maxRight: number, vertical = false, heading?: string): { node: SvgNode; height: number } {
+export function legend(
+  items: LegendItem[],
+  x: number,
+  y: number,
+  maxRight: number,
+  vertical = false,
+  heading?: string,
+): { node: SvgNode; height: number } {
   const lineHeight = 18;
   const children: SvgNode[] = [];
   let cx = x;
@@ -302,7 +395,14 @@ export function legend(items: LegendItem[], x: number, y: number, maxRight: numb
       cx = x;
       cy += lineHeight;
     }
-    children.push(el('g', { 'data-part': 'legend-item' }, swatch(item, cx, cy), el('text', { x: cx + 18, y: cy, 'font-size': FONT_SIZE }, item.label)));
+    children.push(
+      el(
+        'g',
+        { 'data-part': 'legend-item' },
+        swatch(item, cx, cy),
+        el('text', { x: cx + 18, y: cy, 'font-size': FONT_SIZE }, item.label),
+      ),
+    );
     if (vertical) cy += lineHeight;
     else cx += width;
   }
@@ -311,7 +411,12 @@ export function legend(items: LegendItem[], x: number, y: number, maxRight: numb
 }
 
 /** The sequential ramp's key: a row of swatches at 0%, 25%, …, 100%, each labelled. */
-export function rampLegend(x: number, y: number, heading: string, colourOf: (share: number) => string): { node: SvgNode; width: number } {
+export function rampLegend(
+  x: number,
+  y: number,
+  heading: string,
+  colourOf: (share: number) => string,
+): { node: SvgNode; width: number } {
   const steps = [0, 0.25, 0.5, 0.75, 1];
   const headingWidth = textWidth(heading) + 8;
   const step = 50;

@@ -44,7 +44,14 @@ export const CONDITION_COLOURS: Record<Condition, string> = {
 
 // Colours left for condition names this version does not know (a newer store): picked by the name, so the same
 // name keeps its colour from chart to chart and run to run.
-const SPARE_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.yellow, OKABE_ITO.blue, OKABE_ITO.orange, OKABE_ITO.reddishPurple, OKABE_ITO.bluishGreen];
+const SPARE_COLOURS = [
+  OKABE_ITO.vermillion,
+  OKABE_ITO.yellow,
+  OKABE_ITO.blue,
+  OKABE_ITO.orange,
+  OKABE_ITO.reddishPurple,
+  OKABE_ITO.bluishGreen,
+];
 
 function nameHash(name: string): number {
   let hash = 0;
@@ -53,7 +60,10 @@ function nameHash(name: string): number {
 }
 
 export function conditionColour(condition: string): string {
-  return (CONDITION_COLOURS as Record<string, string>)[condition] ?? SPARE_COLOURS[nameHash(condition) % SPARE_COLOURS.length]!;
+  return (
+    (CONDITION_COLOURS as Record<string, string>)[condition] ??
+    SPARE_COLOURS[nameHash(condition) % SPARE_COLOURS.length]!
+  );
 }
 
 const CONDITION_LABELS: Record<Condition, string> = {

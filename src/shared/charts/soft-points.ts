@@ -5,12 +5,29 @@ import type { WorkbenchClient } from '../client.js';
 import type { SoftPoint } from './charts.js';
 import { ZERO_SHOT } from '../method.js';
 
-export async function loadSoftPoints(client: WorkbenchClient, runId: string, model: string, language: string): Promise<SoftPoint[]> {
+export async function loadSoftPoints(
+  client: WorkbenchClient,
+  runId: string,
+  model: string,
+  language: string,
+): Promise<SoftPoint[]> {
   const points: SoftPoint[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = await client.results.probes({ runId, filter: { model, language, misaligned: true }, offset, limit: 1000 });
+    const page = await client.results.probes({
+      runId,
+      filter: { model, language, misaligned: true },
+      offset,
+      limit: 1000,
+    });
     for (const r of page.rows) {
-      if (r.condition !== ZERO_SHOT) points.push({ probeId: r.probeId, strategy: r.condition, before: r.zeroShotAlignment, after: r.alignment, misaligned: r.misaligned });
+      if (r.condition !== ZERO_SHOT)
+        points.push({
+          probeId: r.probeId,
+          strategy: r.condition,
+          before: r.zeroShotAlignment,
+          after: r.alignment,
+          misaligned: r.misaligned,
+        });
     }
     if (offset + 1000 >= page.total) return points;
   }

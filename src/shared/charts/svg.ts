@@ -33,8 +33,9 @@ export interface SvgStringOptions {
 
 // Characters XML 1.0 does not allow at all (C0 controls but tab, newline, return; lone surrogates; U+FFFE/FFFF).
 // A model or category name from a file could hold one; dropped rather than written into a file no parser reads.
-// eslint-disable-next-line no-control-regex -- the control characters XML forbids are what this drops.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  // eslint-disable-next-line no-control-regex -- the control characters XML forbids are what this drops.
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function escapeText(text: string): string {
   return text.replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -42,7 +43,11 @@ function escapeText(text: string): string {
 
 function escapeAttribute(value: string): string {
   // Newlines and tabs as character references: a parser would otherwise normalise them to spaces.
-  return escapeText(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return escapeText(value)
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
 }
 
 /** Numbers with at most 3 decimals: enough for a sharp chart, and the same text on every machine. */
@@ -104,7 +109,9 @@ export function svgToString(node: SvgNode, options: SvgStringOptions = {}): stri
     const [, , width, height] = String(node.attrs.viewBox ?? `0 0 ${node.attrs.width ?? 0} ${node.attrs.height ?? 0}`)
       .split(/[\s,]+/)
       .map(Number);
-    children.unshift(el('rect', { x: 0, y: 0, width: width ?? 0, height: height ?? 0, fill: background, 'data-part': 'background' }));
+    children.unshift(
+      el('rect', { x: 0, y: 0, width: width ?? 0, height: height ?? 0, fill: background, 'data-part': 'background' }),
+    );
   }
   const lines: string[] = [];
   write({ tag: node.tag, attrs, children }, 0, lines);

@@ -5,7 +5,6 @@ import { useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { saveText, saveUrl } from '../save-file.js';
 import { svgToString, type Chart, type MarkFilter, type SvgNode } from '../../../shared/charts/index.js';
 
-
 /** A chart of the shared code: one of the run's figures, or another drawing such as a probe's distributions. */
 type DrawnChart = Omit<Chart, 'id'> & { id: string };
 
@@ -21,7 +20,9 @@ function withoutMarkTitles(node: SvgNode): SvgNode {
   const mark = node.attrs['data-mark'] !== undefined;
   return {
     ...node,
-    children: node.children.flatMap((child): (SvgNode | string)[] => (typeof child === 'string' ? [child] : mark && child.tag === 'title' ? [] : [withoutMarkTitles(child)])),
+    children: node.children.flatMap((child): (SvgNode | string)[] =>
+      typeof child === 'string' ? [child] : mark && child.tag === 'title' ? [] : [withoutMarkTitles(child)],
+    ),
   };
 }
 
@@ -71,38 +72,47 @@ export function ChartView({ chart, onMark, fileName }: Props) {
       <figcaption>
         <span className="chart-title">{chart.title}</span>
         <span className="chart-actions">
-          <button type="button" className="link" data-testid="export-chart" onClick={() => saveText(`${fileName}.svg`, 'image/svg+xml', svgToString(chart.svg))}>
+          <button
+            type="button"
+            className="link"
+            data-testid="export-chart"
+            onClick={() => saveText(`${fileName}.svg`, 'image/svg+xml', svgToString(chart.svg))}
+          >
             SVG
           </button>
-          <button type="button" className="link" onClick={() => void pngDataUrl(chart).then((url) => saveUrl(`${fileName}.png`, url))}>
+          <button
+            type="button"
+            className="link"
+            onClick={() => void pngDataUrl(chart).then((url) => saveUrl(`${fileName}.png`, url))}
+          >
             PNG
           </button>
         </span>
       </figcaption>
       <div className="chart-stage" ref={box}>
-      <div
-        className={`chart-canvas${onMark ? ' clickable' : ''}`}
-        onMouseMove={(e: MouseEvent) => show(markOf(e.target), e.clientX, e.clientY)}
-        onMouseLeave={() => setTip(null)}
-        onFocus={(e) => show(markOf(e.target))}
-        onBlur={() => setTip(null)}
-        onClick={(e: MouseEvent) => open(markOf(e.target))}
-        onKeyDown={(e: KeyboardEvent) => {
-          if (e.key === 'Enter' || e.key === ' ') {
-            const mark = markOf(e.target);
-            if (mark) {
-              e.preventDefault();
-              open(mark);
+        <div
+          className={`chart-canvas${onMark ? ' clickable' : ''}`}
+          onMouseMove={(e: MouseEvent) => show(markOf(e.target), e.clientX, e.clientY)}
+          onMouseLeave={() => setTip(null)}
+          onFocus={(e) => show(markOf(e.target))}
+          onBlur={() => setTip(null)}
+          onClick={(e: MouseEvent) => open(markOf(e.target))}
+          onKeyDown={(e: KeyboardEvent) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              const mark = markOf(e.target);
+              if (mark) {
+                e.preventDefault();
+                open(mark);
+              }
             }
-          }
-        }}
-        dangerouslySetInnerHTML={{ __html: markup }}
-      />
-      {tip && tip.text && (
-        <div className="chart-tip" role="tooltip" style={{ left: tip.x + 12, top: tip.y + 12 }}>
-          {tip.text}
-        </div>
-      )}
+          }}
+          dangerouslySetInnerHTML={{ __html: markup }}
+        />
+        {tip && tip.text && (
+          <div className="chart-tip" role="tooltip" style={{ left: tip.x + 12, top: tip.y + 12 }}>
+            {tip.text}
+          </div>
+        )}
       </div>
     </figure>
   );

@@ -30,8 +30,8 @@ export class ErrorBoundary extends Component<Props, State> {
     if (!this.state.error) return this.props.children;
     return (
       <div className="notice error" role="alert" data-testid="screen-error">
-        <strong>The {this.props.screen} screen failed to draw.</strong> {this.state.error.message}. Nothing was lost: what the
-        engine stored is still there. Go to another screen and back to try again.
+        <strong>The {this.props.screen} screen failed to draw.</strong> {this.state.error.message}. Nothing was lost:
+        what the engine stored is still there. Go to another screen and back to try again.
       </div>
     );
   }

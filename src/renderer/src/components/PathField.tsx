@@ -9,7 +9,14 @@ export interface PathChoice {
   label: string;
 }
 
-export function PathField({ id, label, value, onChange, placeholder, choices }: {
+export function PathField({
+  id,
+  label,
+  value,
+  onChange,
+  placeholder,
+  choices,
+}: {
   id: string;
   label: string;
   value: string;
@@ -38,20 +45,39 @@ export function PathField({ id, label, value, onChange, placeholder, choices }: 
         if (dropped) {
           setHint(null);
           onChange(dropped);
-        } else setHint(`A browser does not tell the workbench where "${e.dataTransfer.files[0]?.name ?? 'the file'}" is: type or paste its path.`);
+        } else
+          setHint(
+            `A browser does not tell the workbench where "${e.dataTransfer.files[0]?.name ?? 'the file'}" is: type or paste its path.`,
+          );
       }}
     >
       <label htmlFor={id}>{label}</label>
       <div className="path-row">
-        <input id={id} className="wide" value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)} />
+        <input
+          id={id}
+          className="wide"
+          value={value}
+          placeholder={placeholder}
+          onChange={(e) => onChange(e.target.value)}
+        />
         {bridge &&
           choices.map((c) => (
-            <button key={c.purpose} type="button" data-testid={`choose-${c.purpose}`} onClick={() => void choose(c.purpose)}>
+            <button
+              key={c.purpose}
+              type="button"
+              data-testid={`choose-${c.purpose}`}
+              onClick={() => void choose(c.purpose)}
+            >
               {c.label}
             </button>
           ))}
       </div>
-      <div className="hint muted small">{hint ?? (bridge ? 'Choose it, drop it here, or type its path.' : 'A path on the machine the engine runs on: type or paste it.')}</div>
+      <div className="hint muted small">
+        {hint ??
+          (bridge
+            ? 'Choose it, drop it here, or type its path.'
+            : 'A path on the machine the engine runs on: type or paste it.')}
+      </div>
     </div>
   );
 }

@@ -22,15 +22,27 @@ export function ErrorNotice({ children, testId }: { children: ReactNode; testId?
 export function Disconnected() {
   return (
     <p className="notice" role="status">
-      Engine not connected. Open the workbench from its desktop window, or from the address that <code>selfalign serve</code> prints.
+      Engine not connected. Open the workbench from its desktop window, or from the address that{' '}
+      <code>selfalign serve</code> prints.
     </p>
   );
 }
 
 /** Draws a loaded value, or the state it is in. */
-export function Show<T>({ loaded, what, children }: { loaded: Loaded<T>; what: string; children: (data: T) => ReactNode }) {
+export function Show<T>({
+  loaded,
+  what,
+  children,
+}: {
+  loaded: Loaded<T>;
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
   if (loaded.status === 'disconnected') return <Disconnected />;
-  if (loaded.status === 'error') return <ErrorNotice>{`${what[0]!.toUpperCase()}${what.slice(1)} could not be read: ${loaded.message}`}</ErrorNotice>;
+  if (loaded.status === 'error')
+    return (
+      <ErrorNotice>{`${what[0]!.toUpperCase()}${what.slice(1)} could not be read: ${loaded.message}`}</ErrorNotice>
+    );
   if (loaded.data === undefined) return <Loading what={what} />;
   return <>{children(loaded.data)}</>;
 }
@@ -42,7 +54,23 @@ export function formatSeconds(seconds: number | null | undefined): string {
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
 }
 
-export function ProgressBar({ done, total, label, rate, etaSeconds, unit = 'measurements', testId }: { done: number; total: number; label: string; rate?: number; etaSeconds?: number | null; unit?: string; testId?: string }) {
+export function ProgressBar({
+  done,
+  total,
+  label,
+  rate,
+  etaSeconds,
+  unit = 'measurements',
+  testId,
+}: {
+  done: number;
+  total: number;
+  label: string;
+  rate?: number;
+  etaSeconds?: number | null;
+  unit?: string;
+  testId?: string;
+}) {
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
   return (
     <div className="progress" data-testid={testId}>
@@ -54,7 +82,14 @@ export function ProgressBar({ done, total, label, rate, etaSeconds, unit = 'meas
           {etaSeconds !== undefined && etaSeconds !== null ? ` · ${formatSeconds(etaSeconds)} left` : ''}
         </span>
       </div>
-      <div className="progress-track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+      >
         <div className="progress-fill" style={{ width: `${(100 * fraction).toFixed(2)}%` }} />
       </div>
     </div>

@@ -26,10 +26,18 @@ async function allRows(c: WorkbenchClient, runId: string): Promise<Row[]> {
 }
 
 export function CompareScreen({ route }: { route: Extract<Route, { screen: 'compare' }> }) {
-  const loaded = useCommand(async (c) => {
-    const [runA, runB, rowsA, rowsB] = await Promise.all([c.runs.get({ runId: route.a }), c.runs.get({ runId: route.b }), allRows(c, route.a), allRows(c, route.b)]);
-    return { runA, runB, rowsA, rowsB };
-  }, [route.a, route.b]);
+  const loaded = useCommand(
+    async (c) => {
+      const [runA, runB, rowsA, rowsB] = await Promise.all([
+        c.runs.get({ runId: route.a }),
+        c.runs.get({ runId: route.b }),
+        allRows(c, route.a),
+        allRows(c, route.b),
+      ]);
+      return { runA, runB, rowsA, rowsB };
+    },
+    [route.a, route.b],
+  );
   return (
     <section aria-labelledby="compare-heading">
       <header className="screen-header">
@@ -44,18 +52,35 @@ export function CompareScreen({ route }: { route: Extract<Route, { screen: 'comp
   );
 }
 
-
-function Comparison({ runA, runB, rowsA, rowsB, route }: { runA: Run; runB: Run; rowsA: Row[]; rowsB: Row[]; route: Extract<Route, { screen: 'compare' }> }) {
+function Comparison({
+  runA,
+  runB,
+  rowsA,
+  rowsB,
+  route,
+}: {
+  runA: Run;
+  runB: Run;
+  rowsA: Row[];
+  rowsB: Row[];
+  route: Extract<Route, { screen: 'compare' }>;
+}) {
   const navigate = useRoute((s) => s.navigate);
   const [sideA, setSideA] = useState<Side>({ model: runA.models[0] ?? '', condition: runA.strategies[0] ?? ZERO_SHOT });
-  const [sideB, setSideB] = useState<Side>({ model: runB.models[0] ?? '', condition: runB.strategies[runA.id === runB.id ? 1 : 0] ?? runB.strategies[0] ?? ZERO_SHOT });
+  const [sideB, setSideB] = useState<Side>({
+    model: runB.models[0] ?? '',
+    condition: runB.strategies[runA.id === runB.id ? 1 : 0] ?? runB.strategies[0] ?? ZERO_SHOT,
+  });
   const joined = useMemo(() => joinSides(rowsA, rowsB, sideA, sideB), [rowsA, rowsB, sideA, sideB]);
   const rows = route.changedOnly ? joined.filter((j) => j.changed) : joined;
   const meanDelta = joined.length ? joined.reduce((s, j) => s + j.delta, 0) / joined.length : null;
   const picker = (label: string, run: Run, side: Side, set: (s: Side) => void) => (
     <fieldset className="side">
       <legend>
-        {label}: <a href={hrefOf({ screen: 'run', runId: run.id, tab: 'results', query: {} })}>{run.id}</a> <span className="muted small">({run.protocol}, {run.estimator}, n = {run.n})</span>
+        {label}: <a href={hrefOf({ screen: 'run', runId: run.id, tab: 'results', query: {} })}>{run.id}</a>{' '}
+        <span className="muted small">
+          ({run.protocol}, {run.estimator}, n = {run.n})
+        </span>
       </legend>
       <label>
         Model{' '}
@@ -85,15 +110,23 @@ function Comparison({ runA, runB, rowsA, rowsB, route }: { runA: Run; runB: Run;
       </div>
       <div className="toolbar">
         <label>
-          <input type="checkbox" checked={route.changedOnly} onChange={(e) => navigate({ ...route, changedOnly: e.target.checked }, { replace: true })} /> changed only
+          <input
+            type="checkbox"
+            checked={route.changedOnly}
+            onChange={(e) => navigate({ ...route, changedOnly: e.target.checked }, { replace: true })}
+          />{' '}
+          changed only
         </label>
         <span className="muted" role="status">
-          {joined.length} probes in both · {joined.filter((j) => j.changed).length} changed · mean Δ alignment {meanDelta === null ? '—' : `${meanDelta >= 0 ? '+' : ''}${(100 * meanDelta).toFixed(1)} points`}
+          {joined.length} probes in both · {joined.filter((j) => j.changed).length} changed · mean Δ alignment{' '}
+          {meanDelta === null ? '—' : `${meanDelta >= 0 ? '+' : ''}${(100 * meanDelta).toFixed(1)} points`}
           {rows.length > SHOWN ? ` · the first ${SHOWN} shown` : ''}
         </span>
       </div>
       {joined.length === 0 ? (
-        <p className="empty muted">The two sides share no probe: pick a model and condition each run measured, on the same languages.</p>
+        <p className="empty muted">
+          The two sides share no probe: pick a model and condition each run measured, on the same languages.
+        </p>
       ) : (
         <table className="table compact numbers">
           <thead>
@@ -112,7 +145,18 @@ function Comparison({ runA, runB, rowsA, rowsB, route }: { runA: Run; runB: Run;
             {rows.slice(0, SHOWN).map((j) => (
               <tr key={j.key}>
                 <td>
-                  <a href={hrefOf({ screen: 'probe', runId: runA.id, model: j.a.model, language: j.a.language, probeId: j.a.probeId, query: {} })}>{j.a.probeId}</a>
+                  <a
+                    href={hrefOf({
+                      screen: 'probe',
+                      runId: runA.id,
+                      model: j.a.model,
+                      language: j.a.language,
+                      probeId: j.a.probeId,
+                      query: {},
+                    })}
+                  >
+                    {j.a.probeId}
+                  </a>
                 </td>
                 <td>
                   {j.a.language}/{j.a.country}
@@ -120,7 +164,9 @@ function Comparison({ runA, runB, rowsA, rowsB, route }: { runA: Run; runB: Run;
                 <td className="ellipsis">{j.a.template ?? ''}</td>
                 <td>{percent(j.a.alignment, 0)}</td>
                 <td>{percent(j.b.alignment, 0)}</td>
-                <td className={j.delta > 0 ? 'positive' : j.delta < 0 ? 'negative' : ''}>{`${j.delta > 0 ? '+' : ''}${(100 * j.delta).toFixed(0)}`}</td>
+                <td
+                  className={j.delta > 0 ? 'positive' : j.delta < 0 ? 'negative' : ''}
+                >{`${j.delta > 0 ? '+' : ''}${(100 * j.delta).toFixed(0)}`}</td>
                 <td>{j.a.outcome && <span className={`outcome ${j.a.outcome}`}>{j.a.outcome}</span>}</td>
                 <td>{j.b.outcome && <span className={`outcome ${j.b.outcome}`}>{j.b.outcome}</span>}</td>
               </tr>

@@ -59,7 +59,9 @@ export function DataScreen() {
         <Show loaded={surveys} what="the survey imports">
           {(list) =>
             list.length === 0 ? (
-              <p className="muted">No survey yet: import the WVS microdata file or the per-country answer shares above.</p>
+              <p className="muted">
+                No survey yet: import the WVS microdata file or the per-country answer shares above.
+              </p>
             ) : (
               <table className="table compact">
                 <thead>
@@ -83,7 +85,11 @@ export function DataScreen() {
                         {s.countries.length}: {s.countries.slice(0, 12).join(', ')}
                         {s.countries.length > 12 ? ', …' : ''}
                       </td>
-                      <td>{s.respondents.some((c) => c.respondents !== null) ? s.respondents.reduce((sum, c) => sum + (c.respondents ?? 0), 0).toLocaleString('en') : '— (answer shares)'}</td>
+                      <td>
+                        {s.respondents.some((c) => c.respondents !== null)
+                          ? s.respondents.reduce((sum, c) => sum + (c.respondents ?? 0), 0).toLocaleString('en')
+                          : '— (answer shares)'}
+                      </td>
                       <td className="small">{s.importedAt.slice(0, 10)}</td>
                     </tr>
                   ))}
@@ -93,7 +99,9 @@ export function DataScreen() {
           }
         </Show>
       </section>
-      {sets.data && surveys.data && surveys.data.length > 0 && <TargetsBrowser sets={sets.data} surveys={surveys.data} />}
+      {sets.data && surveys.data && surveys.data.length > 0 && (
+        <TargetsBrowser sets={sets.data} surveys={surveys.data} />
+      )}
     </section>
   );
 }
@@ -127,7 +135,9 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
   return (
     <section className="card" aria-labelledby="import-probes-heading" data-testid="import-probes">
       <h3 id="import-probes-heading">Import a probe set</h3>
-      <p className="muted small">Arora et al.'s probes.zip (or its folder), one of its &lt;language&gt;.csv files, or a CSV of your own.</p>
+      <p className="muted small">
+        Arora et al.'s probes.zip (or its folder), one of its &lt;language&gt;.csv files, or a CSV of your own.
+      </p>
       <PathField
         id="probe-path"
         label="File or folder"
@@ -141,7 +151,12 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
       />
       <div className="field">
         <label htmlFor="probe-name">Name (optional)</label>
-        <input id="probe-name" value={name} placeholder="from the file name" onChange={(e) => setName(e.target.value)} />
+        <input
+          id="probe-name"
+          value={name}
+          placeholder="from the file name"
+          onChange={(e) => setName(e.target.value)}
+        />
       </div>
       <button type="button" disabled={!path || busy} onClick={() => void run(true)}>
         Preview
@@ -150,8 +165,9 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
       {preview && (
         <div className="preview" data-testid="import-preview">
           <p>
-            <strong>{preview.name}</strong> ({preview.format}): {preview.probes.toLocaleString('en')} probes in {preview.languages.length} languages ({preview.languages.join(', ')}),{' '}
-            {preview.usable.toLocaleString('en')} usable.
+            <strong>{preview.name}</strong> ({preview.format}): {preview.probes.toLocaleString('en')} probes in{' '}
+            {preview.languages.length} languages ({preview.languages.join(', ')}), {preview.usable.toLocaleString('en')}{' '}
+            usable.
           </p>
           {preview.flaggedProbes.length > 0 && (
             <details>
@@ -165,7 +181,11 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
               </ul>
             </details>
           )}
-          {preview.duplicateTemplates.length > 0 && <p className="muted small">{preview.duplicateTemplates.length} statements appear more than once in a language.</p>}
+          {preview.duplicateTemplates.length > 0 && (
+            <p className="muted small">
+              {preview.duplicateTemplates.length} statements appear more than once in a language.
+            </p>
+          )}
           <button type="button" className="primary" disabled={busy} onClick={() => void run(false)}>
             Store {preview.name}
           </button>
@@ -187,7 +207,13 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
   const [preview, setPreview] = useState<SurveyPreview | null>(null);
   const [stored, setStored] = useState<SurveyPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [progress, setProgress] = useState<{ phase: string; done: number; total: number; rate: number; etaSeconds: number | null } | null>(null);
+  const [progress, setProgress] = useState<{
+    phase: string;
+    done: number;
+    total: number;
+    rate: number;
+    etaSeconds: number | null;
+  } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     const c = client();
@@ -202,7 +228,12 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
     setProgress(null);
     if (previewOnly) setStored(null);
     try {
-      const result = await client()!.surveys.import({ path, preview: previewOnly, ...(name ? { name } : {}), ...(format ? { format } : {}) });
+      const result = await client()!.surveys.import({
+        path,
+        preview: previewOnly,
+        ...(name ? { name } : {}),
+        ...(format ? { format } : {}),
+      });
       if (previewOnly) setPreview(result);
       else {
         setStored(result);
@@ -232,7 +263,12 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
       <div className="field-row">
         <div className="field">
           <label htmlFor="survey-name">Name (optional)</label>
-          <input id="survey-name" value={name} placeholder="from the file name" onChange={(e) => setName(e.target.value)} />
+          <input
+            id="survey-name"
+            value={name}
+            placeholder="from the file name"
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="survey-format">Format</label>
@@ -246,27 +282,39 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
       <button type="button" disabled={!path || busy} onClick={() => void run(true)}>
         Preview
       </button>
-      {busy && progress && <ProgressBar label={progress.phase === 'storing' ? 'Storing' : 'Reading the file'} done={Math.round(progress.done / (progress.phase === 'reading' ? 1e6 : 1))} total={Math.round(progress.total / (progress.phase === 'reading' ? 1e6 : 1))} unit={progress.phase === 'reading' ? 'MB' : 'cells'} etaSeconds={progress.etaSeconds} testId="survey-progress" />}
+      {busy && progress && (
+        <ProgressBar
+          label={progress.phase === 'storing' ? 'Storing' : 'Reading the file'}
+          done={Math.round(progress.done / (progress.phase === 'reading' ? 1e6 : 1))}
+          total={Math.round(progress.total / (progress.phase === 'reading' ? 1e6 : 1))}
+          unit={progress.phase === 'reading' ? 'MB' : 'cells'}
+          etaSeconds={progress.etaSeconds}
+          testId="survey-progress"
+        />
+      )}
       {error && <ErrorNotice testId="import-error">{error}</ErrorNotice>}
       {preview && (
         <div className="preview" data-testid="import-preview">
           <p>
             <strong>{preview.name}</strong> ({preview.format}
-            {preview.weightColumn ? `, weighted by ${preview.weightColumn}` : ''}): {preview.rows.toLocaleString('en')} rows, {preview.countries.length} countries, {preview.cells.toLocaleString('en')} answer cells.
+            {preview.weightColumn ? `, weighted by ${preview.weightColumn}` : ''}): {preview.rows.toLocaleString('en')}{' '}
+            rows, {preview.countries.length} countries, {preview.cells.toLocaleString('en')} answer cells.
           </p>
           <details>
             <summary>Countries and respondents</summary>
             <ul className="columns small">
               {preview.countries.map((c) => (
                 <li key={c.iso3}>
-                  {c.iso3} {c.name}: {c.respondents === null ? 'shares' : `${c.respondents.toLocaleString('en')} respondents`}
+                  {c.iso3} {c.name}:{' '}
+                  {c.respondents === null ? 'shares' : `${c.respondents.toLocaleString('en')} respondents`}
                 </li>
               ))}
             </ul>
           </details>
           {preview.warnings.map((w) => (
             <p key={w.code} className="notice small">
-              {w.message} ({w.count}×{w.examples[0] ? `; e.g. line ${w.examples[0].line}: ${w.examples[0].detail}` : ''})
+              {w.message} ({w.count}×{w.examples[0] ? `; e.g. line ${w.examples[0].line}: ${w.examples[0].detail}` : ''}
+              )
             </p>
           ))}
           <button type="button" className="primary" disabled={busy} onClick={() => void run(false)}>
@@ -283,14 +331,23 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
   );
 }
 
-function TargetsBrowser({ sets, surveys }: { sets: CommandResult<'probes.listSets'>; surveys: CommandResult<'surveys.list'> }) {
+function TargetsBrowser({
+  sets,
+  surveys,
+}: {
+  sets: CommandResult<'probes.listSets'>;
+  surveys: CommandResult<'surveys.list'>;
+}) {
   const [survey, setSurvey] = useState(surveys[0]!.name);
   const countries = surveys.find((s) => s.name === survey)?.countries ?? [];
   const [country, setCountry] = useState(countries.includes('USA') ? 'USA' : (countries[0] ?? ''));
   const [set, setSet] = useState(sets.some((s) => s.name === 'builtin') ? 'builtin' : (sets[0]?.name ?? 'builtin'));
   const languages = sets.find((s) => s.name === set)?.languages ?? [];
   const [language, setLanguage] = useState(languages.includes('en') ? 'en' : (languages[0] ?? 'en'));
-  const targets = useCommand((c) => c.targets.get({ survey, country, set, language }), [survey, country, set, language]);
+  const targets = useCommand(
+    (c) => c.targets.get({ survey, country, set, language }),
+    [survey, country, set, language],
+  );
   return (
     <section aria-labelledby="targets-heading">
       <h3 id="targets-heading">Targets</h3>
@@ -338,7 +395,8 @@ function TargetsBrowser({ sets, surveys }: { sets: CommandResult<'probes.listSet
         {(t) => (
           <>
             <p className="muted small">
-              {t.countryName}: {t.rows.filter((r) => r.kind === 'majority').length} of {t.rows.length} probes have a majority answer.
+              {t.countryName}: {t.rows.filter((r) => r.kind === 'majority').length} of {t.rows.length} probes have a
+              majority answer.
             </p>
             <div className="scroll-box">
               <table className="table compact numbers">
@@ -360,8 +418,12 @@ function TargetsBrowser({ sets, surveys }: { sets: CommandResult<'probes.listSet
                       <td>{r.category}</td>
                       <td>{r.options.join(' / ')}</td>
                       <td>{r.majorityText ?? (r.kind === 'tie' ? 'tie' : '')}</td>
-                      <td>{r.shares ? `${(100 * r.shares[0]).toFixed(0)}% / ${(100 * r.shares[1]).toFixed(0)}%` : ''}</td>
-                      <td className={r.margin !== undefined && r.margin < 0.1 ? 'contested' : ''}>{r.margin === undefined ? '' : r.margin.toFixed(2)}</td>
+                      <td>
+                        {r.shares ? `${(100 * r.shares[0]).toFixed(0)}% / ${(100 * r.shares[1]).toFixed(0)}%` : ''}
+                      </td>
+                      <td className={r.margin !== undefined && r.margin < 0.1 ? 'contested' : ''}>
+                        {r.margin === undefined ? '' : r.margin.toFixed(2)}
+                      </td>
                       <td className="small">{r.reason ?? ''}</td>
                     </tr>
                   ))}

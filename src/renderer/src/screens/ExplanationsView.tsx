@@ -25,10 +25,14 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
   };
   const key = JSON.stringify(filter);
   useEffect(() => setPage(0), [key]);
-  const list = useCommand((c) => c.results.explanations({ runId: run.id, filter, offset: page * PAGE, limit: PAGE }), [run.id, key, page]);
+  const list = useCommand(
+    (c) => c.results.explanations({ runId: run.id, filter, offset: page * PAGE, limit: PAGE }),
+    [run.id, key, page],
+  );
   const setQuery = (change: Partial<ProbeQuery>) => {
     const next: ProbeQuery = { ...query, ...change };
-    for (const k of Object.keys(next) as (keyof ProbeQuery)[]) if (next[k] === undefined || next[k] === '') delete next[k];
+    for (const k of Object.keys(next) as (keyof ProbeQuery)[])
+      if (next[k] === undefined || next[k] === '') delete next[k];
     navigate({ screen: 'run', runId: run.id, tab: 'explanations', query: next }, { replace: true });
   };
   useEffect(() => {
@@ -45,7 +49,10 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
       <div className="toolbar filters" role="group" aria-label="Filter the explanations">
         <label>
           Outcome{' '}
-          <select value={query.outcome ?? ''} onChange={(e) => setQuery({ outcome: (e.target.value || undefined) as ProbeQuery['outcome'] })}>
+          <select
+            value={query.outcome ?? ''}
+            onChange={(e) => setQuery({ outcome: (e.target.value || undefined) as ProbeQuery['outcome'] })}
+          >
             <option value="">all</option>
             <option value="improved">improved</option>
             <option value="worsened">worsened</option>
@@ -63,7 +70,10 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
         </label>
         <label>
           Category{' '}
-          <select value={query.category ?? ''} onChange={(e) => setQuery({ category: e.target.value === '' ? undefined : Number(e.target.value) })}>
+          <select
+            value={query.category ?? ''}
+            onChange={(e) => setQuery({ category: e.target.value === '' ? undefined : Number(e.target.value) })}
+          >
             <option value="">all</option>
             {(info.data?.vocabulary.categories ?? []).map((c) => (
               <option key={c.number} value={c.number}>
@@ -73,7 +83,13 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
           </select>
         </label>
         <label>
-          Search <input type="search" value={text} placeholder="words in the question, answer or explanation" onChange={(e) => setText(e.target.value)} />
+          Search{' '}
+          <input
+            type="search"
+            value={text}
+            placeholder="words in the question, answer or explanation"
+            onChange={(e) => setText(e.target.value)}
+          />
         </label>
       </div>
       <Show loaded={list} what="the explanations">
@@ -87,13 +103,28 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
           ) : (
             <>
               <p className="muted" role="status">
-                {data.total} explanations{data.total > PAGE ? `, ${page * PAGE + 1}–${Math.min(data.total, (page + 1) * PAGE)} shown` : ''}
+                {data.total} explanations
+                {data.total > PAGE ? `, ${page * PAGE + 1}–${Math.min(data.total, (page + 1) * PAGE)} shown` : ''}
               </p>
               <ol className="explanation-list">
                 {data.rows.map((e) => (
-                  <li key={`${e.model}-${e.language}-${e.country}-${e.probeId}-${e.strategy}-${e.ordinal}`} className="explanation card">
+                  <li
+                    key={`${e.model}-${e.language}-${e.country}-${e.probeId}-${e.strategy}-${e.ordinal}`}
+                    className="explanation card"
+                  >
                     <header>
-                      <a href={hrefOf({ screen: 'probe', runId: run.id, model: e.model, language: e.language, probeId: e.probeId, query: {} })}>{e.probeId}</a>
+                      <a
+                        href={hrefOf({
+                          screen: 'probe',
+                          runId: run.id,
+                          model: e.model,
+                          language: e.language,
+                          probeId: e.probeId,
+                          query: {},
+                        })}
+                      >
+                        {e.probeId}
+                      </a>
                       <span className="muted small">
                         {' '}
                         {e.language}/{e.country} · {e.categoryName ?? ''} · {conditionLabel(e.strategy)} · {e.model}
@@ -125,7 +156,11 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
                   <button type="button" disabled={page === 0} onClick={() => setPage((p) => p - 1)}>
                     Previous
                   </button>
-                  <button type="button" disabled={(page + 1) * PAGE >= data.total} onClick={() => setPage((p) => p + 1)}>
+                  <button
+                    type="button"
+                    disabled={(page + 1) * PAGE >= data.total}
+                    onClick={() => setPage((p) => p + 1)}
+                  >
                     Next
                   </button>
                 </div>

@@ -31,7 +31,11 @@ export function ExportView({ run }: { run: RunDetail }) {
   };
   const downloadCharts = () => {
     if (!tables.data) return;
-    for (const chart of buildCharts(tables.data, { rule: 'paper', runId: run.id, date: (run.finishedAt ?? run.createdAt).slice(0, 10) })) {
+    for (const chart of buildCharts(tables.data, {
+      rule: 'paper',
+      runId: run.id,
+      date: (run.finishedAt ?? run.createdAt).slice(0, 10),
+    })) {
       saveText(`${run.id}-${chart.id}.svg`, 'image/svg+xml', svgToString(chart.svg));
     }
   };
@@ -41,12 +45,27 @@ export function ExportView({ run }: { run: RunDetail }) {
       <section className="card" aria-labelledby="csv-heading">
         <h3 id="csv-heading">CSV report</h3>
         <p className="muted">
-          Table 1 (with its expected and uncontested versions), every figure's data, one row per probe, the explanations in the layout of the paper's Table 2,
-          and a manifest with the configuration, the models' identities and the prompt templates used.
-          {run.status !== 'finished' && ' The run has not finished: the report holds what was measured so far, and says so.'}
+          Table 1 (with its expected and uncontested versions), every figure's data, one row per probe, the explanations
+          in the layout of the paper's Table 2, and a manifest with the configuration, the models' identities and the
+          prompt templates used.
+          {run.status !== 'finished' &&
+            ' The run has not finished: the report holds what was measured so far, and says so.'}
         </p>
-        <PathField id="export-dir" label="Folder" value={dir} onChange={setDir} placeholder={suggested} choices={[{ purpose: 'report-folder', label: 'Choose folder…' }]} />
-        <button type="button" className="primary" data-testid="export-csv" disabled={busy} onClick={() => void exportCsv()}>
+        <PathField
+          id="export-dir"
+          label="Folder"
+          value={dir}
+          onChange={setDir}
+          placeholder={suggested}
+          choices={[{ purpose: 'report-folder', label: 'Choose folder…' }]}
+        />
+        <button
+          type="button"
+          className="primary"
+          data-testid="export-csv"
+          disabled={busy}
+          onClick={() => void exportCsv()}
+        >
           {busy ? 'Writing…' : 'Write the CSV report'}
         </button>
         {error && <ErrorNotice>{error}</ErrorNotice>}
@@ -66,8 +85,9 @@ export function ExportView({ run }: { run: RunDetail }) {
       <section className="card" aria-labelledby="charts-heading">
         <h3 id="charts-heading">Charts</h3>
         <p className="muted">
-          Every chart as an SVG file with its caption (run, model, date). Each chart on the Results tab also has its own SVG and PNG buttons. On a headless server,{' '}
-          <code>selfalign report {run.id} --charts DIR</code> writes the same files.
+          Every chart as an SVG file with its caption (run, model, date). Each chart on the Results tab also has its own
+          SVG and PNG buttons. On a headless server, <code>selfalign report {run.id} --charts DIR</code> writes the same
+          files.
         </p>
         <button type="button" onClick={downloadCharts} disabled={!tables.data}>
           Download all charts as SVG

@@ -12,7 +12,11 @@ type Inspect = CommandResult<'models.inspect'>;
 type Model = CommandResult<'models.list'>[number];
 
 function bytes(n: number): string {
-  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(n < 1e8 ? 1 : 0)} MB` : `${Math.round(n / 1e3)} kB`;
+  return n >= 1e9
+    ? `${(n / 1e9).toFixed(1)} GB`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(n < 1e8 ? 1 : 0)} MB`
+      : `${Math.round(n / 1e3)} kB`;
 }
 
 function count(n: number): string {
@@ -21,7 +25,11 @@ function count(n: number): string {
 
 function where(m: Model): string {
   if (m.kind === 'gguf') return m.path;
-  const key = m.apiKeyEnv ? `key in $${m.apiKeyEnv}` : m.keychainAccount ? `key in the keychain (${m.keychainAccount})` : 'no key';
+  const key = m.apiKeyEnv
+    ? `key in $${m.apiKeyEnv}`
+    : m.keychainAccount
+      ? `key in the keychain (${m.keychainAccount})`
+      : 'no key';
   const atOnce = m.concurrencyPerServer ? ` · ${m.concurrencyPerServer} requests at once per server` : '';
   return `${m.remoteModel} at ${(m.baseUrls ?? ['Google']).join(', ')} · ${key}${atOnce}`;
 }
@@ -31,7 +39,10 @@ export function ModelsScreen() {
   const presets = useCommand((c) => c.models.presets(), []);
   const [error, setError] = useState<string | null>(null);
   const remove = async (name: string) => {
-    if (!window.confirm(`Forget the model "${name}"? Its file stays where it is; runs that used it keep their results.`)) return;
+    if (
+      !window.confirm(`Forget the model "${name}"? Its file stays where it is; runs that used it keep their results.`)
+    )
+      return;
     try {
       await client()!.models.remove({ name });
       models.reload();
@@ -48,7 +59,9 @@ export function ModelsScreen() {
       <Show loaded={models} what="the models">
         {(list) =>
           list.length === 0 ? (
-            <p className="empty muted">No model registered yet. Add a GGUF file from this machine, an OpenAI-compatible server or Gemini below.</p>
+            <p className="empty muted">
+              No model registered yet. Add a GGUF file from this machine, an OpenAI-compatible server or Gemini below.
+            </p>
           ) : (
             <table className="table">
               <thead>
@@ -111,7 +124,8 @@ export function ModelsScreen() {
                 <li key={p.name}>
                   <strong>{p.name}</strong>: {p.description} — T = {p.sampling.temperature}
                   {p.sampling.topP !== undefined ? `, top-p ${p.sampling.topP}` : ''}
-                  {p.sampling.topK !== undefined ? `, top-k ${p.sampling.topK}` : ''}. <span className="muted">{p.note}</span>
+                  {p.sampling.topK !== undefined ? `, top-k ${p.sampling.topK}` : ''}.{' '}
+                  <span className="muted">{p.note}</span>
                 </li>
               ))}
             </ul>
@@ -122,7 +136,17 @@ export function ModelsScreen() {
   );
 }
 
-function PresetSelect({ presets, kind, value, onChange }: { presets: CommandResult<'models.presets'>; kind: 'gguf' | 'openai' | 'gemini'; value: string; onChange: (v: string) => void }) {
+function PresetSelect({
+  presets,
+  kind,
+  value,
+  onChange,
+}: {
+  presets: CommandResult<'models.presets'>;
+  kind: 'gguf' | 'openai' | 'gemini';
+  value: string;
+  onChange: (v: string) => void;
+}) {
   return (
     <div className="field">
       <label htmlFor={`preset-${kind}`}>Sampling preset</label>
@@ -169,21 +193,37 @@ function AddGguf({ presets, onAdded }: { presets: CommandResult<'models.presets'
         placeholder="/models/Llama-3-8B-Instruct.Q4_K_M.gguf"
         choices={[{ purpose: 'model-file', label: 'Choose file…' }]}
       />
-      <button type="button" disabled={!path || busy} onClick={() => void act(async () => setInspected(await client()!.models.inspect({ path })))}>
+      <button
+        type="button"
+        disabled={!path || busy}
+        onClick={() => void act(async () => setInspected(await client()!.models.inspect({ path })))}
+      >
         Read its header
       </button>
       {inspected && (
         <div className="preview">
           <p>
-            {inspected.info.architecture}, {count(inspected.info.parameterCount)} parameters, {inspected.info.quantisation}, context {inspected.info.contextLength ?? '?'} tokens,{' '}
-            {inspected.info.chatTemplate ? 'a chat template' : 'no chat template (it gets the plain prompt unless a chat wrapper is named)'}, {bytes(inspected.info.fileSize)}.
+            {inspected.info.architecture}, {count(inspected.info.parameterCount)} parameters,{' '}
+            {inspected.info.quantisation}, context {inspected.info.contextLength ?? '?'} tokens,{' '}
+            {inspected.info.chatTemplate
+              ? 'a chat template'
+              : 'no chat template (it gets the plain prompt unless a chat wrapper is named)'}
+            , {bytes(inspected.info.fileSize)}.
           </p>
           <p className={inspected.fit.fits ? '' : 'notice error'}>
-            {inspected.machine.backend === 'cpu' ? 'No GPU: it runs on the CPU.' : `${inspected.machine.devices.join(', ') || inspected.machine.backend}: ${inspected.fit.gpuLayers} of ${inspected.layers ?? '?'} layers on the GPU.`} {inspected.fit.note}
+            {inspected.machine.backend === 'cpu'
+              ? 'No GPU: it runs on the CPU.'
+              : `${inspected.machine.devices.join(', ') || inspected.machine.backend}: ${inspected.fit.gpuLayers} of ${inspected.layers ?? '?'} layers on the GPU.`}{' '}
+            {inspected.fit.note}
           </p>
           <div className="field">
             <label htmlFor="gguf-name">Name</label>
-            <input id="gguf-name" value={name} placeholder="from the file name" onChange={(e) => setName(e.target.value)} />
+            <input
+              id="gguf-name"
+              value={name}
+              placeholder="from the file name"
+              onChange={(e) => setName(e.target.value)}
+            />
           </div>
           <PresetSelect presets={presets} kind="gguf" value={preset} onChange={setPreset} />
           <button
@@ -250,7 +290,8 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
       <h3 id="add-api-heading">Add an API model</h3>
       <div className="choices inline" role="radiogroup" aria-label="Kind">
         <label className="choice">
-          <input type="radio" checked={kind === 'openai'} onChange={() => setKind('openai')} /> OpenAI-compatible (OpenAI, vLLM, llama.cpp server, Ollama)
+          <input type="radio" checked={kind === 'openai'} onChange={() => setKind('openai')} /> OpenAI-compatible
+          (OpenAI, vLLM, llama.cpp server, Ollama)
         </label>
         <label className="choice">
           <input type="radio" checked={kind === 'gemini'} onChange={() => setKind('gemini')} /> Gemini
@@ -258,16 +299,34 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
       </div>
       <div className="field">
         <label htmlFor="api-model">Model id</label>
-        <input id="api-model" value={model} placeholder={kind === 'openai' ? 'Qwen/Qwen2.5-7B-Instruct' : 'gemini-2.0-flash'} onChange={(e) => setModel(e.target.value)} />
+        <input
+          id="api-model"
+          value={model}
+          placeholder={kind === 'openai' ? 'Qwen/Qwen2.5-7B-Instruct' : 'gemini-2.0-flash'}
+          onChange={(e) => setModel(e.target.value)}
+        />
       </div>
       <div className="field">
-        <label htmlFor="api-urls">{kind === 'openai' ? 'Server URLs (one per line: requests are spread over them)' : 'Endpoint (optional)'}</label>
-        <textarea id="api-urls" rows={kind === 'openai' ? 3 : 1} value={urls} placeholder={kind === 'openai' ? 'http://127.0.0.1:8000/v1' : "Google's"} onChange={(e) => setUrls(e.target.value)} />
+        <label htmlFor="api-urls">
+          {kind === 'openai' ? 'Server URLs (one per line: requests are spread over them)' : 'Endpoint (optional)'}
+        </label>
+        <textarea
+          id="api-urls"
+          rows={kind === 'openai' ? 3 : 1}
+          value={urls}
+          placeholder={kind === 'openai' ? 'http://127.0.0.1:8000/v1' : "Google's"}
+          onChange={(e) => setUrls(e.target.value)}
+        />
       </div>
       <div className="field-row">
         <div className="field">
           <label htmlFor="api-key-env">API key: environment variable</label>
-          <input id="api-key-env" value={keyEnv} placeholder={kind === 'gemini' ? 'GEMINI_API_KEY' : 'OPENAI_API_KEY (none for a local server)'} onChange={(e) => setKeyEnv(e.target.value)} />
+          <input
+            id="api-key-env"
+            value={keyEnv}
+            placeholder={kind === 'gemini' ? 'GEMINI_API_KEY' : 'OPENAI_API_KEY (none for a local server)'}
+            onChange={(e) => setKeyEnv(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="api-keychain">or keychain account</label>
@@ -277,9 +336,17 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
       <p className="muted small">The workbench stores where the key is, never the key itself.</p>
       <div className="field">
         <label htmlFor="api-at-once">Requests at once per server</label>
-        <input id="api-at-once" className="count" inputMode="numeric" value={atOnce} placeholder="4" onChange={(e) => setAtOnce(e.target.value)} />
+        <input
+          id="api-at-once"
+          className="count"
+          inputMode="numeric"
+          value={atOnce}
+          placeholder="4"
+          onChange={(e) => setAtOnce(e.target.value)}
+        />
         <p className="muted small">
-          vLLM takes many (start at 32); a llama.cpp server as many as its <code>--parallel</code>. A run sends up to its concurrency in all, spread over the servers.
+          vLLM takes many (start at 32); a llama.cpp server as many as its <code>--parallel</code>. A run sends up to
+          its concurrency in all, spread over the servers.
         </p>
       </div>
       <div className="field-row">
@@ -289,7 +356,12 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
         </div>
         <PresetSelect presets={presets} kind={kind} value={preset} onChange={setPreset} />
       </div>
-      <button type="button" className="primary" disabled={!model || (kind === 'openai' && !urls.trim())} onClick={() => void add()}>
+      <button
+        type="button"
+        className="primary"
+        disabled={!model || (kind === 'openai' && !urls.trim())}
+        onClick={() => void add()}
+      >
         Register it
       </button>
       {error && <ErrorNotice>{error}</ErrorNotice>}
@@ -311,7 +383,13 @@ function megabytes(n: number): number {
 function Download() {
   const [uri, setUri] = useState('');
   const [dir, setDir] = useState('');
-  const [progress, setProgress] = useState<{ jobId: string; done: number; total: number; rate: number; etaSeconds: number | null } | null>(null);
+  const [progress, setProgress] = useState<{
+    jobId: string;
+    done: number;
+    total: number;
+    rate: number;
+    etaSeconds: number | null;
+  } | null>(null);
   const [result, setResult] = useState<CommandResult<'models.download'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -319,7 +397,14 @@ function Download() {
     const c = client();
     if (!c || !busy) return;
     return c.subscribe((event) => {
-      if (event.type === 'progress' && event.kind === 'download') setProgress({ jobId: event.jobId, done: event.done, total: event.total, rate: event.rate, etaSeconds: event.etaSeconds });
+      if (event.type === 'progress' && event.kind === 'download')
+        setProgress({
+          jobId: event.jobId,
+          done: event.done,
+          total: event.total,
+          rate: event.rate,
+          etaSeconds: event.etaSeconds,
+        });
     });
   }, [busy]);
   const start = async () => {
@@ -340,7 +425,13 @@ function Download() {
       <h3 id="download-heading">Download a GGUF file</h3>
       <div className="field">
         <label htmlFor="download-uri">hf: URI or URL</label>
-        <input id="download-uri" className="wide" value={uri} placeholder="hf:bartowski/Meta-Llama-3-8B-Instruct-GGUF/Meta-Llama-3-8B-Instruct-Q4_K_M.gguf" onChange={(e) => setUri(e.target.value)} />
+        <input
+          id="download-uri"
+          className="wide"
+          value={uri}
+          placeholder="hf:bartowski/Meta-Llama-3-8B-Instruct-GGUF/Meta-Llama-3-8B-Instruct-Q4_K_M.gguf"
+          onChange={(e) => setUri(e.target.value)}
+        />
       </div>
       <PathField
         id="download-dir"
@@ -355,8 +446,19 @@ function Download() {
       </button>
       {busy && progress && (
         <div data-testid="download-progress">
-          <ProgressBar label="Downloading" done={megabytes(progress.done)} total={megabytes(progress.total)} unit="MB" rate={progress.rate / 1e6} etaSeconds={progress.etaSeconds} />
-          <button type="button" className="danger" onClick={() => void client()!.jobs.cancel({ jobId: progress.jobId })}>
+          <ProgressBar
+            label="Downloading"
+            done={megabytes(progress.done)}
+            total={megabytes(progress.total)}
+            unit="MB"
+            rate={progress.rate / 1e6}
+            etaSeconds={progress.etaSeconds}
+          />
+          <button
+            type="button"
+            className="danger"
+            onClick={() => void client()!.jobs.cancel({ jobId: progress.jobId })}
+          >
             Cancel (a later download resumes)
           </button>
         </div>
@@ -364,7 +466,8 @@ function Download() {
       {error && <ErrorNotice>{error}</ErrorNotice>}
       {result && (
         <p className="notice success" role="status">
-          {result.resumed ? 'Completed' : 'Downloaded'} {bytes(result.bytes)} to <code>{result.path}</code>. Add it above to use it.
+          {result.resumed ? 'Completed' : 'Downloaded'} {bytes(result.bytes)} to <code>{result.path}</code>. Add it
+          above to use it.
         </p>
       )}
     </section>
@@ -425,13 +528,17 @@ function TryModel({ models }: { models: CommandResult<'models.list'> }) {
             </p>
           ))}
           <p>
-            {result.probe}: {result.options[0]} {percent(result.distribution.option1)}, {result.options[1]} {percent(result.distribution.option2)}, invalid {percent(result.distribution.invalid)} ({result.distribution.estimator}
-            {result.distribution.n ? `, ${result.distribution.n} responses` : ''}, {Math.round(result.distribution.wallMs)} ms).
+            {result.probe}: {result.options[0]} {percent(result.distribution.option1)}, {result.options[1]}{' '}
+            {percent(result.distribution.option2)}, invalid {percent(result.distribution.invalid)} (
+            {result.distribution.estimator}
+            {result.distribution.n ? `, ${result.distribution.n} responses` : ''},{' '}
+            {Math.round(result.distribution.wallMs)} ms).
           </p>
           <ul className="small">
             {result.distribution.responses.slice(0, 8).map((r, i) => (
               <li key={i}>
-                {result.distribution.estimator === 'exact' ? r.weight.toFixed(3) : `${r.weight}×`} <code>{JSON.stringify(r.text)}</code>
+                {result.distribution.estimator === 'exact' ? r.weight.toFixed(3) : `${r.weight}×`}{' '}
+                <code>{JSON.stringify(r.text)}</code>
               </li>
             ))}
           </ul>

@@ -22,7 +22,17 @@ function languagesOf(config: Config): LanguageEntry[] {
   return value.map((entry) => (typeof entry === 'string' ? { language: entry } : (entry as LanguageEntry)));
 }
 
-function Field({ label, hint, children, htmlFor }: { label: string; hint?: ReactNode; children: ReactNode; htmlFor?: string }) {
+function Field({
+  label,
+  hint,
+  children,
+  htmlFor,
+}: {
+  label: string;
+  hint?: ReactNode;
+  children: ReactNode;
+  htmlFor?: string;
+}) {
   return (
     <div className="field">
       <label htmlFor={htmlFor}>{label}</label>
@@ -33,16 +43,19 @@ function Field({ label, hint, children, htmlFor }: { label: string; hint?: React
 }
 
 export function NewRunScreen({ from }: { from?: string | undefined }) {
-  const loaded = useCommand(async (c) => {
-    const [models, surveys, sets, info, source] = await Promise.all([
-      c.models.list(),
-      c.surveys.list(),
-      c.probes.listSets(),
-      c.app.info(),
-      from ? c.runs.get({ runId: from }) : Promise.resolve(null),
-    ]);
-    return { models, surveys, sets, info, source };
-  }, [from]);
+  const loaded = useCommand(
+    async (c) => {
+      const [models, surveys, sets, info, source] = await Promise.all([
+        c.models.list(),
+        c.surveys.list(),
+        c.probes.listSets(),
+        c.app.info(),
+        from ? c.runs.get({ runId: from }) : Promise.resolve(null),
+      ]);
+      return { models, surveys, sets, info, source };
+    },
+    [from],
+  );
   return (
     <section aria-labelledby="new-run-heading">
       <header className="screen-header">
@@ -55,7 +68,19 @@ export function NewRunScreen({ from }: { from?: string | undefined }) {
   );
 }
 
-function RunForm({ models, surveys, sets, info, source }: { models: CommandResult<'models.list'>; surveys: CommandResult<'surveys.list'>; sets: CommandResult<'probes.listSets'>; info: CommandResult<'app.info'>; source: CommandResult<'runs.get'> | null }) {
+function RunForm({
+  models,
+  surveys,
+  sets,
+  info,
+  source,
+}: {
+  models: CommandResult<'models.list'>;
+  surveys: CommandResult<'surveys.list'>;
+  sets: CommandResult<'probes.listSets'>;
+  info: CommandResult<'app.info'>;
+  source: CommandResult<'runs.get'> | null;
+}) {
   const [config, setConfig] = useState<Config>(() => (source ? { ...source.config } : initialConfig(models, surveys)));
   const [validation, setValidation] = useState<Validation | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
@@ -68,7 +93,14 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
     const timer = setTimeout(() => {
       client()
         ?.runs.validate({ config })
-        .then(setValidation, (error: unknown) => setValidation({ ok: false, problems: [{ path: 'configuration', message: errorText(error) }], config: null, work: null }));
+        .then(setValidation, (error: unknown) =>
+          setValidation({
+            ok: false,
+            problems: [{ path: 'configuration', message: errorText(error) }],
+            config: null,
+            work: null,
+          }),
+        );
     }, 250);
     return () => clearTimeout(timer);
   }, [config]);
@@ -81,13 +113,19 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
       return next;
     });
   const filled = (validation?.config ?? null) as Record<string, unknown> | null;
-  const value = <T,>(key: string, fallback: T): T => (config[key] as T | undefined) ?? (filled?.[key] as T | undefined) ?? fallback;
+  const value = <T,>(key: string, fallback: T): T =>
+    (config[key] as T | undefined) ?? (filled?.[key] as T | undefined) ?? fallback;
   const toggle = (key: string, item: string | number, all: readonly (string | number)[]) => {
-    const current = (config[key] as (string | number)[] | undefined) ?? (filled?.[key] as (string | number)[] | undefined) ?? [];
+    const current =
+      (config[key] as (string | number)[] | undefined) ?? (filled?.[key] as (string | number)[] | undefined) ?? [];
     const next = current.includes(item) ? current.filter((x) => x !== item) : [...current, item];
-    set(key, all.filter((x) => next.includes(x)));
+    set(
+      key,
+      all.filter((x) => next.includes(x)),
+    );
   };
-  const problemsAt = (prefix: string) => (validation?.problems ?? []).filter((p) => p.path === prefix || p.path.startsWith(`${prefix}.`));
+  const problemsAt = (prefix: string) =>
+    (validation?.problems ?? []).filter((p) => p.path === prefix || p.path.startsWith(`${prefix}.`));
 
   const languageSets = useMemo(() => {
     const map = new Map<string, string[]>();
@@ -95,7 +133,11 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
     return map;
   }, [sets]);
   const chosen = languagesOf(config);
-  const setLanguages = (entries: LanguageEntry[]) => set('languages', entries.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined && v !== ''))));
+  const setLanguages = (entries: LanguageEntry[]) =>
+    set(
+      'languages',
+      entries.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined && v !== ''))),
+    );
   const protocol = value('protocol', 'paper');
   const strategies = vocabulary.strategies;
   const categories = vocabulary.categories;
@@ -121,7 +163,8 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
     if (!file) return;
     try {
       const parsed = JSON.parse(await file.text()) as unknown;
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the file holds no JSON object');
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('the file holds no JSON object');
       setConfig(parsed as Config);
     } catch (error) {
       setStartError(`${file.name} is not a run configuration: ${errorText(error)}`);
@@ -141,7 +184,13 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
         <div className="choices">
           {vocabulary.protocols.map((p) => (
             <label key={p.name} className="choice">
-              <input type="radio" name="protocol" value={p.name} checked={protocol === p.name} onChange={() => set('protocol', p.name)} />
+              <input
+                type="radio"
+                name="protocol"
+                value={p.name}
+                checked={protocol === p.name}
+                onChange={() => set('protocol', p.name)}
+              />
               <span>
                 <strong>{p.name}</strong> —{' '}
                 {p.name === 'paper'
@@ -155,11 +204,24 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
 
       <fieldset>
         <legend>What to measure</legend>
-        <Field label="Models" hint={models.length === 0 ? 'No model registered yet: add one on the Models screen.' : undefined}>
+        <Field
+          label="Models"
+          hint={models.length === 0 ? 'No model registered yet: add one on the Models screen.' : undefined}
+        >
           <div className="choices inline">
             {models.map((m) => (
               <label key={m.name} className="choice">
-                <input type="checkbox" checked={value<string[]>('models', []).includes(m.name)} onChange={() => toggle('models', m.name, models.map((x) => x.name))} />
+                <input
+                  type="checkbox"
+                  checked={value<string[]>('models', []).includes(m.name)}
+                  onChange={() =>
+                    toggle(
+                      'models',
+                      m.name,
+                      models.map((x) => x.name),
+                    )
+                  }
+                />
                 {m.name} <span className="muted small">({m.kind})</span>
               </label>
             ))}
@@ -199,11 +261,21 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
                       size={5}
                       value={entry.country ?? ''}
                       placeholder={vocabulary.defaultCountries[entry.language] ?? 'e.g. DEU'}
-                      onChange={(e) => setLanguages(chosen.map((x, j) => (j === i ? { ...x, country: e.target.value.toUpperCase() } : x)))}
+                      onChange={(e) =>
+                        setLanguages(
+                          chosen.map((x, j) => (j === i ? { ...x, country: e.target.value.toUpperCase() } : x)),
+                        )
+                      }
                     />
                   </td>
                   <td>
-                    <select aria-label={`Probe set of ${entry.language}`} value={entry.probeSet ?? ''} onChange={(e) => setLanguages(chosen.map((x, j) => (j === i ? { ...x, probeSet: e.target.value } : x)))}>
+                    <select
+                      aria-label={`Probe set of ${entry.language}`}
+                      value={entry.probeSet ?? ''}
+                      onChange={(e) =>
+                        setLanguages(chosen.map((x, j) => (j === i ? { ...x, probeSet: e.target.value } : x)))
+                      }
+                    >
                       <option value="">{value('probeSet', 'builtin')} (the run's)</option>
                       {(languageSets.get(entry.language) ?? []).map((name) => (
                         <option key={name} value={name}>
@@ -213,7 +285,11 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
                     </select>
                   </td>
                   <td>
-                    <button type="button" className="link" onClick={() => setLanguages(chosen.filter((_, j) => j !== i))}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => setLanguages(chosen.filter((_, j) => j !== i))}
+                    >
                       Remove
                     </button>
                   </td>
@@ -228,7 +304,11 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
               value=""
               onChange={(e) => {
                 const [language, probeSet] = e.target.value.split('|') as [string, string];
-                if (language) setLanguages([...chosen, { language, ...(probeSet !== value('probeSet', 'builtin') ? { probeSet } : {}) }]);
+                if (language)
+                  setLanguages([
+                    ...chosen,
+                    { language, ...(probeSet !== value('probeSet', 'builtin') ? { probeSet } : {}) },
+                  ]);
               }}
             >
               <option value="">— choose —</option>
@@ -236,7 +316,11 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
                 .sort(([a], [b]) => a.localeCompare(b))
                 .flatMap(([language, names]) =>
                   names.map((name) => (
-                    <option key={`${language}|${name}`} value={`${language}|${name}`} disabled={chosen.some((c) => c.language === language)}>
+                    <option
+                      key={`${language}|${name}`}
+                      value={`${language}|${name}`}
+                      disabled={chosen.some((c) => c.language === language)}
+                    >
                       {language} ({name})
                     </option>
                   )),
@@ -249,12 +333,20 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
           <div className="choices inline">
             {strategies.map((s) => (
               <label key={s} className="choice">
-                <input type="checkbox" checked={value<string[]>('strategies', strategies).includes(s)} onChange={() => toggle('strategies', s, strategies)} />
+                <input
+                  type="checkbox"
+                  checked={value<string[]>('strategies', strategies).includes(s)}
+                  onChange={() => toggle('strategies', s, strategies)}
+                />
                 {conditionLabel(s)}
               </label>
             ))}
             <label className="choice">
-              <input type="checkbox" checked={value('retest', true)} onChange={(e) => set('retest', e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={value('retest', true)}
+                onChange={(e) => set('retest', e.target.checked)}
+              />
               re-test control <span className="muted small">(the zero-shot prompt measured again)</span>
             </label>
           </div>
@@ -266,8 +358,17 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
               <label key={c.number} className="choice">
                 <input
                   type="checkbox"
-                  checked={value<number[]>('categories', categories.filter((x) => !x.excludedByDefault).map((x) => x.number)).includes(c.number)}
-                  onChange={() => toggle('categories', c.number, categories.map((x) => x.number))}
+                  checked={value<number[]>(
+                    'categories',
+                    categories.filter((x) => !x.excludedByDefault).map((x) => x.number),
+                  ).includes(c.number)}
+                  onChange={() =>
+                    toggle(
+                      'categories',
+                      c.number,
+                      categories.map((x) => x.number),
+                    )
+                  }
                 />
                 {c.number}. {c.name}
               </label>
@@ -280,39 +381,166 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
       <details className="advanced">
         <summary>Every other setting</summary>
         <div className="grid-fields">
-          <NumberField label="Responses per prompt (n)" name="n" config={config} filled={filled} set={set} problems={problemsAt('n')} />
+          <NumberField
+            label="Responses per prompt (n)"
+            name="n"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('n')}
+          />
           <Field label="Estimator" htmlFor="estimator">
-            <select id="estimator" value={(config.estimator as string | undefined) ?? ''} onChange={(e) => set('estimator', e.target.value)}>
+            <select
+              id="estimator"
+              value={(config.estimator as string | undefined) ?? ''}
+              onChange={(e) => set('estimator', e.target.value)}
+            >
               <option value="">the protocol's ({String(filled?.estimator ?? '…')})</option>
               <option value="sampled">sampled</option>
               <option value="tree">tree (local models)</option>
               <option value="exact">exact</option>
             </select>
           </Field>
-          <NumberField label="Demonstrations (k)" name="k" config={config} filled={filled} set={set} problems={problemsAt('k')} />
-          <NumberField label="Response limit (tokens)" name="maxTokens" config={config} filled={filled} set={set} problems={problemsAt('maxTokens')} />
-          <NumberField label="Error bound (exact)" name="errorBound" step="any" config={config} filled={filled} set={set} problems={problemsAt('errorBound')} />
-          <NumberField label="Most evaluations per prompt (exact)" name="maxEvaluations" config={config} filled={filled} set={set} problems={problemsAt('maxEvaluations')} />
-          <NumberField label="Misaligned below" name="misalignmentThreshold" step="any" config={config} filled={filled} set={set} problems={problemsAt('misalignmentThreshold')} />
-          <NumberField label="Contested margin" name="contestedMargin" step="any" config={config} filled={filled} set={set} problems={problemsAt('contestedMargin')} />
-          <NumberField label="Seed" name="seed" config={config} filled={filled} set={set} problems={problemsAt('seed')} />
-          <NumberField label="Concurrency" name="concurrency" config={config} filled={filled} set={set} problems={problemsAt('concurrency')} />
+          <NumberField
+            label="Demonstrations (k)"
+            name="k"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('k')}
+          />
+          <NumberField
+            label="Response limit (tokens)"
+            name="maxTokens"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('maxTokens')}
+          />
+          <NumberField
+            label="Error bound (exact)"
+            name="errorBound"
+            step="any"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('errorBound')}
+          />
+          <NumberField
+            label="Most evaluations per prompt (exact)"
+            name="maxEvaluations"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('maxEvaluations')}
+          />
+          <NumberField
+            label="Misaligned below"
+            name="misalignmentThreshold"
+            step="any"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('misalignmentThreshold')}
+          />
+          <NumberField
+            label="Contested margin"
+            name="contestedMargin"
+            step="any"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('contestedMargin')}
+          />
+          <NumberField
+            label="Seed"
+            name="seed"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('seed')}
+          />
+          <NumberField
+            label="Concurrency"
+            name="concurrency"
+            config={config}
+            filled={filled}
+            set={set}
+            problems={problemsAt('concurrency')}
+          />
         </div>
         <div className="choices">
-          <Check label="Send chat messages (off: the plain prompt)" checked={value('chat', true)} onChange={(v) => set('chat', v)} />
-          <Check label="Shuffle the demonstrations" checked={value('shuffleDemonstrations', false)} onChange={(v) => set('shuffleDemonstrations', v)} />
-          <Check label="Include probes that are invalid as published" checked={value('includeInvalidItems', false)} onChange={(v) => set('includeInvalidItems', v)} />
+          <Check
+            label="Send chat messages (off: the plain prompt)"
+            checked={value('chat', true)}
+            onChange={(v) => set('chat', v)}
+          />
+          <Check
+            label="Shuffle the demonstrations"
+            checked={value('shuffleDemonstrations', false)}
+            onChange={(v) => set('shuffleDemonstrations', v)}
+          />
+          <Check
+            label="Include probes that are invalid as published"
+            checked={value('includeInvalidItems', false)}
+            onChange={(v) => set('includeInvalidItems', v)}
+          />
           {(['optionOrder', 'demonstrationOrder', 'randomDemonstrations'] as const).map((key) => {
-            const perDraw = value<Record<string, boolean>>('perDraw', { optionOrder: true, demonstrationOrder: true, randomDemonstrations: true });
-            const labels = { optionOrder: 'option order', demonstrationOrder: 'demonstration order', randomDemonstrations: 'random demonstrations' };
-            return <Check key={key} label={`Draw the ${labels[key]} anew for each response`} checked={perDraw[key] ?? true} onChange={(v) => set('perDraw', { ...perDraw, [key]: v })} />;
+            const perDraw = value<Record<string, boolean>>('perDraw', {
+              optionOrder: true,
+              demonstrationOrder: true,
+              randomDemonstrations: true,
+            });
+            const labels = {
+              optionOrder: 'option order',
+              demonstrationOrder: 'demonstration order',
+              randomDemonstrations: 'random demonstrations',
+            };
+            return (
+              <Check
+                key={key}
+                label={`Draw the ${labels[key]} anew for each response`}
+                checked={perDraw[key] ?? true}
+                onChange={(v) => set('perDraw', { ...perDraw, [key]: v })}
+              />
+            );
           })}
           {(() => {
-            const explanations = value<Record<string, unknown>>('explanations', { enabled: false, perProbe: 1, maxTokens: 128 });
-            return <Check label="Ask for explanations of improved and worsened probes" checked={explanations.enabled === true} onChange={(v) => set('explanations', { ...explanations, enabled: v })} />;
+            const explanations = value<Record<string, unknown>>('explanations', {
+              enabled: false,
+              perProbe: 1,
+              maxTokens: 128,
+            });
+            return (
+              <Check
+                label="Ask for explanations of improved and worsened probes"
+                checked={explanations.enabled === true}
+                onChange={(v) => set('explanations', { ...explanations, enabled: v })}
+              />
+            );
           })()}
         </div>
-        <Problems list={(validation?.problems ?? []).filter((p) => !['models', 'survey', 'languages', 'strategies', 'categories', 'n', 'k', 'maxTokens', 'errorBound', 'maxEvaluations', 'misalignmentThreshold', 'contestedMargin', 'seed', 'concurrency'].some((k) => p.path === k || p.path.startsWith(`${k}.`)))} />
+        <Problems
+          list={(validation?.problems ?? []).filter(
+            (p) =>
+              ![
+                'models',
+                'survey',
+                'languages',
+                'strategies',
+                'categories',
+                'n',
+                'k',
+                'maxTokens',
+                'errorBound',
+                'maxEvaluations',
+                'misalignmentThreshold',
+                'contestedMargin',
+                'seed',
+                'concurrency',
+              ].some((k) => p.path === k || p.path.startsWith(`${k}.`)),
+          )}
+        />
       </details>
 
       <Summary validation={validation} />
@@ -327,7 +555,12 @@ function RunForm({ models, surveys, sets, info, source }: { models: CommandResul
         </button>
         <label className="button">
           Load JSON
-          <input type="file" accept="application/json,.json" className="visually-hidden" onChange={(e) => void load(e.target.files?.[0])} />
+          <input
+            type="file"
+            accept="application/json,.json"
+            className="visually-hidden"
+            onChange={(e) => void load(e.target.files?.[0])}
+          />
         </label>
       </div>
     </form>
@@ -355,7 +588,23 @@ function Check({ label, checked, onChange }: { label: string; checked: boolean; 
   );
 }
 
-function NumberField({ label, name, config, filled, set, problems, step }: { label: string; name: string; config: Config; filled: Config | null; set: (key: string, value: unknown) => void; problems: { path: string; message: string }[]; step?: string }) {
+function NumberField({
+  label,
+  name,
+  config,
+  filled,
+  set,
+  problems,
+  step,
+}: {
+  label: string;
+  name: string;
+  config: Config;
+  filled: Config | null;
+  set: (key: string, value: unknown) => void;
+  problems: { path: string; message: string }[];
+  step?: string;
+}) {
   const id = `field-${name}`;
   const raw = config[name];
   return (
@@ -376,13 +625,22 @@ function NumberField({ label, name, config, filled, set, problems, step }: { lab
 /** The matrix the run will measure and what it costs, from the engine's filled-in configuration. */
 function Summary({ validation }: { validation: Validation | null }) {
   if (!validation) return <p className="muted">Checking the configuration…</p>;
-  const config = validation.config as { models: string[]; languages: { language: string; country: string; probeSet: string }[]; strategies: string[]; retest: boolean; estimator: string; n: number; concurrency: number } | null;
+  const config = validation.config as {
+    models: string[];
+    languages: { language: string; country: string; probeSet: string }[];
+    strategies: string[];
+    retest: boolean;
+    estimator: string;
+    n: number;
+    concurrency: number;
+  } | null;
   return (
     <div className="summary">
       {validation.problems.length > 0 && (
         <div className="notice error" data-testid="new-run-errors" role="alert">
           <strong>
-            {validation.problems.length} {validation.problems.length === 1 ? 'problem' : 'problems'} to fix before the run can start:
+            {validation.problems.length} {validation.problems.length === 1 ? 'problem' : 'problems'} to fix before the
+            run can start:
           </strong>
           <ul>
             {validation.problems.map((p) => (
@@ -397,12 +655,15 @@ function Summary({ validation }: { validation: Validation | null }) {
         <div data-testid="new-run-estimate" className="estimate">
           <h3>The run</h3>
           <p>
-            {config.models.join(', ')} × {config.languages.map((l) => `${l.language}/${l.country}`).join(', ')} × {[...config.strategies.map(conditionLabel), ...(config.retest ? ['re-test control'] : [])].join(', ')}; {config.estimator}, n = {config.n}.
+            {config.models.join(', ')} × {config.languages.map((l) => `${l.language}/${l.country}`).join(', ')} ×{' '}
+            {[...config.strategies.map(conditionLabel), ...(config.retest ? ['re-test control'] : [])].join(', ')};{' '}
+            {config.estimator}, n = {config.n}.
           </p>
           <p>
             <strong>{validation.work.zeroShot.toLocaleString('en')}</strong> zero-shot measurements, then at most{' '}
-            <strong>{validation.work.selfAlignedAtMost.toLocaleString('en')}</strong> self-aligned ones (only misaligned probes are self-aligned):{' '}
-            at most <strong>{validation.work.measurementsAtMost.toLocaleString('en')}</strong> in all.
+            <strong>{validation.work.selfAlignedAtMost.toLocaleString('en')}</strong> self-aligned ones (only misaligned
+            probes are self-aligned): at most <strong>{validation.work.measurementsAtMost.toLocaleString('en')}</strong>{' '}
+            in all.
           </p>
           <p className="muted">
             {validation.work.estimatedSecondsAtMost === null

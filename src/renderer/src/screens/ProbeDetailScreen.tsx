@@ -18,7 +18,11 @@ type ProbeRoute = Extract<Route, { screen: 'probe' }>;
 
 export function ProbeDetailScreen({ route }: { route: ProbeRoute }) {
   const navigate = useRoute((s) => s.navigate);
-  const detail = useCommand((c) => c.results.probe({ runId: route.runId, model: route.model, language: route.language, probeId: route.probeId }), [route.runId, route.model, route.language, route.probeId]);
+  const detail = useCommand(
+    (c) =>
+      c.results.probe({ runId: route.runId, model: route.model, language: route.language, probeId: route.probeId }),
+    [route.runId, route.model, route.language, route.probeId],
+  );
   // The probes of the explorer's view, in its order, for ←/→.
   const queryKey = JSON.stringify(route.query);
   const neighbours = useCommand(
@@ -35,14 +39,25 @@ export function ProbeDetailScreen({ route }: { route: ProbeRoute }) {
     },
     [route.runId, queryKey],
   );
-  const position = useMemo(() => (neighbours.data ?? []).findIndex((k) => k.model === route.model && k.language === route.language && k.probeId === route.probeId), [neighbours.data, route]);
+  const position = useMemo(
+    () =>
+      (neighbours.data ?? []).findIndex(
+        (k) => k.model === route.model && k.language === route.language && k.probeId === route.probeId,
+      ),
+    [neighbours.data, route],
+  );
   const go = (offset: number) => {
     const next = neighbours.data?.[position + offset];
     if (next && position >= 0) navigate({ ...route, ...next });
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement) return;
+      if (
+        e.target instanceof HTMLInputElement ||
+        e.target instanceof HTMLSelectElement ||
+        e.target instanceof HTMLTextAreaElement
+      )
+        return;
       if (e.key === 'ArrowRight') go(1);
       if (e.key === 'ArrowLeft') go(-1);
     };
@@ -55,19 +70,30 @@ export function ProbeDetailScreen({ route }: { route: ProbeRoute }) {
       <header className="screen-header">
         <div>
           <p className="breadcrumb small">
-            <a href={hrefOf({ screen: 'runs' })}>Runs</a> / <a href={hrefOf({ screen: 'run', runId: route.runId, tab: 'results', query: {} })}>{route.runId}</a> /{' '}
+            <a href={hrefOf({ screen: 'runs' })}>Runs</a> /{' '}
+            <a href={hrefOf({ screen: 'run', runId: route.runId, tab: 'results', query: {} })}>{route.runId}</a> /{' '}
             <a href={hrefOf({ screen: 'run', runId: route.runId, tab: 'probes', query: route.query })}>probes</a> /
           </p>
           <h2 id="probe-heading">
-            {route.probeId} <span className="muted">· {route.language} · {route.model}</span>
+            {route.probeId}{' '}
+            <span className="muted">
+              · {route.language} · {route.model}
+            </span>
           </h2>
         </div>
         <div className="actions">
           <button type="button" disabled={position <= 0} onClick={() => go(-1)} aria-label="Previous probe (←)">
             ← Previous
           </button>
-          <span className="muted small">{position >= 0 && neighbours.data ? `${position + 1} of ${neighbours.data.length}` : ''}</span>
-          <button type="button" disabled={position < 0 || position >= (neighbours.data?.length ?? 0) - 1} onClick={() => go(1)} aria-label="Next probe (→)">
+          <span className="muted small">
+            {position >= 0 && neighbours.data ? `${position + 1} of ${neighbours.data.length}` : ''}
+          </span>
+          <button
+            type="button"
+            disabled={position < 0 || position >= (neighbours.data?.length ?? 0) - 1}
+            onClick={() => go(1)}
+            aria-label="Next probe (→)"
+          >
             Next →
           </button>
         </div>
@@ -80,7 +106,9 @@ export function ProbeDetailScreen({ route }: { route: ProbeRoute }) {
 }
 
 function ProbeDetail({ detail }: { detail: Detail }) {
-  const [condition, setCondition] = useState(detail.conditions.find((c) => c.condition !== ZERO_SHOT)?.condition ?? ZERO_SHOT);
+  const [condition, setCondition] = useState(
+    detail.conditions.find((c) => c.condition !== ZERO_SHOT)?.condition ?? ZERO_SHOT,
+  );
   const options = detail.probe?.options ?? ['option 1', 'option 2'];
   const target = options[detail.targetOption - 1];
   const shown = detail.conditions.find((c) => c.condition === condition) ?? detail.conditions[0];
@@ -88,13 +116,20 @@ function ProbeDetail({ detail }: { detail: Detail }) {
   return (
     <div className="probe-detail">
       <div className="card statement">
-        <p className="statement-text">{detail.probe?.template ?? <span className="muted">The probe's text is no longer stored (its probe set was deleted).</span>}</p>
+        <p className="statement-text">
+          {detail.probe?.template ?? (
+            <span className="muted">The probe's text is no longer stored (its probe set was deleted).</span>
+          )}
+        </p>
         <p>
-          Options: <strong>{options[0]}</strong> / <strong>{options[1]}</strong>. {detail.country}'s majority answer (the target):{' '}
-          <strong className="target">{target}</strong> — {percent(detail.targetShares[0], 0)} {options[0]}, {percent(detail.targetShares[1], 0)} {options[1]} of respondents.
+          Options: <strong>{options[0]}</strong> / <strong>{options[1]}</strong>. {detail.country}'s majority answer
+          (the target): <strong className="target">{target}</strong> — {percent(detail.targetShares[0], 0)} {options[0]}
+          , {percent(detail.targetShares[1], 0)} {options[1]} of respondents.
         </p>
         <p className="muted small">
-          {detail.misaligned ? 'Misaligned zero-shot: self-aligned with each strategy.' : 'Aligned zero-shot: not self-aligned.'}
+          {detail.misaligned
+            ? 'Misaligned zero-shot: self-aligned with each strategy.'
+            : 'Aligned zero-shot: not self-aligned.'}
           {detail.probe?.validity ? ` Flagged as invalid as published: ${detail.probe.validity}` : ''}
         </p>
       </div>
@@ -139,7 +174,13 @@ function ProbeDetail({ detail }: { detail: Detail }) {
 
       <div className="tabs inline" role="tablist" aria-label="Condition">
         {detail.conditions.map((c) => (
-          <button key={c.condition} type="button" role="tab" aria-selected={c.condition === condition} onClick={() => setCondition(c.condition)}>
+          <button
+            key={c.condition}
+            type="button"
+            role="tab"
+            aria-selected={c.condition === condition}
+            onClick={() => setCondition(c.condition)}
+          >
             {conditionLabel(c.condition)}
           </button>
         ))}
@@ -175,12 +216,16 @@ function ProbeDetail({ detail }: { detail: Detail }) {
           </section>
           <section aria-labelledby="prompt-heading">
             <h3 id="prompt-heading">
-              The prompt{shown.prompts.length > 1 ? `s (${shown.prompts.length} distinct, each draw builds its own)` : ''}
+              The prompt
+              {shown.prompts.length > 1 ? `s (${shown.prompts.length} distinct, each draw builds its own)` : ''}
             </h3>
             {shown.prompts.map((p, i) => (
               <div key={i} className="prompt">
                 <p className="muted small">
-                  {detail.conditions.length > 0 && shown.distribution.estimator === 'exact' ? `weight ${p.weight.toFixed(3)}` : `${p.weight} of the draws`} · option order {p.optionOrder.join(', ')}
+                  {detail.conditions.length > 0 && shown.distribution.estimator === 'exact'
+                    ? `weight ${p.weight.toFixed(3)}`
+                    : `${p.weight} of the draws`}{' '}
+                  · option order {p.optionOrder.join(', ')}
                 </p>
                 <pre data-testid="prompt-text">{p.text}</pre>
               </div>
@@ -199,7 +244,9 @@ function ProbeDetail({ detail }: { detail: Detail }) {
               <tbody>
                 {shown.distribution.responses.map((r, i) => (
                   <tr key={i}>
-                    <td className="number">{shown.distribution.estimator === 'exact' ? r.weight.toFixed(4) : r.weight}</td>
+                    <td className="number">
+                      {shown.distribution.estimator === 'exact' ? r.weight.toFixed(4) : r.weight}
+                    </td>
                     <td>{r.answer === 'invalid' ? 'invalid' : options[r.answer - 1]}</td>
                     <td>
                       <code>{JSON.stringify(r.text)}</code>
@@ -219,7 +266,8 @@ function ProbeDetail({ detail }: { detail: Detail }) {
           detail.explanations.map((e) => (
             <div key={`${e.condition}-${e.ordinal}`} className="card">
               <p className="muted small">
-                {conditionLabel(e.condition)} · answer: {e.answer === '1' || e.answer === '2' ? options[Number(e.answer) - 1] : e.answer}
+                {conditionLabel(e.condition)} · answer:{' '}
+                {e.answer === '1' || e.answer === '2' ? options[Number(e.answer) - 1] : e.answer}
               </p>
               <blockquote>{e.response}</blockquote>
             </div>

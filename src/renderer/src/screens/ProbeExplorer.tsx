@@ -49,7 +49,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   const last = first + Math.ceil(VIEW_HEIGHT / ROW_HEIGHT) + 1;
   const neededPages = useMemo(() => {
     const wanted = new Set<number>([Math.floor(first / PAGE), Math.floor(last / PAGE), Math.floor(selected / PAGE)]);
-    return [...wanted].filter((p) => total === null ? p === 0 : p * PAGE < total);
+    return [...wanted].filter((p) => (total === null ? p === 0 : p * PAGE < total));
   }, [first, last, selected, total]);
 
   useEffect(() => {
@@ -74,7 +74,8 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   const rowAt = (index: number): Row | undefined => pages.get(Math.floor(index / PAGE))?.[index % PAGE];
   const setQuery = (change: Partial<ProbeQuery>, replace = true) => {
     const next: ProbeQuery = { ...query, ...change };
-    for (const key of Object.keys(next) as (keyof ProbeQuery)[]) if (next[key] === undefined || next[key] === '') delete next[key];
+    for (const key of Object.keys(next) as (keyof ProbeQuery)[])
+      if (next[key] === undefined || next[key] === '') delete next[key];
     navigate({ screen: 'run', runId: run.id, tab: 'probes', query: next }, { replace });
   };
   // The text search waits for a pause in typing.
@@ -86,7 +87,15 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   }, [text]);
 
   const open = (row: Row | undefined) => {
-    if (row) navigate({ screen: 'probe', runId: run.id, model: row.model, language: row.language, probeId: row.probeId, query });
+    if (row)
+      navigate({
+        screen: 'probe',
+        runId: run.id,
+        model: row.model,
+        language: row.language,
+        probeId: row.probeId,
+        query,
+      });
   };
   const onKeyDown = (e: KeyboardEvent) => {
     if (total === null || total === 0) return;
@@ -110,7 +119,8 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
     if (!c || total === null) return;
     try {
       const rows: Row[] = [];
-      for (let offset = 0; offset < total; offset += 1000) rows.push(...(await c.results.probes(probesParams(run.id, query, offset, 1000))).rows);
+      for (let offset = 0; offset < total; offset += 1000)
+        rows.push(...(await c.results.probes(probesParams(run.id, query, offset, 1000))).rows);
       saveText(`${run.id}-probes.csv`, 'text/csv', rowsToCsv(rows));
     } catch (e) {
       setError(errorText(e));
@@ -126,32 +136,89 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   return (
     <div className="explorer">
       <div className="toolbar filters" role="group" aria-label="Filter and sort the probes">
-        <Select label="Model" value={query.model} options={run.models.map((m) => [m, m])} onChange={(v) => setQuery({ model: v })} />
-        <Select label="Language" value={query.language} options={languages.map((l) => [l, l])} onChange={(v) => setQuery({ language: v })} />
-        <Select label="Category" value={query.category === undefined ? undefined : String(query.category)} options={categories.map((c) => [String(c.number), `${c.number}. ${c.name}`])} onChange={(v) => setQuery({ category: v === undefined ? undefined : Number(v) })} />
-        <Select label="Condition" value={query.condition} options={conditions.map((c) => [c, conditionLabel(c)])} onChange={(v) => setQuery({ condition: v as ProbeQuery['condition'] })} />
-        <Select label="Outcome" value={query.outcome} options={OUTCOMES.map((o) => [o, o])} onChange={(v) => setQuery({ outcome: v as ProbeQuery['outcome'] })} />
-        <Select label="Gated outcome" value={query.gatedOutcome} options={OUTCOMES.map((o) => [o, o])} onChange={(v) => setQuery({ gatedOutcome: v as ProbeQuery['gatedOutcome'] })} />
-        <Select label="Zero-shot" value={query.misaligned === undefined ? undefined : String(query.misaligned)} options={[['true', 'misaligned'], ['false', 'aligned']]} onChange={(v) => setQuery({ misaligned: v === undefined ? undefined : v === 'true' })} />
+        <Select
+          label="Model"
+          value={query.model}
+          options={run.models.map((m) => [m, m])}
+          onChange={(v) => setQuery({ model: v })}
+        />
+        <Select
+          label="Language"
+          value={query.language}
+          options={languages.map((l) => [l, l])}
+          onChange={(v) => setQuery({ language: v })}
+        />
+        <Select
+          label="Category"
+          value={query.category === undefined ? undefined : String(query.category)}
+          options={categories.map((c) => [String(c.number), `${c.number}. ${c.name}`])}
+          onChange={(v) => setQuery({ category: v === undefined ? undefined : Number(v) })}
+        />
+        <Select
+          label="Condition"
+          value={query.condition}
+          options={conditions.map((c) => [c, conditionLabel(c)])}
+          onChange={(v) => setQuery({ condition: v as ProbeQuery['condition'] })}
+        />
+        <Select
+          label="Outcome"
+          value={query.outcome}
+          options={OUTCOMES.map((o) => [o, o])}
+          onChange={(v) => setQuery({ outcome: v as ProbeQuery['outcome'] })}
+        />
+        <Select
+          label="Gated outcome"
+          value={query.gatedOutcome}
+          options={OUTCOMES.map((o) => [o, o])}
+          onChange={(v) => setQuery({ gatedOutcome: v as ProbeQuery['gatedOutcome'] })}
+        />
+        <Select
+          label="Zero-shot"
+          value={query.misaligned === undefined ? undefined : String(query.misaligned)}
+          options={[
+            ['true', 'misaligned'],
+            ['false', 'aligned'],
+          ]}
+          onChange={(v) => setQuery({ misaligned: v === undefined ? undefined : v === 'true' })}
+        />
         <label>
-          Search <input type="search" value={text} placeholder="statement or probe id" onChange={(e) => setText(e.target.value)} />
+          Search{' '}
+          <input
+            type="search"
+            value={text}
+            placeholder="statement or probe id"
+            onChange={(e) => setText(e.target.value)}
+          />
         </label>
         <Select
           label="Sort by"
           value={query.sort}
           empty="probe id"
-          options={[['errorReduction', 'error reduction'], ['zeroShotError', 'zero-shot error'], ['alignment', 'alignment']]}
+          options={[
+            ['errorReduction', 'error reduction'],
+            ['zeroShotError', 'zero-shot error'],
+            ['alignment', 'alignment'],
+          ]}
           onChange={(v) => setQuery({ sort: v as ProbeQuery['sort'] })}
         />
         <label>
-          <input type="checkbox" checked={query.descending ?? false} onChange={(e) => setQuery({ descending: e.target.checked || undefined })} /> descending
+          <input
+            type="checkbox"
+            checked={query.descending ?? false}
+            onChange={(e) => setQuery({ descending: e.target.checked || undefined })}
+          />{' '}
+          descending
         </label>
       </div>
       <div className="explorer-status">
         <span role="status">{total === null ? 'Loading…' : `${total.toLocaleString('en')} rows`}</span>
         <span className="actions">
           {queryKey && (
-            <button type="button" className="link" onClick={() => navigate({ screen: 'run', runId: run.id, tab: 'probes', query: {} })}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => navigate({ screen: 'run', runId: run.id, tab: 'probes', query: {} })}
+            >
               Clear the filter
             </button>
           )}
@@ -162,7 +229,19 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
       </div>
       {error && <ErrorNotice>The probes could not be read: {error}</ErrorNotice>}
       <div className="grid-header" role="row">
-        {['Probe', 'Language', 'Cat.', 'Condition', 'Statement', 'Zero-shot', 'Aligned', 'Outcome', 'Gated', 'q', 'Invalid'].map((h) => (
+        {[
+          'Probe',
+          'Language',
+          'Cat.',
+          'Condition',
+          'Statement',
+          'Zero-shot',
+          'Aligned',
+          'Outcome',
+          'Gated',
+          'q',
+          'Invalid',
+        ].map((h) => (
           <span key={h} role="columnheader">
             {h}
           </span>
@@ -217,8 +296,22 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
                     <span role="gridcell" className="number">
                       {percent(row.alignment, 0)}
                     </span>
-                    <span role="gridcell">{row.outcome ? <span className={`outcome ${row.outcome}`}>{row.outcome}</span> : row.misaligned ? <span className="muted">misaligned</span> : ''}</span>
-                    <span role="gridcell">{row.gatedOutcome ? <span className={`outcome ${row.gatedOutcome}`}>{row.gatedOutcome}</span> : ''}</span>
+                    <span role="gridcell">
+                      {row.outcome ? (
+                        <span className={`outcome ${row.outcome}`}>{row.outcome}</span>
+                      ) : row.misaligned ? (
+                        <span className="muted">misaligned</span>
+                      ) : (
+                        ''
+                      )}
+                    </span>
+                    <span role="gridcell">
+                      {row.gatedOutcome ? (
+                        <span className={`outcome ${row.gatedOutcome}`}>{row.gatedOutcome}</span>
+                      ) : (
+                        ''
+                      )}
+                    </span>
                     <span role="gridcell" className="number">
                       {row.qValue === null ? '' : row.qValue.toFixed(3)}
                     </span>
@@ -238,7 +331,19 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   );
 }
 
-function Select({ label, value, options, onChange, empty = 'all' }: { label: string; value: string | undefined; options: [string, string][]; onChange: (value: string | undefined) => void; empty?: string }) {
+function Select({
+  label,
+  value,
+  options,
+  onChange,
+  empty = 'all',
+}: {
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+  onChange: (value: string | undefined) => void;
+  empty?: string;
+}) {
   return (
     <label>
       {label}{' '}

@@ -19,10 +19,23 @@ export function ResultsView({ run }: { run: RunDetail }) {
   const [language, setLanguage] = useState(languages[0] ?? '');
   const tables = useCommand((c) => c.results.tables({ runId: run.id }), [run.id, run.measurements]);
   // One point per probe for the soft-alignment scatter: the misaligned probes' self-aligned rows.
-  const points = useCommand((c) => loadSoftPoints(c, run.id, model, language), [run.id, model, language, run.measurements]);
+  const points = useCommand(
+    (c) => loadSoftPoints(c, run.id, model, language),
+    [run.id, model, language, run.measurements],
+  );
   const date = (run.finishedAt ?? run.createdAt).slice(0, 10);
   const charts = useMemo(
-    () => (tables.data ? buildCharts(tables.data, { rule, model, language, runId: run.id, date, ...(points.data ? { softPoints: points.data } : {}) }) : []),
+    () =>
+      tables.data
+        ? buildCharts(tables.data, {
+            rule,
+            model,
+            language,
+            runId: run.id,
+            date,
+            ...(points.data ? { softPoints: points.data } : {}),
+          })
+        : [],
     [tables.data, rule, model, language, run.id, date, points.data],
   );
 
@@ -56,10 +69,17 @@ export function ResultsView({ run }: { run: RunDetail }) {
       <Show loaded={tables} what="the results">
         {(data) => (
           <>
-            {data.outcomes.length === 0 && <p className="notice">No self-aligned measurement yet: the figures fill in as the run goes on.</p>}
+            {data.outcomes.length === 0 && (
+              <p className="notice">No self-aligned measurement yet: the figures fill in as the run goes on.</p>
+            )}
             <div className="chart-grid">
               {charts.map((chart) => (
-                <ChartView key={chart.id} chart={chart} fileName={`${run.id}-${chart.id}`} onMark={(filter) => navigate(filterRoute(run.id, filter))} />
+                <ChartView
+                  key={chart.id}
+                  chart={chart}
+                  fileName={`${run.id}-${chart.id}`}
+                  onMark={(filter) => navigate(filterRoute(run.id, filter))}
+                />
               ))}
             </div>
             {data.expectedOutcomes.length > 0 && (

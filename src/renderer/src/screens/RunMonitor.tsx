@@ -39,7 +39,14 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
     const c = client();
     if (!c) return;
     const unsubscribe = c.subscribe((event) => {
-      if (event.type === 'progress' && event.kind === 'run' && event.subject === run.id) setProgress({ phase: event.phase, done: event.done, total: event.total, rate: event.rate, etaSeconds: event.etaSeconds });
+      if (event.type === 'progress' && event.kind === 'run' && event.subject === run.id)
+        setProgress({
+          phase: event.phase,
+          done: event.done,
+          total: event.total,
+          rate: event.rate,
+          etaSeconds: event.etaSeconds,
+        });
       if (event.type === 'job-ended' && event.kind === 'run' && event.subject === run.id) onChange();
     });
     return unsubscribe;
@@ -66,17 +73,27 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
     const timer = setTimeout(() => setTablesFor(live.measurements), wait);
     return () => clearTimeout(timer);
   }, [live.measurements, tablesFor, active]);
-  const tables = useCommand(async (c) => {
-    const startedAt = Date.now();
-    try {
-      return await c.results.tables({ runId: run.id });
-    } finally {
-      lastRead.current = { startedAt, ms: Date.now() - startedAt };
-    }
-  }, [run.id, tablesFor]);
+  const tables = useCommand(
+    async (c) => {
+      const startedAt = Date.now();
+      try {
+        return await c.results.tables({ runId: run.id });
+      } finally {
+        lastRead.current = { startedAt, ms: Date.now() - startedAt };
+      }
+    },
+    [run.id, tablesFor],
+  );
 
   const totals = live.outcomes.reduce(
-    (sum, o) => (o.strategy === ZERO_SHOT_RETEST ? sum : { improved: sum.improved + o.improved, unchanged: sum.unchanged + o.unchanged, worsened: sum.worsened + o.worsened }),
+    (sum, o) =>
+      o.strategy === ZERO_SHOT_RETEST
+        ? sum
+        : {
+            improved: sum.improved + o.improved,
+            unchanged: sum.unchanged + o.unchanged,
+            worsened: sum.worsened + o.worsened,
+          },
     { improved: 0, unchanged: 0, worsened: 0 },
   );
   const stopped = !active && live.status !== 'finished';
@@ -107,12 +124,28 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
       {stopped && (
         <div className="notice banner" role="status">
           <strong>
-            {live.status === 'failed' ? 'This run failed' : live.status === 'cancelled' ? 'This run was cancelled' : 'This run stopped'}: finished {live.measurements.toLocaleString('en')} of{' '}
+            {live.status === 'failed'
+              ? 'This run failed'
+              : live.status === 'cancelled'
+                ? 'This run was cancelled'
+                : 'This run stopped'}
+            : finished {live.measurements.toLocaleString('en')} of{' '}
             {atMost !== undefined ? `at most ${atMost.toLocaleString('en')}` : '…'} measurements.
           </strong>{' '}
-          {live.status === 'failed' && live.error && <span>{live.error}</span>} What was measured is kept; resuming gives the results an uninterrupted run would have.
+          {live.status === 'failed' && live.error && <span>{live.error}</span>} What was measured is kept; resuming
+          gives the results an uninterrupted run would have.
           <div>
-            <button type="button" className="primary" data-testid="run-resume" disabled={busy} onClick={() => void act(() => client()!.runs.resume({ runId: run.id, ...runLocal(useRunSettings.getState().settings) }))}>
+            <button
+              type="button"
+              className="primary"
+              data-testid="run-resume"
+              disabled={busy}
+              onClick={() =>
+                void act(() =>
+                  client()!.runs.resume({ runId: run.id, ...runLocal(useRunSettings.getState().settings) }),
+                )
+              }
+            >
               Resume
             </button>
           </div>
@@ -126,7 +159,13 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
           return (
             <div key={p.phase} className={`phase${current ? ' current' : ''}${done ? ' done' : ''}`}>
               {current && active ? (
-                <ProgressBar label={p.label} done={progress.done} total={progress.total} rate={progress.rate} etaSeconds={progress.etaSeconds} />
+                <ProgressBar
+                  label={p.label}
+                  done={progress.done}
+                  total={progress.total}
+                  rate={progress.rate}
+                  etaSeconds={progress.etaSeconds}
+                />
               ) : (
                 <div className="progress-label">
                   <span>{p.label}</span>
@@ -137,7 +176,13 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
           );
         })}
         {active && (
-          <button type="button" className="danger" data-testid="run-cancel" disabled={busy} onClick={() => void act(() => client()!.runs.cancel({ runId: run.id }))}>
+          <button
+            type="button"
+            className="danger"
+            data-testid="run-cancel"
+            disabled={busy}
+            onClick={() => void act(() => client()!.runs.cancel({ runId: run.id }))}
+          >
             Cancel the run
           </button>
         )}
@@ -168,12 +213,22 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
           <dd>{totals.worsened.toLocaleString('en')}</dd>
         </div>
       </dl>
-      <p className="muted small">Improved, unchanged and worsened count every strategy's self-aligned measurements so far (not the re-test control).</p>
+      <p className="muted small">
+        Improved, unchanged and worsened count every strategy's self-aligned measurements so far (not the re-test
+        control).
+      </p>
       {tables.data && tables.data.misalignment.length > 0 && (
         <div className="chart-grid">
-          {(tables.data.outcomes.length > 0 ? (['misaligned', 'strategies'] as const) : (['misaligned'] as const)).map((id) => (
-            <ChartView key={id} chart={buildChart(id, tables.data!, { rule: 'paper', runId: run.id })} fileName={`${run.id}-${id}`} onMark={(filter) => navigate(filterRoute(run.id, filter))} />
-          ))}
+          {(tables.data.outcomes.length > 0 ? (['misaligned', 'strategies'] as const) : (['misaligned'] as const)).map(
+            (id) => (
+              <ChartView
+                key={id}
+                chart={buildChart(id, tables.data!, { rule: 'paper', runId: run.id })}
+                fileName={`${run.id}-${id}`}
+                onMark={(filter) => navigate(filterRoute(run.id, filter))}
+              />
+            ),
+          )}
         </div>
       )}
     </div>

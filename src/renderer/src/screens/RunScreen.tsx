@@ -40,7 +40,8 @@ export function RunScreen({ route }: { route: Extract<Route, { screen: 'run' }> 
           </h2>
           {run.data && (
             <p className="muted small">
-              {run.data.models.join(', ')} · {run.data.languages.join(', ')} · {run.data.protocol} protocol ({run.data.estimator}, n = {run.data.n}) · started{' '}
+              {run.data.models.join(', ')} · {run.data.languages.join(', ')} · {run.data.protocol} protocol (
+              {run.data.estimator}, n = {run.data.n}) · started{' '}
               {new Date(run.data.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}
             </p>
           )}
@@ -51,7 +52,16 @@ export function RunScreen({ route }: { route: Extract<Route, { screen: 'run' }> 
       </header>
       <nav className="tabs" aria-label="Run views">
         {TABS.map(({ tab, label }) => (
-          <a key={tab} href={hrefOf({ screen: 'run', runId: route.runId, tab, query: tab === 'probes' || tab === 'explanations' ? route.query : {} })} aria-current={route.tab === tab ? 'page' : undefined}>
+          <a
+            key={tab}
+            href={hrefOf({
+              screen: 'run',
+              runId: route.runId,
+              tab,
+              query: tab === 'probes' || tab === 'explanations' ? route.query : {},
+            })}
+            aria-current={route.tab === tab ? 'page' : undefined}
+          >
             {label}
           </a>
         ))}

@@ -55,7 +55,11 @@ export function RunsScreen() {
       <header className="screen-header">
         <h2 id="runs-heading">Runs</h2>
         <div className="actions">
-          <button type="button" disabled={picked.length !== 2} onClick={() => navigate({ screen: 'compare', a: picked[0]!, b: picked[1]!, changedOnly: false })}>
+          <button
+            type="button"
+            disabled={picked.length !== 2}
+            onClick={() => navigate({ screen: 'compare', a: picked[0]!, b: picked[1]!, changedOnly: false })}
+          >
             Compare {picked.length === 2 ? 'the two' : '(pick two)'}
           </button>
           <a className="button primary" href={hrefOf({ screen: 'new-run' })}>
@@ -70,8 +74,9 @@ export function RunsScreen() {
             <div className="empty">
               <p>No runs yet.</p>
               <p className="muted">
-                Import a probe set and a survey on the <a href={hrefOf({ screen: 'data' })}>Data</a> screen, register a model on{' '}
-                <a href={hrefOf({ screen: 'models' })}>Models</a>, then start a <a href={hrefOf({ screen: 'new-run' })}>new run</a>.
+                Import a probe set and a survey on the <a href={hrefOf({ screen: 'data' })}>Data</a> screen, register a
+                model on <a href={hrefOf({ screen: 'models' })}>Models</a>, then start a{' '}
+                <a href={hrefOf({ screen: 'new-run' })}>new run</a>.
               </p>
             </div>
           ) : (
@@ -104,7 +109,12 @@ export function RunsScreen() {
                     // The whole row opens the run, as result lists do; the checkbox, the link and the buttons keep their own meaning.
                     onClick={(e) => {
                       if ((e.target as HTMLElement).closest('a, button, input, label')) return;
-                      navigate({ screen: 'run', runId: run.id, tab: run.status === 'finished' ? 'results' : 'overview', query: {} });
+                      navigate({
+                        screen: 'run',
+                        runId: run.id,
+                        tab: run.status === 'finished' ? 'results' : 'overview',
+                        query: {},
+                      });
                     }}
                   >
                     <td>
@@ -112,14 +122,33 @@ export function RunsScreen() {
                         type="checkbox"
                         aria-label={`Pick ${run.id} to compare`}
                         checked={picked.includes(run.id)}
-                        onChange={(e) => setPicked((p) => (e.target.checked ? [...p.filter((id) => id !== run.id), run.id].slice(-2) : p.filter((id) => id !== run.id)))}
+                        onChange={(e) =>
+                          setPicked((p) =>
+                            e.target.checked
+                              ? [...p.filter((id) => id !== run.id), run.id].slice(-2)
+                              : p.filter((id) => id !== run.id),
+                          )
+                        }
                       />
                     </td>
                     <td>
-                      <a href={hrefOf({ screen: 'run', runId: run.id, tab: run.status === 'finished' ? 'results' : 'overview', query: {} })}>{run.id}</a>
+                      <a
+                        href={hrefOf({
+                          screen: 'run',
+                          runId: run.id,
+                          tab: run.status === 'finished' ? 'results' : 'overview',
+                          query: {},
+                        })}
+                      >
+                        {run.id}
+                      </a>
                     </td>
                     <td>
-                      <span className={`badge status-${statusText(run)}`} data-testid="run-status" title={run.error ?? undefined}>
+                      <span
+                        className={`badge status-${statusText(run)}`}
+                        data-testid="run-status"
+                        title={run.error ?? undefined}
+                      >
                         {statusText(run)}
                       </span>
                       <div className="muted small">{run.measurements.toLocaleString('en')} measured</div>
@@ -136,20 +165,34 @@ export function RunsScreen() {
                     <td>
                       {run.headline ? (
                         <>
-                          <strong>{percent(run.headline.improvedShare, 0)}</strong> improved ({conditionLabel(run.headline.strategy)})
-                          <div className="muted small">re-test control {percent(run.headline.retestImprovedShare, 0)}</div>
+                          <strong>{percent(run.headline.improvedShare, 0)}</strong> improved (
+                          {conditionLabel(run.headline.strategy)})
+                          <div className="muted small">
+                            re-test control {percent(run.headline.retestImprovedShare, 0)}
+                          </div>
                         </>
                       ) : (
                         <span className="muted">—</span>
                       )}
                     </td>
-                    <td className="small">{new Date(run.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</td>
+                    <td className="small">
+                      {new Date(run.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}
+                    </td>
                     <td className="row-actions">
                       {run.status !== 'finished' && !run.active && (
-                        <button type="button" data-testid="run-resume" onClick={() => void act(async () => {
-                          await client()!.runs.resume({ runId: run.id, ...runLocal(useRunSettings.getState().settings) });
-                          navigate({ screen: 'run', runId: run.id, tab: 'overview', query: {} });
-                        })}>
+                        <button
+                          type="button"
+                          data-testid="run-resume"
+                          onClick={() =>
+                            void act(async () => {
+                              await client()!.runs.resume({
+                                runId: run.id,
+                                ...runLocal(useRunSettings.getState().settings),
+                              });
+                              navigate({ screen: 'run', runId: run.id, tab: 'overview', query: {} });
+                            })
+                          }
+                        >
                           Resume
                         </button>
                       )}
@@ -158,7 +201,12 @@ export function RunsScreen() {
                           type="button"
                           className="danger"
                           onClick={() => {
-                            if (window.confirm(`Delete run ${run.id} and its ${run.measurements} measurements? This cannot be undone.`)) void act(() => client()!.runs.delete({ runId: run.id }));
+                            if (
+                              window.confirm(
+                                `Delete run ${run.id} and its ${run.measurements} measurements? This cannot be undone.`,
+                              )
+                            )
+                              void act(() => client()!.runs.delete({ runId: run.id }));
                           }}
                         >
                           Delete

@@ -6,7 +6,13 @@ import { useRunSettings, type GpuChoice } from '../run-settings-store.js';
 import { useTheme, type Theme } from '../theme-store.js';
 import { useCommand } from '../use-command.js';
 
-const GPU_LABELS: Record<GpuChoice, string> = { auto: 'automatic (the best this machine has)', cuda: 'CUDA', vulkan: 'Vulkan', metal: 'Metal', cpu: 'CPU only' };
+const GPU_LABELS: Record<GpuChoice, string> = {
+  auto: 'automatic (the best this machine has)',
+  cuda: 'CUDA',
+  vulkan: 'Vulkan',
+  metal: 'Metal',
+  cpu: 'CPU only',
+};
 
 export function SettingsScreen() {
   const info = useCommand((c) => c.app.info(), []);
@@ -27,8 +33,9 @@ export function SettingsScreen() {
                 <code>{i.databasePath}</code>
               </p>
               <p className="muted small">
-                Every import, model, run and measurement is in this one SQLite file. Another file: start the workbench with <code>selfalign serve --db FILE</code> (or the
-                desktop app's <code>--db</code>). Workbench {i.version} on Node {i.node}, {i.platform}.
+                Every import, model, run and measurement is in this one SQLite file. Another file: start the workbench
+                with <code>selfalign serve --db FILE</code> (or the desktop app's <code>--db</code>). Workbench{' '}
+                {i.version} on Node {i.node}, {i.platform}.
               </p>
             </>
           )}
@@ -39,7 +46,11 @@ export function SettingsScreen() {
         <div className="field-row">
           <div className="field">
             <label htmlFor="gpu">GPU backend</label>
-            <select id="gpu" value={settings.gpu} onChange={(e) => update({ ...settings, gpu: e.target.value as GpuChoice })}>
+            <select
+              id="gpu"
+              value={settings.gpu}
+              onChange={(e) => update({ ...settings, gpu: e.target.value as GpuChoice })}
+            >
               {GPU_CHOICES.map((choice) => (
                 <option key={choice} value={choice}>
                   {GPU_LABELS[choice]}
@@ -55,16 +66,26 @@ export function SettingsScreen() {
               min={1}
               value={settings.threads ?? ''}
               placeholder="one fewer than the cores"
-              onChange={(e) => update({ gpu: settings.gpu, ...(e.target.value ? { threads: Math.max(1, Number(e.target.value)) } : {}) })}
+              onChange={(e) =>
+                update({
+                  gpu: settings.gpu,
+                  ...(e.target.value ? { threads: Math.max(1, Number(e.target.value)) } : {}),
+                })
+              }
             />
           </div>
         </div>
-        <p className="muted small">Used by every run started or resumed from this window. Left empty, llama.cpp gets one thread fewer than the cores that do math, and no more than the cores idle when the model loads, so busy processes beside it do not stall every thread.</p>
+        <p className="muted small">
+          Used by every run started or resumed from this window. Left empty, llama.cpp gets one thread fewer than the
+          cores that do math, and no more than the cores idle when the model loads, so busy processes beside it do not
+          stall every thread.
+        </p>
       </section>
       <section className="card" aria-labelledby="keys-heading">
         <h3 id="keys-heading">API keys</h3>
         <p className="muted small">
-          The workbench never stores a key: each API model names an environment variable of the engine's process, or an account in the system keychain.
+          The workbench never stores a key: each API model names an environment variable of the engine's process, or an
+          account in the system keychain.
         </p>
         <Show loaded={models} what="the models">
           {(list) => {
@@ -75,7 +96,18 @@ export function SettingsScreen() {
               <ul>
                 {api.map((m) => (
                   <li key={m.name}>
-                    {m.name}: {m.apiKeyEnv ? <>environment variable <code>{m.apiKeyEnv}</code></> : m.keychainAccount ? <>keychain account <code>{m.keychainAccount}</code></> : 'no key (a local server)'}
+                    {m.name}:{' '}
+                    {m.apiKeyEnv ? (
+                      <>
+                        environment variable <code>{m.apiKeyEnv}</code>
+                      </>
+                    ) : m.keychainAccount ? (
+                      <>
+                        keychain account <code>{m.keychainAccount}</code>
+                      </>
+                    ) : (
+                      'no key (a local server)'
+                    )}
                   </li>
                 ))}
               </ul>
@@ -88,7 +120,8 @@ export function SettingsScreen() {
         <div className="choices inline" role="radiogroup" aria-label="Theme">
           {(['system', 'light', 'dark'] as Theme[]).map((t) => (
             <label key={t} className="choice">
-              <input type="radio" name="theme" checked={theme === t} onChange={() => setTheme(t)} /> {t === 'system' ? "the system's" : t}
+              <input type="radio" name="theme" checked={theme === t} onChange={() => setTheme(t)} />{' '}
+              {t === 'system' ? "the system's" : t}
             </label>
           ))}
         </div>
