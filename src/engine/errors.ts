@@ -3,12 +3,12 @@
 
 import { CancelledError } from '../core/cancellation.js';
 import { UserError } from '../core/errors.js';
-import type { WorkbenchError } from '../shared/contract.js';
+import { CONTRACT_BREAKS, type ContractBreak, type WorkbenchError } from '../shared/contract.js';
 
 /** A request or result that breaks the contract: a bug on one side or the other, reported with what broke. */
 export class ContractError extends Error {
   constructor(
-    readonly code: 'bad-request' | 'bad-params' | 'bad-result' | 'unknown-command',
+    readonly code: ContractBreak,
     message: string,
   ) {
     super(message);
@@ -19,7 +19,7 @@ export function toWorkbenchError(error: unknown): WorkbenchError {
   if (error instanceof CancelledError) return { kind: 'cancelled', code: error.code, message: error.message };
   if (error instanceof UserError) return { kind: 'user', code: error.code, message: error.message, ...error.where };
   if (error instanceof ContractError)
-    return { kind: error.code === 'bad-result' ? 'bug' : 'user', code: error.code, message: error.message };
+    return { kind: CONTRACT_BREAKS[error.code], code: error.code, message: error.message };
   console.error('[engine]', error);
   return { kind: 'bug', code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { contractJsonSchema } from '../shared/json-schema.js';
-import { WorkbenchRequest, type WorkbenchReply } from '../shared/contract.js';
+import { errorReply, WorkbenchRequest, type WorkbenchReply } from '../shared/contract.js';
 import type { Engine } from './engine.js';
 
 export interface HttpServerOptions {
@@ -81,8 +81,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server = createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       console.error('[serve]', error);
-      if (!res.headersSent)
-        json(res, 500, { ok: false, error: { kind: 'bug', code: 'internal', message: (error as Error).message } });
+      if (!res.headersSent) json(res, 500, errorReply('bug', 'internal', (error as Error).message));
       else res.end();
     });
   });
@@ -229,8 +228,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
+/** A request the server turns away: the caller's mistake. */
 function refusal(code: string, message: string): WorkbenchReply {
-  return { ok: false, error: { kind: 'user', code, message } };
+  return errorReply('user', code, message);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

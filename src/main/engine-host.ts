@@ -18,6 +18,7 @@ import {
   type EngineStateEvent,
   type EventListener,
   type WorkbenchEvent,
+  errorReply,
   type WorkbenchReply,
 } from '../shared/contract.js';
 
@@ -100,11 +101,14 @@ export class EngineHost {
    */
   request(command: CommandName, params: unknown): Promise<WorkbenchReply> {
     if (this.state === 'stopping' || this.state === 'stopped') {
-      return Promise.resolve(bug('engine-stopped', `the workbench is closing, so "${command}" was not run`));
+      return Promise.resolve(
+        errorReply('bug', 'engine-stopped', `the workbench is closing, so "${command}" was not run`),
+      );
     }
     if (this.state === 'failed') {
       return Promise.resolve(
-        bug(
+        errorReply(
+          'bug',
           'engine-unavailable',
           `the engine kept crashing and is no longer restarted, so "${command}" was not run; restart the workbench`,
         ),
@@ -282,7 +286,7 @@ export class EngineHost {
     for (const [id, pending] of this.pending) {
       if (!which(pending)) continue;
       this.pending.delete(id);
-      pending.resolve(bug(code, message(pending)));
+      pending.resolve(errorReply('bug', code, message(pending)));
     }
   }
 
@@ -295,10 +299,6 @@ export class EngineHost {
       }
     }
   }
-}
-
-function bug(code: string, message: string): WorkbenchReply {
-  return { ok: false, error: { kind: 'bug', code, message } };
 }
 
 function describe(error: unknown): string {

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import type { Engine } from '../engine/engine.js';
-import { EngineRequest, type EngineMessage, type WorkbenchReply } from '../shared/contract.js';
+import { contractBreak, EngineRequest, errorReply, type EngineMessage } from '../shared/contract.js';
 
 export interface EnginePort {
   post(message: EngineMessage): void;
@@ -48,7 +48,7 @@ export function serveEngine(port: EnginePort, engine: PortEngine, options: Serve
       const message = `malformed engine request: ${z.prettifyError(parsed.error)}`;
       const id = requestId(data);
       if (id === undefined) log(message);
-      else port.post({ id, reply: bug('bad-request', message) });
+      else port.post({ id, reply: contractBreak('bad-request', message) });
       return;
     }
     const request = parsed.data;
@@ -59,7 +59,7 @@ export function serveEngine(port: EnginePort, engine: PortEngine, options: Serve
     if (closing) {
       port.post({
         id: request.id,
-        reply: bug('engine-closing', `the engine is shutting down and did not run "${request.command}"`),
+        reply: errorReply('bug', 'engine-closing', `the engine is shutting down and did not run "${request.command}"`),
       });
       return;
     }
@@ -69,7 +69,10 @@ export function serveEngine(port: EnginePort, engine: PortEngine, options: Serve
       (reply) => port.post({ id: request.id, reply }),
       (error: unknown) => {
         log(`"${request.command}" threw instead of replying`, error);
-        port.post({ id: request.id, reply: bug('internal', error instanceof Error ? error.message : String(error)) });
+        port.post({
+          id: request.id,
+          reply: errorReply('bug', 'internal', error instanceof Error ? error.message : String(error)),
+        });
       },
     );
   });
@@ -79,10 +82,6 @@ export function serveEngine(port: EnginePort, engine: PortEngine, options: Serve
 function requestId(data: unknown): number | undefined {
   const id = typeof data === 'object' && data !== null && 'id' in data ? data.id : undefined;
   return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : undefined;
-}
-
-function bug(code: string, message: string): WorkbenchReply {
-  return { ok: false, error: { kind: 'bug', code, message } };
 }
 
 /** Electron's `process.parentPort` in a utility process: messages arrive wrapped in `{data}`. */

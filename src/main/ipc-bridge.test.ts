@@ -201,7 +201,8 @@ describe('forwarding', () => {
     ]) {
       await expect(ipcMain.invoke(win.topFrame(), bad)).resolves.toMatchObject({
         ok: false,
-        error: { kind: 'bug', code: 'bad-request' },
+        // The caller's mistake, as through the engine and the HTTP server (CONTRACT_BREAKS).
+        error: { kind: 'user', code: 'bad-request' },
       });
     }
     expect(engine.requests).toEqual([]);
@@ -214,7 +215,7 @@ describe('forwarding', () => {
       command: 'results.tables',
       params: { runId: 7 },
     })) as WorkbenchReply;
-    expect(reply).toMatchObject({ ok: false, error: { kind: 'bug', code: 'bad-params' } });
+    expect(reply).toMatchObject({ ok: false, error: { kind: 'user', code: 'bad-params' } });
     expect(!reply.ok && reply.error.message).toContain('"results.tables"');
     await expect(
       ipcMain.invoke(win.topFrame(), { command: 'app.info', params: { extra: true } }),

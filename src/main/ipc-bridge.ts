@@ -15,6 +15,8 @@ import {
   type CommandName,
   type EventListener,
   type WorkbenchEvent,
+  contractBreak,
+  errorReply,
   type WorkbenchReply,
 } from '../shared/contract.js';
 
@@ -130,12 +132,13 @@ export class IpcBridge {
 
   private async forward(raw: unknown): Promise<WorkbenchReply> {
     const request = WorkbenchRequest.safeParse(raw);
-    if (!request.success) return bug('bad-request', `not a workbench request: ${z.prettifyError(request.error)}`);
+    if (!request.success)
+      return contractBreak('bad-request', `not a workbench request: ${z.prettifyError(request.error)}`);
     const { command } = request.data;
     const schemas = commands[command];
     const params = schemas.params.safeParse(request.data.params);
     if (!params.success)
-      return bug('bad-params', `wrong parameters for "${command}": ${z.prettifyError(params.error)}`);
+      return contractBreak('bad-params', `wrong parameters for "${command}": ${z.prettifyError(params.error)}`);
 
     const reply = await this.options.engine.request(command, params.data);
     if (!reply.ok) return reply;
@@ -143,7 +146,7 @@ export class IpcBridge {
     // the page is what the contract's types say, whatever process produced it.
     const result = schemas.result.safeParse(reply.result);
     if (!result.success)
-      return bug(
+      return contractBreak(
         'bad-result',
         `the engine's answer to "${command}" breaks the contract: ${z.prettifyError(result.error)}`,
       );
@@ -161,8 +164,4 @@ export class IpcBridge {
       }
     }
   }
-}
-
-function bug(code: string, message: string): WorkbenchReply {
-  return { ok: false, error: { kind: 'bug', code, message } };
 }

@@ -180,6 +180,28 @@ export const WorkbenchReply = z.discriminatedUnion('ok', [
 ]);
 export type WorkbenchReply = z.infer<typeof WorkbenchReply>;
 
+/** A failure reply, built this one way on every side of every boundary (engine, HTTP server, Electron main). */
+export function errorReply(kind: WorkbenchError['kind'], code: string, message: string): WorkbenchReply {
+  return { ok: false, error: { kind, code, message } };
+}
+
+/**
+ * Whose mistake a break of the contract is, wherever it is found: a request or parameters that break the schema
+ * are the caller's (`user`: the reply says what to send instead); a result that breaks it is the workbench's.
+ */
+export const CONTRACT_BREAKS = {
+  'bad-request': 'user',
+  'bad-params': 'user',
+  'unknown-command': 'user',
+  'bad-result': 'bug',
+} as const;
+export type ContractBreak = keyof typeof CONTRACT_BREAKS;
+
+/** The reply to a break of the contract, of the kind CONTRACT_BREAKS gives it. */
+export function contractBreak(code: ContractBreak, message: string): WorkbenchReply {
+  return errorReply(CONTRACT_BREAKS[code], code, message);
+}
+
 /** What the Electron main process sends the engine process. `shutdown` asks it to cancel its jobs and close. */
 export const EngineRequest = z.union([
   z.object({ id: z.number().int().nonnegative(), command: CommandName, params: z.unknown() }),
