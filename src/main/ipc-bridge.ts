@@ -16,7 +16,6 @@ import {
   type EventListener,
   type WorkbenchEvent,
   contractBreak,
-  errorReply,
   type WorkbenchReply,
 } from '../shared/contract.js';
 
