@@ -9,7 +9,7 @@ import { UserError } from '../core/errors.js';
 import {
   configHash,
   isLeftOutAsInvalid,
-  executeRun as runExperiment,
+  runExperiment,
   parseRunConfig,
   readStoredRunConfig,
   type MeasurementRow,
@@ -34,7 +34,7 @@ import { readStoredDistribution } from '../core/sampling/index.js';
 import {
   cachedEstimate,
   cacheEstimate,
-  createRun as insertRun,
+  insertRun,
   getModel,
   getRun,
   loadExplanationKeys,

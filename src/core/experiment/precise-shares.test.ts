@@ -14,7 +14,7 @@ import { readStoredDistribution, type ResponseDistribution } from '../sampling/i
 import { targetAnswersFromWeights } from '../survey/index.js';
 import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
 import {
-  executeRun,
+  runExperiment,
   parseRunConfig,
   probeRecords,
   type MeasurementKey,
@@ -93,7 +93,7 @@ describe('a precise run stores probabilities', () => {
         seed,
       });
       const journal = memoryJournal();
-      await executeRun(
+      await runExperiment(
         {
           config,
           models: [{ name: 'tiny', model, sampling: model.sampling, identity: `tiny-${seed}-${sharpness}` }],

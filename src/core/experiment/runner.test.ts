@@ -10,7 +10,7 @@ import type { GenerationRequest, GenerationResult, ResponseModel } from '../mode
 import type { ResponseDistribution } from '../sampling/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
 import {
-  executeRun,
+  runExperiment,
   parseRunConfig,
   type MeasurementKey,
   type MeasurementRow,
@@ -99,7 +99,7 @@ function controlledModel(): { model: ResponseModel; calls: Call[]; events: strin
 
 function run(model: ResponseModel, journal: RunJournal, signal?: AbortSignal) {
   const models: RunModel[] = [{ name: 'fake', model, sampling: { temperature: 1 }, identity: 'fake' }];
-  return executeRun(
+  return runExperiment(
     { config: CONFIG, models, probes: () => PROBES, targets: () => TARGETS },
     journal,
     signal ? { signal } : {},

@@ -66,7 +66,7 @@ interface Item {
   pool: DemonstrationPool;
 }
 
-export async function executeRun(inputs: RunInputs, journal: RunJournal, options: RunOptions = {}): Promise<void> {
+export async function runExperiment(inputs: RunInputs, journal: RunJournal, options: RunOptions = {}): Promise<void> {
   const { config } = inputs;
   const limit = pLimit(config.concurrency);
   const items: Item[] = [];

@@ -53,8 +53,8 @@ export interface GeminiModelConfig {
   baseUrl?: string;
   /** API version in the path (the SDK's default is v1beta, which has logprobs). */
   apiVersion?: string;
-  /** Requests at once (default 4). */
-  concurrency?: number;
+  /** Requests at once to the one server (default 4). */
+  concurrencyPerServer?: number;
   /** Retries after the first try (default 4). */
   maxRetries?: number;
   /** One attempt's limit in ms (default 60 000). */
@@ -140,7 +140,7 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
       url: this.url,
       index: 0,
       limit: pLimit(
-        positiveInteger(config.name, 'the concurrency', config.concurrency, DEFAULT_CONCURRENCY_PER_SERVER),
+        positiveInteger(config.name, 'the concurrency', config.concurrencyPerServer, DEFAULT_CONCURRENCY_PER_SERVER),
       ),
       downUntil: 0,
       pausedUntil: 0,

@@ -85,14 +85,13 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
     // A local OpenAI-compatible server (vLLM, llama.cpp, Ollama) usually needs no key.
     { optional: record.kind === 'openai', ...(options.env ? { env: options.env } : {}) },
   );
-  const concurrency = record.concurrencyPerServer;
   if (record.kind === 'openai') {
     return new OpenAIModel({
       name: record.name,
       model: record.remoteModel,
       baseUrls: record.baseUrls,
       apiKey,
-      ...(concurrency ? { concurrencyPerEndpoint: concurrency } : {}),
+      ...(record.concurrencyPerServer ? { concurrencyPerServer: record.concurrencyPerServer } : {}),
     });
   }
   return new GeminiModel({
@@ -100,6 +99,6 @@ export async function openModel(record: ModelRecord, options: OpenOptions = {}):
     model: record.remoteModel,
     apiKey,
     ...(record.baseUrls?.[0] ? { baseUrl: record.baseUrls[0] } : {}),
-    ...(concurrency ? { concurrency } : {}),
+    ...(record.concurrencyPerServer ? { concurrencyPerServer: record.concurrencyPerServer } : {}),
   });
 }

@@ -259,7 +259,7 @@ describe('OpenAIModel: errors that are not retried', () => {
   it('refuses bad configurations with a UserError', () => {
     expect(() => model([])).toThrow(UserError);
     expect(() => model(['localhost:8000'])).toThrow(/not an http\(s\) URL/);
-    expect(() => model(['http://127.0.0.1:1/v1'], { concurrencyPerEndpoint: 0 })).toThrow(/concurrency/);
+    expect(() => model(['http://127.0.0.1:1/v1'], { concurrencyPerServer: 0 })).toThrow(/concurrency/);
   });
 });
 
@@ -267,7 +267,7 @@ describe('OpenAIModel: several servers', () => {
   it('sends everything to the server that answers when another refuses connections', async () => {
     const down = await refusedUrl();
     const s = await server({ texts: ['a', 'b'] });
-    const m = model([down, s.url], { concurrencyPerEndpoint: 2 });
+    const m = model([down, s.url], { concurrencyPerServer: 2 });
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => m.generate(request({ seed: i }))));
     expect(results.flatMap((r) => r.texts)).toHaveLength(8);
     expect(s.requests).toHaveLength(8);
@@ -277,7 +277,7 @@ describe('OpenAIModel: several servers', () => {
     const bad = await server();
     const good = await server();
     bad.failAll(fault.serverError(500));
-    const m = model([bad.url, good.url], { maxRetries: 1, concurrencyPerEndpoint: 2 });
+    const m = model([bad.url, good.url], { maxRetries: 1, concurrencyPerServer: 2 });
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => m.generate(request({ seed: i }))));
     expect(results.every((r) => r.texts.length === 1)).toBe(true);
     expect(good.requests).toHaveLength(6);
@@ -297,10 +297,10 @@ describe('OpenAIModel: several servers', () => {
     expect(error.message).toContain(`${b}: connection refused`);
   });
 
-  it('keeps at most concurrencyPerEndpoint requests in flight on each server', async () => {
+  it('keeps at most concurrencyPerServer requests in flight on each server', async () => {
     const one = await server({ latencyMs: 40 });
     const two = await server({ latencyMs: 40 });
-    const m = model([one.url, two.url], { concurrencyPerEndpoint: 2 });
+    const m = model([one.url, two.url], { concurrencyPerServer: 2 });
     await Promise.all(Array.from({ length: 12 }, (_, i) => m.generate(request({ seed: i }))));
     expect(one.maxInFlight).toBe(2);
     expect(two.maxInFlight).toBe(2);
@@ -308,7 +308,7 @@ describe('OpenAIModel: several servers', () => {
 
     const solo = await server({ latencyMs: 20, nSupport: 'reject-openai' });
     // One request's n = 6 fallback calls are bounded by the same limit.
-    await model([solo.url], { concurrencyPerEndpoint: 3 }).generate(request({ n: 6 }));
+    await model([solo.url], { concurrencyPerServer: 3 }).generate(request({ n: 6 }));
     expect(solo.maxInFlight).toBe(3);
   });
 });
@@ -407,7 +407,7 @@ describe('OpenAIModel: cancellation', () => {
   it('stops a request in flight, one waiting for a slot, and one waiting out a retry-after', async () => {
     const s = await server({ latencyMs: 0 });
     s.enqueue(fault.slow(5000), fault.slow(5000));
-    const m = model([s.url], { concurrencyPerEndpoint: 1, timeoutMs: 10_000 });
+    const m = model([s.url], { concurrencyPerServer: 1, timeoutMs: 10_000 });
     const controller = new AbortController();
     const started = performance.now();
     const inFlight = m.generate(request({ signal: controller.signal }));

@@ -51,7 +51,7 @@ export interface OpenAIModelConfig {
   /** Already resolved (see api-keys.ts); empty for local servers that need none. */
   apiKey: string;
   /** Requests at once per server (default 4). */
-  concurrencyPerEndpoint?: number;
+  concurrencyPerServer?: number;
   /** Retries per server after the first try (default 4). */
   maxRetries?: number;
   /** One attempt's limit in ms (default 60 000). */
@@ -135,7 +135,7 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
     const concurrency = positiveInteger(
       config.name,
       'the concurrency per server',
-      config.concurrencyPerEndpoint,
+      config.concurrencyPerServer,
       DEFAULT_CONCURRENCY_PER_SERVER,
     );
     const policy: RetryPolicy = {

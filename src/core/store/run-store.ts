@@ -21,7 +21,7 @@ export interface RunRow {
   modelsJson: string;
 }
 
-export function createRun(db: Db, run: Omit<RunRow, 'status' | 'createdAt' | 'finishedAt' | 'error'>): void {
+export function insertRun(db: Db, run: Omit<RunRow, 'status' | 'createdAt' | 'finishedAt' | 'error'>): void {
   db.prepare(
     `INSERT INTO runs (id, config_json, config_hash, workbench_version, status, created_at, models_json) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
   ).run(run.id, run.configJson, run.configHash, run.workbenchVersion, new Date().toISOString(), run.modelsJson);

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parseRunConfig } from '../../core/experiment/index.js';
-import { createRun as storeRun, openDatabase } from '../../core/store/index.js';
+import { insertRun, openDatabase } from '../../core/store/index.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import { createEngine } from '../engine.js';
 
@@ -25,7 +25,7 @@ it('reads a run from before protocols and the re-test control with the condition
     ),
   );
   for (const field of ['protocol', 'perDraw', 'retest', 'includeInvalidItems', 'contestedMargin']) delete today[field];
-  storeRun(db, {
+  insertRun(db, {
     id: 'r-old',
     configJson: JSON.stringify(today),
     configHash: 'h',
