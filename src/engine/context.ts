@@ -1,6 +1,7 @@
 // What every handler is given: the database, the job registry and the event sink. A handler is one contract
 // command: it receives parameters the engine has already parsed and returns a result the engine will parse.
 
+import type { ResultsService } from './results-service.js';
 import type { z } from 'zod';
 import type { Db } from '../core/store/index.js';
 import type { CommandName, commands, ParsedParams, WorkbenchEvent } from '../shared/contract.js';
@@ -10,6 +11,8 @@ export interface EngineContext {
   readonly db: Db;
   readonly databasePath: string;
   readonly jobs: JobRegistry;
+  /** What is derived from runs' measurements for the screens, kept while it holds. */
+  readonly results: ResultsService;
   emit(event: WorkbenchEvent): void;
 }
 

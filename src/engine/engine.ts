@@ -2,6 +2,7 @@
 // parses every command's parameters and result with the contract, and turns every failure into a typed error.
 // The CLI calls it in-process; the Electron engine process and `selfalign serve` forward to it.
 
+import { ResultsService } from './results-service.js';
 import { z } from 'zod';
 import { openDatabase, type Db } from '../core/store/index.js';
 import {
@@ -76,6 +77,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     databasePath: options.databasePath,
     jobs,
+    results: new ResultsService(() => context.db),
     emit,
   };
 

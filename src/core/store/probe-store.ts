@@ -192,3 +192,8 @@ export function deleteProbeSet(db: Db, name: string): void {
   getProbeSet(db, name);
   db.prepare('DELETE FROM probe_sets WHERE name = ?').run(name);
 }
+
+/** Which probe sets there are now (their ids): the statements a result shows come from them. */
+export function probeSetsStamp(db: Db): string {
+  return (db.prepare('SELECT group_concat(id) AS ids FROM probe_sets').get() as { ids: string | null }).ids ?? '';
+}

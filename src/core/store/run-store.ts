@@ -221,6 +221,17 @@ export function loadExplanationKeys(db: Db, runId: string): { key: MeasurementKe
   }));
 }
 
+/**
+ * What a run's measurements are now: they are only ever added, so their count and the latest completion stamp say
+ * which there are. Results derived from them still hold while this is the same.
+ */
+export function measurementsStamp(db: Db, runId: string): string {
+  const measured = db
+    .prepare('SELECT count(*) AS n, max(completed_at) AS last FROM measurements WHERE run_id = ?')
+    .get(runId) as { n: number; last: string | null };
+  return `${measured.n}|${measured.last ?? ''}`;
+}
+
 export function countMeasurements(db: Db, runId: string): number {
   return (db.prepare('SELECT COUNT(*) AS n FROM measurements WHERE run_id = ?').get(runId) as { n: number }).n;
 }

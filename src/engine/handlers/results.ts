@@ -17,142 +17,37 @@ import {
   drawPrompts,
   excludedCategories,
   promptTemplateOf,
-  probeRecords,
-  readStoredRunConfig,
   storedPrompts,
-  type MeasuredResult,
   type ProbeRecord,
   type RunConfig,
 } from '../../core/experiment/index.js';
-import {
-  categoryName,
-  formatCsv,
-  outcomeTable,
-  perProbeRows,
-  resultsTables,
-  writeCsvReport,
-} from '../../core/report/index.js';
+import { categoryName, formatCsv, perProbeRows, writeCsvReport } from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
 import { PROCEDURE_CHANGES } from '../../core/version.js';
 import {
-  cachedResultsTables,
-  cacheResultsTables,
   getRun,
   loadExplanations,
-  loadMeasuredResults,
   loadProbeMeasurements,
   loadProbes,
   loadSurveyCells,
   type Db,
 } from '../../core/store/index.js';
-import { WORKBENCH_VERSION } from '../../core/version.js';
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup, HandlerResult } from '../context.js';
+import type { RunResults } from '../results-service.js';
 
 type Row = HandlerResult<'results.probes'>['rows'][number];
 
-type Tables = ReturnType<typeof resultsTables>;
-
-interface RunData {
-  run: ReturnType<typeof getRun>;
-  /** What the run's tables are derived from (measuredKey). */
-  derivedFrom: string;
-  config: RunConfig;
-  measurements: MeasuredResult[];
-  records: ProbeRecord[];
-  /** The explorer's rows, unfiltered, built on first use. */
-  rows?: Row[];
-  /** Each probe id's place in question order. */
-  probeOrder?: Map<string, number>;
-  /** Every table and figure, by the report's seed, built on first use. */
-  tables: Map<number, Tables>;
-}
-
-/**
- * What a run's results are derived from: its measurements are only ever added, so their count and the latest
- * completion stamp say which there are; with the run's status and the workbench's version (whose rules derive
- * them), a key that still matches means the derived tables still hold.
- */
-function measuredKey(db: Db, runId: string, status: string): string {
-  const measured = db
-    .prepare('SELECT count(*) AS n, max(completed_at) AS last FROM measurements WHERE run_id = ?')
-    .get(runId) as { n: number; last: string | null };
-  return [status, measured.n, measured.last, WORKBENCH_VERSION].join('|');
-}
-
-/**
- * What was derived from the runs read last, in memory, while nothing it depends on changes (the measurements,
- * and the probe sets for the statements). The explorer asks again on every filter, sort and page, and the monitor
- * as measurements arrive; on a run of 20,000 measurements loading and deriving takes a second or more each time,
- * filtering and sorting rows already built a few milliseconds.
- */
-const derived = new WeakMap<Db, Map<string, { version: string; data: RunData }>>();
-/** Runs kept per database: the one on screen and the one compared with it. */
-const KEPT_RUNS = 2;
-
-function runData(db: Db, runId: string): RunData {
-  const run = getRun(db, runId);
-  const derivedFrom = measuredKey(db, runId, run.status);
-  const sets = db.prepare('SELECT group_concat(id) AS ids FROM probe_sets').get() as { ids: string | null };
-  const version = `${derivedFrom}|${sets.ids}`;
-  const kept = derived.get(db) ?? new Map<string, { version: string; data: RunData }>();
-  derived.set(db, kept);
-  const hit = kept.get(runId);
-  if (hit?.version === version) {
-    // Most recently used last, so the oldest is the first one out.
-    kept.delete(runId);
-    kept.set(runId, hit);
-    return hit.data;
-  }
-  const { config } = readStoredRunConfig(run.configJson, runId);
-  const measurements = loadMeasuredResults(db, runId);
-  const records = probeRecords(measurements, config.misalignmentThreshold, config.contestedMargin);
-  const data: RunData = { run, derivedFrom, config, measurements, records, tables: new Map() };
-  kept.delete(runId);
-  kept.set(runId, { version, data });
-  while (kept.size > KEPT_RUNS) kept.delete(kept.keys().next().value!);
-  return data;
-}
-
-/**
- * The tables of a run at a report seed: from memory, else as kept in the database under the same key (a reopened
- * workbench shows a big run at once), else derived and kept.
- */
-function tablesOf(db: Db, data: RunData, seed: number): Tables {
-  let tables = data.tables.get(seed);
-  if (tables) return tables;
-  const kept = cachedResultsTables(db, data.run.id, seed, data.derivedFrom);
-  if (kept) tables = JSON.parse(kept) as Tables;
-  else {
-    tables = resultsTables(data.records, { seed, draws: data.config.n });
-    cacheResultsTables(db, data.run.id, seed, data.derivedFrom, JSON.stringify(tables));
-  }
-  data.tables.set(seed, tables);
-  return tables;
-}
-
-/** A run's per-probe records, derived once per state of the run: the results screens and runs.get share them. */
-export function runRecords(db: Db, runId: string): ProbeRecord[] {
-  return runData(db, runId).records;
-}
-
-/** Table 1's counts of a run, for its headline: from the kept tables while they hold, else derived. */
-export function runOutcomes(db: Db, run: ReturnType<typeof getRun>): Tables['outcomes'] {
-  const kept = cachedResultsTables(db, run.id, 0, measuredKey(db, run.id, run.status));
-  return kept ? (JSON.parse(kept) as Tables).outcomes : outcomeTable(runRecords(db, run.id));
-}
-
-/**
- * Builds what the results screen reads first (the tables at the default seed), so a finished run opens at once.
- * The run has finished when this is called; a failure here is left for the results screen to report.
- */
-export function warmResults(db: Db, runId: string): void {
-  try {
-    tablesOf(db, runData(db, runId), 0);
-  } catch {
-    // results.tables meets the same failure and says what it is
-  }
+/** The explorer's rows of a run, unfiltered, and each probe id's place in question order: built once per state of the run. */
+function explorerRows(db: Db, data: RunResults): { all: Row[]; order: ReadonlyMap<string, number> } {
+  const built = data.built.get('explorer') as { all: Row[]; order: ReadonlyMap<string, number> } | undefined;
+  if (built) return built;
+  const all = rowsOf(data.records, probesOf(db, data.config));
+  // Q1 < Q2 < Q10 < Q106a: ranked once, as comparing the ids themselves in every step of a sort is slow.
+  const order = new Map([...new Set(all.map((r) => r.probeId))].sort(compareQuestionIds).map((id, rank) => [id, rank]));
+  data.built.set('explorer', { all, order });
+  return { all, order };
 }
 
 /** The demonstration pool a run had for a language and country, rebuilt; undefined when its inputs are gone since. */
@@ -273,29 +168,25 @@ function compareBy(
 export const resultHandlers: HandlerGroup<
   'results.tables' | 'results.probes' | 'results.probe' | 'results.explanations' | 'reports.export'
 > = {
-  'results.explanations': async ({ runId, filter, offset, limit }, { db }) => {
-    const { config, records } = runData(db, runId);
+  'results.explanations': async ({ runId, filter, offset, limit }, { db, results }) => {
+    const { config, records } = results.run(runId);
     const entries = (await explanationEntries(db, config, records, runId)).filter((e) => explanationMatches(e, filter));
     return { total: entries.length, offset, rows: entries.slice(offset, offset + limit) };
   },
 
-  'results.tables': ({ runId, seed }, { db }) => {
+  'results.tables': ({ runId, seed }, { db, results }) => {
     // Kept tables are read without loading the measurements at all.
     const run = getRun(db, runId);
-    const kept = cachedResultsTables(db, runId, seed, measuredKey(db, runId, run.status));
-    if (kept) return { runId, status: run.status, ...(JSON.parse(kept) as Tables) };
-    return { runId, status: run.status, ...tablesOf(db, runData(db, runId), seed) };
+    return {
+      runId,
+      status: run.status,
+      ...(results.keptTables(run, seed) ?? results.tables(results.run(runId), seed)),
+    };
   },
 
-  'results.probes': ({ runId, filter, sort, offset, limit }, { db }) => {
-    const data = runData(db, runId);
-    data.rows ??= rowsOf(data.records, probesOf(db, data.config));
-    // Q1 < Q2 < Q10 < Q106a: ranked once, as comparing the ids themselves in every step of a sort is slow.
-    data.probeOrder ??= new Map(
-      [...new Set(data.rows.map((r) => r.probeId))].sort(compareQuestionIds).map((id, rank) => [id, rank]),
-    );
-    const order = data.probeOrder;
-    const rows = data.rows.filter((row) => matches(row, filter));
+  'results.probes': ({ runId, filter, sort, offset, limit }, { db, results }) => {
+    const { all, order } = explorerRows(db, results.run(runId));
+    const rows = all.filter((row) => matches(row, filter));
     const direction = sort.descending ? -1 : 1;
     rows.sort(
       (a, b) =>
@@ -309,8 +200,8 @@ export const resultHandlers: HandlerGroup<
     return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
   },
 
-  'results.probe': async ({ runId, model, language, country: countryParam, probeId }, { db }) => {
-    const { config, records } = runData(db, runId);
+  'results.probe': async ({ runId, model, language, country: countryParam, probeId }, { db, results }) => {
+    const { config, records } = results.run(runId);
     const country = countryParam ?? config.languages.find((l) => l.language === language)?.country ?? '';
     const record = records.find(
       (r) => r.model === model && r.language === language && r.country === country && r.probeId === probeId,
@@ -395,15 +286,15 @@ export const resultHandlers: HandlerGroup<
     };
   },
 
-  'reports.export': async ({ runId, dir, bom, seed }, { db }) => {
-    const data = runData(db, runId);
+  'reports.export': async ({ runId, dir, bom, seed }, { db, results }) => {
+    const data = results.run(runId);
     const { run, config, measurements, records } = data;
     const out = path.resolve(dir);
     const probes = probesOf(db, config);
     const validityOf = (r: ProbeRecord) => probes.get(r.language)?.get(r.probeId)?.validity ?? null;
     const files = await writeCsvReport(
       out,
-      { ...tablesOf(db, data, seed), probes: perProbeRows(records, validityOf) },
+      { ...results.tables(data, seed), probes: perProbeRows(records, validityOf) },
       { bom },
     );
     const explanationCsvRows = (await explanationEntries(db, config, records, runId)).map((e) => ({

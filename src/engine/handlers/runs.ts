@@ -34,7 +34,6 @@ import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
 import { createRun, executeRun, itemsLeftOut, reopenRun, runWarnings, type PreparedRun } from '../run-service.js';
-import { runOutcomes, runRecords, warmResults } from './results.js';
 
 export const runHandlers: HandlerGroup<
   'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'
@@ -75,16 +74,17 @@ export const runHandlers: HandlerGroup<
     };
   },
 
-  'runs.list': (_params, { db, jobs }) => listRuns(db).map((run) => summaryOf(db, jobs, run)),
+  'runs.list': (_params, context) => listRuns(context.db).map((run) => summaryOf(context, run)),
 
-  'runs.get': ({ runId }, { db, jobs }) => {
+  'runs.get': ({ runId }, context) => {
+    const { db, jobs } = context;
     const run = getRun(db, runId);
     const { config } = readStoredRunConfig(run.configJson, runId);
-    const records = runRecords(db, runId);
+    const records = context.results.records(runId);
     const outcomes = outcomeTable(records);
     const job = jobs.active('run', runId);
     return {
-      ...summaryOf(db, jobs, run, outcomes),
+      ...summaryOf(context, run, outcomes),
       config,
       conditions: conditionsOf(config),
       configHash: run.configHash,
@@ -109,10 +109,11 @@ export const runHandlers: HandlerGroup<
     };
   },
 
-  'runs.delete': ({ runId }, { db, jobs }) => {
+  'runs.delete': ({ runId }, { db, jobs, results }) => {
     if (jobs.active('run', runId))
       throw new UserError('run-active', `run ${runId} is running: cancel it before deleting it`);
     deleteRun(db, runId);
+    results.forget(runId);
     return { deleted: runId };
   },
 };
@@ -151,7 +152,7 @@ function startJob(
         });
       },
       // The results screen opens next: its tables are built while the job still holds the run, not on that click.
-    }).then(() => warmResults(context.db, prepared.runId)),
+    }).then(() => context.results.warm(prepared.runId)),
   );
   // The run's end is announced as an event and kept in the run's row; nobody awaits `done` here.
   done.catch(() => undefined);
@@ -184,7 +185,7 @@ function headlineOf(outcomes: ReturnType<typeof outcomeTable>) {
   return best ? { ...best, retestImprovedShare: share(ZERO_SHOT_RETEST) } : null;
 }
 
-function summaryOf(db: Db, jobs: EngineContext['jobs'], run: RunRow, outcomes = runOutcomes(db, run)) {
+function summaryOf({ db, jobs, results }: EngineContext, run: RunRow, outcomes = results.outcomes(run)) {
   const { config, protocol } = readStoredRunConfig(run.configJson, run.id);
   return {
     headline: headlineOf(outcomes),
