@@ -6,7 +6,7 @@
 // option orders at one half each, and the n draws' demonstrations where those vary.
 
 import { isZeroShot, type Condition, type DemonstrationPool, type Demonstration } from '../demos/index.js';
-import type { Probe } from '../data/index.js';
+import { WVS_CATEGORIES, type Probe } from '../data/index.js';
 import { buildPrompt, type Prompt } from '../prompt/index.js';
 import type { WeightedPrompt } from '../sampling/index.js';
 import { promptTemplateOf, type RunConfig } from './run-config.js';
@@ -22,7 +22,35 @@ const RANDOM_STRATEGIES: readonly Condition[] = ['random', 'random-category'];
 
 /** The categories a run leaves out, which never serve as demonstrations either. */
 export function excludedCategories(config: Pick<RunConfig, 'categories'>): number[] {
-  return Array.from({ length: 13 }, (_, i) => i + 1).filter((c) => !config.categories.includes(c));
+  return WVS_CATEGORIES.map((c) => c.number).filter((c) => !config.categories.includes(c));
+}
+
+type SelectionConfig = Pick<RunConfig, 'n' | 'seed' | 'k' | 'perDraw' | 'categories'>;
+
+/** How many selections of demonstrations a condition's prompts draw from: one per draw for a random strategy drawn anew per draw, else one. */
+export function selectionDraws(condition: Condition, config: SelectionConfig): number {
+  return RANDOM_STRATEGIES.includes(condition) && config.perDraw.randomDemonstrations ? config.n : 1;
+}
+
+/**
+ * The demonstrations a condition's prompt for a probe shows at one selection draw (0 .. selectionDraws − 1), in the
+ * order chosen (a prompt may shuffle them): none for zero-shot and the re-test control.
+ */
+export function selectedDemonstrations(
+  probeId: string,
+  condition: Condition,
+  pool: DemonstrationPool,
+  config: SelectionConfig,
+  selectionDraw: number,
+): Demonstration[] {
+  if (isZeroShot(condition)) return [];
+  return pool.select(probeId, {
+    strategy: condition,
+    k: config.k,
+    seed: config.seed,
+    draw: selectionDraw,
+    excludedCategories: excludedCategories(config),
+  }).demonstrations;
 }
 
 export function drawPrompts(
@@ -36,23 +64,15 @@ export function drawPrompts(
   explain = false,
 ): DrawnPrompts {
   const { perDraw } = config;
-  const randomPerDraw = RANDOM_STRATEGIES.includes(condition) && perDraw.randomDemonstrations;
+  const randomPerDraw = selectionDraws(condition, config) > 1;
   const shufflePerDraw = !isZeroShot(condition) && config.shuffleDemonstrations && perDraw.demonstrationOrder;
-  const excluded = excludedCategories(config);
   const template = promptTemplateOf(config, probe.language);
   const chosen = new Map<number, Demonstration[]>();
   const demonstrationsOf = (draw: number): Demonstration[] => {
-    if (isZeroShot(condition)) return [];
     const selectionDraw = randomPerDraw ? draw : 0;
     let demonstrations = chosen.get(selectionDraw);
     if (!demonstrations) {
-      demonstrations = pool.select(probe.id, {
-        strategy: condition,
-        k: config.k,
-        seed: config.seed,
-        draw: selectionDraw,
-        excludedCategories: excluded,
-      }).demonstrations;
+      demonstrations = selectedDemonstrations(probe.id, condition, pool, config, selectionDraw);
       chosen.set(selectionDraw, demonstrations);
     }
     return demonstrations;

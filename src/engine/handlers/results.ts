@@ -6,16 +6,11 @@ import { itemsLeftOut } from '../run-service.js';
 import path from 'node:path';
 import { compareQuestionIds, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
-import {
-  DemonstrationPool,
-  isZeroShot,
-  ZERO_SHOT,
-  type Condition,
-  type SelectionStrategy,
-} from '../../core/demos/index.js';
+import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition } from '../../core/demos/index.js';
 import {
   drawPrompts,
-  excludedCategories,
+  selectedDemonstrations,
+  selectionDraws,
   promptTemplateOf,
   storedPrompts,
   type ProbeRecord,
@@ -219,8 +214,6 @@ export const resultHandlers: HandlerGroup<
     const probe = probes.get(probeId) ?? null;
     // The demonstrations are rebuilt from the same inputs the run had, for their sentences and chrF++ scores.
     const pool = await poolOf(db, config, probes, country);
-    const excluded = excludedCategories(config);
-    const randomPerDraw = config.perDraw?.randomDemonstrations === true;
     const explanations = loadExplanations(db, runId).filter(
       (e) => e.model === model && e.language === language && e.country === country && e.probeId === probeId,
     );
@@ -238,21 +231,11 @@ export const resultHandlers: HandlerGroup<
         const prompts = storedPrompts(m.promptJson, m.demonstrationIds);
         const result = record.strategies.find((s) => s.strategy === m.condition);
         // The random strategies may draw other demonstrations for each draw: rebuild every draw's.
-        const draws = randomPerDraw && (m.condition === 'random' || m.condition === 'random-category') ? config.n : 1;
-        const chosen =
-          isZeroShot(m.condition as Condition) || !pool
-            ? []
-            : Array.from(
-                { length: draws },
-                (_, draw) =>
-                  pool.select(probeId, {
-                    strategy: m.condition as SelectionStrategy,
-                    k: config.k,
-                    seed: config.seed,
-                    draw,
-                    excludedCategories: excluded,
-                  }).demonstrations,
-              ).flat();
+        const chosen = !pool
+          ? []
+          : Array.from({ length: selectionDraws(m.condition, config) }, (_, draw) =>
+              selectedDemonstrations(probeId, m.condition, pool, config, draw),
+            ).flat();
         return {
           condition: m.condition,
           prompts: prompts.map((p) => ({ ...p, optionOrder: [...p.optionOrder] })),
@@ -373,17 +356,10 @@ async function explanationEntries(
     );
     const pool = pools.get(`${e.language}/${e.country}`);
     let demonstrations: string[] | null = null;
-    if (probe && pool && !isZeroShot(e.condition as Condition)) {
+    if (probe && pool && !isZeroShot(e.condition)) {
       // The explanation was asked with the first draw's prompt: its demonstrations, in its order.
-      const shown = drawPrompts(probe, e.condition as Condition, pool, config, true).prompts[0]!.prompt
-        .demonstrationIds;
-      const chosen = pool.select(probe.id, {
-        strategy: e.condition as SelectionStrategy,
-        k: config.k,
-        seed: config.seed,
-        draw: 0,
-        excludedCategories: excludedCategories(config),
-      }).demonstrations;
+      const shown = drawPrompts(probe, e.condition, pool, config, true).prompts[0]!.prompt.demonstrationIds;
+      const chosen = selectedDemonstrations(probe.id, e.condition, pool, config, 0);
       demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id);
     }
     const category = record?.category ?? probe?.category ?? null;
