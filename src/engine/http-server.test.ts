@@ -183,7 +183,7 @@ describeWithSharedData('the engine over HTTP', () => {
       type: 'object',
       properties: { config: expect.any(Object) },
     });
-    expect(JSON.stringify(contract.events)).toContain('measurement');
+    expect(JSON.stringify(contract.events)).toContain('job-ended');
   });
 
   it('imports probes and a survey, first as a preview that stores nothing', async () => {
@@ -348,12 +348,7 @@ describeWithSharedData('the engine over HTTP', () => {
       threads: 1,
     });
     // A second client (a reloaded window) finds the run and its progress.
-    await stream.next(
-      (e) =>
-        e.type === 'measurement' &&
-        e.runId === runId &&
-        stream.events.filter((m) => m.type === 'measurement').length >= 5,
-    );
+    await stream.next((e) => e.type === 'progress' && e.subject === runId && e.done >= 5);
     const running = await s.call<{
       status: string;
       active: boolean;

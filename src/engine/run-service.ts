@@ -12,7 +12,6 @@ import {
   runExperiment,
   parseRunConfig,
   readStoredRunConfig,
-  type MeasurementRow,
   type RunConfig,
   type RunJournal,
   type RunModel,
@@ -59,7 +58,7 @@ export function identityOf(record: ModelRecord): string {
 }
 
 /** The journal of one run on the database: each measurement its own transaction, committed at once. */
-export function databaseJournal(db: Db, runId: string, onMeasurement?: (row: MeasurementRow) => void): RunJournal {
+function databaseJournal(db: Db, runId: string): RunJournal {
   const known = new Map(loadMeasurements(db, runId).map((m) => [measurementKeyString(m), m]));
   const explained = new Set(
     loadExplanationKeys(db, runId).map(({ key, ordinal }) => `${measurementKeyString(key)}\u0000${ordinal}`),
@@ -69,7 +68,6 @@ export function databaseJournal(db: Db, runId: string, onMeasurement?: (row: Mea
     saveMeasurement: (row) => {
       saveMeasurement(db, runId, row);
       known.set(measurementKeyString(row), row);
-      onMeasurement?.(row);
     },
     hasExplanation: (key, ordinal) => explained.has(`${measurementKeyString(key)}\u0000${ordinal}`),
     saveExplanation: (row) => {
@@ -256,7 +254,6 @@ export function itemsLeftOut(db: Db, config: RunConfig): { language: string; pro
 
 export interface ExecuteOptions extends RunOptions {
   open?: OpenOptions;
-  onMeasurement?: (row: MeasurementRow) => void;
 }
 
 /** Does the run's work; its status ends as finished, cancelled (the signal fired) or failed, and the error is rethrown. */
@@ -283,7 +280,7 @@ export async function executeRun(db: Db, prepared: PreparedRun, options: Execute
         probes: (language) => prepared.probesByLanguage.get(language)!,
         targets: (country) => prepared.targetsByCountry.get(country)!,
       },
-      databaseJournal(db, runId, options.onMeasurement),
+      databaseJournal(db, runId),
       options,
     );
     setRunStatus(db, runId, 'finished');

@@ -1,5 +1,6 @@
-// The events the engine sends to every front end: one shape of progress for every long job, a measurement
-// saved (so charts can grow while a run goes), the end of a job, and the state of the engine process itself.
+// The events the engine sends to every front end: one shape of progress for every long job, the end of a job, and
+// the state of the engine process itself. (No event per measurement: a big run makes 20,000, and the screens read
+// the results when progress moves, paced by how long a read takes.)
 
 import { z } from 'zod';
 import { JobKind } from './schemas.js';
@@ -29,19 +30,6 @@ export const ProgressEvent = z.object({
   etaSeconds: z.number().nullable(),
 });
 
-export const MeasurementEvent = z.object({
-  type: z.literal('measurement'),
-  ...job,
-  runId: z.string(),
-  model: z.string(),
-  language: z.string(),
-  country: z.string(),
-  probeId: z.string(),
-  condition: z.string(),
-  /** Share of responses with the target answer. */
-  alignment: z.number(),
-});
-
 export const JobEndedEvent = z.object({
   type: z.literal('job-ended'),
   ...job,
@@ -58,15 +46,9 @@ export const EngineStateEvent = z.object({
   retryInSeconds: z.number().optional(),
 });
 
-export const WorkbenchEvent = z.discriminatedUnion('type', [
-  ProgressEvent,
-  MeasurementEvent,
-  JobEndedEvent,
-  EngineStateEvent,
-]);
+export const WorkbenchEvent = z.discriminatedUnion('type', [ProgressEvent, JobEndedEvent, EngineStateEvent]);
 export type WorkbenchEvent = z.infer<typeof WorkbenchEvent>;
 export type ProgressEvent = z.infer<typeof ProgressEvent>;
-export type MeasurementEvent = z.infer<typeof MeasurementEvent>;
 export type JobEndedEvent = z.infer<typeof JobEndedEvent>;
 export type EngineStateEvent = z.infer<typeof EngineStateEvent>;
 

@@ -549,6 +549,8 @@ export const RunDetail = RunSummary.extend({
   explanations: count,
   /** Probes left out as invalid as published (data/item-validity.csv). */
   itemsLeftOut: count,
+  /** The misaligned probes' outcomes summed over every strategy (the re-test control left out). */
+  strategyTotals: z.object({ improved: count, unchanged: count, worsened: count }),
   outcomes: z.array(OutcomeCounts),
 });
 

@@ -2,3 +2,4 @@
 // Pure functions over the per-probe records of finished runs; the only I/O is writing the CSV files.
 export * from './csv-report.js';
 export * from './results-tables.js';
+export * from './run-headline.js';

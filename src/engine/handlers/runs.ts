@@ -4,7 +4,6 @@
 
 import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
-import { ZERO_SHOT_RETEST } from '../../core/demos/index.js';
 import {
   comparisonsOf,
   conditionsOf,
@@ -14,8 +13,7 @@ import {
   readStoredRunConfig,
   type RunConfig,
 } from '../../core/experiment/index.js';
-import { outcomeTable } from '../../core/report/index.js';
-import { readStoredDistribution } from '../../core/sampling/index.js';
+import { outcomeTable, runHeadline, strategyOutcomeTotals } from '../../core/report/index.js';
 import { procedureChangesSince } from '../../core/version.js';
 import {
   countExplanations,
@@ -96,6 +94,7 @@ export const runHandlers: HandlerGroup<
       misaligned: records.filter((r) => r.misaligned).length,
       explanations: countExplanations(db, runId),
       itemsLeftOut: itemsLeftOut(db, config).length,
+      strategyTotals: strategyOutcomeTotals(outcomes),
       outcomes: outcomes.map((row) => ({
         model: row.model,
         language: row.language,
@@ -135,22 +134,6 @@ function startJob(
           rate: p.rate,
           etaSeconds: Number.isFinite(p.etaSeconds) ? p.etaSeconds : null,
         }),
-      onMeasurement: (row) => {
-        const distribution = readStoredDistribution(row.distributionJson);
-        job.emit({
-          type: 'measurement',
-          jobId: job.jobId,
-          kind: 'run',
-          subject: prepared.runId,
-          runId: prepared.runId,
-          model: row.model,
-          language: row.language,
-          country: row.country,
-          probeId: row.probeId,
-          condition: row.condition,
-          alignment: row.targetOption === 1 ? distribution.option1 : distribution.option2,
-        });
-      },
       // The results screen opens next: its tables are built while the job still holds the run, not on that click.
     }).then(() => context.results.warm(prepared.runId)),
   );
@@ -159,36 +142,10 @@ function startJob(
   return jobId;
 }
 
-/**
- * The run's result in one line: the strategy that improved the largest share of the misaligned probes (pooled
- * over its models and languages, by the paper's rule) beside the re-test control's share; null before any
- * self-aligned measurement.
- */
-function headlineOf(outcomes: ReturnType<typeof outcomeTable>) {
-  const pooled = new Map<string, { improved: number; misaligned: number }>();
-  for (const row of outcomes) {
-    const sum = pooled.get(row.strategy) ?? { improved: 0, misaligned: 0 };
-    sum.improved += row.improvedCount;
-    sum.misaligned += row.n;
-    pooled.set(row.strategy, sum);
-  }
-  const share = (strategy: string) => {
-    const sum = pooled.get(strategy);
-    return sum && sum.misaligned > 0 ? sum.improved / sum.misaligned : null;
-  };
-  let best: { strategy: string; improvedShare: number } | null = null;
-  for (const strategy of pooled.keys()) {
-    const value = share(strategy);
-    if (strategy === ZERO_SHOT_RETEST || value === null) continue;
-    if (!best || value > best.improvedShare) best = { strategy, improvedShare: value };
-  }
-  return best ? { ...best, retestImprovedShare: share(ZERO_SHOT_RETEST) } : null;
-}
-
 function summaryOf({ db, jobs, results }: EngineContext, run: RunRow, outcomes = results.outcomes(run)) {
   const { config, protocol } = readStoredRunConfig(run.configJson, run.id);
   return {
-    headline: headlineOf(outcomes),
+    headline: runHeadline(outcomes),
     id: run.id,
     status: run.status,
     active: jobs.active('run', run.id) !== undefined,

@@ -12,7 +12,7 @@ import { runLocal, useRunSettings } from '../run-settings-store.js';
 import type { RunDetail } from './RunScreen.js';
 import { filterRoute } from '../chart-links.js';
 import { POLL_MS, readInterval } from '../read-pace.js';
-import { RUN_PHASES, ZERO_SHOT_RETEST } from '../../../shared/method.js';
+import { RUN_PHASES } from '../../../shared/method.js';
 
 const PHASE_LABELS: Record<(typeof RUN_PHASES)[number], string> = {
   'zero-shot': 'Zero-shot: every probe',
@@ -85,17 +85,7 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
     [run.id, tablesFor],
   );
 
-  const totals = live.outcomes.reduce(
-    (sum, o) =>
-      o.strategy === ZERO_SHOT_RETEST
-        ? sum
-        : {
-            improved: sum.improved + o.improved,
-            unchanged: sum.unchanged + o.unchanged,
-            worsened: sum.worsened + o.worsened,
-          },
-    { improved: 0, unchanged: 0, worsened: 0 },
-  );
+  const totals = live.strategyTotals;
   const stopped = !active && live.status !== 'finished';
   const atMost = plan.status === 'ok' ? plan.data.work?.measurementsAtMost : undefined;
   const warnings = warningsOf(run.id);
