@@ -20,6 +20,7 @@ import {
 import {
   chatModeOf,
   DEFAULT_CONCURRENCY_PER_SERVER,
+  identityOf,
   LocalModel,
   needsServerAnswer,
   openModel,
@@ -49,13 +50,6 @@ import {
 import { builtinAnswerKey, countryTargets, type AnswerKey, type CountryTargets } from '../core/survey/index.js';
 import { WORKBENCH_VERSION } from '../core/version.js';
 import { isUsable, type Probe } from '../core/data/index.js';
-
-/** What makes results of a model comparable: a GGUF file's sha256, an API model's id and servers. */
-export function identityOf(record: ModelRecord): string {
-  return record.kind === 'gguf'
-    ? `gguf:${record.info?.sha256 ?? record.path}`
-    : `${record.kind}:${record.remoteModel}@${(record.baseUrls ?? []).join(',')}`;
-}
 
 /** The journal of one run on the database: each measurement its own transaction, committed at once. */
 function databaseJournal(db: Db, runId: string): RunJournal {

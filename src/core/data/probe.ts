@@ -46,6 +46,11 @@ export function questionNumber(id: string): number | undefined {
 }
 
 /** Orders question ids as the questionnaire does: Q2 before Q10, Q106a before Q106b. */
+/** "Q1", "q1" and "1" all name probe Q1. */
+export function normaliseProbeId(text: string): string {
+  return /^\d/.test(text) ? `Q${text}` : text.replace(/^q/, 'Q');
+}
+
 export function compareQuestionIds(a: string, b: string): number {
   const na = questionNumber(a);
   const nb = questionNumber(b);

@@ -51,6 +51,13 @@ export type ApiModelRecord = OpenAIModelRecord | GeminiModelRecord;
 /** A model as the registry holds it, by kind. */
 export type ModelRecord = GgufModelRecord | OpenAIModelRecord | GeminiModelRecord;
 
+/** What makes results of a model comparable: a GGUF file's sha256, an API model's id and servers. */
+export function identityOf(record: ModelRecord): string {
+  return record.kind === 'gguf'
+    ? `gguf:${record.info?.sha256 ?? record.path}`
+    : `${record.kind}:${record.remoteModel}@${(record.baseUrls ?? []).join(',')}`;
+}
+
 export interface OpenOptions {
   gpu?: GpuChoice;
   gpuLayers?: 'auto' | 'max' | number;

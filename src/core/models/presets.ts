@@ -4,6 +4,7 @@
 // workbench's test models (SmolLM2, Gemma 3 270M) come with their authors' published settings, cited in `note`.
 // Every setting can be overridden when a model is added.
 
+import { UserError } from '../errors.js';
 import type { ModelKind, SamplingSettings } from './model-types.js';
 
 export interface ModelPreset {
@@ -68,4 +69,35 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
 
 export function findPreset(name: string): ModelPreset | undefined {
   return MODEL_PRESETS.find((p) => p.name === name.toLowerCase());
+}
+
+/** llama.cpp's own defaults, for a GGUF model added without a preset. */
+const LLAMA_CPP_DEFAULTS: SamplingSettings = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 };
+/** The APIs' defaults (OpenAI, Gemini), for an API model added without a preset. */
+const API_DEFAULTS: SamplingSettings = { temperature: 1.0, topP: 1.0 };
+
+/** The sampling settings of a new model: the kind's defaults, or a preset's, with any setting overridden. */
+export function samplingOf(
+  kind: ModelKind,
+  choice: { preset?: string | undefined; sampling?: Partial<SamplingSettings> | undefined },
+): { sampling: SamplingSettings; preset?: string } {
+  let sampling = kind === 'gguf' ? LLAMA_CPP_DEFAULTS : API_DEFAULTS;
+  let preset: string | undefined;
+  if (choice.preset) {
+    const found = findPreset(choice.preset);
+    if (!found)
+      throw new UserError(
+        'unknown-preset',
+        `there is no preset "${choice.preset}" (known: ${MODEL_PRESETS.map((p) => p.name).join(', ')})`,
+      );
+    if (!found.kinds.includes(kind))
+      throw new UserError(
+        'bad-preset',
+        `the preset "${found.name}" is for ${found.kinds.join(' or ')} models, not ${kind}`,
+      );
+    sampling = found.sampling;
+    preset = found.name;
+  }
+  const overrides = Object.fromEntries(Object.entries(choice.sampling ?? {}).filter(([, v]) => v !== undefined));
+  return { sampling: { ...sampling, ...overrides }, ...(preset ? { preset } : {}) };
 }

@@ -6,51 +6,18 @@ import { UserError } from '../../core/errors.js';
 import {
   downloadModel,
   estimateFit,
-  findPreset,
   inspectGguf,
   LocalModel,
   MODEL_PRESETS,
   openModel,
   resolveChatMode,
-  type ModelKind,
-  type SamplingSettings,
+  samplingOf,
 } from '../../core/models/index.js';
 import { estimateDistribution } from '../../core/sampling/index.js';
 import { appDataFolder, getModel, listModels, removeModel, saveModel } from '../../core/store/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup } from '../context.js';
 import { promptFor } from './selection.js';
-
-/** llama.cpp's own defaults, for a GGUF model added without a preset. */
-const LLAMA_CPP_DEFAULTS: SamplingSettings = { temperature: 0.8, topK: 40, topP: 0.95, minP: 0.05 };
-/** The APIs' defaults (OpenAI, Gemini), for an API model added without a preset. */
-const API_DEFAULTS: SamplingSettings = { temperature: 1.0, topP: 1.0 };
-
-/** The sampling settings of a new model: the kind's defaults, or a preset's, with any setting overridden. */
-export function samplingOf(
-  kind: ModelKind,
-  choice: { preset?: string | undefined; sampling?: Partial<SamplingSettings> | undefined },
-): { sampling: SamplingSettings; preset?: string } {
-  let sampling = kind === 'gguf' ? LLAMA_CPP_DEFAULTS : API_DEFAULTS;
-  let preset: string | undefined;
-  if (choice.preset) {
-    const found = findPreset(choice.preset);
-    if (!found)
-      throw new UserError(
-        'unknown-preset',
-        `there is no preset "${choice.preset}" (known: ${MODEL_PRESETS.map((p) => p.name).join(', ')})`,
-      );
-    if (!found.kinds.includes(kind))
-      throw new UserError(
-        'bad-preset',
-        `the preset "${found.name}" is for ${found.kinds.join(' or ')} models, not ${kind}`,
-      );
-    sampling = found.sampling;
-    preset = found.name;
-  }
-  const overrides = Object.fromEntries(Object.entries(choice.sampling ?? {}).filter(([, v]) => v !== undefined));
-  return { sampling: { ...sampling, ...overrides }, ...(preset ? { preset } : {}) };
-}
 
 /** A server URL as the clients want it: http(s), no trailing slash. */
 export function checkUrl(url: string): string {

@@ -1,7 +1,7 @@
 // One probe's demonstrations and prompt, exactly as a run would build them: `demos.select` and `prompts.build`
 // (and `models.sample`, which measures that prompt).
 
-import { DEFAULT_EXCLUDED_CATEGORIES, isUsable, type Probe } from '../../core/data/index.js';
+import { DEFAULT_EXCLUDED_CATEGORIES, isUsable, normaliseProbeId, type Probe } from '../../core/data/index.js';
 import { DemonstrationPool, type Selection } from '../../core/demos/index.js';
 import { UserError } from '../../core/errors.js';
 import { buildPrompt, readPromptTemplate, type Prompt } from '../../core/prompt/index.js';
@@ -16,11 +16,6 @@ type SelectionParams = Omit<
   ParsedParams<'prompts.build'>,
   'shuffle' | 'explain' | 'templatePath' | 'model' | 'chatWrapper'
 >;
-
-/** "Q1", "q1" and "1" all name probe Q1. */
-export function normaliseProbeId(text: string): string {
-  return /^\d/.test(text) ? `Q${text}` : text.replace(/^q/, 'Q');
-}
 
 export async function selectFor(db: Db, params: SelectionParams): Promise<{ test: Probe; selection: Selection }> {
   const set = params.set ?? BUILTIN_PROBE_SET;
