@@ -144,27 +144,68 @@ export interface PreparedRun {
 }
 
 /** Checks everything a run needs before any work: models and their files, probe sets, languages, survey and countries. */
+/** A problem with what a run configuration names, at its place in the configuration ("models.0", "languages.1.country"). */
+export interface RunInputProblem {
+  path: string;
+  error: UserError;
+}
+
+/**
+ * Everything a configuration names, checked at once: each model registered (and its file there), each language's
+ * probes, each country's targets in the survey. The one input check of runs.validate (which lists every problem)
+ * and of starting or resuming a run (which stops at the first).
+ */
+export async function inspectRunInputs(
+  db: Db,
+  config: RunConfig,
+  answerKey?: AnswerKey,
+): Promise<{ problems: RunInputProblem[]; inputs: Omit<PreparedRun, 'runId' | 'chatModes'> | undefined }> {
+  const problems: RunInputProblem[] = [];
+  const attempt = <T>(path: string, check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push({ path, error });
+      return undefined;
+    }
+  };
+  const records = config.models.map((name, i) =>
+    attempt(`models.${i}`, () => {
+      const record = getModel(db, name);
+      if (record.kind === 'gguf' && !existsSync(record.path))
+        throw new UserError('model-file-missing', `the model file of "${name}" is missing: ${record.path}`);
+      return record;
+    }),
+  );
+  const probes = config.languages.map(({ language, probeSet }, i) =>
+    attempt(`languages.${i}`, () => loadProbes(db, probeSet, language)),
+  );
+  const key = answerKey ?? (await builtinAnswerKey());
+  const targets = config.languages.map(({ country }, i) =>
+    attempt(`languages.${i}.country`, () => countryTargets(country, key, loadSurveyCells(db, config.survey, country))),
+  );
+  if (problems.length > 0) return { problems, inputs: undefined };
+  return {
+    problems,
+    inputs: {
+      config,
+      records: records as ModelRecord[],
+      probesByLanguage: new Map(config.languages.map(({ language }, i) => [language, probes[i]!])),
+      targetsByCountry: new Map(config.languages.map(({ country }, i) => [country, targets[i]!])),
+    },
+  };
+}
+
+/** The inputs of a run to start or resume; the first problem with them is thrown. */
 export async function checkRunInputs(
   db: Db,
   config: RunConfig,
   answerKey?: AnswerKey,
 ): Promise<Omit<PreparedRun, 'runId' | 'chatModes'>> {
-  const records = config.models.map((name) => getModel(db, name));
-  for (const record of records) {
-    if (record.kind === 'gguf' && !existsSync(record.path))
-      throw new UserError('model-file-missing', `the model file of "${record.name}" is missing: ${record.path}`);
-  }
-  const probesByLanguage = new Map(
-    config.languages.map(({ language, probeSet }) => [language, loadProbes(db, probeSet, language)]),
-  );
-  const key = answerKey ?? (await builtinAnswerKey());
-  const targetsByCountry = new Map(
-    config.languages.map(({ country }) => [
-      country,
-      countryTargets(country, key, loadSurveyCells(db, config.survey, country)),
-    ]),
-  );
-  return { config, records, probesByLanguage, targetsByCountry };
+  const { problems, inputs } = await inspectRunInputs(db, config, answerKey);
+  if (!inputs) throw problems[0]!.error;
+  return inputs;
 }
 
 export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): Promise<PreparedRun> {

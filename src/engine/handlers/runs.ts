@@ -2,7 +2,6 @@
 // read, delete. A run's work goes on in the engine after `runs.start` answers, so a window that reloads or a
 // second window finds it through `runs.get` and its events.
 
-import { existsSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
 import {
   comparisonsOf,
@@ -19,19 +18,23 @@ import {
   countExplanations,
   countMeasurements,
   deleteRun,
-  getModel,
   getRun,
   listRuns,
-  loadProbes,
-  loadSurveyCells,
   medianEstimateSeconds,
   type Db,
   type RunRow,
 } from '../../core/store/index.js';
-import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { EngineContext, HandlerGroup, HandlerResult } from '../context.js';
-import { createRun, executeRun, itemsLeftOut, reopenRun, runWarnings, type PreparedRun } from '../run-service.js';
+import {
+  createRun,
+  executeRun,
+  inspectRunInputs,
+  itemsLeftOut,
+  reopenRun,
+  runWarnings,
+  type PreparedRun,
+} from '../run-service.js';
 
 export const runHandlers: HandlerGroup<
   'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'
@@ -178,32 +181,15 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
     if (!(error instanceof UserError)) throw error;
     return { ok: false, problems: [{ path: 'languages', message: error.message }], config: null, work: null };
   }
-  const attempt = <T>(path: string, check: () => T): T | undefined => {
-    try {
-      return check();
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      problems.push({ path, message: error.message });
-      return undefined;
-    }
-  };
-  config.models.forEach((name, i) =>
-    attempt(`models.${i}`, () => {
-      const record = getModel(db, name);
-      if (record.kind === 'gguf' && !existsSync(record.path))
-        throw new UserError('model-file-missing', `the model file of "${name}" is missing: ${record.path}`);
-    }),
-  );
-  const key = await builtinAnswerKey();
+  const { problems: inputProblems, inputs } = await inspectRunInputs(db, config);
+  for (const { path, error } of inputProblems) problems.push({ path, message: error.message });
   let zeroShot = 0;
-  config.languages.forEach(({ language, country, probeSet }, i) => {
-    const probes = attempt(`languages.${i}`, () => loadProbes(db, probeSet, language));
-    const targets = attempt(`languages.${i}.country`, () =>
-      countryTargets(country, key, loadSurveyCells(db, config.survey, country)),
-    );
-    if (!probes || !targets) return;
-    zeroShot += probes.filter((p) => isTestItem(p, targets.get(p.id), config)).length;
-  });
+  if (inputs) {
+    for (const { language, country } of config.languages) {
+      const targets = inputs.targetsByCountry.get(country)!;
+      zeroShot += inputs.probesByLanguage.get(language)!.filter((p) => isTestItem(p, targets.get(p.id), config)).length;
+    }
+  }
   if (problems.length > 0) return { ok: false, problems, config: null, work: null };
   if (zeroShot === 0)
     problems.push({
