@@ -75,6 +75,11 @@ export function App() {
   useEffect(() => {
     document.title = `${name} · Self-Align Workbench`;
   }, [name]);
+  // Another screen (or another run's tab, or another probe) opens at its top; a new filter keeps the place.
+  const place = formatRoute({ ...route, query: {} } as Route);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [place]);
 
   return (
     <div className="shell">

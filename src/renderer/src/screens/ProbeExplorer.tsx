@@ -9,6 +9,7 @@ import { useRoute } from '../route-store.js';
 import { formatQuery, type ProbeQuery } from '../routes.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { OUTCOMES } from '../../../shared/method.js';
 import { probesParams, rowsToCsv } from '../explorer-query.js';
 import { saveText } from '../save-file.js';
@@ -26,12 +27,19 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, Row[]>>(new Map());
   const [error, setError] = useState<string | null>(null);
-  const [scrollTop, setScrollTop] = useState(0);
   const [selected, setSelected] = useState(0);
   const [text, setText] = useState(query.text ?? '');
   const viewport = useRef<HTMLDivElement>(null);
   const requested = useRef(new Set<number>());
   const generation = useRef(0);
+  // The rows in view, and a few beyond, are the only ones drawn (@tanstack/react-virtual).
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => viewport.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 2,
+    initialRect: { width: 0, height: VIEW_HEIGHT },
+  });
 
   // A new filter starts from the top.
   useEffect(() => {
@@ -42,11 +50,11 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
     setSelected(0);
     setError(null);
     viewport.current?.scrollTo({ top: 0 });
-    setScrollTop(0);
   }, [queryKey, run.id]);
 
-  const first = Math.floor(scrollTop / ROW_HEIGHT);
-  const last = first + Math.ceil(VIEW_HEIGHT / ROW_HEIGHT) + 1;
+  const inView = virtualizer.getVirtualItems();
+  const first = inView[0]?.index ?? 0;
+  const last = (inView.at(-1)?.index ?? 0) + 1;
   const neededPages = useMemo(() => {
     const wanted = new Set<number>([Math.floor(first / PAGE), Math.floor(last / PAGE), Math.floor(selected / PAGE)]);
     return [...wanted].filter((p) => (total === null ? p === 0 : p * PAGE < total));
@@ -108,10 +116,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
     else return;
     e.preventDefault();
     setSelected(next);
-    const top = next * ROW_HEIGHT;
-    const el = viewport.current;
-    if (el && top < el.scrollTop) el.scrollTop = top;
-    else if (el && top + ROW_HEIGHT > el.scrollTop + VIEW_HEIGHT) el.scrollTop = top + ROW_HEIGHT - VIEW_HEIGHT;
+    virtualizer.scrollToIndex(next, { align: 'auto' });
   };
 
   const downloadView = async () => {
@@ -130,8 +135,6 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   const conditions = run.conditions;
   const languages = [...new Set(run.languages.map((l) => l.split('/')[0]!))];
   const categories = info.data?.vocabulary.categories ?? [];
-  const visible = [];
-  if (total !== null) for (let i = first; i < Math.min(total, last); i++) visible.push(i);
 
   return (
     <div className="explorer">
@@ -256,12 +259,11 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
         tabIndex={0}
         data-testid="probe-table"
         style={{ height: VIEW_HEIGHT }}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
         onKeyDown={onKeyDown}
       >
         {total === 0 && <p className="muted empty-grid">No probe matches this filter.</p>}
-        <div style={{ height: (total ?? 0) * ROW_HEIGHT, position: 'relative' }}>
-          {visible.map((index) => {
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {inView.map(({ index, start }) => {
             const row = rowAt(index);
             return (
               <div
@@ -271,7 +273,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
                 aria-selected={index === selected}
                 data-testid={row ? 'probe-row' : undefined}
                 className={`grid-row${index === selected ? ' selected' : ''}`}
-                style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT }}
+                style={{ top: start, height: ROW_HEIGHT }}
                 onClick={() => {
                   setSelected(index);
                   open(row);
