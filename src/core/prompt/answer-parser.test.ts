@@ -381,6 +381,14 @@ describe('alternatives, answers by place, restatements of another statement (rul
     expect(parse(response, probe)).toBe(expected);
   });
 
+  it('reads a last word as cut off only where the complete response ends inside it, as the tree does', () => {
+    const matcher = new AnswerMatcher(manners);
+    expect(outcome(matcher.parse('Kinder werden ermutigt, gu'))).toBe(1);
+    expect(outcome(matcher.parse('Kinder werden ermutigt, gu\n'))).toBe('neither');
+    expect(outcome(matcher.parse('Kinder werden ermutigt, gu\nweiter'))).toBe('neither');
+    expect(matcher.decidedAnswer('Kinder werden ermutigt, gu\n')).toMatchObject({ answer: 'invalid' });
+  });
+
   it('fixes an answer offered beside another only once its line is closed', () => {
     const matcher = new AnswerMatcher(family);
     expect(matcher.decidedAnswer('important')).toBeUndefined();

@@ -484,9 +484,12 @@ export class AnswerMatcher {
 
   /**
    * The answer; whether it was decided on an item of a list (a later item would make it a list); whether an invalid
-   * answer is final, so that no continuation of a response that starts like this one can change it.
+   * answer is final, so that no continuation of a response that starts like this one can change it. `whole`: the
+   * response is complete, not a prefix that ends at a line break; only then can its last word be cut off.
    */
-  private read(response: string): { parsed: ParsedAnswer; onItemLine: boolean; final: boolean } {
+  private read(response: string, whole = true): { parsed: ParsedAnswer; onItemLine: boolean; final: boolean } {
+    // The token limit may have cut the last word: the complete response ends inside a word.
+    const lastWordCutOff = whole && /[\p{L}\p{M}\p{N}]$/u.test(response);
     const folded = fold(response);
     const text = tokenise(folded);
     if (text.words.length === 0)
@@ -527,7 +530,7 @@ export class AnswerMatcher {
       if (this.offersAlternatives(text, start, end, inside, deciding)) return invalid('neither');
       if (PLACE_ANSWERS.some((phrase) => findRuns(text.words.slice(0, deciding.start), phrase).length > 0))
         return invalid('neither');
-      if (this.substitutesStatementWords(text, start, end, inside, deciding)) return invalid('neither');
+      if (this.substitutesStatementWords(text, start, end, inside, deciding, lastWordCutOff)) return invalid('neither');
       // Rule 7: the statement repeated with its blank, in or before the deciding sentence; a blank followed at once
       // by an option (not a template word that happens to be one) is the blank filled.
       const named = outermost(spans).filter((s) => s.option !== null);
@@ -587,6 +590,7 @@ export class AnswerMatcher {
     end: number,
     inside: readonly Span[],
     deciding: Span,
+    lastWordCutOff: boolean,
   ): boolean {
     if (deciding.kind !== 'echo' || !deciding.sentenceGoesOn) return false;
     // A restatement that has copied half the statement or more has said what it is about: what follows is garbled.
@@ -599,7 +603,7 @@ export class AnswerMatcher {
     const ownWord = (i: number) => {
       if (i < start || i >= end || covered(i) || !this.isForeign(text.words[i]!)) return false;
       const word = text.words[i]!;
-      const cutOff = i === text.words.length - 1 && statementWords.some((w) => w.startsWith(word));
+      const cutOff = lastWordCutOff && i === text.words.length - 1 && statementWords.some((w) => w.startsWith(word));
       return !cutOff && !statementWords.some((w) => isMisspelling(word, w));
     };
     const goesBack = (from: number) =>
@@ -653,7 +657,7 @@ export class AnswerMatcher {
   decidedAnswer(prefix: string): ParsedAnswer | undefined {
     const lastBreak = lastLineBreak(prefix);
     if (lastBreak < 0) return undefined;
-    const { parsed, onItemLine, final } = this.read(prefix.slice(0, lastBreak));
+    const { parsed, onItemLine, final } = this.read(prefix.slice(0, lastBreak), false);
     // An answer on a list item is fixed only at the end: another item after it makes the response a list.
     if (parsed.answer !== 'invalid' && onItemLine) return undefined;
     return parsed.answer === 'invalid' && parsed.reason !== 'both' && !final ? undefined : parsed;
