@@ -11,21 +11,14 @@ import { parseRunConfig, type Protocol, type RunConfig } from './run-config.js';
  * The fields added to the run configuration after its first stored form, each with the value that reproduces a
  * run made before it existed.
  */
-const FILLED_FOR_EARLIER_RUNS: readonly { field: string; addedWith: string; value: unknown; why: string }[] = [
-  {
-    field: 'perDraw',
-    addedWith: 'per-draw prompts',
-    value: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false },
-    why: 'one prompt per probe, as such a run began',
-  },
-  { field: 'retest', addedWith: 'the re-test control', value: false, why: 'such a run never measured the control' },
-  {
-    field: 'includeInvalidItems',
-    addedWith: 'the validity list',
-    value: true,
-    why: 'such a run measured every usable probe',
-  },
-];
+const FILLED_FOR_EARLIER_RUNS: Readonly<Record<string, unknown>> = {
+  // Before per-draw prompts: one prompt per probe, as such a run began.
+  perDraw: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false },
+  // Before the re-test control: such a run never measured it.
+  retest: false,
+  // Before the validity list: such a run measured every usable probe.
+  includeInvalidItems: true,
+};
 
 export interface StoredRunConfig {
   config: RunConfig;
@@ -45,7 +38,7 @@ export function readStoredRunConfig(configJson: string, runId: string): StoredRu
     );
   }
   const upgraded: Record<string, unknown> = { ...stored };
-  for (const { field, value } of FILLED_FOR_EARLIER_RUNS) if (upgraded[field] === undefined) upgraded[field] = value;
+  for (const [field, value] of Object.entries(FILLED_FOR_EARLIER_RUNS)) upgraded[field] ??= value;
   // Before protocols, estimator and n were always stored; the protocol only fills those in, so any one parses it.
   const protocol = (stored.protocol as Protocol | undefined) ?? 'none';
   if (protocol === 'none') upgraded.protocol = 'paper';
