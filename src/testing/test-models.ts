@@ -118,7 +118,7 @@ export class FetchError extends Error {}
 
 export interface FetchOptions {
   /** Progress lines (what is downloaded, what is checked). */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
 }
 
 /** Every test model, from the cache when it is there (no network), else downloaded, unpacked and checked. */

@@ -25,7 +25,7 @@ export interface Probe {
   category: number;
   flag: ProbeFlag | null;
   /** Why the probe does not ask what its WVS question asks, when that is known (data/item-validity.csv): runs leave it out unless told otherwise. */
-  validity?: string | null;
+  validity?: string | null | undefined;
   /** Where the probe came from, for error messages and provenance. */
   source: { file: string; line: number };
 }

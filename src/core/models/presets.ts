@@ -79,7 +79,10 @@ const API_DEFAULTS: SamplingSettings = { temperature: 1.0, topP: 1.0 };
 /** The sampling settings of a new model: the kind's defaults, or a preset's, with any setting overridden. */
 export function samplingOf(
   kind: ModelKind,
-  choice: { preset?: string | undefined; sampling?: Partial<SamplingSettings> | undefined },
+  choice: {
+    preset?: string | undefined;
+    sampling?: { [K in keyof SamplingSettings]?: SamplingSettings[K] | undefined } | undefined;
+  },
 ): { sampling: SamplingSettings; preset?: string } {
   let sampling = kind === 'gguf' ? LLAMA_CPP_DEFAULTS : API_DEFAULTS;
   let preset: string | undefined;

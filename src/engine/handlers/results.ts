@@ -87,7 +87,7 @@ function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string,
     const name = categoryName(r.category);
     const row = (
       condition: Condition,
-      measured: { alignment: number; invalid: number; softAlignment?: number },
+      measured: { alignment: number; invalid: number; softAlignment?: number | undefined },
       compared?: ProbeRecord['strategies'][number],
     ): Row => ({
       model: r.model,

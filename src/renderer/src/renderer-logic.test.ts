@@ -7,7 +7,7 @@ import { joinSides } from './compare-join.js';
 import { probesParams, rowsToCsv, type ProbeRow } from './explorer-query.js';
 import { initialConfig } from './new-run-config.js';
 import { POLL_MS, readInterval } from './read-pace.js';
-import { formatQuery, formatRoute, parseQuery, parseRoute, type Route } from './routes.js';
+import { changedQuery, formatQuery, formatRoute, parseQuery, parseRoute, type Route } from './routes.js';
 
 const row = (over: Partial<ProbeRow>): ProbeRow => ({
   model: 'tiny',
@@ -86,6 +86,17 @@ describe('routes in the URL hash', () => {
     expect(parseQuery('outcome=better&category=x&sort=size&misaligned=maybe&language=de')).toEqual({ language: 'de' });
     expect(formatQuery({})).toBe('');
     expect(formatQuery({ descending: false, text: '' })).toBe('');
+  });
+
+  it('changes a filter: a field set to undefined or left empty is cleared, the others are kept', () => {
+    const query = { language: 'de', category: 3, text: 'family' };
+    expect(changedQuery(query, { category: undefined, outcome: 'improved' })).toEqual({
+      language: 'de',
+      text: 'family',
+      outcome: 'improved',
+    });
+    expect(changedQuery(query, { text: '' })).toEqual({ language: 'de', category: 3 });
+    expect(query).toEqual({ language: 'de', category: 3, text: 'family' });
   });
 });
 

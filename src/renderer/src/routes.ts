@@ -22,6 +22,17 @@ export interface ProbeQuery {
   descending?: boolean;
 }
 
+/** A change to a filter: a field set to undefined (or '') is cleared. */
+export type ProbeQueryChange = { [K in keyof ProbeQuery]?: ProbeQuery[K] | undefined };
+
+/** The filter after a change, without the fields the change cleared. */
+export function changedQuery(query: ProbeQuery, change: ProbeQueryChange): ProbeQuery {
+  const next: ProbeQueryChange = { ...query, ...change };
+  for (const key of Object.keys(next) as (keyof ProbeQuery)[])
+    if (next[key] === undefined || next[key] === '') delete next[key];
+  return next as ProbeQuery;
+}
+
 export type RunTab = 'overview' | 'results' | 'probes' | 'explanations' | 'export';
 
 export type Route =

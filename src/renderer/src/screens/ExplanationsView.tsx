@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { conditionLabel } from '../../../shared/charts/index.js';
 import { Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
-import { hrefOf, type ProbeQuery } from '../routes.js';
+import { changedQuery, hrefOf, type ProbeQuery, type ProbeQueryChange } from '../routes.js';
 import { useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
 
@@ -29,10 +29,8 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
     (c) => c.results.explanations({ runId: run.id, filter, offset: page * PAGE, limit: PAGE }),
     [run.id, key, page],
   );
-  const setQuery = (change: Partial<ProbeQuery>) => {
-    const next: ProbeQuery = { ...query, ...change };
-    for (const k of Object.keys(next) as (keyof ProbeQuery)[])
-      if (next[k] === undefined || next[k] === '') delete next[k];
+  const setQuery = (change: ProbeQueryChange) => {
+    const next = changedQuery(query, change);
     navigate({ screen: 'run', runId: run.id, tab: 'explanations', query: next }, { replace: true });
   };
   useEffect(() => {

@@ -6,7 +6,7 @@ import type { CommandResult } from '../../../shared/contract.js';
 import { conditionLabel } from '../../../shared/charts/index.js';
 import { ErrorNotice, percent } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
-import { formatQuery, type ProbeQuery } from '../routes.js';
+import { changedQuery, formatQuery, type ProbeQuery, type ProbeQueryChange } from '../routes.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
 import { useVirtualizer } from '@tanstack/react-virtual';
@@ -80,10 +80,8 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
   }, [neededPages, queryKey, run.id]);
 
   const rowAt = (index: number): Row | undefined => pages.get(Math.floor(index / PAGE))?.[index % PAGE];
-  const setQuery = (change: Partial<ProbeQuery>, replace = true) => {
-    const next: ProbeQuery = { ...query, ...change };
-    for (const key of Object.keys(next) as (keyof ProbeQuery)[])
-      if (next[key] === undefined || next[key] === '') delete next[key];
+  const setQuery = (change: ProbeQueryChange, replace = true) => {
+    const next = changedQuery(query, change);
     navigate({ screen: 'run', runId: run.id, tab: 'probes', query: next }, { replace });
   };
   // The text search waits for a pause in typing.
