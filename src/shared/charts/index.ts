@@ -13,15 +13,8 @@ export {
   SERIES_COLOURS,
   shareColour,
 } from './palette.js';
-export {
-  buildChart,
-  buildCharts,
-  CHART_IDS,
-  type Chart,
-  type ChartId,
-  type ChartOptions,
-  type SoftPoint,
-} from './charts.js';
+export { buildChart, buildCharts } from './charts.js';
+export { CHART_IDS, type Chart, type ChartId, type ChartOptions, type SoftPoint } from './figure.js';
 export type { MarkFilter } from './layout.js';
 export { loadSoftPoints } from './soft-points.js';
 export { ANSWER_COLOURS, buildDistributionChart, type DistributionChart } from './distribution.js';

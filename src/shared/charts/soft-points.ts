@@ -2,7 +2,7 @@
 // client from the engine's explorer rows, the same way by the window and by `selfalign report --charts`.
 
 import type { WorkbenchClient } from '../client.js';
-import type { SoftPoint } from './charts.js';
+import type { SoftPoint } from './figure.js';
 import { ZERO_SHOT } from '../method.js';
 
 export async function loadSoftPoints(
