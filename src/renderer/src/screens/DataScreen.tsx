@@ -4,6 +4,7 @@
 // the target is unknown).
 import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
+import { optionsOf, SelectField, TextField } from '../components/Field.js';
 import { PathField } from '../components/PathField.js';
 import { ErrorNotice, ProgressBar, Show } from '../components/Status.js';
 import { client, errorText, useCommand } from '../use-command.js';
@@ -149,15 +150,13 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
           { purpose: 'probe-folder', label: 'Choose folder…' },
         ]}
       />
-      <div className="field">
-        <label htmlFor="probe-name">Name (optional)</label>
-        <input
-          id="probe-name"
-          value={name}
-          placeholder="from the file name"
-          onChange={(e) => setName(e.target.value)}
-        />
-      </div>
+      <TextField
+        id="probe-name"
+        label="Name (optional)"
+        value={name}
+        placeholder="from the file name"
+        onChange={setName}
+      />
       <button type="button" disabled={!path || busy} onClick={() => void run(true)}>
         Preview
       </button>
@@ -261,23 +260,24 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
         choices={[{ purpose: 'survey-file', label: 'Choose file…' }]}
       />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="survey-name">Name (optional)</label>
-          <input
-            id="survey-name"
-            value={name}
-            placeholder="from the file name"
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="survey-format">Format</label>
-          <select id="survey-format" value={format} onChange={(e) => setFormat(e.target.value as typeof format)}>
-            <option value="">from the header</option>
-            <option value="microdata">microdata</option>
-            <option value="aggregate">answer shares</option>
-          </select>
-        </div>
+        <TextField
+          id="survey-name"
+          label="Name (optional)"
+          value={name}
+          placeholder="from the file name"
+          onChange={setName}
+        />
+        <SelectField
+          id="survey-format"
+          label="Format"
+          value={format}
+          onChange={setFormat}
+          options={[
+            { value: '', label: 'from the header' },
+            { value: 'microdata', label: 'microdata' },
+            { value: 'aggregate', label: 'answer shares' },
+          ]}
+        />
       </div>
       <button type="button" disabled={!path || busy} onClick={() => void run(true)}>
         Preview
@@ -352,44 +352,41 @@ function TargetsBrowser({
     <section aria-labelledby="targets-heading">
       <h3 id="targets-heading">Targets</h3>
       <div className="toolbar">
-        <label>
-          Survey{' '}
-          <select value={survey} onChange={(e) => setSurvey(e.target.value)}>
-            {surveys.map((s) => (
-              <option key={s.name}>{s.name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Country{' '}
-          <select value={country} onChange={(e) => setCountry(e.target.value)}>
-            {countries.map((c) => (
-              <option key={c}>{c}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Probe set{' '}
-          <select
-            value={set}
-            onChange={(e) => {
-              setSet(e.target.value);
-              setLanguage(sets.find((s) => s.name === e.target.value)?.languages[0] ?? 'en');
-            }}
-          >
-            {sets.map((s) => (
-              <option key={s.name}>{s.name}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Language{' '}
-          <select value={language} onChange={(e) => setLanguage(e.target.value)}>
-            {languages.map((l) => (
-              <option key={l}>{l}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          inline
+          id="targets-survey"
+          label="Survey"
+          value={survey}
+          onChange={setSurvey}
+          options={optionsOf(surveys.map((s) => s.name))}
+        />
+        <SelectField
+          inline
+          id="targets-country"
+          label="Country"
+          value={country}
+          onChange={setCountry}
+          options={optionsOf(countries)}
+        />
+        <SelectField
+          inline
+          id="targets-probe-set"
+          label="Probe set"
+          value={set}
+          onChange={(name) => {
+            setSet(name);
+            setLanguage(sets.find((s) => s.name === name)?.languages[0] ?? 'en');
+          }}
+          options={optionsOf(sets.map((s) => s.name))}
+        />
+        <SelectField
+          inline
+          id="targets-language"
+          label="Language"
+          value={language}
+          onChange={setLanguage}
+          options={optionsOf(languages)}
+        />
       </div>
       <Show loaded={targets} what="the targets">
         {(t) => (

@@ -4,6 +4,8 @@
 // model on one probe.
 import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
+import { ESTIMATORS } from '../../../shared/method.js';
+import { Field, optionsOf, SelectField, TextField } from '../components/Field.js';
 import { PathField } from '../components/PathField.js';
 import { ErrorNotice, percent, ProgressBar, Show } from '../components/Status.js';
 import { client, errorText, useCommand } from '../use-command.js';
@@ -148,19 +150,16 @@ function PresetSelect({
   onChange: (v: string) => void;
 }) {
   return (
-    <div className="field">
-      <label htmlFor={`preset-${kind}`}>Sampling preset</label>
-      <select id={`preset-${kind}`} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">the workbench's default</option>
-        {presets
-          .filter((p) => p.kinds.includes(kind))
-          .map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name}
-            </option>
-          ))}
-      </select>
-    </div>
+    <SelectField
+      id={`preset-${kind}`}
+      label="Sampling preset"
+      value={value}
+      onChange={onChange}
+      options={[
+        { value: '', label: "the workbench's default" },
+        ...optionsOf(presets.filter((p) => p.kinds.includes(kind)).map((p) => p.name)),
+      ]}
+    />
   );
 }
 
@@ -216,15 +215,7 @@ function AddGguf({ presets, onAdded }: { presets: CommandResult<'models.presets'
               : `${inspected.machine.devices.join(', ') || inspected.machine.backend}: ${inspected.fit.gpuLayers} of ${inspected.layers ?? '?'} layers on the GPU.`}{' '}
             {inspected.fit.note}
           </p>
-          <div className="field">
-            <label htmlFor="gguf-name">Name</label>
-            <input
-              id="gguf-name"
-              value={name}
-              placeholder="from the file name"
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
+          <TextField id="gguf-name" label="Name" value={name} placeholder="from the file name" onChange={setName} />
           <PresetSelect presets={presets} kind="gguf" value={preset} onChange={setPreset} />
           <button
             type="button"
@@ -297,19 +288,17 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
           <input type="radio" checked={kind === 'gemini'} onChange={() => setKind('gemini')} /> Gemini
         </label>
       </div>
-      <div className="field">
-        <label htmlFor="api-model">Model id</label>
-        <input
-          id="api-model"
-          value={model}
-          placeholder={kind === 'openai' ? 'Qwen/Qwen2.5-7B-Instruct' : 'gemini-2.0-flash'}
-          onChange={(e) => setModel(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="api-urls">
-          {kind === 'openai' ? 'Server URLs (one per line: requests are spread over them)' : 'Endpoint (optional)'}
-        </label>
+      <TextField
+        id="api-model"
+        label="Model id"
+        value={model}
+        placeholder={kind === 'openai' ? 'Qwen/Qwen2.5-7B-Instruct' : 'gemini-2.0-flash'}
+        onChange={setModel}
+      />
+      <Field
+        htmlFor="api-urls"
+        label={kind === 'openai' ? 'Server URLs (one per line: requests are spread over them)' : 'Endpoint (optional)'}
+      >
         <textarea
           id="api-urls"
           rows={kind === 'openai' ? 3 : 1}
@@ -317,43 +306,35 @@ function AddApiModel({ presets, onAdded }: { presets: CommandResult<'models.pres
           placeholder={kind === 'openai' ? 'http://127.0.0.1:8000/v1' : "Google's"}
           onChange={(e) => setUrls(e.target.value)}
         />
-      </div>
+      </Field>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="api-key-env">API key: environment variable</label>
-          <input
-            id="api-key-env"
-            value={keyEnv}
-            placeholder={kind === 'gemini' ? 'GEMINI_API_KEY' : 'OPENAI_API_KEY (none for a local server)'}
-            onChange={(e) => setKeyEnv(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="api-keychain">or keychain account</label>
-          <input id="api-keychain" value={keychain} onChange={(e) => setKeychain(e.target.value)} />
-        </div>
+        <TextField
+          id="api-key-env"
+          label="API key: environment variable"
+          value={keyEnv}
+          placeholder={kind === 'gemini' ? 'GEMINI_API_KEY' : 'OPENAI_API_KEY (none for a local server)'}
+          onChange={setKeyEnv}
+        />
+        <TextField id="api-keychain" label="or keychain account" value={keychain} onChange={setKeychain} />
       </div>
       <p className="muted small">The workbench stores where the key is, never the key itself.</p>
-      <div className="field">
-        <label htmlFor="api-at-once">Requests at once per server</label>
-        <input
-          id="api-at-once"
-          className="count"
-          inputMode="numeric"
-          value={atOnce}
-          placeholder="4"
-          onChange={(e) => setAtOnce(e.target.value)}
-        />
-        <p className="muted small">
-          vLLM takes many (start at 32); a llama.cpp server as many as its <code>--parallel</code>. A run sends up to
-          its concurrency in all, spread over the servers.
-        </p>
-      </div>
+      <TextField
+        id="api-at-once"
+        label="Requests at once per server"
+        className="count"
+        inputMode="numeric"
+        value={atOnce}
+        placeholder="4"
+        onChange={setAtOnce}
+        hint={
+          <>
+            vLLM takes many (start at 32); a llama.cpp server as many as its <code>--parallel</code>. A run sends up to
+            its concurrency in all, spread over the servers.
+          </>
+        }
+      />
       <div className="field-row">
-        <div className="field">
-          <label htmlFor="api-name">Name</label>
-          <input id="api-name" value={name} placeholder="the model id" onChange={(e) => setName(e.target.value)} />
-        </div>
+        <TextField id="api-name" label="Name" value={name} placeholder="the model id" onChange={setName} />
         <PresetSelect presets={presets} kind={kind} value={preset} onChange={setPreset} />
       </div>
       <button
@@ -423,16 +404,14 @@ function Download() {
   return (
     <section className="card" aria-labelledby="download-heading">
       <h3 id="download-heading">Download a GGUF file</h3>
-      <div className="field">
-        <label htmlFor="download-uri">hf: URI or URL</label>
-        <input
-          id="download-uri"
-          className="wide"
-          value={uri}
-          placeholder="hf:bartowski/Meta-Llama-3-8B-Instruct-GGUF/Meta-Llama-3-8B-Instruct-Q4_K_M.gguf"
-          onChange={(e) => setUri(e.target.value)}
-        />
-      </div>
+      <TextField
+        id="download-uri"
+        label="hf: URI or URL"
+        className="wide"
+        value={uri}
+        placeholder="hf:bartowski/Meta-Llama-3-8B-Instruct-GGUF/Meta-Llama-3-8B-Instruct-Q4_K_M.gguf"
+        onChange={setUri}
+      />
       <PathField
         id="download-dir"
         label="Save in (optional)"
@@ -477,7 +456,7 @@ function Download() {
 function TryModel({ models }: { models: CommandResult<'models.list'> }) {
   const [model, setModel] = useState(models[0]!.name);
   const [probe, setProbe] = useState('Q1');
-  const [mode, setMode] = useState<'sampled' | 'tree' | 'exact'>('sampled');
+  const [mode, setMode] = useState<(typeof ESTIMATORS)[number]>('sampled');
   const [result, setResult] = useState<CommandResult<'models.sample'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -496,25 +475,25 @@ function TryModel({ models }: { models: CommandResult<'models.list'> }) {
     <section className="card" aria-labelledby="try-heading">
       <h3 id="try-heading">Try a model on one probe</h3>
       <div className="field-row">
-        <label>
-          Model{' '}
-          <select value={model} onChange={(e) => setModel(e.target.value)}>
-            {models.map((m) => (
-              <option key={m.name}>{m.name}</option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          inline
+          id="try-model"
+          label="Model"
+          value={model}
+          onChange={setModel}
+          options={optionsOf(models.map((m) => m.name))}
+        />
         <label>
           Probe <input size={6} value={probe} onChange={(e) => setProbe(e.target.value)} />
         </label>
-        <label>
-          Estimator{' '}
-          <select value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
-            <option>sampled</option>
-            <option>tree</option>
-            <option>exact</option>
-          </select>
-        </label>
+        <SelectField
+          inline
+          id="try-estimator"
+          label="Estimator"
+          value={mode}
+          onChange={setMode}
+          options={optionsOf(ESTIMATORS)}
+        />
       </div>
       <button type="button" disabled={busy} onClick={() => void run()}>
         {busy ? 'Asking…' : 'Ask it (zero-shot, English built-in probes)'}

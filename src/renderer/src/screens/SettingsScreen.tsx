@@ -1,5 +1,6 @@
 // The workbench's settings: the database in use, how local models run (GPU backend, CPU threads), where API
 // keys come from, and light or dark.
+import { SelectField } from '../components/Field.js';
 import { Show } from '../components/Status.js';
 import { GPU_CHOICES } from '../../../shared/method.js';
 import { useRunSettings, type GpuChoice } from '../run-settings-store.js';
@@ -44,20 +45,13 @@ export function SettingsScreen() {
       <section className="card" aria-labelledby="local-heading">
         <h3 id="local-heading">Local models</h3>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor="gpu">GPU backend</label>
-            <select
-              id="gpu"
-              value={settings.gpu}
-              onChange={(e) => update({ ...settings, gpu: e.target.value as GpuChoice })}
-            >
-              {GPU_CHOICES.map((choice) => (
-                <option key={choice} value={choice}>
-                  {GPU_LABELS[choice]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="gpu"
+            label="GPU backend"
+            value={settings.gpu}
+            onChange={(gpu) => update({ ...settings, gpu })}
+            options={GPU_CHOICES.map((choice) => ({ value: choice, label: GPU_LABELS[choice] }))}
+          />
           <div className="field">
             <label htmlFor="threads">CPU threads</label>
             <input
