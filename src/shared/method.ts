@@ -163,3 +163,15 @@ export const RunConfigSchema = z
     concurrency: z.number().int().min(1).max(256).default(1),
   })
   .strict();
+
+/**
+ * A run configuration as the engine resolved it: every default filled in, each language paired with its country
+ * and probe set, the protocol's estimator, n and threshold in place. What runs.validate returns and a run stores.
+ */
+export const ResolvedRunConfigSchema = RunConfigSchema.extend({
+  languages: z.array(z.object({ language: z.string(), country: z.string(), probeSet: z.string() }).strict()),
+  n: z.number().int().min(1),
+  estimator: Estimator,
+  misalignmentThreshold: z.number().gt(0).max(1),
+  categories: z.array(z.number().int().min(1).max(WVS_CATEGORY_COUNT)),
+});

@@ -4,7 +4,17 @@
 // richer records to the fields a front end may rely on.
 
 import { z } from 'zod';
-import { ChrfDirection, Condition, Estimator, Gpu, Outcome, RunConfigSchema, RunProtocol, Strategy } from './method.js';
+import {
+  ChrfDirection,
+  Condition,
+  Estimator,
+  Gpu,
+  Outcome,
+  PROTOCOLS,
+  ResolvedRunConfigSchema,
+  RunProtocol,
+  Strategy,
+} from './method.js';
 
 const count = z.number().int().nonnegative();
 const share = z.number();
@@ -27,9 +37,9 @@ export const AppInfo = z.object({
   vocabulary: z.object({
     /** The WVS categories; runs leave out those excluded by default unless told otherwise (the paper's choice). */
     categories: z.array(z.object({ number: z.number().int(), name: z.string(), excludedByDefault: z.boolean() })),
-    strategies: z.array(z.string()),
+    strategies: z.array(Strategy),
     /** Each protocol with the estimator and n it fills in. */
-    protocols: z.array(z.object({ name: z.string(), estimator: z.string(), n: z.number().int() })),
+    protocols: z.array(z.object({ name: z.enum(PROTOCOLS), estimator: Estimator, n: z.number().int() })),
     /** The paper's country of each language (ISO 3166 alpha-3). */
     defaultCountries: z.record(z.string(), z.string()),
   }),
@@ -465,7 +475,7 @@ export const ValidateResult = z.object({
   ok: z.boolean(),
   problems: z.array(z.object({ path: z.string(), message: z.string() })),
   /** The configuration with every default filled in, when it is valid. */
-  config: RunConfigSchema.nullable(),
+  config: ResolvedRunConfigSchema.nullable(),
   work: z
     .object({
       /** Probes with a known target per model × language, each measured zero-shot. */
@@ -536,7 +546,7 @@ export const RunSummary = z.object({
 
 export const RunDetail = RunSummary.extend({
   /** As the run was made, with what was added since filled in as it ran (core's readStoredRunConfig). */
-  config: RunConfigSchema,
+  config: ResolvedRunConfigSchema,
   /** Every condition the run measures: zero-shot, the re-test control when it has one, its strategies. */
   conditions: z.array(Condition),
   configHash: z.string(),

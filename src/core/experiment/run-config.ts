@@ -11,7 +11,7 @@ import { CHAT_WRAPPER_NAMES } from '../models/index.js';
 import { validatePromptTemplate, DEFAULT_PROMPT_TEMPLATE, type PromptTemplate } from '../prompt/index.js';
 import type { Estimator } from '../sampling/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../survey/index.js';
-import { PROTOCOLS, RunConfigSchema } from '../../shared/method.js';
+import { PROTOCOLS, RunConfigSchema, type ResolvedRunConfigSchema } from '../../shared/method.js';
 
 export { PROTOCOLS, RunConfigSchema };
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -26,16 +26,7 @@ export const PROTOCOL_DEFAULTS: Record<Protocol, { estimator: Estimator; n: numb
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
 
 /** A validated configuration with every default filled in and every language paired with its country. */
-export interface RunConfig extends Omit<
-  z.output<typeof RunConfigSchema>,
-  'languages' | 'misalignmentThreshold' | 'categories' | 'n' | 'estimator'
-> {
-  languages: { language: string; country: string; probeSet: string }[];
-  n: number;
-  estimator: Estimator;
-  misalignmentThreshold: number;
-  categories: number[];
-}
+export type RunConfig = z.output<typeof ResolvedRunConfigSchema>;
 
 /**
  * The default threshold below which a zero-shot alignment counts as misaligned. Counts (sampled, tree) follow

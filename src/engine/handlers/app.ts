@@ -2,7 +2,7 @@
 
 import { DEFAULT_EXCLUDED_CATEGORIES, WVS_CATEGORIES } from '../../core/data/index.js';
 import { SELECTION_STRATEGIES } from '../../core/demos/index.js';
-import { PROTOCOL_DEFAULTS } from '../../core/experiment/index.js';
+import { PROTOCOL_DEFAULTS, PROTOCOLS } from '../../core/experiment/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../../core/survey/index.js';
 import { WORKBENCH_VERSION } from '../../core/version.js';
 import type { HandlerGroup } from '../context.js';
@@ -21,7 +21,7 @@ export const appHandlers: HandlerGroup<'app.info' | 'jobs.list' | 'jobs.cancel'>
         excludedByDefault: DEFAULT_EXCLUDED_CATEGORIES.includes(c.number),
       })),
       strategies: [...SELECTION_STRATEGIES],
-      protocols: Object.entries(PROTOCOL_DEFAULTS).map(([name, defaults]) => ({ name, ...defaults })),
+      protocols: PROTOCOLS.map((name) => ({ name, ...PROTOCOL_DEFAULTS[name] })),
       defaultCountries: { ...DEFAULT_COUNTRY_OF_LANGUAGE },
     },
   }),

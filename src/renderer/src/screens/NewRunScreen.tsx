@@ -1,45 +1,31 @@
 // A run configuration as a form: the protocol first, then what to measure (models × languages with their
 // countries × strategies), then every other field. The engine checks it as it is typed (runs.validate): its
 // problems appear inline, with the work the run implies and an estimated time. Save and load it as JSON.
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import { conditionLabel } from '../../../shared/charts/index.js';
+import { ESTIMATORS } from '../../../shared/method.js';
+import { Field, SelectField } from '../components/Field.js';
 import { ErrorNotice, formatSeconds, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import { rememberWarnings } from '../start-warnings.js';
-import { initialConfig } from '../new-run-config.js';
+import { initialConfig, type NumberKey, type RunConfigDraft, type RunConfigFilled } from '../new-run-config.js';
 import { saveText } from '../save-file.js';
 import { runLocal, useRunSettings } from '../run-settings-store.js';
 
-type Config = Record<string, unknown>;
 type Validation = CommandResult<'runs.validate'>;
-type LanguageEntry = { language: string; country?: string; probeSet?: string };
+/** A language of the run with, where the user chose them, its country and probe set (blank: the defaults). */
+type LanguageEntry = { language: string; country?: string | undefined; probeSet?: string | undefined };
 
-function languagesOf(config: Config): LanguageEntry[] {
-  const value = config.languages;
-  if (!Array.isArray(value)) return [];
-  return value.map((entry) => (typeof entry === 'string' ? { language: entry } : (entry as LanguageEntry)));
-}
+const ESTIMATOR_LABELS: Record<(typeof ESTIMATORS)[number], string> = {
+  sampled: 'sampled',
+  tree: 'tree (local models)',
+  exact: 'exact',
+};
 
-function Field({
-  label,
-  hint,
-  children,
-  htmlFor,
-}: {
-  label: string;
-  hint?: ReactNode;
-  children: ReactNode;
-  htmlFor?: string;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={htmlFor}>{label}</label>
-      {children}
-      {hint && <div className="hint muted small">{hint}</div>}
-    </div>
-  );
+function languagesOf(config: RunConfigDraft): LanguageEntry[] {
+  return (config.languages ?? []).map((entry) => (typeof entry === 'string' ? { language: entry } : entry));
 }
 
 export function NewRunScreen({ from }: { from?: string | undefined }) {
@@ -81,7 +67,9 @@ function RunForm({
   info: CommandResult<'app.info'>;
   source: CommandResult<'runs.get'> | null;
 }) {
-  const [config, setConfig] = useState<Config>(() => (source ? { ...source.config } : initialConfig(models, surveys)));
+  const [config, setConfig] = useState<RunConfigDraft>(() =>
+    source ? { ...source.config } : initialConfig(models, surveys),
+  );
   const [validation, setValidation] = useState<Validation | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
@@ -105,24 +93,29 @@ function RunForm({
     return () => clearTimeout(timer);
   }, [config]);
 
-  const set = (key: string, value: unknown) =>
+  /** Sets a field; undefined, an empty text or a number that is not one clears it (the engine's default then). */
+  const set = <K extends keyof RunConfigDraft>(key: K, value: RunConfigDraft[K] | undefined) =>
     setConfig((c) => {
       const next = { ...c };
       if (value === undefined || value === '' || (typeof value === 'number' && Number.isNaN(value))) delete next[key];
       else next[key] = value;
       return next;
     });
-  const filled = (validation?.config ?? null) as Record<string, unknown> | null;
-  const value = <T,>(key: string, fallback: T): T =>
-    (config[key] as T | undefined) ?? (filled?.[key] as T | undefined) ?? fallback;
-  const toggle = (key: string, item: string | number, all: readonly (string | number)[]) => {
-    const current =
-      (config[key] as (string | number)[] | undefined) ?? (filled?.[key] as (string | number)[] | undefined) ?? [];
+  const filled: RunConfigFilled | null = validation?.config ?? null;
+  /** A field as typed, else as the engine filled it in, else the fallback. */
+  const value = <K extends keyof RunConfigDraft & keyof RunConfigFilled>(
+    key: K,
+    fallback: NonNullable<RunConfigFilled[K]>,
+  ): NonNullable<RunConfigDraft[K]> | NonNullable<RunConfigFilled[K]> => config[key] ?? filled?.[key] ?? fallback;
+  /** Adds an item to a list field, or takes it out, keeping the order of every item there is. */
+  const toggle = <K extends 'models' | 'strategies' | 'categories'>(
+    key: K,
+    item: NonNullable<RunConfigFilled[K]>[number],
+    all: readonly NonNullable<RunConfigFilled[K]>[number][],
+  ) => {
+    const current: readonly unknown[] = config[key] ?? filled?.[key] ?? [];
     const next = current.includes(item) ? current.filter((x) => x !== item) : [...current, item];
-    set(
-      key,
-      all.filter((x) => next.includes(x)),
-    );
+    set(key, all.filter((x) => next.includes(x)) as RunConfigDraft[K]);
   };
   const problemsAt = (prefix: string) =>
     (validation?.problems ?? []).filter((p) => p.path === prefix || p.path.startsWith(`${prefix}.`));
@@ -136,7 +129,11 @@ function RunForm({
   const setLanguages = (entries: LanguageEntry[]) =>
     set(
       'languages',
-      entries.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined && v !== ''))),
+      entries.map(({ language, country, probeSet }) => ({
+        language,
+        ...(country ? { country } : {}),
+        ...(probeSet ? { probeSet } : {}),
+      })),
     );
   const protocol = value('protocol', 'paper');
   const strategies = vocabulary.strategies;
@@ -165,7 +162,8 @@ function RunForm({
       const parsed = JSON.parse(await file.text()) as unknown;
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
         throw new Error('the file holds no JSON object');
-      setConfig(parsed as Config);
+      // Whatever the file holds goes to the engine, which names every field it cannot take.
+      setConfig(parsed as RunConfigDraft);
     } catch (error) {
       setStartError(`${file.name} is not a run configuration: ${errorText(error)}`);
     }
@@ -213,7 +211,7 @@ function RunForm({
               <label key={m.name} className="choice">
                 <input
                   type="checkbox"
-                  checked={value<string[]>('models', []).includes(m.name)}
+                  checked={value('models', []).includes(m.name)}
                   onChange={() =>
                     toggle(
                       'models',
@@ -228,17 +226,17 @@ function RunForm({
           </div>
           <Problems list={problemsAt('models')} />
         </Field>
-        <Field label="Survey (target answers)" htmlFor="survey">
-          <select id="survey" value={value('survey', '')} onChange={(e) => set('survey', e.target.value)}>
-            <option value="">— choose a survey import —</option>
-            {surveys.map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name} ({s.countries.length} countries)
-              </option>
-            ))}
-          </select>
-          <Problems list={problemsAt('survey')} />
-        </Field>
+        <SelectField
+          id="survey"
+          label="Survey (target answers)"
+          value={value('survey', '')}
+          onChange={(name) => set('survey', name)}
+          options={[
+            { value: '', label: '— choose a survey import —' },
+            ...surveys.map((s) => ({ value: s.name, label: `${s.name} (${s.countries.length} countries)` })),
+          ]}
+          hint={<Problems list={problemsAt('survey')} />}
+        />
         <Field label="Languages and their countries" hint="A blank country is the paper's country for the language.">
           <table className="table compact">
             <thead>
@@ -335,7 +333,7 @@ function RunForm({
               <label key={s} className="choice">
                 <input
                   type="checkbox"
-                  checked={value<string[]>('strategies', strategies).includes(s)}
+                  checked={value('strategies', [...strategies]).includes(s)}
                   onChange={() => toggle('strategies', s, strategies)}
                 />
                 {conditionLabel(s)}
@@ -358,7 +356,7 @@ function RunForm({
               <label key={c.number} className="choice">
                 <input
                   type="checkbox"
-                  checked={value<number[]>(
+                  checked={value(
                     'categories',
                     categories.filter((x) => !x.excludedByDefault).map((x) => x.number),
                   ).includes(c.number)}
@@ -389,18 +387,16 @@ function RunForm({
             set={set}
             problems={problemsAt('n')}
           />
-          <Field label="Estimator" htmlFor="estimator">
-            <select
-              id="estimator"
-              value={(config.estimator as string | undefined) ?? ''}
-              onChange={(e) => set('estimator', e.target.value)}
-            >
-              <option value="">the protocol's ({String(filled?.estimator ?? '…')})</option>
-              <option value="sampled">sampled</option>
-              <option value="tree">tree (local models)</option>
-              <option value="exact">exact</option>
-            </select>
-          </Field>
+          <SelectField
+            id="estimator"
+            label="Estimator"
+            value={config.estimator ?? ''}
+            onChange={(estimator) => set('estimator', estimator || undefined)}
+            options={[
+              { value: '', label: `the protocol's (${filled?.estimator ?? '…'})` },
+              ...ESTIMATORS.map((estimator) => ({ value: estimator, label: ESTIMATOR_LABELS[estimator] })),
+            ]}
+          />
           <NumberField
             label="Demonstrations (k)"
             name="k"
@@ -486,7 +482,7 @@ function RunForm({
             onChange={(v) => set('includeInvalidItems', v)}
           />
           {(['optionOrder', 'demonstrationOrder', 'randomDemonstrations'] as const).map((key) => {
-            const perDraw = value<Record<string, boolean>>('perDraw', {
+            const perDraw = value('perDraw', {
               optionOrder: true,
               demonstrationOrder: true,
               randomDemonstrations: true,
@@ -506,7 +502,7 @@ function RunForm({
             );
           })}
           {(() => {
-            const explanations = value<Record<string, unknown>>('explanations', {
+            const explanations = value('explanations', {
               enabled: false,
               perProbe: 1,
               maxTokens: 128,
@@ -598,10 +594,10 @@ function NumberField({
   step,
 }: {
   label: string;
-  name: string;
-  config: Config;
-  filled: Config | null;
-  set: (key: string, value: unknown) => void;
+  name: NumberKey;
+  config: RunConfigDraft;
+  filled: RunConfigFilled | null;
+  set: (key: NumberKey, value: number | undefined) => void;
   problems: { path: string; message: string }[];
   step?: string;
 }) {
@@ -625,15 +621,7 @@ function NumberField({
 /** The matrix the run will measure and what it costs, from the engine's filled-in configuration. */
 function Summary({ validation }: { validation: Validation | null }) {
   if (!validation) return <p className="muted">Checking the configuration…</p>;
-  const config = validation.config as {
-    models: string[];
-    languages: { language: string; country: string; probeSet: string }[];
-    strategies: string[];
-    retest: boolean;
-    estimator: string;
-    n: number;
-    concurrency: number;
-  } | null;
+  const config = validation.config;
   return (
     <div className="summary">
       {validation.problems.length > 0 && (
