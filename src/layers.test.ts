@@ -7,6 +7,8 @@
 // - src/renderer imports only src/shared (besides packages and its own files);
 // - src/cli and src/main import src/engine, src/shared and core's public faces only;
 // - src/engine imports src/core and src/shared (its tests also src/testing), and no front end's packages.
+// - src/core stays runnable under plain Node (CLI, engine process, HTTP server, tests): no front end's packages,
+//   and it compiles without the DOM's globals.
 // Each check is first shown a small bad tree, so a check that quietly finds nothing cannot pass.
 
 import {
@@ -26,6 +28,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const srcDir = path.dirname(fileURLToPath(import.meta.url));
+const repoDir = path.dirname(srcDir);
 
 const LAYERS = ['data', 'survey', 'demos', 'prompt', 'models', 'sampling', 'experiment', 'store', 'report'] as const;
 const FOUNDATION_FOLDERS = ['random', 'statistics'];
@@ -213,6 +216,45 @@ function engineProblems(src: string): string[] {
   );
 }
 
+/** Bare imports in src/core of a front end's packages (its relative imports are the layer check's). */
+function corePackageProblems(src: string): string[] {
+  return foreignImports(src, 'core', () => true, FRONT_END_PACKAGES);
+}
+
+/** Compiles `dir` with Node's globals and ES2023 only (no DOM); returns the diagnostics and any DOM lib loaded. */
+function compileWithoutDom(dir: string): { diagnostics: string[]; domLibs: string[] } {
+  const program = ts.createProgram(typeScriptFiles(dir), {
+    target: ts.ScriptTarget.ES2023,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ['lib.es2023.d.ts'],
+    types: ['node'],
+    typeRoots: [path.join(repoDir, 'node_modules', '@types')],
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitOverride: true,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    isolatedModules: true,
+    skipLibCheck: true,
+    noEmit: true,
+  });
+  const host: ts.FormatDiagnosticsHost = {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => repoDir,
+    getNewLine: () => '\n',
+  };
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.formatDiagnostic(d, host).trim());
+  // A dependency's `/// <reference lib="dom" />` would bring the DOM back in without any error.
+  const domLibs = program
+    .getSourceFiles()
+    .map((f) => f.fileName)
+    .filter((f) => /[\\/]lib\.dom(\.[\w.]+)?\.d\.ts$/.test(f))
+    .map((f) => path.basename(f));
+  return { diagnostics, domLibs };
+}
+
 describe('the layers of the code base', () => {
   const fixtures: string[] = [];
   /** A small src/ tree: file paths relative to it, each with its text. */
@@ -349,4 +391,36 @@ describe('the layers of the code base', () => {
     const problems = engineProblems(srcDir);
     expect(problems, `the engine reaches past core and the contract:\n${problems.join('\n')}`).toEqual([]);
   });
+
+  it("the core package check finds a front end's packages", () => {
+    const src = fixture({
+      'core/a.ts': "import { app } from 'electron';\nexport { app };\n",
+      'core/b.ts': "export { createRoot } from 'react-dom/client';\n",
+      'core/c.ts': "export const load = () => import('zustand');\nconst d3 = require('d3-scale');\nexport { d3 };\n",
+      'core/e.ts': "import { readFileSync } from 'node:fs';\nimport { z } from 'zod';\nexport { readFileSync, z };\n",
+    });
+    expect(relative(src, corePackageProblems(src))).toEqual([
+      "core/a.ts imports 'electron', a front-end package",
+      "core/b.ts imports 'react-dom/client', a front-end package",
+      "core/c.ts imports 'zustand', a front-end package",
+      "core/c.ts imports 'd3-scale', a front-end package",
+    ]);
+  });
+
+  it('src/core imports no front-end package (electron, react, react-dom, zustand, d3)', () => {
+    const problems = corePackageProblems(srcDir);
+    expect(problems, `src/core must stay free of front ends:\n${problems.join('\n')}`).toEqual([]);
+  });
+
+  it('the compile check rejects a DOM global', () => {
+    const src = fixture({ 'core/uses-dom.ts': 'export const title: string = document.title;\n' });
+    const { diagnostics } = compileWithoutDom(path.join(src, 'core'));
+    expect(diagnostics.join('\n')).toMatch(/Cannot find name 'document'/);
+  });
+
+  it('src/core compiles with ES2023 and Node types only, no DOM', () => {
+    const { diagnostics, domLibs } = compileWithoutDom(path.join(srcDir, 'core'));
+    expect(domLibs, `a DOM library was loaded into the compilation of src/core: ${domLibs.join(', ')}`).toEqual([]);
+    expect(diagnostics, `src/core does not compile without the DOM:\n${diagnostics.join('\n')}`).toEqual([]);
+  }, 60_000);
 });

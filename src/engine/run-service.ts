@@ -27,7 +27,7 @@ import {
   resolveChatMode,
   type ChatMode,
   type ChatModeOptions,
-  type ModelRecord,
+  type RegisteredModel,
   type OpenOptions,
 } from '../core/models/index.js';
 import { readStoredDistribution } from '../core/sampling/index.js';
@@ -76,12 +76,12 @@ function databaseJournal(db: Db, runId: string): RunJournal {
   };
 }
 
-function chatModeOptions(config: RunConfig, record: ModelRecord): ChatModeOptions {
+function chatModeOptions(config: RunConfig, record: RegisteredModel): ChatModeOptions {
   return { chat: config.chat, estimator: config.estimator, chatWrapper: config.chatWrappers?.[record.name] };
 }
 
 /** Each model's chat mode, decided when the run is created (asking the servers that decide it). */
-async function decideChatModes(config: RunConfig, records: readonly ModelRecord[]): Promise<Map<string, ChatMode>> {
+async function decideChatModes(config: RunConfig, records: readonly RegisteredModel[]): Promise<Map<string, ChatMode>> {
   const modes = new Map<string, ChatMode>();
   for (const record of records) {
     const options = chatModeOptions(config, record);
@@ -111,7 +111,7 @@ export function runWarnings(prepared: Pick<PreparedRun, 'chatModes' | 'records' 
  * API models whose servers could take more requests at once than the run sends: the run's concurrency is the
  * total in flight, spread over a model's servers, so a cluster at concurrency 1 works one request at a time.
  */
-function idleServerWarnings(records: readonly ModelRecord[], concurrency: number): string[] {
+function idleServerWarnings(records: readonly RegisteredModel[], concurrency: number): string[] {
   return records.flatMap((record) => {
     if (record.kind === 'gguf') return [];
     const servers = record.baseUrls?.length || 1;
@@ -136,7 +136,7 @@ interface StoredRunModel {
 export interface PreparedRun {
   runId: string;
   config: RunConfig;
-  records: ModelRecord[];
+  records: RegisteredModel[];
   probesByLanguage: Map<string, Probe[]>;
   targetsByCountry: Map<string, CountryTargets>;
   /** Per model: chat messages or the plain prompt, kept for the run's resumes. */
@@ -190,7 +190,7 @@ export async function inspectRunInputs(
     problems,
     inputs: {
       config,
-      records: records as ModelRecord[],
+      records: records as RegisteredModel[],
       probesByLanguage: new Map(config.languages.map(({ language }, i) => [language, probes[i]!])),
       targetsByCountry: new Map(config.languages.map(({ country }, i) => [country, targets[i]!])),
     },

@@ -7,7 +7,7 @@ import type { WorkbenchEvent } from '../shared/contract.js';
 import { EngineHost, forkWithNode } from './engine-host.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const fixture = path.join(import.meta.dirname, 'fake-engine-process.fixture.ts');
+const fixture = path.join(import.meta.dirname, '../testing/fake-engine-process.ts');
 
 describe('the engine host with a real process', () => {
   it('answers, forwards events, restarts after a crash and stops gracefully', async () => {

@@ -69,14 +69,14 @@ export const commands = {
     result: s.PromptResult,
     description: 'the exact prompt for one probe',
   },
-  'models.list': { params: NoParams, result: z.array(s.ModelRecord), description: 'the registered models' },
-  'models.addGguf': { params: s.AddGgufParams, result: s.ModelRecord, description: 'register a local GGUF file' },
+  'models.list': { params: NoParams, result: z.array(s.RegisteredModel), description: 'the registered models' },
+  'models.addGguf': { params: s.AddGgufParams, result: s.RegisteredModel, description: 'register a local GGUF file' },
   'models.addOpenAI': {
     params: s.AddOpenAIParams,
-    result: s.ModelRecord,
+    result: s.RegisteredModel,
     description: 'register a model behind OpenAI-compatible servers',
   },
-  'models.addGemini': { params: s.AddGeminiParams, result: s.ModelRecord, description: 'register a Gemini model' },
+  'models.addGemini': { params: s.AddGeminiParams, result: s.RegisteredModel, description: 'register a Gemini model' },
   'models.remove': {
     params: s.NameParams,
     result: s.Deleted,

@@ -292,7 +292,7 @@ const modelCommon = {
 };
 
 /** A registered model, by kind. API keys are never part of it: only where the key is. */
-export const ModelRecord = z.discriminatedUnion('kind', [
+export const RegisteredModel = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gguf'), ...modelCommon, path: z.string(), info: GgufInfo.optional() }),
   z.object({
     kind: z.literal('openai'),

@@ -6,13 +6,13 @@ import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
 import { GPU_CHOICES, MODEL_PRESETS, writeTinyModel } from '../../core/models/index.js';
 import { ESTIMATORS } from '../../core/sampling/index.js';
-import type { CommandResult, ModelRecord, Sampling } from '../../shared/contract.js';
+import type { CommandResult, RegisteredModel, Sampling } from '../../shared/contract.js';
 import type { z } from 'zod';
 import { addDbOption, cancellableBySigint, numberIn, oneOf, wholeNumber, withEngine } from '../context.js';
 import { printJson, printTable, progressLine } from '../output.js';
 import { selectionParams, withSelectionOptions, type SelectionCliOptions } from './survey.js';
 
-type Record_ = z.output<typeof ModelRecord>;
+type Record_ = z.output<typeof RegisteredModel>;
 type SamplingSettings = z.output<typeof Sampling>;
 
 interface SamplingOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatModeOf, needsServerAnswer } from './chat-mode.js';
-import type { GgufInfo, ModelRecord } from './index.js';
+import type { GgufInfo, RegisteredModel } from './index.js';
 
 const info = (chatTemplate: string | null): GgufInfo => ({
   architecture: 'llama',
@@ -11,7 +11,7 @@ const info = (chatTemplate: string | null): GgufInfo => ({
   fileSize: 1,
   sha256: 'x',
 });
-const gguf = (chatTemplate: string | null): ModelRecord => ({
+const gguf = (chatTemplate: string | null): RegisteredModel => ({
   kind: 'gguf',
   name: 'bloomz',
   path: '/m.gguf',
@@ -19,7 +19,7 @@ const gguf = (chatTemplate: string | null): ModelRecord => ({
   addedAt: '',
   info: info(chatTemplate),
 });
-const openai: ModelRecord = {
+const openai: RegisteredModel = {
   kind: 'openai',
   name: 'served',
   baseUrls: ['http://127.0.0.1:1/v1'],

@@ -6,7 +6,7 @@
 // prompt through the completions endpoint, and the user hears so before the run starts.
 
 import { specializedChatWrapperTypeNames } from 'node-llama-cpp';
-import type { ModelRecord } from './open-model.js';
+import type { RegisteredModel } from './open-model.js';
 import type { ResponseModel } from './model-types.js';
 import { TOP_LOGPROBS } from './api-token-session.js';
 import { OpenAIModel } from './openai-model.js';
@@ -31,7 +31,7 @@ export interface ChatModeOptions {
 export type ChatLogprobsSupport = { available: true } | { available: false; reason: string };
 
 /** Whether the chat mode of this model depends on its server (exact on an OpenAI-compatible server). */
-export function needsServerAnswer(record: ModelRecord, options: ChatModeOptions): boolean {
+export function needsServerAnswer(record: RegisteredModel, options: ChatModeOptions): boolean {
   return options.chat && record.kind === 'openai' && options.estimator === 'exact';
 }
 
@@ -39,7 +39,7 @@ export function needsServerAnswer(record: ModelRecord, options: ChatModeOptions)
  * The chat mode of a model; `chatLogprobs` is the server's answer where `needsServerAnswer` says it decides.
  */
 export function chatModeOf(
-  record: ModelRecord,
+  record: RegisteredModel,
   options: ChatModeOptions,
   chatLogprobs?: ChatLogprobsSupport,
 ): ChatMode {
@@ -67,7 +67,7 @@ export function chatModeOf(
 
 /** The chat mode of an opened model, asking its server once where the server decides. */
 export async function resolveChatMode(
-  record: ModelRecord,
+  record: RegisteredModel,
   options: ChatModeOptions,
   model: ResponseModel,
 ): Promise<ChatMode> {

@@ -10,7 +10,7 @@ import type { ResponseModel, SamplingSettings } from './model-types.js';
 import { OpenAIModel } from './openai-model.js';
 import type { Llama } from 'node-llama-cpp';
 
-interface ModelRecordBase {
+interface RegisteredModelBase {
   name: string;
   sampling: SamplingSettings;
   preset?: string;
@@ -18,13 +18,13 @@ interface ModelRecordBase {
 }
 
 /** A local GGUF file, with what its header says and the file's hash. */
-export interface GgufModelRecord extends ModelRecordBase {
+export interface RegisteredGgufModel extends RegisteredModelBase {
   kind: 'gguf';
   path: string;
   info?: GgufInfo;
 }
 
-interface ApiModelFields extends ModelRecordBase {
+interface ApiModelFields extends RegisteredModelBase {
   /** The server's model id. */
   remoteModel: string;
   /** Where the API key is, never the key itself. */
@@ -35,24 +35,24 @@ interface ApiModelFields extends ModelRecordBase {
 }
 
 /** A model behind one or more OpenAI-compatible servers. */
-export interface OpenAIModelRecord extends ApiModelFields {
+export interface RegisteredOpenAIModel extends ApiModelFields {
   kind: 'openai';
   baseUrls: string[];
 }
 
 /** A Gemini model, at Google's endpoint unless one is given. */
-export interface GeminiModelRecord extends ApiModelFields {
+export interface RegisteredGeminiModel extends ApiModelFields {
   kind: 'gemini';
   baseUrls?: string[];
 }
 
-export type ApiModelRecord = OpenAIModelRecord | GeminiModelRecord;
+export type RegisteredApiModel = RegisteredOpenAIModel | RegisteredGeminiModel;
 
 /** A model as the registry holds it, by kind. */
-export type ModelRecord = GgufModelRecord | OpenAIModelRecord | GeminiModelRecord;
+export type RegisteredModel = RegisteredGgufModel | RegisteredOpenAIModel | RegisteredGeminiModel;
 
 /** What makes results of a model comparable: a GGUF file's sha256, an API model's id and servers. */
-export function identityOf(record: ModelRecord): string {
+export function identityOf(record: RegisteredModel): string {
   return record.kind === 'gguf'
     ? `gguf:${record.info?.sha256 ?? record.path}`
     : `${record.kind}:${record.remoteModel}@${(record.baseUrls ?? []).join(',')}`;
@@ -69,7 +69,7 @@ export interface OpenOptions {
   env?: Record<string, string | undefined>;
 }
 
-export async function openModel(record: ModelRecord, options: OpenOptions = {}): Promise<ResponseModel> {
+export async function openModel(record: RegisteredModel, options: OpenOptions = {}): Promise<ResponseModel> {
   if (record.kind === 'gguf') {
     return LocalModel.open({
       name: record.name,

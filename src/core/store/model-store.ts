@@ -4,21 +4,21 @@
 
 import { UserError } from '../errors.js';
 import type {
-  GeminiModelRecord,
+  RegisteredGeminiModel,
   GgufInfo,
-  GgufModelRecord,
-  OpenAIModelRecord,
+  RegisteredGgufModel,
+  RegisteredOpenAIModel,
   ModelKind,
-  ModelRecord,
+  RegisteredModel,
   SamplingSettings,
 } from '../models/index.js';
 import type { Db } from './database.js';
 
 /** A record as it is given to the registry: everything but when it was added. */
-export type NewModelRecord =
-  Omit<GgufModelRecord, 'addedAt'> | Omit<OpenAIModelRecord, 'addedAt'> | Omit<GeminiModelRecord, 'addedAt'>;
+export type NewRegisteredModel =
+  Omit<RegisteredGgufModel, 'addedAt'> | Omit<RegisteredOpenAIModel, 'addedAt'> | Omit<RegisteredGeminiModel, 'addedAt'>;
 
-export function saveModel(db: Db, record: NewModelRecord): ModelRecord {
+export function saveModel(db: Db, record: NewRegisteredModel): RegisteredModel {
   if (!/^[\w.:@/+-]{1,100}$/.test(record.name)) {
     throw new UserError(
       'bad-model-name',
@@ -65,7 +65,7 @@ interface ModelRow {
   concurrency_per_server: number | null;
 }
 
-function recordOf(row: ModelRow): ModelRecord {
+function recordOf(row: ModelRow): RegisteredModel {
   const common = {
     name: row.name,
     sampling: JSON.parse(row.sampling_json) as SamplingSettings,
@@ -96,7 +96,7 @@ function recordOf(row: ModelRow): ModelRecord {
   };
 }
 
-export function getModel(db: Db, name: string): ModelRecord {
+export function getModel(db: Db, name: string): RegisteredModel {
   const row = db.prepare('SELECT * FROM models WHERE name = ?').get(name) as ModelRow | undefined;
   if (!row) {
     const known = listModels(db).map((m) => m.name);
@@ -108,7 +108,7 @@ export function getModel(db: Db, name: string): ModelRecord {
   return recordOf(row);
 }
 
-export function listModels(db: Db): ModelRecord[] {
+export function listModels(db: Db): RegisteredModel[] {
   return (db.prepare('SELECT * FROM models ORDER BY name').all() as ModelRow[]).map(recordOf);
 }
 
