@@ -3,7 +3,7 @@
 // `runs.delete` makes it crash in the middle of a request.
 
 import type { EventListener, WorkbenchReply } from '../shared/contract.js';
-import { processPort, serveEngine, type PortEngine } from './engine-port.js';
+import { processPort, serveEngine, type PortEngine } from '../main/engine-port.js';
 
 const listeners = new Set<EventListener>();
 const engine: PortEngine = {
