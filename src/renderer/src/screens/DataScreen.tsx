@@ -9,8 +9,6 @@ import { PathField } from '../components/PathField.js';
 import { ErrorNotice, ProgressBar, Show } from '../components/Status.js';
 import { client, errorText, useCommand } from '../use-command.js';
 
-type ProbePreview = CommandResult<'probes.import'>;
-type SurveyPreview = CommandResult<'surveys.import'>;
 
 export function DataScreen() {
   const sets = useCommand((c) => c.probes.listSets(), []);
@@ -107,11 +105,13 @@ export function DataScreen() {
   );
 }
 
-function ProbeImport({ onStored }: { onStored: () => void }) {
-  const [path, setPath] = useState('');
-  const [name, setName] = useState('');
-  const [preview, setPreview] = useState<ProbePreview | null>(null);
-  const [stored, setStored] = useState<ProbePreview | null>(null);
+/**
+ * An import in two steps: a preview that stores nothing, then the same import stored. Whatever fails clears the
+ * preview, so that what is on the screen is what would be stored.
+ */
+function usePreviewThenStore<Result>(importIt: (preview: boolean) => Promise<Result>, onStored: () => void) {
+  const [preview, setPreview] = useState<Result | null>(null);
+  const [stored, setStored] = useState<Result | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async (previewOnly: boolean) => {
@@ -119,7 +119,7 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
     setBusy(true);
     if (previewOnly) setStored(null);
     try {
-      const result = await client()!.probes.import({ path, preview: previewOnly, ...(name ? { name } : {}) });
+      const result = await importIt(previewOnly);
       if (previewOnly) setPreview(result);
       else {
         setStored(result);
@@ -133,6 +133,16 @@ function ProbeImport({ onStored }: { onStored: () => void }) {
       setBusy(false);
     }
   };
+  return { preview, stored, error, busy, run };
+}
+
+function ProbeImport({ onStored }: { onStored: () => void }) {
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const { preview, stored, error, busy, run } = usePreviewThenStore(
+    (previewOnly) => client()!.probes.import({ path, preview: previewOnly, ...(name ? { name } : {}) }),
+    onStored,
+  );
   return (
     <section className="card" aria-labelledby="import-probes-heading" data-testid="import-probes">
       <h3 id="import-probes-heading">Import a probe set</h3>
@@ -203,9 +213,6 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [format, setFormat] = useState<'' | 'microdata' | 'aggregate'>('');
-  const [preview, setPreview] = useState<SurveyPreview | null>(null);
-  const [stored, setStored] = useState<SurveyPreview | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [progress, setProgress] = useState<{
     phase: string;
     done: number;
@@ -213,7 +220,15 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
     rate: number;
     etaSeconds: number | null;
   } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { preview, stored, error, busy, run } = usePreviewThenStore((previewOnly) => {
+    setProgress(null);
+    return client()!.surveys.import({
+      path,
+      preview: previewOnly,
+      ...(name ? { name } : {}),
+      ...(format ? { format } : {}),
+    });
+  }, onStored);
   useEffect(() => {
     const c = client();
     if (!c || !busy) return;
@@ -221,32 +236,6 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
       if (event.type === 'progress' && event.kind === 'survey-import') setProgress(event);
     });
   }, [busy]);
-  const run = async (previewOnly: boolean) => {
-    setError(null);
-    setBusy(true);
-    setProgress(null);
-    if (previewOnly) setStored(null);
-    try {
-      const result = await client()!.surveys.import({
-        path,
-        preview: previewOnly,
-        ...(name ? { name } : {}),
-        ...(format ? { format } : {}),
-      });
-      if (previewOnly) setPreview(result);
-      else {
-        setStored(result);
-        setPreview(null);
-        onStored();
-      }
-    } catch (e) {
-      setError(errorText(e));
-      setPreview(null);
-    } finally {
-      setBusy(false);
-      setProgress(null);
-    }
-  };
   return (
     <section className="card" aria-labelledby="import-survey-heading" data-testid="import-survey">
       <h3 id="import-survey-heading">Import a survey</h3>

@@ -28,6 +28,18 @@ function languagesOf(config: RunConfigDraft): LanguageEntry[] {
   return (config.languages ?? []).map((entry) => (typeof entry === 'string' ? { language: entry } : entry));
 }
 
+/** The numbers of 'Every other setting' after n and the estimator, in the order shown. */
+const NUMBER_FIELDS: readonly { name: NumberKey; label: string; step?: 'any' }[] = [
+  { name: 'k', label: 'Demonstrations (k)' },
+  { name: 'maxTokens', label: 'Response limit (tokens)' },
+  { name: 'errorBound', label: 'Error bound (exact)', step: 'any' },
+  { name: 'maxEvaluations', label: 'Most evaluations per prompt (exact)' },
+  { name: 'misalignmentThreshold', label: 'Misaligned below', step: 'any' },
+  { name: 'contestedMargin', label: 'Contested margin', step: 'any' },
+  { name: 'seed', label: 'Seed' },
+  { name: 'concurrency', label: 'Concurrency' },
+];
+
 export function NewRunScreen({ from }: { from?: string | undefined }) {
   const loaded = useCommand(
     async (c) => {
@@ -397,73 +409,18 @@ function RunForm({
               ...ESTIMATORS.map((estimator) => ({ value: estimator, label: ESTIMATOR_LABELS[estimator] })),
             ]}
           />
-          <NumberField
-            label="Demonstrations (k)"
-            name="k"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('k')}
-          />
-          <NumberField
-            label="Response limit (tokens)"
-            name="maxTokens"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('maxTokens')}
-          />
-          <NumberField
-            label="Error bound (exact)"
-            name="errorBound"
-            step="any"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('errorBound')}
-          />
-          <NumberField
-            label="Most evaluations per prompt (exact)"
-            name="maxEvaluations"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('maxEvaluations')}
-          />
-          <NumberField
-            label="Misaligned below"
-            name="misalignmentThreshold"
-            step="any"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('misalignmentThreshold')}
-          />
-          <NumberField
-            label="Contested margin"
-            name="contestedMargin"
-            step="any"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('contestedMargin')}
-          />
-          <NumberField
-            label="Seed"
-            name="seed"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('seed')}
-          />
-          <NumberField
-            label="Concurrency"
-            name="concurrency"
-            config={config}
-            filled={filled}
-            set={set}
-            problems={problemsAt('concurrency')}
-          />
+          {NUMBER_FIELDS.map(({ name, label, step }) => (
+            <NumberField
+              key={name}
+              label={label}
+              name={name}
+              step={step}
+              config={config}
+              filled={filled}
+              set={set}
+              problems={problemsAt(name)}
+            />
+          ))}
         </div>
         <div className="choices">
           <Check
@@ -526,14 +483,7 @@ function RunForm({
                 'strategies',
                 'categories',
                 'n',
-                'k',
-                'maxTokens',
-                'errorBound',
-                'maxEvaluations',
-                'misalignmentThreshold',
-                'contestedMargin',
-                'seed',
-                'concurrency',
+                ...NUMBER_FIELDS.map((f) => f.name),
               ].some((k) => p.path === k || p.path.startsWith(`${k}.`)),
           )}
         />
@@ -599,7 +549,7 @@ function NumberField({
   filled: RunConfigFilled | null;
   set: (key: NumberKey, value: number | undefined) => void;
   problems: { path: string; message: string }[];
-  step?: string;
+  step?: 'any' | undefined;
 }) {
   const id = `field-${name}`;
   const raw = config[name];
