@@ -35,6 +35,8 @@ import {
   positiveInteger,
   redact,
   validateRequest,
+  refusedAttempt,
+  retryAttempt,
   type AttemptOutcome,
   type PoolEndpoint,
   type RetryPolicy,
@@ -259,11 +261,7 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
       if (status === 408 || status === 429 || status >= 500) {
         // The SDK does not pass on response headers; Gemini says when to come back in RetryInfo instead.
         const retryAfterMs = parseRetryDelay(error.errorDetails);
-        return {
-          kind: 'retry',
-          reason: status === 429 ? 'rate limited (HTTP 429)' : `HTTP ${status}`,
-          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        };
+        return retryAttempt(status, retryAfterMs);
       }
       const serverSays = redact(
         error.message.replace(/^\[GoogleGenerativeAI Error\]: Error fetching from \S+ /, ''),
@@ -272,48 +270,33 @@ export class GeminiModel implements ResponseModel, NextTokenModel {
       const reason = errorReason(error.errorDetails);
       // Gemini answers a wrong key with 400 API_KEY_INVALID, not 401.
       if (status === 401 || reason === 'API_KEY_INVALID') {
-        return {
-          kind: 'fatal',
-          error: new UserError(
-            'api-key-refused',
-            `${where}: the API key was refused (HTTP ${status}). Check that it is current.`,
-          ),
-        };
+        return refusedAttempt(
+          'api-key-refused',
+          `${where}: the API key was refused (HTTP ${status}). Check that it is current.`,
+        );
       }
       if (status === 403) {
-        return {
-          kind: 'fatal',
-          error: new UserError(
-            'api-access-denied',
-            `${where}: the API key may not use this model (HTTP 403): ${serverSays}`,
-          ),
-        };
+        return refusedAttempt(
+          'api-access-denied',
+          `${where}: the API key may not use this model (HTTP 403): ${serverSays}`,
+        );
       }
       if (status === 404) {
-        return {
-          kind: 'fatal',
-          error: new UserError(
-            'model-not-found',
-            `${where}: the server does not know model "${this.config.model}" (HTTP 404): ${serverSays}`,
-          ),
-        };
+        return refusedAttempt(
+          'model-not-found',
+          `${where}: the server does not know model "${this.config.model}" (HTTP 404): ${serverSays}`,
+        );
       }
       if (/logprob/i.test(serverSays)) {
-        return {
-          kind: 'fatal',
-          error: new UserError(
-            'logprobs-unavailable',
-            `${where}: this model does not offer log-probabilities: ${serverSays}`,
-          ),
-        };
+        return refusedAttempt(
+          'logprobs-unavailable',
+          `${where}: this model does not offer log-probabilities: ${serverSays}`,
+        );
       }
-      return {
-        kind: 'fatal',
-        error: new UserError(
-          'request-rejected',
-          `${where}: the server rejected the request (HTTP ${status}): ${serverSays}`,
-        ),
-      };
+      return refusedAttempt(
+        'request-rejected',
+        `${where}: the server rejected the request (HTTP ${status}): ${serverSays}`,
+      );
     }
     // Timeouts and cancellation are the pool's; an abort that reaches here came from elsewhere in fetch.
     if (error instanceof GoogleGenerativeAIAbortError) return { kind: 'retry', reason: 'aborted by the connection' };

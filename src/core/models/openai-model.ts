@@ -32,6 +32,8 @@ import {
   positiveInteger,
   redact,
   validateRequest,
+  refusedAttempt,
+  retryAttempt,
   type AttemptOutcome,
   type PoolEndpoint,
   type RetryPolicy,
@@ -372,11 +374,7 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
       const status = error.status;
       if (status === 408 || status === 409 || status === 429 || status >= 500) {
         const retryAfterMs = parseRetryAfter(error.headers);
-        return {
-          kind: 'retry',
-          reason: status === 429 ? 'rate limited (HTTP 429)' : `HTTP ${status}`,
-          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        };
+        return retryAttempt(status, retryAfterMs);
       }
       const serverSays = redact(apiErrorText(error), this.config.apiKey);
       const where = this.where(endpoint);
@@ -385,37 +383,28 @@ export class OpenAIModel implements ResponseModel, NextTokenModel {
         const message = this.config.apiKey
           ? `${where}: the API key was refused (HTTP 401). Check that it is current and belongs to this server.`
           : `${where}: the server wants an API key (HTTP 401) and none is configured; name an environment variable that holds it.`;
-        return { kind: 'fatal', error: new UserError('api-key-refused', message) };
+        return refusedAttempt('api-key-refused', message);
       }
       if (status === 403) {
-        return {
-          kind: 'fatal',
-          error: new UserError(
-            'api-access-denied',
-            `${where}: the API key may not use this model (HTTP 403): ${serverSays}`,
-          ),
-        };
+        return refusedAttempt(
+          'api-access-denied',
+          `${where}: the API key may not use this model (HTTP 403): ${serverSays}`,
+        );
       }
       if (status === 404) {
-        return {
-          kind: 'fatal',
-          error: new UserError(
-            'model-not-found',
-            `${where}: the server does not know model "${this.config.model}" (HTTP 404: ${serverSays}). Check the model id, and that the URL ends in /v1.`,
-          ),
-        };
+        return refusedAttempt(
+          'model-not-found',
+          `${where}: the server does not know model "${this.config.model}" (HTTP 404: ${serverSays}). Check the model id, and that the URL ends in /v1.`,
+        );
       }
       const param = error.param ? ` (parameter ${error.param})` : '';
       const hint = /top_k|min_p/.test(serverSays + param)
         ? " Remove topK / minP from this model's sampling settings: the server does not take them."
         : '';
-      return {
-        kind: 'fatal',
-        error: new UserError(
-          'request-rejected',
-          `${where}: the server rejected the request${param} (HTTP ${status}): ${serverSays}${hint}`,
-        ),
-      };
+      return refusedAttempt(
+        'request-rejected',
+        `${where}: the server rejected the request${param} (HTTP ${status}): ${serverSays}${hint}`,
+      );
     }
     if (isDroppedConnection(error)) return { kind: 'retry', reason: 'connection dropped' };
     return { kind: 'fatal', error: error instanceof Error ? error : new Error(String(error)) };

@@ -45,6 +45,20 @@ export type AttemptOutcome =
   /** The user's mistake or a bug: no retry anywhere. */
   | { kind: 'fatal'; error: Error };
 
+/** The server refused for a reason no retry mends (a bad key, an unknown model): the user's to fix. */
+export function refusedAttempt(code: string, message: string): AttemptOutcome {
+  return { kind: 'fatal', error: new UserError(code, message) };
+}
+
+/** A status worth retrying (timeout, conflict, rate limit, server error), after the server's delay when it gave one. */
+export function retryAttempt(status: number, retryAfterMs: number | undefined): AttemptOutcome {
+  return {
+    kind: 'retry',
+    reason: status === 429 ? 'rate limited (HTTP 429)' : `HTTP ${status}`,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
+}
+
 export interface PoolEndpoint {
   readonly url: string;
   readonly index: number;
