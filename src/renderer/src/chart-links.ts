@@ -1,23 +1,12 @@
 // Where a chart's mark leads when clicked: the probe explorer filtered to what the mark stands for, or, for a
 // point of one probe, that probe's detail. Pure, tested without a browser.
 import type { MarkFilter } from '../../shared/charts/index.js';
-import type { ProbeQuery, Route } from './routes.js';
-
-const QUERY_KEYS = [
-  'model',
-  'language',
-  'country',
-  'category',
-  'condition',
-  'outcome',
-  'gatedOutcome',
-  'misaligned',
-] as const;
+import { FILTER_KEYS, type ProbeQuery, type Route } from './routes.js';
 
 /** Where a chart's mark leads: a probe's detail for a point, else the explorer filtered to the mark. */
 export function filterRoute(runId: string, filter: MarkFilter): Route {
   const query: ProbeQuery = {};
-  for (const key of QUERY_KEYS) if (filter[key] !== undefined) (query as Record<string, unknown>)[key] = filter[key];
+  for (const key of FILTER_KEYS) if (filter[key] !== undefined) (query as Record<string, unknown>)[key] = filter[key];
   if (typeof filter.probeId === 'string' && typeof filter.model === 'string' && typeof filter.language === 'string') {
     return {
       screen: 'probe',

@@ -77,22 +77,22 @@ export function parseQuery(search: string): ProbeQuery {
   return query;
 }
 
+/** What a probe can be filtered by (a chart's mark stands for these), in the order an address lists them. */
+export const FILTER_KEYS = [
+  'model',
+  'language',
+  'country',
+  'category',
+  'condition',
+  'outcome',
+  'gatedOutcome',
+  'misaligned',
+] as const;
+
 /** A filter as a query string, its keys in a fixed order so the same filter is always the same address. */
 export function formatQuery(query: ProbeQuery): string {
   const p = new URLSearchParams();
-  const keys = [
-    'model',
-    'language',
-    'country',
-    'category',
-    'condition',
-    'outcome',
-    'gatedOutcome',
-    'misaligned',
-    'text',
-    'sort',
-    'descending',
-  ] as const;
+  const keys = [...FILTER_KEYS, 'text', 'sort', 'descending'] as const;
   for (const key of keys) {
     const value = query[key];
     if (value === undefined || value === '' || (key === 'descending' && value === false)) continue;
