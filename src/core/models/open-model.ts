@@ -4,11 +4,9 @@
 import type { GgufInfo } from './gguf-info.js';
 import { resolveApiKey } from './api-keys.js';
 import { GeminiModel } from './gemini-model.js';
-import type { GpuChoice } from './llama-runtime.js';
-import { LocalModel } from './local-model.js';
+import { LocalModel, type LocalModelOptions } from './local-model.js';
 import type { ResponseModel, SamplingSettings } from './model-types.js';
 import { OpenAIModel } from './openai-model.js';
-import type { Llama } from 'node-llama-cpp';
 
 interface RegisteredModelBase {
   name: string;
@@ -58,14 +56,9 @@ export function identityOf(record: RegisteredModel): string {
     : `${record.kind}:${record.remoteModel}@${(record.baseUrls ?? []).join(',')}`;
 }
 
-export interface OpenOptions {
-  gpu?: GpuChoice;
-  gpuLayers?: 'auto' | 'max' | number;
-  contextSize?: number;
-  /** Sessions at once on a local model (one context sequence each). */
-  sequences?: number;
-  threads?: number;
-  llama?: Llama;
+/** How a local model runs (ignored for API models), and where an API key is looked up. */
+export interface OpenOptions
+  extends Pick<LocalModelOptions, 'gpu' | 'gpuLayers' | 'contextSize' | 'sequences' | 'threads' | 'llama'> {
   env?: Record<string, string | undefined>;
 }
 
