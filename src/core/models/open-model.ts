@@ -57,8 +57,10 @@ export function identityOf(record: RegisteredModel): string {
 }
 
 /** How a local model runs (ignored for API models), and where an API key is looked up. */
-export interface OpenOptions
-  extends Pick<LocalModelOptions, 'gpu' | 'gpuLayers' | 'contextSize' | 'sequences' | 'threads' | 'llama'> {
+export interface OpenOptions extends Pick<
+  LocalModelOptions,
+  'gpu' | 'gpuLayers' | 'contextSize' | 'sequences' | 'threads' | 'llama'
+> {
   env?: Record<string, string | undefined>;
 }
 
