@@ -102,7 +102,11 @@ export class ResultsService {
     const kept = cachedResultsTables(db, data.run.id, seed, data.derivedFrom);
     if (kept) tables = JSON.parse(kept) as ResultsTables;
     else {
-      tables = resultsTables(data.records, { seed, draws: data.config.n });
+      tables = resultsTables(data.records, {
+        seed,
+        draws: data.config.n,
+        unreadableThreshold: data.config.unreadableThreshold,
+      });
       cacheResultsTables(db, data.run.id, seed, data.derivedFrom, JSON.stringify(tables));
     }
     data.tables.set(seed, tables);
@@ -123,7 +127,10 @@ export class ResultsService {
 
   /** Table 1's counts of a run, for its headline: from the kept tables while they hold, else derived. */
   outcomes(run: RunRow): ResultsTables['outcomes'] {
-    return this.keptTables(run, 0)?.outcomes ?? outcomeTable(this.records(run.id));
+    return (
+      this.keptTables(run, 0)?.outcomes ??
+      outcomeTable(this.records(run.id), this.run(run.id).config.unreadableThreshold)
+    );
   }
 
   /**

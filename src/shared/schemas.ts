@@ -521,6 +521,10 @@ export const OutcomeCounts = z.object({
   improved: count,
   unchanged: count,
   worsened: count,
+  /** The row's answers were mostly unreadable (before or after): its outcomes are not a reading of the model's values. */
+  mostlyUnreadable: z.boolean(),
+  /** The larger of the row's mean unreadable shares before and after; null when it has no probe. */
+  invalidShare: share.nullable(),
 });
 
 export const RunSummary = z.object({
@@ -540,8 +544,26 @@ export const RunSummary = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
-  /** The strategy that improved the largest share of misaligned probes, beside the re-test control; null before any. */
-  headline: z.object({ strategy: z.string(), improvedShare: share, retestImprovedShare: share.nullable() }).nullable(),
+  /**
+   * The strategy that improved the largest share of misaligned probes, beside the re-test control, pooled over the
+   * readable model × language rows; the rows left out as mostly unreadable are named. Null before any.
+   */
+  headline: z
+    .object({
+      strategy: Strategy.nullable(),
+      improvedShare: share.nullable(),
+      retestImprovedShare: share.nullable(),
+      leftOut: z.array(
+        z.object({
+          model: z.string(),
+          language: z.string(),
+          country: z.string(),
+          conditions: z.array(Condition),
+          invalidShare: share,
+        }),
+      ),
+    })
+    .nullable(),
 });
 
 export const RunDetail = RunSummary.extend({
@@ -559,8 +581,11 @@ export const RunDetail = RunSummary.extend({
   explanations: count,
   /** Probes left out as invalid as published (data/item-validity.csv). */
   itemsLeftOut: count,
-  /** The misaligned probes' outcomes summed over every strategy (the re-test control left out). */
-  strategyTotals: z.object({ improved: count, unchanged: count, worsened: count }),
+  /**
+   * The misaligned probes' outcomes summed over every strategy (the re-test control left out), and the results
+   * left out of the sums because their row's answers were mostly unreadable.
+   */
+  strategyTotals: z.object({ improved: count, unchanged: count, worsened: count, unreadable: count }),
   outcomes: z.array(OutcomeCounts),
 });
 
@@ -581,6 +606,11 @@ function wilson<N extends string>(name: N) {
 
 const languageGroup = { model: z.string(), language: z.string(), country: z.string() };
 
+/** How unreadable the zero-shot responses behind a row were, and whether that reaches the run's threshold. */
+const zeroShotUnreadable = { zeroShotInvalidShare: share.nullable(), mostlyUnreadable: z.boolean() };
+/** The same before and after a condition (core's UnreadableColumns). */
+const unreadable = { ...zeroShotUnreadable, meanInvalidShare: share.nullable() };
+
 export const OutcomeRow = z.object({
   ...languageGroup,
   strategy: z.string(),
@@ -597,7 +627,7 @@ export const OutcomeRow = z.object({
   improvedBeyondRetest: share.nullable(),
   /** Of the row's probes, those whose target is a thin majority (contested). */
   contestedCount: count,
-  meanInvalidShare: share.nullable(),
+  ...unreadable,
 });
 
 export const ExpectedOutcomeRow = z.object({
@@ -609,9 +639,18 @@ export const ExpectedOutcomeRow = z.object({
   expectedImprovedShare: share.nullable(),
   expectedUnchangedShare: share.nullable(),
   expectedWorsenedShare: share.nullable(),
+  ...unreadable,
 });
 
-export const MisalignmentRow = z.object({ ...languageGroup, probes: count, ...wilson('misaligned') });
+/** Fig. 7: the misaligned split into those answered against the target and those with no readable answer. */
+export const MisalignmentRow = z.object({
+  ...languageGroup,
+  probes: count,
+  ...wilson('misaligned'),
+  ...wilson('answeredAgainst'),
+  ...wilson('unreadable'),
+  ...zeroShotUnreadable,
+});
 
 const improvement = {
   strategy: z.string(),
@@ -622,6 +661,7 @@ const improvement = {
   meanReduction: nullableNumber,
   meanReductionLower: nullableNumber,
   meanReductionUpper: nullableNumber,
+  ...unreadable,
 };
 export const ImprovementRow = z.object({ model: z.string(), ...improvement });
 export const LanguageImprovementRow = z.object({ ...languageGroup, ...improvement });
@@ -637,8 +677,8 @@ const bin = {
   shareLower: share,
   shareUpper: share,
 };
-export const ReductionBinRow = z.object({ ...languageGroup, strategy: z.string(), ...bin });
-export const ZeroShotErrorBinRow = z.object({ ...languageGroup, ...bin });
+export const ReductionBinRow = z.object({ ...languageGroup, strategy: z.string(), ...bin, ...unreadable });
+export const ZeroShotErrorBinRow = z.object({ ...languageGroup, ...bin, ...zeroShotUnreadable });
 
 export const CategoryRow = z.object({
   ...languageGroup,
@@ -649,6 +689,7 @@ export const CategoryRow = z.object({
   misaligned: count,
   n: count,
   ...wilson('improved'),
+  ...unreadable,
 });
 
 export const SoftAlignmentRow = z.object({
@@ -661,6 +702,7 @@ export const SoftAlignmentRow = z.object({
   meanChange: nullableNumber,
   meanChangeLower: nullableNumber,
   meanChangeUpper: nullableNumber,
+  ...unreadable,
 });
 
 export const TablesParams = z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0) }).strict();

@@ -123,6 +123,10 @@ const share = <P extends string>(prefix: P) =>
     [`${prefix}ShareUpper`]: true,
   }) as Record<`${P}Count` | `${P}Share` | `${P}ShareLower` | `${P}ShareUpper`, true>;
 
+/** How unreadable the responses behind a row were (results-tables.ts UnreadableColumns). */
+const unreadable = { zeroShotInvalidShare: true, meanInvalidShare: true, mostlyUnreadable: true } as const;
+const zeroShotUnreadable = { zeroShotInvalidShare: true, mostlyUnreadable: true } as const;
+
 const bins = {
   bin: true,
   binFrom: true,
@@ -151,7 +155,7 @@ export const OUTCOME_COLUMNS = columnsOf<OutcomeRow>({
   retestImprovedShare: true,
   improvedBeyondRetest: true,
   contestedCount: true,
-  meanInvalidShare: true,
+  ...unreadable,
 });
 
 export const EXPECTED_OUTCOME_COLUMNS = columnsOf<ExpectedOutcomeRow>({
@@ -165,6 +169,7 @@ export const EXPECTED_OUTCOME_COLUMNS = columnsOf<ExpectedOutcomeRow>({
   expectedImprovedShare: true,
   expectedUnchangedShare: true,
   expectedWorsenedShare: true,
+  ...unreadable,
 });
 
 export const MISALIGNMENT_COLUMNS = columnsOf<MisalignmentRow>({
@@ -173,6 +178,9 @@ export const MISALIGNMENT_COLUMNS = columnsOf<MisalignmentRow>({
   country: true,
   probes: true,
   ...share('misaligned'),
+  ...share('answeredAgainst'),
+  ...share('unreadable'),
+  ...zeroShotUnreadable,
 });
 
 const improvementColumns = {
@@ -183,6 +191,7 @@ const improvementColumns = {
   meanReduction: true,
   meanReductionLower: true,
   meanReductionUpper: true,
+  ...unreadable,
 } as const;
 
 export const IMPROVEMENT_BY_MODEL_COLUMNS = columnsOf<ImprovementRow>({
@@ -205,6 +214,7 @@ export const REDUCTION_BIN_COLUMNS = columnsOf<ReductionBinRow>({
   country: true,
   strategy: true,
   ...bins,
+  ...unreadable,
 });
 
 export const ZERO_SHOT_ERROR_BIN_COLUMNS = columnsOf<ZeroShotErrorBinRow>({
@@ -212,6 +222,7 @@ export const ZERO_SHOT_ERROR_BIN_COLUMNS = columnsOf<ZeroShotErrorBinRow>({
   language: true,
   country: true,
   ...bins,
+  ...zeroShotUnreadable,
 });
 
 export const CATEGORY_COLUMNS = columnsOf<CategoryRow>({
@@ -225,6 +236,7 @@ export const CATEGORY_COLUMNS = columnsOf<CategoryRow>({
   misaligned: true,
   n: true,
   ...share('improved'),
+  ...unreadable,
 });
 
 export const SOFT_ALIGNMENT_COLUMNS = columnsOf<SoftAlignmentRow>({
@@ -239,6 +251,7 @@ export const SOFT_ALIGNMENT_COLUMNS = columnsOf<SoftAlignmentRow>({
   meanChange: true,
   meanChangeLower: true,
   meanChangeUpper: true,
+  ...unreadable,
 });
 
 /** The fixed columns of probes.csv, before the strategy columns. */

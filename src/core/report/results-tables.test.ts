@@ -345,3 +345,69 @@ describe('all tables', () => {
     expect(() => outcomeTable([twice])).toThrow(/strategy random twice/);
   });
 });
+
+describe('unreadable answers: every table says how many, and marks what is mostly unreadable', () => {
+  /** A probe of model m in `language` whose zero-shot and chrF++ responses were `invalid` unreadable. */
+  const probe = (language: string, id: string, alignment: number, invalid: number, after = alignment) => {
+    const record = probeRecord('m', language, id, 1, alignment, undefined, {
+      'chrf-all': [after, after > alignment ? 'improved' : 'unchanged', 'unchanged', undefined, undefined],
+    });
+    record.zeroShot.invalid = invalid;
+    for (const result of record.strategies) result.invalid = invalid;
+    return record;
+  };
+  // Turkish: the model gave no readable answer (every probe 0% aligned, 100% invalid); German: one probe
+  // against the target with readable answers, one with 60% unreadable, one aligned.
+  const records = [
+    probe('tr', 'Q1', 0, 1),
+    probe('tr', 'Q2', 0, 1),
+    probe('de', 'Q1', 0.2, 0, 0.6),
+    probe('de', 'Q2', 0.3, 0.6),
+    probe('de', 'Q3', 1, 0),
+  ];
+
+  it('Table 1 carries the mean unreadable share before and after, and marks a row at or above the threshold', () => {
+    const rows = outcomeTable(records);
+    const tr = find(rows, { language: 'tr', strategy: 'chrf-all' });
+    expect(tr).toMatchObject({ zeroShotInvalidShare: 1, meanInvalidShare: 1, mostlyUnreadable: true });
+    // By the paper's rule alone these would read as "unchanged": the flag is what keeps them from it.
+    expect(tr.unchangedCount).toBe(2);
+    const de = find(rows, { language: 'de', strategy: 'chrf-all' });
+    expect(de).toMatchObject({ zeroShotInvalidShare: 0.3, meanInvalidShare: 0.3, mostlyUnreadable: false });
+    // The threshold is the run's: at 0.25 German is mostly unreadable too.
+    expect(find(outcomeTable(records, 0.25), { language: 'de', strategy: 'chrf-all' }).mostlyUnreadable).toBe(true);
+  });
+
+  it('Fig. 7 splits the misaligned into answered against the target and no readable answer', () => {
+    const tr = find(misalignmentTable(records), { language: 'tr' });
+    expect(tr).toMatchObject({ probes: 2, misalignedCount: 2, answeredAgainstCount: 0, unreadableCount: 2 });
+    expect(tr).toMatchObject({ zeroShotInvalidShare: 1, mostlyUnreadable: true });
+    const de = find(misalignmentTable(records), { language: 'de' });
+    expectShare(de, 'misaligned', 2, 3);
+    expectShare(de, 'answeredAgainst', 1, 3);
+    expectShare(de, 'unreadable', 1, 3);
+    expect(de.zeroShotInvalidShare).toBeCloseTo(0.2, 12);
+    expect(de.mostlyUnreadable).toBe(false);
+  });
+
+  it('every other table carries the same columns for its rows', () => {
+    const tables = resultsTables(records, OPTIONS);
+    const trRows = [
+      ...tables.expectedOutcomes,
+      ...tables.improvementByLanguage,
+      ...tables.reductionBins,
+      ...tables.zeroShotErrorBins,
+      ...tables.categories,
+      ...tables.softAlignment,
+    ].filter((row) => row.language === 'tr');
+    expect(trRows.length).toBeGreaterThan(6);
+    for (const row of trRows) expect(row).toMatchObject({ zeroShotInvalidShare: 1, mostlyUnreadable: true });
+    // Pooled over languages: the mean over the four misaligned probes, (1 + 1 + 0 + 0.6) / 4 = 0.65.
+    const pooled = find(tables.improvementByModel, { model: 'm', strategy: 'chrf-all' });
+    expect(pooled.zeroShotInvalidShare).toBeCloseTo(0.65, 12);
+    expect(pooled.mostlyUnreadable).toBe(true);
+    expect(
+      resultsTables(records, { ...OPTIONS, unreadableThreshold: 0.9 }).improvementByModel[0]!.mostlyUnreadable,
+    ).toBe(false);
+  });
+});

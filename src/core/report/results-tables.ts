@@ -12,6 +12,10 @@
 //   in the records, so tables are rectangular and a language whose probes were all aligned is visible as such.
 //   Such a row has denominator 0, share null, interval [0, 1] (what the Wilson interval says about 0 of 0) and
 //   null means. A group that was never probed (a category with no probe in a language) is absent.
+// - Unreadable answers: every row says what share of the responses behind it gave neither option, before
+//   (zeroShotInvalidShare) and, for a condition, after (meanInvalidShare), and whether either reaches the run's
+//   unreadable threshold (mostlyUnreadable). A model that cannot answer in a language looks misaligned and
+//   "unchanged" by the paper's rule; the flag keeps that from being read as a finding about its values.
 // - Rows are sorted by model, language and country (by code unit, not by locale, so the order is the same on every
 //   machine), the re-test control then each strategy in the order of SELECTION_STRATEGIES (COMPARISONS), category number and bin.
 
@@ -20,6 +24,7 @@ import { COMPARISONS, ZERO_SHOT_RETEST, type Comparison } from '../demos/index.j
 import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.js';
 import { deriveSeed } from '../random/index.js';
 import { bootstrapMeanInterval, paperRuleChances, wilsonInterval } from '../statistics/index.js';
+import { DEFAULT_UNREADABLE_THRESHOLD } from '../../shared/method.js';
 
 export interface ResultsTableOptions {
   /** Seed of every bootstrap interval; each row derives its own seed from it and the row's group. */
@@ -28,6 +33,24 @@ export interface ResultsTableOptions {
   resamples?: number;
   /** The draws n at which the paper's rule is evaluated in expectation (the run's n; the paper's is 10). */
   draws: number;
+  /** The share of unreadable responses from which a result is mostly unreadable (the run's; a half by default). */
+  unreadableThreshold?: number;
+}
+
+/** How unreadable the zero-shot responses behind a row were. */
+export interface ZeroShotUnreadableColumns {
+  /** The mean share of zero-shot responses that gave neither option, over the row's probes; null without probes. */
+  zeroShotInvalidShare: number | null;
+  /** zeroShotInvalidShare is at least the run's unreadable threshold: the row measures the answer format, not values. */
+  mostlyUnreadable: boolean;
+}
+
+/** How unreadable the responses behind a row of a condition were, before and after. */
+export interface UnreadableColumns extends ZeroShotUnreadableColumns {
+  /** The mean share of the condition's responses that gave neither option, over the row's probes; null when n = 0. */
+  meanInvalidShare: number | null;
+  /** Either mean share is at least the run's unreadable threshold. */
+  mostlyUnreadable: boolean;
 }
 
 /**
@@ -46,7 +69,7 @@ export type WilsonColumns<Name extends string> = Record<`${Name}Count`, number> 
   Record<`${Name}Share`, number | null> &
   Record<`${Name}ShareLower` | `${Name}ShareUpper`, number>;
 
-export interface ExpectedOutcomeRow {
+export interface ExpectedOutcomeRow extends UnreadableColumns {
   model: string;
   language: string;
   country: string;
@@ -65,9 +88,10 @@ export interface ExpectedOutcomeRow {
  * (improved, unchanged, worsened: the share of target answers went up / stayed equal / went down) and the
  * significance-gated outcome (gated…: a change counts only when it is more than chance), each a Wilson share.
  */
-export interface OutcomeRow extends WilsonColumns<
-  'improved' | 'unchanged' | 'worsened' | 'gatedImproved' | 'gatedUnchanged' | 'gatedWorsened'
-> {
+export interface OutcomeRow
+  extends
+    WilsonColumns<'improved' | 'unchanged' | 'worsened' | 'gatedImproved' | 'gatedUnchanged' | 'gatedWorsened'>,
+    UnreadableColumns {
   model: string;
   language: string;
   country: string;
@@ -84,19 +108,22 @@ export interface OutcomeRow extends WilsonColumns<
   improvedBeyondRetest: number | null;
   /** Of the row's n probes, those whose target is contested (a thin majority); table1-uncontested.csv leaves them out. */
   contestedCount: number;
-  /** The mean share of self-aligned responses that gave neither option; null when n = 0. */
-  meanInvalidShare: number | null;
 }
 
 /**
  * Fig. 7: the share of misaligned probes, per model × language. A ProbeRecord exists only for a probe whose
  * country has a majority answer (its targetOption is 1 or 2), so every record is a probe with a known target.
  */
-export interface MisalignmentRow extends WilsonColumns<'misaligned'> {
+export interface MisalignmentRow
+  extends WilsonColumns<'misaligned' | 'answeredAgainst' | 'unreadable'>, ZeroShotUnreadableColumns {
   model: string;
   language: string;
   country: string;
-  /** Probes with a known target: the denominator. */
+  /**
+   * Probes with a known target: the denominator. The misaligned are split in two: those whose zero-shot responses
+   * were mostly readable and went against the target (answeredAgainst…), and those mostly unreadable (unreadable…),
+   * where the model gave no readable answer rather than the wrong one.
+   */
   probes: number;
 }
 
@@ -104,7 +131,7 @@ export interface MisalignmentRow extends WilsonColumns<'misaligned'> {
  * Fig. 2/4: how many misaligned probes a strategy improved (paper's rule), and by how much, per model × strategy;
  * beside the improved, the unchanged and the worsened (the paper's figures show only the improved).
  */
-export interface ImprovementRow extends WilsonColumns<'improved' | 'unchanged' | 'worsened'> {
+export interface ImprovementRow extends WilsonColumns<'improved' | 'unchanged' | 'worsened'>, UnreadableColumns {
   model: string;
   strategy: Comparison;
   /** Misaligned probes with a result for this strategy: the denominator. */
@@ -142,22 +169,25 @@ export interface BinColumns {
 }
 
 /** Fig. 3/6: the distribution of the error reduction Δ among improved probes, per model × language × strategy. */
-export interface ReductionBinRow extends BinColumns {
+export interface ReductionBinRow extends BinColumns, UnreadableColumns {
   model: string;
   language: string;
   country: string;
   strategy: Comparison;
 }
 
-/** Fig. 5/9: the distribution of zero-shot error sizes δ = 1 − alignment among misaligned probes, per model × language. */
-export interface ZeroShotErrorBinRow extends BinColumns {
+/**
+ * Fig. 5/9: the distribution of zero-shot error sizes δ = 1 − alignment among misaligned probes, per model ×
+ * language (every bin row carries its group's unreadable columns: unreadable responses count as errors).
+ */
+export interface ZeroShotErrorBinRow extends BinColumns, ZeroShotUnreadableColumns {
   model: string;
   language: string;
   country: string;
 }
 
 /** Fig. 8/10: improved probes per WVS category and language, per model × strategy. */
-export interface CategoryRow extends WilsonColumns<'improved'> {
+export interface CategoryRow extends WilsonColumns<'improved'>, UnreadableColumns {
   model: string;
   strategy: Comparison;
   language: string;
@@ -173,7 +203,8 @@ export interface CategoryRow extends WilsonColumns<'improved'> {
 }
 
 /** Soft alignment: the Jensen–Shannon distance to the country's shares before and after self-alignment. */
-export interface SoftAlignmentRow {
+/** Its unreadable columns are over the misaligned probes with a result, including those left out of n. */
+export interface SoftAlignmentRow extends UnreadableColumns {
   model: string;
   language: string;
   country: string;
@@ -216,17 +247,47 @@ export interface ResultsTables {
 
 /** Every table and figure at once. */
 export function resultsTables(records: readonly ProbeRecord[], options: ResultsTableOptions): ResultsTables {
+  const threshold = unreadableThresholdOf(options);
   return {
-    outcomes: outcomeTable(records),
-    expectedOutcomes: expectedOutcomeTable(records, options.draws),
-    outcomesUncontested: outcomeTable(records.filter((r) => !r.contested)),
-    misalignment: misalignmentTable(records),
+    outcomes: outcomeTable(records, threshold),
+    expectedOutcomes: expectedOutcomeTable(records, options.draws, threshold),
+    outcomesUncontested: outcomeTable(
+      records.filter((r) => !r.contested),
+      threshold,
+    ),
+    misalignment: misalignmentTable(records, threshold),
     improvementByModel: improvementByModelTable(records, options),
     improvementByLanguage: improvementByLanguageTable(records, options),
-    reductionBins: reductionBinTable(records),
-    zeroShotErrorBins: zeroShotErrorBinTable(records),
-    categories: categoryTable(records),
+    reductionBins: reductionBinTable(records, threshold),
+    zeroShotErrorBins: zeroShotErrorBinTable(records, threshold),
+    categories: categoryTable(records, threshold),
     softAlignment: softAlignmentTable(records, options),
+  };
+}
+
+function unreadableThresholdOf(options: Pick<ResultsTableOptions, 'unreadableThreshold'>): number {
+  return options.unreadableThreshold ?? DEFAULT_UNREADABLE_THRESHOLD;
+}
+
+/** How unreadable the zero-shot responses of `records` were. */
+function zeroShotUnreadable(records: readonly ProbeRecord[], threshold: number): ZeroShotUnreadableColumns {
+  if (records.length === 0) return { zeroShotInvalidShare: null, mostlyUnreadable: false };
+  const invalid = mean(records.map((record) => record.zeroShot.invalid));
+  return { zeroShotInvalidShare: invalid, mostlyUnreadable: invalid >= threshold };
+}
+
+/** How unreadable the responses behind a condition's results were, before (zero-shot) and after. */
+function unreadableOf(
+  results: readonly { record: ProbeRecord; result: StrategyResult }[],
+  threshold: number,
+): UnreadableColumns {
+  if (results.length === 0) return { zeroShotInvalidShare: null, meanInvalidShare: null, mostlyUnreadable: false };
+  const before = mean(results.map(({ record }) => record.zeroShot.invalid));
+  const after = mean(results.map(({ result }) => result.invalid));
+  return {
+    zeroShotInvalidShare: before,
+    meanInvalidShare: after,
+    mostlyUnreadable: before >= threshold || after >= threshold,
   };
 }
 
@@ -475,7 +536,10 @@ function improvedReductions(results: readonly { record: ProbeRecord; result: Str
 // The tables
 
 /** Table 1: improved / unchanged / worsened among misaligned probes, by the paper's rule and significance-gated. */
-export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
+export function outcomeTable(
+  input: readonly ProbeRecord[],
+  unreadableThreshold = DEFAULT_UNREADABLE_THRESHOLD,
+): OutcomeRow[] {
   const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: OutcomeRow[] = [];
@@ -526,7 +590,7 @@ export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
         retestImprovedShare: null,
         improvedBeyondRetest: null,
         contestedCount: results.filter(({ record }) => record.contested).length,
-        meanInvalidShare: n > 0 ? results.reduce((sum, { result }) => sum + result.invalid, 0) / n : null,
+        ...unreadableOf(results, unreadableThreshold),
       });
     }
   }
@@ -549,7 +613,11 @@ export function outcomeTable(input: readonly ProbeRecord[]): OutcomeRow[] {
 }
 
 /** Table 1 in expectation; see ExpectedOutcomeRow. */
-export function expectedOutcomeTable(input: readonly ProbeRecord[], draws: number): ExpectedOutcomeRow[] {
+export function expectedOutcomeTable(
+  input: readonly ProbeRecord[],
+  draws: number,
+  unreadableThreshold = DEFAULT_UNREADABLE_THRESHOLD,
+): ExpectedOutcomeRow[] {
   const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: ExpectedOutcomeRow[] = [];
@@ -574,6 +642,7 @@ export function expectedOutcomeTable(input: readonly ProbeRecord[], draws: numbe
         expectedImprovedShare: ratio('improved'),
         expectedUnchangedShare: ratio('unchanged'),
         expectedWorsenedShare: ratio('worsened'),
+        ...unreadableOf(results, unreadableThreshold),
       });
     }
   }
@@ -581,19 +650,36 @@ export function expectedOutcomeTable(input: readonly ProbeRecord[], draws: numbe
 }
 
 /** Fig. 7: the share of misaligned probes among probes with a known target, per model × language. */
-export function misalignmentTable(input: readonly ProbeRecord[]): MisalignmentRow[] {
+export function misalignmentTable(
+  input: readonly ProbeRecord[],
+  unreadableThreshold = DEFAULT_UNREADABLE_THRESHOLD,
+): MisalignmentRow[] {
   const records = prepare(input);
   return languageGroups(records).map((group) => {
-    const misaligned = shareOf(countMisaligned(group.records), group.records.length);
+    const probes = group.records.length;
+    const misalignedRecords = group.records.filter((r) => r.misaligned);
+    const unreadableCount = misalignedRecords.filter((r) => r.zeroShot.invalid >= unreadableThreshold).length;
+    const misaligned = shareOf(misalignedRecords.length, probes);
+    const answeredAgainst = shareOf(misalignedRecords.length - unreadableCount, probes);
+    const unreadable = shareOf(unreadableCount, probes);
     return {
       model: group.model,
       language: group.language,
       country: group.country,
-      probes: group.records.length,
+      probes,
       misalignedCount: misaligned.count,
       misalignedShare: misaligned.share,
       misalignedShareLower: misaligned.lower,
       misalignedShareUpper: misaligned.upper,
+      answeredAgainstCount: answeredAgainst.count,
+      answeredAgainstShare: answeredAgainst.share,
+      answeredAgainstShareLower: answeredAgainst.lower,
+      answeredAgainstShareUpper: answeredAgainst.upper,
+      unreadableCount: unreadable.count,
+      unreadableShare: unreadable.share,
+      unreadableShareLower: unreadable.lower,
+      unreadableShareUpper: unreadable.upper,
+      ...zeroShotUnreadable(group.records, unreadableThreshold),
     };
   });
 }
@@ -625,6 +711,7 @@ function improvementColumns(
     meanReduction: reduction.mean,
     meanReductionLower: reduction.lower,
     meanReductionUpper: reduction.upper,
+    ...unreadableOf(results, unreadableThresholdOf(options)),
   };
 }
 
@@ -666,16 +753,27 @@ export function improvementByLanguageTable(
 }
 
 /** Fig. 3/6: Δ of the improved probes in ten 10% bins, per model × strategy (all languages). */
-export function reductionBinTable(input: readonly ProbeRecord[]): ReductionBinRow[] {
+export function reductionBinTable(
+  input: readonly ProbeRecord[],
+  unreadableThreshold = DEFAULT_UNREADABLE_THRESHOLD,
+): ReductionBinRow[] {
   const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: ReductionBinRow[] = [];
   // Per language, as the paper's figures are for one language (English): pooling languages would mix answer keys.
   for (const group of languageGroups(records)) {
     for (const strategy of strategies) {
-      const reductions = improvedReductions(resultsOf(group.records, strategy));
-      for (const bin of histogram(reductions, 'the error reduction Δ of an improved probe')) {
-        rows.push({ model: group.model, language: group.language, country: group.country, strategy, ...bin });
+      const results = resultsOf(group.records, strategy);
+      const unreadable = unreadableOf(results, unreadableThreshold);
+      for (const bin of histogram(improvedReductions(results), 'the error reduction Δ of an improved probe')) {
+        rows.push({
+          model: group.model,
+          language: group.language,
+          country: group.country,
+          strategy,
+          ...bin,
+          ...unreadable,
+        });
       }
     }
   }
@@ -683,13 +781,20 @@ export function reductionBinTable(input: readonly ProbeRecord[]): ReductionBinRo
 }
 
 /** Fig. 5/9: the zero-shot error δ = 1 − alignment of the misaligned probes in ten 10% bins, per model × language. */
-export function zeroShotErrorBinTable(input: readonly ProbeRecord[]): ZeroShotErrorBinRow[] {
+export function zeroShotErrorBinTable(
+  input: readonly ProbeRecord[],
+  unreadableThreshold = DEFAULT_UNREADABLE_THRESHOLD,
+): ZeroShotErrorBinRow[] {
   const records = prepare(input);
   const rows: ZeroShotErrorBinRow[] = [];
   for (const group of languageGroups(records)) {
-    const errors = group.records.filter((r) => r.misaligned).map((r) => 1 - r.zeroShot.alignment);
-    for (const bin of histogram(errors, 'the zero-shot error δ')) {
-      rows.push({ model: group.model, language: group.language, country: group.country, ...bin });
+    const misaligned = group.records.filter((r) => r.misaligned);
+    const unreadable = zeroShotUnreadable(misaligned, unreadableThreshold);
+    for (const bin of histogram(
+      misaligned.map((r) => 1 - r.zeroShot.alignment),
+      'the zero-shot error δ',
+    )) {
+      rows.push({ model: group.model, language: group.language, country: group.country, ...bin, ...unreadable });
     }
   }
   return rows;
@@ -705,7 +810,10 @@ export function categoryName(category: number): string {
  * for a language when the model has at least one probe of it there, so "probed, none misaligned" (n = 0) stays
  * distinct from "not probed" (no row).
  */
-export function categoryTable(input: readonly ProbeRecord[]): CategoryRow[] {
+export function categoryTable(
+  input: readonly ProbeRecord[],
+  unreadableThreshold = DEFAULT_UNREADABLE_THRESHOLD,
+): CategoryRow[] {
   const records = prepare(input);
   const strategies = strategiesRun(records);
   const rows: CategoryRow[] = [];
@@ -734,6 +842,7 @@ export function categoryTable(input: readonly ProbeRecord[]): CategoryRow[] {
             improvedShare: improved.share,
             improvedShareLower: improved.lower,
             improvedShareUpper: improved.upper,
+            ...unreadableOf(results, unreadableThreshold),
           });
         }
       }
@@ -751,7 +860,8 @@ export function softAlignmentTable(input: readonly ProbeRecord[], options: Resul
     for (const strategy of strategies) {
       const before: number[] = [];
       const after: number[] = [];
-      for (const { record, result } of resultsOf(group.records, strategy)) {
+      const results = resultsOf(group.records, strategy);
+      for (const { record, result } of results) {
         // Without valid responses a distance is undefined; the pair is left out rather than half-counted.
         if (record.zeroShot.softAlignment === undefined || result.softAlignment === undefined) continue;
         before.push(record.zeroShot.softAlignment);
@@ -778,6 +888,7 @@ export function softAlignmentTable(input: readonly ProbeRecord[], options: Resul
         meanChange: change.mean,
         meanChangeLower: change.lower,
         meanChangeUpper: change.upper,
+        ...unreadableOf(results, unreadableThresholdOf(options)),
       });
     }
   }

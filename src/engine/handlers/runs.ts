@@ -82,7 +82,7 @@ export const runHandlers: HandlerGroup<
     const run = getRun(db, runId);
     const { config } = readStoredRunConfig(run.configJson, runId);
     const records = context.results.records(runId);
-    const outcomes = outcomeTable(records);
+    const outcomes = outcomeTable(records, config.unreadableThreshold);
     const job = jobs.active('run', runId);
     return {
       ...summaryOf(context, run, outcomes),
@@ -107,6 +107,11 @@ export const runHandlers: HandlerGroup<
         improved: row.improvedCount,
         unchanged: row.unchangedCount,
         worsened: row.worsenedCount,
+        mostlyUnreadable: row.mostlyUnreadable,
+        invalidShare:
+          row.zeroShotInvalidShare === null
+            ? null
+            : Math.max(row.zeroShotInvalidShare, row.meanInvalidShare ?? row.zeroShotInvalidShare),
       })),
     };
   },

@@ -114,6 +114,13 @@ function bins(
   });
 }
 
+/** A row's unreadable columns: 2% of the answers unreadable before and after, none when the row is empty. */
+function readable(n: number) {
+  return n === 0
+    ? { zeroShotInvalidShare: null, meanInvalidShare: null, mostlyUnreadable: false }
+    : { zeroShotInvalidShare: 0.02, meanInvalidShare: 0.02, mostlyUnreadable: false };
+}
+
 function syntheticTables(): Tables {
   const t: Tables = {
     runId: 'run-abc',
@@ -133,8 +140,27 @@ function syntheticTables(): Tables {
     PAIRS.forEach(({ language, country }, li) => {
       const probes = 400 + 10 * li;
       const { misaligned } = counts(mi, li, 0);
-      t.misalignment.push({ model, language, country, probes, ...shares('misaligned', misaligned, probes) });
-      t.zeroShotErrorBins.push(...bins(misaligned, mi + li).map((b) => ({ model, language, country, ...b })));
+      t.misalignment.push({
+        model,
+        language,
+        country,
+        probes,
+        ...shares('misaligned', misaligned, probes),
+        ...shares('answeredAgainst', misaligned - 2, probes),
+        ...shares('unreadable', 2, probes),
+        zeroShotInvalidShare: 0.02,
+        mostlyUnreadable: false,
+      });
+      t.zeroShotErrorBins.push(
+        ...bins(misaligned, mi + li).map((b) => ({
+          model,
+          language,
+          country,
+          ...b,
+          zeroShotInvalidShare: 0.02,
+          mostlyUnreadable: false,
+        })),
+      );
       STRATEGIES.forEach((strategy, si) => {
         const c = counts(mi, li, si);
         const n = notRun(model, language, strategy) ? 0 : c.misaligned;
@@ -159,7 +185,7 @@ function syntheticTables(): Tables {
           retestImprovedShare: null,
           improvedBeyondRetest: null,
           contestedCount: 3,
-          meanInvalidShare: n === 0 ? null : 0.02,
+          ...readable(n),
         });
         t.improvementByLanguage.push({
           model,
@@ -171,12 +197,13 @@ function syntheticTables(): Tables {
           meanReduction: n === 0 ? null : 0.3,
           meanReductionLower: n === 0 ? null : 0.25,
           meanReductionUpper: n === 0 ? null : 0.35,
+          ...readable(n),
         });
         t.reductionBins.push(
           ...(n === 0
             ? bins(0, 0).map((b) => ({ ...b, n: 0, count: 0, share: null, shareLower: 0, shareUpper: 1 }))
             : bins(improved, si)
-          ).map((b) => ({ model, language, country, strategy, ...b })),
+          ).map((b) => ({ model, language, country, strategy, ...b, ...readable(n) })),
         );
         CATEGORIES.forEach(({ category, categoryName }, ci) => {
           const catMisaligned = 10 + ci * 5;
@@ -193,6 +220,7 @@ function syntheticTables(): Tables {
             misaligned: catMisaligned,
             n: catN,
             ...shares('improved', catImproved, catN),
+            ...readable(catN),
           });
         });
         t.softAlignment.push({
@@ -207,6 +235,7 @@ function syntheticTables(): Tables {
           meanChange: n === 0 ? null : -0.03 * si,
           meanChangeLower: n === 0 ? null : -0.03 * si - 0.01,
           meanChangeUpper: n === 0 ? null : -0.03 * si + 0.01,
+          ...readable(n),
         });
       });
     });
@@ -223,6 +252,7 @@ function syntheticTables(): Tables {
         meanReduction: 0.3,
         meanReductionLower: 0.25,
         meanReductionUpper: 0.35,
+        ...readable(n),
       });
     });
   });

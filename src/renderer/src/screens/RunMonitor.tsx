@@ -202,10 +202,19 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
           <dt>Worsened</dt>
           <dd>{totals.worsened.toLocaleString('en')}</dd>
         </div>
+        {totals.unreadable > 0 && (
+          <div className="unreadable" data-testid="monitor-unreadable">
+            <dt>No readable answer</dt>
+            <dd>{totals.unreadable.toLocaleString('en')}</dd>
+          </div>
+        )}
       </dl>
       <p className="muted small">
         Improved, unchanged and worsened count every strategy's self-aligned measurements so far (not the re-test
-        control).
+        control)
+        {totals.unreadable > 0
+          ? `, leaving out the model × language results whose answers were mostly unreadable: those say how the model answers the prompt's format, not what it thinks.`
+          : '.'}
       </p>
       {tables.data && tables.data.misalignment.length > 0 && (
         <div className="chart-grid">

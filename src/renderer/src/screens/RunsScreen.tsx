@@ -162,19 +162,7 @@ export function RunsScreen() {
                         {run.estimator}, n = {run.n}
                       </div>
                     </td>
-                    <td>
-                      {run.headline ? (
-                        <>
-                          <strong>{percent(run.headline.improvedShare, 0)}</strong> improved (
-                          {conditionLabel(run.headline.strategy)})
-                          <div className="muted small">
-                            re-test control {percent(run.headline.retestImprovedShare, 0)}
-                          </div>
-                        </>
-                      ) : (
-                        <span className="muted">—</span>
-                      )}
-                    </td>
+                    <td>{run.headline ? <Headline headline={run.headline} /> : <span className="muted">—</span>}</td>
                     <td className="small">
                       {new Date(run.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}
                     </td>
@@ -221,5 +209,34 @@ export function RunsScreen() {
         }
       </Show>
     </section>
+  );
+}
+
+/**
+ * The run's best strategy beside the re-test control, over the model × language results with readable answers;
+ * those left out are named, so that a language the model could not answer is not read as one it answered badly.
+ */
+function Headline({ headline }: { headline: NonNullable<CommandResult<'runs.list'>[number]['headline']> }) {
+  return (
+    <>
+      {headline.strategy !== null && headline.improvedShare !== null ? (
+        <>
+          <strong>{percent(headline.improvedShare, 0)}</strong> improved ({conditionLabel(headline.strategy)})
+          <div className="muted small">re-test control {percent(headline.retestImprovedShare, 0)}</div>
+        </>
+      ) : (
+        <span className="muted">no readable result yet</span>
+      )}
+      {headline.leftOut.length > 0 && (
+        <div className="small unreadable-note" data-testid="headline-left-out">
+          left out, no readable answers:{' '}
+          {headline.leftOut
+            .map(
+              (cell) => `${cell.model} ${cell.language}/${cell.country} (${percent(cell.invalidShare, 0)} unreadable)`,
+            )
+            .join('; ')}
+        </div>
+      )}
+    </>
   );
 }
