@@ -441,7 +441,7 @@ describe('the charts', () => {
       misaligned: true,
     });
     const texts = findAll(cell, (n) => n.tag === 'text').map(textOf);
-    expect(texts).toEqual(['+ 50%', '= 30% · − 20%', 'n = 100']);
+    expect(texts).toEqual(['+ 50%', '= 30% · − 20%', 'n = 100', 'unreadable 2% → 2%']);
     // Cells are placed by model: llama's block left of qwen's.
     const xOf = (m: SvgNode) => num(part(m, 'cell')[0]!.attrs.x);
     expect(xOf(cell)).toBeLessThan(
@@ -451,6 +451,45 @@ describe('the charts', () => {
     const fill = String(part(cell, 'cell')[0]!.attrs.fill);
     expect(fill).toMatch(/^#[0-9a-f]{6}$/);
     for (const t of findAll(cell, (n) => n.tag === 'text')) expect(['#000000', '#ffffff']).toContain(t.attrs.fill);
+  });
+
+  it('draws a cell whose answers were mostly unreadable as "no readable answer", without the outcome colours', () => {
+    const unreadable = structuredClone(tables);
+    for (const row of unreadable.outcomes)
+      if (row.model === 'qwen' && row.language === 'en')
+        Object.assign(row, { zeroShotInvalidShare: 0.96, meanInvalidShare: 1, mostlyUnreadable: true });
+    const chart = buildChart('table1', unreadable, OPTIONS);
+    const cell = markWhere(chart, { model: 'qwen', language: 'en', condition: 'chrf-all' })!;
+    expect(findAll(cell, (n) => n.tag === 'text').map(textOf)).toEqual([
+      'no readable',
+      'answer',
+      'unreadable 96% → 100%',
+      'n = 120',
+    ]);
+    expect(part(cell, 'cell')[0]!.attrs['data-unreadable']).toBe('true');
+    expect(part(cell, 'strip')).toHaveLength(0);
+    expect(cell.attrs['aria-label']).toMatch(/no readable answer\. unreadable 96% → 100% .* no summary counts them/);
+    // Clicking it still opens its probes.
+    expect(filterOf(cell)).toMatchObject({ model: 'qwen', language: 'en', condition: 'chrf-all', misaligned: true });
+    expect(svgToString(chart.svg)).toContain('no readable answer (mostly unreadable)');
+    // The other cells are drawn as before, and the key has no such entry without an unreadable cell.
+    expect(part(markWhere(chart, { model: 'llama', language: 'en', condition: 'chrf-all' })!, 'strip')).toHaveLength(3);
+    expect(svgToString(buildChart('table1', tables, OPTIONS).svg)).not.toContain('no readable answer');
+  });
+
+  it('splits Fig. 7 into answered against the target and no readable answer', () => {
+    const chart = buildChart('misaligned', tables, OPTIONS);
+    const bar = markWhere(chart, { model: 'llama', language: 'en', condition: 'zero-shot' })!;
+    const row = tables.misalignment.find((r) => r.model === 'llama' && r.language === 'en')!;
+    expect(bar.attrs['aria-label']).toContain(
+      `${row.answeredAgainstCount} answered against the target, 2 with no readable answer`,
+    );
+    const [whole] = part(bar, 'bar');
+    const [top] = part(bar, 'unreadable');
+    // The unreadable part sits on top of the bar, as tall as 2 probes of the bar's count.
+    expect(num(top!.attrs.y)).toBeCloseTo(num(whole!.attrs.y), 6);
+    expect(num(top!.attrs.height) / num(whole!.attrs.height)).toBeCloseTo(2 / row.misalignedCount, 6);
+    expect(svgToString(chart.svg)).toContain('of which no readable answer');
   });
 
   it('switches to the gated outcome: other numbers, and gatedOutcome in the filters', () => {
@@ -465,7 +504,12 @@ describe('the charts', () => {
       language: 'en',
       condition: 'chrf-all',
     })!;
-    expect(findAll(gatedCell, (n) => n.tag === 'text').map(textOf)).toEqual(['+ 30%', '= 60% · − 10%', 'n = 100']);
+    expect(findAll(gatedCell, (n) => n.tag === 'text').map(textOf)).toEqual([
+      '+ 30%',
+      '= 60% · − 10%',
+      'n = 100',
+      'unreadable 2% → 2%',
+    ]);
     expect(gatedCell.attrs['aria-label']).not.toBe(paperCell.attrs['aria-label']);
     expect(gatedCell.attrs['aria-label']).toContain('gated');
 

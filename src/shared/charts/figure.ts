@@ -5,7 +5,16 @@
 import { scaleLinear, type ScaleLinear } from 'd3';
 import type { CommandResult } from '../contract.js';
 import { CONDITIONS } from '../method.js';
-import { chartRoot, noData, type MarkFilter, type Outcome, type Plot, type ShareValue, type Size } from './layout.js';
+import {
+  chartRoot,
+  noData,
+  pct0,
+  type MarkFilter,
+  type Outcome,
+  type Plot,
+  type ShareValue,
+  type Size,
+} from './layout.js';
 import type { SvgNode } from './svg.js';
 
 export type Tables = CommandResult<'results.tables'>;
@@ -239,4 +248,13 @@ export function paperShares(row: OutcomeRow | LanguageImprovementRow): Record<Ou
 /** A y scale of shares over the plot: 0 at the bottom, 1 at the top. */
 export function shareScale(plot: Plot): ScaleLinear<number, number> {
   return scaleLinear().domain([0, 1]).range([plot.bottom, plot.top]);
+}
+
+/** How unreadable a row's answers were, in words: "unreadable 3%" zero-shot, "unreadable 3% → 5%" before and after. */
+export function unreadableText(row: { zeroShotInvalidShare: number | null; meanInvalidShare?: number | null }): string {
+  if (row.zeroShotInvalidShare === null) return 'unreadable —';
+  const before = pct0(row.zeroShotInvalidShare);
+  return row.meanInvalidShare === undefined || row.meanInvalidShare === null
+    ? `unreadable ${before}`
+    : `unreadable ${before} → ${pct0(row.meanInvalidShare)}`;
 }

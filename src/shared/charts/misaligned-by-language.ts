@@ -1,5 +1,7 @@
 // Fig. 7: the share of probes misaligned zero-shot, per language and model, every language of the run (not only
-// the chosen one), as bars with their 95% intervals.
+// the chosen one), as bars with their 95% intervals. Each bar is split: below, the probes answered against the
+// target (in the model's colour); above, in the blank of unreadable answers, those with no readable answer, which
+// are misaligned by the paper's rule but say nothing about the model's values.
 
 import { scaleBand } from 'd3';
 import { ZERO_SHOT } from '../method.js';
@@ -14,7 +16,7 @@ import {
   shareBar,
   type Plot,
 } from './layout.js';
-import { SERIES_COLOURS } from './palette.js';
+import { SERIES_COLOURS, UNREADABLE_COLOUR } from './palette.js';
 import {
   AXIS_LEFT,
   captionOf,
@@ -30,7 +32,7 @@ import {
   type ChartOptions,
   type Tables,
 } from './figure.js';
-import type { SvgNode } from './svg.js';
+import { el, type SvgNode } from './svg.js';
 
 export function misaligned(tables: Tables, options: ChartOptions): Chart {
   const title = 'Misaligned probes per language (Fig. 7)';
@@ -44,8 +46,14 @@ export function misaligned(tables: Tables, options: ChartOptions): Chart {
 
   const width = Math.max(DEFAULT_SIZE.width, AXIS_LEFT + 16 + pairs.length * Math.max(64, models.length * 22 + 24));
   const height = 380;
+  const anyUnreadable = rows.some((r) => r.unreadableCount > 0);
   const key_ = legend(
-    models.map((m) => ({ label: m, kind: 'square', colour: colourOf(m) })),
+    [
+      ...models.map((m) => ({ label: m, kind: 'square' as const, colour: colourOf(m) })),
+      ...(anyUnreadable
+        ? [{ label: 'of which no readable answer', kind: 'square' as const, colour: UNREADABLE_COLOUR }]
+        : []),
+    ],
     AXIS_LEFT,
     6,
     width - 16,
@@ -73,18 +81,41 @@ export function misaligned(tables: Tables, options: ChartOptions): Chart {
       if (!row) continue;
       // Bars no wider than 56 px, centred in their place: a few languages should not give slabs.
       const barWidth = Math.min(56, inner.bandwidth());
+      const barX = (x(pairLabel(pair)) ?? 0) + (inner(model) ?? 0) + (inner.bandwidth() - barWidth) / 2;
       const bar = shareBar(
         y,
-        (x(pairLabel(pair)) ?? 0) + (inner(model) ?? 0) + (inner.bandwidth() - barWidth) / 2,
+        barX,
         barWidth,
         { share: row.misalignedShare, lower: row.misalignedShareLower, upper: row.misalignedShareUpper },
         colourOf(model),
         false,
         { model, language: pair.language, country: pair.country, condition: ZERO_SHOT, misaligned: true },
         `${model}, ${pairLabel(pair)}: misaligned ${row.misalignedShare === null ? '—' : pct1(row.misalignedShare)} ` +
-          `(${ciText(row.misalignedShareLower, row.misalignedShareUpper)}), ${row.misalignedCount} of ${row.probes} probes`,
+          `(${ciText(row.misalignedShareLower, row.misalignedShareUpper)}), ${row.misalignedCount} of ${row.probes} probes: ` +
+          `${row.answeredAgainstCount} answered against the target, ${row.unreadableCount} with no readable answer`,
       );
-      if (bar) bars.push(bar);
+      if (!bar) continue;
+      bars.push(bar);
+      // The misaligned with no readable answer, as the top of the bar in the blank of unreadable answers: inside
+      // the bar's mark, after its rectangle and before its whisker, so the interval stays drawn over it.
+      if (row.unreadableShare !== null && row.answeredAgainstShare !== null && row.unreadableCount > 0) {
+        const top = y(row.answeredAgainstShare + row.unreadableShare);
+        const afterRect = bar.children.findIndex((c) => typeof c !== 'string' && c.attrs['data-part'] === 'bar') + 1;
+        bar.children.splice(
+          afterRect,
+          0,
+          el('rect', {
+            x: barX,
+            y: top,
+            width: barWidth,
+            height: y(row.answeredAgainstShare) - top,
+            fill: UNREADABLE_COLOUR,
+            stroke: colourOf(model),
+            'stroke-width': 1,
+            'data-part': 'unreadable',
+          }),
+        );
+      }
     }
   }
   const labels = pairs.map((p) => ({

@@ -26,6 +26,12 @@ export const OUTCOME_COLOURS: Record<(typeof OUTCOMES)[number], string> = {
   worsened: OKABE_ITO.vermillion,
 };
 
+/**
+ * Answers that gave neither option: a light neutral that no outcome, condition or ramp colour uses, so that "no
+ * readable answer" never passes for "unchanged" (grey) or for a low share (the ramp's dark blue).
+ */
+export const UNREADABLE_COLOUR = '#E3E3E3';
+
 /** The re-test control: the zero-shot prompt measured again with another seed. */
 export const RETEST_CONTROL = ZERO_SHOT_RETEST;
 

@@ -1,6 +1,8 @@
 // Table 1: outcomes among misaligned probes, as a grid of languages × models × conditions. Each cell is coloured
 // by its improved share and gives the improved, unchanged and worsened shares, a strip of the three, and the
-// number of misaligned probes; the re-test control's cells are dashed. The paper's rule or the gated outcome.
+// number of misaligned probes and how many answers were unreadable; the re-test control's cells are dashed. A cell
+// whose answers were mostly unreadable is drawn blank ("no readable answer") instead of in the outcome colours: its
+// "unchanged" would say nothing about the model's values. The paper's rule or the gated outcome.
 
 import {
   CAPTION_HEIGHT,
@@ -17,7 +19,14 @@ import {
   type Outcome,
   type ShareValue,
 } from './layout.js';
-import { conditionLabel, contrastText, isRetestControl, OUTCOME_COLOURS, shareColour } from './palette.js';
+import {
+  conditionLabel,
+  contrastText,
+  isRetestControl,
+  OUTCOME_COLOURS,
+  shareColour,
+  UNREADABLE_COLOUR,
+} from './palette.js';
 import {
   captionOf,
   compareConditions,
@@ -36,6 +45,7 @@ import {
   type ChartOptions,
   type OutcomeRow,
   type Tables,
+  unreadableText,
 } from './figure.js';
 import { el, type SvgNode } from './svg.js';
 
@@ -57,7 +67,7 @@ export function table1(tables: Tables, options: ChartOptions): Chart {
   const byCell = new Map(rows.map((r) => [key(r.model, r.language, r.country, r.strategy), r]));
 
   const cellWidth = 100;
-  const cellHeight = 72;
+  const cellHeight = 86;
   const blockGap = 12;
   const rowHeader = Math.max(70, ...pairs.map((p) => textWidth(pairLabel(p)) + 20));
   const blockWidth = conditions.length * cellWidth;
@@ -69,6 +79,8 @@ export function table1(tables: Tables, options: ChartOptions): Chart {
   // The key first: the ramp, then the outcome colours of each cell's strip and the re-test control's outline.
   const ramp = rampLegend(12, 8, 'Improved share', shareColour);
   const keyItems: LegendItem[] = OUTCOMES.map((o) => ({ label: o, kind: 'square', colour: OUTCOME_COLOURS[o] }));
+  if (rows.some((r) => r.mostlyUnreadable && r.n > 0))
+    keyItems.push({ label: 'no readable answer (mostly unreadable)', kind: 'square', colour: UNREADABLE_COLOUR });
   if (conditions.some(isRetestControl))
     keyItems.push({ label: 're-test control (dashed)', kind: 'control', colour: 'currentColor' });
   const outcomeKey = legend(keyItems, 12 + ramp.width + 20, 8, width - 12);
@@ -140,7 +152,11 @@ export function table1(tables: Tables, options: ChartOptions): Chart {
           );
           return;
         }
-        cells.push(table1Cell(row, shares, condition, x, y, cellWidth, cellHeight, gated));
+        cells.push(
+          row.mostlyUnreadable
+            ? unreadableCell(row, condition, x, y, cellWidth, cellHeight)
+            : table1Cell(row, shares, condition, x, y, cellWidth, cellHeight, gated),
+        );
       });
     });
   });
@@ -173,7 +189,8 @@ function table1Cell(
       : `of ${row.n} misaligned probes with a result (${row.misaligned} misaligned)`;
   const label =
     `${conditionLabel(condition)}, ${row.language}/${row.country}, ${row.model}${gated ? ' (gated outcome)' : ''}: ` +
-    `${OUTCOMES.map((o) => shareLine(o, shares[o])).join(', ')} ${ofMisaligned}`;
+    `${OUTCOMES.map((o) => shareLine(o, shares[o])).join(', ')} ${ofMisaligned}; ${unreadableText(row)} ` +
+    '(mean share of answers giving neither option, before → after)';
   const sign = (value: ShareValue) => (value.share === null ? '—' : pct0(value.share));
   // The strip at the bottom: the three shares side by side in the outcome colours, as wide as the shares say.
   const stripX = x + 10;
@@ -228,6 +245,18 @@ function table1Cell(
       { x: x + width / 2, y: y + 51, 'text-anchor': 'middle', 'font-size': SMALL_FONT_SIZE, fill: ink },
       row.n === row.misaligned ? `n = ${row.n}` : `n = ${row.n} of ${row.misaligned}`,
     ),
+    el(
+      'text',
+      {
+        x: x + width / 2,
+        y: y + 65,
+        'text-anchor': 'middle',
+        'font-size': SMALL_FONT_SIZE,
+        fill: ink,
+        'data-part': 'unreadable',
+      },
+      unreadableText(row),
+    ),
     el('rect', {
       x: stripX - 0.5,
       y: stripY - 0.5,
@@ -239,5 +268,56 @@ function table1Cell(
       'stroke-opacity': 0.6,
     }),
     ...strip,
+  );
+}
+
+/** A cell whose answers were mostly unreadable: no outcome colours, what was unreadable, and the same link. */
+function unreadableCell(
+  row: OutcomeRow,
+  condition: string,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+): SvgNode {
+  const label =
+    `${conditionLabel(condition)}, ${row.language}/${row.country}, ${row.model}: no readable answer. ` +
+    `${unreadableText(row)} of the answers gave neither option (before → after), so the outcomes of its ` +
+    `${row.n} misaligned probes say how the model answers the prompt's format, not what it thinks; ` +
+    'no summary counts them.';
+  const text = (dy: number, content: string, attributes: Record<string, string | number> = {}) =>
+    el(
+      'text',
+      {
+        x: x + width / 2,
+        y: y + dy,
+        'text-anchor': 'middle',
+        'font-size': SMALL_FONT_SIZE,
+        fill: '#000000',
+        ...attributes,
+      },
+      content,
+    );
+  return mark(
+    'cell',
+    { ...sliceFilter(row), condition, misaligned: true },
+    label,
+    el('rect', {
+      x: x + 2,
+      y: y + 2,
+      width: width - 4,
+      height: height - 4,
+      rx: 3,
+      fill: UNREADABLE_COLOUR,
+      stroke: '#000000',
+      'stroke-opacity': 0.35,
+      'stroke-dasharray': isRetestControl(condition) ? '4 2' : '1 3',
+      'data-part': 'cell',
+      'data-unreadable': 'true',
+    }),
+    text(22, 'no readable', { 'font-weight': 600 }),
+    text(36, 'answer', { 'font-weight': 600 }),
+    text(52, unreadableText(row), { 'data-part': 'unreadable' }),
+    text(66, row.n === row.misaligned ? `n = ${row.n}` : `n = ${row.n} of ${row.misaligned}`),
   );
 }
