@@ -4,7 +4,7 @@
 
 import type { CONDITIONS } from '../method.js';
 import { CAPTION_HEIGHT, ciText, FONT_SIZE, mark, pct1, rampLegend, SMALL_FONT_SIZE, textWidth } from './layout.js';
-import { conditionLabel, contrastText, isRetestControl, shareColour } from './palette.js';
+import { conditionLabel, contrastText, isRetestControl, shareColour, UNREADABLE_COLOUR } from './palette.js';
 import {
   captionOf,
   chooseSlice,
@@ -20,6 +20,7 @@ import {
   type Chart,
   type ChartOptions,
   type Tables,
+  unreadableText,
 } from './figure.js';
 import { el, type SvgNode } from './svg.js';
 
@@ -134,10 +135,13 @@ export function categories(tables: Tables, options: ChartOptions): Chart {
         );
         return;
       }
-      const fill = shareColour(row.improvedShare);
+      // A cell whose answers were mostly unreadable is blank, not coloured as a low improved share.
+      const fill = row.mostlyUnreadable ? UNREADABLE_COLOUR : shareColour(row.improvedShare);
       const label =
         `${conditionLabel(strategy)}, ${pairLabel(pair)}, ${model}, ${row.categoryName}: ` +
-        `improved ${pct1(row.improvedShare)} (${ciText(row.improvedShareLower, row.improvedShareUpper)}), ${row.improvedCount} of ${row.n} misaligned (${row.probes} probes)`;
+        (row.mostlyUnreadable ? 'no readable answer; ' : '') +
+        `improved ${pct1(row.improvedShare)} (${ciText(row.improvedShareLower, row.improvedShareUpper)}), ${row.improvedCount} of ${row.n} misaligned (${row.probes} probes); ` +
+        `${unreadableText(row)} (answers giving neither option, before → after)`;
       cells.push(
         mark(
           'cell',
@@ -154,7 +158,7 @@ export function categories(tables: Tables, options: ChartOptions): Chart {
               'font-size': SMALL_FONT_SIZE,
               fill: contrastText(fill),
             },
-            `${row.improvedCount}/${row.n}`,
+            row.mostlyUnreadable ? 'unreadable' : `${row.improvedCount}/${row.n}`,
           ),
         ),
       );

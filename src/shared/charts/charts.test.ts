@@ -403,7 +403,7 @@ describe('the charts', () => {
       outcome: 'improved',
     });
     expect(bar.attrs['aria-label']).toMatch(
-      /^chrF\+\+ \(all\), en\/USA, llama: improved 50\.0% \(95% CI \d+\.\d–\d+\.\d%\), 50 of 100 misaligned$/,
+      /^chrF\+\+ \(all\), en\/USA, llama: improved 50\.0% \(95% CI \d+\.\d–\d+\.\d%\), 50 of 100 misaligned; unreadable 2% → 2% \(answers giving neither option, before → after\)$/,
     );
     // Another slice by option.
     const other = buildChart('strategies', tables, { ...OPTIONS, model: 'qwen', language: 'nl' });
@@ -567,6 +567,13 @@ describe('the charts', () => {
     expect(num(w.attrs.y1)).toBeCloseTo(bottom - row.shareLower * (bottom - top), 9);
     expect(num(w.attrs.y2)).toBeCloseTo(bottom - row.shareUpper * (bottom - top), 9);
     expect(part(bar, 'bar')[0]!.attrs.fill).toBe(conditionColour('chrf-all'));
+    // An empty bin keeps its (zero) bar and its interval in the label, but draws no whisker.
+    const empty = marks(chart).filter((m) => /, 0 of \d+;/.test(String(m.attrs['aria-label'])));
+    expect(empty.length).toBeGreaterThan(0);
+    for (const m of empty) {
+      expect(part(m, 'whisker')).toHaveLength(0);
+      expect(String(m.attrs['aria-label'])).toMatch(/95% CI 0\.0–/);
+    }
   });
 
   it('draws no bar for a null share', () => {

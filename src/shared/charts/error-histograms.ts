@@ -38,6 +38,7 @@ import {
   type ChartId,
   type ChartOptions,
   type Tables,
+  unreadableText,
 } from './figure.js';
 import { el, type SvgNode } from './svg.js';
 
@@ -115,6 +116,7 @@ function binChart(series: BinSeries[], text: BinChartText): Chart {
         isRetestControl(s.condition),
         text.filter(s),
         text.describe(s, row),
+        row.count > 0,
       );
       if (bar) bars.push(bar);
     }
@@ -171,7 +173,8 @@ export function errorReduction(tables: Tables, options: ChartOptions): Chart {
     legend: true,
     describe: (s, row) =>
       `${conditionLabel(s.condition)}, ${pairLabel(slice)}, ${slice.model}: error reduction ${row.binLabel}: ` +
-      `${row.share === null ? '—' : pct1(row.share)} of improved probes (${ciText(row.shareLower, row.shareUpper)}), ${row.count} of ${row.n}`,
+      `${row.share === null ? '—' : pct1(row.share)} of improved probes (${ciText(row.shareLower, row.shareUpper)}), ${row.count} of ${row.n}; ` +
+      `${unreadableText(row)} (answers giving neither option, before → after)`,
     // Δ is defined for the probes the paper's rule calls improved: the explorer shows those.
     filter: (s) => ({ ...sliceFilter(slice), condition: s.condition, outcome: 'improved' }),
   });
@@ -192,7 +195,8 @@ export function zeroShotErrors(tables: Tables, options: ChartOptions): Chart {
     legend: false,
     describe: (_s, row) =>
       `zero-shot, ${pairLabel(slice)}, ${slice.model}: error ${row.binLabel}: ` +
-      `${row.share === null ? '—' : pct1(row.share)} of misaligned probes (${ciText(row.shareLower, row.shareUpper)}), ${row.count} of ${row.n}`,
+      `${row.share === null ? '—' : pct1(row.share)} of misaligned probes (${ciText(row.shareLower, row.shareUpper)}), ${row.count} of ${row.n}; ` +
+      `${unreadableText(row)} (answers giving neither option)`,
     filter: () => ({ ...sliceFilter(slice), condition: ZERO_SHOT, misaligned: true }),
   });
 }

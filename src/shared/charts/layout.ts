@@ -323,6 +323,8 @@ export function shareBar(
   control: boolean,
   filter: MarkFilter,
   label: string,
+  /** Draw the 95% interval; a histogram leaves it off its empty bins, where it would only clutter (it stays in the label). */
+  withInterval = true,
 ): SvgNode | null {
   if (value.share === null) return null;
   const top = y(value.share);
@@ -331,7 +333,7 @@ export function shareBar(
     filter,
     label,
     el('rect', { x, y: top, width, height: y(0) - top, ...fillStyle(colour, control), 'data-part': 'bar' }),
-    ...whisker(x + width / 2, y(value.lower), y(value.upper), Math.min(8, width * 0.6)),
+    ...(withInterval ? whisker(x + width / 2, y(value.lower), y(value.upper), Math.min(8, width * 0.6)) : []),
   );
 }
 

@@ -36,6 +36,7 @@ import {
   type Chart,
   type ChartOptions,
   type Tables,
+  unreadableText,
 } from './figure.js';
 import { el, type SvgNode } from './svg.js';
 
@@ -86,7 +87,7 @@ export function softAlignment(tables: Tables, options: ChartOptions): Chart {
         hollow: false,
         radius: 6,
         filter: { ...sliceFilter(slice), condition: r.strategy, misaligned: true },
-        label: `${conditionLabel(r.strategy)}, ${pairLabel(slice)}, ${slice.model}: mean Jensen–Shannon distance zero-shot ${r.meanBefore.toFixed(3)} → self-aligned ${r.meanAfter.toFixed(3)}${change}, ${r.n} misaligned probes`,
+        label: `${conditionLabel(r.strategy)}, ${pairLabel(slice)}, ${slice.model}: mean Jensen–Shannon distance zero-shot ${r.meanBefore.toFixed(3)} → self-aligned ${r.meanAfter.toFixed(3)}${change}, ${r.n} misaligned probes; ${unreadableText(r)} (answers giving neither option, before → after)`,
       });
     }
   }

@@ -1,6 +1,7 @@
 // Fig. 2/4: outcomes per strategy for one model and language. For each condition (the re-test control beside the
 // strategies), the shares of misaligned probes improved, unchanged and worsened, as bars with their 95% intervals,
-// under the paper's rule or the gated outcome.
+// under the paper's rule or the gated outcome. Every bar's label says how many answers were unreadable; a
+// condition whose answers were mostly unreadable gets no bars but a blank "no readable answer" in their place.
 
 import { scaleBand } from 'd3';
 import {
@@ -9,6 +10,7 @@ import {
   CAPTION_HEIGHT,
   ciText,
   legend,
+  mark,
   pct1,
   shareAxisY,
   shareBar,
@@ -18,7 +20,7 @@ import {
   type Plot,
   type ShareValue,
 } from './layout.js';
-import { conditionLabel, isRetestControl, OUTCOME_COLOURS } from './palette.js';
+import { conditionLabel, isRetestControl, OUTCOME_COLOURS, UNREADABLE_COLOUR } from './palette.js';
 import {
   AXIS_LEFT,
   captionOf,
@@ -41,8 +43,9 @@ import {
   type Chart,
   type ChartOptions,
   type Tables,
+  unreadableText,
 } from './figure.js';
-import type { SvgNode } from './svg.js';
+import { el, type SvgNode } from './svg.js';
 
 /** The filter key of an outcome under a rule: the explorer filters the paper's outcome and the gated one apart. */
 function outcomeFilter(outcome: Outcome, gated: boolean): MarkFilter {
@@ -53,6 +56,7 @@ interface ConditionOutcomes {
   condition: string;
   n: number;
   shares: Record<Outcome, ShareValue & { count: number }>;
+  unreadable: { zeroShotInvalidShare: number | null; meanInvalidShare: number | null; mostlyUnreadable: boolean };
 }
 
 export function strategies(tables: Tables, options: ChartOptions): Chart {
@@ -69,10 +73,10 @@ export function strategies(tables: Tables, options: ChartOptions): Chart {
   const rows: ConditionOutcomes[] = gated
     ? tables.outcomes
         .filter((r) => inSlice(r, slice))
-        .map((r) => ({ condition: r.strategy, n: r.n, shares: outcomeShares(r, true) }))
+        .map((r) => ({ condition: r.strategy, n: r.n, shares: outcomeShares(r, true), unreadable: r }))
     : tables.improvementByLanguage
         .filter((r) => inSlice(r, slice))
-        .map((r) => ({ condition: r.strategy, n: r.n, shares: paperShares(r) }));
+        .map((r) => ({ condition: r.strategy, n: r.n, shares: paperShares(r), unreadable: r }));
   rows.sort((a, b) => compareConditions(a.condition, b.condition));
   if (!slice || rows.every((r) => OUTCOMES.every((o) => r.shares[o].share === null)))
     return emptyChart('strategies', title, caption);
@@ -107,11 +111,38 @@ export function strategies(tables: Tables, options: ChartOptions): Chart {
   for (const row of rows) {
     const left = x(row.condition) ?? plot.left;
     const control = isRetestControl(row.condition);
+    if (row.unreadable.mostlyUnreadable && row.n > 0) {
+      bars.push(
+        mark(
+          'bar',
+          { ...sliceFilter(slice), condition: row.condition, misaligned: true },
+          `${conditionLabel(row.condition)}, ${pairLabel(slice)}, ${slice.model}: no readable answer, ` +
+            `${unreadableText(row.unreadable)} of the answers gave neither option (before → after); ` +
+            `the outcomes of its ${row.n} misaligned probes are not shown.`,
+          el('rect', {
+            x: left,
+            y: plot.top,
+            width: band,
+            height: plot.bottom - plot.top,
+            fill: UNREADABLE_COLOUR,
+            'data-part': 'unreadable',
+          }),
+          el(
+            'text',
+            { x: left + band / 2, y: (plot.top + plot.bottom) / 2, 'text-anchor': 'middle', fill: '#000000' },
+            el('tspan', { x: left + band / 2, dy: 0 }, 'no readable answer'),
+            el('tspan', { x: left + band / 2, dy: 16 }, unreadableText(row.unreadable)),
+          ),
+        ),
+      );
+      continue;
+    }
     for (const outcome of OUTCOMES) {
       const value = row.shares[outcome];
       const label =
         `${conditionLabel(row.condition)}, ${pairLabel(slice)}, ${slice.model}: ${outcome}${gated ? ' (gated)' : ''} ` +
-        `${value.share === null ? '—' : pct1(value.share)} (${ciText(value.lower, value.upper)}), ${value.count} of ${row.n} misaligned`;
+        `${value.share === null ? '—' : pct1(value.share)} (${ciText(value.lower, value.upper)}), ${value.count} of ${row.n} misaligned; ` +
+        `${unreadableText(row.unreadable)} (answers giving neither option, before → after)`;
       const bar = shareBar(
         y,
         left + parts[outcome].from * band,
