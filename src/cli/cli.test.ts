@@ -1,24 +1,13 @@
 // The `selfalign` command as users run it: the real bin, a real database file, the real probe files.
 
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import { importAroraProbes, importShares, importSharedFile, selfalign } from '../testing/selfalign-cli.js';
+import { describeWithSharedData, sharedDataDir, SHARES_COUNTRIES } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 
-const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
-
-function selfalign(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    input: options.input ?? '',
-    encoding: 'utf8',
-    env: { ...process.env, ...options.env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('selfalign', () => {
   it('prints help naming its commands', () => {
@@ -46,15 +35,7 @@ describe('selfalign', () => {
 describeWithSharedData('selfalign with the published probes', () => {
   it('imports probes.zip, lists the set, shows a language and ranks similar probes', () => {
     const db = path.join(tempDir(), 'w.sqlite');
-    const imported = selfalign([
-      'probes',
-      'import',
-      path.join(sharedDataDir, 'arora-probes/probes.zip'),
-      '--name',
-      'arora',
-      '--db',
-      db,
-    ]);
+    const imported = importAroraProbes(db);
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toContain('3536 probes in 13 languages');
     expect(imported.stdout).toContain('232 × missing-option');
@@ -72,51 +53,25 @@ describeWithSharedData('selfalign with the published probes', () => {
     expect(german).toHaveLength(272);
     expect(german[0]).toMatchObject({ id: 'Q1', template: 'Familie ist _ in meinem Leben' });
 
+    const similarInGerman = ['similar', '--set', 'arora', '--lang', 'de'];
     const similar = JSON.parse(
-      selfalign(['similar', '--set', 'arora', '--lang', 'de', '--probe', 'Q1', '--top', '3', '--json', '--db', db])
-        .stdout,
+      selfalign([...similarInGerman, '--probe', 'Q1', '--top', '3', '--json', '--db', db]).stdout,
     );
     expect(similar.ranked.map((r: { id: string }) => r.id)).toEqual(['Q5', 'Q4', 'Q6']);
     const within = JSON.parse(
-      selfalign([
-        'similar',
-        '--set',
-        'arora',
-        '--lang',
-        'de',
-        '--probe',
-        '46',
-        '--within-category',
-        '--top',
-        '50',
-        '--json',
-        '--db',
-        db,
-      ]).stdout,
+      selfalign([...similarInGerman, '--probe', '46', '--within-category', '--top', '50', '--json', '--db', db]).stdout,
     );
     expect(within.ranked.every((r: { category: number }) => r.category === 2)).toBe(true);
     expect(within.ranked).toHaveLength(10);
 
-    const table = selfalign([
-      'similar',
-      '--set',
-      'arora',
-      '--lang',
-      'de',
-      '--probe',
-      'Q1',
-      '--top',
-      '2',
-      '--db',
-      db,
-    ]).stdout;
+    const table = selfalign([...similarInGerman, '--probe', 'Q1', '--top', '2', '--db', db]).stdout;
     expect(table).toMatch(/Q5\s+1\s+74\.\d\d/);
   });
 
   it('reports a malformed file with its file and line, exits 1 and leaves the database as it was', () => {
     const dir = tempDir();
     const db = path.join(dir, 'w.sqlite');
-    selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/wvs/de.csv'), '--db', db]);
+    importSharedFile(db, 'probes', 'arora-probes/wvs/de.csv');
     const before = selfalign(['probes', 'list', '--json', '--db', db]).stdout;
     const broken = path.join(dir, 'tr.csv');
     writeFileSync(broken, '\t0\t1\t2\t3\n0\t1\tAile hayatımda [MASK]\tönemli\tönemsiz\n1\t2\n');
@@ -159,27 +114,10 @@ describeWithSharedData('selfalign with the published probes', () => {
 describeWithSharedData('selfalign with the WVS data', () => {
   it('imports the Turkey microdata and the aggregated shares, and their Turkish targets agree', () => {
     const db = path.join(tempDir(), 'w.sqlite');
-    const micro = selfalign([
-      'survey',
-      'import',
-      path.join(sharedDataDir, 'wvs/microdata/WVS_Wave_7_Turkey_Csv_v5.0.csv'),
-      '--name',
-      'tur',
-      '--db',
-      db,
-    ]);
+    const micro = importSharedFile(db, 'survey', 'wvs/microdata/WVS_Wave_7_Turkey_Csv_v5.0.csv', 'tur');
     expect(micro.stderr).toBe('');
     expect(micro.stdout).toContain('Imported survey "tur" (microdata, weighted by W_WEIGHT): 2415 rows, 1 countries');
-    const shares = selfalign([
-      'survey',
-      'import',
-      path.join(sharedDataDir, 'wvs/country_distributions.csv'),
-      '--name',
-      'shares',
-      '--json',
-      '--db',
-      db,
-    ]);
+    const shares = importShares(db, ['--json']);
     const sharesSummary = JSON.parse(shares.stdout) as {
       name: string;
       format: string;
@@ -187,20 +125,7 @@ describeWithSharedData('selfalign with the WVS data', () => {
       countries: { iso3: string }[];
     };
     expect(sharesSummary).toMatchObject({ name: 'shares', format: 'aggregate', preview: false });
-    expect(sharesSummary.countries.map((c) => c.iso3)).toEqual([
-      'BGD',
-      'DEU',
-      'GRC',
-      'IDN',
-      'IRN',
-      'MYS',
-      'PAK',
-      'PHL',
-      'ROU',
-      'SRB',
-      'TUR',
-      'USA',
-    ]);
+    expect(sharesSummary.countries.map((c) => c.iso3)).toEqual(SHARES_COUNTRIES);
     const list = JSON.parse(selfalign(['survey', 'list', '--json', '--db', db]).stdout);
     expect(list.map((s: { name: string }) => s.name)).toEqual(['shares', 'tur']);
 
@@ -225,36 +150,13 @@ describeWithSharedData('selfalign with the WVS data', () => {
 
   it('shows real demonstrations and prompts for German/Germany and English/USA', () => {
     const db = path.join(tempDir(), 'w.sqlite');
-    selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/probes.zip'), '--name', 'arora', '--db', db]);
-    selfalign([
-      'survey',
-      'import',
-      path.join(sharedDataDir, 'wvs/country_distributions.csv'),
-      '--name',
-      'shares',
-      '--db',
-      db,
-    ]);
+    importAroraProbes(db);
+    importShares(db);
+    // Probe Q1 of the German published probes, against the shares.
+    const germanQ1 = ['--set', 'arora', '--lang', 'de', '--survey', 'shares', '--probe', 'Q1'];
 
     const german = JSON.parse(
-      selfalign([
-        'demos',
-        '--set',
-        'arora',
-        '--lang',
-        'de',
-        '--survey',
-        'shares',
-        '--country',
-        'DEU',
-        '--probe',
-        'Q1',
-        '--strategy',
-        'chrf-all',
-        '--json',
-        '--db',
-        db,
-      ]).stdout,
+      selfalign(['demos', ...germanQ1, '--country', 'DEU', '--strategy', 'chrf-all', '--json', '--db', db]).stdout,
     );
     expect(german.demonstrations).toHaveLength(5);
     expect(german.demonstrations[0]).toMatchObject({
@@ -264,40 +166,25 @@ describeWithSharedData('selfalign with the WVS data', () => {
     for (const d of german.demonstrations) expect(d.chrfpp).toBeGreaterThan(50);
 
     // English defaults to the built-in set and, by the paper's mapping, to the USA.
-    const english = JSON.parse(
-      selfalign([
-        'demos',
-        '--survey',
-        'shares',
-        '--probe',
-        'Q28',
-        '--strategy',
-        'random-category',
-        '--seed',
-        '3',
-        '--json',
-        '--db',
-        db,
-      ]).stdout,
-    );
+    const englishDemos = [
+      'demos',
+      '--survey',
+      'shares',
+      '--probe',
+      'Q28',
+      '--strategy',
+      'random-category',
+      '--seed',
+      '3',
+      '--json',
+      '--db',
+      db,
+    ];
+    const english = JSON.parse(selfalign(englishDemos).stdout);
     expect(english.demonstrations).toHaveLength(5);
     expect(english.demonstrations.every((d: { category: number }) => d.category === 1)).toBe(true);
-    const again = JSON.parse(
-      selfalign([
-        'demos',
-        '--survey',
-        'shares',
-        '--probe',
-        'Q28',
-        '--strategy',
-        'random-category',
-        '--seed',
-        '3',
-        '--json',
-        '--db',
-        db,
-      ]).stdout,
-    );
+    // The same seed draws the same demonstrations.
+    const again = JSON.parse(selfalign(englishDemos).stdout);
     expect(again).toEqual(english);
 
     const prompt = selfalign(['prompt', '--survey', 'shares', '--probe', 'Q28', '--strategy', 'chrf-all', '--db', db])
@@ -312,42 +199,14 @@ describeWithSharedData('selfalign with the WVS data', () => {
     for (const line of prompt.slice(1, 6)) expect(line).not.toContain('_');
 
     const chat = JSON.parse(
-      selfalign([
-        'prompt',
-        '--set',
-        'arora',
-        '--lang',
-        'de',
-        '--survey',
-        'shares',
-        '--probe',
-        'Q1',
-        '--strategy',
-        'chrf-all',
-        '--chat',
-        '--explain',
-        '--db',
-        db,
-      ]).stdout,
+      selfalign(['prompt', ...germanQ1, '--strategy', 'chrf-all', '--chat', '--explain', '--db', db]).stdout,
     );
     expect(chat).toHaveLength(1);
     expect(chat[0].role).toBe('user');
     expect(chat[0].content).toContain('Familie ist _ in meinem Leben');
     expect(chat[0].content).toContain('explain why');
 
-    const zeroShot = selfalign([
-      'prompt',
-      '--set',
-      'arora',
-      '--lang',
-      'de',
-      '--survey',
-      'shares',
-      '--probe',
-      'Q1',
-      '--db',
-      db,
-    ])
+    const zeroShot = selfalign(['prompt', ...germanQ1, '--db', db])
       .stdout.trimEnd()
       .split('\n');
     expect(zeroShot).toHaveLength(3);

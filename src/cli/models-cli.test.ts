@@ -1,35 +1,20 @@
 // `selfalign` with models, as users run it: the real bin in a child process, a real database, the generated
 // tiny model in real llama.cpp, and loopback servers standing in for Hugging Face and an OpenAI-compatible API.
 
-import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startFakeModelServer } from '../testing/fake-model-server.js';
-import { startFakeOpenAIServer } from '../testing/fake-openai-server.js';
+import { oneTokenAnswer, startFakeOpenAIServer } from '../testing/fake-openai-server.js';
+import { ON_CPU, selfalignAsync as selfalign } from '../testing/selfalign-cli.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { tinyModel } from '../testing/tiny-model.js';
 
-const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
 
-/** Runs the CLI without blocking this process, so loopback servers in this process can answer it. */
-function selfalign(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** `selfalign models add openai --model <model> --base-url <url> [<extra>] --db <db>`, run without blocking. */
+function addOpenAIModel(db: string, model: string, baseUrl: string, extra: readonly string[] = []) {
+  return selfalign(['models', 'add', 'openai', '--model', model, '--base-url', baseUrl, ...extra, '--db', db]);
 }
 
 async function withTinyModel(dir: string): Promise<{ db: string; model: string }> {
@@ -110,25 +95,9 @@ describe('selfalign models and sample', () => {
       llamaMs?: number;
       backend: { backend: string; threads: number };
     };
+    const sampleQ1 = ['sample', '--model', 'tiny', '--probe', 'Q1'];
     const sample = async (mode: string): Promise<Result> => {
-      const result = await selfalign([
-        'sample',
-        '--model',
-        'tiny',
-        '--probe',
-        'Q1',
-        '--mode',
-        mode,
-        '--n',
-        '300',
-        '--gpu',
-        'cpu',
-        '--threads',
-        '1',
-        '--json',
-        '--db',
-        db,
-      ]);
+      const result = await selfalign([...sampleQ1, '--mode', mode, '--n', '300', ...ON_CPU, '--json', '--db', db]);
       expect(result.stderr).toBe('');
       const { distribution, backend } = JSON.parse(result.stdout) as {
         distribution: Omit<Result, 'backend'>;
@@ -148,40 +117,14 @@ describe('selfalign models and sample', () => {
     expect(Math.abs(sampled.option2 - exact.option2)).toBeLessThan(0.1);
     expect(tree.tokenEvaluations).toBeLessThan(sampled.tokenEvaluations);
 
-    const table = await selfalign([
-      'sample',
-      '--model',
-      'tiny',
-      '--probe',
-      'Q1',
-      '--mode',
-      'tree',
-      '--n',
-      '100',
-      '--gpu',
-      'cpu',
-      '--threads',
-      '1',
-      '--db',
-      db,
-    ]);
+    const table = await selfalign([...sampleQ1, '--mode', 'tree', '--n', '100', ...ON_CPU, '--db', db]);
     expect(table.stdout).toMatch(/option 1 "important": [\d.]+%\s+option 2 "unimportant": [\d.]+%\s+invalid: [\d.]+%/);
     expect(table.stdout).toMatch(/Backend: cpu, 0 of \d+ layers on the GPU, 1 CPU thread\./);
     expect(table.stdout).toMatch(
       /Token evaluations after the prompt: \d+ \(prompt: \d+ tokens\), \d+ ms, \d+ ms of it inside llama\.cpp\./,
     );
 
-    const noSurvey = await selfalign([
-      'sample',
-      '--model',
-      'tiny',
-      '--probe',
-      'Q1',
-      '--strategy',
-      'chrf-all',
-      '--db',
-      db,
-    ]);
+    const noSurvey = await selfalign([...sampleQ1, '--strategy', 'chrf-all', '--db', db]);
     expect(noSurvey.stderr).toContain('name the survey import with --survey');
   });
 
@@ -208,25 +151,9 @@ describe('selfalign models and sample', () => {
     expect(
       (await selfalign(['sample', '--model', 'ghost', '--survey', 'x', '--probe', 'Q1', '--db', db])).stderr,
     ).toContain('there is no model named "ghost"');
+    expect((await addOpenAIModel(db, 'm', 'ftp://x')).stderr).toContain('is not an http(s) URL');
     expect(
-      (await selfalign(['models', 'add', 'openai', '--model', 'm', '--base-url', 'ftp://x', '--db', db])).stderr,
-    ).toContain('is not an http(s) URL');
-    expect(
-      (
-        await selfalign([
-          'models',
-          'add',
-          'openai',
-          '--model',
-          'm',
-          '--base-url',
-          'http://127.0.0.1:1/v1',
-          '--concurrency-per-server',
-          '0',
-          '--db',
-          db,
-        ])
-      ).stderr,
+      (await addOpenAIModel(db, 'm', 'http://127.0.0.1:1/v1', ['--concurrency-per-server', '0'])).stderr,
     ).toContain('--concurrency-per-server must be a positive whole number, got "0"');
   });
 
@@ -257,22 +184,13 @@ describe('selfalign models and sample', () => {
       apiKey: 'right-key',
     });
     try {
-      await selfalign([
-        'models',
-        'add',
-        'openai',
-        '--model',
-        'llama-3-8b',
-        '--base-url',
-        server.url,
+      await addOpenAIModel(db, 'llama-3-8b', server.url, [
         '--api-key-env',
         'TEST_KEY',
         '--concurrency-per-server',
         '8',
         '--name',
         'served',
-        '--db',
-        db,
       ]);
       expect(JSON.parse((await selfalign(['models', 'list', '--json', '--db', db])).stdout)).toEqual([
         expect.objectContaining({ name: 'served', concurrencyPerServer: 8 }),
@@ -308,12 +226,7 @@ describe('selfalign models and sample', () => {
 
   it('samples exact in chat where the server continues a begun answer, and warns before sending the plain prompt where it does not', async () => {
     const db = path.join(tempDir(), 'w.sqlite');
-    const FIRST = [
-      { token: ' important', logprob: Math.log(0.8) },
-      { token: ' unimportant', logprob: Math.log(0.2) },
-    ];
-    const nextTokens = (reads: string) =>
-      FIRST.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : FIRST;
+    const nextTokens = oneTokenAnswer(0.8, 0.2);
     const vllm = await startFakeOpenAIServer({ nextTokens });
     const openai = await startFakeOpenAIServer({ nextTokens, rejectParams: ['continue_final_message'] });
     try {
@@ -321,19 +234,7 @@ describe('selfalign models and sample', () => {
         ['vllm', vllm],
         ['openai', openai],
       ] as const) {
-        await selfalign([
-          'models',
-          'add',
-          'openai',
-          '--model',
-          'm',
-          '--base-url',
-          server.url,
-          '--name',
-          name,
-          '--db',
-          db,
-        ]);
+        await addOpenAIModel(db, 'm', server.url, ['--name', name]);
       }
       const sample = (model: string) =>
         selfalign(['sample', '--model', model, '--probe', 'Q1', '--mode', 'exact', '--json', '--db', db]);

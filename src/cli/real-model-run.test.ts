@@ -4,25 +4,17 @@
 // real model must answer readably: at most half its zero-shot responses unreadable (the gold set's sample of
 // SmolLM2's English answers, read by the parser as by a person on ≥ 98%, had 31% unreadable).
 
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { WORKBENCH_VERSION } from '../core/version.js';
 import { createEngine } from '../engine/index.js';
 import { describeWithRealModels } from '../testing/real-models.js';
-import { sharedDataDir } from '../testing/shared-data.js';
+import { addGgufModel, importShares, ON_CPU, selfalign } from '../testing/selfalign-cli.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { testModelPath } from '../testing/test-models.js';
 
-const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
-
-function selfalign(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 /** Above this mean share of unreadable zero-shot answers, the parser or the prompt broke on SmolLM2. */
 const MOST_UNREADABLE = 0.5;
@@ -31,29 +23,8 @@ describeWithRealModels('a run on SmolLM2-135M-Instruct', ['smollm2-135m-instruct
   it('runs the paper protocol in English, reports it, and reads back its tables and a probe', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'w.sqlite');
-    expect(
-      selfalign([
-        'survey',
-        'import',
-        path.join(sharedDataDir, 'wvs/country_distributions.csv'),
-        '--name',
-        'shares',
-        '--db',
-        db,
-      ]).code,
-    ).toBe(0);
-    const added = selfalign([
-      'models',
-      'add',
-      'gguf',
-      testModelPath('smollm2-135m-instruct'),
-      '--name',
-      'smollm2',
-      '--preset',
-      'smollm2-135m-instruct',
-      '--db',
-      db,
-    ]);
+    expect(importShares(db).code).toBe(0);
+    const added = addGgufModel(db, testModelPath('smollm2-135m-instruct'), 'smollm2', 'smollm2-135m-instruct');
     expect(added.stdout).toContain('sampling: temperature 0.2, top-k 50, top-p 0.9 (preset smollm2-135m-instruct)');
     expect(added.stdout).toContain('chat template in the file');
 
@@ -72,10 +43,7 @@ describeWithRealModels('a run on SmolLM2-135M-Instruct', ['smollm2-135m-instruct
       '--explanations',
       '--seed',
       '5',
-      '--gpu',
-      'cpu',
-      '--threads',
-      '1',
+      ...ON_CPU,
       '--json',
       '--db',
       db,

@@ -1,24 +1,24 @@
 // A run as users run it, killed the hard way: `selfalign run` in a child process, SIGKILL part-way, then
 // `selfalign run --resume` continues it, and every stored measurement equals an uninterrupted run's.
 
-import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
+import {
+  addGgufModel,
+  importAroraProbes,
+  importShares,
+  ON_CPU,
+  selfalign,
+  startSelfalign,
+} from '../testing/selfalign-cli.js';
+import { describeWithSharedData } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
 import { tinyModelPath } from '../testing/tiny-model.js';
 import { withoutCosts, type ResponseDistribution } from '../core/sampling/index.js';
 
-const BIN = fileURLToPath(new URL('../../bin/selfalign.mjs', import.meta.url));
 const tempDir = useTempDir();
-
-function selfalign(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 // The published probes of two languages beside the built-in English set, a random and a chrF++ strategy (two
 // keep the test short; run-service.test.ts runs all four).
@@ -48,43 +48,14 @@ const RUN = [
   'sampled',
   '--seed',
   '3',
-  '--gpu',
-  'cpu',
-  '--threads',
-  '1',
+  ...ON_CPU,
 ];
 
 async function prepared(): Promise<string> {
   const db = path.join(tempDir(), 'w.sqlite');
-  expect(
-    selfalign([
-      'survey',
-      'import',
-      path.join(sharedDataDir, 'wvs/country_distributions.csv'),
-      '--name',
-      'shares',
-      '--db',
-      db,
-    ]).code,
-  ).toBe(0);
-  expect(
-    selfalign([
-      'models',
-      'add',
-      'gguf',
-      await tinyModelPath(),
-      '--name',
-      'tiny',
-      '--preset',
-      'llama-3-8b-instruct',
-      '--db',
-      db,
-    ]).code,
-  ).toBe(0);
-  expect(
-    selfalign(['probes', 'import', path.join(sharedDataDir, 'arora-probes/probes.zip'), '--name', 'arora', '--db', db])
-      .code,
-  ).toBe(0);
+  expect(importShares(db).code).toBe(0);
+  expect(addGgufModel(db, await tinyModelPath(), 'tiny', 'llama-3-8b-instruct').code).toBe(0);
+  expect(importAroraProbes(db).code).toBe(0);
   return db;
 }
 
@@ -126,7 +97,7 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     expect(total).toBeGreaterThan(100);
 
     const broken = await prepared();
-    const child = spawn(process.execPath, [BIN, ...RUN, '--db', broken], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startSelfalign([...RUN, '--db', broken]);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) =>
@@ -148,18 +119,7 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
       status: string;
     }[];
     expect(listed).toMatchObject([{ id: brokenId, status: 'running' }]);
-    const resumed = selfalign([
-      'run',
-      '--resume',
-      brokenId,
-      '--gpu',
-      'cpu',
-      '--threads',
-      '1',
-      '--json',
-      '--db',
-      broken,
-    ]);
+    const resumed = selfalign(['run', '--resume', brokenId, ...ON_CPU, '--json', '--db', broken]);
     expect(resumed.stderr).toBe('');
     expect(rows(broken, brokenId)).toEqual(rows(whole, wholeId));
 

@@ -293,6 +293,18 @@ export async function refusedUrl(pathSuffix = '/v1'): Promise<string> {
   return `http://127.0.0.1:${port}${pathSuffix}`;
 }
 
+/**
+ * `nextTokens` for a model that answers in one token, " important" or " unimportant" with these probabilities, and
+ * then ends its turn (<|eot_id|>), whatever form it reads: the completions prompt or the chat template's assistant turn.
+ */
+export function oneTokenAnswer(important: number, unimportant: number): (reads: string) => TopLogprob[] {
+  const first = [
+    { token: ' important', logprob: Math.log(important) },
+    { token: ' unimportant', logprob: Math.log(unimportant) },
+  ];
+  return (reads) => (first.some((t) => reads.endsWith(t.token)) ? [{ token: '<|eot_id|>', logprob: 0 }] : first);
+}
+
 /** Whitespace words: the fake's stand-in for tokens, so usage counts are predictable. */
 export function countWords(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;

@@ -8,6 +8,22 @@ import { sharedDataDir } from './shared-data-dir.js';
 
 export { sharedDataDir };
 
+/** The countries of the shared data's aggregated WVS shares (wvs/country_distributions.csv), in alphabetical order. */
+export const SHARES_COUNTRIES: readonly string[] = [
+  'BGD',
+  'DEU',
+  'GRC',
+  'IDN',
+  'IRN',
+  'MYS',
+  'PAK',
+  'PHL',
+  'ROU',
+  'SRB',
+  'TUR',
+  'USA',
+];
+
 /** Any non-empty value counts as set, so `REQUIRE_SHARED_DATA=1` and `=true` both demand the data. */
 function sharedDataRequired(): boolean {
   const value = process.env.REQUIRE_SHARED_DATA;
