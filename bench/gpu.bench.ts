@@ -34,23 +34,11 @@ import {
   MODEL_SHAPES,
   writeShapedModel,
   type GpuChoice,
-  type ModelShape,
 } from '../src/core/models/index.js';
+import { SMALL_SHAPE } from '../src/testing/tiny-model.js';
 import { answerShares, englishRun, measureWork, projectedSeconds, SAMPLING, type GpuWork } from './gpu-work.js';
 import { batchedMatchesAlone, llamaThroughput, type Throughput } from './llama-throughput.js';
 
-/** Small enough for a CPU test, the same architecture as the real one. */
-const SMALL_SHAPE: ModelShape = {
-  ...LLAMA_3_8B_SHAPE,
-  name: 'small',
-  vocabulary: 4000,
-  dimensions: 256,
-  layers: 2,
-  heads: 4,
-  kvHeads: 2,
-  feedForward: 512,
-  contextLength: 2048,
-};
 const GOALS = { preciseEnglishSeconds: 60, gridSeconds: 300, gridLanguages: 14 };
 
 const { values } = parseArgs({

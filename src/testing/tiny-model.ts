@@ -1,11 +1,14 @@
-// The generated tiny GGUF model for tests that need real llama.cpp inference, made once per test process, and
-// the one way tests start llama.cpp: on the CPU, from the prebuilt binaries, never building or downloading.
+// The generated tiny GGUF model for tests that need real llama.cpp inference, made once per test process; the
+// one way tests start llama.cpp: on the CPU, from the prebuilt binaries, never building or downloading; how they
+// open a model file in it; and the small shape of a real architecture (shaped-model.ts) for tests and bench:gpu.
 
 import { rename, stat, unlink } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp';
+import { LocalModel, type LocalModelOptions } from '../core/models/local-model.js';
+import { LLAMA_3_8B_SHAPE, type ModelShape } from '../core/models/shaped-model.js';
 import { writeTinyModel, type TinyModelInfo, type TinyModelOptions } from '../core/models/tiny-model.js';
 
 const made = new Map<string, Promise<TinyModelInfo>>();
@@ -65,3 +68,34 @@ export function getTestLlama(options: TestLlamaOptions = {}): Promise<Llama> {
     ...(options.logger ? { logger: options.logger } : {}),
   });
 }
+
+/**
+ * A model file opened in LocalModel on the tests' llama.cpp (`getTestLlama`, unless `options.llama` names one): by
+ * default the tiny model, named "tiny", at temperature 1; `options` change any of these and add the rest.
+ */
+export async function openTestModel(options: Partial<LocalModelOptions> = {}): Promise<LocalModel> {
+  return LocalModel.open({
+    name: 'tiny',
+    sampling: { temperature: 1 },
+    ...options,
+    path: options.path ?? (await tinyModelPath()),
+    llama: options.llama ?? (await getTestLlama()),
+  });
+}
+
+/**
+ * Llama 3's architecture at a size the CPU loads and runs in moments (a 4,000-token vocabulary, 256 dimensions, two
+ * layers, grouped-query attention kept: 4 heads, 2 KV heads), for `writeShapedModel`: in tests, and as bench:gpu's
+ * `--shape small`, which runs prompts with demonstrations and so needs a context of 2,048 tokens.
+ */
+export const SMALL_SHAPE: ModelShape = {
+  ...LLAMA_3_8B_SHAPE,
+  name: 'small',
+  vocabulary: 4000,
+  dimensions: 256,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  feedForward: 512,
+  contextLength: 2048,
+};

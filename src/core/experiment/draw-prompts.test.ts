@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { probeSourceFromCustomCsv, type Probe } from '../data/index.js';
 import { DemonstrationPool, ZERO_SHOT } from '../demos/index.js';
-import { LocalModel } from '../models/index.js';
 import { DEFAULT_PROMPT_TEMPLATE } from '../prompt/index.js';
 import { builtinDataPath } from '../resources.js';
 import {
@@ -18,7 +17,7 @@ import {
 } from '../sampling/index.js';
 import { deriveSeed } from '../random/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
-import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
+import { openTestModel } from '../../testing/tiny-model.js';
 import { drawPrompts, parseRunConfig } from './index.js';
 
 const file = builtinDataPath('probes', 'en.csv');
@@ -114,12 +113,7 @@ describe('prompts drawn per draw', () => {
   });
 
   it("mixes the prompts' exact distributions: the mixture of the two orders is their average", async () => {
-    const model = await LocalModel.open({
-      name: 'tiny',
-      path: await tinyModelPath(),
-      sampling: { temperature: 1 },
-      llama: await getTestLlama(),
-    });
+    const model = await openTestModel();
     try {
       const probe = PROBES.find((p) => p.id === 'Q1')!;
       const { prompts } = drawPrompts(probe, ZERO_SHOT, POOL, config({ protocol: 'precise' }));
@@ -148,12 +142,7 @@ describe('prompts drawn per draw', () => {
   }, 60_000);
 
   it("estimates the prompts of one instruction one after the other, and gives each the numbers it has alone, mixed in the draws' order", async () => {
-    const model = await LocalModel.open({
-      name: 'tiny',
-      path: await tinyModelPath(),
-      sampling: { temperature: 1 },
-      llama: await getTestLlama(),
-    });
+    const model = await openTestModel();
     try {
       const probe = PROBES.find((p) => p.id === 'Q1')!;
       const { prompts } = drawPrompts(probe, 'random', POOL, config({ estimator: 'tree', n: 12 }));

@@ -5,55 +5,32 @@ import path from 'node:path';
 import type { Token } from 'node-llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
+import { rejection } from '../../testing/rejection.js';
 import { useTempDir } from '../../testing/temp-dir.js';
-import { getTestLlama, tinyModelPath } from '../../testing/tiny-model.js';
-import { LocalModel, nextTokenRequest, type PromptInput } from './local-model.js';
-import { LLAMA_3_8B_SHAPE, writeShapedModel } from './shaped-model.js';
+import { getTestLlama, openTestModel, SMALL_SHAPE, tinyModelPath } from '../../testing/tiny-model.js';
+import { nextTokenRequest, type LocalModel, type LocalModelOptions, type PromptInput } from './local-model.js';
+import { writeShapedModel } from './shaped-model.js';
 
 const tempDir = useTempDir();
 const SAMPLING = { temperature: 0.6, topP: 0.9 };
 
 /** A small model of Llama 3's architecture with Q4_0 weights, in the test's temporary folder. */
 async function smallQ4Model(): Promise<string> {
-  const shape = {
-    ...LLAMA_3_8B_SHAPE,
-    name: 'small',
-    vocabulary: 4000,
-    dimensions: 256,
-    layers: 2,
-    heads: 4,
-    kvHeads: 2,
-    feedForward: 512,
-    contextLength: 1024,
-  };
-  return (await writeShapedModel(path.join(tempDir(), 'q4.gguf'), shape, { weights: 'q4_0' })).path;
+  return (await writeShapedModel(path.join(tempDir(), 'q4.gguf'), SMALL_SHAPE, { weights: 'q4_0' })).path;
 }
 
-async function openFailure(options: Partial<Parameters<typeof LocalModel.open>[0]>): Promise<UserError> {
-  const llama = await getTestLlama();
-  const error = await LocalModel.open({
-    name: 'tiny',
-    path: await tinyModelPath(),
-    sampling: SAMPLING,
-    llama,
-    ...options,
-  }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
+/** The tiny model (or the file in `options`) opened with these sampling settings. */
+function open(options: Partial<LocalModelOptions> = {}): Promise<LocalModel> {
+  return openTestModel({ sampling: SAMPLING, ...options });
+}
+
+function openFailure(options: Partial<LocalModelOptions>): Promise<UserError> {
+  return rejection(open(options), UserError);
 }
 
 describe('a local model', () => {
   it('opens on the CPU and reports its backend and offloaded layers', async () => {
-    const model = await LocalModel.open({
-      name: 'tiny',
-      path: await tinyModelPath(),
-      sampling: SAMPLING,
-      llama: await getTestLlama(),
-      contextSize: 256,
-    });
+    const model = await open({ contextSize: 256 });
     try {
       expect(model.backend).toEqual({
         backend: 'cpu',
@@ -93,8 +70,7 @@ describe('a local model', () => {
     async (_name, quantized) => {
       const llama = await getTestLlama();
       const modelPath = quantized ? await smallQ4Model() : await tinyModelPath();
-      const open = () =>
-        LocalModel.open({ name: 'model', path: modelPath, sampling: SAMPLING, llama, contextSize: 512 });
+      const openModel = () => open({ name: 'model', path: modelPath, llama, contextSize: 512 });
       const instruction =
         'Fill in the blank (_) in the last statement with one of the two options: "agree" or "disagree". Answer with the option only.';
       const prompt = (statement: string, chat: boolean, beginning = instruction): PromptInput => {
@@ -120,8 +96,8 @@ describe('a local model', () => {
       };
       // The shaped model has no chat template of its own.
       for (const chat of quantized ? [false] : [false, true]) {
-        const warm = await open();
-        const cold = await open();
+        const warm = await openModel();
+        const cold = await openModel();
         try {
           const first = await probe(warm, prompt('I _ that work is important.', chat));
           expect(first.cached).toBe(0);
@@ -176,13 +152,7 @@ describe('a local model', () => {
         await session.close();
       }
     };
-    const alone = await LocalModel.open({
-      name: 'q4',
-      path: written.path,
-      sampling: SAMPLING,
-      llama,
-      contextSize: 512,
-    });
+    const alone = await open({ name: 'q4', path: written.path, llama, contextSize: 512 });
     const rootAlone: ReadonlyMap<Token, number>[] = [];
     try {
       for (const prompt of prompts) rootAlone.push(...(await walk(alone, prompt)));
@@ -214,14 +184,7 @@ describe('a local model', () => {
       await alone.close();
     }
 
-    const sideBySide = await LocalModel.open({
-      name: 'q4',
-      path: written.path,
-      sampling: SAMPLING,
-      llama,
-      contextSize: 512,
-      sequences: 2,
-    });
+    const sideBySide = await open({ name: 'q4', path: written.path, llama, contextSize: 512, sequences: 2 });
     try {
       const walks = (await Promise.all(prompts.map((prompt) => walk(sideBySide, prompt)))).flat();
       walks.forEach((probabilities, i) => expect([...probabilities]).toEqual([...rootAlone[i]!]));
@@ -231,14 +194,7 @@ describe('a local model', () => {
   }, 60_000);
 
   it("counts a session's time inside llama.cpp, not its wait for another sequence's turn", async () => {
-    const model = await LocalModel.open({
-      name: 'tiny',
-      path: await tinyModelPath(),
-      sampling: SAMPLING,
-      llama: await getTestLlama(),
-      contextSize: 512,
-      sequences: 2,
-    });
+    const model = await open({ contextSize: 512, sequences: 2 });
     try {
       const walk = async (text: string) => {
         const session = await model.session({ text, messages: [], chat: false });
@@ -268,13 +224,7 @@ describe('a local model', () => {
   });
 
   it('tokenizes an announced prompt while it waits, into the tokens it would have had, and lets go of one announced to a closed model', async () => {
-    const model = await LocalModel.open({
-      name: 'tiny',
-      path: await tinyModelPath(),
-      sampling: SAMPLING,
-      llama: await getTestLlama(),
-      contextSize: 512,
-    });
+    const model = await open({ contextSize: 512 });
     const input = (text: string): PromptInput => ({ text, messages: [{ role: 'user', content: text }], chat: true });
     const expected = model.promptTokens(input('Family is _ in my life.'));
     model.prepare(input('Family is _ in my life.'));

@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Llama } from 'node-llama-cpp';
 import { describeWithRealModels } from '../../testing/real-models.js';
-import { testModelPath } from '../../testing/test-models.js';
-import { getTestLlama } from '../../testing/tiny-model.js';
+import { testModelPath, type TestModelName } from '../../testing/test-models.js';
+import { getTestLlama, openTestModel } from '../../testing/tiny-model.js';
 import type { ChatMessage } from '../prompt/index.js';
 import { inspectGguf } from './gguf-info.js';
-import { LocalModel } from './local-model.js';
+import type { LocalModel } from './local-model.js';
 
 const QUESTION = 'Fill in the blank (_) with "important" or "unimportant".\nFamily is _ in my life.\nAnswer:';
 const USER: ChatMessage[] = [{ role: 'user', content: QUESTION }];
@@ -23,23 +23,14 @@ describeWithRealModels(
     let llama: Llama;
     let smol: LocalModel;
     let gemma: LocalModel;
+    /** A real test model opened under this name, at this temperature, with a context of 512 tokens. */
+    const open = (name: string, model: TestModelName, temperature: number) =>
+      openTestModel({ name, path: testModelPath(model), sampling: { temperature }, llama, contextSize: 512 });
 
     beforeAll(async () => {
       llama = await getTestLlama();
-      smol = await LocalModel.open({
-        name: 'smollm2',
-        path: testModelPath('smollm2-135m-instruct'),
-        sampling: { temperature: 0.2 },
-        llama,
-        contextSize: 512,
-      });
-      gemma = await LocalModel.open({
-        name: 'gemma',
-        path: testModelPath('gemma3-270m'),
-        sampling: { temperature: 1 },
-        llama,
-        contextSize: 512,
-      });
+      smol = await open('smollm2', 'smollm2-135m-instruct', 0.2);
+      gemma = await open('gemma', 'gemma3-270m', 1);
     }, 60_000);
 
     afterAll(async () => {
@@ -84,13 +75,7 @@ describeWithRealModels(
 
     it('Gemma 3 270M: the plain prompt after <bos>; the Gemma format only under the named wrapper, a system message folded into the user turn', async () => {
       expect(gemma.renderPrompt({ text: QUESTION, messages: USER, chat: false }).text).toBe(`<bos>${QUESTION}`);
-      const wrapped = await LocalModel.open({
-        name: 'gemma-chat',
-        path: testModelPath('gemma3-270m'),
-        sampling: { temperature: 1 },
-        llama,
-        contextSize: 512,
-      });
+      const wrapped = await open('gemma-chat', 'gemma3-270m', 1);
       try {
         wrapped.chatWrapperType = 'gemma';
         expect(wrapped.renderPrompt({ text: QUESTION, messages: USER, chat: true }).text).toBe(

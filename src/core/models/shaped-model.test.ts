@@ -5,7 +5,7 @@ import path from 'node:path';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../../testing/temp-dir.js';
-import { getTestLlama } from '../../testing/tiny-model.js';
+import { getTestLlama, SMALL_SHAPE } from '../../testing/tiny-model.js';
 import { LLAMA_3_8B_SHAPE, writeShapedModel } from './shaped-model.js';
 
 const tempDir = useTempDir();
@@ -17,18 +17,7 @@ describe('a model of a given shape', () => {
   ] as const)(
     'writes %s tensors of that shape that llama.cpp loads and runs',
     async (weights, fileType, bytesPerWeight) => {
-      const shape = {
-        ...LLAMA_3_8B_SHAPE,
-        name: 'small',
-        vocabulary: 4000,
-        dimensions: 256,
-        layers: 2,
-        heads: 4,
-        kvHeads: 2,
-        feedForward: 512,
-        contextLength: 1024,
-      };
-      const written = await writeShapedModel(path.join(tempDir(), 'shaped.gguf'), shape, { weights });
+      const written = await writeShapedModel(path.join(tempDir(), 'shaped.gguf'), SMALL_SHAPE, { weights });
       const info = await readGgufFileInfo(written.path, { readTensorInfo: true });
       expect(info.metadata.general.file_type).toBe(fileType);
       expect(info.architectureMetadata.attention?.head_count_kv).toBe(2);
