@@ -4,19 +4,13 @@ import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
 import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
+import { rejection } from '../../testing/rejection.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import { categoryOfQuestionId, compareQuestionIds, normaliseQuestionId, readProbeSource } from './index.js';
 
 const tempDir = useTempDir();
 
-async function importError(file: string): Promise<UserError> {
-  const error = await readProbeSource(file).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
-}
+const importError = (file: string): Promise<UserError> => rejection(readProbeSource(file), UserError);
 
 function write(name: string, content: string | Uint8Array): string {
   const file = path.join(tempDir(), name);

@@ -3,19 +3,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
+import { rejection } from '../../testing/rejection.js';
 import { KEYCHAIN_SERVICE, resolveApiKey, type KeychainReader } from './api-keys.js';
 
 const KEY = 'sk-test-SECRET-abcdef0123456789';
 
-async function caught(promise: Promise<unknown>): Promise<UserError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
-    return error as UserError;
-  }
-  throw new Error('expected a rejection');
-}
+const caught = (promise: Promise<unknown>): Promise<UserError> => rejection(promise, UserError);
 
 function expectNoKey(error: Error, key = KEY): void {
   expect(error.message).not.toContain(key);

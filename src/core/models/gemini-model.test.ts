@@ -2,7 +2,7 @@
 // candidateCount and its fallback, Gemini's own error shapes (400 API_KEY_INVALID, RetryInfo), retries,
 // log-probabilities and cancellation.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import {
@@ -13,20 +13,15 @@ import {
   type FakeGeminiServerOptions,
 } from '../../testing/fake-gemini-server.js';
 import { fault } from '../../testing/fake-openai-server.js';
+import { closedAfterEach } from '../../testing/closed-after-each.js';
+import { rejection } from '../../testing/rejection.js';
 import { GeminiModel, parseRetryDelay, type GeminiModelConfig } from './gemini-model.js';
 import type { GenerationRequest } from './model-types.js';
 
 const KEY = 'AIza-test-SECRET-0123456789';
-const servers: FakeGeminiServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(options: FakeGeminiServerOptions = {}): Promise<FakeGeminiServer> {
-  const s = await startFakeGeminiServer({ apiKey: KEY, ...options });
-  servers.push(s);
-  return s;
-}
+const server = closedAfterEach((options: FakeGeminiServerOptions = {}) =>
+  startFakeGeminiServer({ apiKey: KEY, ...options }),
+);
 
 function model(baseUrl: string, config: Partial<GeminiModelConfig> = {}): GeminiModel {
   return new GeminiModel({
@@ -60,15 +55,6 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 
 type Body = { generationConfig?: Record<string, unknown>; contents?: unknown; systemInstruction?: unknown };
 const body = (s: FakeGeminiServer, i: number): Body => s.requests[i]?.body as Body;
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('GeminiModel: sampling', () => {
   it('gets n candidates in one request, with the generation config, roles and system instruction', async () => {
@@ -150,9 +136,8 @@ describe('GeminiModel: retries and errors', () => {
 
   it('turns a refused key (400 API_KEY_INVALID) into one UserError after one request, without the key', async () => {
     const s = await server({ apiKey: 'the-right-key' });
-    const error = await caught(model(s.url).generate(request({ n: 4 })));
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).code).toBe('api-key-refused');
+    const error = await rejection(model(s.url).generate(request({ n: 4 })), UserError);
+    expect(error.code).toBe('api-key-refused');
     expect(error.message).toContain('test-gemini');
     expect(s.requests).toHaveLength(1);
     expect(error.message).not.toContain(KEY);
@@ -161,21 +146,21 @@ describe('GeminiModel: retries and errors', () => {
 
   it('turns 401 and 404 into UserErrors without retries', async () => {
     const s = await server({ models: ['gemini-real'] });
-    const missing = await caught(model(s.url, { model: 'gemini-typo' }).generate(request()));
-    expect((missing as UserError).code).toBe('model-not-found');
+    const missing = await rejection(model(s.url, { model: 'gemini-typo' }).generate(request()), UserError);
+    expect(missing.code).toBe('model-not-found');
     expect(missing.message).toContain('the server does not know model "gemini-typo"');
     expect(s.requests).toHaveLength(1);
 
     s.enqueue(fault.status(401, 'Request had invalid authentication credentials.'));
-    const refused = await caught(model(s.url, { model: 'gemini-real' }).generate(request()));
-    expect((refused as UserError).code).toBe('api-key-refused');
+    const refused = await rejection(model(s.url, { model: 'gemini-real' }).generate(request()), UserError);
+    expect(refused.code).toBe('api-key-refused');
     expect(s.requests).toHaveLength(2);
   });
 
   it('fails with the URL named when nothing listens', async () => {
     const url = await refusedUrl('');
-    const error = await caught(model(url, { maxRetries: 1 }).generate(request()));
-    expect((error as UserError).code).toBe('model-unreachable');
+    const error = await rejection(model(url, { maxRetries: 1 }).generate(request()), UserError);
+    expect(error.code).toBe('model-unreachable');
     expect(error.message).toContain(url);
   });
 });
@@ -201,8 +186,11 @@ describe('GeminiModel: log-probabilities', () => {
 
   it('says so when the model does not offer log-probabilities', async () => {
     const s = await server({ logprobs: false });
-    const error = await caught(model(s.url).nextTokenDistribution({ text: 'x', prefix: '', topLogprobs: 2 }));
-    expect((error as UserError).code).toBe('logprobs-unavailable');
+    const error = await rejection(
+      model(s.url).nextTokenDistribution({ text: 'x', prefix: '', topLogprobs: 2 }),
+      UserError,
+    );
+    expect(error.code).toBe('logprobs-unavailable');
     expect(s.requests).toHaveLength(1);
   });
 });

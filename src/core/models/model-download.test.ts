@@ -11,6 +11,7 @@ import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import { refusedUrl } from '../../testing/fake-openai-server.js';
 import { startFakeModelServer, type FakeModelServer, type ServedRequest } from '../../testing/fake-model-server.js';
+import { rejection } from '../../testing/rejection.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import { tinyModelPath } from '../../testing/tiny-model.js';
 import { downloadModel, sha256File, type DownloadProgress } from './model-download.js';
@@ -66,14 +67,20 @@ async function partialFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => name.endsWith('.ipull'));
 }
 
-async function userError(promise: Promise<unknown>): Promise<UserError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
+/**
+ * After a download of big.gguf into `dir` stopped part-way: ipull's partial file is there and the model is not. Then
+ * the server is healed and the download run again; returns its result and the ranged GETs it made.
+ */
+async function resumeBig(dir: string, url: string) {
+  await expect(stat(path.join(dir, 'big.gguf'))).rejects.toThrow();
+  expect(await partialFiles(dir)).toEqual(['big.gguf.ipull']);
+  server.heal();
+  const mark = server.requests.length;
+  const result = await downloadModel(url, { dir });
+  return { result, resumed: rangedGets(server.requestsSince(mark)) };
 }
+
+const userError = (promise: Promise<unknown>): Promise<UserError> => rejection(promise, UserError);
 
 describe('downloadModel from a URL', () => {
   it('downloads the whole file, reports progress up to the total, and does not download it twice', async () => {
@@ -129,14 +136,9 @@ describe('downloadModel from a URL', () => {
     expect(error.message).toContain(url);
     expect(error.message).toContain('run the download again');
     expect(server.requests.some((r) => r.cut)).toBe(true);
-    await expect(stat(path.join(dir, 'big.gguf'))).rejects.toThrow();
-    expect(await partialFiles(dir)).toEqual(['big.gguf.ipull']);
 
-    server.heal();
-    const mark = server.requests.length;
-    const result = await downloadModel(url, { dir });
+    const { result, resumed } = await resumeBig(dir, url);
     expect(result).toEqual({ path: path.join(dir, 'big.gguf'), bytes: big.size, sha256: big.sha256, resumed: true });
-    const resumed = rangedGets(server.requestsSince(mark));
     expect(resumed.length).toBeGreaterThan(0);
     // The first chunk was saved before the break, so nothing starts at byte 0 again. (No byte count here: a
     // retry the first call had already scheduled may still reach the server and be counted.)
@@ -166,16 +168,11 @@ describe('downloadModel from a URL', () => {
     await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
     expect(progress.at(-1)!.downloadedBytes).toBeLessThan(big.size);
     expect(progress.some((p) => p.bytesPerSecond > 0 && Number.isFinite(p.etaSeconds))).toBe(true);
-    await expect(stat(path.join(dir, 'big.gguf'))).rejects.toThrow();
-    expect(await partialFiles(dir)).toEqual(['big.gguf.ipull']);
 
-    server.heal();
-    const mark = server.requests.length;
-    const result = await downloadModel(url, { dir });
+    const { result, resumed } = await resumeBig(dir, url);
     expect(result.sha256).toBe(big.sha256);
     expect(result.bytes).toBe(big.size);
     expect(result.resumed).toBe(true);
-    const resumed = rangedGets(server.requestsSince(mark));
     expect(resumed.reduce((sum, r) => sum + r.bytesSent, 0)).toBeLessThan(big.size);
   });
 
@@ -193,14 +190,10 @@ describe('downloadModel from a URL', () => {
     expect(server.requests.filter((r) => r.cut).length).toBeGreaterThanOrEqual(2);
     controller.abort();
     await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
-    await expect(stat(path.join(dir, 'big.gguf'))).rejects.toThrow();
-    expect(await partialFiles(dir)).toEqual(['big.gguf.ipull']);
 
-    server.heal();
-    const mark = server.requests.length;
-    const result = await downloadModel(url, { dir });
+    const { result, resumed } = await resumeBig(dir, url);
     expect(result.sha256).toBe(big.sha256);
-    for (const request of rangedGets(server.requestsSince(mark))) expect(request.start).toBeGreaterThan(0);
+    for (const request of resumed) expect(request.start).toBeGreaterThan(0);
   });
 
   it('rejects at once when the signal is already aborted', async () => {

@@ -2,7 +2,7 @@
 // n, its fallbacks, retries (429 with retry-after, 5xx, dropped connections, timeouts), errors that must not be
 // retried, fail-over between servers, the per-server limit, log-probabilities and cancellation.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import {
@@ -12,20 +12,13 @@ import {
   type FakeOpenAIServer,
   type FakeOpenAIServerOptions,
 } from '../../testing/fake-openai-server.js';
+import { closedAfterEach } from '../../testing/closed-after-each.js';
+import { rejection } from '../../testing/rejection.js';
 import type { GenerationRequest } from './model-types.js';
 import { OpenAIModel, type OpenAIModelConfig } from './openai-model.js';
 import { parseRetryAfter } from './request-pool.js';
 
-const servers: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(options: FakeOpenAIServerOptions = {}): Promise<FakeOpenAIServer> {
-  const s = await startFakeOpenAIServer(options);
-  servers.push(s);
-  return s;
-}
+const server = closedAfterEach((options: FakeOpenAIServerOptions = {}) => startFakeOpenAIServer(options));
 
 function model(baseUrls: string[], config: Partial<OpenAIModelConfig> = {}): OpenAIModel {
   return new OpenAIModel({
@@ -57,15 +50,6 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
 
 type Body = Record<string, unknown>;
 const body = (s: FakeOpenAIServer, i: number): Body => s.requests[i]?.body as Body;
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('OpenAIModel: sampling', () => {
   it('gets n responses in one chat request, with the sampling settings, seed and token counts', async () => {
@@ -207,9 +191,8 @@ describe('OpenAIModel: retries', () => {
   it('gives up on a server after maxRetries + 1 tries and says why', async () => {
     const s = await server();
     s.failAll(fault.serverError(502));
-    const error = await caught(model([s.url], { maxRetries: 2 }).generate(request()));
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).code).toBe('model-unreachable');
+    const error = await rejection(model([s.url], { maxRetries: 2 }).generate(request()), UserError);
+    expect(error.code).toBe('model-unreachable');
     expect(error.message).toContain(s.url);
     expect(error.message).toContain('HTTP 502 (3 tries)');
     expect(s.requests).toHaveLength(3);
@@ -220,9 +203,8 @@ describe('OpenAIModel: errors that are not retried', () => {
   it('turns 401 into one UserError after exactly one request, without the key anywhere', async () => {
     const key = 'sk-test-SECRET-0123456789abcdef';
     const s = await server({ apiKey: 'sk-the-right-one' });
-    const error = await caught(model([s.url], { apiKey: key }).generate(request({ n: 3 })));
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).code).toBe('api-key-refused');
+    const error = await rejection(model([s.url], { apiKey: key }).generate(request({ n: 3 })), UserError);
+    expect(error.code).toBe('api-key-refused');
     expect(error.message).toContain('the API key was refused');
     expect(error.message).toContain('test-gpt');
     expect(error.message).toContain(s.url);
@@ -236,23 +218,25 @@ describe('OpenAIModel: errors that are not retried', () => {
 
   it('names the model on 404, after one request', async () => {
     const s = await server({ models: ['gpt-other'] });
-    const error = await caught(model([s.url], { model: 'gpt-typo' }).generate(request()));
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).code).toBe('model-not-found');
+    const error = await rejection(model([s.url], { model: 'gpt-typo' }).generate(request()), UserError);
+    expect(error.code).toBe('model-not-found');
     expect(error.message).toContain('the server does not know model "gpt-typo"');
     expect(s.requests).toHaveLength(1);
   });
 
   it('turns 400 and 403 into UserErrors with the server words and no retry', async () => {
     const s = await server({ rejectParams: ['top_k'] });
-    const error = await caught(model([s.url]).generate(request({ sampling: { temperature: 1, topK: 5 } })));
-    expect((error as UserError).code).toBe('request-rejected');
+    const error = await rejection(
+      model([s.url]).generate(request({ sampling: { temperature: 1, topK: 5 } })),
+      UserError,
+    );
+    expect(error.code).toBe('request-rejected');
     expect(error.message).toMatch(/top_k.*Remove topK/);
     expect(s.requests).toHaveLength(1);
 
     s.enqueue(fault.status(403, 'Project does not have access'));
-    const denied = await caught(model([s.url]).generate(request()));
-    expect((denied as UserError).code).toBe('api-access-denied');
+    const denied = await rejection(model([s.url]).generate(request()), UserError);
+    expect(denied.code).toBe('api-access-denied');
     expect(s.requests).toHaveLength(2);
   });
 
@@ -290,9 +274,8 @@ describe('OpenAIModel: several servers', () => {
   it('fails only when every server failed, naming them all', async () => {
     const a = await refusedUrl();
     const b = await refusedUrl();
-    const error = await caught(model([a, b]).generate(request()));
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).code).toBe('model-unreachable');
+    const error = await rejection(model([a, b]).generate(request()), UserError);
+    expect(error.code).toBe('model-unreachable');
     expect(error.message).toContain(`${a}: connection refused`);
     expect(error.message).toContain(`${b}: connection refused`);
   });
@@ -363,14 +346,18 @@ describe('OpenAIModel: next-token probabilities', () => {
     const d = await m.nextTokenDistribution({ text: 'x', messages, prefix: '', topLogprobs: 2 });
     expect(d.tokens).toHaveLength(2);
     expect(d.missingMass).toBeCloseTo(0.1, 10);
-    const error = await caught(m.nextTokenDistribution({ text: 'x', messages, prefix: ' very', topLogprobs: 2 }));
-    expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).code).toBe('next-token-prefix-unsupported');
+    const error = await rejection(
+      m.nextTokenDistribution({ text: 'x', messages, prefix: ' very', topLogprobs: 2 }),
+      UserError,
+    );
+    expect(error.code).toBe('next-token-prefix-unsupported');
     expect(error.message).toMatch(/does not continue an answer.*before " very"/);
 
     // The plain form on a chat-only server is the server's limit to name: one clear error.
-    const plain = await caught(model([s.url]).nextTokenDistribution({ text: 'x', prefix: '', topLogprobs: 2 }));
-    expect(plain).toBeInstanceOf(UserError);
+    const plain = await rejection(
+      model([s.url]).nextTokenDistribution({ text: 'x', prefix: '', topLogprobs: 2 }),
+      UserError,
+    );
     expect(plain.message).toContain('chat model');
   });
 
@@ -398,8 +385,7 @@ describe('OpenAIModel: next-token probabilities', () => {
     });
 
     // A server that cannot be reached is not a server without log-probabilities: it is an error.
-    const unreachable = await caught(model([await refusedUrl()], { maxRetries: 0 }).chatLogprobs({ topLogprobs: 20 }));
-    expect(unreachable).toBeInstanceOf(UserError);
+    await rejection(model([await refusedUrl()], { maxRetries: 0 }).chatLogprobs({ topLogprobs: 20 }), UserError);
   });
 });
 

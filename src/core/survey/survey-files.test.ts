@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../cancellation.js';
 import { UserError } from '../errors.js';
 import { openDatabase, saveSurvey, listSurveys, loadSurveyCells } from '../store/index.js';
-import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
+import { describeWithSharedData, sharedDataDir, SHARES_COUNTRIES } from '../../testing/shared-data.js';
+import { rejection } from '../../testing/rejection.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import {
   AnswerKey,
@@ -23,14 +24,7 @@ function write(name: string, content: string): string {
   return file;
 }
 
-async function failure(promise: Promise<unknown>): Promise<UserError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  return error as UserError;
-}
+const failure = (promise: Promise<unknown>): Promise<UserError> => rejection(promise, UserError);
 
 const MICRO_HEADER = '\uFEFF"B_COUNTRY_ALPHA";"W_WEIGHT";"PWGHT";"Q1";"Q2"\n';
 
@@ -220,20 +214,7 @@ describeWithSharedData('the real WVS data', () => {
 
   it('imports the aggregated shares of 12 countries', async () => {
     const { summary } = await readSurveyFile(aggregateFile());
-    expect(summary.countries.map((c) => c.iso3)).toEqual([
-      'BGD',
-      'DEU',
-      'GRC',
-      'IDN',
-      'IRN',
-      'MYS',
-      'PAK',
-      'PHL',
-      'ROU',
-      'SRB',
-      'TUR',
-      'USA',
-    ]);
+    expect(summary.countries.map((c) => c.iso3)).toEqual(SHARES_COUNTRIES);
     expect(summary.rows).toBe(10130);
   });
 
