@@ -2,24 +2,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { TABLE_COLUMNS } from '../../testing/report-columns.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import {
-  CATEGORY_COLUMNS,
   CSV_FILE_NAMES,
   csvCell,
   formatCsv,
-  IMPROVEMENT_BY_LANGUAGE_COLUMNS,
-  IMPROVEMENT_BY_MODEL_COLUMNS,
-  MISALIGNMENT_COLUMNS,
-  EXPECTED_OUTCOME_COLUMNS,
   OUTCOME_COLUMNS,
   PER_PROBE_COLUMNS,
   perProbeRows,
-  REDUCTION_BIN_COLUMNS,
   resultsTables,
-  SOFT_ALIGNMENT_COLUMNS,
   writeCsvReport,
-  ZERO_SHOT_ERROR_BIN_COLUMNS,
   type ResultsTables,
 } from './index.js';
 import { probeRecord, SAMPLE_RECORDS } from './sample-records.js';
@@ -64,24 +57,12 @@ describe('writeCsvReport', () => {
     const dir = tempDir();
     const tables = resultsTables(SAMPLE_RECORDS, OPTIONS);
     await writeCsvReport(dir, tables);
-    const columns: Record<keyof ResultsTables, readonly string[]> = {
-      outcomes: OUTCOME_COLUMNS,
-      expectedOutcomes: EXPECTED_OUTCOME_COLUMNS,
-      outcomesUncontested: OUTCOME_COLUMNS,
-      misalignment: MISALIGNMENT_COLUMNS,
-      improvementByModel: IMPROVEMENT_BY_MODEL_COLUMNS,
-      improvementByLanguage: IMPROVEMENT_BY_LANGUAGE_COLUMNS,
-      reductionBins: REDUCTION_BIN_COLUMNS,
-      zeroShotErrorBins: ZERO_SHOT_ERROR_BIN_COLUMNS,
-      categories: CATEGORY_COLUMNS,
-      softAlignment: SOFT_ALIGNMENT_COLUMNS,
-    };
-    for (const key of Object.keys(columns) as (keyof ResultsTables)[]) {
+    for (const key of Object.keys(TABLE_COLUMNS) as (keyof ResultsTables)[]) {
       const file = path.join(dir, CSV_FILE_NAMES[key]);
       const rows: readonly object[] = tables[key];
       // The column list names exactly the row's properties: none left out, none made up.
-      expect([...columns[key]].sort(), key).toEqual(Object.keys(rows[0]!).sort());
-      expect(header(file), key).toEqual(columns[key]);
+      expect([...TABLE_COLUMNS[key]].sort(), key).toEqual(Object.keys(rows[0]!).sort());
+      expect(header(file), key).toEqual(TABLE_COLUMNS[key]);
       const read = readCsv(file);
       expect(read, key).toHaveLength(rows.length);
       // Every cell reads back to the value it came from: numbers to the same double, null to an empty cell.
