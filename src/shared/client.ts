@@ -38,6 +38,7 @@ export const COMMAND_NAMES = [
   'runs.get',
   'runs.delete',
   'results.tables',
+  'results.summary',
   'results.probes',
   'results.probe',
   'results.explanations',

@@ -134,6 +134,12 @@ export const commands = {
     result: s.ResultsTables,
     description: "every table and figure of a run's report, as data",
   },
+  'results.summary': {
+    params: s.RunIdParams,
+    result: s.ResultsSummary,
+    description:
+      "what a run's results page says first: the model × language cells whose answers were mostly unreadable",
+  },
   'results.probes': {
     params: s.ProbesParams,
     result: s.ProbesResult,

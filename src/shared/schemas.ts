@@ -705,6 +705,47 @@ export const SoftAlignmentRow = z.object({
   ...unreadable,
 });
 
+/** A model × language whose answers were mostly unreadable: what the Results page warns of first. */
+export const UnreadableWarning = z.object({
+  ...languageGroup,
+  /** The conditions whose answers were mostly unreadable ('zero-shot' when the zero-shot answers were). */
+  conditions: z.array(Condition),
+  /** Responses behind those measurements (0 for exact probabilities) and, of them, those giving neither option. */
+  responses: count,
+  unreadableResponses: count,
+  unreadableShare: share,
+  /** The responses given most often instead of an option, with their share of the unreadable ones. */
+  commonResponses: z.array(z.object({ text: z.string(), share })),
+  /** What to try, in words. */
+  suggestions: z.array(z.string()),
+});
+
+/** The probes a number of a reading counts, as the explorer filters them. */
+export const ReadingFilter = z.object({
+  ...languageGroup,
+  condition: Condition,
+  misaligned: z.literal(true),
+  outcome: Outcome.optional(),
+  gatedOutcome: Outcome.optional(),
+});
+
+/** A model × language read in words from Table 1 (core's cellReadings). */
+export const CellReading = z.object({
+  ...languageGroup,
+  strategy: Strategy.nullable(),
+  verdict: z.enum(['no-strategy', 'unreadable', 'below-retest', 'within-retest', 'beyond-retest', 'no-retest']),
+  /** Words, and numbers with the probes behind them. */
+  segments: z.array(z.union([z.object({ text: z.string(), filter: ReadingFilter }), z.object({ text: z.string() })])),
+});
+
+export const ResultsSummary = z.object({
+  runId: z.string(),
+  /** The share of unreadable answers from which a result counts as mostly unreadable (the run's setting). */
+  unreadableThreshold: share,
+  warnings: z.array(UnreadableWarning),
+  readings: z.array(CellReading),
+});
+
 export const TablesParams = z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0) }).strict();
 export const ResultsTables = z.object({
   runId: z.string(),

@@ -3,3 +3,5 @@
 export * from './csv-report.js';
 export * from './results-tables.js';
 export * from './run-headline.js';
+export * from './unreadable-answers.js';
+export * from './readings.js';

@@ -16,7 +16,14 @@ import {
   type ProbeRecord,
   type RunConfig,
 } from '../../core/experiment/index.js';
-import { categoryName, formatCsv, perProbeRows, writeCsvReport } from '../../core/report/index.js';
+import {
+  categoryName,
+  cellReadings,
+  formatCsv,
+  perProbeRows,
+  unreadableWarnings,
+  writeCsvReport,
+} from '../../core/report/index.js';
 import { readStoredDistribution } from '../../core/sampling/index.js';
 import { PROCEDURE_CHANGES } from '../../core/version.js';
 import {
@@ -161,7 +168,7 @@ function compareBy(
 }
 
 export const resultHandlers: HandlerGroup<
-  'results.tables' | 'results.probes' | 'results.probe' | 'results.explanations' | 'reports.export'
+  'results.tables' | 'results.summary' | 'results.probes' | 'results.probe' | 'results.explanations' | 'reports.export'
 > = {
   'results.explanations': async ({ runId, filter, offset, limit }, { db, results }) => {
     const { config, records } = results.run(runId);
@@ -176,6 +183,18 @@ export const resultHandlers: HandlerGroup<
       runId,
       status: run.status,
       ...(results.keptTables(run, seed) ?? results.tables(results.run(runId), seed)),
+    };
+  },
+
+  'results.summary': ({ runId }, { results }) => {
+    const data = results.run(runId);
+    const tables = results.tables(data, 0);
+    return {
+      runId,
+      unreadableThreshold: data.config.unreadableThreshold,
+      warnings: unreadableWarnings(data.measurements, tables, data.config),
+      // Table 1 in expectation is read where it has no sampling noise: exact estimates.
+      readings: cellReadings(tables.outcomes, data.config.estimator === 'exact' ? tables.expectedOutcomes : []),
     };
   },
 

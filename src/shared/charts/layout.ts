@@ -24,14 +24,14 @@ export type Outcome = 'improved' | 'unchanged' | 'worsened';
 
 /** The probe explorer's filter a mark stands for: only ProbeFilter's keys, and a point's probeId. */
 export interface MarkFilter {
-  model?: string;
-  language?: string;
-  country?: string;
-  condition?: string;
-  category?: number;
-  outcome?: Outcome;
-  gatedOutcome?: Outcome;
-  misaligned?: boolean;
+  model?: string | undefined;
+  language?: string | undefined;
+  country?: string | undefined;
+  condition?: string | undefined;
+  category?: number | undefined;
+  outcome?: Outcome | undefined;
+  gatedOutcome?: Outcome | undefined;
+  misaligned?: boolean | undefined;
   /** Points only: the probe itself (ProbeFilter has no such key; the window opens the probe instead). */
   probeId?: string;
 }

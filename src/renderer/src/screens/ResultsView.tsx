@@ -9,6 +9,7 @@ import { useRoute } from '../route-store.js';
 import { filterRoute } from '../chart-links.js';
 import { useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
+import { Readings, UnreadableWarnings } from './ResultsSummary.js';
 
 export function ResultsView({ run }: { run: RunDetail }) {
   const navigate = useRoute((s) => s.navigate);
@@ -18,6 +19,7 @@ export function ResultsView({ run }: { run: RunDetail }) {
   const [model, setModel] = useState(models[0] ?? '');
   const [language, setLanguage] = useState(languages[0] ?? '');
   const tables = useCommand((c) => c.results.tables({ runId: run.id }), [run.id, run.measurements]);
+  const summary = useCommand((c) => c.results.summary({ runId: run.id }), [run.id, run.measurements]);
   // One point per probe for the soft-alignment scatter: the misaligned probes' self-aligned rows.
   const points = useCommand(
     (c) => loadSoftPoints(c, run.id, model, language),
@@ -41,6 +43,8 @@ export function ResultsView({ run }: { run: RunDetail }) {
 
   return (
     <div className="results">
+      {summary.data && <UnreadableWarnings summary={summary.data} />}
+      {summary.data && <Readings summary={summary.data} runId={run.id} />}
       <div className="toolbar" role="group" aria-label="What the figures show">
         <label>
           Outcome rule{' '}
@@ -95,6 +99,7 @@ export function ResultsView({ run }: { run: RunDetail }) {
                       <th scope="col">Improved</th>
                       <th scope="col">Unchanged</th>
                       <th scope="col">Worsened</th>
+                      <th scope="col">Unreadable (before → after)</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -109,6 +114,10 @@ export function ResultsView({ run }: { run: RunDetail }) {
                         <td>{percent(row.expectedImprovedShare)}</td>
                         <td>{percent(row.expectedUnchangedShare)}</td>
                         <td>{percent(row.expectedWorsenedShare)}</td>
+                        <td>
+                          {percent(row.zeroShotInvalidShare)} → {percent(row.meanInvalidShare)}
+                          {row.mostlyUnreadable && <span className="badge unreadable">no readable answer</span>}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
