@@ -3,7 +3,7 @@
 // New run form's starting point.
 import { describe, expect, it } from 'vitest';
 import { filterRoute } from './chart-links.js';
-import { joinSides } from './compare-join.js';
+import { joinSides, meanDelta } from './compare-join.js';
 import { probesParams, rowsToCsv, type ProbeRow } from './explorer-query.js';
 import { initialConfig } from './new-run-config.js';
 import { POLL_MS, readInterval } from './read-pace.js';
@@ -167,6 +167,24 @@ describe('two runs compared', () => {
       ['Q1', 0.3, true],
       ['Q2', 0, false],
     ]);
+  });
+
+  it('leaves probes with mostly unreadable answers on either side out of the mean difference, and counts them', () => {
+    const a = [row({ probeId: 'Q1', alignment: 0.5 }), row({ probeId: 'Q2', alignment: 0, invalidShare: 0.8 })];
+    const b = [
+      row({ probeId: 'Q1', condition: 'random', alignment: 0.7 }),
+      row({ probeId: 'Q2', condition: 'random', alignment: 0.9 }),
+    ];
+    const joined = joinSides(a, b, { model: 'tiny', condition: 'chrf-all' }, { model: 'tiny', condition: 'random' });
+    expect(joined.map((j) => j.unreadable)).toEqual([false, true]);
+    const { mean, leftOut } = meanDelta(joined);
+    expect(mean).toBeCloseTo(0.2, 12);
+    expect(leftOut).toBe(1);
+    // At a threshold of 0.9, Q2 (80% unreadable) counts.
+    expect(
+      meanDelta(joinSides(a, b, { model: 'tiny', condition: 'chrf-all' }, { model: 'tiny', condition: 'random' }, 0.9))
+        .leftOut,
+    ).toBe(0);
   });
 });
 

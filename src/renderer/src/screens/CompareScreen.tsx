@@ -10,7 +10,7 @@ import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { hrefOf, type Route } from '../routes.js';
 import { useCommand } from '../use-command.js';
-import { joinSides, type Side } from '../compare-join.js';
+import { joinSides, meanDelta, type Side } from '../compare-join.js';
 
 type Row = CommandResult<'results.probes'>['rows'][number];
 type Run = CommandResult<'runs.get'>;
@@ -71,15 +71,20 @@ function Comparison({
     model: runB.models[0] ?? '',
     condition: runB.strategies[runA.id === runB.id ? 1 : 0] ?? runB.strategies[0] ?? ZERO_SHOT,
   });
-  const joined = useMemo(() => joinSides(rowsA, rowsB, sideA, sideB), [rowsA, rowsB, sideA, sideB]);
+  // A probe counts as unreadable by the lower of the two runs' thresholds.
+  const threshold = Math.min(runA.config.unreadableThreshold, runB.config.unreadableThreshold);
+  const joined = useMemo(
+    () => joinSides(rowsA, rowsB, sideA, sideB, threshold),
+    [rowsA, rowsB, sideA, sideB, threshold],
+  );
   const rows = route.changedOnly ? joined.filter((j) => j.changed) : joined;
-  const meanDelta = joined.length ? joined.reduce((s, j) => s + j.delta, 0) / joined.length : null;
+  const delta = meanDelta(joined);
   const picker = (label: string, run: Run, side: Side, set: (s: Side) => void) => (
     <fieldset className="side">
       <legend>
         {label}: <a href={hrefOf({ screen: 'run', runId: run.id, tab: 'results', query: {} })}>{run.id}</a>{' '}
         <span className="muted small">
-          ({run.protocol}, {run.estimator}, n = {run.n})
+          ({run.protocol}, {run.estimator}, n = {run.n}, seed {run.config.seed})
         </span>
       </legend>
       <label>
@@ -119,7 +124,9 @@ function Comparison({
         </label>
         <span className="muted" role="status">
           {joined.length} probes in both · {joined.filter((j) => j.changed).length} changed · mean Δ alignment{' '}
-          {meanDelta === null ? '—' : `${meanDelta >= 0 ? '+' : ''}${(100 * meanDelta).toFixed(1)} points`}
+          {delta.mean === null ? '—' : `${delta.mean >= 0 ? '+' : ''}${(100 * delta.mean).toFixed(1)} points`}
+          {delta.leftOut > 0 &&
+            ` (leaving out ${delta.leftOut} ${delta.leftOut === 1 ? 'probe' : 'probes'} whose answers were mostly unreadable on a side)`}
           {rows.length > SHOWN ? ` · the first ${SHOWN} shown` : ''}
         </span>
       </div>
@@ -139,6 +146,7 @@ function Comparison({
               <th scope="col">Δ (B − A)</th>
               <th scope="col">A outcome</th>
               <th scope="col">B outcome</th>
+              <th scope="col">Unreadable (A / B)</th>
             </tr>
           </thead>
           <tbody>
@@ -169,6 +177,10 @@ function Comparison({
                 >{`${j.delta > 0 ? '+' : ''}${(100 * j.delta).toFixed(0)}`}</td>
                 <td>{j.a.outcome && <span className={`outcome ${j.a.outcome}`}>{j.a.outcome}</span>}</td>
                 <td>{j.b.outcome && <span className={`outcome ${j.b.outcome}`}>{j.b.outcome}</span>}</td>
+                <td>
+                  {percent(j.a.invalidShare, 0)} / {percent(j.b.invalidShare, 0)}
+                  {j.unreadable && <span className="badge unreadable">no readable answer</span>}
+                </td>
               </tr>
             ))}
           </tbody>
