@@ -908,6 +908,20 @@ export const ExplanationEntry = z.object({
   answer: z.string(),
   explanation: z.string(),
   ordinal: count,
+  /**
+   * What the probe's shares were, so that an outcome beside an explanation can be read: the country's answer
+   * (the target) and its shares, and the share of target answers and of unreadable ones zero-shot and under the
+   * explanation's condition. Null when the probe's measurements are gone.
+   */
+  shares: z
+    .object({
+      targetOption: z.union([z.literal(1), z.literal(2)]),
+      targetText: z.string().nullable(),
+      countryShares: z.tuple([share, share]),
+      zeroShot: z.object({ alignment: share, invalidShare: share }),
+      condition: z.object({ alignment: share, invalidShare: share }).nullable(),
+    })
+    .nullable(),
 });
 export const ExplanationsResult = z.object({ total: count, offset: count, rows: z.array(ExplanationEntry) });
 

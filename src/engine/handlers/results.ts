@@ -382,6 +382,7 @@ async function explanationEntries(
       demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id);
     }
     const category = record?.category ?? probe?.category ?? null;
+    const result = record?.strategies.find((s) => s.strategy === e.condition);
     return {
       model: e.model,
       language: e.language,
@@ -390,12 +391,21 @@ async function explanationEntries(
       category,
       categoryName: category === null ? null : categoryName(category),
       strategy: e.condition,
-      outcome: record?.strategies.find((s) => s.strategy === e.condition)?.outcome ?? null,
+      outcome: result?.outcome ?? null,
       demonstrations,
       question: probe?.template ?? null,
       answer: e.answer === '1' || e.answer === '2' ? (probe?.options[Number(e.answer) - 1] ?? e.answer) : e.answer,
       explanation: e.response,
       ordinal: e.ordinal,
+      shares: record
+        ? {
+            targetOption: record.targetOption,
+            targetText: probe?.options[record.targetOption - 1] ?? null,
+            countryShares: [record.targetShares[0], record.targetShares[1]],
+            zeroShot: { alignment: record.zeroShot.alignment, invalidShare: record.zeroShot.invalid },
+            condition: result ? { alignment: result.alignment, invalidShare: result.invalid } : null,
+          }
+        : null,
     };
   });
 }

@@ -2,7 +2,7 @@
 // question, the model's answer and explanation, and the probe's outcome; filtered and searched by the engine.
 import { useEffect, useState } from 'react';
 import { conditionLabel } from '../../../shared/charts/index.js';
-import { Show } from '../components/Status.js';
+import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { changedQuery, hrefOf, type ProbeQuery, type ProbeQueryChange } from '../routes.js';
 import { useCommand } from '../use-command.js';
@@ -129,6 +129,22 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
                       </span>
                       {e.outcome && <span className={`outcome ${e.outcome}`}>{e.outcome}</span>}
                     </header>
+                    {e.shares && (
+                      <p className="small shares-line" data-testid="explanation-shares">
+                        The country's answer:{' '}
+                        <strong>{e.shares.targetText ?? `option ${e.shares.targetOption}`}</strong> (
+                        {percent(e.shares.countryShares[e.shares.targetOption - 1]!, 0)} of {e.country}'s respondents).
+                        Answers giving it: zero-shot {percent(e.shares.zeroShot.alignment, 0)}
+                        {e.shares.condition && (
+                          <>
+                            {' '}
+                            → {conditionLabel(e.strategy)} {percent(e.shares.condition.alignment, 0)}
+                          </>
+                        )}
+                        ; unreadable {percent(e.shares.zeroShot.invalidShare, 0)}
+                        {e.shares.condition && <> → {percent(e.shares.condition.invalidShare, 0)}</>}.
+                      </p>
+                    )}
                     {e.demonstrations && e.demonstrations.length > 0 && (
                       <div>
                         <h4>Demonstrations</h4>
