@@ -84,7 +84,11 @@ export function registerModelCommands(program: Command): void {
           )
         : () => undefined;
       return client.models
-        .addGguf({ path: file, ...(options.name ? { name: options.name } : {}), ...samplingChoice(options) })
+        .addGguf({
+          path: path.resolve(file),
+          ...(options.name ? { name: options.name } : {}),
+          ...samplingChoice(options),
+        })
         .finally(() => {
           stop();
           if (showProgress) process.stderr.write('\n');
@@ -206,7 +210,7 @@ export function registerModelCommands(program: Command): void {
         });
         const cancel = () => jobId && void client.jobs.cancel({ jobId });
         return cancellableBySigint(cancel, () =>
-          client.models.download({ uri, ...(options.dir ? { dir: options.dir } : {}) }),
+          client.models.download({ uri, ...(options.dir ? { dir: path.resolve(options.dir) } : {}) }),
         ).finally(() => {
           stop();
           if (showProgress) process.stderr.write('\n');
@@ -272,7 +276,7 @@ export function registerModelCommands(program: Command): void {
     const isFile = /\.gguf$/i.test(target) || target.includes(path.sep);
     const result = await withEngine(options, (client) =>
       client.models.inspect({
-        ...(isFile ? { path: target } : { model: target }),
+        ...(isFile ? { path: path.resolve(target) } : { model: target }),
         gpu,
         ...(contextSize ? { contextSize } : {}),
       }),

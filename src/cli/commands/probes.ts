@@ -1,5 +1,6 @@
 // `selfalign probes import|list|show|delete`: probe sets in the database.
 
+import path from 'node:path';
 import type { Command } from 'commander';
 import { WVS_CATEGORIES } from '../../core/data/index.js';
 import type { CommandResult } from '../../shared/contract.js';
@@ -21,7 +22,8 @@ export function registerProbeCommands(program: Command): void {
   ).action(async (sourcePath: string, options: { name?: string; preview?: boolean; json?: boolean; db?: string }) => {
     const result = await withEngine(options, (client) =>
       client.probes.import({
-        path: sourcePath,
+        // A relative path is the user's, from the folder the command was run in; the engine takes whole paths.
+        path: path.resolve(sourcePath),
         ...(options.name ? { name: options.name } : {}),
         preview: options.preview ?? false,
       }),

@@ -272,7 +272,12 @@ export function registerReportCommand(program: Command): void {
     ) => {
       const seed = wholeNumber(options.seed, '--seed')!;
       const report = await withEngine(options, async (client: WorkbenchClient) => {
-        const written = await client.reports.export({ runId, dir: options.out, bom: options.bom === true, seed });
+        const written = await client.reports.export({
+          runId,
+          dir: path.resolve(options.out),
+          bom: options.bom === true,
+          seed,
+        });
         if (!options.charts) return written;
         return {
           ...written,

@@ -1,6 +1,7 @@
 // `selfalign survey import|list|delete`, `selfalign targets`, `selfalign demos`, `selfalign prompt`: survey data,
 // each country's target answers, and the demonstrations and prompts built from them.
 
+import path from 'node:path';
 import type { Command } from 'commander';
 import { CHRF_DIRECTIONS, DEFAULT_K, SELECTION_STRATEGIES } from '../../core/demos/index.js';
 import { DEFAULT_EXCLUDED_CATEGORIES } from '../../core/data/index.js';
@@ -41,7 +42,7 @@ export function registerSurveyCommands(program: Command): void {
           : () => undefined;
         return client.surveys
           .import({
-            path: file,
+            path: path.resolve(file),
             ...(format ? { format } : {}),
             ...(options.name ? { name: options.name } : {}),
             weight: options.weight,

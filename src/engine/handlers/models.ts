@@ -17,6 +17,7 @@ import { estimateDistribution } from '../../core/sampling/index.js';
 import { appDataFolder, getModel, listModels, removeModel, saveModel } from '../../core/store/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup } from '../context.js';
+import { userPath } from '../user-path.js';
 import { promptFor } from './selection.js';
 
 /** A server URL as the clients want it: http(s), no trailing slash. */
@@ -44,7 +45,7 @@ export const modelHandlers: HandlerGroup<
   'models.list': (_params, { db }) => listModels(db),
 
   'models.addGguf': async ({ path: file, name, preset, sampling }, { db, jobs }) => {
-    const absolute = path.resolve(file);
+    const absolute = userPath(file, 'the GGUF file');
     const { done } = jobs.start('model-inspect', absolute, (job) =>
       inspectGguf(absolute, {
         onHashProgress: (hashed, total) =>
@@ -108,13 +109,13 @@ export const modelHandlers: HandlerGroup<
           `model "${model}" is an API model (${record.kind}); only GGUF files can be inspected`,
         );
       target = record.path;
-    } else target = path.resolve(file!);
+    } else target = userPath(file!, 'the GGUF file');
     const info = await inspectGguf(target);
     return { path: target, info, ...(await estimateFit(target, { gpu, ...(contextSize ? { contextSize } : {}) })) };
   },
 
   'models.download': async ({ uri, dir }, { jobs }) => {
-    const folder = path.resolve(dir ?? path.join(appDataFolder(), 'models'));
+    const folder = dir === undefined ? path.join(appDataFolder(), 'models') : userPath(dir, 'the download folder');
     const { done } = jobs.start('download', uri, (job) =>
       downloadModel(uri, {
         dir: folder,

@@ -5,11 +5,12 @@ import { isUsable, PROBE_FLAG_REASONS, readProbeSource, type ProbeSource } from 
 import { UserError } from '../../core/errors.js';
 import { BUILTIN_PROBE_SET, deleteProbeSet, listProbeSets, loadProbes, saveProbeSet } from '../../core/store/index.js';
 import type { HandlerGroup, HandlerResult } from '../context.js';
+import { userPath } from '../user-path.js';
 import { languageOf } from './scope.js';
 
 export const probeHandlers: HandlerGroup<'probes.import' | 'probes.listSets' | 'probes.show' | 'probes.delete'> = {
   'probes.import': async ({ path: sourcePath, name, preview }, { db, jobs }) => {
-    const absolute = path.resolve(sourcePath);
+    const absolute = userPath(sourcePath, 'the probe file or folder');
     const setName = name ?? path.basename(absolute).replace(/\.(zip|csv)$/i, '');
     const { done } = jobs.start('probe-import', absolute, async (job) => {
       job.progress({ phase: 'reading', done: 0, total: 1, rate: 0, etaSeconds: null });

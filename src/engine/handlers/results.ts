@@ -37,6 +37,7 @@ import {
 import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup, HandlerResult } from '../context.js';
+import { userPath } from '../user-path.js';
 import type { RunResults } from '../results-service.js';
 
 type Row = HandlerResult<'results.probes'>['rows'][number];
@@ -291,7 +292,7 @@ export const resultHandlers: HandlerGroup<
   'reports.export': async ({ runId, dir, bom, seed }, { db, results }) => {
     const data = results.run(runId);
     const { run, config, measurements, records } = data;
-    const out = path.resolve(dir);
+    const out = userPath(dir, 'the report folder');
     const probes = probesOf(db, config);
     const validityOf = (r: ProbeRecord) => probes.get(r.language)?.get(r.probeId)?.validity ?? null;
     const files = await writeCsvReport(

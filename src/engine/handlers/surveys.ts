@@ -21,11 +21,12 @@ import {
   type SurveyFile,
 } from '../../core/survey/index.js';
 import type { HandlerGroup, HandlerResult } from '../context.js';
+import { userPath } from '../user-path.js';
 import { languageOf } from './scope.js';
 
 export const surveyHandlers: HandlerGroup<'surveys.import' | 'surveys.list' | 'surveys.delete' | 'targets.get'> = {
   'surveys.import': async ({ path: file, name, format, weight, preview }, { db, jobs }) => {
-    const absolute = path.resolve(file);
+    const absolute = userPath(file, 'the survey file');
     const surveyName = name ?? path.basename(absolute).replace(/\.(csv|txt)$/i, '');
     const { done } = jobs.start('survey-import', absolute, async (job) => {
       const started = performance.now();
