@@ -72,9 +72,9 @@ export async function countGridTestItems(options: {
   const engine = createEngine({ databasePath: path.join(options.dir, 'grid-count.sqlite') });
   try {
     await engine.client.models.addGguf({ path: model.path, name: 'model', preset: 'llama-3-8b-instruct' });
-    await engine.client.surveys.import({ path: options.surveyFile, name: 'shares' });
+    await engine.client.surveys.import({ path: path.resolve(options.surveyFile), name: 'shares' });
     const withArora = options.probes !== undefined && existsSync(options.probes);
-    if (withArora) await engine.client.probes.import({ path: options.probes!, name: 'arora' });
+    if (withArora) await engine.client.probes.import({ path: path.resolve(options.probes!), name: 'arora' });
     const counted: GridLanguage[] = [];
     for (const { language, country } of GRID) {
       if (language !== 'en' && !withArora) continue;
