@@ -17,6 +17,7 @@ import {
 import type { EngineContext, Handlers } from './context.js';
 import { ContractError, toWorkbenchError } from './errors.js';
 import { appHandlers } from './handlers/app.js';
+import { fileHandlers } from './handlers/files.js';
 import { modelHandlers } from './handlers/models.js';
 import { probeHandlers } from './handlers/probes.js';
 import { resultHandlers } from './handlers/results.js';
@@ -27,6 +28,7 @@ import { JobRegistry } from './jobs.js';
 
 const handlers: Handlers = {
   ...appHandlers,
+  ...fileHandlers,
   ...probeHandlers,
   ...surveyHandlers,
   ...selectionHandlers,

@@ -43,6 +43,7 @@ export const COMMAND_NAMES = [
   'results.probe',
   'results.explanations',
   'reports.export',
+  'files.list',
   'jobs.list',
   'jobs.cancel',
 ] as const;

@@ -160,6 +160,12 @@ export const commands = {
     result: s.ExportResult,
     description: 'write the CSV report of a run to a folder',
   },
+  'files.list': {
+    params: s.FilesParams,
+    result: s.FilesResult,
+    description:
+      'the folders and files of a folder on the machine the engine runs on (the browser window’s file picker)',
+  },
   'jobs.list': {
     params: NoParams,
     result: z.array(s.JobSummary),

@@ -746,6 +746,28 @@ export const ResultsSummary = z.object({
   readings: z.array(CellReading),
 });
 
+// ---------------------------------------------------------------------------------------------------------
+// files
+
+export const FilesParams = z
+  .object({
+    /** The folder to list: a whole path or one starting with ~; the home folder when absent. */
+    dir: z.string().min(1).optional(),
+  })
+  .strict();
+export const FilesResult = z.object({
+  /** The folder listed, as a whole path. */
+  dir: z.string(),
+  /** The folder above it; null at the top. */
+  parent: z.string().nullable(),
+  /** The home folder of the user the engine runs as. */
+  home: z.string(),
+  /** Its folders, then its files, by name; hidden ones left out. */
+  entries: z.array(
+    z.object({ name: z.string(), path: z.string(), kind: z.enum(['folder', 'file']), bytes: count.nullable() }),
+  ),
+});
+
 export const TablesParams = z.object({ runId: z.string().min(1), seed: z.number().int().min(0).default(0) }).strict();
 export const ResultsTables = z.object({
   runId: z.string(),
