@@ -27,7 +27,7 @@ import {
 } from '../src/core/store/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE, readSurveyFile } from '../src/core/survey/index.js';
 import { createEngine } from '../src/engine/index.js';
-import { createRun } from '../src/engine/run-service.js';
+import { createRun, pairKey } from '../src/engine/run-service.js';
 import type { CommandParams } from '../src/shared/contract.js';
 
 const shared = path.resolve(import.meta.dirname, '../../shared/data');
@@ -107,7 +107,7 @@ try {
     for (const model of modelNames) {
       for (const { language, country } of config.languages) {
         const probes = prepared.probesByLanguage.get(language)!;
-        const targets = prepared.targetsByCountry.get(country)!;
+        const targets = prepared.targetsByPair.get(pairKey(language, country))!;
         for (const probe of probes) {
           const target = targets.get(probe.id);
           if (target.kind !== 'majority' || !config.categories.includes(probe.category)) continue;

@@ -49,7 +49,7 @@ import {
 } from '../core/store/index.js';
 import { builtinAnswerKey, countryTargets, type AnswerKey, type CountryTargets } from '../core/survey/index.js';
 import { WORKBENCH_VERSION } from '../core/version.js';
-import { isUsable, type Probe } from '../core/data/index.js';
+import { isUsable, languageName, type Probe } from '../core/data/index.js';
 
 /** The journal of one run on the database: each measurement its own transaction, committed at once. */
 function databaseJournal(db: Db, runId: string): RunJournal {
@@ -132,13 +132,19 @@ interface StoredRunModel {
   chatMode?: ChatMode;
 }
 
+/** The key of a language of a run and the country it is paired with. */
+export function pairKey(language: string, country: string): string {
+  return `${language}/${country}`;
+}
+
 /** A run row that exists, with everything its work needs already checked and loaded. */
 export interface PreparedRun {
   runId: string;
   config: RunConfig;
   records: RegisteredModel[];
   probesByLanguage: Map<string, Probe[]>;
-  targetsByCountry: Map<string, CountryTargets>;
+  /** Per language of the run (pairKey(language, country)): its country's targets in its survey import. */
+  targetsByPair: Map<string, CountryTargets>;
   /** Per model: chat messages or the plain prompt, kept for the run's resumes. */
   chatModes: Map<string, ChatMode>;
 }
@@ -182,8 +188,16 @@ export async function inspectRunInputs(
     attempt(`languages.${i}`, () => loadProbes(db, probeSet, language)),
   );
   const key = answerKey ?? (await builtinAnswerKey());
-  const targets = config.languages.map(({ country }, i) =>
-    attempt(`languages.${i}.country`, () => countryTargets(country, key, loadSurveyCells(db, config.survey, country))),
+  const targets = config.languages.map(({ language, country, survey }, i) =>
+    attempt(`languages.${i}.country`, () => {
+      try {
+        return countryTargets(country, key, loadSurveyCells(db, survey, country));
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        // Said of the language it concerns, in the user's words, not the configuration's path.
+        throw new UserError(error.code, `${languageName(language)} → ${country}: ${error.message}`);
+      }
+    }),
   );
   if (problems.length > 0) return { problems, inputs: undefined };
   return {
@@ -192,7 +206,9 @@ export async function inspectRunInputs(
       config,
       records: records as RegisteredModel[],
       probesByLanguage: new Map(config.languages.map(({ language }, i) => [language, probes[i]!])),
-      targetsByCountry: new Map(config.languages.map(({ country }, i) => [country, targets[i]!])),
+      targetsByPair: new Map(
+        config.languages.map(({ language, country }, i) => [pairKey(language, country), targets[i]!]),
+      ),
     },
   };
 }
@@ -313,7 +329,7 @@ export async function executeRun(db: Db, prepared: PreparedRun, options: Execute
         config,
         models,
         probes: (language) => prepared.probesByLanguage.get(language)!,
-        targets: (country) => prepared.targetsByCountry.get(country)!,
+        targets: (language, country) => prepared.targetsByPair.get(pairKey(language, country))!,
       },
       databaseJournal(db, runId),
       options,

@@ -87,6 +87,11 @@ const LanguageSchema = z.union([
         .optional(),
       /** The probe set of this language, when it is not the run's probeSet (e.g. Arora et al. for de, builtin for en). */
       probeSet: z.string().min(1).optional(),
+      /**
+       * The survey import of this language's targets, when it is not the run's survey (e.g. Turkey's microdata for
+       * tr/TUR, the published shares for en/USA).
+       */
+      survey: z.string().min(1).optional(),
     })
     .strict(),
 ]);
@@ -181,7 +186,9 @@ export const RunConfigSchema = z
  * and probe set, the protocol's estimator, n and threshold in place. What runs.validate returns and a run stores.
  */
 export const ResolvedRunConfigSchema = RunConfigSchema.extend({
-  languages: z.array(z.object({ language: z.string(), country: z.string(), probeSet: z.string() }).strict()),
+  languages: z.array(
+    z.object({ language: z.string(), country: z.string(), probeSet: z.string(), survey: z.string() }).strict(),
+  ),
   n: z.number().int().min(1),
   estimator: Estimator,
   misalignmentThreshold: z.number().gt(0).max(1),

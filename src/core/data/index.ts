@@ -4,3 +4,4 @@ export * from './probe.js';
 export * from './probe-files.js';
 export * from './item-validity.js';
 export { decodeUtf8 } from './text-file.js';
+export * from './language-names.js';

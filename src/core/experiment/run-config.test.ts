@@ -12,7 +12,7 @@ describe('run configuration', () => {
     const config = parseRunConfig({
       models: ['tiny'],
       survey: 'shares',
-      languages: ['de', { language: 'en', country: 'gbr' }],
+      languages: ['de', { language: 'en', country: 'gbr' }, { language: 'tr', survey: 'wvs7-turkey' }],
     });
     expect(config).toMatchObject({
       probeSet: 'builtin',
@@ -26,11 +26,14 @@ describe('run configuration', () => {
       shuffleDemonstrations: false,
       explanations: { enabled: false, perProbe: 1, maxTokens: 128 },
       seed: 0,
-      languages: [
-        { language: 'de', country: 'DEU', probeSet: 'builtin' },
-        { language: 'en', country: 'GBR', probeSet: 'builtin' },
-      ],
+      unreadableThreshold: 0.5,
     });
+    // Each language with its country, probe set and survey import: the run's unless it names its own.
+    expect(config.languages).toEqual([
+      { language: 'de', country: 'DEU', probeSet: 'builtin', survey: 'shares' },
+      { language: 'en', country: 'GBR', probeSet: 'builtin', survey: 'shares' },
+      { language: 'tr', country: 'TUR', probeSet: 'builtin', survey: 'wvs7-turkey' },
+    ]);
     expect(config.categories).toEqual([1, 2, 3, 5, 6, 7, 9, 10, 11, 12, 13]);
     expect(parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], protocol: 'precise' })).toMatchObject({
       estimator: 'exact',

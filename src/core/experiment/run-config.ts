@@ -47,15 +47,22 @@ export function parseRunConfig(input: unknown, source = 'the run configuration')
   }
   const config = parsed.data;
   const languages = config.languages.map((entry) => {
-    const { language, country, probeSet } =
-      typeof entry === 'string' ? { language: entry, country: undefined, probeSet: undefined } : entry;
+    const { language, country, probeSet, survey } =
+      typeof entry === 'string'
+        ? { language: entry, country: undefined, probeSet: undefined, survey: undefined }
+        : entry;
     const paired = country ?? DEFAULT_COUNTRY_OF_LANGUAGE[language];
     if (!paired)
       throw new UserError(
         'bad-run-config',
         `${source}: language "${language}" has no default country; give one, e.g. { "language": "${language}", "country": "USA" }`,
       );
-    return { language, country: paired.toUpperCase(), probeSet: probeSet ?? config.probeSet };
+    return {
+      language,
+      country: paired.toUpperCase(),
+      probeSet: probeSet ?? config.probeSet,
+      survey: survey ?? config.survey,
+    };
   });
   const duplicates = languages.filter(
     (l, i) => languages.findIndex((m) => m.language === l.language && m.country === l.country) !== i,

@@ -37,7 +37,8 @@ export interface RunInputs {
   config: RunConfig;
   models: readonly RunModel[];
   probes: (language: string) => Probe[];
-  targets: (country: string) => TargetAnswers;
+  /** The targets of a language of the run: its country's answers in the language's survey import. */
+  targets: (language: string, country: string) => TargetAnswers;
 }
 
 export interface RunProgress {
@@ -74,7 +75,7 @@ export async function runExperiment(inputs: RunInputs, journal: RunJournal, opti
     for (const { language, country } of config.languages) {
       // Probes known to be invalid as published serve neither as test items nor as demonstrations.
       const probes = inputs.probes(language).filter((p) => !isLeftOutAsInvalid(p, config));
-      const targets = inputs.targets(country);
+      const targets = inputs.targets(language, country);
       const pool = new DemonstrationPool(probes, targets);
       for (const probe of probes) {
         const target = targets.get(probe.id);

@@ -12,7 +12,7 @@ import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data
 import { useTempDir } from '../../testing/temp-dir.js';
 import { tinyModelPath } from '../../testing/tiny-model.js';
 import { createEngine } from '../engine.js';
-import { createRun, type PreparedRun } from '../run-service.js';
+import { createRun, pairKey, type PreparedRun } from '../run-service.js';
 
 const tempDir = useTempDir();
 
@@ -34,7 +34,7 @@ function distribution(option1: number): ResponseDistribution {
 /** Writes the zero-shot measurement of the next probe with a majority target, wrong on purpose (misaligned). */
 function measureNext(db: Db, prepared: PreparedRun, done: Set<string>): string {
   const { language, country } = prepared.config.languages[0]!;
-  const targets = prepared.targetsByCountry.get(country)!;
+  const targets = prepared.targetsByPair.get(pairKey(language, country))!;
   const probe = prepared.probesByLanguage
     .get(language)!
     .find((p) => !done.has(p.id) && targets.get(p.id).kind === 'majority')!;

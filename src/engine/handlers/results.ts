@@ -58,13 +58,13 @@ async function poolOf(
   db: Db,
   config: RunConfig,
   probes: ReadonlyMap<string, Probe> | undefined,
-  country: string,
+  { country, survey }: { country: string; survey: string },
 ): Promise<DemonstrationPool | undefined> {
   if (!probes || probes.size === 0) return undefined;
   try {
     return new DemonstrationPool(
       [...probes.values()],
-      countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, config.survey, country)),
+      countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, survey, country)),
     );
   } catch {
     return undefined; // the survey import was deleted since
@@ -233,7 +233,8 @@ export const resultHandlers: HandlerGroup<
     const probes = probesOf(db, config).get(language) ?? new Map<string, Probe>();
     const probe = probes.get(probeId) ?? null;
     // The demonstrations are rebuilt from the same inputs the run had, for their sentences and chrF++ scores.
-    const pool = await poolOf(db, config, probes, country);
+    const entry = config.languages.find((l) => l.language === language && l.country === country);
+    const pool = entry ? await poolOf(db, config, probes, entry) : undefined;
     const explanations = loadExplanations(db, runId).filter(
       (e) => e.model === model && e.language === language && e.country === country && e.probeId === probeId,
     );
@@ -367,8 +368,8 @@ async function explanationEntries(
   if (explanations.length === 0) return [];
   const probes = probesOf(db, config);
   const pools = new Map<string, DemonstrationPool | undefined>();
-  for (const { language, country } of config.languages)
-    pools.set(`${language}/${country}`, await poolOf(db, config, probes.get(language), country));
+  for (const entry of config.languages)
+    pools.set(`${entry.language}/${entry.country}`, await poolOf(db, config, probes.get(entry.language), entry));
   return explanations.map((e) => {
     const probe = probes.get(e.language)?.get(e.probeId);
     const record = records.find(

@@ -20,6 +20,8 @@ it('lists every problem with what a configuration names, and a start refuses wit
     expect(validation.ok).toBe(false);
     const paths = validation.problems.map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['models.0', 'models.1', 'languages.1', 'languages.0.country']));
+    // The survey problem is said of the language, in words.
+    expect(validation.problems.find((p) => p.path === 'languages.0.country')?.message).toMatch(/^English → USA: /);
     const first = validation.problems[0]!;
     const started = await engine.invoke('runs.start', { config });
     expect(started).toMatchObject({ ok: false, error: { kind: 'user', message: first.message } });

@@ -31,6 +31,7 @@ import {
   executeRun,
   inspectRunInputs,
   itemsLeftOut,
+  pairKey,
   reopenRun,
   runWarnings,
   type PreparedRun,
@@ -191,7 +192,7 @@ async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.val
   let zeroShot = 0;
   if (inputs) {
     for (const { language, country } of config.languages) {
-      const targets = inputs.targetsByCountry.get(country)!;
+      const targets = inputs.targetsByPair.get(pairKey(language, country))!;
       zeroShot += inputs.probesByLanguage.get(language)!.filter((p) => isTestItem(p, targets.get(p.id), config)).length;
     }
   }
