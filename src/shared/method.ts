@@ -194,3 +194,17 @@ export const ResolvedRunConfigSchema = RunConfigSchema.extend({
   misalignmentThreshold: z.number().gt(0).max(1),
   categories: z.array(z.number().int().min(1).max(WVS_CATEGORY_COUNT)),
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Words for the screens and messages
+
+const LANGUAGE_NAMES = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+
+/** A language's name in English ("tr" → "Turkish"), from the runtime's CLDR data; an unknown code as it is. */
+export function languageName(code: string): string {
+  try {
+    return LANGUAGE_NAMES.of(code) ?? code;
+  } catch {
+    return code; // not a well-formed language tag
+  }
+}

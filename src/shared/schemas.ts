@@ -11,6 +11,7 @@ import {
   Gpu,
   Outcome,
   PROTOCOLS,
+  PromptTemplateSchema,
   ResolvedRunConfigSchema,
   RunProtocol,
   Strategy,
@@ -42,6 +43,8 @@ export const AppInfo = z.object({
     protocols: z.array(z.object({ name: z.enum(PROTOCOLS), estimator: Estimator, n: z.number().int() })),
     /** The paper's country of each language (ISO 3166 alpha-3). */
     defaultCountries: z.record(z.string(), z.string()),
+    /** The prompt a language gets unless the run gives it its own (in English): the start of a translation. */
+    defaultPromptTemplate: PromptTemplateSchema,
   }),
 });
 

@@ -109,7 +109,7 @@ describe('prompts drawn per draw', () => {
     }
     expect(() =>
       config({ promptTemplates: { de: { ...DEFAULT_PROMPT_TEMPLATE, instruction: 'Wähle eine Option.' } } }),
-    ).toThrow(/prompt template of "de".*\{first_option\}/);
+    ).toThrow(/The German prompt: .*\{first_option\}/);
   });
 
   it("mixes the prompts' exact distributions: the mixture of the two orders is their average", async () => {

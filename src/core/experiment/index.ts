@@ -8,3 +8,4 @@ export * from './stored-run-config.js';
 export * from './runner.js';
 export * from './test-items.js';
 export * from './results.js';
+export * from './config-problems.js';

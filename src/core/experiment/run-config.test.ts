@@ -65,18 +65,18 @@ describe('run configuration', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(UserError);
       const message = (error as UserError).message;
-      expect(message).toContain('models: name at least one registered model');
-      expect(message).toContain('k:');
-      expect(message).toContain('strategies.0');
-      expect(message).toContain('colour');
+      expect(message).toContain('The models: name at least one registered model');
+      expect(message).toContain('k (demonstrations per prompt) must be at least 1');
+      expect(message).toContain('The strategy "best" must be one of');
+      expect(message).toContain('has no setting "colour"');
     }
     expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['xx'] })).toThrow(
-      /language "xx" has no default country/,
+      /"xx" has no default country/,
     );
     expect(() => parseRunConfig({ models: ['m'], survey: 's', languages: ['de', 'de'] })).toThrow(/listed twice/);
     expect(() =>
       parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatty' } }),
-    ).toThrow(/chatWrappers\.m: there is no chat wrapper "chatty" \(known: .*chatML/);
+    ).toThrow(/The chat wrapper of model "m": there is no chat wrapper "chatty" \(known: .*chatML/);
     expect(
       parseRunConfig({ models: ['m'], survey: 's', languages: ['de'], chatWrappers: { m: 'chatML' } }).chatWrappers,
     ).toEqual({ m: 'chatML' });
@@ -95,6 +95,8 @@ describe('run configuration', () => {
     writeFileSync(file, '{ "models": ["m"], ');
     await expect(readRunConfig(file)).rejects.toMatchObject({ code: 'bad-run-config', where: { file } });
     writeFileSync(file, JSON.stringify({ models: ['m'], survey: 's', languages: ['de'], n: -1 }));
-    await expect(readRunConfig(file)).rejects.toThrow(/run\.json is not valid: n:/);
+    await expect(readRunConfig(file)).rejects.toThrow(
+      /run\.json is not valid: n \(responses per prompt\) must be at least 1/,
+    );
   });
 });

@@ -5,13 +5,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { DEFAULT_EXCLUDED_CATEGORIES, WVS_CATEGORIES } from '../data/index.js';
+import { DEFAULT_EXCLUDED_CATEGORIES, languageName, WVS_CATEGORIES } from '../data/index.js';
 import { UserError } from '../errors.js';
 import { CHAT_WRAPPER_NAMES } from '../models/index.js';
 import { validatePromptTemplate, DEFAULT_PROMPT_TEMPLATE, type PromptTemplate } from '../prompt/index.js';
 import type { Estimator } from '../sampling/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../survey/index.js';
 import { PROTOCOLS, RunConfigSchema, type ResolvedRunConfigSchema } from '../../shared/method.js';
+import { configProblems, languageWords, type ConfigProblem } from './config-problems.js';
 
 export { PROTOCOLS, RunConfigSchema };
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -37,79 +38,95 @@ export function defaultMisalignmentThreshold(estimator: Estimator, n: number): n
   return estimator === 'exact' ? 0.999 ** (1 / n) : 1;
 }
 
-export function parseRunConfig(input: unknown, source = 'the run configuration'): RunConfig {
+/**
+ * A configuration checked and resolved, or every problem with it in words (with its place, for a form). The one
+ * check behind parseRunConfig (which throws) and runs.validate (which lists).
+ */
+export function checkRunConfig(
+  input: unknown,
+): { config: RunConfig; problems: [] } | { config: null; problems: ConfigProblem[] } {
   const parsed = RunConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    const messages = parsed.error.issues.map(
-      (issue) => `${issue.path.length ? issue.path.join('.') : 'configuration'}: ${issue.message}`,
-    );
-    throw new UserError('bad-run-config', `${source} is not valid: ${messages.join('; ')}`);
-  }
+  if (!parsed.success) return { config: null, problems: configProblems(parsed.error, input) };
   const config = parsed.data;
-  const languages = config.languages.map((entry) => {
+  const problems: ConfigProblem[] = [];
+  const languages = config.languages.map((entry, i) => {
     const { language, country, probeSet, survey } =
       typeof entry === 'string'
         ? { language: entry, country: undefined, probeSet: undefined, survey: undefined }
         : entry;
     const paired = country ?? DEFAULT_COUNTRY_OF_LANGUAGE[language];
     if (!paired)
-      throw new UserError(
-        'bad-run-config',
-        `${source}: language "${language}" has no default country; give one, e.g. { "language": "${language}", "country": "USA" }`,
-      );
+      problems.push({
+        path: `languages.${i}.country`,
+        message: `${languageWords(language)} has no default country: give one, e.g. { "language": "${language}", "country": "USA" }`,
+      });
     return {
       language,
-      country: paired.toUpperCase(),
+      country: (paired ?? '').toUpperCase(),
       probeSet: probeSet ?? config.probeSet,
       survey: survey ?? config.survey,
     };
   });
-  const duplicates = languages.filter(
-    (l, i) => languages.findIndex((m) => m.language === l.language && m.country === l.country) !== i,
-  );
-  if (duplicates.length > 0)
-    throw new UserError(
-      'bad-run-config',
-      `${source}: ${duplicates[0]!.language}/${duplicates[0]!.country} is listed twice`,
-    );
+  languages.forEach((l, i) => {
+    if (l.country && languages.findIndex((m) => m.language === l.language && m.country === l.country) !== i)
+      problems.push({
+        path: `languages.${i}`,
+        message: `${languageName(l.language)} → ${l.country} (${l.language}/${l.country}) is listed twice`,
+      });
+  });
   const sets = new Map<string, string>();
-  for (const l of languages) {
+  languages.forEach((l, i) => {
     if (sets.has(l.language) && sets.get(l.language) !== l.probeSet)
-      throw new UserError(
-        'bad-run-config',
-        `${source}: language "${l.language}" comes from two probe sets; one run takes one set per language`,
-      );
+      problems.push({
+        path: `languages.${i}.probeSet`,
+        message: `${languageWords(l.language)} comes from two probe sets; one run takes one set per language`,
+      });
     sets.set(l.language, l.probeSet);
-  }
-  const estimator = config.estimator ?? PROTOCOL_DEFAULTS[config.protocol].estimator;
-  const n = config.n ?? PROTOCOL_DEFAULTS[config.protocol].n;
+  });
   for (const [language, template] of Object.entries(config.promptTemplates)) {
     try {
       validatePromptTemplate(template);
     } catch (error) {
-      throw new UserError(
-        'bad-run-config',
-        `${source}: the prompt template of "${language}": ${(error as Error).message}`,
-      );
+      problems.push({
+        path: `promptTemplates.${language}`,
+        message: `The ${languageName(language)} prompt: ${(error as Error).message}`,
+      });
     }
   }
   for (const [model, wrapper] of Object.entries(config.chatWrappers)) {
     if (!CHAT_WRAPPER_NAMES.includes(wrapper))
-      throw new UserError(
-        'bad-run-config',
-        `${source}: chatWrappers.${model}: there is no chat wrapper "${wrapper}" (known: ${CHAT_WRAPPER_NAMES.join(', ')})`,
-      );
+      problems.push({
+        path: `chatWrappers.${model}`,
+        message: `The chat wrapper of model "${model}": there is no chat wrapper "${wrapper}" (known: ${CHAT_WRAPPER_NAMES.join(', ')})`,
+      });
   }
+  if (problems.length > 0) return { config: null, problems };
+  const estimator = config.estimator ?? PROTOCOL_DEFAULTS[config.protocol].estimator;
+  const n = config.n ?? PROTOCOL_DEFAULTS[config.protocol].n;
   const categories =
     config.categories ?? WVS_CATEGORIES.map((c) => c.number).filter((c) => !DEFAULT_EXCLUDED_CATEGORIES.includes(c));
   return {
-    ...config,
-    languages,
-    categories: [...new Set(categories)].sort((a, b) => a - b),
-    estimator,
-    n,
-    misalignmentThreshold: config.misalignmentThreshold ?? defaultMisalignmentThreshold(estimator, n),
+    problems: [],
+    config: {
+      ...config,
+      languages,
+      categories: [...new Set(categories)].sort((a, b) => a - b),
+      estimator,
+      n,
+      misalignmentThreshold: config.misalignmentThreshold ?? defaultMisalignmentThreshold(estimator, n),
+    },
   };
+}
+
+/** A configuration checked and resolved; its first problems, in words, are thrown with `source`. */
+export function parseRunConfig(input: unknown, source = 'the run configuration'): RunConfig {
+  const checked = checkRunConfig(input);
+  if (!checked.config)
+    throw new UserError(
+      'bad-run-config',
+      `${source} is not valid: ${checked.problems.map((p) => p.message).join('; ')}`,
+    );
+  return checked.config;
 }
 
 /** The prompt template a run uses for a language: its own, else the workbench's English one. */

@@ -3,6 +3,7 @@
 import { DEFAULT_EXCLUDED_CATEGORIES, WVS_CATEGORIES } from '../../core/data/index.js';
 import { SELECTION_STRATEGIES } from '../../core/demos/index.js';
 import { PROTOCOL_DEFAULTS, PROTOCOLS } from '../../core/experiment/index.js';
+import { DEFAULT_PROMPT_TEMPLATE } from '../../core/prompt/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../../core/survey/index.js';
 import { WORKBENCH_VERSION } from '../../core/version.js';
 import type { HandlerGroup } from '../context.js';
@@ -23,6 +24,7 @@ export const appHandlers: HandlerGroup<'app.info' | 'jobs.list' | 'jobs.cancel'>
       strategies: [...SELECTION_STRATEGIES],
       protocols: PROTOCOLS.map((name) => ({ name, ...PROTOCOL_DEFAULTS[name] })),
       defaultCountries: { ...DEFAULT_COUNTRY_OF_LANGUAGE },
+      defaultPromptTemplate: { ...DEFAULT_PROMPT_TEMPLATE },
     },
   }),
   'jobs.list': (_params, { jobs }) => jobs.list(),

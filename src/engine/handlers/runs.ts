@@ -4,13 +4,11 @@
 
 import { UserError } from '../../core/errors.js';
 import {
+  checkRunConfig,
   comparisonsOf,
   conditionsOf,
   isTestItem,
-  RunConfigSchema,
-  parseRunConfig,
   readStoredRunConfig,
-  type RunConfig,
 } from '../../core/experiment/index.js';
 import { outcomeTable, runHeadline, strategyOutcomeTotals } from '../../core/report/index.js';
 import { procedureChangesSince } from '../../core/version.js';
@@ -173,20 +171,10 @@ function summaryOf({ db, jobs, results }: EngineContext, run: RunRow, outcomes =
 
 /** Every problem of a configuration at once, each with where it is; then the work a valid one implies. */
 async function validate(db: Db, input: unknown): Promise<HandlerResult<'runs.validate'>> {
+  const checked = checkRunConfig(input);
+  if (!checked.config) return { ok: false, problems: checked.problems, config: null, work: null };
+  const { config } = checked;
   const problems: { path: string; message: string }[] = [];
-  const parsed = RunConfigSchema.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      problems.push({ path: issue.path.length ? issue.path.join('.') : 'configuration', message: issue.message });
-    return { ok: false, problems, config: null, work: null };
-  }
-  let config: RunConfig;
-  try {
-    config = parseRunConfig(input);
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    return { ok: false, problems: [{ path: 'languages', message: error.message }], config: null, work: null };
-  }
   const { problems: inputProblems, inputs } = await inspectRunInputs(db, config);
   for (const { path, error } of inputProblems) problems.push({ path, message: error.message });
   let zeroShot = 0;

@@ -1,10 +1,10 @@
 // A run configuration as a form: the protocol first, then what to measure (models × languages with their
 // countries × strategies), then every other field. The engine checks it as it is typed (runs.validate): its
 // problems appear inline, with the work the run implies and an estimated time. Save and load it as JSON.
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import { conditionLabel } from '../../../shared/charts/index.js';
-import { ESTIMATORS } from '../../../shared/method.js';
+import { ESTIMATORS, languageName } from '../../../shared/method.js';
 import { Field, SelectField } from '../components/Field.js';
 import { ErrorNotice, formatSeconds, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
@@ -16,7 +16,12 @@ import { runLocal, useRunSettings } from '../run-settings-store.js';
 
 type Validation = CommandResult<'runs.validate'>;
 /** A language of the run with, where the user chose them, its country and probe set (blank: the defaults). */
-type LanguageEntry = { language: string; country?: string | undefined; probeSet?: string | undefined };
+type LanguageEntry = {
+  language: string;
+  country?: string | undefined;
+  probeSet?: string | undefined;
+  survey?: string | undefined;
+};
 
 const ESTIMATOR_LABELS: Record<(typeof ESTIMATORS)[number], string> = {
   sampled: 'sampled',
@@ -29,15 +34,20 @@ function languagesOf(config: RunConfigDraft): LanguageEntry[] {
 }
 
 /** The numbers of 'Every other setting' after n and the estimator, in the order shown. */
-const NUMBER_FIELDS: readonly { name: NumberKey; label: string; step?: 'any' }[] = [
-  { name: 'k', label: 'Demonstrations (k)' },
-  { name: 'maxTokens', label: 'Response limit (tokens)' },
-  { name: 'errorBound', label: 'Error bound (exact)', step: 'any' },
-  { name: 'maxEvaluations', label: 'Most evaluations per prompt (exact)' },
-  { name: 'misalignmentThreshold', label: 'Misaligned below', step: 'any' },
-  { name: 'contestedMargin', label: 'Contested margin', step: 'any' },
-  { name: 'seed', label: 'Seed' },
-  { name: 'concurrency', label: 'Concurrency' },
+/**
+ * The numbers of 'Every other setting' after n and the estimator, in the order shown, each with its unit. A share
+ * is typed as a share (0.5) and shown beside it as a percentage, as the run configuration stores it.
+ */
+const NUMBER_FIELDS: readonly { name: NumberKey; label: string; unit: 'share' | string; step?: 'any' }[] = [
+  { name: 'k', label: 'Demonstrations per prompt (k)', unit: 'demonstrations' },
+  { name: 'maxTokens', label: 'Response limit', unit: 'tokens' },
+  { name: 'misalignmentThreshold', label: 'Misaligned below', unit: 'share', step: 'any' },
+  { name: 'contestedMargin', label: 'Contested below a margin of', unit: 'share', step: 'any' },
+  { name: 'unreadableThreshold', label: 'Mostly unreadable from', unit: 'share', step: 'any' },
+  { name: 'errorBound', label: 'Error bound of exact estimates', unit: 'probability', step: 'any' },
+  { name: 'maxEvaluations', label: 'Most evaluations per exact estimate', unit: 'token evaluations' },
+  { name: 'seed', label: 'Seed', unit: 'a whole number' },
+  { name: 'concurrency', label: 'Requests at once', unit: 'requests' },
 ];
 
 export function NewRunScreen({ from }: { from?: string | undefined }) {
@@ -141,13 +151,16 @@ function RunForm({
   const setLanguages = (entries: LanguageEntry[]) =>
     set(
       'languages',
-      entries.map(({ language, country, probeSet }) => ({
+      entries.map(({ language, country, probeSet, survey }) => ({
         language,
         ...(country ? { country } : {}),
         ...(probeSet ? { probeSet } : {}),
+        ...(survey ? { survey } : {}),
       })),
     );
   const protocol = value('protocol', 'paper');
+  const [editing, setEditing] = useState<number | null>(null);
+  const templates: Record<string, PromptTemplate> = config.promptTemplates ?? {};
   const strategies = vocabulary.strategies;
   const categories = vocabulary.categories;
 
@@ -249,13 +262,18 @@ function RunForm({
           ]}
           hint={<Problems list={problemsAt('survey')} />}
         />
-        <Field label="Languages and their countries" hint="A blank country is the paper's country for the language.">
+        <Field
+          label="Languages, their countries and targets"
+          hint="A blank country is the paper's country for the language; a blank survey is the run's. Each language's prompt is the workbench's English one until you give it its own."
+        >
           <table className="table compact">
             <thead>
               <tr>
                 <th scope="col">Language</th>
                 <th scope="col">Country (ISO alpha-3)</th>
                 <th scope="col">Probe set</th>
+                <th scope="col">Survey (targets)</th>
+                <th scope="col">Instruction</th>
                 <th scope="col">
                   <span className="visually-hidden">Remove</span>
                 </th>
@@ -263,47 +281,97 @@ function RunForm({
             </thead>
             <tbody>
               {chosen.map((entry, i) => (
-                <tr key={`${entry.language}-${i}`}>
-                  <td>{entry.language}</td>
-                  <td>
-                    <input
-                      aria-label={`Country of ${entry.language}`}
-                      size={5}
-                      value={entry.country ?? ''}
-                      placeholder={vocabulary.defaultCountries[entry.language] ?? 'e.g. DEU'}
-                      onChange={(e) =>
-                        setLanguages(
-                          chosen.map((x, j) => (j === i ? { ...x, country: e.target.value.toUpperCase() } : x)),
-                        )
-                      }
-                    />
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Probe set of ${entry.language}`}
-                      value={entry.probeSet ?? ''}
-                      onChange={(e) =>
-                        setLanguages(chosen.map((x, j) => (j === i ? { ...x, probeSet: e.target.value } : x)))
-                      }
-                    >
-                      <option value="">{value('probeSet', 'builtin')} (the run's)</option>
-                      {(languageSets.get(entry.language) ?? []).map((name) => (
-                        <option key={name} value={name}>
-                          {name}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="link"
-                      onClick={() => setLanguages(chosen.filter((_, j) => j !== i))}
-                    >
-                      Remove
-                    </button>
-                  </td>
-                </tr>
+                <Fragment key={`${entry.language}-${i}`}>
+                  <tr>
+                    <td>
+                      {entry.language} <span className="muted small">{languageName(entry.language)}</span>
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`Country of ${entry.language}`}
+                        size={5}
+                        value={entry.country ?? ''}
+                        placeholder={vocabulary.defaultCountries[entry.language] ?? 'e.g. DEU'}
+                        onChange={(e) =>
+                          setLanguages(
+                            chosen.map((x, j) => (j === i ? { ...x, country: e.target.value.toUpperCase() } : x)),
+                          )
+                        }
+                      />
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`Probe set of ${entry.language}`}
+                        value={entry.probeSet ?? ''}
+                        onChange={(e) =>
+                          setLanguages(chosen.map((x, j) => (j === i ? { ...x, probeSet: e.target.value } : x)))
+                        }
+                      >
+                        <option value="">{value('probeSet', 'builtin')} (the run's)</option>
+                        {(languageSets.get(entry.language) ?? []).map((name) => (
+                          <option key={name} value={name}>
+                            {name}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`Survey of ${entry.language}`}
+                        value={entry.survey ?? ''}
+                        onChange={(e) =>
+                          setLanguages(chosen.map((x, j) => (j === i ? { ...x, survey: e.target.value } : x)))
+                        }
+                      >
+                        <option value="">{value('survey', '') || '—'} (the run's)</option>
+                        {surveys.map((s) => (
+                          <option key={s.name} value={s.name}>
+                            {s.name}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="link"
+                        aria-expanded={editing === i}
+                        data-testid={`instruction-${entry.language}`}
+                        onClick={() => setEditing(editing === i ? null : i)}
+                      >
+                        {templates[entry.language] ? 'its own (edit)' : 'English (translate…)'}
+                      </button>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => setLanguages(chosen.filter((_, j) => j !== i))}
+                      >
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                  {editing === i && (
+                    <tr className="template-editor-row">
+                      <td colSpan={6}>
+                        <TemplateEditor
+                          language={entry.language}
+                          template={templates[entry.language] ?? vocabulary.defaultPromptTemplate}
+                          others={Object.keys(templates).filter((l) => l !== entry.language)}
+                          templateOf={(l) => templates[l]!}
+                          isOwn={templates[entry.language] !== undefined}
+                          onChange={(template) => set('promptTemplates', { ...templates, [entry.language]: template })}
+                          onReset={() => {
+                            const { [entry.language]: _dropped, ...rest } = templates;
+                            set('promptTemplates', rest);
+                          }}
+                          problems={problemsAt(`promptTemplates.${entry.language}`)}
+                        />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -361,6 +429,31 @@ function RunForm({
             </label>
           </div>
           <Problems list={problemsAt('strategies')} />
+          {(() => {
+            const given = value('explanations', { enabled: false, perProbe: 1, maxTokens: 128 });
+            const explanations = {
+              enabled: given.enabled ?? false,
+              perProbe: given.perProbe ?? 1,
+              maxTokens: given.maxTokens ?? 128,
+            };
+            const atMost = validation?.work ? validation.work.selfAlignedAtMost * explanations.perProbe : null;
+            return (
+              <div className="choices">
+                <Check
+                  label="Ask for the model's explanations of the improved and worsened probes"
+                  checked={explanations.enabled}
+                  onChange={(v) => set('explanations', { ...explanations, enabled: v })}
+                />
+                <p className="hint muted small" data-testid="explanations-cost">
+                  After the self-aligned phase: {explanations.perProbe} more{' '}
+                  {explanations.perProbe === 1 ? 'response' : 'responses'} of up to {explanations.maxTokens} tokens per
+                  improved or worsened probe and strategy
+                  {atMost !== null ? `, at most ${atMost.toLocaleString('en')} in all` : ''}. They are what the
+                  Explanations tab shows (the paper's Table 2).
+                </p>
+              </div>
+            );
+          })()}
         </Field>
         <Field label="WVS categories">
           <div className="choices columns">
@@ -393,6 +486,7 @@ function RunForm({
         <div className="grid-fields">
           <NumberField
             label="Responses per prompt (n)"
+            unit="responses"
             name="n"
             config={config}
             filled={filled}
@@ -409,10 +503,11 @@ function RunForm({
               ...ESTIMATORS.map((estimator) => ({ value: estimator, label: ESTIMATOR_LABELS[estimator] })),
             ]}
           />
-          {NUMBER_FIELDS.map(({ name, label, step }) => (
+          {NUMBER_FIELDS.map(({ name, label, unit, step }) => (
             <NumberField
               key={name}
               label={label}
+              unit={unit}
               name={name}
               step={step}
               config={config}
@@ -429,50 +524,47 @@ function RunForm({
             onChange={(v) => set('chat', v)}
           />
           <Check
-            label="Shuffle the demonstrations"
-            checked={value('shuffleDemonstrations', false)}
-            onChange={(v) => set('shuffleDemonstrations', v)}
-          />
-          <Check
             label="Include probes that are invalid as published"
             checked={value('includeInvalidItems', false)}
             onChange={(v) => set('includeInvalidItems', v)}
           />
-          {(['optionOrder', 'demonstrationOrder', 'randomDemonstrations'] as const).map((key) => {
-            const perDraw = value('perDraw', {
-              optionOrder: true,
-              demonstrationOrder: true,
-              randomDemonstrations: true,
-            });
-            const labels = {
-              optionOrder: 'option order',
-              demonstrationOrder: 'demonstration order',
-              randomDemonstrations: 'random demonstrations',
-            };
-            return (
-              <Check
-                key={key}
-                label={`Draw the ${labels[key]} anew for each response`}
-                checked={perDraw[key] ?? true}
-                onChange={(v) => set('perDraw', { ...perDraw, [key]: v })}
-              />
-            );
-          })}
-          {(() => {
-            const explanations = value('explanations', {
-              enabled: false,
-              perProbe: 1,
-              maxTokens: 128,
-            });
-            return (
-              <Check
-                label="Ask for explanations of improved and worsened probes"
-                checked={explanations.enabled === true}
-                onChange={(v) => set('explanations', { ...explanations, enabled: v })}
-              />
-            );
-          })()}
         </div>
+        {(() => {
+          const given = value('perDraw', { optionOrder: true, demonstrationOrder: true, randomDemonstrations: true });
+          const perDraw = {
+            optionOrder: given.optionOrder ?? true,
+            demonstrationOrder: given.demonstrationOrder ?? true,
+            randomDemonstrations: given.randomDemonstrations ?? true,
+          };
+          const shuffled = value('shuffleDemonstrations', false);
+          const setPerDraw = (key: keyof typeof perDraw, on: boolean) => set('perDraw', { ...perDraw, [key]: on });
+          return (
+            <fieldset className="choices">
+              <legend>What each of the n responses to a probe gets anew (the paper builds each prompt anew)</legend>
+              <Check
+                label="A new order of the two options (off: one order for all n responses of a probe)"
+                checked={perDraw.optionOrder}
+                onChange={(v) => setPerDraw('optionOrder', v)}
+              />
+              <Check
+                label="New demonstrations for the random strategies (off: one set of k for all n responses)"
+                checked={perDraw.randomDemonstrations}
+                onChange={(v) => setPerDraw('randomDemonstrations', v)}
+              />
+              <Check
+                label="Shuffle the demonstrations' order (the paper's robustness check; off: the order the strategy ranked them in)"
+                checked={shuffled}
+                onChange={(v) => set('shuffleDemonstrations', v)}
+              />
+              <Check
+                label="…and shuffle them anew for each response (off: one shuffled order for all n responses)"
+                checked={perDraw.demonstrationOrder}
+                disabled={!shuffled}
+                onChange={(v) => setPerDraw('demonstrationOrder', v)}
+              />
+            </fieldset>
+          );
+        })()}
         <Problems
           list={(validation?.problems ?? []).filter(
             (p) =>
@@ -518,24 +610,34 @@ function Problems({ list }: { list: { path: string; message: string }[] }) {
   return (
     <ul className="problems" role="alert">
       {list.map((p) => (
-        <li key={`${p.path}:${p.message}`}>
-          <code>{p.path}</code>: {p.message}
-        </li>
+        <li key={`${p.path}:${p.message}`}>{p.message}</li>
       ))}
     </ul>
   );
 }
 
-function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange: (value: boolean) => void }) {
+function Check({
+  label,
+  checked,
+  onChange,
+  disabled = false,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (value: boolean) => void;
+  disabled?: boolean;
+}) {
   return (
-    <label className="choice">
-      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> {label}
+    <label className={disabled ? 'choice muted' : 'choice'}>
+      <input type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} />{' '}
+      {label}
     </label>
   );
 }
 
 function NumberField({
   label,
+  unit = '',
   name,
   config,
   filled,
@@ -544,6 +646,8 @@ function NumberField({
   step,
 }: {
   label: string;
+  /** What the number counts, shown beside it; 'share' shows the value as a percentage too. */
+  unit?: string;
   name: NumberKey;
   config: RunConfigDraft;
   filled: RunConfigFilled | null;
@@ -553,16 +657,31 @@ function NumberField({
 }) {
   const id = `field-${name}`;
   const raw = config[name];
+  const shown = typeof raw === 'number' ? raw : filled?.[name];
+  const unitText =
+    unit === 'share'
+      ? typeof shown === 'number' && Number.isFinite(shown)
+        ? `share: ${formatPercent(shown)}`
+        : 'share (1 = 100%)'
+      : unit;
   return (
     <Field label={label} htmlFor={id}>
-      <input
-        id={id}
-        type="number"
-        step={step ?? '1'}
-        value={typeof raw === 'number' ? raw : ''}
-        placeholder={filled?.[name] !== undefined ? String(filled[name]) : ''}
-        onChange={(e) => set(name, e.target.value === '' ? undefined : Number(e.target.value))}
-      />
+      <span className="number-with-unit">
+        <input
+          id={id}
+          type="number"
+          step={step ?? '1'}
+          value={typeof raw === 'number' ? raw : ''}
+          placeholder={filled?.[name] !== undefined ? String(filled[name]) : ''}
+          aria-describedby={unitText ? `${id}-unit` : undefined}
+          onChange={(e) => set(name, e.target.value === '' ? undefined : Number(e.target.value))}
+        />
+        {unitText && (
+          <span id={`${id}-unit`} className="muted small" data-testid={`unit-${name}`}>
+            {unitText}
+          </span>
+        )}
+      </span>
       <Problems list={problems} />
     </Field>
   );
@@ -582,9 +701,7 @@ function Summary({ validation }: { validation: Validation | null }) {
           </strong>
           <ul>
             {validation.problems.map((p) => (
-              <li key={`${p.path}:${p.message}`}>
-                <code>{p.path}</code>: {p.message}
-              </li>
+              <li key={`${p.path}:${p.message}`}>{p.message}</li>
             ))}
           </ul>
         </div>
@@ -610,6 +727,86 @@ function Summary({ validation }: { validation: Validation | null }) {
           </p>
         </div>
       )}
+    </div>
+  );
+}
+
+/** A share as the percentage a person reads: 1 → "100%", 0.999 → "99.9%", 0.9989... → "99.89%". */
+function formatPercent(share: number): string {
+  const percent = share * 100;
+  for (const digits of [0, 1, 2, 3]) {
+    const text = percent.toFixed(digits);
+    if (Math.abs(Number(text) - percent) < 1e-9 * Math.max(1, Math.abs(percent))) return `${text}%`;
+  }
+  return `${percent.toFixed(3)}%`;
+}
+
+type PromptTemplate = CommandResult<'app.info'>['vocabulary']['defaultPromptTemplate'];
+
+/**
+ * A language's prompt: the instruction (with the two options' places), the line asking for an explanation and
+ * the answer cue, starting from the workbench's English or copied from another language of this run. The engine
+ * checks the placeholders as it is typed.
+ */
+function TemplateEditor({
+  language,
+  template,
+  others,
+  templateOf,
+  isOwn,
+  onChange,
+  onReset,
+  problems,
+}: {
+  language: string;
+  template: PromptTemplate;
+  others: string[];
+  templateOf: (language: string) => PromptTemplate;
+  isOwn: boolean;
+  onChange: (template: PromptTemplate) => void;
+  onReset: () => void;
+  problems: { path: string; message: string }[];
+}) {
+  const field = (key: 'instruction' | 'explanationInstruction' | 'answerCue', label: string, rows: number) => (
+    <Field label={label} htmlFor={`template-${language}-${key}`}>
+      <textarea
+        id={`template-${language}-${key}`}
+        rows={rows}
+        value={template[key]}
+        onChange={(e) => onChange({ ...template, [key]: e.target.value })}
+      />
+    </Field>
+  );
+  return (
+    <div className="template-editor" data-testid={`template-editor-${language}`}>
+      <p className="small muted">
+        The prompt of {languageName(language)} ({language}). Keep <code>{'{first_option}'}</code> and{' '}
+        <code>{'{second_option}'}</code> where the two options go; they are filled in the probe's language.
+      </p>
+      {field('instruction', 'Instruction', 3)}
+      {field('explanationInstruction', 'Asking for an explanation', 2)}
+      {field('answerCue', 'Answer cue (what the model continues from)', 1)}
+      <div className="actions">
+        {others.length > 0 && (
+          <label>
+            Copy from{' '}
+            <select value="" onChange={(e) => e.target.value && onChange({ ...templateOf(e.target.value) })}>
+              <option value="">— a language of this run —</option>
+              {others.map((l) => (
+                <option key={l} value={l}>
+                  {l} ({languageName(l)})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {isOwn && (
+          <button type="button" className="link" onClick={onReset}>
+            Back to the workbench's English
+          </button>
+        )}
+      </div>
+      <Problems list={problems} />
     </div>
   );
 }
