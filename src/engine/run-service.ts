@@ -224,7 +224,12 @@ export async function checkRunInputs(
   return inputs;
 }
 
-export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): Promise<PreparedRun> {
+export async function createRun(
+  db: Db,
+  input: unknown,
+  answerKey?: AnswerKey,
+  description: { name?: string | undefined; notes?: string | undefined } = {},
+): Promise<PreparedRun> {
   const config = parseRunConfig(input);
   const inputs = await checkRunInputs(db, config, answerKey);
   const prepared = { ...inputs, chatModes: await decideChatModes(config, inputs.records) };
@@ -238,6 +243,8 @@ export async function createRun(db: Db, input: unknown, answerKey?: AnswerKey): 
     configJson: JSON.stringify(config),
     configHash: hash,
     workbenchVersion: WORKBENCH_VERSION,
+    name: description.name?.trim() ?? '',
+    notes: description.notes ?? '',
     modelsJson: JSON.stringify(
       prepared.records.map((r): StoredRunModel => ({
         name: r.name,

@@ -37,6 +37,7 @@ export const COMMAND_NAMES = [
   'runs.list',
   'runs.get',
   'runs.delete',
+  'runs.describe',
   'results.tables',
   'results.summary',
   'results.probes',

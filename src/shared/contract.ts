@@ -129,6 +129,11 @@ export const commands = {
     description: 'one run: status, configuration, progress and outcome counts',
   },
   'runs.delete': { params: s.RunIdParams, result: s.Deleted, description: 'delete a run and its measurements' },
+  'runs.describe': {
+    params: s.DescribeRunParams,
+    result: s.RunSummary,
+    description: 'rename a run or rewrite its notes (what it measured is untouched)',
+  },
   'results.tables': {
     params: s.TablesParams,
     result: s.ResultsTables,

@@ -493,7 +493,14 @@ export const ValidateResult = z.object({
     .nullable(),
 });
 
-export const StartParams = z.object({ config: RunConfigInput, ...RunLocal }).strict();
+/** The researcher's name for a run and notes on it: theirs to change, no part of what the run measures. */
+const RunDescription = {
+  name: z.string().max(200, 'a run name has at most 200 characters').optional(),
+  notes: z.string().max(20_000, 'notes have at most 20,000 characters').optional(),
+};
+
+export const StartParams = z.object({ config: RunConfigInput, ...RunLocal, ...RunDescription }).strict();
+export const DescribeRunParams = z.object({ runId: z.string().min(1), ...RunDescription }).strict();
 export const StartResult = z.object({
   runId: z.string(),
   jobId: z.string(),
@@ -532,6 +539,11 @@ export const OutcomeCounts = z.object({
 
 export const RunSummary = z.object({
   id: z.string(),
+  /** The researcher's name for the run and notes on it ('' when none). */
+  name: z.string(),
+  notes: z.string(),
+  /** The run's seed: with its configuration, what makes it repeatable. */
+  seed: z.number().int(),
   status: RunStatus,
   /** Whether a job of this engine is working on it now (a "running" run without one was killed: resume it). */
   active: z.boolean(),

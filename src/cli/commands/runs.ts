@@ -67,6 +67,8 @@ export function registerRunCommands(program: Command): void {
         '--threads <n>',
         'local models: CPU threads (default: one fewer than the cores that do math, at most those idle when the model loads)',
       )
+      .option('--name <text>', 'your name for the run (shown in every list; change it with `selfalign runs describe`)')
+      .option('--notes <text>', 'your notes on the run')
       .option('--json', 'print the run id and summary as JSON'),
   ).action(async (options: RunOptions) => {
     const gpu = oneOf(options.gpu as string | undefined, '--gpu', GPU_CHOICES);
@@ -92,7 +94,12 @@ export function registerRunCommands(program: Command): void {
       try {
         const { runId, jobId, warnings } = options.resume
           ? await client.runs.resume({ runId: options.resume as string, ...local })
-          : await client.runs.start({ config: config as Record<string, unknown>, ...local });
+          : await client.runs.start({
+              config: config as Record<string, unknown>,
+              ...local,
+              ...(typeof options.name === 'string' ? { name: options.name } : {}),
+              ...(typeof options.notes === 'string' ? { notes: options.notes } : {}),
+            });
         if (!options.json) process.stderr.write(`Run ${runId} (resume with: selfalign run --resume ${runId})\n`);
         for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
         const end = await cancellableBySigint(
@@ -136,11 +143,13 @@ export function registerRunCommands(program: Command): void {
     if (rows.length === 0) return console.log('No runs yet. Start one with `selfalign run`.');
     printTable(rows, [
       { header: 'run', value: (r) => r.id },
+      { header: 'name', value: (r) => r.name },
       { header: 'status', value: (r) => r.status },
       { header: 'models', value: (r) => r.models.join(' ') },
       { header: 'languages', value: (r) => r.languages.join(' ') },
       { header: 'protocol', value: (r) => r.protocol },
       { header: 'estimator', value: (r) => `${r.estimator}, n = ${r.n}` },
+      { header: 'seed', value: (r) => r.seed, align: 'right' },
       { header: 'measurements', value: (r) => r.measurements, align: 'right' },
       { header: 'started', value: (r) => r.createdAt.slice(0, 19).replace('T', ' ') },
     ]);
@@ -155,13 +164,31 @@ export function registerRunCommands(program: Command): void {
     const run = await withEngine(options, (client) => client.runs.get({ runId }));
     if (options.json) return printJson(run);
     console.log(
-      `Run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ''}; started ${run.createdAt}${run.finishedAt ? `, ended ${run.finishedAt}` : ''}.`,
+      `Run ${run.id}${run.name ? ` "${run.name}"` : ''}: ${run.status}${run.error ? ` (${run.error})` : ''}; started ${run.createdAt}${run.finishedAt ? `, ended ${run.finishedAt}` : ''}; seed ${run.seed}.`,
     );
+    if (run.notes) console.log(`Notes: ${run.notes}`);
     console.log(`Protocol: ${describeProtocol(run)}.`);
     console.log(
       `Measurements: ${run.measurements}; probes with a known target: ${run.probes}; misaligned: ${run.misaligned}.`,
     );
     printOutcomes(run.outcomes);
+  });
+
+  addDbOption(
+    runs
+      .command('describe <run-id>')
+      .description('rename a run or rewrite its notes (what it measured is untouched)')
+      .option('--name <text>', 'its new name')
+      .option('--notes <text>', 'its new notes'),
+  ).action(async (runId: string, options: { name?: string; notes?: string; db?: string }) => {
+    const run = await withEngine(options, (client) =>
+      client.runs.describe({
+        runId,
+        ...(options.name !== undefined ? { name: options.name } : {}),
+        ...(options.notes !== undefined ? { notes: options.notes } : {}),
+      }),
+    );
+    console.log(`Run ${run.id}: name "${run.name}"${run.notes ? `; notes: ${run.notes}` : ''}.`);
   });
 
   addDbOption(

@@ -147,4 +147,9 @@ export const MIGRATIONS: readonly string[] = [
   -- hold prompts and distributions, so without this index that question reads the whole table (20 ms a run of 20,000).
   CREATE INDEX measurements_completed ON measurements (run_id, completed_at);
   `,
+  // 7: a run's name and notes, the researcher's own words (editable; never part of what the run measures)
+  `
+  ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+  ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+  `,
 ];

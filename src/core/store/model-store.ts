@@ -16,7 +16,9 @@ import type { Db } from './database.js';
 
 /** A record as it is given to the registry: everything but when it was added. */
 export type NewRegisteredModel =
-  Omit<RegisteredGgufModel, 'addedAt'> | Omit<RegisteredOpenAIModel, 'addedAt'> | Omit<RegisteredGeminiModel, 'addedAt'>;
+  | Omit<RegisteredGgufModel, 'addedAt'>
+  | Omit<RegisteredOpenAIModel, 'addedAt'>
+  | Omit<RegisteredGeminiModel, 'addedAt'>;
 
 export function saveModel(db: Db, record: NewRegisteredModel): RegisteredModel {
   if (!/^[\w.:@/+-]{1,100}$/.test(record.name)) {

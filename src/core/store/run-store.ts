@@ -19,12 +19,39 @@ export interface RunRow {
   finishedAt: string | null;
   error: string | null;
   modelsJson: string;
+  /** The researcher's name for the run and notes on it: editable, and no part of what it measures ('' when none). */
+  name: string;
+  notes: string;
 }
 
-export function insertRun(db: Db, run: Omit<RunRow, 'status' | 'createdAt' | 'finishedAt' | 'error'>): void {
+export function insertRun(
+  db: Db,
+  run: Omit<RunRow, 'status' | 'createdAt' | 'finishedAt' | 'error' | 'name' | 'notes'> &
+    Partial<Pick<RunRow, 'name' | 'notes'>>,
+): void {
   db.prepare(
-    `INSERT INTO runs (id, config_json, config_hash, workbench_version, status, created_at, models_json) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
-  ).run(run.id, run.configJson, run.configHash, run.workbenchVersion, new Date().toISOString(), run.modelsJson);
+    `INSERT INTO runs (id, config_json, config_hash, workbench_version, status, created_at, models_json, name, notes) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+  ).run(
+    run.id,
+    run.configJson,
+    run.configHash,
+    run.workbenchVersion,
+    new Date().toISOString(),
+    run.modelsJson,
+    run.name ?? '',
+    run.notes ?? '',
+  );
+}
+
+/** Renames a run or rewrites its notes; what it measured is untouched. */
+export function describeRun(
+  db: Db,
+  id: string,
+  change: { name?: string | undefined; notes?: string | undefined },
+): void {
+  getRun(db, id);
+  if (change.name !== undefined) db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(change.name.trim(), id);
+  if (change.notes !== undefined) db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(change.notes, id);
 }
 
 export function getRun(db: Db, id: string): RunRow {
@@ -56,6 +83,8 @@ function runOf(row: Record<string, unknown>): RunRow {
     finishedAt: (row.finished_at as string | null) ?? null,
     error: (row.error as string | null) ?? null,
     modelsJson: row.models_json as string,
+    name: (row.name as string | null) ?? '',
+    notes: (row.notes as string | null) ?? '',
   };
 }
 

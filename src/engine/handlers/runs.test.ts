@@ -98,7 +98,13 @@ describeWithSharedData('runs through the engine', () => {
     const { work } = await client.runs.validate({ config: CONFIG });
     const zeroShot = work!.zeroShot;
     const stream = watch(client);
-    const { runId, jobId } = await client.runs.start({ config: CONFIG, gpu: 'cpu', threads: 1 });
+    const { runId, jobId } = await client.runs.start({
+      config: CONFIG,
+      gpu: 'cpu',
+      threads: 1,
+      name: '  English pilot ',
+      notes: 'categories 1–2 only',
+    });
     // A second client (a reloaded window) finds the run and its progress.
     await stream.next((e) => e.type === 'progress' && e.subject === runId && e.done >= 5);
     const running = await client.runs.get({ runId });
@@ -159,6 +165,16 @@ describeWithSharedData('runs through the engine', () => {
       leftOut: [],
     });
     expect(list[0]!.headline!.retestImprovedShare).not.toBeNull();
+    // Its name (trimmed), notes and seed are listed; renaming it or rewriting its notes changes nothing else.
+    expect(list[0]).toMatchObject({ name: 'English pilot', notes: 'categories 1–2 only', seed: 1 });
+    const renamed = await client.runs.describe({ runId, name: 'English, categories 1–2' });
+    expect(renamed).toMatchObject({ id: runId, name: 'English, categories 1–2', notes: 'categories 1–2 only' });
+    expect(await client.runs.describe({ runId, notes: '' })).toMatchObject({
+      name: 'English, categories 1–2',
+      notes: '',
+    });
+    const after = await client.runs.get({ runId });
+    expect({ ...after, name: run.name, notes: run.notes }).toEqual(run);
 
     // The run's job has ended: nothing to cancel.
     expect(await client.jobs.cancel({ jobId: resumed.jobId })).toEqual({ jobId: resumed.jobId, cancelled: false });
@@ -174,6 +190,7 @@ describeWithSharedData('runs through the engine', () => {
       () => client.runs.cancel({ runId }),
       () => client.runs.resume({ runId }),
       () => client.runs.delete({ runId }),
+      () => client.runs.describe({ runId, name: 'x' }),
     ])
       await expect(refused()).rejects.toMatchObject({
         kind: 'user',

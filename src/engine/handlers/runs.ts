@@ -16,6 +16,7 @@ import {
   countExplanations,
   countMeasurements,
   deleteRun,
+  describeRun,
   getRun,
   listRuns,
   medianEstimateSeconds,
@@ -36,12 +37,19 @@ import {
 } from '../run-service.js';
 
 export const runHandlers: HandlerGroup<
-  'runs.validate' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.list' | 'runs.get' | 'runs.delete'
+  | 'runs.validate'
+  | 'runs.start'
+  | 'runs.cancel'
+  | 'runs.resume'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.delete'
+  | 'runs.describe'
 > = {
   'runs.validate': ({ config }, { db }) => validate(db, config),
 
-  'runs.start': async ({ config, gpu, threads }, context) => {
-    const prepared = await createRun(context.db, config);
+  'runs.start': async ({ config, gpu, threads, name, notes }, context) => {
+    const prepared = await createRun(context.db, config, undefined, { name, notes });
     return {
       runId: prepared.runId,
       jobId: startJob(context, prepared, { gpu, threads }),
@@ -115,6 +123,11 @@ export const runHandlers: HandlerGroup<
     };
   },
 
+  'runs.describe': ({ runId, name, notes }, context) => {
+    describeRun(context.db, runId, { name, notes });
+    return summaryOf(context, getRun(context.db, runId));
+  },
+
   'runs.delete': ({ runId }, { db, jobs, results }) => {
     if (jobs.active('run', runId))
       throw new UserError('run-active', `run ${runId} is running: cancel it before deleting it`);
@@ -154,6 +167,9 @@ function summaryOf({ db, jobs, results }: EngineContext, run: RunRow, outcomes =
   return {
     headline: runHeadline(outcomes),
     id: run.id,
+    name: run.name,
+    notes: run.notes,
+    seed: config.seed,
     status: run.status,
     active: jobs.active('run', run.id) !== undefined,
     models: config.models,
