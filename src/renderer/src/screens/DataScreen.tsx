@@ -9,7 +9,6 @@ import { PathField } from '../components/PathField.js';
 import { ErrorNotice, ProgressBar, Show } from '../components/Status.js';
 import { client, errorText, useCommand } from '../use-command.js';
 
-
 export function DataScreen() {
   const sets = useCommand((c) => c.probes.listSets(), []);
   const surveys = useCommand((c) => c.surveys.list(), []);

@@ -5,7 +5,7 @@ import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import { conditionLabel } from '../../../shared/charts/index.js';
 import { ESTIMATORS, languageName } from '../../../shared/method.js';
-import { Field, SelectField } from '../components/Field.js';
+import { Field, SelectField, TextField } from '../components/Field.js';
 import { ErrorNotice, formatSeconds, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { client, errorText, useCommand } from '../use-command.js';
@@ -94,6 +94,9 @@ function RunForm({
   );
   const [validation, setValidation] = useState<Validation | null>(null);
   const [startError, setStartError] = useState<string | null>(null);
+  // The run's name and notes are the researcher's, not part of its configuration (they change no result).
+  const [runName, setRunName] = useState('');
+  const [runNotes, setRunNotes] = useState('');
   const [starting, setStarting] = useState(false);
   const navigate = useRoute((s) => s.navigate);
   const { vocabulary } = info;
@@ -168,7 +171,12 @@ function RunForm({
     setStartError(null);
     setStarting(true);
     try {
-      const started = await client()!.runs.start({ config, ...runLocal(useRunSettings.getState().settings) });
+      const started = await client()!.runs.start({
+        config,
+        ...runLocal(useRunSettings.getState().settings),
+        ...(runName.trim() ? { name: runName } : {}),
+        ...(runNotes.trim() ? { notes: runNotes } : {}),
+      });
       rememberWarnings(started.runId, started.warnings);
       navigate({ screen: 'run', runId: started.runId, tab: 'overview', query: {} });
     } catch (error) {
@@ -202,6 +210,22 @@ function RunForm({
         void start();
       }}
     >
+      <fieldset>
+        <legend>The run</legend>
+        <div className="field-row">
+          <TextField
+            id="new-run-name"
+            label="Name (optional)"
+            value={runName}
+            placeholder="e.g. English and Turkish, categories 1–2"
+            onChange={setRunName}
+          />
+        </div>
+        <Field label="Notes (optional)" htmlFor="new-run-notes">
+          <textarea id="new-run-notes" rows={2} value={runNotes} onChange={(e) => setRunNotes(e.target.value)} />
+        </Field>
+      </fieldset>
+
       <fieldset>
         <legend>Protocol</legend>
         <div className="choices">

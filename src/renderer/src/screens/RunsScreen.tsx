@@ -140,8 +140,11 @@ export function RunsScreen() {
                           query: {},
                         })}
                       >
-                        {run.id}
+                        {run.name || run.id}
                       </a>
+                      <div className="muted small">
+                        {run.name ? `${run.id} · ` : ''}seed {run.seed}
+                      </div>
                     </td>
                     <td>
                       <span
