@@ -5,32 +5,10 @@
 
 import { expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  CATEGORY_COLUMNS,
-  EXPECTED_OUTCOME_COLUMNS,
-  IMPROVEMENT_BY_LANGUAGE_COLUMNS,
-  IMPROVEMENT_BY_MODEL_COLUMNS,
-  MISALIGNMENT_COLUMNS,
-  OUTCOME_COLUMNS,
-  REDUCTION_BIN_COLUMNS,
-  resultsTables,
-  SOFT_ALIGNMENT_COLUMNS,
-  ZERO_SHOT_ERROR_BIN_COLUMNS,
-} from '../core/report/index.js';
+import { resultsTables, TABLE_COLUMNS } from '../core/report/index.js';
 import { ResultsTables } from '../shared/schemas.js';
 
-const CORE_COLUMNS: Record<string, readonly string[]> = {
-  outcomes: OUTCOME_COLUMNS,
-  expectedOutcomes: EXPECTED_OUTCOME_COLUMNS,
-  outcomesUncontested: OUTCOME_COLUMNS,
-  misalignment: MISALIGNMENT_COLUMNS,
-  improvementByModel: IMPROVEMENT_BY_MODEL_COLUMNS,
-  improvementByLanguage: IMPROVEMENT_BY_LANGUAGE_COLUMNS,
-  reductionBins: REDUCTION_BIN_COLUMNS,
-  zeroShotErrorBins: ZERO_SHOT_ERROR_BIN_COLUMNS,
-  categories: CATEGORY_COLUMNS,
-  softAlignment: SOFT_ALIGNMENT_COLUMNS,
-};
+const CORE_COLUMNS: Record<string, readonly string[]> = TABLE_COLUMNS;
 
 it('has a zod row for every table core builds, and nothing core does not build', () => {
   const contractTables = Object.keys(ResultsTables.shape).filter(

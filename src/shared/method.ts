@@ -43,6 +43,9 @@ export const ChrfDirection = z.enum(CHRF_DIRECTIONS);
 export const GPU_CHOICES = ['auto', 'cuda', 'vulkan', 'metal', 'cpu'] as const;
 export const Gpu = z.enum(GPU_CHOICES);
 
+/** How a report's CSV columns are named: as the workbench names them, or as SPSS, Stata and R take them unchanged. */
+export const COLUMN_NAME_STYLES = ['workbench', 'spss'] as const;
+
 /** The phases of a run, in order. */
 export const RUN_PHASES = ['zero-shot', 'self-aligned', 'explanations'] as const;
 export const RunPhase = z.enum(RUN_PHASES);

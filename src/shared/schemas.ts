@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   ChrfDirection,
+  COLUMN_NAME_STYLES,
   Condition,
   Estimator,
   Gpu,
@@ -968,6 +969,11 @@ export const ExportParams = z
     dir: z.string().min(1),
     bom: z.boolean().default(false),
     seed: z.number().int().min(0).default(0),
+    /**
+     * Column names as the workbench writes them ("zero-shot-retest.alignment"), or as SPSS, Stata and R take them
+     * unchanged ("zero_shot_retest_alignment"); codebook.csv describes every column either way.
+     */
+    columnNames: z.enum(COLUMN_NAME_STYLES).default('workbench'),
   })
   .strict();
 export const ExportResult = z.object({

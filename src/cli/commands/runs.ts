@@ -288,6 +288,10 @@ export function registerReportCommand(program: Command): void {
       .option('--bom', 'start each CSV with a byte-order mark, so Excel opens non-Latin text correctly')
       .option('--seed <n>', 'seed of the bootstrap intervals', '0')
       .option(
+        '--spss-names',
+        'name the columns as SPSS, Stata and R take them unchanged (zero_shot_retest_alignment); codebook.csv describes them',
+      )
+      .option(
         '--charts',
         "also write the window's charts as SVG files into OUT/charts (the paper's figures, per model and language)",
       )
@@ -295,7 +299,15 @@ export function registerReportCommand(program: Command): void {
   ).action(
     async (
       runId: string,
-      options: { out: string; bom?: boolean; seed: string; charts?: boolean; json?: boolean; db?: string },
+      options: {
+        out: string;
+        bom?: boolean;
+        seed: string;
+        spssNames?: boolean;
+        charts?: boolean;
+        json?: boolean;
+        db?: string;
+      },
     ) => {
       const seed = wholeNumber(options.seed, '--seed')!;
       const report = await withEngine(options, async (client: WorkbenchClient) => {
@@ -304,6 +316,7 @@ export function registerReportCommand(program: Command): void {
           dir: path.resolve(options.out),
           bom: options.bom === true,
           seed,
+          columnNames: options.spssNames ? 'spss' : 'workbench',
         });
         if (!options.charts) return written;
         return {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { TABLE_COLUMNS } from '../../testing/report-columns.js';
 import { useTempDir } from '../../testing/temp-dir.js';
 import {
   CSV_FILE_NAMES,
@@ -12,6 +11,7 @@ import {
   PER_PROBE_COLUMNS,
   perProbeRows,
   resultsTables,
+  TABLE_COLUMNS,
   writeCsvReport,
   type ResultsTables,
 } from './index.js';
@@ -47,10 +47,13 @@ describe('writeCsvReport', () => {
       'fig8-10-categories.csv',
       'soft-alignment.csv',
       'probes.csv',
+      'codebook.csv',
     ]);
-    expect(Object.values(CSV_FILE_NAMES)).toEqual(files.map((f) => path.basename(f)));
-    // Without per-probe rows there is no probes.csv.
-    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(10);
+    expect(Object.values(CSV_FILE_NAMES).filter((name) => name !== 'explanations.csv')).toEqual(
+      files.map((f) => path.basename(f)).filter((name) => name !== 'codebook.csv'),
+    );
+    // Without per-probe rows there is no probes.csv; the codebook is always there.
+    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(11);
   });
 
   it('writes every column of every row, headed by the property names, with the numbers unrounded', async () => {
@@ -100,7 +103,10 @@ describe('writeCsvReport', () => {
     const tables = resultsTables(SAMPLE_RECORDS, OPTIONS);
     await writeCsvReport(plain, tables);
     await writeCsvReport(excel, tables, { bom: true });
-    for (const name of Object.values(CSV_FILE_NAMES).filter((n) => n !== 'probes.csv')) {
+    for (const name of [
+      ...Object.values(CSV_FILE_NAMES).filter((n) => n !== 'probes.csv' && n !== 'explanations.csv'),
+      'codebook.csv',
+    ]) {
       const without = readFileSync(path.join(plain, name));
       const withBom = readFileSync(path.join(excel, name));
       expect([...without.subarray(0, 3)], name).not.toEqual(BOM);
@@ -115,7 +121,7 @@ describe('writeCsvReport', () => {
   it('writes empty tables as a header row alone', async () => {
     const dir = tempDir();
     const files = await writeCsvReport(dir, { ...resultsTables([], OPTIONS), probes: perProbeRows([]) });
-    for (const file of files) {
+    for (const file of files.filter((f) => path.basename(f) !== 'codebook.csv')) {
       const text = readFileSync(file, 'utf8');
       expect(text.split('\r\n'), file).toHaveLength(2);
       expect(readCsv(file)).toEqual([]);

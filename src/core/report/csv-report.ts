@@ -14,6 +14,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Comparison } from '../demos/index.js';
+import { codebookRows, columnName, type ColumnNameStyle } from './codebook.js';
 import type { ProbeRecord } from '../experiment/index.js';
 import {
   categoryName,
@@ -35,8 +36,26 @@ export type CsvValue = string | number | boolean | null;
 
 export interface CsvReportOptions {
   /** Start every file with a UTF-8 byte order mark, for Excel; off by default (R and pandas do not need it). */
-  bom?: boolean;
+  bom?: boolean | undefined;
+  /** Column names as the workbench writes them, or as SPSS, Stata and R take them unchanged (codebook.ts). */
+  columnNames?: ColumnNameStyle | undefined;
 }
+
+/** explanations.csv in the layout of the paper's Table 2: the demonstrations, the question, the answer, the explanation. */
+export const EXPLANATION_COLUMNS = [
+  'model',
+  'language',
+  'country',
+  'probeId',
+  'strategy',
+  'outcome',
+  'demonstrations',
+  'question',
+  'answer',
+  'explanation',
+  'ordinal',
+] as const;
+export type ExplanationCsvRow = Record<(typeof EXPLANATION_COLUMNS)[number], CsvValue>;
 
 /** What a strategy contributes to a probe's row, as `<strategy>.<column>` (e.g. "chrf-all.alignment"). */
 export const STRATEGY_COLUMNS = [
@@ -89,8 +108,11 @@ export interface PerProbeRow {
   [strategyColumn: string]: CsvValue;
 }
 
-/** The tables to write: every results table, and the per-probe rows when given. */
-export type ReportTables = ResultsTables & { probes?: readonly PerProbeRow[] };
+/** The tables to write: every results table, and the per-probe rows and the explanations when given. */
+export type ReportTables = ResultsTables & {
+  probes?: readonly PerProbeRow[];
+  explanations?: readonly ExplanationCsvRow[];
+};
 
 /** The file each table is written to, in the order they are written. */
 export const CSV_FILE_NAMES = {
@@ -105,7 +127,11 @@ export const CSV_FILE_NAMES = {
   categories: 'fig8-10-categories.csv',
   softAlignment: 'soft-alignment.csv',
   probes: 'probes.csv',
+  explanations: 'explanations.csv',
 } as const satisfies Record<keyof ReportTables, string>;
+
+/** What every column of every file written means. */
+export const CODEBOOK_FILE_NAME = 'codebook.csv';
 
 /**
  * The column order of a row type. Taking a Record of every key makes the compiler reject a list that misses a
@@ -254,6 +280,20 @@ export const SOFT_ALIGNMENT_COLUMNS = columnsOf<SoftAlignmentRow>({
   ...unreadable,
 });
 
+/** The columns written for each results table, by the table's key (its file: CSV_FILE_NAMES). */
+export const TABLE_COLUMNS: Record<keyof ResultsTables, readonly string[]> = {
+  outcomes: OUTCOME_COLUMNS,
+  expectedOutcomes: EXPECTED_OUTCOME_COLUMNS,
+  outcomesUncontested: OUTCOME_COLUMNS,
+  misalignment: MISALIGNMENT_COLUMNS,
+  improvementByModel: IMPROVEMENT_BY_MODEL_COLUMNS,
+  improvementByLanguage: IMPROVEMENT_BY_LANGUAGE_COLUMNS,
+  reductionBins: REDUCTION_BIN_COLUMNS,
+  zeroShotErrorBins: ZERO_SHOT_ERROR_BIN_COLUMNS,
+  categories: CATEGORY_COLUMNS,
+  softAlignment: SOFT_ALIGNMENT_COLUMNS,
+};
+
 /** The fixed columns of probes.csv, before the strategy columns. */
 export const PER_PROBE_COLUMNS = [
   'probeId',
@@ -339,7 +379,8 @@ export function formatCsv<Row>(
   rows: readonly Row[],
   options: CsvReportOptions = {},
 ): string {
-  const lines: string[][] = [[...columns], ...rows.map((row) => columns.map((column) => csvCell(row[column])))];
+  const header = columns.map((column) => columnName(column, options.columnNames ?? 'workbench'));
+  const lines: string[][] = [header, ...rows.map((row) => columns.map((column) => csvCell(row[column])))];
   return stringify(lines, {
     bom: options.bom ?? false,
     record_delimiter: 'windows',
@@ -374,24 +415,22 @@ export async function writeCsvReport(
   tables: ReportTables,
   options: CsvReportOptions = {},
 ): Promise<string[]> {
-  const files: [string, string][] = [
-    [CSV_FILE_NAMES.outcomes, formatCsv(OUTCOME_COLUMNS, tables.outcomes, options)],
-    [CSV_FILE_NAMES.expectedOutcomes, formatCsv(EXPECTED_OUTCOME_COLUMNS, tables.expectedOutcomes, options)],
-    [CSV_FILE_NAMES.outcomesUncontested, formatCsv(OUTCOME_COLUMNS, tables.outcomesUncontested, options)],
-    [CSV_FILE_NAMES.misalignment, formatCsv(MISALIGNMENT_COLUMNS, tables.misalignment, options)],
-    [CSV_FILE_NAMES.improvementByModel, formatCsv(IMPROVEMENT_BY_MODEL_COLUMNS, tables.improvementByModel, options)],
-    [
-      CSV_FILE_NAMES.improvementByLanguage,
-      formatCsv(IMPROVEMENT_BY_LANGUAGE_COLUMNS, tables.improvementByLanguage, options),
-    ],
-    [CSV_FILE_NAMES.reductionBins, formatCsv(REDUCTION_BIN_COLUMNS, tables.reductionBins, options)],
-    [CSV_FILE_NAMES.zeroShotErrorBins, formatCsv(ZERO_SHOT_ERROR_BIN_COLUMNS, tables.zeroShotErrorBins, options)],
-    [CSV_FILE_NAMES.categories, formatCsv(CATEGORY_COLUMNS, tables.categories, options)],
-    [CSV_FILE_NAMES.softAlignment, formatCsv(SOFT_ALIGNMENT_COLUMNS, tables.softAlignment, options)],
-  ];
-  if (tables.probes) {
-    files.push([CSV_FILE_NAMES.probes, formatCsv<PerProbeRow>(perProbeColumns(tables.probes), tables.probes, options)]);
-  }
+  // The results tables in the order of CSV_FILE_NAMES, then the per-probe rows and the explanations when given.
+  const tableFiles: [string, readonly string[], readonly object[]][] = (
+    Object.keys(TABLE_COLUMNS) as (keyof ResultsTables)[]
+  ).map((table) => [CSV_FILE_NAMES[table], TABLE_COLUMNS[table], tables[table]]);
+  if (tables.probes) tableFiles.push([CSV_FILE_NAMES.probes, perProbeColumns(tables.probes), tables.probes]);
+  if (tables.explanations) tableFiles.push([CSV_FILE_NAMES.explanations, EXPLANATION_COLUMNS, tables.explanations]);
+  const files: [string, string][] = tableFiles.map(([name, columns, rows]) => [
+    name,
+    formatCsv<Record<string, unknown>>(columns, rows as readonly Record<string, unknown>[], options),
+  ]);
+  // The codebook describes every column of every file above, under the names they were written with.
+  const codebook = codebookRows(
+    tableFiles.map(([file, columns]) => ({ file, columns })),
+    options.columnNames ?? 'workbench',
+  );
+  files.push([CODEBOOK_FILE_NAME, formatCsv(['file', 'column', 'description'], codebook, { bom: options.bom })]);
   // Every file is formatted before the first is written: a bad value fails the report without leaving half of it.
   await mkdir(dir, { recursive: true });
   const written: string[] = [];

@@ -5,3 +5,4 @@ export * from './results-tables.js';
 export * from './run-headline.js';
 export * from './unreadable-answers.js';
 export * from './readings.js';
+export * from './codebook.js';

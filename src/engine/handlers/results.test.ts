@@ -4,7 +4,7 @@
 // demonstrations and prompts it was asked with; the CSV report with the paper's Table 2, and the same explanations
 // for the window; and a run or probe it lacks is refused with what is wrong, writing nothing.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -190,6 +190,53 @@ describeWithSharedData("a run's results through the engine", () => {
     const improvedOnly = await client.results.explanations({ runId, filter: { outcome: 'improved' } });
     expect(improvedOnly.total).toBe(table2.filter((r) => r.outcome === 'improved').length);
     expect(improvedOnly.rows.every((r) => r.outcome === 'improved')).toBe(true);
+    // Each card carries the probe's shares, as its measurements hold them.
+    const card = browsed.rows[0]!;
+    const probe = await client.results.probes({
+      runId,
+      filter: { model: card.model, language: card.language, condition: card.strategy as 'chrf-all' },
+      limit: 1000,
+    });
+    const row = probe.rows.find((r) => r.probeId === card.probeId)!;
+    expect(card.shares).toMatchObject({
+      targetOption: row.targetOption,
+      zeroShot: { alignment: row.zeroShotAlignment },
+      condition: { alignment: row.alignment, invalidShare: row.invalidShare },
+    });
+  });
+
+  it('writes the report with column names SPSS, Stata and R take, and a codebook of every column', async () => {
+    const out = path.join(dir, 'report-spss');
+    const report = await client.reports.export({ runId, dir: `"${out}"`, columnNames: 'spss' });
+    expect(report.dir).toBe(out);
+    const header = (file: string) => readFileSync(path.join(out, file), 'utf8').split('\r\n')[0]!.split(',');
+    expect(header('probes.csv')).toEqual(expect.arrayContaining(['zero_shot_retest_alignment', 'chrf_all_outcome']));
+    for (const file of readdirSync(out).filter((f) => f.endsWith('.csv')))
+      for (const name of header(file)) expect(name, `${file}: ${name}`).toMatch(/^[a-z][a-z0-9_]{0,31}$/);
+    const codebook = parse(readFileSync(path.join(out, 'codebook.csv'), 'utf8'), { columns: true }) as {
+      file: string;
+      column: string;
+    }[];
+    expect(codebook.filter((r) => r.file === 'explanations.csv').map((r) => r.column)).toEqual(
+      header('explanations.csv'),
+    );
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { columnNames: string };
+    expect(manifest.columnNames).toBe('spss');
+  });
+
+  it('says in words why a report could not be written, and what a relative folder would have meant', async () => {
+    const blocker = path.join(dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    await expect(client.reports.export({ runId, dir: path.join(blocker, 'report') })).rejects.toMatchObject({
+      kind: 'user',
+      code: 'report-not-written',
+      message: `The report could not be written into ${path.join(blocker, 'report')}: a file stands where a folder of that path should be.`,
+    });
+    await expect(client.reports.export({ runId, dir: 'reports/x' })).rejects.toMatchObject({
+      kind: 'user',
+      code: 'relative-path',
+      message: expect.stringMatching(/^the report folder: "reports\/x" is a relative path/),
+    });
   });
 
   it('refuses a run or a probe it lacks, with what is missing, and writes no report for it', async () => {

@@ -19,7 +19,6 @@ import {
 import {
   categoryName,
   cellReadings,
-  formatCsv,
   perProbeRows,
   unreadableWarnings,
   writeCsvReport,
@@ -290,24 +289,31 @@ export const resultHandlers: HandlerGroup<
     };
   },
 
-  'reports.export': async ({ runId, dir, bom, seed }, { db, results }) => {
+  'reports.export': async ({ runId, dir, bom, seed, columnNames }, { db, results }) => {
     const data = results.run(runId);
     const { run, config, measurements, records } = data;
     const out = userPath(dir, 'the report folder');
     const probes = probesOf(db, config);
     const validityOf = (r: ProbeRecord) => probes.get(r.language)?.get(r.probeId)?.validity ?? null;
-    const files = await writeCsvReport(
-      out,
-      { ...results.tables(data, seed), probes: perProbeRows(records, validityOf) },
-      { bom },
-    );
-    const explanationCsvRows = (await explanationEntries(db, config, records, runId)).map((e) => ({
-      ...e,
+    const explanations = (await explanationEntries(db, config, records, runId)).map((e) => ({
+      model: e.model,
+      language: e.language,
+      country: e.country,
+      probeId: e.probeId,
+      strategy: e.strategy,
+      outcome: e.outcome,
       demonstrations: e.demonstrations?.join('\n') ?? null,
+      question: e.question,
+      answer: e.answer,
+      explanation: e.explanation,
+      ordinal: e.ordinal,
     }));
-    await writeFile(
-      path.join(out, 'explanations.csv'),
-      formatCsv([...EXPLANATION_COLUMNS], explanationCsvRows, { bom }),
+    const files = await reportWrite(out, () =>
+      writeCsvReport(
+        out,
+        { ...results.tables(data, seed), probes: perProbeRows(records, validityOf), explanations },
+        { bom, columnNames },
+      ),
     );
     const manifest = {
       run: run.id,
@@ -328,32 +334,37 @@ export const resultHandlers: HandlerGroup<
         config.languages.map(({ language }) => [language, promptTemplateOf(config, language)]),
       ),
       reportSeed: seed,
+      columnNames,
       writtenAt: new Date().toISOString(),
     };
-    await writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    return {
-      runId,
-      dir: out,
-      status: run.status,
-      files: [...files, path.join(out, 'explanations.csv'), path.join(out, 'manifest.json')],
-    };
+    await reportWrite(out, () => writeFile(path.join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`));
+    return { runId, dir: out, status: run.status, files: [...files, path.join(out, 'manifest.json')] };
   },
 };
 
-/** explanations.csv in the layout of the paper's Table 2: the demonstrations, the question, the answer, the explanation. */
-const EXPLANATION_COLUMNS = [
-  'model',
-  'language',
-  'country',
-  'probeId',
-  'strategy',
-  'outcome',
-  'demonstrations',
-  'question',
-  'answer',
-  'explanation',
-  'ordinal',
-] as const;
+/**
+ * A write into the report folder, its failure said in words: which folder, and what stood in the way, instead of
+ * Node's "ENOTDIR: not a directory, mkdir …".
+ */
+async function reportWrite<T>(dir: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason: Record<string, string> = {
+      ENOTDIR: 'a file stands where a folder of that path should be',
+      EEXIST: 'a file stands where a folder of that path should be',
+      EISDIR: "a folder stands where one of the report's files should be written",
+      EACCES: 'the engine may not write there',
+      EPERM: 'the engine may not write there',
+      EROFS: 'the disk is read-only',
+      ENOSPC: 'the disk is full',
+    };
+    if (code && reason[code])
+      throw new UserError('report-not-written', `The report could not be written into ${dir}: ${reason[code]}.`);
+    throw error;
+  }
+}
 
 type ExplanationEntry = HandlerResult<'results.explanations'>['rows'][number];
 

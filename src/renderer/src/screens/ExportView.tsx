@@ -15,13 +15,20 @@ export function ExportView({ run }: { run: RunDetail }) {
   const [result, setResult] = useState<{ dir: string; files: string[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [portableNames, setPortableNames] = useState(false);
   const tables = useCommand((c) => c.results.tables({ runId: run.id }), [run.id]);
 
   const exportCsv = async () => {
+    // A new attempt clears what the last one said: a failure never sits under an earlier success.
     setError(null);
+    setResult(null);
     setBusy(true);
     try {
-      const written = await client()!.reports.export({ runId: run.id, dir: dir || suggested });
+      const written = await client()!.reports.export({
+        runId: run.id,
+        dir: dir.trim() || suggested,
+        columnNames: portableNames ? 'spss' : 'workbench',
+      });
       setResult(written);
     } catch (e) {
       setError(errorText(e));
@@ -46,8 +53,8 @@ export function ExportView({ run }: { run: RunDetail }) {
         <h3 id="csv-heading">CSV report</h3>
         <p className="muted">
           Table 1 (with its expected and uncontested versions), every figure's data, one row per probe, the explanations
-          in the layout of the paper's Table 2, and a manifest with the configuration, the models' identities and the
-          prompt templates used.
+          in the layout of the paper's Table 2, a codebook describing every column, and a manifest with the
+          configuration, the models' identities and the prompt templates used.
           {run.status !== 'finished' &&
             ' The run has not finished: the report holds what was measured so far, and says so.'}
         </p>
@@ -59,6 +66,21 @@ export function ExportView({ run }: { run: RunDetail }) {
           placeholder={suggested}
           choices={[{ purpose: 'report-folder', label: 'Choose folder…' }]}
         />
+        {!dir.trim() && suggested && (
+          <p className="small" data-testid="export-default-dir">
+            Left blank, the report goes into <code>{suggested}</code>.
+          </p>
+        )}
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={portableNames}
+            onChange={(e) => setPortableNames(e.target.checked)}
+            data-testid="export-portable-names"
+          />{' '}
+          Column names for SPSS, Stata and R (<code>zero_shot_retest_alignment</code> instead of{' '}
+          <code>zero-shot-retest.alignment</code>)
+        </label>
         <button
           type="button"
           className="primary"
