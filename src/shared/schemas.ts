@@ -177,6 +177,11 @@ export const TargetRow = z.object({
   category: z.number().int(),
   options: z.tuple([z.string(), z.string()]),
   flag: ProbeFlag.nullable(),
+  /**
+   * Why a run leaves the probe out, when it does: a flaw in its file (an empty option, no blank) or its being
+   * invalid as published (data/item-validity.csv; runs include those only when told to). Null for a usable probe.
+   */
+  leftOut: z.string().nullable(),
   kind: z.enum(['majority', 'tie', 'unknown']),
   /** The majority option, 1 or 2. */
   option: z.union([z.literal(1), z.literal(2)]).optional(),

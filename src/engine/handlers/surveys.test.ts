@@ -47,7 +47,10 @@ describeWithSharedData('survey imports through the engine', () => {
         kind: 'majority',
         option: 1,
         majorityText: 'important',
+        leftOut: null,
       });
+      // A probe a run leaves out says why: Q82 is invalid as published (data/item-validity.csv).
+      expect(targets.rows.find((r) => r.id === 'Q82')?.leftOut).toMatch(/^invalid as published: /);
     } finally {
       await engine.close();
     }

@@ -2,6 +2,7 @@
 // target answers they give a country.
 
 import path from 'node:path';
+import { PROBE_FLAG_REASONS } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import {
   BUILTIN_PROBE_SET,
@@ -94,6 +95,7 @@ export const surveyHandlers: HandlerGroup<'surveys.import' | 'surveys.list' | 's
           category: p.category,
           options: [p.options[0], p.options[1]] as [string, string],
           flag: p.flag,
+          leftOut: p.flag ? PROBE_FLAG_REASONS[p.flag] : p.validity ? `invalid as published: ${p.validity}` : null,
           kind: target.kind,
         };
         if (target.kind === 'unknown') return { ...base, ...(target.reason ? { reason: target.reason } : {}) };

@@ -99,3 +99,8 @@ export function ProgressBar({
 export function percent(share: number | null | undefined, digits = 1): string {
   return share === null || share === undefined || !Number.isFinite(share) ? '—' : `${(100 * share).toFixed(digits)}%`;
 }
+
+/** A count with its noun in the right number: "1 country", "12 countries". */
+export function counted(count: number, one: string, many: string): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
+}

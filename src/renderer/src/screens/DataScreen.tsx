@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import { optionsOf, SelectField, TextField } from '../components/Field.js';
 import { PathField } from '../components/PathField.js';
-import { ErrorNotice, ProgressBar, Show } from '../components/Status.js';
+import { counted, ErrorNotice, ProgressBar, Show } from '../components/Status.js';
 import { client, errorText, useCommand } from '../use-command.js';
 
 export function DataScreen() {
@@ -286,7 +286,8 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
           <p>
             <strong>{preview.name}</strong> ({preview.format}
             {preview.weightColumn ? `, weighted by ${preview.weightColumn}` : ''}): {preview.rows.toLocaleString('en')}{' '}
-            rows, {preview.countries.length} countries, {preview.cells.toLocaleString('en')} answer cells.
+            rows, {counted(preview.countries.length, 'country', 'countries')}, {preview.cells.toLocaleString('en')}{' '}
+            answer cells.
           </p>
           <details>
             <summary>Countries and respondents</summary>
@@ -312,7 +313,7 @@ function SurveyImport({ onStored }: { onStored: () => void }) {
       )}
       {stored && (
         <p className="notice success" role="status">
-          Stored {stored.name}: {stored.countries.length} countries.
+          Stored {stored.name}: {counted(stored.countries.length, 'country', 'countries')}.
         </p>
       )}
     </section>
@@ -381,7 +382,11 @@ function TargetsBrowser({
           <>
             <p className="muted small">
               {t.countryName}: {t.rows.filter((r) => r.kind === 'majority').length} of {t.rows.length} probes have a
-              majority answer.
+              majority answer
+              {t.rows.some((r) => r.leftOut)
+                ? `; ${counted(t.rows.filter((r) => r.leftOut).length, 'probe is', 'probes are')} left out of runs (greyed, with the reason)`
+                : ''}
+              .
             </p>
             <div className="scroll-box">
               <table className="table compact numbers">
@@ -393,12 +398,16 @@ function TargetsBrowser({
                     <th scope="col">Majority</th>
                     <th scope="col">Shares</th>
                     <th scope="col">Margin</th>
-                    <th scope="col">Why unknown</th>
+                    <th scope="col">Why unknown or left out</th>
                   </tr>
                 </thead>
                 <tbody>
                   {t.rows.map((r) => (
-                    <tr key={r.id}>
+                    <tr
+                      key={r.id}
+                      className={r.leftOut ? 'left-out muted' : undefined}
+                      data-left-out={r.leftOut ? 'true' : undefined}
+                    >
                       <td>{r.id}</td>
                       <td>{r.category}</td>
                       <td>{r.options.join(' / ')}</td>
@@ -409,7 +418,9 @@ function TargetsBrowser({
                       <td className={r.margin !== undefined && r.margin < 0.1 ? 'contested' : ''}>
                         {r.margin === undefined ? '' : r.margin.toFixed(2)}
                       </td>
-                      <td className="small">{r.reason ?? ''}</td>
+                      <td className="small">
+                        {[r.reason, r.leftOut && `left out of runs: ${r.leftOut}`].filter(Boolean).join('; ')}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

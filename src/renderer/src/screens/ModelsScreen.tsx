@@ -210,10 +210,10 @@ function AddGguf({ presets, onAdded }: { presets: CommandResult<'models.presets'
             , {bytes(inspected.info.fileSize)}.
           </p>
           <p className={inspected.fit.fits ? '' : 'notice error'}>
+            {/* The engine's note says where the model runs; the machine's GPU is named before it when there is one. */}
             {inspected.machine.backend === 'cpu'
-              ? 'No GPU: it runs on the CPU.'
-              : `${inspected.machine.devices.join(', ') || inspected.machine.backend}: ${inspected.fit.gpuLayers} of ${inspected.layers ?? '?'} layers on the GPU.`}{' '}
-            {inspected.fit.note}
+              ? `${inspected.fit.note.charAt(0).toUpperCase()}${inspected.fit.note.slice(1)}.`
+              : `${inspected.machine.devices.join(', ') || inspected.machine.backend}: ${inspected.fit.note}.`}
           </p>
           <TextField id="gguf-name" label="Name" value={name} placeholder="from the file name" onChange={setName} />
           <PresetSelect presets={presets} kind="gguf" value={preset} onChange={setPreset} />

@@ -6,7 +6,7 @@ import type { CommandResult } from '../../../shared/contract.js';
 import { conditionLabel } from '../../../shared/charts/index.js';
 import { ESTIMATORS, languageName } from '../../../shared/method.js';
 import { Field, SelectField, TextField } from '../components/Field.js';
-import { ErrorNotice, formatSeconds, Show } from '../components/Status.js';
+import { counted, ErrorNotice, formatSeconds, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { client, errorText, useCommand } from '../use-command.js';
 import { rememberWarnings } from '../start-warnings.js';
@@ -282,7 +282,10 @@ function RunForm({
           onChange={(name) => set('survey', name)}
           options={[
             { value: '', label: '— choose a survey import —' },
-            ...surveys.map((s) => ({ value: s.name, label: `${s.name} (${s.countries.length} countries)` })),
+            ...surveys.map((s) => ({
+              value: s.name,
+              label: `${s.name} (${counted(s.countries.length, 'country', 'countries')})`,
+            })),
           ]}
           hint={<Problems list={problemsAt('survey')} />}
         />

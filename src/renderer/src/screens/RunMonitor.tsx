@@ -88,6 +88,8 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
   const totals = live.strategyTotals;
   const stopped = !active && live.status !== 'finished';
   const atMost = plan.status === 'ok' ? plan.data.work?.measurementsAtMost : undefined;
+  // The probes the New run form promised (every probe with a known target, per model × language).
+  const promisedProbes = plan.status === 'ok' ? plan.data.work?.zeroShot : undefined;
   const warnings = warningsOf(run.id);
 
   const act = async (action: () => Promise<unknown>) => {
@@ -183,8 +185,13 @@ export function RunMonitor({ run, onChange }: { run: RunDetail; onChange: () => 
           <dd>{live.measurements.toLocaleString('en')}</dd>
         </div>
         <div>
-          <dt>Probes</dt>
-          <dd>{live.probes.toLocaleString('en')}</dd>
+          <dt>Probes measured zero-shot</dt>
+          <dd data-testid="monitor-probes">
+            {live.probes.toLocaleString('en')}
+            {promisedProbes !== undefined && (
+              <span className="muted small"> of {promisedProbes.toLocaleString('en')}</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Misaligned</dt>
