@@ -9,7 +9,16 @@
 // (CHROMIUM_PATH points elsewhere); SKIP_BROWSER_TESTS=1 skips it.
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,6 +43,20 @@ async function screenshot(page: Page, name: string): Promise<void> {
   const file = path.join(shotDir, name);
   await page.screenshot({ path: file, fullPage: true });
   console.log(`screenshot: ${file}`);
+}
+
+/**
+ * The user guide's pictures (docs/images, linked from the README), taken as a person sees the window (not the
+ * whole page) when UPDATE_GUIDE_SCREENSHOTS is set; every run of the test still photographs the screen for review.
+ */
+async function guideShot(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  if (!process.env.UPDATE_GUIDE_SCREENSHOTS) return;
+  const file = path.join(repoDir, 'docs', 'images', name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  // The top of the screen, where a person starts reading (a field typed into may have scrolled it).
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: file, fullPage: false });
 }
 
 /** The navigation fills the window's height at its top edge; `scroll`: after scrolling the page to its end. */
@@ -261,6 +284,9 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
       strategies: ['chrf-all', 'random'],
       seed: 1,
       explanations: { enabled: true, perProbe: 1, maxTokens: 12 },
+      // About half the tiny model's English answers give neither option: at the default threshold (a half) its cells
+      // would read as "no readable answer"; this walk is of the outcomes, the next test of unreadable answers.
+      unreadableThreshold: 0.8,
     };
     writeFileSync(configFile, JSON.stringify(config));
     await page.locator('input[type=file]').setInputFiles(configFile);
@@ -431,6 +457,170 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await close();
   }, 600_000);
 
+  it('reads a run where one language gave no readable answers: warned, marked, split and read in words', async () => {
+    // The tiny model answers Turkish prompts with nothing readable, and about half its English ones.
+    const client = engine!.client;
+    if (!(await client.probes.listSets()).some((s) => s.name === 'arora'))
+      await client.probes.import({ path: path.join(sharedDataDir, 'arora-probes/probes.zip'), name: 'arora' });
+    if (!(await client.surveys.list()).some((s) => s.name === 'shares'))
+      await client.surveys.import({ path: path.join(sharedDataDir, 'wvs/country_distributions.csv'), name: 'shares' });
+    if (!(await client.models.list()).some((m) => m.name === 'tiny'))
+      await client.models.addGguf({ path: await tinyModelPath(), name: 'tiny', preset: 'llama-3-8b-instruct' });
+    // A home folder of our own, so that "~" can be typed: its data/ is the shared data.
+    const home = path.join(workDir, 'home');
+    mkdirSync(home, { recursive: true });
+    symlinkSync(sharedDataDir, path.join(home, 'data'));
+    const realHome = process.env.HOME;
+    process.env.HOME = home;
+    const { page, errors, close } = await open(browser!, served!.url);
+    try {
+      const nav = (id: string) => page.getByTestId(id).click();
+      await nav('nav-data');
+      // A relative path is refused in words; a quoted one is read; "~" is the home folder.
+      const probes = page.getByTestId('import-probes');
+      await probes.getByLabel('File or folder').fill('probes.zip');
+      await probes.getByRole('button', { name: 'Preview' }).click();
+      await probes
+        .getByTestId('import-error')
+        .getByText(/"probes\.zip" is a relative path/)
+        .waitFor();
+      await probes.getByLabel('File or folder').fill(`"${path.join(sharedDataDir, 'arora-probes/probes.zip')}"`);
+      await probes.getByRole('button', { name: 'Preview' }).click();
+      await probes
+        .getByTestId('import-preview')
+        .getByText(/13 languages/)
+        .waitFor();
+      const survey = page.getByTestId('import-survey');
+      await survey.getByLabel('File', { exact: true }).fill('~/data/wvs/microdata/WVS_Wave_7_Turkey_Csv_v5.0.csv');
+      await survey.getByLabel('Name (optional)').fill('turkey');
+      await survey.getByRole('button', { name: 'Preview' }).click();
+      await survey.getByTestId('import-preview').waitFor();
+      await survey.getByRole('button', { name: 'Store turkey' }).click();
+      await survey.getByText('Stored turkey: 1 country.').waitFor();
+      await guideShot(page, 'guide-01-data.png');
+      await nav('nav-models');
+      await page.getByTestId('model-row').first().waitFor();
+      await guideShot(page, 'guide-02-models.png');
+
+      // New run: English with the shares, Turkish with Turkey's own survey; a name; mostly unreadable from 80%.
+      await nav('nav-new-run');
+      const configFile = path.join(workDir, 'two-surveys.json');
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          models: ['tiny'],
+          survey: 'shares',
+          languages: ['en', { language: 'tr', probeSet: 'arora' }],
+          categories: [1],
+          strategies: ['chrf-all'],
+          seed: 1,
+        }),
+      );
+      await page.locator('input[type=file]').setInputFiles(configFile);
+      await page.getByLabel('Survey of tr').selectOption('turkey');
+      await page.getByText('Every other setting').click();
+      await page.getByLabel('Mostly unreadable from').fill('0.8');
+      await page.getByTestId('unit-unreadableThreshold').getByText('share: 80%').waitFor();
+      await page.getByTestId('instruction-tr').click();
+      await page.getByTestId('template-editor-tr').getByLabel('Instruction').waitFor();
+      await page.getByLabel('Name (optional)').fill('English and Turkish, two surveys');
+      await page
+        .getByTestId('new-run-estimate')
+        .getByText(/zero-shot measurements/)
+        .waitFor();
+      expect(await page.getByTestId('new-run-errors').count()).toBe(0);
+      await guideShot(page, 'guide-03-new-run.png');
+      await page.getByTestId('new-run-start').click();
+      await page.waitForURL(/#\/runs\/run-[0-9a-f]+$/);
+      const runId = /#\/runs\/(run-[0-9a-f]+)/.exec(page.url())![1]!;
+      await page.getByTestId('run-progress').waitFor();
+      await guideShot(page, 'guide-04-monitor.png');
+      await page.getByTestId('run-status').getByText('finished').waitFor({ timeout: 120_000 });
+      // Each language took its targets from its own survey, as the stored configuration says.
+      const run = await client.runs.get({ runId });
+      expect(run.config.languages.map((l) => `${l.language}:${l.survey}`)).toEqual(['en:shares', 'tr:turkey']);
+      // The name survives a reload.
+      await page.reload();
+      await page.getByTestId('run-name').getByText('English and Turkish, two surveys').waitFor();
+
+      // Results: the warning first, then the readings; the cells marked; Fig. 7 split.
+      await page.getByRole('link', { name: 'Results' }).click();
+      const warnings = page.getByTestId('unreadable-warnings');
+      await warnings.waitFor();
+      const warned = page.getByTestId('unreadable-warning');
+      expect(await warned.count()).toBe(1);
+      expect(await warned.first().textContent()).toMatch(/tiny, tr\/TUR: [\d,]+ of [\d,]+ answers unreadable/);
+      expect(await warned.first().locator('.common-responses li').count()).toBeGreaterThan(0);
+      expect(await warned.first().textContent()).toContain('Give the instruction in Turkish');
+      const tables = await client.results.tables({ runId });
+      const tr = tables.outcomes.find((r) => r.language === 'tr' && r.strategy === 'chrf-all')!;
+      const en = tables.outcomes.find((r) => r.language === 'en' && r.strategy === 'chrf-all')!;
+      expect(tr.mostlyUnreadable).toBe(true);
+      expect(en.mostlyUnreadable).toBe(false);
+      // The reading's numbers are the table's.
+      const readings = page.getByTestId('reading');
+      expect(await readings.count()).toBe(2);
+      const enReading = readings.filter({ hasText: 'tiny, en/USA.' });
+      const enLinks = await enReading.locator('a').allTextContents();
+      expect(enLinks[0]).toBe(`${Math.round(en.improvedShare! * 100)}%`);
+      expect(enLinks[1]).toBe(`${en.n} misaligned probes`);
+      expect(await readings.filter({ hasText: 'tiny, tr/TUR.' }).textContent()).toContain('No reading: 100%');
+      await page.getByTestId('how-to-read').locator('summary').click();
+      await page.getByTestId('how-to-read').getByText('The re-test control').waitFor();
+      await guideShot(page, 'guide-05-results.png');
+      const table1 = page.getByTestId('chart-table1');
+      await table1.locator('svg').first().waitFor();
+      const trCell = table1.locator('[data-mark=cell][data-filter*="\\"language\\":\\"tr\\""]').first();
+      expect(await trCell.locator('[data-unreadable=true]').count()).toBe(1);
+      expect(await trCell.textContent()).toContain('no readable');
+      const fig7 = page.getByTestId('chart-misaligned');
+      expect(await fig7.locator('[data-part=unreadable]').count()).toBeGreaterThan(0);
+      expect(await fig7.textContent()).toContain('of which no readable answer');
+      await screenshot(page, '28-results-unreadable.png');
+      // A number of the reading opens the probes it counts.
+      await enReading.locator('a').first().click();
+      await page.waitForURL(/#\/runs\/run-[0-9a-f]+\/probes\?.*outcome=improved/);
+      await page.getByTestId('probe-row').first().waitFor();
+      expect(await page.getByTestId('probe-row').count()).toBe(en.improvedCount);
+      // A Turkish probe: its unreadable answers.
+      await page.goto(`${served!.origin}/#/runs/${runId}/probes?language=tr&condition=zero-shot`);
+      await page.getByTestId('probe-row').first().click();
+      await page.getByTestId('probe-detail').waitFor();
+      await guideShot(page, 'guide-06-probe.png');
+
+      // The runs list: the name, the seed, and the headline names the language it leaves out.
+      await nav('nav-runs');
+      const row = page.locator(`[data-testid=run-row][data-run-id=${runId}]`);
+      await row.getByText('English and Turkish, two surveys').waitFor();
+      expect(await row.textContent()).toContain('seed 1');
+      expect(await row.getByTestId('headline-left-out').textContent()).toContain('tr/TUR');
+
+      // Export: a failure replaces nothing silently and says what stood in the way; then SPSS-safe names.
+      await page.goto(`${served!.origin}/#/runs/${runId}/export`);
+      await page.getByTestId('export-default-dir').waitFor();
+      const blocker = path.join(workDir, 'not-a-folder');
+      writeFileSync(blocker, '');
+      await page.getByLabel('Folder').fill(path.join(blocker, 'report'));
+      await page.getByTestId('export-csv').click();
+      await page.getByText(/a file stands where a folder of that path should be/).waitFor();
+      const reportDir = path.join(workDir, 'report-spss');
+      await page.getByLabel('Folder').fill(reportDir);
+      await page.getByTestId('export-portable-names').check();
+      await page.getByTestId('export-csv').click();
+      await page.getByText(/Wrote \d+ files to/).waitFor();
+      expect(await page.getByText(/a file stands where/).count()).toBe(0);
+      const header = readFileSync(path.join(reportDir, 'probes.csv'), 'utf8').split('\r\n')[0]!.split(',');
+      expect(header).toEqual(expect.arrayContaining(['zero_shot_retest_alignment', 'zero_shot_invalid']));
+      expect(readdirSync(reportDir)).toContain('codebook.csv');
+      await guideShot(page, 'guide-07-export.png');
+      expect(errors).toEqual([]);
+    } finally {
+      if (realHome === undefined) delete process.env.HOME;
+      else process.env.HOME = realHome;
+      await close();
+    }
+  }, 300_000);
+
   it('in the desktop window, paths come from the system dialog or a dropped file; a browser asks for them typed', async () => {
     const probesZip = path.join(sharedDataDir, 'arora-probes/probes.zip');
     // Stands where the preload's desktop bridge would be: the dialog answers with the real probe archive.
@@ -477,10 +667,15 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     expect(errors).toEqual([]);
     await close();
 
-    // A browser has no dialog and is not told where a dropped file is: it says to type the path.
+    // A browser has no dialog and is not told where a dropped file is: it says to type the path, or to browse the
+    // engine machine's folders.
     const plain = await open(browser!, served!.url);
     await plain.page.getByTestId('nav-data').click();
     expect(await plain.page.locator('[data-testid^=choose-]').count()).toBe(0);
+    await plain.page.getByTestId('browse-probe-path').click();
+    const picker = plain.page.getByTestId('file-browser');
+    await picker.locator('code').first().waitFor();
+    await picker.getByRole('button', { name: 'Close' }).click();
     await dropFile(plain.page, '#probe-path', 'de.csv');
     await plain.page
       .getByText('A browser does not tell the workbench where "de.csv" is: type or paste its path.')

@@ -882,6 +882,8 @@ export const ProbeDetail = z.object({
   targetOption: z.union([z.literal(1), z.literal(2)]),
   targetShares: z.tuple([share, share]),
   misaligned: z.boolean(),
+  /** The run's share of unreadable answers from which a result is mostly unreadable. */
+  unreadableThreshold: share,
   conditions: z.array(
     z.object({
       condition: Condition,

@@ -35,7 +35,7 @@ it("reads the best strategy against the re-test control, in the table's numbers,
     "chrF++ (all) improved 30% of 10 misaligned probes by the paper's rule (any rise in the share of the country's " +
       "answer), the largest share of the 2 strategies; asking the same prompt again 'improved' 40% by chance, so by " +
       'this rule the run shows no effect of self-alignment. Counting only changes significant at q < 0.05, chrF++ ' +
-      '(all) improved 10% and the re-test 0%; worsened 0%.',
+      '(all) improved 10% and worsened 0%; the re-test improved 0%.',
   );
   // Each number is Table 1's, and opens the probes it counts.
   const linked = reading!.segments.filter((s) => 'filter' in s);
@@ -45,8 +45,8 @@ it("reads the best strategy against the re-test control, in the table's numbers,
     `${row('chrf-all').n} misaligned probes`,
     `${Math.round(row('zero-shot-retest').improvedShare! * 100)}%`,
     `${Math.round(row('chrf-all').gatedImprovedShare! * 100)}%`,
-    `${Math.round(row('zero-shot-retest').gatedImprovedShare! * 100)}%`,
     `${Math.round(row('chrf-all').gatedWorsenedShare! * 100)}%`,
+    `${Math.round(row('zero-shot-retest').gatedImprovedShare! * 100)}%`,
   ]);
   expect(linked.map((s) => ('filter' in s ? s.filter : null))).toEqual([
     { model: 'm', language: 'en', country: 'EN', condition: 'chrf-all', misaligned: true, outcome: 'improved' },
@@ -60,6 +60,7 @@ it("reads the best strategy against the re-test control, in the table's numbers,
       outcome: 'improved',
     },
     { model: 'm', language: 'en', country: 'EN', condition: 'chrf-all', misaligned: true, gatedOutcome: 'improved' },
+    { model: 'm', language: 'en', country: 'EN', condition: 'chrf-all', misaligned: true, gatedOutcome: 'worsened' },
     {
       model: 'm',
       language: 'en',
@@ -68,7 +69,6 @@ it("reads the best strategy against the re-test control, in the table's numbers,
       misaligned: true,
       gatedOutcome: 'improved',
     },
-    { model: 'm', language: 'en', country: 'EN', condition: 'chrf-all', misaligned: true, gatedOutcome: 'worsened' },
   ]);
 });
 

@@ -153,10 +153,13 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
   // The gated rule: the same strategy and control, counting only significant changes.
   segments.push({ text: ' Counting only changes significant at q < 0.05, ' + name + ' improved ' });
   segments.push(link(percent(best.gatedImprovedShare), best, 'improved', true));
-  if (retest) {
-    segments.push({ text: ' and the re-test ' }, link(percent(retest.gatedImprovedShare), retest, 'improved', true));
-  }
-  segments.push({ text: '; worsened ' }, link(percent(best.gatedWorsenedShare), best, 'worsened', true), { text: '.' });
+  segments.push({ text: ' and worsened ' }, link(percent(best.gatedWorsenedShare), best, 'worsened', true));
+  if (retest)
+    segments.push(
+      { text: '; the re-test improved ' },
+      link(percent(retest.gatedImprovedShare), retest, 'improved', true),
+    );
+  segments.push({ text: '.' });
   const inExpectation = expected.find(
     (r) => r.model === model && r.language === language && r.country === country && r.strategy === best.strategy,
   );

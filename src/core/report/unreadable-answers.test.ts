@@ -86,7 +86,9 @@ it('warns of each model × language with mostly unreadable answers: how many, wh
     { text: 'Bu soru', share: 3 / 19 },
     { text: 'Hayır', share: 3 / 19 },
   ]);
-  expect(tr!.suggestions[0]).toMatch(/the tr prompts carried the workbench's English instruction/);
+  expect(tr!.suggestions[0]).toMatch(
+    /^Give the instruction in Turkish: the tr prompts carried the workbench's English/,
+  );
   expect(tr!.suggestions.join(' ')).toMatch(/maxTokens, 16 tokens/);
   expect(tr!.suggestions.join(' ')).not.toMatch(/chat messages/);
 });

@@ -5,6 +5,7 @@
 
 import { ZERO_SHOT, type Condition } from '../demos/index.js';
 import type { MeasuredResult, RunConfig } from '../experiment/index.js';
+import { languageName } from '../data/index.js';
 import type { ResponseDistribution } from '../sampling/index.js';
 import type { MisalignmentRow, OutcomeRow } from './results-tables.js';
 
@@ -109,7 +110,7 @@ function suggestionsFor(language: string, config: Pick<RunConfig, 'chat' | 'maxT
   const suggestions: string[] = [];
   if (language !== 'en' && !config.promptTemplates[language])
     suggestions.push(
-      `Give the instruction in this language: the ${language} prompts carried the workbench's English instruction (New run → the language's instruction, or promptTemplates.${language}).`,
+      `Give the instruction in ${languageName(language)}: the ${language} prompts carried the workbench's English instruction (New run → the language's "English (translate…)", or promptTemplates.${language} in a configuration file).`,
     );
   if (!config.chat)
     suggestions.push(

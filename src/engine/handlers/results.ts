@@ -246,6 +246,7 @@ export const resultHandlers: HandlerGroup<
       targetOption: record.targetOption,
       targetShares: [record.targetShares[0], record.targetShares[1]],
       misaligned: record.misaligned,
+      unreadableThreshold: config.unreadableThreshold,
       conditions: own.map((m) => {
         const distribution = readStoredDistribution(m.distributionJson);
         const prompts = storedPrompts(m.promptJson, m.demonstrationIds);

@@ -441,7 +441,7 @@ describe('the charts', () => {
       misaligned: true,
     });
     const texts = findAll(cell, (n) => n.tag === 'text').map(textOf);
-    expect(texts).toEqual(['+ 50%', '= 30% · − 20%', 'n = 100', 'unreadable 2% → 2%']);
+    expect(texts).toEqual(['+ 50%', '= 30% · − 20%', 'n = 100', 'unreadable 2→2%']);
     // Cells are placed by model: llama's block left of qwen's.
     const xOf = (m: SvgNode) => num(part(m, 'cell')[0]!.attrs.x);
     expect(xOf(cell)).toBeLessThan(
@@ -463,7 +463,7 @@ describe('the charts', () => {
     expect(findAll(cell, (n) => n.tag === 'text').map(textOf)).toEqual([
       'no readable',
       'answer',
-      'unreadable 96% → 100%',
+      'unreadable 96→100%',
       'n = 120',
     ]);
     expect(part(cell, 'cell')[0]!.attrs['data-unreadable']).toBe('true');
@@ -508,7 +508,7 @@ describe('the charts', () => {
       '+ 30%',
       '= 60% · − 10%',
       'n = 100',
-      'unreadable 2% → 2%',
+      'unreadable 2→2%',
     ]);
     expect(gatedCell.attrs['aria-label']).not.toBe(paperCell.attrs['aria-label']);
     expect(gatedCell.attrs['aria-label']).toContain('gated');

@@ -5,13 +5,13 @@
 import { scaleBand, scaleLinear } from 'd3';
 import type { CommandResult } from '../contract.js';
 import { CAPTION_HEIGHT, chartRoot, legend, mark, pct1, SMALL_FONT_SIZE, textWidth } from './layout.js';
-import { conditionLabel, OKABE_ITO } from './palette.js';
+import { conditionLabel, OKABE_ITO, UNREADABLE_COLOUR } from './palette.js';
 import { el, type SvgNode } from './svg.js';
 
 type ProbeDetail = CommandResult<'results.probe'>;
 
 /** The three parts of an answer distribution, the same colours on every probe. */
-export const ANSWER_COLOURS = { target: OKABE_ITO.blue, other: OKABE_ITO.orange, invalid: OKABE_ITO.grey } as const;
+export const ANSWER_COLOURS = { target: OKABE_ITO.blue, other: OKABE_ITO.orange, invalid: UNREADABLE_COLOUR } as const;
 
 export interface DistributionChart {
   id: 'distribution';
@@ -58,7 +58,7 @@ export function buildDistributionChart(detail: ProbeDetail): DistributionChart {
     [
       { label: `target: ${targetText}`, kind: 'square', colour: ANSWER_COLOURS.target },
       { label: `other: ${otherText}`, kind: 'square', colour: ANSWER_COLOURS.other },
-      { label: 'invalid', kind: 'square', colour: ANSWER_COLOURS.invalid },
+      { label: 'unreadable (neither option)', kind: 'square', colour: ANSWER_COLOURS.invalid },
     ],
     plot.left,
     8,
@@ -80,12 +80,14 @@ export function buildDistributionChart(detail: ProbeDetail): DistributionChart {
         width: Math.max(0, x(start + part.share) - x(start)),
         height: y.bandwidth(),
         fill: part.colour,
+        // The light blank of unreadable answers is outlined, so it shows against the page.
+        ...(part.name === 'invalid' && part.share > 0 ? { stroke: OKABE_ITO.grey, 'stroke-width': 0.75 } : {}),
         'data-part': part.name,
       });
       start += part.share;
       return segment;
     });
-    const label = `${row.label}: target ${pct1(row.target)}, other ${pct1(row.other)}${row.condition ? `, invalid ${pct1(row.invalid)}` : ''}`;
+    const label = `${row.label}: target ${pct1(row.target)}, other ${pct1(row.other)}${row.condition ? `, unreadable ${pct1(row.invalid)}` : ''}`;
     body.push(
       el(
         'text',

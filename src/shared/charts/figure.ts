@@ -250,11 +250,17 @@ export function shareScale(plot: Plot): ScaleLinear<number, number> {
   return scaleLinear().domain([0, 1]).range([plot.bottom, plot.top]);
 }
 
-/** How unreadable a row's answers were, in words: "unreadable 3%" zero-shot, "unreadable 3% → 5%" before and after. */
-export function unreadableText(row: { zeroShotInvalidShare: number | null; meanInvalidShare?: number | null }): string {
+/**
+ * How unreadable a row's answers were, in words: "unreadable 3%" zero-shot, "unreadable 3% → 5%" before and after;
+ * `compact` for a table cell: "unreadable 3→5%".
+ */
+export function unreadableText(
+  row: { zeroShotInvalidShare: number | null; meanInvalidShare?: number | null },
+  compact = false,
+): string {
   if (row.zeroShotInvalidShare === null) return 'unreadable —';
   const before = pct0(row.zeroShotInvalidShare);
-  return row.meanInvalidShare === undefined || row.meanInvalidShare === null
-    ? `unreadable ${before}`
-    : `unreadable ${before} → ${pct0(row.meanInvalidShare)}`;
+  if (row.meanInvalidShare === undefined || row.meanInvalidShare === null) return `unreadable ${before}`;
+  const after = pct0(row.meanInvalidShare);
+  return compact ? `unreadable ${before.replace('%', '')}→${after}` : `unreadable ${before} → ${after}`;
 }

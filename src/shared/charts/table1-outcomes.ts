@@ -66,7 +66,7 @@ export function table1(tables: Tables, options: ChartOptions): Chart {
   );
   const byCell = new Map(rows.map((r) => [key(r.model, r.language, r.country, r.strategy), r]));
 
-  const cellWidth = 100;
+  const cellWidth = 120;
   const cellHeight = 86;
   const blockGap = 12;
   const rowHeader = Math.max(70, ...pairs.map((p) => textWidth(pairLabel(p)) + 20));
@@ -255,7 +255,7 @@ function table1Cell(
         fill: ink,
         'data-part': 'unreadable',
       },
-      unreadableText(row),
+      unreadableText(row, true),
     ),
     el('rect', {
       x: stripX - 0.5,
@@ -317,7 +317,7 @@ function unreadableCell(
     }),
     text(22, 'no readable', { 'font-weight': 600 }),
     text(36, 'answer', { 'font-weight': 600 }),
-    text(52, unreadableText(row), { 'data-part': 'unreadable' }),
+    text(52, unreadableText(row, true), { 'data-part': 'unreadable' }),
     text(66, row.n === row.misaligned ? `n = ${row.n}` : `n = ${row.n} of ${row.misaligned}`),
   );
 }

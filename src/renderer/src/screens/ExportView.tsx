@@ -108,8 +108,8 @@ export function ExportView({ run }: { run: RunDetail }) {
         <h3 id="charts-heading">Charts</h3>
         <p className="muted">
           Every chart as an SVG file with its caption (run, model, date). Each chart on the Results tab also has its own
-          SVG and PNG buttons. On a headless server, <code>selfalign report {run.id} --charts DIR</code> writes the same
-          files.
+          SVG and PNG buttons. On a headless server, <code>selfalign report {run.id} --out DIR --charts</code> writes
+          the same files.
         </p>
         <button type="button" onClick={downloadCharts} disabled={!tables.data}>
           Download all charts as SVG

@@ -113,6 +113,9 @@ function ProbeDetail({ detail }: { detail: Detail }) {
   const target = options[detail.targetOption - 1];
   const shown = detail.conditions.find((c) => c.condition === condition) ?? detail.conditions[0];
   const chart = useMemo(() => buildDistributionChart(detail), [detail]);
+  // A condition's outcome beside mostly unreadable answers (before or after) is no reading of the model's values.
+  const zeroShotUnreadable =
+    (detail.conditions.find((c) => c.condition === ZERO_SHOT)?.distribution.invalid ?? 0) >= detail.unreadableThreshold;
   return (
     <div className="probe-detail">
       <div className="card statement">
@@ -142,7 +145,7 @@ function ProbeDetail({ detail }: { detail: Detail }) {
             <th scope="col">Condition</th>
             <th scope="col">Target ({target})</th>
             <th scope="col">Other</th>
-            <th scope="col">Invalid</th>
+            <th scope="col">Unreadable</th>
             <th scope="col">Outcome</th>
             <th scope="col">Gated</th>
             <th scope="col">Error reduction</th>
@@ -164,7 +167,14 @@ function ProbeDetail({ detail }: { detail: Detail }) {
               <td>{percent(c.alignment)}</td>
               <td>{percent(detail.targetOption === 1 ? c.distribution.option2 : c.distribution.option1)}</td>
               <td>{percent(c.distribution.invalid)}</td>
-              <td>{c.outcome && <span className={`outcome ${c.outcome}`}>{c.outcome}</span>}</td>
+              <td>
+                {c.outcome && <span className={`outcome ${c.outcome}`}>{c.outcome}</span>}
+                {c.outcome && (c.distribution.invalid >= detail.unreadableThreshold || zeroShotUnreadable) && (
+                  <span className="badge unreadable" title="Before or after, most answers gave neither option">
+                    no readable answer
+                  </span>
+                )}
+              </td>
               <td>{c.gatedOutcome && <span className={`outcome ${c.gatedOutcome}`}>{c.gatedOutcome}</span>}</td>
               <td>{c.errorReduction === null ? '' : percent(c.errorReduction, 0)}</td>
             </tr>

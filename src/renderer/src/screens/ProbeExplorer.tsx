@@ -241,7 +241,7 @@ export function ProbeExplorer({ run, query }: { run: RunDetail; query: ProbeQuer
           'Outcome',
           'Gated',
           'q',
-          'Invalid',
+          'Unreadable',
         ].map((h) => (
           <span key={h} role="columnheader">
             {h}
