@@ -71,7 +71,11 @@ export async function countGridTestItems(options: {
   const model = await writeTinyModel(path.join(options.dir, 'grid-count.gguf'));
   const engine = createEngine({ databasePath: path.join(options.dir, 'grid-count.sqlite') });
   try {
-    await engine.client.models.addGguf({ path: path.resolve(model.path), name: 'model', preset: 'llama-3-8b-instruct' });
+    await engine.client.models.addGguf({
+      path: path.resolve(model.path),
+      name: 'model',
+      preset: 'llama-3-8b-instruct',
+    });
     await engine.client.surveys.import({ path: path.resolve(options.surveyFile), name: 'shares' });
     const withArora = options.probes !== undefined && existsSync(options.probes);
     if (withArora) await engine.client.probes.import({ path: path.resolve(options.probes!), name: 'arora' });
