@@ -96,7 +96,7 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
             <p className="empty muted">
               {explanationsOn
                 ? 'No explanation matches this filter.'
-                : 'This run asked for no explanations. Start a new run from this one with "Ask for explanations" on (Every other setting) to read why the model answered as it did.'}
+                : 'This run asked for no explanations. Start a new run from this one (the button at the top) with "Ask for the model\'s explanations" on, beside the strategies, to read why the model answered as it did.'}
             </p>
           ) : (
             <>
