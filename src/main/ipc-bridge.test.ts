@@ -105,6 +105,14 @@ const APP_INFO = {
     strategies: ['chrf-all'],
     protocols: [{ name: 'paper', estimator: 'sampled', n: 10 }],
     defaultCountries: { en: 'USA' },
+    defaultPromptTemplate: {
+      instruction: 'Fill in the blank with "{first_option}" or "{second_option}".',
+      explanationInstruction: 'Then explain why.',
+      demonstration: '{sentence}',
+      question: '{statement}',
+      answerCue: 'Answer:',
+      separator: '\n',
+    },
   },
 };
 
