@@ -31,6 +31,7 @@ import { sharedDataDir } from '../src/testing/shared-data.js';
 import { realModelsRequired } from '../src/testing/real-models.js';
 import { hasTestModel, testModelPath } from '../src/testing/test-models.js';
 import { tinyModelPath } from '../src/testing/tiny-model.js';
+import { TINY_ENGLISH_RUN } from '../src/testing/tiny-run.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = process.env.SKIP_BROWSER_TESTS === '1';
@@ -277,13 +278,7 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     const configFile = path.join(workDir, 'run-config.json');
     const config = {
       protocol: 'paper',
-      models: ['tiny'],
-      survey: 'shares',
-      languages: ['en'],
-      categories: [1, 2],
-      strategies: ['chrf-all', 'random'],
-      seed: 1,
-      explanations: { enabled: true, perProbe: 1, maxTokens: 12 },
+      ...TINY_ENGLISH_RUN,
       // About half the tiny model's English answers give neither option: at the default threshold (a half) its cells
       // would read as "no readable answer"; this walk is of the outcomes, the next test of unreadable answers.
       unreadableThreshold: 0.8,

@@ -13,6 +13,7 @@ import type { CommandResult, WorkbenchClient, WorkbenchEvent } from '../../share
 import { commandRecorder } from '../../testing/recording-client.js';
 import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
 import { tinyModelPath } from '../../testing/tiny-model.js';
+import { TINY_ENGLISH_RUN } from '../../testing/tiny-run.js';
 import { createEngine, type Engine } from '../engine.js';
 import { resultHandlers } from './results.js';
 
@@ -32,15 +33,7 @@ describeWithSharedData("a run's results through the engine", () => {
     client = recorder.clientOf(engine);
     await client.surveys.import({ path: path.join(sharedDataDir, 'wvs/country_distributions.csv'), name: 'shares' });
     await client.models.addGguf({ path: await tinyModelPath(), name: 'tiny', preset: 'llama-3-8b-instruct' });
-    const config = {
-      models: ['tiny'],
-      survey: 'shares',
-      languages: ['en'],
-      categories: [1, 2],
-      strategies: ['chrf-all', 'random'],
-      seed: 1,
-      explanations: { enabled: true, perProbe: 1, maxTokens: 12 },
-    };
+    const config = TINY_ENGLISH_RUN;
     const ended = new Promise<WorkbenchEvent>((resolve) => {
       const stop = client.subscribe((e) => {
         if (e.type === 'job-ended' && e.kind === 'run') {

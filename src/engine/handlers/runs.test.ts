@@ -11,6 +11,7 @@ import type { WorkbenchClient, WorkbenchEvent } from '../../shared/contract.js';
 import { commandRecorder } from '../../testing/recording-client.js';
 import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
 import { tinyModelPath } from '../../testing/tiny-model.js';
+import { TINY_ENGLISH_RUN } from '../../testing/tiny-run.js';
 import { createEngine, type Engine } from '../engine.js';
 import { runHandlers } from './runs.js';
 
@@ -40,13 +41,7 @@ function watch(client: WorkbenchClient) {
 }
 
 const CONFIG = {
-  models: ['tiny'],
-  survey: 'shares',
-  languages: ['en'],
-  categories: [1, 2],
-  strategies: ['chrf-all', 'random'],
-  seed: 1,
-  explanations: { enabled: true, perProbe: 1, maxTokens: 12 },
+  ...TINY_ENGLISH_RUN,
   // Most of the tiny model's answers are unreadable: a row is left out of the headline as mostly unreadable only
   // when all of them are, so that the headline here has a strategy to name.
   unreadableThreshold: 1,
