@@ -548,8 +548,8 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
       expect(await warned.first().locator('.common-responses li').count()).toBeGreaterThan(0);
       expect(await warned.first().textContent()).toContain('Give the instruction in Turkish');
       const tables = await client.results.tables({ runId });
-      const tr = tables.outcomes.find((r) => r.language === 'tr' && r.strategy === 'chrf-all')!;
-      const en = tables.outcomes.find((r) => r.language === 'en' && r.strategy === 'chrf-all')!;
+      const tr = tables.outcomes.find((r) => r.language === 'tr' && r.condition === 'chrf-all')!;
+      const en = tables.outcomes.find((r) => r.language === 'en' && r.condition === 'chrf-all')!;
       expect(tr.mostlyUnreadable).toBe(true);
       expect(en.mostlyUnreadable).toBe(false);
       // The reading's numbers are the table's.

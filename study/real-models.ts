@@ -259,8 +259,8 @@ function mcnemar(
   let onlyStrategy = 0;
   let onlyRetest = 0;
   for (const record of records) {
-    const a = record.strategies.find((s) => s.strategy === strategy);
-    const b = record.strategies.find((s) => s.strategy === ZERO_SHOT_RETEST);
+    const a = record.strategies.find((s) => s.condition === strategy);
+    const b = record.strategies.find((s) => s.condition === ZERO_SHOT_RETEST);
     if (!a || !b) continue;
     if (a.outcome === 'improved' && b.outcome !== 'improved') onlyStrategy++;
     if (b.outcome === 'improved' && a.outcome !== 'improved') onlyRetest++;
@@ -372,10 +372,10 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
       measurements: rows.length,
       meanErrorBound: exact.length > 0 ? share(exact.map((r) => r.distribution.errorBound)) : null,
       strategies: tables.outcomes.filter(inGroup).map((o) => {
-        const expected = tables.expectedOutcomes.find((e) => inGroup(e) && e.strategy === o.strategy);
-        const test = o.strategy === ZERO_SHOT_RETEST ? null : mcnemar(group, o.strategy);
+        const expected = tables.expectedOutcomes.find((e) => inGroup(e) && e.condition === o.condition);
+        const test = o.condition === ZERO_SHOT_RETEST ? null : mcnemar(group, o.condition);
         return {
-          strategy: o.strategy,
+          strategy: o.condition,
           n: o.n,
           paperRule: `${pct(o.improvedShare)} / ${pct(o.unchangedShare)} / ${pct(o.worsenedShare)}`,
           improved: interval(o.improvedShare, o.improvedShareLower, o.improvedShareUpper),
@@ -387,14 +387,14 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
           medianErrorReduction: median(
             group.flatMap((r) =>
               r.strategies
-                .filter((s) => s.strategy === o.strategy && s.errorReduction !== undefined)
+                .filter((s) => s.condition === o.condition && s.errorReduction !== undefined)
                 .map((s) => s.errorReduction!),
             ),
           ),
           ...readableCounts(
             group.filter((r) => r.misaligned),
             measured.filter(inGroup),
-            o.strategy,
+            o.condition,
           ),
           discordant: test && { onlyStrategy: test.onlyStrategy, onlyRetest: test.onlyRetest },
           vsRetest:

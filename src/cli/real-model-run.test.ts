@@ -86,7 +86,7 @@ describeWithRealModels('a run on SmolLM2-135M-Instruct', ['smollm2-135m-instruct
     const engine = createEngine({ databasePath: db });
     try {
       const tables = await engine.client.results.tables({ runId });
-      expect(tables.outcomes.map((r) => r.strategy).sort()).toEqual(['chrf-all', 'zero-shot-retest']);
+      expect(tables.outcomes.map((r) => r.condition).sort()).toEqual(['chrf-all', 'zero-shot-retest']);
       for (const row of tables.outcomes) expect(row.n).toBe(misaligned);
       const zeroShot = await engine.client.results.probes({ runId, filter: { condition: 'zero-shot' }, limit: 1000 });
       expect(zeroShot.total).toBe(probes);

@@ -125,10 +125,12 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
 
     const shown = JSON.parse(selfalign(['runs', 'show', brokenId, '--json', '--db', broken]).stdout) as {
       status: string;
-      outcomes: { strategy: string; misaligned: number }[];
+      outcomes: { condition: string; misaligned: number }[];
     };
     expect(shown.status).toBe('finished');
-    expect(new Set(shown.outcomes.map((s) => s.strategy))).toEqual(new Set(['zero-shot-retest', 'random', 'chrf-all']));
+    expect(new Set(shown.outcomes.map((s) => s.condition))).toEqual(
+      new Set(['zero-shot-retest', 'random', 'chrf-all']),
+    );
 
     // The report: a CSV per table, the probes, the explanations and a manifest; the same for both runs.
     const reports = [tempDir(), tempDir()];

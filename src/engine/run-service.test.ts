@@ -94,7 +94,7 @@ describeWithSharedData('a self-alignment run', () => {
     const misaligned = records.filter((r) => r.misaligned);
     expect(misaligned.length).toBeGreaterThan(0);
     for (const r of misaligned)
-      expect(r.strategies.map((s) => s.strategy).sort()).toEqual(['chrf-all', 'random', 'zero-shot-retest']);
+      expect(r.strategies.map((s) => s.condition).sort()).toEqual(['chrf-all', 'random', 'zero-shot-retest']);
     // Counts of 10 draws are tested with Fisher's exact test and adjusted within each table cell.
     for (const r of misaligned) {
       for (const s of r.strategies) {
@@ -106,9 +106,9 @@ describeWithSharedData('a self-alignment run', () => {
     // The re-test control asks the zero-shot prompts again with another seed; at n = 10 chance alone "improves" some.
     const retests = measurements.filter((m) => m.condition === 'zero-shot-retest');
     for (const m of retests) expect(m.promptJson).toBe(zeroShot.find((z) => z.probeId === m.probeId)!.promptJson);
-    const retestRow = outcomeTable(records).find((row) => row.strategy === 'zero-shot-retest')!;
+    const retestRow = outcomeTable(records).find((row) => row.condition === 'zero-shot-retest')!;
     expect(retestRow.improvedCount).toBeGreaterThan(0);
-    expect(outcomeTable(records).find((row) => row.strategy === 'chrf-all')!.retestImprovedShare).toBe(
+    expect(outcomeTable(records).find((row) => row.condition === 'chrf-all')!.retestImprovedShare).toBe(
       retestRow.improvedShare,
     );
     expect(measurements.filter((m) => m.condition === 'chrf-all').every((m) => m.demonstrationIds.length === 5)).toBe(
@@ -151,7 +151,7 @@ describeWithSharedData('a self-alignment run', () => {
     const id = await startRun(db, config, { open: { llama: await getTestLlama() } });
     const records = probeRecords(loadMeasurements(db, id), 1);
     const changed = records.filter((r) =>
-      r.strategies.some((st) => st.strategy !== 'zero-shot-retest' && st.outcome !== 'unchanged'),
+      r.strategies.some((st) => st.condition !== 'zero-shot-retest' && st.outcome !== 'unchanged'),
     );
     expect(changed.length).toBeGreaterThan(0);
     const explanations = loadExplanations(db, id);
@@ -178,7 +178,7 @@ describeWithSharedData('a precise run', () => {
     // Every probe the paper's rule could flag with a chance above 0.1% was self-aligned, so the sums are complete.
     for (const r of records) if (1 - r.zeroShot.alignment ** 10 > 0.001) expect(r.misaligned).toBe(true);
     const expected = expectedOutcomeTable(records, 10);
-    expect(expected.map((row) => row.strategy)).toEqual(['zero-shot-retest', 'chrf-all']);
+    expect(expected.map((row) => row.condition)).toEqual(['zero-shot-retest', 'chrf-all']);
 
     // 10,000 runs of the paper's procedure: n = 10 draws from each probe's exact shares, zero-shot and self-aligned.
     const runs = 10_000;
@@ -191,7 +191,7 @@ describeWithSharedData('a precise run', () => {
     for (const row of expected) {
       const results = records.flatMap((r) =>
         r.strategies
-          .filter((s) => s.strategy === row.strategy)
+          .filter((s) => s.condition === row.condition)
           .map((s) => ({ p0: r.zeroShot.alignment, p1: s.alignment })),
       );
       const improved: number[] = [];
@@ -215,10 +215,10 @@ describeWithSharedData('a precise run', () => {
       const expectedImproved = chances.reduce((a, c) => a + c.improved, 0);
       const expectedFlagged = chances.reduce((a, c) => a + c.misaligned, 0);
       // Within 4 standard errors of the simulation (a false alarm about once in 16,000 runs of this test).
-      expect(Math.abs(mean(improved) - expectedImproved), row.strategy).toBeLessThan(
+      expect(Math.abs(mean(improved) - expectedImproved), row.condition).toBeLessThan(
         4 * standardError(improved) + 1e-9,
       );
-      expect(Math.abs(mean(flagged) - expectedFlagged), row.strategy).toBeLessThan(4 * standardError(flagged) + 1e-9);
+      expect(Math.abs(mean(flagged) - expectedFlagged), row.condition).toBeLessThan(4 * standardError(flagged) + 1e-9);
       expect(row.expectedImprovedShare).toBeCloseTo(expectedImproved / expectedFlagged, 12);
     }
     // The re-test control under the paper's rule "improves" a share of probes by chance alone.

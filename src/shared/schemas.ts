@@ -532,7 +532,7 @@ export const OutcomeCounts = z.object({
   model: z.string(),
   language: z.string(),
   country: z.string(),
-  strategy: z.string(),
+  condition: Condition,
   misaligned: count,
   improved: count,
   unchanged: count,
@@ -634,7 +634,7 @@ const unreadable = { ...zeroShotUnreadable, meanInvalidShare: share.nullable() }
 
 export const OutcomeRow = z.object({
   ...languageGroup,
-  strategy: z.string(),
+  condition: Condition,
   misaligned: count,
   n: count,
   ...wilson('improved'),
@@ -653,7 +653,7 @@ export const OutcomeRow = z.object({
 
 export const ExpectedOutcomeRow = z.object({
   ...languageGroup,
-  strategy: z.string(),
+  condition: Condition,
   n: count,
   expectedMisaligned: z.number(),
   probes: count,
@@ -674,7 +674,7 @@ export const MisalignmentRow = z.object({
 });
 
 const improvement = {
-  strategy: z.string(),
+  condition: Condition,
   n: count,
   ...wilson('improved'),
   ...wilson('unchanged'),
@@ -698,12 +698,12 @@ const bin = {
   shareLower: share,
   shareUpper: share,
 };
-export const ReductionBinRow = z.object({ ...languageGroup, strategy: z.string(), ...bin, ...unreadable });
+export const ReductionBinRow = z.object({ ...languageGroup, condition: Condition, ...bin, ...unreadable });
 export const ZeroShotErrorBinRow = z.object({ ...languageGroup, ...bin, ...zeroShotUnreadable });
 
 export const CategoryRow = z.object({
   ...languageGroup,
-  strategy: z.string(),
+  condition: Condition,
   category: z.number().int(),
   categoryName: z.string(),
   probes: count,
@@ -715,7 +715,7 @@ export const CategoryRow = z.object({
 
 export const SoftAlignmentRow = z.object({
   ...languageGroup,
-  strategy: z.string(),
+  condition: Condition,
   misaligned: count,
   n: count,
   meanBefore: nullableNumber,
@@ -924,7 +924,7 @@ export const ExplanationsParams = z
       .object({
         model: z.string().optional(),
         language: z.string().optional(),
-        strategy: z.string().optional(),
+        condition: Condition.optional(),
         outcome: Outcome.optional(),
         category: z.number().int().optional(),
         /** Words to find in the question, the demonstrations, the answer or the explanation (case-insensitive). */
@@ -945,7 +945,7 @@ export const ExplanationEntry = z.object({
   probeId: z.string(),
   category: z.number().int().nullable(),
   categoryName: z.string().nullable(),
-  strategy: z.string(),
+  condition: Condition,
   outcome: Outcome.nullable(),
   /** The demonstrations as completed sentences, in the prompt's order; null for zero-shot or when the inputs are gone. */
   demonstrations: z.array(z.string()).nullable(),

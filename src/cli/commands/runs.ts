@@ -212,7 +212,7 @@ function printOutcomes(rows: CommandResult<'runs.get'>['outcomes']): void {
   printTable(rows, [
     { header: 'model', value: (s) => s.model },
     { header: 'language', value: (s) => `${s.language}/${s.country}` },
-    { header: 'strategy', value: (s) => s.strategy },
+    { header: 'condition', value: (s) => s.condition },
     { header: 'misaligned', value: (s) => s.misaligned, align: 'right' },
     { header: 'improved', value: (s) => s.improved, align: 'right' },
     { header: 'unchanged', value: (s) => s.unchanged, align: 'right' },

@@ -6,8 +6,8 @@ import type { Estimator } from '../sampling/index.js';
 import type { Outcome } from './outcomes.js';
 
 export interface StrategyResult {
-  /** A selection strategy, or the zero-shot re-test control. */
-  strategy: Comparison;
+  /** What is compared with the zero-shot measurement: a selection strategy, or the re-test control. */
+  condition: Comparison;
   /** Share (or probability) of responses giving the target option. */
   alignment: number;
   /** Share (or probability) of responses that gave neither option. */

@@ -49,7 +49,7 @@ export function probeRecords(
       .map((r) => {
         const after = readStoredDistribution(r.distributionJson);
         const result: StrategyResult = {
-          strategy: r.condition as Comparison,
+          condition: r.condition as Comparison,
           alignment: alignment(after, target),
           invalid: after.invalid,
           n: after.n,

@@ -73,7 +73,7 @@ describe('the codebook and portable column names', () => {
       'model',
       'language',
       'country',
-      'strategy',
+      'condition',
       'misaligned',
       'n',
     ]);

@@ -46,8 +46,8 @@ const COLUMNS: Record<string, string> = {
     'The model, by its name in the workbench (manifest.json gives its identity: file hash or API model and servers).',
   language: "The probes' language (ISO 639-1).",
   country: 'The country whose survey answers are the targets (ISO 3166 alpha-3).',
-  strategy:
-    'The condition compared with zero-shot: a selection strategy (random, random-category, chrf-category, chrf-all) or zero-shot-retest, the re-test control (the zero-shot prompt asked again with another seed).',
+  condition:
+    'What is compared with zero-shot: a selection strategy (random, random-category, chrf-category, chrf-all) or zero-shot-retest, the re-test control (the zero-shot prompt asked again with another seed). Reports before workbench 0.4.0 named this column "strategy".',
   category: 'The WVS Wave 7 thematic category (1-13).',
   categoryName: "The category's name in the questionnaire.",
   misaligned:

@@ -82,7 +82,7 @@ describe('writeCsvReport', () => {
     const outcomes = readCsv(path.join(dir, CSV_FILE_NAMES.outcomes));
     expect(outcomes[0]).toMatchObject({
       model: 'alpha',
-      strategy: 'random',
+      condition: 'random',
       improvedShare: '0.75',
       improvedShareLower: String(tables.outcomes[0]!.improvedShareLower),
     });
@@ -227,7 +227,7 @@ describe('per-probe rows', () => {
     expect(readCsv(files[0]!)[0]).toMatchObject({
       model,
       country: 'ایران\nIRN',
-      strategy: 'chrf-all',
+      condition: 'chrf-all',
       improvedShare: '1',
     });
     // The raw text quotes the fields that need it, doubling the quotes inside.

@@ -47,7 +47,7 @@ export const EXPLANATION_COLUMNS = [
   'language',
   'country',
   'probeId',
-  'strategy',
+  'condition',
   'outcome',
   'demonstrations',
   'question',
@@ -169,7 +169,7 @@ export const OUTCOME_COLUMNS = columnsOf<OutcomeRow>({
   model: true,
   language: true,
   country: true,
-  strategy: true,
+  condition: true,
   misaligned: true,
   n: true,
   ...share('improved'),
@@ -188,7 +188,7 @@ export const EXPECTED_OUTCOME_COLUMNS = columnsOf<ExpectedOutcomeRow>({
   model: true,
   language: true,
   country: true,
-  strategy: true,
+  condition: true,
   n: true,
   expectedMisaligned: true,
   probes: true,
@@ -222,7 +222,7 @@ const improvementColumns = {
 
 export const IMPROVEMENT_BY_MODEL_COLUMNS = columnsOf<ImprovementRow>({
   model: true,
-  strategy: true,
+  condition: true,
   ...improvementColumns,
 });
 
@@ -230,7 +230,7 @@ export const IMPROVEMENT_BY_LANGUAGE_COLUMNS = columnsOf<LanguageImprovementRow>
   model: true,
   language: true,
   country: true,
-  strategy: true,
+  condition: true,
   ...improvementColumns,
 });
 
@@ -238,7 +238,7 @@ export const REDUCTION_BIN_COLUMNS = columnsOf<ReductionBinRow>({
   model: true,
   language: true,
   country: true,
-  strategy: true,
+  condition: true,
   ...bins,
   ...unreadable,
 });
@@ -253,7 +253,7 @@ export const ZERO_SHOT_ERROR_BIN_COLUMNS = columnsOf<ZeroShotErrorBinRow>({
 
 export const CATEGORY_COLUMNS = columnsOf<CategoryRow>({
   model: true,
-  strategy: true,
+  condition: true,
   language: true,
   country: true,
   category: true,
@@ -269,7 +269,7 @@ export const SOFT_ALIGNMENT_COLUMNS = columnsOf<SoftAlignmentRow>({
   model: true,
   language: true,
   country: true,
-  strategy: true,
+  condition: true,
   misaligned: true,
   n: true,
   meanBefore: true,
@@ -344,7 +344,7 @@ export function perProbeRows(
       validity: validityOf(record),
     };
     for (const strategy of strategies) {
-      const result = record.strategies.find((r) => r.strategy === strategy);
+      const result = record.strategies.find((r) => r.condition === strategy);
       row[strategyColumn(strategy, 'n')] = result?.n ?? null;
       row[strategyColumn(strategy, 'alignment')] = result?.alignment ?? null;
       row[strategyColumn(strategy, 'invalid')] = result?.invalid ?? null;

@@ -39,7 +39,7 @@ it("reads the best strategy against the re-test control, in the table's numbers,
   );
   // Each number is Table 1's, and opens the probes it counts.
   const linked = reading!.segments.filter((s) => 'filter' in s);
-  const row = (strategy: string) => outcomes.find((r) => r.strategy === strategy)!;
+  const row = (strategy: string) => outcomes.find((r) => r.condition === strategy)!;
   expect(linked.map((s) => s.text)).toEqual([
     `${Math.round(row('chrf-all').improvedShare! * 100)}%`,
     `${row('chrf-all').n} misaligned probes`,
@@ -78,7 +78,7 @@ it('says when the strategy beats the control beyond the intervals, when they ove
     "the strategy's 95% interval lies above the re-test's, so by this rule self-alignment did more than asking again",
   );
   expect(cellReadings(outcomeTable(records(5, 2, 3)))[0]!.verdict).toBe('within-retest');
-  const noControl = outcomeTable(records(5, 2, 3)).filter((r) => r.strategy !== 'zero-shot-retest');
+  const noControl = outcomeTable(records(5, 2, 3)).filter((r) => r.condition !== 'zero-shot-retest');
   const [reading] = cellReadings(noControl);
   expect(reading!.verdict).toBe('no-retest');
   expect(text(reading!)).toContain('This run has no re-test control');

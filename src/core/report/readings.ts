@@ -69,13 +69,13 @@ export function cellReadings(
 function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcomeRow[]): CellReading {
   const { model, language, country } = rows[0]!;
   const where = { model, language, country };
-  const retest = rows.find((r) => r.strategy === ZERO_SHOT_RETEST && r.n > 0);
-  const strategies = rows.filter((r) => r.strategy !== ZERO_SHOT_RETEST && r.n > 0 && r.improvedShare !== null);
+  const retest = rows.find((r) => r.condition === ZERO_SHOT_RETEST && r.n > 0);
+  const strategies = rows.filter((r) => r.condition !== ZERO_SHOT_RETEST && r.n > 0 && r.improvedShare !== null);
   const link = (text: string, row: OutcomeRow, outcome: Outcome, gated = false): ReadingSegment => ({
     text,
     filter: {
       ...where,
-      condition: row.strategy,
+      condition: row.condition,
       misaligned: true,
       ...(gated ? { gatedOutcome: outcome } : { outcome }),
     },
@@ -105,14 +105,14 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
       segments: [{ text: 'No strategy has a self-aligned result here yet.' }],
     };
   const best = strategies.reduce((a, b) => ((b.improvedShare ?? 0) > (a.improvedShare ?? 0) ? b : a));
-  const name = conditionWords(best.strategy);
+  const name = conditionWords(best.condition);
   const segments: ReadingSegment[] = [
     { text: `${capitalise(name)} improved ` },
     link(percent(best.improvedShare), best, 'improved'),
     { text: ' of ' },
     {
       text: `${best.n} misaligned probes`,
-      filter: { ...where, condition: best.strategy, misaligned: true },
+      filter: { ...where, condition: best.condition, misaligned: true },
     },
     {
       text:
@@ -161,10 +161,10 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
     );
   segments.push({ text: '.' });
   const inExpectation = expected.find(
-    (r) => r.model === model && r.language === language && r.country === country && r.strategy === best.strategy,
+    (r) => r.model === model && r.language === language && r.country === country && r.condition === best.condition,
   );
   const retestExpected = expected.find(
-    (r) => r.model === model && r.language === language && r.country === country && r.strategy === ZERO_SHOT_RETEST,
+    (r) => r.model === model && r.language === language && r.country === country && r.condition === ZERO_SHOT_RETEST,
   );
   if (inExpectation && inExpectation.expectedImprovedShare !== null)
     segments.push({
@@ -175,7 +175,7 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
           ? ` and the re-test ${percent(retestExpected.expectedImprovedShare)}.`
           : '.'),
     });
-  return { ...where, strategy: best.strategy as SelectionStrategy, verdict, segments };
+  return { ...where, strategy: best.condition as SelectionStrategy, verdict, segments };
 }
 
 /** A sentence's first word with a capital, except a name written in lower case (chrF++). */

@@ -48,7 +48,7 @@ describe('Table 1: outcomes among misaligned probes', () => {
   const rows = outcomeTable(SAMPLE_RECORDS);
 
   it('has a row per model × language × strategy, in report order', () => {
-    expect(rows.map((r) => `${r.model}/${r.language}/${r.country}/${r.strategy}`)).toEqual([
+    expect(rows.map((r) => `${r.model}/${r.language}/${r.country}/${r.condition}`)).toEqual([
       'alpha/bn/BGD/random',
       'alpha/bn/BGD/chrf-all',
       'alpha/fa/IRN/random',
@@ -61,7 +61,7 @@ describe('Table 1: outcomes among misaligned probes', () => {
   });
 
   it('counts by the paper rule and gated, with Wilson intervals: 3 of 4 improved is 75%', () => {
-    const random = find(rows, { model: 'alpha', language: 'bn', strategy: 'random' });
+    const random = find(rows, { model: 'alpha', language: 'bn', condition: 'random' });
     expect(random).toMatchObject({ misaligned: 4, n: 4 });
     expectShare(random, 'improved', 3, 4);
     expectShare(random, 'unchanged', 0, 4);
@@ -74,7 +74,7 @@ describe('Table 1: outcomes among misaligned probes', () => {
     expect(random.improvedShareLower).toBeCloseTo(0.30064, 5);
     expect(random.improvedShareUpper).toBeCloseTo(0.95441, 5);
 
-    const chrf = find(rows, { model: 'alpha', language: 'bn', strategy: 'chrf-all' });
+    const chrf = find(rows, { model: 'alpha', language: 'bn', condition: 'chrf-all' });
     expectShare(chrf, 'improved', 3, 4);
     expectShare(chrf, 'unchanged', 1, 4);
     expectShare(chrf, 'gatedImproved', 2, 4);
@@ -82,7 +82,7 @@ describe('Table 1: outcomes among misaligned probes', () => {
   });
 
   it('keeps an empty group as a row with n = 0, share null and interval [0, 1]', () => {
-    const empty = find(rows, { model: 'alpha', language: 'fa', strategy: 'random' });
+    const empty = find(rows, { model: 'alpha', language: 'fa', condition: 'random' });
     expect(empty).toMatchObject({
       misaligned: 0,
       n: 0,
@@ -95,7 +95,7 @@ describe('Table 1: outcomes among misaligned probes', () => {
   });
 
   it('shows a strategy not run on every misaligned probe as n below misaligned', () => {
-    const partial = find(rows, { model: 'beta', language: 'fa', strategy: 'chrf-all' });
+    const partial = find(rows, { model: 'beta', language: 'fa', condition: 'chrf-all' });
     expect(partial).toMatchObject({ misaligned: 2, n: 1 });
     expectShare(partial, 'improved', 1, 1);
     expectShare(partial, 'gatedUnchanged', 1, 1);
@@ -122,7 +122,7 @@ describe('Fig. 7: share of misaligned probes', () => {
 describe('Fig. 2/4: improvement per strategy', () => {
   it('per model × strategy: share improved and the mean Δ of the improved with a bootstrap interval', () => {
     const rows = improvementByModelTable(SAMPLE_RECORDS, OPTIONS);
-    expect(rows.map((r) => `${r.model}/${r.strategy}`)).toEqual([
+    expect(rows.map((r) => `${r.model}/${r.condition}`)).toEqual([
       'alpha/random',
       'alpha/chrf-all',
       'beta/random',
@@ -149,7 +149,7 @@ describe('Fig. 2/4: improvement per strategy', () => {
   it('per model × language × strategy, with null means where nothing improved', () => {
     const rows = improvementByLanguageTable(SAMPLE_RECORDS, OPTIONS);
     expect(rows).toHaveLength(8);
-    expect(find(rows, { model: 'alpha', language: 'fa', strategy: 'random' })).toMatchObject({
+    expect(find(rows, { model: 'alpha', language: 'fa', condition: 'random' })).toMatchObject({
       n: 0,
       improvedShare: null,
       improvedShareLower: 0,
@@ -158,13 +158,13 @@ describe('Fig. 2/4: improvement per strategy', () => {
       meanReductionLower: null,
       meanReductionUpper: null,
     });
-    const betaBnChrf = find(rows, { model: 'beta', language: 'bn', strategy: 'chrf-all' });
+    const betaBnChrf = find(rows, { model: 'beta', language: 'bn', condition: 'chrf-all' });
     expect(betaBnChrf).toMatchObject({ n: 1, improvedCount: 0, improvedShare: 0, meanReduction: null });
-    const betaFaRandom = find(rows, { model: 'beta', language: 'fa', strategy: 'random' });
+    const betaFaRandom = find(rows, { model: 'beta', language: 'fa', condition: 'random' });
     expectShare(betaFaRandom, 'improved', 1, 2);
     expect(betaFaRandom.meanReduction).toBeCloseTo(2 / 3, 12);
     // Pooling the languages gives the per-model row.
-    const alphaBnRandom = find(rows, { model: 'alpha', language: 'bn', strategy: 'random' });
+    const alphaBnRandom = find(rows, { model: 'alpha', language: 'bn', condition: 'random' });
     expect(alphaBnRandom.meanReduction).toBeCloseTo(0.3, 12);
   });
 
@@ -208,7 +208,7 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
     expect(rows).toHaveLength(2 * 2 * 2 * 11);
     // alpha's misaligned probes are all in bn (fa is the empty group); beta's split over bn and fa.
     const counts = (model: string, strategy: string, language = 'bn') =>
-      rows.filter((r) => r.model === model && r.language === language && r.strategy === strategy).map((r) => r.count);
+      rows.filter((r) => r.model === model && r.language === language && r.condition === strategy).map((r) => r.count);
     expect(counts('alpha', 'random', 'fa')).toEqual(new Array(11).fill(0));
     // alpha/random: Δ 0.1 (from 0.0999…), 0.3, 0.5; the worsened probe's Δ = −1 is not there.
     expect(counts('alpha', 'random')).toEqual([0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0]);
@@ -221,22 +221,22 @@ describe('Fig. 3/6 and 5/9: distributions in 10% bins', () => {
     expect(counts('beta', 'chrf-all')).toEqual(new Array(11).fill(0));
     expect(counts('beta', 'chrf-all', 'fa')).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0]);
 
-    const bin1 = find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 1 });
+    const bin1 = find(rows, { model: 'alpha', language: 'bn', condition: 'random', bin: 1 });
     expect(bin1).toMatchObject({ binFrom: 0.1, binTo: 0.2, binLabel: '[10%, 20%)', n: 3 });
     expectShare(bin1, '', 1, 3);
-    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 9 })).toMatchObject({
+    expect(find(rows, { model: 'alpha', language: 'bn', condition: 'random', bin: 9 })).toMatchObject({
       binLabel: '[90%, 100%)',
       binFrom: 0.9,
       binTo: 1,
     });
-    expect(find(rows, { model: 'alpha', language: 'bn', strategy: 'random', bin: 10 })).toMatchObject({
+    expect(find(rows, { model: 'alpha', language: 'bn', condition: 'random', bin: 10 })).toMatchObject({
       binLabel: '100%',
       binFrom: 1,
       binTo: 1,
     });
     // Shares of a group add up to 1.
     const total = rows
-      .filter((r) => r.model === 'alpha' && r.language === 'bn' && r.strategy === 'random')
+      .filter((r) => r.model === 'alpha' && r.language === 'bn' && r.condition === 'random')
       .reduce((sum, r) => sum + r.share!, 0);
     expect(total).toBeCloseTo(1, 12);
   });
@@ -271,12 +271,12 @@ describe('Fig. 8/10: improvement per WVS category and language', () => {
   it('has a row for every category probed in a language, per model × strategy', () => {
     expect(rows).toHaveLength(16);
     expect(
-      rows.filter((r) => r.model === 'alpha' && r.strategy === 'random').map((r) => `${r.language}:${r.category}`),
+      rows.filter((r) => r.model === 'alpha' && r.condition === 'random').map((r) => `${r.language}:${r.category}`),
     ).toEqual(['bn:1', 'bn:10', 'bn:13', 'fa:1', 'fa:10']);
   });
 
   it('counts misaligned and improved probes with the category name', () => {
-    const social = find(rows, { model: 'alpha', strategy: 'random', language: 'bn', category: 1 });
+    const social = find(rows, { model: 'alpha', condition: 'random', language: 'bn', category: 1 });
     expect(social).toMatchObject({
       categoryName: 'Social values, attitudes and stereotypes',
       probes: 3,
@@ -284,11 +284,11 @@ describe('Fig. 8/10: improvement per WVS category and language', () => {
       n: 2,
     });
     expectShare(social, 'improved', 2, 2);
-    const religious = find(rows, { model: 'alpha', strategy: 'random', language: 'bn', category: 10 });
+    const religious = find(rows, { model: 'alpha', condition: 'random', language: 'bn', category: 10 });
     expect(religious).toMatchObject({ categoryName: 'Religious values', probes: 2, misaligned: 2, n: 2 });
     expectShare(religious, 'improved', 1, 2);
     // Probed, nothing misaligned: present with n = 0.
-    expect(find(rows, { model: 'alpha', strategy: 'random', language: 'bn', category: 13 })).toMatchObject({
+    expect(find(rows, { model: 'alpha', condition: 'random', language: 'bn', category: 13 })).toMatchObject({
       categoryName: 'Political culture and political regimes',
       probes: 1,
       misaligned: 0,
@@ -305,7 +305,7 @@ describe('soft alignment', () => {
     const rows = softAlignmentTable(SAMPLE_RECORDS, OPTIONS);
     expect(rows).toHaveLength(8);
     // Q165 has no zero-shot distance and is left out: Q1 0.4 → 0.2, Q2 0.3 → 0.25, Q164 0.1 → 0.2.
-    const random = find(rows, { model: 'alpha', language: 'bn', strategy: 'random' });
+    const random = find(rows, { model: 'alpha', language: 'bn', condition: 'random' });
     expect(random).toMatchObject({ misaligned: 4, n: 3 });
     expect(random.meanBefore).toBeCloseTo(0.8 / 3, 12);
     expect(random.meanAfter).toBeCloseTo(0.65 / 3, 12);
@@ -314,9 +314,9 @@ describe('soft alignment', () => {
     expect(random.meanChangeUpper!).toBeGreaterThanOrEqual(random.meanChange!);
     expect(random.meanChangeLower!).toBeGreaterThanOrEqual(-0.2 - 1e-12);
     expect(random.meanChangeUpper!).toBeLessThanOrEqual(0.1 + 1e-12);
-    const chrf = find(rows, { model: 'alpha', language: 'bn', strategy: 'chrf-all' });
+    const chrf = find(rows, { model: 'alpha', language: 'bn', condition: 'chrf-all' });
     expect(chrf.meanChange).toBeCloseTo(-0.05 / 3, 12);
-    expect(find(rows, { model: 'alpha', language: 'fa', strategy: 'random' })).toMatchObject({
+    expect(find(rows, { model: 'alpha', language: 'fa', condition: 'random' })).toMatchObject({
       n: 0,
       meanBefore: null,
       meanAfter: null,
@@ -368,14 +368,14 @@ describe('unreadable answers: every table says how many, and marks what is mostl
 
   it('Table 1 carries the mean unreadable share before and after, and marks a row at or above the threshold', () => {
     const rows = outcomeTable(records);
-    const tr = find(rows, { language: 'tr', strategy: 'chrf-all' });
+    const tr = find(rows, { language: 'tr', condition: 'chrf-all' });
     expect(tr).toMatchObject({ zeroShotInvalidShare: 1, meanInvalidShare: 1, mostlyUnreadable: true });
     // By the paper's rule alone these would read as "unchanged": the flag is what keeps them from it.
     expect(tr.unchangedCount).toBe(2);
-    const de = find(rows, { language: 'de', strategy: 'chrf-all' });
+    const de = find(rows, { language: 'de', condition: 'chrf-all' });
     expect(de).toMatchObject({ zeroShotInvalidShare: 0.3, meanInvalidShare: 0.3, mostlyUnreadable: false });
     // The threshold is the run's: at 0.25 German is mostly unreadable too.
-    expect(find(outcomeTable(records, 0.25), { language: 'de', strategy: 'chrf-all' }).mostlyUnreadable).toBe(true);
+    expect(find(outcomeTable(records, 0.25), { language: 'de', condition: 'chrf-all' }).mostlyUnreadable).toBe(true);
   });
 
   it('Fig. 7 splits the misaligned into answered against the target and no readable answer', () => {
@@ -403,7 +403,7 @@ describe('unreadable answers: every table says how many, and marks what is mostl
     expect(trRows.length).toBeGreaterThan(6);
     for (const row of trRows) expect(row).toMatchObject({ zeroShotInvalidShare: 1, mostlyUnreadable: true });
     // Pooled over languages: the mean over the four misaligned probes, (1 + 1 + 0 + 0.6) / 4 = 0.65.
-    const pooled = find(tables.improvementByModel, { model: 'm', strategy: 'chrf-all' });
+    const pooled = find(tables.improvementByModel, { model: 'm', condition: 'chrf-all' });
     expect(pooled.zeroShotInvalidShare).toBeCloseTo(0.65, 12);
     expect(pooled.mostlyUnreadable).toBe(true);
     expect(

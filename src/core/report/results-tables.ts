@@ -73,7 +73,8 @@ export interface ExpectedOutcomeRow extends UnreadableColumns {
   model: string;
   language: string;
   country: string;
-  strategy: Comparison;
+  /** What is compared with zero-shot: a selection strategy, or zero-shot-retest (the re-test control). */
+  condition: Comparison;
   n: number;
   expectedMisaligned: number;
   /** Probes with a result for this strategy: the sums run over them. */
@@ -95,7 +96,8 @@ export interface OutcomeRow
   model: string;
   language: string;
   country: string;
-  strategy: Comparison;
+  /** What is compared with zero-shot: a selection strategy, or zero-shot-retest (the re-test control). */
+  condition: Comparison;
   /** Misaligned probes of this model and language, whether or not this strategy was run on them. */
   misaligned: number;
   /** Misaligned probes with a result for this strategy: the denominator of every share in the row. */
@@ -133,7 +135,8 @@ export interface MisalignmentRow
  */
 export interface ImprovementRow extends WilsonColumns<'improved' | 'unchanged' | 'worsened'>, UnreadableColumns {
   model: string;
-  strategy: Comparison;
+  /** What is compared with zero-shot: a selection strategy, or zero-shot-retest (the re-test control). */
+  condition: Comparison;
   /** Misaligned probes with a result for this strategy: the denominator. */
   n: number;
   /** Mean error reduction Δ over the improved probes; null when none improved. */
@@ -173,7 +176,8 @@ export interface ReductionBinRow extends BinColumns, UnreadableColumns {
   model: string;
   language: string;
   country: string;
-  strategy: Comparison;
+  /** What is compared with zero-shot: a selection strategy, or zero-shot-retest (the re-test control). */
+  condition: Comparison;
 }
 
 /**
@@ -189,7 +193,8 @@ export interface ZeroShotErrorBinRow extends BinColumns, ZeroShotUnreadableColum
 /** Fig. 8/10: improved probes per WVS category and language, per model × strategy. */
 export interface CategoryRow extends WilsonColumns<'improved'>, UnreadableColumns {
   model: string;
-  strategy: Comparison;
+  /** What is compared with zero-shot: a selection strategy, or zero-shot-retest (the re-test control). */
+  condition: Comparison;
   language: string;
   country: string;
   category: number;
@@ -208,7 +213,8 @@ export interface SoftAlignmentRow extends UnreadableColumns {
   model: string;
   language: string;
   country: string;
-  strategy: Comparison;
+  /** What is compared with zero-shot: a selection strategy, or zero-shot-retest (the re-test control). */
+  condition: Comparison;
   misaligned: number;
   /** Misaligned probes with a result for this strategy and both distances defined: the denominator of the means. */
   n: number;
@@ -334,12 +340,12 @@ function checkRecords(records: readonly ProbeRecord[]): void {
     seen.add(key);
     const strategies = new Set<string>();
     for (const result of record.strategies) {
-      if (strategies.has(result.strategy)) {
+      if (strategies.has(result.condition)) {
         throw new Error(
-          `probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} has strategy ${result.strategy} twice`,
+          `probe ${record.probeId} of model ${record.model}, ${record.language}/${record.country} has strategy ${result.condition} twice`,
         );
       }
-      strategies.add(result.strategy);
+      strategies.add(result.condition);
     }
   }
 }
@@ -390,7 +396,7 @@ function modelGroups(records: readonly ProbeRecord[]): ModelGroup[] {
 function strategiesRun(records: readonly ProbeRecord[]): Comparison[] {
   const strategies = new Set<Comparison>();
   for (const record of records)
-    if (record.misaligned) for (const result of record.strategies) strategies.add(result.strategy);
+    if (record.misaligned) for (const result of record.strategies) strategies.add(result.condition);
   return [...strategies].sort(compareStrategies);
 }
 
@@ -402,7 +408,7 @@ function resultsOf(
   const out: { record: ProbeRecord; result: StrategyResult }[] = [];
   for (const record of records) {
     if (!record.misaligned) continue;
-    const result = record.strategies.find((r) => r.strategy === strategy);
+    const result = record.strategies.find((r) => r.condition === strategy);
     if (result) out.push({ record, result });
   }
   return out;
@@ -525,7 +531,7 @@ function improvedReductions(results: readonly { record: ProbeRecord; result: Str
     if (result.outcome !== 'improved' || result.errorReduction === undefined) continue;
     binOf(
       result.errorReduction,
-      `the error reduction Δ of improved probe ${record.probeId} (${record.model}, ${record.language}, ${result.strategy})`,
+      `the error reduction Δ of improved probe ${record.probeId} (${record.model}, ${record.language}, ${result.condition})`,
     );
     reductions.push(result.errorReduction);
   }
@@ -560,7 +566,7 @@ export function outcomeTable(
         model: group.model,
         language: group.language,
         country: group.country,
-        strategy,
+        condition: strategy,
         misaligned,
         n,
         improvedCount: improved.count,
@@ -598,7 +604,7 @@ export function outcomeTable(
   for (const row of rows) {
     const retest = rows.find(
       (r) =>
-        r.strategy === ZERO_SHOT_RETEST &&
+        r.condition === ZERO_SHOT_RETEST &&
         r.model === row.model &&
         r.language === row.language &&
         r.country === row.country,
@@ -635,7 +641,7 @@ export function expectedOutcomeTable(
         model: group.model,
         language: group.language,
         country: group.country,
-        strategy,
+        condition: strategy,
         n: draws,
         expectedMisaligned,
         probes: results.length,
@@ -688,7 +694,7 @@ function improvementColumns(
   results: readonly { record: ProbeRecord; result: StrategyResult }[],
   options: ResultsTableOptions,
   group: readonly string[],
-): Omit<ImprovementRow, 'model' | 'strategy'> {
+): Omit<ImprovementRow, 'model' | 'condition'> {
   const counts = tally(results.map(({ result }) => result.outcome));
   const improved = shareOf(counts.improved, results.length);
   const unchanged = shareOf(counts.unchanged, results.length);
@@ -723,7 +729,11 @@ export function improvementByModelTable(input: readonly ProbeRecord[], options: 
   for (const group of modelGroups(records)) {
     for (const strategy of strategies) {
       const results = resultsOf(group.records, strategy);
-      rows.push({ model: group.model, strategy, ...improvementColumns(results, options, [group.model, strategy]) });
+      rows.push({
+        model: group.model,
+        condition: strategy,
+        ...improvementColumns(results, options, [group.model, strategy]),
+      });
     }
   }
   return rows;
@@ -744,7 +754,7 @@ export function improvementByLanguageTable(
         model: group.model,
         language: group.language,
         country: group.country,
-        strategy,
+        condition: strategy,
         ...improvementColumns(results, options, [group.model, group.language, group.country, strategy]),
       });
     }
@@ -770,7 +780,7 @@ export function reductionBinTable(
           model: group.model,
           language: group.language,
           country: group.country,
-          strategy,
+          condition: strategy,
           ...bin,
           ...unreadable,
         });
@@ -830,7 +840,7 @@ export function categoryTable(
           );
           rows.push({
             model: model.model,
-            strategy,
+            condition: strategy,
             language: group.language,
             country: group.country,
             category,
@@ -880,7 +890,7 @@ export function softAlignmentTable(input: readonly ProbeRecord[], options: Resul
         model: group.model,
         language: group.language,
         country: group.country,
-        strategy,
+        condition: strategy,
         misaligned: countMisaligned(group.records),
         n: before.length,
         meanBefore: before.length > 0 ? mean(before) : null,
@@ -909,6 +919,6 @@ export function sortRecords(records: readonly ProbeRecord[]): ProbeRecord[] {
 /** The strategies of a set of records in report order (exported for the per-probe CSV's columns). */
 export function strategiesIn(records: readonly ProbeRecord[]): Comparison[] {
   const strategies = new Set<Comparison>();
-  for (const record of records) for (const result of record.strategies) strategies.add(result.strategy);
+  for (const record of records) for (const result of record.strategies) strategies.add(result.condition);
   return [...strategies].sort(compareStrategies);
 }

@@ -5,7 +5,7 @@ import { runHeadline, strategyOutcomeTotals } from './run-headline.js';
 import type { OutcomeRow } from './results-tables.js';
 
 const row = (
-  strategy: OutcomeRow['strategy'],
+  condition: OutcomeRow['condition'],
   n: number,
   improved: number,
   unchanged: number,
@@ -16,7 +16,7 @@ const row = (
     model: 'm',
     language,
     country: language === 'tr' ? 'TUR' : 'USA',
-    strategy,
+    condition,
     n,
     improvedCount: improved,
     unchangedCount: unchanged,

@@ -44,7 +44,7 @@ export function readableRows(outcomes: readonly OutcomeRow[]): { rows: OutcomeRo
       conditions: [],
       invalidShare: 0,
     };
-    cell.conditions.push(row.strategy);
+    cell.conditions.push(row.condition);
     cell.invalidShare = Math.max(cell.invalidShare, row.zeroShotInvalidShare ?? 0, row.meanInvalidShare ?? 0);
     leftOut.set(key, cell);
   }
@@ -57,10 +57,10 @@ export function runHeadline(outcomes: readonly OutcomeRow[]): RunHeadline | null
   const { rows, leftOut } = readableRows(outcomes);
   const pooled = new Map<Comparison, { improved: number; misaligned: number }>();
   for (const row of rows) {
-    const sum = pooled.get(row.strategy) ?? { improved: 0, misaligned: 0 };
+    const sum = pooled.get(row.condition) ?? { improved: 0, misaligned: 0 };
     sum.improved += row.improvedCount;
     sum.misaligned += row.n;
-    pooled.set(row.strategy, sum);
+    pooled.set(row.condition, sum);
   }
   const share = (strategy: Comparison) => {
     const sum = pooled.get(strategy);
@@ -93,7 +93,7 @@ export function strategyOutcomeTotals(outcomes: readonly OutcomeRow[]): {
 } {
   const totals = { improved: 0, unchanged: 0, worsened: 0, unreadable: 0 };
   for (const row of outcomes) {
-    if (row.strategy === ZERO_SHOT_RETEST) continue;
+    if (row.condition === ZERO_SHOT_RETEST) continue;
     if (row.mostlyUnreadable) {
       totals.unreadable += row.n;
       continue;

@@ -22,7 +22,7 @@ export function probeRecord(
   const results: StrategyResult[] = Object.entries(strategies).map(([strategy, spec]) => {
     const [alignment, outcome, gatedOutcome, errorReduction, softAlignment] = spec!;
     return {
-      strategy: strategy as Comparison,
+      condition: strategy as Comparison,
       alignment,
       invalid: 0,
       n: 100,

@@ -65,7 +65,7 @@ it('warns of each model × language with mostly unreadable answers: how many, wh
     measurements,
     {
       misalignment: [cell('en', false), cell('tr', true)] as MisalignmentRow[],
-      outcomes: [{ ...cell('tr', false), strategy: 'chrf-all', n: 2 }] as OutcomeRow[],
+      outcomes: [{ ...cell('tr', false), condition: 'chrf-all', n: 2 }] as OutcomeRow[],
     },
     config,
   );
@@ -100,7 +100,7 @@ it('names a condition whose answers alone were unreadable, and says nothing when
   ];
   const tables = {
     misalignment: [cell('en', false)] as MisalignmentRow[],
-    outcomes: [{ ...cell('en', true), strategy: 'chrf-all', n: 1 }] as OutcomeRow[],
+    outcomes: [{ ...cell('en', true), condition: 'chrf-all', n: 1 }] as OutcomeRow[],
   };
   const [en] = unreadableWarnings(measurements, tables, { ...config, chat: false });
   expect(en).toMatchObject({ conditions: ['chrf-all'], responses: 10, unreadableResponses: 10, unreadableShare: 1 });

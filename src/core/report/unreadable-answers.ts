@@ -60,7 +60,7 @@ export function unreadableWarnings(
     flagged.set(cellKey(row), cell);
   };
   for (const row of tables.misalignment) if (row.mostlyUnreadable) flag(row, ZERO_SHOT);
-  for (const row of tables.outcomes) if (row.mostlyUnreadable && row.n > 0) flag(row, row.strategy);
+  for (const row of tables.outcomes) if (row.mostlyUnreadable && row.n > 0) flag(row, row.condition);
   if (flagged.size === 0) return [];
 
   const byCell = new Map<string, MeasuredResult[]>();

@@ -68,7 +68,7 @@ describeWithSharedData("a run's results through the engine", () => {
     expect(summary.warnings).toHaveLength(1);
     const [warning] = summary.warnings;
     expect(warning).toMatchObject({ model: 'tiny', language: 'en', country: 'USA' });
-    expect(warning!.conditions.filter((c) => c !== 'zero-shot').sort()).toEqual(flagged.map((o) => o.strategy).sort());
+    expect(warning!.conditions.filter((c) => c !== 'zero-shot').sort()).toEqual(flagged.map((o) => o.condition).sort());
     // n = 10 responses behind each measurement of the flagged rows.
     expect(warning!.responses).toBe(10 * flagged.reduce((sum, o) => sum + o.misaligned, 0));
     expect(warning!.unreadableShare).toBeCloseTo(warning!.unreadableResponses / warning!.responses, 9);
@@ -156,7 +156,7 @@ describeWithSharedData("a run's results through the engine", () => {
       'language',
       'country',
       'probeId',
-      'strategy',
+      'condition',
       'outcome',
       'demonstrations',
       'question',
@@ -187,7 +187,7 @@ describeWithSharedData("a run's results through the engine", () => {
     const card = browsed.rows[0]!;
     const probe = await client.results.probes({
       runId,
-      filter: { model: card.model, language: card.language, condition: card.strategy as 'chrf-all' },
+      filter: { model: card.model, language: card.language, condition: card.condition as 'chrf-all' },
       limit: 1000,
     });
     const row = probe.rows.find((r) => r.probeId === card.probeId)!;

@@ -119,7 +119,7 @@ function rowsOf(records: readonly ProbeRecord[], probes: Map<string, Map<string,
       softAlignment: measured.softAlignment ?? null,
     });
     rows.push(row(ZERO_SHOT, r.zeroShot));
-    for (const s of r.strategies) rows.push(row(s.strategy, s, s));
+    for (const s of r.strategies) rows.push(row(s.condition, s, s));
   }
   return rows;
 }
@@ -250,7 +250,7 @@ export const resultHandlers: HandlerGroup<
       conditions: own.map((m) => {
         const distribution = readStoredDistribution(m.distributionJson);
         const prompts = storedPrompts(m.promptJson, m.demonstrationIds);
-        const result = record.strategies.find((s) => s.strategy === m.condition);
+        const result = record.strategies.find((s) => s.condition === m.condition);
         // The random strategies may draw other demonstrations for each draw: rebuild every draw's.
         const chosen = !pool
           ? []
@@ -301,7 +301,7 @@ export const resultHandlers: HandlerGroup<
       language: e.language,
       country: e.country,
       probeId: e.probeId,
-      strategy: e.strategy,
+      condition: e.condition,
       outcome: e.outcome,
       demonstrations: e.demonstrations?.join('\n') ?? null,
       question: e.question,
@@ -396,7 +396,7 @@ async function explanationEntries(
       demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id);
     }
     const category = record?.category ?? probe?.category ?? null;
-    const result = record?.strategies.find((s) => s.strategy === e.condition);
+    const result = record?.strategies.find((s) => s.condition === e.condition);
     return {
       model: e.model,
       language: e.language,
@@ -404,7 +404,7 @@ async function explanationEntries(
       probeId: e.probeId,
       category,
       categoryName: category === null ? null : categoryName(category),
-      strategy: e.condition,
+      condition: e.condition,
       outcome: result?.outcome ?? null,
       demonstrations,
       question: probe?.template ?? null,
@@ -427,7 +427,7 @@ async function explanationEntries(
 function explanationMatches(entry: ExplanationEntry, filter: ParsedParams<'results.explanations'>['filter']): boolean {
   if (filter.model !== undefined && entry.model !== filter.model) return false;
   if (filter.language !== undefined && entry.language !== filter.language) return false;
-  if (filter.strategy !== undefined && entry.strategy !== filter.strategy) return false;
+  if (filter.condition !== undefined && entry.condition !== filter.condition) return false;
   if (filter.outcome !== undefined && entry.outcome !== filter.outcome) return false;
   if (filter.category !== undefined && entry.category !== filter.category) return false;
   if (filter.text) {

@@ -143,18 +143,18 @@ describeWithSharedData('runs through the engine', () => {
     expect(run.status).toBe('finished');
     expect(run.probes).toBe(zeroShot);
     expect(run.conditions).toEqual(['zero-shot', 'zero-shot-retest', 'chrf-all', 'random']);
-    expect(new Set(run.outcomes.map((o) => o.strategy))).toEqual(new Set(['zero-shot-retest', 'chrf-all', 'random']));
+    expect(new Set(run.outcomes.map((o) => o.condition))).toEqual(new Set(['zero-shot-retest', 'chrf-all', 'random']));
     const list = await client.runs.list();
     expect(list).toEqual([expect.objectContaining({ id: runId, status: 'finished', active: false })]);
     // The headline: the best strategy's improved share (pooled over the readable rows), beside the re-test control's.
     expect(run.outcomes.every((o) => !o.mostlyUnreadable)).toBe(true);
     const shareOf = (o: (typeof run.outcomes)[number]) => o.improved / Math.max(1, o.misaligned);
     const best = run.outcomes
-      .filter((o) => o.strategy !== 'zero-shot-retest')
+      .filter((o) => o.condition !== 'zero-shot-retest')
       .sort((a, b) => shareOf(b) - shareOf(a))[0]!;
-    const retest = run.outcomes.find((o) => o.strategy === 'zero-shot-retest')!;
+    const retest = run.outcomes.find((o) => o.condition === 'zero-shot-retest')!;
     expect(list[0]!.headline).toEqual({
-      strategy: best.strategy,
+      strategy: best.condition,
       improvedShare: shareOf(best),
       retestImprovedShare: shareOf(retest),
       leftOut: [],

@@ -109,7 +109,7 @@ export const runHandlers: HandlerGroup<
         model: row.model,
         language: row.language,
         country: row.country,
-        strategy: row.strategy,
+        condition: row.condition,
         misaligned: row.misaligned,
         improved: row.improvedCount,
         unchanged: row.unchangedCount,

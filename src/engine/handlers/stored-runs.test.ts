@@ -46,7 +46,7 @@ it('reads a run from before protocols and the re-test control with the condition
     });
     expect((await engine.client.runs.list({})).map((r) => [r.id, r.protocol])).toEqual([['r-old', 'none']]);
     const tables = await engine.client.results.tables({ runId: 'r-old' });
-    expect(tables.outcomes.map((row) => row.strategy)).not.toContain('zero-shot-retest');
+    expect(tables.outcomes.map((row) => row.condition)).not.toContain('zero-shot-retest');
   } finally {
     await engine.close();
   }

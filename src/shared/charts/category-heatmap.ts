@@ -35,11 +35,11 @@ function categoryStrategy(tables: Tables, model: string, present: Set<string>): 
   if (present.has(PAPER_MAIN_STRATEGY)) return PAPER_MAIN_STRATEGY;
   let best: { strategy: string; share: number } | undefined;
   const candidates = tables.improvementByModel
-    .filter((r) => r.model === model && present.has(r.strategy) && !isRetestControl(r.strategy))
-    .sort((a, b) => compareConditions(a.strategy, b.strategy));
+    .filter((r) => r.model === model && present.has(r.condition) && !isRetestControl(r.condition))
+    .sort((a, b) => compareConditions(a.condition, b.condition));
   for (const row of candidates)
     if (row.improvedShare !== null && (!best || row.improvedShare > best.share))
-      best = { strategy: row.strategy, share: row.improvedShare };
+      best = { strategy: row.condition, share: row.improvedShare };
   if (best) return best.strategy;
   const ordered = sortedDistinct(present, compareConditions);
   return ordered.find((s) => !isRetestControl(s)) ?? ordered[0];
@@ -50,7 +50,7 @@ export function categories(tables: Tables, options: ChartOptions): Chart {
   const model = slice?.model ?? options.model;
   const ofModel = tables.categories.filter((r) => r.model === model);
   const strategy =
-    model === undefined ? undefined : categoryStrategy(tables, model, new Set(ofModel.map((r) => r.strategy)));
+    model === undefined ? undefined : categoryStrategy(tables, model, new Set(ofModel.map((r) => r.condition)));
   const title = withSuffix(
     'Improved probes per WVS category (Fig. 8/10)',
     [model, strategy && conditionLabel(strategy)].filter((p) => p).join(', ') || undefined,
@@ -61,7 +61,7 @@ export function categories(tables: Tables, options: ChartOptions): Chart {
     strategy && `strategy ${conditionLabel(strategy)}`,
     "improved by the paper's rule",
   );
-  const rows = ofModel.filter((r) => r.strategy === strategy);
+  const rows = ofModel.filter((r) => r.condition === strategy);
   if (model === undefined || strategy === undefined || rows.every((r) => r.improvedShare === null))
     return emptyChart('categories', title, caption);
 

@@ -24,7 +24,7 @@ const PAIRS = [
   { language: 'en', country: 'USA' },
   { language: 'nl', country: 'NLD' },
 ];
-const STRATEGIES = ['zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all'];
+const STRATEGIES = ['zero-shot-retest', 'random', 'random-category', 'chrf-category', 'chrf-all'] as const;
 const CATEGORIES = [
   { category: 1, categoryName: 'Social Values, Attitudes & Stereotypes' },
   { category: 2, categoryName: 'Happiness and Well-being' },
@@ -175,7 +175,7 @@ function syntheticTables(): Tables {
           model,
           language,
           country,
-          strategy,
+          condition: strategy,
           misaligned: c.misaligned,
           n,
           ...paper,
@@ -191,7 +191,7 @@ function syntheticTables(): Tables {
           model,
           language,
           country,
-          strategy,
+          condition: strategy,
           n,
           ...paper,
           meanReduction: n === 0 ? null : 0.3,
@@ -203,7 +203,7 @@ function syntheticTables(): Tables {
           ...(n === 0
             ? bins(0, 0).map((b) => ({ ...b, n: 0, count: 0, share: null, shareLower: 0, shareUpper: 1 }))
             : bins(improved, si)
-          ).map((b) => ({ model, language, country, strategy, ...b, ...readable(n) })),
+          ).map((b) => ({ model, language, country, condition: strategy, ...b, ...readable(n) })),
         );
         CATEGORIES.forEach(({ category, categoryName }, ci) => {
           const catMisaligned = 10 + ci * 5;
@@ -213,7 +213,7 @@ function syntheticTables(): Tables {
             model,
             language,
             country,
-            strategy,
+            condition: strategy,
             category,
             categoryName,
             probes: 40 + ci,
@@ -227,7 +227,7 @@ function syntheticTables(): Tables {
           model,
           language,
           country,
-          strategy,
+          condition: strategy,
           misaligned: c.misaligned,
           n,
           meanBefore: n === 0 ? null : 0.4,
@@ -244,7 +244,7 @@ function syntheticTables(): Tables {
       const improved = 60 + 10 * si;
       t.improvementByModel.push({
         model,
-        strategy,
+        condition: strategy,
         n,
         ...shares('improved', improved, n),
         ...shares('unchanged', n - improved - 30, n),
@@ -376,7 +376,7 @@ describe('the charts', () => {
     expect(Math.abs(num(rect.attrs.height) - (bottom - top) / 2)).toBeLessThan(1e-9);
     expect(Math.abs(num(rect.attrs.y) - (bottom - (bottom - top) / 2))).toBeLessThan(1e-9);
     const row = tables.improvementByLanguage.find(
-      (r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'chrf-all',
+      (r) => r.model === 'llama' && r.language === 'en' && r.condition === 'chrf-all',
     )!;
     const whisker = part(bar, 'whisker')[0]!;
     expect(Math.abs(num(whisker.attrs.y1) - (bottom - row.improvedShareLower * (bottom - top)))).toBeLessThan(1e-9);
@@ -550,7 +550,7 @@ describe('the charts', () => {
     const chart = buildChart('error-reduction', tables, OPTIONS);
     expect(marks(chart)).toHaveLength(11 * STRATEGIES.length);
     const row = tables.reductionBins.find(
-      (r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'chrf-all' && r.bin === 3,
+      (r) => r.model === 'llama' && r.language === 'en' && r.condition === 'chrf-all' && r.bin === 3,
     )!;
     const bar = marks(chart).find(
       (m) => filterOf(m).condition === 'chrf-all' && String(m.attrs['aria-label']).includes('[30%, 40%)'),
@@ -590,7 +590,7 @@ describe('the charts', () => {
     // One null share among the outcomes of a row: only that bar goes.
     const t = syntheticTables();
     const row = t.improvementByLanguage.find(
-      (r) => r.model === 'llama' && r.language === 'en' && r.strategy === 'random',
+      (r) => r.model === 'llama' && r.language === 'en' && r.condition === 'random',
     )!;
     row.worsenedShare = null;
     const chart = buildChart('strategies', t, OPTIONS);
@@ -629,15 +629,15 @@ describe('the charts', () => {
       outcome: 'improved',
     });
     const row = tables.categories.find(
-      (r) => r.model === 'llama' && r.language === 'nl' && r.strategy === 'chrf-all' && r.category === 2,
+      (r) => r.model === 'llama' && r.language === 'nl' && r.condition === 'chrf-all' && r.category === 2,
     )!;
     expect(findAll(cell, (n) => n.tag === 'text').map(textOf)).toEqual([`${row.improvedCount}/${row.n}`]);
     expect(svgToString(chart.svg)).toContain('Social Values, Attitudes &amp; Stereotypes');
 
     // Without chrF++ (all): the strategy the per-model table puts highest (chrF++ (category) here).
     const t = syntheticTables();
-    t.categories = t.categories.filter((r) => r.strategy !== 'chrf-all');
-    t.improvementByModel = t.improvementByModel.filter((r) => r.strategy !== 'chrf-all');
+    t.categories = t.categories.filter((r) => r.condition !== 'chrf-all');
+    t.improvementByModel = t.improvementByModel.filter((r) => r.condition !== 'chrf-all');
     expect(buildChart('categories', t, OPTIONS).title).toContain('chrF++ (category)');
   });
 

@@ -159,11 +159,11 @@ export function errorReduction(tables: Tables, options: ChartOptions): Chart {
   );
   const rows = tables.reductionBins.filter((r) => inSlice(r, slice));
   const conditions = sortedDistinct(
-    rows.map((r) => r.strategy),
+    rows.map((r) => r.condition),
     compareConditions,
   );
   if (!slice) return emptyChart('error-reduction', title, caption);
-  const series = conditions.map((condition) => ({ condition, rows: rows.filter((r) => r.strategy === condition) }));
+  const series = conditions.map((condition) => ({ condition, rows: rows.filter((r) => r.condition === condition) }));
   return binChart(series, {
     id: 'error-reduction',
     title,

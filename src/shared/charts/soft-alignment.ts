@@ -73,7 +73,7 @@ export function softAlignment(tables: Tables, options: ChartOptions): Chart {
     // Without per-probe points: the table's mean Jensen–Shannon distances, one point per strategy.
     const rows = tables.softAlignment
       .filter((r) => inSlice(r, slice))
-      .sort((a, b) => compareConditions(a.strategy, b.strategy));
+      .sort((a, b) => compareConditions(a.condition, b.condition));
     for (const r of rows) {
       if (r.meanBefore === null || r.meanAfter === null) continue;
       const change =
@@ -81,13 +81,13 @@ export function softAlignment(tables: Tables, options: ChartOptions): Chart {
           ? ''
           : `, change ${r.meanChange.toFixed(3)}${r.meanChangeLower !== null && r.meanChangeUpper !== null ? ` (95% CI ${r.meanChangeLower.toFixed(3)} to ${r.meanChangeUpper.toFixed(3)})` : ''}`;
       points.push({
-        condition: r.strategy,
+        condition: r.condition,
         x: r.meanBefore,
         y: r.meanAfter,
         hollow: false,
         radius: 6,
-        filter: { ...sliceFilter(slice), condition: r.strategy, misaligned: true },
-        label: `${conditionLabel(r.strategy)}, ${pairLabel(slice)}, ${slice.model}: mean Jensen–Shannon distance zero-shot ${r.meanBefore.toFixed(3)} → self-aligned ${r.meanAfter.toFixed(3)}${change}, ${r.n} misaligned probes; ${unreadableText(r)} (answers giving neither option, before → after)`,
+        filter: { ...sliceFilter(slice), condition: r.condition, misaligned: true },
+        label: `${conditionLabel(r.condition)}, ${pairLabel(slice)}, ${slice.model}: mean Jensen–Shannon distance zero-shot ${r.meanBefore.toFixed(3)} → self-aligned ${r.meanAfter.toFixed(3)}${change}, ${r.n} misaligned probes; ${unreadableText(r)} (answers giving neither option, before → after)`,
       });
     }
   }

@@ -73,10 +73,10 @@ export function strategies(tables: Tables, options: ChartOptions): Chart {
   const rows: ConditionOutcomes[] = gated
     ? tables.outcomes
         .filter((r) => inSlice(r, slice))
-        .map((r) => ({ condition: r.strategy, n: r.n, shares: outcomeShares(r, true), unreadable: r }))
+        .map((r) => ({ condition: r.condition, n: r.n, shares: outcomeShares(r, true), unreadable: r }))
     : tables.improvementByLanguage
         .filter((r) => inSlice(r, slice))
-        .map((r) => ({ condition: r.strategy, n: r.n, shares: paperShares(r), unreadable: r }));
+        .map((r) => ({ condition: r.condition, n: r.n, shares: paperShares(r), unreadable: r }));
   rows.sort((a, b) => compareConditions(a.condition, b.condition));
   if (!slice || rows.every((r) => OUTCOMES.every((o) => r.shares[o].share === null)))
     return emptyChart('strategies', title, caption);

@@ -61,10 +61,10 @@ export function table1(tables: Tables, options: ChartOptions): Chart {
   const models = sortedDistinct(rows.map((r) => r.model));
   const pairs = languagePairs(rows);
   const conditions = sortedDistinct(
-    rows.map((r) => r.strategy),
+    rows.map((r) => r.condition),
     compareConditions,
   );
-  const byCell = new Map(rows.map((r) => [key(r.model, r.language, r.country, r.strategy), r]));
+  const byCell = new Map(rows.map((r) => [key(r.model, r.language, r.country, r.condition), r]));
 
   const cellWidth = 120;
   const cellHeight = 86;

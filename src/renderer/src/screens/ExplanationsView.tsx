@@ -18,7 +18,7 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
   const filter = {
     ...(query.model ? { model: query.model } : {}),
     ...(query.language ? { language: query.language } : {}),
-    ...(query.condition ? { strategy: query.condition } : {}),
+    ...(query.condition ? { condition: query.condition } : {}),
     ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(query.category !== undefined ? { category: query.category } : {}),
     ...(query.text ? { text: query.text } : {}),
@@ -107,7 +107,7 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
               <ol className="explanation-list">
                 {data.rows.map((e) => (
                   <li
-                    key={`${e.model}-${e.language}-${e.country}-${e.probeId}-${e.strategy}-${e.ordinal}`}
+                    key={`${e.model}-${e.language}-${e.country}-${e.probeId}-${e.condition}-${e.ordinal}`}
                     className="explanation card"
                   >
                     <header>
@@ -125,7 +125,7 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
                       </a>
                       <span className="muted small">
                         {' '}
-                        {e.language}/{e.country} · {e.categoryName ?? ''} · {conditionLabel(e.strategy)} · {e.model}
+                        {e.language}/{e.country} · {e.categoryName ?? ''} · {conditionLabel(e.condition)} · {e.model}
                       </span>
                       {e.outcome && <span className={`outcome ${e.outcome}`}>{e.outcome}</span>}
                     </header>
@@ -138,7 +138,7 @@ export function ExplanationsView({ run, query }: { run: RunDetail; query: ProbeQ
                         {e.shares.condition && (
                           <>
                             {' '}
-                            → {conditionLabel(e.strategy)} {percent(e.shares.condition.alignment, 0)}
+                            → {conditionLabel(e.condition)} {percent(e.shares.condition.alignment, 0)}
                           </>
                         )}
                         ; unreadable {percent(e.shares.zeroShot.invalidShare, 0)}

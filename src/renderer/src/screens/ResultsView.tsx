@@ -104,12 +104,12 @@ export function ResultsView({ run }: { run: RunDetail }) {
                   </thead>
                   <tbody>
                     {data.expectedOutcomes.map((row) => (
-                      <tr key={`${row.model}-${row.language}-${row.country}-${row.strategy}`}>
+                      <tr key={`${row.model}-${row.language}-${row.country}-${row.condition}`}>
                         <td>{row.model}</td>
                         <td>
                           {row.language}/{row.country}
                         </td>
-                        <td>{conditionLabel(row.strategy)}</td>
+                        <td>{conditionLabel(row.condition)}</td>
                         <td>{row.expectedMisaligned.toFixed(1)}</td>
                         <td>{percent(row.expectedImprovedShare)}</td>
                         <td>{percent(row.expectedUnchangedShare)}</td>
