@@ -177,9 +177,13 @@ function Comparison({
                 >{`${j.delta > 0 ? '+' : ''}${(100 * j.delta).toFixed(0)}`}</td>
                 <td>{j.a.outcome && <span className={`outcome ${j.a.outcome}`}>{j.a.outcome}</span>}</td>
                 <td>{j.b.outcome && <span className={`outcome ${j.b.outcome}`}>{j.b.outcome}</span>}</td>
-                <td>
+                <td className="nowrap">
                   {percent(j.a.invalidShare, 0)} / {percent(j.b.invalidShare, 0)}
-                  {j.unreadable && <span className="badge unreadable">no readable answer</span>}
+                  {j.unreadable && (
+                    <span className="badge unreadable" title="Mostly unreadable on a side: left out of the mean Δ">
+                      left out
+                    </span>
+                  )}
                 </td>
               </tr>
             ))}

@@ -216,6 +216,7 @@ function RunForm({
           <TextField
             id="new-run-name"
             label="Name (optional)"
+            className="wide"
             value={runName}
             placeholder="e.g. English and Turkish, categories 1–2"
             onChange={setRunName}
