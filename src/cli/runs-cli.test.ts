@@ -157,7 +157,7 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
       );
     }
     const table1 = readFileSync(path.join(reports[0]!, 'table1-outcomes.csv'), 'utf8');
-    expect(table1.startsWith('\uFEFFmodel,language,country,strategy,misaligned,n,improvedCount')).toBe(true);
+    expect(table1.startsWith('\uFEFFmodel,language,country,condition,misaligned,n,improvedCount')).toBe(true);
     // A header and one row per language × (the re-test control and two strategies).
     expect(table1.split('\r\n').filter(Boolean)).toHaveLength(1 + 3 * 3);
     for (const file of [
