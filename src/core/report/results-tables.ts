@@ -430,6 +430,16 @@ interface Share {
   upper: number;
 }
 
+/** A share as the four columns of a row (WilsonColumns): `<name>Count`, `<name>Share` and its interval. */
+function wilsonColumns<Name extends string>(name: Name, share: Share): WilsonColumns<Name> {
+  return {
+    [`${name}Count`]: share.count,
+    [`${name}Share`]: share.share,
+    [`${name}ShareLower`]: share.lower,
+    [`${name}ShareUpper`]: share.upper,
+  } as WilsonColumns<Name>;
+}
+
 function shareOf(count: number, n: number): Share {
   const { lower, upper } = wilsonInterval(count, n);
   return { count, share: n > 0 ? count / n : null, lower, upper };
@@ -569,30 +579,12 @@ export function outcomeTable(
         condition: strategy,
         misaligned,
         n,
-        improvedCount: improved.count,
-        improvedShare: improved.share,
-        improvedShareLower: improved.lower,
-        improvedShareUpper: improved.upper,
-        unchangedCount: unchanged.count,
-        unchangedShare: unchanged.share,
-        unchangedShareLower: unchanged.lower,
-        unchangedShareUpper: unchanged.upper,
-        worsenedCount: worsened.count,
-        worsenedShare: worsened.share,
-        worsenedShareLower: worsened.lower,
-        worsenedShareUpper: worsened.upper,
-        gatedImprovedCount: gatedImproved.count,
-        gatedImprovedShare: gatedImproved.share,
-        gatedImprovedShareLower: gatedImproved.lower,
-        gatedImprovedShareUpper: gatedImproved.upper,
-        gatedUnchangedCount: gatedUnchanged.count,
-        gatedUnchangedShare: gatedUnchanged.share,
-        gatedUnchangedShareLower: gatedUnchanged.lower,
-        gatedUnchangedShareUpper: gatedUnchanged.upper,
-        gatedWorsenedCount: gatedWorsened.count,
-        gatedWorsenedShare: gatedWorsened.share,
-        gatedWorsenedShareLower: gatedWorsened.lower,
-        gatedWorsenedShareUpper: gatedWorsened.upper,
+        ...wilsonColumns('improved', improved),
+        ...wilsonColumns('unchanged', unchanged),
+        ...wilsonColumns('worsened', worsened),
+        ...wilsonColumns('gatedImproved', gatedImproved),
+        ...wilsonColumns('gatedUnchanged', gatedUnchanged),
+        ...wilsonColumns('gatedWorsened', gatedWorsened),
         retestImprovedShare: null,
         improvedBeyondRetest: null,
         contestedCount: results.filter(({ record }) => record.contested).length,
@@ -673,18 +665,9 @@ export function misalignmentTable(
       language: group.language,
       country: group.country,
       probes,
-      misalignedCount: misaligned.count,
-      misalignedShare: misaligned.share,
-      misalignedShareLower: misaligned.lower,
-      misalignedShareUpper: misaligned.upper,
-      answeredAgainstCount: answeredAgainst.count,
-      answeredAgainstShare: answeredAgainst.share,
-      answeredAgainstShareLower: answeredAgainst.lower,
-      answeredAgainstShareUpper: answeredAgainst.upper,
-      unreadableCount: unreadable.count,
-      unreadableShare: unreadable.share,
-      unreadableShareLower: unreadable.lower,
-      unreadableShareUpper: unreadable.upper,
+      ...wilsonColumns('misaligned', misaligned),
+      ...wilsonColumns('answeredAgainst', answeredAgainst),
+      ...wilsonColumns('unreadable', unreadable),
       ...zeroShotUnreadable(group.records, unreadableThreshold),
     };
   });
@@ -702,18 +685,9 @@ function improvementColumns(
   const reduction = meanWithInterval(improvedReductions(results), options, 'improvement', ...group);
   return {
     n: results.length,
-    improvedCount: improved.count,
-    improvedShare: improved.share,
-    improvedShareLower: improved.lower,
-    improvedShareUpper: improved.upper,
-    unchangedCount: unchanged.count,
-    unchangedShare: unchanged.share,
-    unchangedShareLower: unchanged.lower,
-    unchangedShareUpper: unchanged.upper,
-    worsenedCount: worsened.count,
-    worsenedShare: worsened.share,
-    worsenedShareLower: worsened.lower,
-    worsenedShareUpper: worsened.upper,
+    ...wilsonColumns('improved', improved),
+    ...wilsonColumns('unchanged', unchanged),
+    ...wilsonColumns('worsened', worsened),
     meanReduction: reduction.mean,
     meanReductionLower: reduction.lower,
     meanReductionUpper: reduction.upper,
@@ -848,10 +822,7 @@ export function categoryTable(
             probes: inCategory.length,
             misaligned: countMisaligned(inCategory),
             n: results.length,
-            improvedCount: improved.count,
-            improvedShare: improved.share,
-            improvedShareLower: improved.lower,
-            improvedShareUpper: improved.upper,
+            ...wilsonColumns('improved', improved),
             ...unreadableOf(results, unreadableThreshold),
           });
         }
