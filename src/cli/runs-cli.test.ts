@@ -131,6 +131,10 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     expect(new Set(shown.outcomes.map((s) => s.condition))).toEqual(
       new Set(['zero-shot-retest', 'random', 'chrf-all']),
     );
+    // The table a person reads gives each row's unreadable share.
+    const table = selfalign(['runs', 'show', brokenId, '--db', broken]).stdout;
+    expect(table).toMatch(/worsened +unreadable/);
+    expect(table).toMatch(/\d+%( \(no readable answer\))?\s*$/m);
 
     // The report: a CSV per table, the probes, the explanations and a manifest; the same for both runs.
     const reports = [tempDir(), tempDir()];

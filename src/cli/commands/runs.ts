@@ -217,6 +217,12 @@ function printOutcomes(rows: CommandResult<'runs.get'>['outcomes']): void {
     { header: 'improved', value: (s) => s.improved, align: 'right' },
     { header: 'unchanged', value: (s) => s.unchanged, align: 'right' },
     { header: 'worsened', value: (s) => s.worsened, align: 'right' },
+    // Answers that gave neither option: a mostly unreadable row says how the model handles the prompt, not its values.
+    {
+      header: 'unreadable',
+      value: (s) =>
+        `${s.invalidShare === null ? '—' : `${Math.round(s.invalidShare * 100)}%`}${s.mostlyUnreadable ? ' (no readable answer)' : ''}`,
+    },
   ]);
 }
 
