@@ -2,3 +2,4 @@
 export * from './answer-parser.js';
 export * from './build-prompt.js';
 export * from './prompt-template.js';
+export * from './persona.js';

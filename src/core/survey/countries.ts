@@ -21,6 +21,17 @@ export function countryName(iso3: string): string | undefined {
   return SURVEY_ONLY_COUNTRIES[iso3] ?? (countries.isValid(iso3) ? countries.getName(iso3, 'en') : undefined);
 }
 
+/**
+ * The country's name in a language (ISO 639), from the runtime's CLDR data, where it has that language; else its
+ * English name. For a prompt written in the probe's language ("Türkiye" in Turkish, "ایران" in Persian).
+ */
+export function countryNameIn(iso3: string, language: string): string | undefined {
+  const english = countryName(iso3);
+  const iso2 = countries.alpha3ToAlpha2(iso3);
+  if (!iso2 || Intl.DisplayNames.supportedLocalesOf([language]).length === 0) return english;
+  return new Intl.DisplayNames([language], { type: 'region', fallback: 'none' }).of(iso2) ?? english;
+}
+
 /** Upper-cases and checks a country code; a user's typo gets a clear message. */
 export function normaliseCountry(text: string): string {
   const iso3 = text.trim().toUpperCase();
