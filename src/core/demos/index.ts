@@ -3,3 +3,4 @@ export * from './chrf.js';
 export * from './conditions.js';
 export * from './demonstrations.js';
 export * from './control-ids.js';
+export * from './relabel.js';
