@@ -188,14 +188,19 @@ export const resultHandlers: HandlerGroup<
 
   'results.summary': ({ runId }, { results }) => {
     const data = results.run(runId);
+    // The warnings read the flagged cells' stored responses: built once per state of the run, as the explorer's rows.
+    const kept = data.built.get('summary') as HandlerResult<'results.summary'> | undefined;
+    if (kept) return kept;
     const tables = results.tables(data, 0);
-    return {
+    const summary = {
       runId,
       unreadableThreshold: data.config.unreadableThreshold,
       warnings: unreadableWarnings(data.measurements, tables, data.config),
       // Table 1 in expectation is read where it has no sampling noise: exact estimates.
       readings: cellReadings(tables.outcomes, data.config.estimator === 'exact' ? tables.expectedOutcomes : []),
     };
+    data.built.set('summary', summary);
+    return summary;
   },
 
   'results.probes': ({ runId, filter, sort, offset, limit }, { db, results }) => {
