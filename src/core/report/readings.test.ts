@@ -95,3 +95,26 @@ it('gives no reading of a cell whose answers were mostly unreadable', () => {
   expect(reading).toMatchObject({ language: 'tr', strategy: null, verdict: 'unreadable' });
   expect(text(reading!)).toMatch(/^No reading: 100% of the answers gave neither option/);
 });
+
+it('reads the readable conditions of a cell and names the one it leaves out as mostly unreadable', () => {
+  const mixed = records(3, 1, 4).map((r) => {
+    for (const s of r.strategies) if (s.condition === 'random') s.invalid = 0.9;
+    return r;
+  });
+  const [reading] = cellReadings(outcomeTable(mixed));
+  expect(reading).toMatchObject({ strategy: 'chrf-all', verdict: 'below-retest' });
+  expect(text(reading!)).toMatch(/^chrF\+\+ \(all\) improved 30% of 10 misaligned probes by the paper's rule/);
+  // The best of the readable strategies: one, so no "largest share of" the strategies.
+  expect(text(reading!)).not.toContain('the largest share');
+  expect(text(reading!)).toMatch(
+    /Left out as mostly unreadable: random demonstrations \(90% of its answers gave neither option\)\.$/,
+  );
+  // The re-test's answers unreadable: the strategy is read, and the control said to be unknown.
+  const noControl = records(3, 1, 4).map((r) => {
+    for (const s of r.strategies) if (s.condition === 'zero-shot-retest') s.invalid = 0.9;
+    return r;
+  });
+  const [unknown] = cellReadings(outcomeTable(noControl));
+  expect(unknown!.verdict).toBe('no-retest');
+  expect(text(unknown!)).toContain("The re-test control's answers were mostly unreadable, so how much");
+});

@@ -69,8 +69,13 @@ export function cellReadings(
 function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcomeRow[]): CellReading {
   const { model, language, country } = rows[0]!;
   const where = { model, language, country };
-  const retest = rows.find((r) => r.condition === ZERO_SHOT_RETEST && r.n > 0);
-  const strategies = rows.filter((r) => r.condition !== ZERO_SHOT_RETEST && r.n > 0 && r.improvedShare !== null);
+  const withResults = rows.filter((r) => r.n > 0 && r.improvedShare !== null);
+  // A condition whose answers were mostly unreadable is left out of the reading and named at its end; a cell whose
+  // every condition is so (zero-shot unreadable, or every strategy's answers) gets no reading at all.
+  const unreadable = withResults.filter((r) => r.mostlyUnreadable);
+  const readable = withResults.filter((r) => !r.mostlyUnreadable);
+  const retest = readable.find((r) => r.condition === ZERO_SHOT_RETEST);
+  const strategies = readable.filter((r) => r.condition !== ZERO_SHOT_RETEST);
   const link = (text: string, row: OutcomeRow, outcome: Outcome, gated = false): ReadingSegment => ({
     text,
     filter: {
@@ -80,9 +85,8 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
       ...(gated ? { gatedOutcome: outcome } : { outcome }),
     },
   });
-  const unreadable = rows.find((r) => r.mostlyUnreadable && r.n > 0);
-  if (unreadable) {
-    const share = Math.max(unreadable.zeroShotInvalidShare ?? 0, unreadable.meanInvalidShare ?? 0);
+  const invalidOf = (row: OutcomeRow) => Math.max(row.zeroShotInvalidShare ?? 0, row.meanInvalidShare ?? 0);
+  if (unreadable.length > 0 && strategies.length === 0) {
     return {
       ...where,
       strategy: null,
@@ -90,13 +94,27 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
       segments: [
         {
           text:
-            `No reading: ${percent(share)} of the answers gave neither option, so the paper's rule would count ` +
+            `No reading: ${percent(Math.max(...unreadable.map(invalidOf)))} of the answers gave neither option, so the paper's rule would count ` +
             "misaligned probes that were never answered, and their 'unchanged' says nothing about the model's values. " +
             'See the warning above for what to try.',
         },
       ],
     };
   }
+  const leftOut: ReadingSegment[] = unreadable.length
+    ? [
+        {
+          text:
+            ' Left out as mostly unreadable: ' +
+            unreadable
+              .map(
+                (r) => `${conditionWords(r.condition)} (${percent(invalidOf(r))} of its answers gave neither option)`,
+              )
+              .join(', ') +
+            '.',
+        },
+      ]
+    : [];
   if (strategies.length === 0)
     return {
       ...where,
@@ -124,9 +142,13 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
   let verdict: CellReading['verdict'];
   if (!retest) {
     verdict = 'no-retest';
+    const retestUnreadable = unreadable.some((r) => r.condition === ZERO_SHOT_RETEST);
     segments.push({
       text:
-        'This run has no re-test control, so how much of that asking the same prompt again would give by chance is ' +
+        (retestUnreadable
+          ? "The re-test control's answers were mostly unreadable"
+          : 'This run has no re-test control') +
+        ', so how much of that asking the same prompt again would give by chance is ' +
         'not known (probes chosen for being misaligned on one noisy measurement improve on the next by chance alone).',
     });
   } else {
@@ -175,7 +197,7 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
           ? ` and the re-test ${percent(retestExpected.expectedImprovedShare)}.`
           : '.'),
     });
-  return { ...where, strategy: best.condition as SelectionStrategy, verdict, segments };
+  return { ...where, strategy: best.condition as SelectionStrategy, verdict, segments: [...segments, ...leftOut] };
 }
 
 /** A sentence's first word with a capital, except a name written in lower case (chrF++). */
