@@ -86,7 +86,11 @@ for (const name of args.models.split(',') as TestModelName[]) {
       for (const condition of conditions) {
         const key = [name, language, probe.id, condition].join('/');
         if (done.has(key)) continue;
-        const { prompts } = drawPrompts(probe, condition, demonstrations, config);
+        const { prompts } = drawPrompts(probe, condition, demonstrations, config, {
+          country: config.languages[0]!.country,
+          own: targets,
+          systemMessages: true,
+        })!; // the paper's conditions leave no probe out
         const distribution = await estimatePromptMixture(model, sampling, {
           probe,
           prompts,

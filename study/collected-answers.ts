@@ -85,7 +85,8 @@ export async function loadStudyData(): Promise<StudyData> {
         answer.condition as Condition,
         new DemonstrationPool(probes, targetsOf(answer.country)),
         config,
-      ).demonstrationIds;
+        { country: answer.country, own: targetsOf(answer.country), systemMessages: true },
+      )!.demonstrationIds; // the paper's conditions leave no probe out
     },
   };
 }

@@ -10,6 +10,7 @@ import {
   configHash,
   isLeftOutAsInvalid,
   runExperiment,
+  layoutOf,
   parseRunConfig,
   readStoredRunConfig,
   type RunConfig,
@@ -143,7 +144,10 @@ export interface PreparedRun {
   config: RunConfig;
   records: RegisteredModel[];
   probesByLanguage: Map<string, Probe[]>;
-  /** Per language of the run (pairKey(language, country)): its country's targets in its survey import. */
+  /**
+   * Per language of the run (pairKey(language, country)): its country's targets in its survey import, and those
+   * of each country a control takes labels from.
+   */
   targetsByPair: Map<string, CountryTargets>;
   /** Per model: chat messages or the plain prompt, kept for the run's resumes. */
   chatModes: Map<string, ChatMode>;
@@ -199,6 +203,24 @@ export async function inspectRunInputs(
       }
     }),
   );
+  // A control with another country's labels needs that country's answers in every language's survey import.
+  const otherTargets: [string, CountryTargets | undefined][] = [];
+  config.controls.forEach((id, i) => {
+    const labels = layoutOf(id, config).labels;
+    if (labels.kind !== 'other-country') return;
+    for (const { language, survey } of config.languages)
+      otherTargets.push([
+        pairKey(language, labels.country),
+        attempt(`controls.${i}`, () => {
+          try {
+            return countryTargets(labels.country, key, loadSurveyCells(db, survey, labels.country));
+          } catch (error) {
+            if (!(error instanceof UserError)) throw error;
+            throw new UserError(error.code, `the control "${id}", for ${languageName(language)}: ${error.message}`);
+          }
+        }),
+      ]);
+  });
   if (problems.length > 0) return { problems, inputs: undefined };
   return {
     problems,
@@ -206,9 +228,13 @@ export async function inspectRunInputs(
       config,
       records: records as RegisteredModel[],
       probesByLanguage: new Map(config.languages.map(({ language }, i) => [language, probes[i]!])),
-      targetsByPair: new Map(
-        config.languages.map(({ language, country }, i) => [pairKey(language, country), targets[i]!]),
-      ),
+      targetsByPair: new Map([
+        ...otherTargets.map(([pair, answers]): [string, CountryTargets] => [pair, answers!]),
+        ...config.languages.map(({ language, country }, i): [string, CountryTargets] => [
+          pairKey(language, country),
+          targets[i]!,
+        ]),
+      ]),
     },
   };
 }
@@ -329,6 +355,8 @@ export async function executeRun(db: Db, prepared: PreparedRun, options: Execute
         sampling: record.sampling,
         identity: identityOf(record),
         chat: mode.chat,
+        // A control's system content goes to a system message only where the chat template takes one.
+        systemMessages: mode.chat && (!(model instanceof LocalModel) || model.takesSystemMessages()),
       });
     }
     await runExperiment(

@@ -18,9 +18,211 @@ export const ZERO_SHOT = 'zero-shot';
 export const ZERO_SHOT_RETEST = 'zero-shot-retest';
 /** What is compared with a misaligned probe's zero-shot measurement, in the order of every table: the control first. */
 export const COMPARISONS = [ZERO_SHOT_RETEST, ...SELECTION_STRATEGIES] as const;
-/** Every condition a probe is measured under, in the order of every table and chart. */
+/** The fixed conditions a probe is measured under, in the order of every table and chart; controls follow them. */
 export const CONDITIONS = [ZERO_SHOT, ...COMPARISONS] as const;
-export const Condition = z.enum(CONDITIONS);
+
+// ---------------------------------------------------------------------------------------------------------
+// The reviewer's controls (issue 24): conditions that differ from the paper's in one respect or several, named by
+// ids read one way:
+//   persona                      the zero-shot prompt with the persona sentence (Tao et al. 2024)
+//   chrf-all+persona             the strategy's demonstrations and the persona sentence
+//   chrf-all/random-labels       the same demonstrations, each completed with an option drawn at random per draw
+//   chrf-all/flipped-labels      … completed with the country's minority answer
+//   chrf-all/share-labels        … with an option drawn per draw from the country's own answer shares
+//   chrf-all/country=DEU         … with another country's majority answers
+//   chrf-all/k=3                 k demonstrations instead of the run's k (1 to 10)
+//   chrf-all/system              the demonstrations in the system message, the question in the user message
+// Suffixes combine (one label source at most) and apply to any of the four strategies ("random-category/k=3").
+
+/** Where a demonstration's completion comes from; `country` is the paper's: the country's majority answer. */
+export type LabelSource =
+  | { kind: 'country' }
+  | { kind: 'random' }
+  | { kind: 'flipped' }
+  | { kind: 'shares' }
+  | { kind: 'other-country'; country: string };
+
+export interface ControlSpec {
+  /** The id in its one written form: suffixes in the order below, a country code in capitals. */
+  id: string;
+  /** The strategy whose demonstrations the prompts carry; null for `persona`, which carries none. */
+  strategy: (typeof SELECTION_STRATEGIES)[number] | null;
+  persona: boolean;
+  labels: LabelSource;
+  /** Demonstrations per prompt; null: the run's k. */
+  k: number | null;
+  /** Where the demonstrations sit: in the user message with the question (the paper's), or in the system message. */
+  placement: 'user' | 'system';
+}
+
+export const MAX_CONTROL_K = 10;
+
+/** The ids the screens offer first, with what each tests. `ISO3` and `N` are filled in by the user. */
+export const SUGGESTED_CONTROLS: readonly { id: string; tests: string }[] = [
+  { id: 'persona', tests: 'Would naming the country do as well? The zero-shot prompt with a persona sentence.' },
+  { id: 'chrf-all+persona', tests: "Does the persona add to the paper's best strategy?" },
+  { id: 'chrf-all/random-labels', tests: 'Is it the answers or the format? Demonstrations completed at random.' },
+  {
+    id: 'chrf-all/flipped-labels',
+    tests: 'Does the model follow the answers? Demonstrations with the minority answer.',
+  },
+  { id: 'chrf-all/share-labels', tests: "Soft labels: each demonstration's answer drawn from the country's shares." },
+  { id: 'chrf-all/country=ISO3', tests: "Another country's answers: is it this country's values, or any?" },
+  { id: 'chrf-all/k=N', tests: 'Does it depend on how many demonstrations (1 to 10)?' },
+  { id: 'chrf-all/system', tests: "The demonstrations in the system message (the paper's §8)." },
+];
+
+const CONTROL_GRAMMAR =
+  'persona; or a strategy (' +
+  SELECTION_STRATEGIES.join(', ') +
+  '), optionally with +persona, followed by any of /random-labels, /flipped-labels, /share-labels or /country=ISO3 ' +
+  `(one label source), /k=N (1 to ${MAX_CONTROL_K}) and /system`;
+
+/** A control id read, or what is wrong with it in words (with the id and what is allowed). */
+export function readControlId(id: string): { spec: ControlSpec } | { problem: string } {
+  const refuse = (why: string) => ({ problem: `the control "${id}" ${why}; a control is ${CONTROL_GRAMMAR}` });
+  const [head = '', ...suffixes] = id.trim().split('/');
+  if (head === 'persona') {
+    if (suffixes.length > 0) return refuse('changes demonstrations, and persona alone has none');
+    const spec = { strategy: null, persona: true, labels: { kind: 'country' as const }, k: null, placement: 'user' };
+    return { spec: { id: 'persona', ...(spec as Omit<ControlSpec, 'id'>) } };
+  }
+  const persona = head.endsWith('+persona');
+  const strategy = persona ? head.slice(0, -'+persona'.length) : head;
+  if (!(SELECTION_STRATEGIES as readonly string[]).includes(strategy))
+    return refuse(`starts with "${head}", which is no strategy (or persona)`);
+  let labels: LabelSource | null = null;
+  let k: number | null = null;
+  let placement: 'user' | 'system' = 'user';
+  for (const suffix of suffixes) {
+    let source: LabelSource | null = null;
+    if (suffix === 'random-labels') source = { kind: 'random' };
+    else if (suffix === 'flipped-labels') source = { kind: 'flipped' };
+    else if (suffix === 'share-labels') source = { kind: 'shares' };
+    else if (/^country=[A-Za-z]{3}$/.test(suffix))
+      source = { kind: 'other-country', country: suffix.slice('country='.length).toUpperCase() };
+    else if (/^k=\d+$/.test(suffix)) {
+      if (k !== null) return refuse('gives k twice');
+      k = Number(suffix.slice(2));
+      if (k < 1 || k > MAX_CONTROL_K) return refuse(`asks for ${k} demonstrations`);
+    } else if (suffix === 'system') {
+      if (placement === 'system') return refuse('says /system twice');
+      placement = 'system';
+    } else return refuse(`has "/${suffix}", which changes nothing the workbench knows`);
+    if (source) {
+      if (labels) return refuse('names two label sources');
+      labels = source;
+    }
+  }
+  const spec = {
+    strategy: strategy as (typeof SELECTION_STRATEGIES)[number],
+    persona,
+    labels: labels ?? { kind: 'country' as const },
+    k,
+    placement,
+  };
+  return { spec: { id: controlId(spec), ...spec } };
+}
+
+/** The one written form of a control: strategy[+persona][/labels][/k=N][/system]. */
+export function controlId(spec: Omit<ControlSpec, 'id'>): string {
+  if (spec.strategy === null) return 'persona';
+  const parts = [`${spec.strategy}${spec.persona ? '+persona' : ''}`];
+  const labels: LabelSource = spec.labels;
+  if (labels.kind === 'random') parts.push('random-labels');
+  else if (labels.kind === 'flipped') parts.push('flipped-labels');
+  else if (labels.kind === 'shares') parts.push('share-labels');
+  else if (labels.kind === 'other-country') parts.push(`country=${labels.country}`);
+  if (spec.k !== null) parts.push(`k=${spec.k}`);
+  if (spec.placement === 'system') parts.push('system');
+  return parts.join('/');
+}
+
+/** A control's spec where `condition` is a control id in its written form; null for a fixed condition or anything else. */
+export function controlSpecOf(condition: string): ControlSpec | null {
+  if ((CONDITIONS as readonly string[]).includes(condition)) return null;
+  const read = readControlId(condition);
+  return 'spec' in read && read.spec.id === condition ? read.spec : null;
+}
+
+/** Whether a value names a condition: a fixed one, or a control id in its written form. */
+export function isCondition(value: string): boolean {
+  return (CONDITIONS as readonly string[]).includes(value) || controlSpecOf(value) !== null;
+}
+
+export function isSelectionStrategy(condition: string): condition is (typeof SELECTION_STRATEGIES)[number] {
+  return (SELECTION_STRATEGIES as readonly string[]).includes(condition);
+}
+
+/**
+ * What a control is read against: the paper's condition it differs from, that is its strategy with the country's
+ * own answers; for `persona`, which has no strategy, the paper's best strategy (chrF++ over all categories) where
+ * the run measures it, else the run's first strategy; null where the run has no strategy.
+ */
+export function referenceOf(
+  control: ControlSpec,
+  strategies: readonly string[],
+): (typeof SELECTION_STRATEGIES)[number] | null {
+  if (control.strategy !== null) return control.strategy;
+  const run = SELECTION_STRATEGIES.filter((s) => strategies.includes(s));
+  return run.includes('chrf-all') ? 'chrf-all' : (run[0] ?? null);
+}
+
+const LABEL_ORDER: readonly LabelSource['kind'][] = ['country', 'random', 'flipped', 'shares', 'other-country'];
+
+/**
+ * Orders conditions as every table and chart does: zero-shot, the re-test control, the strategies in the paper's
+ * order, then the controls (persona, then by strategy, persona sentence, label source, k and placement); names this
+ * version does not know after them, by name (code units, never the locale).
+ */
+export function compareConditions(a: string, b: string): number {
+  return compareKeys(conditionSortKey(a), conditionSortKey(b)) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function conditionSortKey(condition: string): number[] {
+  const fixed = (CONDITIONS as readonly string[]).indexOf(condition);
+  if (fixed >= 0) return [0, fixed];
+  const spec = controlSpecOf(condition);
+  if (!spec) return [2];
+  return [
+    1,
+    spec.strategy === null ? -1 : SELECTION_STRATEGIES.indexOf(spec.strategy),
+    spec.persona ? 1 : 0,
+    LABEL_ORDER.indexOf(spec.labels.kind),
+    spec.k ?? 0,
+    spec.placement === 'system' ? 1 : 0,
+  ];
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? -Infinity) - (b[i] ?? -Infinity);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * A control in words, its strategy named as the caller names strategies: "chrF++ (all), flipped labels",
+ * "chrF++ (all) + persona, DEU's answers, k = 3, in the system message".
+ */
+export function controlWords(spec: ControlSpec, strategyName: (strategy: string) => string): string {
+  if (spec.strategy === null) return 'persona';
+  const changes: string[] = [];
+  const labels: LabelSource = spec.labels;
+  if (labels.kind === 'random') changes.push('random labels');
+  else if (labels.kind === 'flipped') changes.push('flipped labels');
+  else if (labels.kind === 'shares') changes.push('share labels');
+  else if (labels.kind === 'other-country') changes.push(`${labels.country}'s answers`);
+  if (spec.k !== null) changes.push(`k = ${spec.k}`);
+  if (spec.placement === 'system') changes.push('in the system message');
+  return [`${strategyName(spec.strategy)}${spec.persona ? ' + persona' : ''}`, ...changes].join(', ');
+}
+
+/** A condition: one of the fixed ones, or a control id in its written form. */
+export const Condition = z
+  .string()
+  .refine(isCondition, { error: 'a condition: zero-shot, the re-test control, a strategy or a control id' });
 
 /** How a response distribution is estimated: n samples, a prefix tree of n samples, or exact probabilities. */
 export const ESTIMATORS = ['sampled', 'tree', 'exact'] as const;
@@ -77,6 +279,11 @@ export const PromptTemplateSchema = z.object({
   answerCue: z.string(),
   /** Between the instruction, the demonstrations, the question and the cue. */
   separator: z.string(),
+  /**
+   * The persona sentence of the persona controls, with {country} for the country's name in this language (Tao et
+   * al.'s English wording where absent).
+   */
+  persona: z.string().optional(),
 });
 
 const LanguageSchema = z.union([
@@ -118,6 +325,11 @@ export const RunConfigSchema = z
     strategies: z.array(Strategy).default([...SELECTION_STRATEGIES]),
     /** The zero-shot re-test control beside the strategies: the misaligned probes' zero-shot prompt measured again. */
     retest: z.boolean().default(true),
+    /**
+     * The reviewer's controls (ids such as persona or chrf-all/flipped-labels), measured on the misaligned probes
+     * beside the strategies, each read against the paper's condition it differs from.
+     */
+    controls: z.array(z.string()).default([]),
     k: z.number().int().min(1).max(20).default(5),
     /** Responses per distribution (draws), each with its own prompt; for `exact` the draws the rule is judged at. */
     n: z.number().int().min(1).max(100_000).optional(),

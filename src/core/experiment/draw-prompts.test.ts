@@ -18,7 +18,7 @@ import {
 import { deriveSeed } from '../random/index.js';
 import { targetAnswersFromWeights } from '../survey/index.js';
 import { openTestModel } from '../../testing/tiny-model.js';
-import { drawPrompts, parseRunConfig } from './index.js';
+import { drawPrompts, parseRunConfig, type DrawContext, type RunConfig } from './index.js';
 
 const file = builtinDataPath('probes', 'en.csv');
 const PROBES: Probe[] = probeSourceFromCustomCsv(file, readFileSync(file)).probes.filter((p) => p.flag === null);
@@ -28,6 +28,10 @@ const TARGETS = targetAnswersFromWeights(
   new Map(PROBES.map((p, i): [string, readonly [number, number]] => [p.id, i % 2 === 0 ? [70, 30] : [20, 80]])),
 );
 const POOL = new DemonstrationPool(PROBES, TARGETS);
+
+/** A probe's prompts as a run for USA draws them, for a model whose template takes a system message. */
+const drawn = (probe: Probe, condition: string, runConfig: RunConfig, context: Partial<DrawContext> = {}) =>
+  drawPrompts(probe, condition, POOL, runConfig, { country: 'USA', own: TARGETS, systemMessages: true, ...context })!;
 
 const config = (extra: Record<string, unknown> = {}) =>
   parseRunConfig({ models: ['m'], survey: 's', languages: ['en'], shuffleDemonstrations: true, ...extra });
@@ -39,7 +43,7 @@ describe('prompts drawn per draw', () => {
     let probesWithBothOrders = 0;
     for (let seed = 0; seed < 20; seed++) {
       for (const probe of PROBES) {
-        const { prompts } = drawPrompts(probe, ZERO_SHOT, POOL, config({ seed }));
+        const { prompts } = drawn(probe, ZERO_SHOT, config({ seed }));
         const orders = new Set(prompts.map((p) => p.prompt.optionOrder.join('')));
         if (orders.size === 2) probesWithBothOrders++;
         for (const p of prompts) {
@@ -57,27 +61,25 @@ describe('prompts drawn per draw', () => {
 
   it("draws the random strategies' demonstrations and the demonstration order per draw, or fixes them per probe", () => {
     const probe = PROBES.find((p) => p.id === 'Q28')!;
-    const perDraw = drawPrompts(probe, 'random', POOL, config());
+    const perDraw = drawn(probe, 'random', config());
     expect(perDraw.prompts.reduce((sum, p) => sum + p.weight, 0)).toBe(10);
     expect(
       new Set(perDraw.prompts.map((p) => p.prompt.demonstrationIds.slice().sort().join(' '))).size,
     ).toBeGreaterThan(1);
     expect(perDraw.demonstrationIds.length).toBeGreaterThan(5);
 
-    const fixed = drawPrompts(
+    const fixed = drawn(
       probe,
       'random',
-      POOL,
       config({ perDraw: { optionOrder: false, demonstrationOrder: false, randomDemonstrations: false } }),
     );
     expect(fixed.prompts).toHaveLength(1);
     expect(fixed.prompts[0]!.weight).toBe(10);
 
     // chrF++ choices do not depend on the draw; with shuffling per draw only their order changes.
-    const chrf = drawPrompts(
+    const chrf = drawn(
       probe,
       'chrf-all',
-      POOL,
       config({ perDraw: { optionOrder: false, demonstrationOrder: true, randomDemonstrations: true } }),
     );
     expect(new Set(chrf.prompts.map((p) => p.prompt.demonstrationIds.slice().sort().join(' '))).size).toBe(1);
@@ -86,12 +88,12 @@ describe('prompts drawn per draw', () => {
 
   it('gives exact estimates both option orders at one half each, and the n draws where demonstrations vary', () => {
     const probe = PROBES[0]!;
-    const zero = drawPrompts(probe, ZERO_SHOT, POOL, config({ protocol: 'precise' }));
+    const zero = drawn(probe, ZERO_SHOT, config({ protocol: 'precise' }));
     expect(zero.prompts.map((p) => [p.prompt.optionOrder.join(''), p.weight])).toEqual([
       ['12', 0.5],
       ['21', 0.5],
     ]);
-    const random = drawPrompts(probe, 'random', POOL, config({ protocol: 'precise' }));
+    const random = drawn(probe, 'random', config({ protocol: 'precise' }));
     expect(random.prompts.reduce((sum, p) => sum + p.weight, 0)).toBeCloseTo(1, 12);
     expect(random.prompts.length).toBeGreaterThan(2);
   });
@@ -102,7 +104,7 @@ describe('prompts drawn per draw', () => {
       instruction: 'Setze in die Lücke (_) eine der zwei Optionen ein: "{first_option}" oder "{second_option}".',
       answerCue: 'Antwort:',
     };
-    const { prompts } = drawPrompts(PROBES[0]!, ZERO_SHOT, POOL, config({ promptTemplates: { en: german } }));
+    const { prompts } = drawn(PROBES[0]!, ZERO_SHOT, config({ promptTemplates: { en: german } }));
     for (const p of prompts) {
       expect(p.prompt.text.startsWith('Setze in die Lücke')).toBe(true);
       expect(p.prompt.text.endsWith('Antwort:')).toBe(true);
@@ -116,7 +118,7 @@ describe('prompts drawn per draw', () => {
     const model = await openTestModel();
     try {
       const probe = PROBES.find((p) => p.id === 'Q1')!;
-      const { prompts } = drawPrompts(probe, ZERO_SHOT, POOL, config({ protocol: 'precise' }));
+      const { prompts } = drawn(probe, ZERO_SHOT, config({ protocol: 'precise' }));
       const request = {
         probe,
         chat: true,
@@ -145,7 +147,7 @@ describe('prompts drawn per draw', () => {
     const model = await openTestModel();
     try {
       const probe = PROBES.find((p) => p.id === 'Q1')!;
-      const { prompts } = drawPrompts(probe, 'random', POOL, config({ estimator: 'tree', n: 12 }));
+      const { prompts } = drawn(probe, 'random', config({ estimator: 'tree', n: 12 }));
       const instructions = prompts.map((p) => p.prompt.sharedBeginnings.at(-1));
       // Both option orders among the draws, interleaved: estimated in draw order, half the instructions change.
       expect(new Set(instructions).size).toBe(2);

@@ -11,7 +11,14 @@ import { CHAT_WRAPPER_NAMES } from '../models/index.js';
 import { validatePromptTemplate, DEFAULT_PROMPT_TEMPLATE, type PromptTemplate } from '../prompt/index.js';
 import type { Estimator } from '../sampling/index.js';
 import { DEFAULT_COUNTRY_OF_LANGUAGE } from '../survey/index.js';
-import { PROTOCOLS, RunConfigSchema, type ResolvedRunConfigSchema } from '../../shared/method.js';
+import {
+  controlSpecOf,
+  PROTOCOLS,
+  readControlId,
+  referenceOf,
+  RunConfigSchema,
+  type ResolvedRunConfigSchema,
+} from '../../shared/method.js';
 import { configProblems, languageWords, type ConfigProblem } from './config-problems.js';
 
 export { PROTOCOLS, RunConfigSchema };
@@ -100,6 +107,16 @@ export function checkRunConfig(
         message: `The chat wrapper of model "${model}": there is no chat wrapper "${wrapper}" (known: ${CHAT_WRAPPER_NAMES.join(', ')})`,
       });
   }
+  const controls = config.controls.map((id, i) => {
+    const problem = controlProblem(id, config);
+    if (problem) problems.push({ path: `controls.${i}`, message: problem });
+    const read = readControlId(id);
+    return 'spec' in read ? read.spec.id : id;
+  });
+  controls.forEach((id, i) => {
+    if (controls.indexOf(id) !== i)
+      problems.push({ path: `controls.${i}`, message: `the control "${id}" is listed twice` });
+  });
   if (problems.length > 0) return { config: null, problems };
   const estimator = config.estimator ?? PROTOCOL_DEFAULTS[config.protocol].estimator;
   const n = config.n ?? PROTOCOL_DEFAULTS[config.protocol].n;
@@ -110,12 +127,31 @@ export function checkRunConfig(
     config: {
       ...config,
       languages,
+      controls,
       categories: [...new Set(categories)].sort((a, b) => a - b),
       estimator,
       n,
       misalignmentThreshold: config.misalignmentThreshold ?? defaultMisalignmentThreshold(estimator, n),
     },
   };
+}
+
+/**
+ * What is wrong with a control of a run, in words; null when nothing is. Besides its grammar: an id that changes
+ * nothing is the strategy itself, and a control is read against its strategy, which the run must measure.
+ */
+function controlProblem(id: string, config: Pick<RunConfig, 'strategies' | 'k'>): string | null {
+  const read = readControlId(id);
+  if ('problem' in read) return read.problem;
+  const { spec } = read;
+  if (controlSpecOf(spec.id) === null) return `"${id}" is a strategy, not a control: list it among the strategies`;
+  if (spec.k === config.k)
+    return `the control "${id}" asks for the run's own k (${config.k}), so it is ${spec.strategy} itself: leave it out, or give another k`;
+  const reference = referenceOf(spec, config.strategies);
+  if (reference === null) return `the control "${id}" is read against a strategy, and the run measures none`;
+  if (!config.strategies.includes(reference))
+    return `the control "${id}" is read against ${reference}, which the run does not measure: add ${reference} to the strategies`;
+  return null;
 }
 
 /** A configuration checked and resolved; its first problems, in words, are thrown with `source`. */

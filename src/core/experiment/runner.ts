@@ -17,7 +17,7 @@ import { PROCEDURE_VERSION } from '../version.js';
 import { deriveSeed } from '../random/index.js';
 import { estimatePromptMixture, readStoredDistribution, type ResponseDistribution } from '../sampling/index.js';
 import type { TargetAnswer, TargetAnswers } from '../survey/index.js';
-import { drawPrompts, storedPromptJson } from './draw-prompts.js';
+import { drawPrompts, layoutOf, storedPromptJson, type DrawContext } from './draw-prompts.js';
 import { isLeftOutAsInvalid, isTestItem } from './test-items.js';
 import { alignment, outcome } from './outcomes.js';
 import type { RunConfig } from './run-config.js';
@@ -31,13 +31,21 @@ export interface RunModel {
   identity: string;
   /** Whether this model gets chat messages; the run's `chat` unless the model cannot take them (chatModeOf). */
   chat?: boolean;
+  /**
+   * Whether its chat template takes a system message (true unless the model says otherwise): where it does not, a
+   * control's system content opens the user message instead.
+   */
+  systemMessages?: boolean;
 }
 
 export interface RunInputs {
   config: RunConfig;
   models: readonly RunModel[];
   probes: (language: string) => Probe[];
-  /** The targets of a language of the run: its country's answers in the language's survey import. */
+  /**
+   * The targets of a language of the run: its country's answers in the language's survey import; also another
+   * country's answers there, for a control with that country's labels.
+   */
   targets: (language: string, country: string) => TargetAnswers;
 }
 
@@ -65,6 +73,7 @@ interface Item {
   probe: Probe;
   target: Majority;
   pool: DemonstrationPool;
+  targets: TargetAnswers;
 }
 
 export async function runExperiment(inputs: RunInputs, journal: RunJournal, options: RunOptions = {}): Promise<void> {
@@ -80,7 +89,7 @@ export async function runExperiment(inputs: RunInputs, journal: RunJournal, opti
       for (const probe of probes) {
         const target = targets.get(probe.id);
         if (!isTestItem(probe, target, config)) continue;
-        items.push({ run, language, country, probe, target, pool });
+        items.push({ run, language, country, probe, target, pool, targets });
       }
     }
   }
@@ -91,17 +100,21 @@ export async function runExperiment(inputs: RunInputs, journal: RunJournal, opti
     );
 
   // Zero-shot for every probe with a known target.
-  const zeroShot = await phase('zero-shot', items, limit, options, (item) =>
+  const zeroShot = (await phase('zero-shot', items, limit, options, (item) =>
     measure(inputs, journal, item, ZERO_SHOT, options.signal),
-  );
-  // Self-alignment for the misaligned ones, with every strategy.
+  )) as ResponseDistribution[]; // zero-shot leaves no probe out
+  // Self-alignment for the misaligned ones, with every strategy and control.
   const misaligned = items.filter((item, i) => alignment(zeroShot[i]!, item.target) < config.misalignmentThreshold);
-  // The re-test control measures the same prompts again with an independent seed, beside the strategies.
+  // The re-test control measures the same prompts again with an independent seed, beside the strategies; the
+  // reviewer's controls change the strategies' prompts in one respect. A control may leave a probe out (another
+  // country without a majority on a demonstration's question): nothing is measured, and the reports count it.
   const comparisons = comparisonsOf(config);
-  const pairs = misaligned.flatMap((item) => comparisons.map((strategy) => ({ item, strategy })));
-  const aligned = await phase('self-aligned', pairs, limit, options, ({ item, strategy }) =>
+  const candidates = misaligned.flatMap((item) => comparisons.map((strategy) => ({ item, strategy })));
+  const measured = await phase('self-aligned', candidates, limit, options, ({ item, strategy }) =>
     measure(inputs, journal, item, strategy, options.signal),
   );
+  const pairs = candidates.filter((_, i) => measured[i] !== null);
+  const aligned = measured.filter((d): d is ResponseDistribution => d !== null);
   // Explanations for the improved and the worsened, as in the paper's qualitative analysis.
   if (config.explanations.enabled) {
     const changed = pairs.filter(({ item, strategy }, i) => {
@@ -164,23 +177,39 @@ function chatOf(config: RunConfig, item: Item): boolean {
   return config.chat && item.run.chat !== false;
 }
 
+function drawContext(inputs: RunInputs, item: Item, condition: Condition, explain = false): DrawContext {
+  const labels = layoutOf(condition, inputs.config).labels;
+  return {
+    country: item.country,
+    own: item.targets,
+    ...(labels.kind === 'other-country' ? { other: inputs.targets(item.language, labels.country) } : {}),
+    systemMessages: item.run.systemMessages ?? true,
+    explain,
+  };
+}
+
 function keyOf(item: Item, condition: Condition): MeasurementKey {
   return { model: item.run.name, language: item.language, country: item.country, probeId: item.probe.id, condition };
 }
 
-/** One distribution: from the journal when this run has it, from the cache when any run computed it, else fresh. */
+/**
+ * One distribution: from the journal when this run has it, from the cache when any run computed it, else fresh;
+ * null where the condition leaves the probe out (drawPrompts).
+ */
 async function measure(
   inputs: RunInputs,
   journal: RunJournal,
   item: Item,
   condition: Condition,
   signal?: AbortSignal,
-): Promise<ResponseDistribution> {
+): Promise<ResponseDistribution | null> {
   const key = keyOf(item, condition);
   const stored = journal.measurement(key);
   if (stored) return readStoredDistribution(stored.distributionJson);
   const { config } = inputs;
-  const { prompts, demonstrationIds } = drawPrompts(item.probe, condition, item.pool, config);
+  const drawn = drawPrompts(item.probe, condition, item.pool, config, drawContext(inputs, item, condition));
+  if (drawn === null) return null;
+  const { prompts, demonstrationIds } = drawn;
   const seed =
     deriveSeed(config.seed, 'estimate', item.run.name, item.language, item.country, item.probe.id, condition) >>> 0;
   const settings = {
@@ -256,7 +285,9 @@ async function explain(
   const { config } = inputs;
   const key = keyOf(item, condition);
   // Explanations are asked with the first draw's prompt, in its explanation variant.
-  const { prompt } = drawPrompts(item.probe, condition, item.pool, config, true).prompts[0]!;
+  const drawn = drawPrompts(item.probe, condition, item.pool, config, drawContext(inputs, item, condition, true));
+  if (drawn === null) return; // never asked: the probe was not measured under this condition either
+  const { prompt } = drawn.prompts[0]!;
   const matcher = new AnswerMatcher(item.probe, { otherStatements: prompt.demonstrationStatements });
   for (let ordinal = 0; ordinal < config.explanations.perProbe; ordinal++) {
     if (journal.hasExplanation(key, ordinal)) continue;

@@ -18,6 +18,8 @@ const FILLED_FOR_EARLIER_RUNS: Readonly<Record<string, unknown>> = {
   retest: false,
   // Before the validity list: such a run measured every usable probe.
   includeInvalidItems: true,
+  // Before the reviewer's controls: such a run measured none.
+  controls: [],
 };
 
 export interface StoredRunConfig {
@@ -46,12 +48,15 @@ export function readStoredRunConfig(configJson: string, runId: string): StoredRu
   return { config, protocol };
 }
 
-/** The comparisons a run makes for its misaligned probes: the re-test control (when it has one), then its strategies. */
-export function comparisonsOf(config: Pick<RunConfig, 'retest' | 'strategies'>): Comparison[] {
-  return [...(config.retest ? [ZERO_SHOT_RETEST as Comparison] : []), ...config.strategies];
+/**
+ * The comparisons a run makes for its misaligned probes: the re-test control (when it has one), its strategies,
+ * then its controls.
+ */
+export function comparisonsOf(config: Pick<RunConfig, 'retest' | 'strategies' | 'controls'>): Comparison[] {
+  return [...(config.retest ? [ZERO_SHOT_RETEST] : []), ...config.strategies, ...config.controls];
 }
 
 /** Every condition a run measures: zero-shot, then its comparisons. */
-export function conditionsOf(config: Pick<RunConfig, 'retest' | 'strategies'>): Condition[] {
+export function conditionsOf(config: Pick<RunConfig, 'retest' | 'strategies' | 'controls'>): Condition[] {
   return [ZERO_SHOT, ...comparisonsOf(config)];
 }

@@ -150,14 +150,27 @@ export class LocalModel implements ResponseModel {
     return this.context.contextSize;
   }
 
+  /** The chat wrapper of this model: the one the user named, else the GGUF's own chat template. */
+  private wrapper(): BuiltInChatWrapperType {
+    // Resolving the wrapper compiles the GGUF's chat template: about 100 ms, so once per model.
+    this.chatWrapper ??= this.chatWrapperType
+      ? namedChatWrapper(this.model, this.chatWrapperType)
+      : ownChatWrapper(this.name, this.model);
+    return this.chatWrapper;
+  }
+
+  /**
+   * Whether the model's chat template takes a system message: node-llama-cpp renders a template with one and tells
+   * whether it had to turn it into a user message (Gemma's templates do).
+   */
+  takesSystemMessages(): boolean {
+    return this.wrapper().settings.supportsSystemMessages;
+  }
+
   /** The prompt's tokens: the chat template from the GGUF for chat prompts, BOS and the text otherwise. */
   promptTokens(prompt: PromptInput): Token[] {
     if (prompt.chat) {
-      // Resolving the wrapper compiles the GGUF's chat template: about 100 ms, so once per model.
-      this.chatWrapper ??= this.chatWrapperType
-        ? namedChatWrapper(this.model, this.chatWrapperType)
-        : ownChatWrapper(this.name, this.model);
-      const wrapper = this.chatWrapper;
+      const wrapper = this.wrapper();
       const chatHistory: ChatHistoryItem[] = prompt.messages.map((m) =>
         m.role === 'assistant' ? { type: 'model', response: [m.content] } : { type: m.role, text: m.content },
       );

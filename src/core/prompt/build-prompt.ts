@@ -28,13 +28,30 @@ export interface PromptRequest {
   shuffleDemonstrations?: boolean;
   /** Ask the model to answer and then explain why. */
   explain?: boolean;
+  /** The persona sentence (its country filled in), for the persona controls: first in the prompt. */
+  persona?: string;
+  /** Where the demonstrations sit: with the question in the user message (the paper's), or in the system message. */
+  demonstrationsIn?: 'user' | 'system';
+  /**
+   * Whether the model's chat template takes a system message. Where it does not, what belongs in the system
+   * message (the persona sentence, demonstrations placed there) opens the user message instead.
+   */
+  systemMessages?: boolean;
 }
+
+/** Where a prompt's system content (persona sentence, demonstrations placed there) went: none for the paper's prompts. */
+export type SystemContentPlace = 'system message' | 'user message' | null;
 
 export interface Prompt {
   /** For completion models: the whole prompt, ending with the answer cue. */
   text: string;
-  /** For chat models: one user message (some chat templates reject a system role), the cue at its end. */
+  /**
+   * For chat models: one user message, the cue at its end; a control with system content puts it in a system
+   * message before it where the model's template takes one (some reject a system role).
+   */
   messages: ChatMessage[];
+  /** Where the system content went; the plain prompt (`text`) always opens with it. */
+  systemContentIn: SystemContentPlace;
   /** The options in the order the instruction names them: [1, 2] or [2, 1]. */
   optionOrder: readonly [1 | 2, 1 | 2];
   /** The demonstrations' probe ids in the order shown. */
@@ -65,20 +82,35 @@ export function buildPrompt(request: PromptRequest): Prompt {
     second_option: probe.options[optionOrder[1] - 1]!,
   });
   if (request.explain) instruction = `${instruction} ${template.explanationInstruction}`.trim();
-  const lines = [
+  const demonstrationLines = demonstrations.map((d) => fill(template.demonstration, { sentence: d.sentence }));
+  const inSystem = request.demonstrationsIn === 'system';
+  const systemLines = [...(request.persona ? [request.persona] : []), ...(inSystem ? demonstrationLines : [])];
+  const userLines = [
     instruction,
-    ...demonstrations.map((d) => fill(template.demonstration, { sentence: d.sentence })),
+    ...(inSystem ? [] : demonstrationLines),
     fill(template.question, { statement: probe.template }),
     template.answerCue,
-  ].filter((line) => line !== '');
-  const text = lines.join(template.separator);
+  ];
+  const join = (lines: readonly string[]) => lines.filter((line) => line !== '').join(template.separator);
+  const text = join([...systemLines, ...userLines]);
+  const systemContentIn: SystemContentPlace =
+    systemLines.length === 0 ? null : request.systemMessages === false ? 'user message' : 'system message';
   return {
     text,
-    messages: [{ role: 'user', content: text }],
+    messages:
+      systemContentIn === 'system message'
+        ? [
+            { role: 'system', content: join(systemLines) },
+            { role: 'user', content: join(userLines) },
+          ]
+        : [{ role: 'user', content: text }],
+    systemContentIn,
     optionOrder,
     demonstrationIds: demonstrations.map((d) => d.probe.id),
     demonstrationStatements: demonstrations.map((d) => d.probe.template),
-    sharedBeginnings: sharedBeginnings(template, instruction),
+    // The paper's prompts open with the instruction, which other prompts share; a control's open with its system
+    // content, and share only the chat header.
+    sharedBeginnings: systemLines.length === 0 ? sharedBeginnings(template, instruction) : [''],
   };
 }
 

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { PromptTemplateSchema } from '../../shared/method.js';
+import { DEFAULT_PERSONA_SENTENCE } from './persona.js';
 
 export { PromptTemplateSchema };
 
@@ -17,6 +18,7 @@ const REQUIRED_PLACEHOLDERS: Record<keyof PromptTemplate, readonly string[]> = {
   question: ['{statement}'],
   answerCue: [],
   separator: [],
+  persona: ['{country}'],
 };
 
 export const DEFAULT_PROMPT_TEMPLATE: PromptTemplate = {
@@ -27,6 +29,7 @@ export const DEFAULT_PROMPT_TEMPLATE: PromptTemplate = {
   question: '{statement}',
   answerCue: 'Answer:',
   separator: '\n',
+  persona: DEFAULT_PERSONA_SENTENCE,
 };
 
 export function validatePromptTemplate(value: unknown, file?: string): PromptTemplate {
@@ -41,7 +44,9 @@ export function validatePromptTemplate(value: unknown, file?: string): PromptTem
   }
   for (const [field, placeholders] of Object.entries(REQUIRED_PLACEHOLDERS)) {
     for (const placeholder of placeholders) {
-      if (!parsed.data[field as keyof PromptTemplate].includes(placeholder)) {
+      const text = parsed.data[field as keyof PromptTemplate];
+      // An optional field left out (the persona sentence) keeps the workbench's wording.
+      if (text !== undefined && !text.includes(placeholder)) {
         throw new UserError(
           'bad-template',
           `the prompt template's field "${field}" must contain ${placeholder}`,

@@ -3,7 +3,14 @@
 // same two numbers counting only significant changes. Every number is a segment that names the probes behind it,
 // so a screen can link it to them. The words only restate the tables; the rules they state are the tables' own.
 
-import { ZERO_SHOT_RETEST, type Comparison, type SelectionStrategy } from '../demos/index.js';
+import {
+  controlSpecOf,
+  isSelectionStrategy,
+  ZERO_SHOT_RETEST,
+  type Comparison,
+  type SelectionStrategy,
+} from '../demos/index.js';
+import { controlWords } from '../../shared/method.js';
 import type { Outcome } from '../experiment/index.js';
 import type { ExpectedOutcomeRow, OutcomeRow } from './results-tables.js';
 
@@ -36,6 +43,8 @@ const percent = (share: number | null) => (share === null ? '—' : `${Math.roun
 
 /** Condition names as the readings write them. */
 export function conditionWords(condition: Comparison): string {
+  const control = controlSpecOf(condition);
+  if (control) return controlWords(control, conditionWords);
   switch (condition) {
     case ZERO_SHOT_RETEST:
       return 'the re-test';
@@ -47,6 +56,8 @@ export function conditionWords(condition: Comparison): string {
       return 'chrF++ (category)';
     case 'chrf-all':
       return 'chrF++ (all)';
+    default:
+      return condition;
   }
 }
 
@@ -75,7 +86,8 @@ function readCell(rows: readonly OutcomeRow[], expected: readonly ExpectedOutcom
   const unreadable = withResults.filter((r) => r.mostlyUnreadable);
   const readable = withResults.filter((r) => !r.mostlyUnreadable);
   const retest = readable.find((r) => r.condition === ZERO_SHOT_RETEST);
-  const strategies = readable.filter((r) => r.condition !== ZERO_SHOT_RETEST);
+  // The reading is of the paper's strategies; the reviewer's controls are read against them apart (controls.csv).
+  const strategies = readable.filter((r) => isSelectionStrategy(r.condition));
   const link = (text: string, row: OutcomeRow, outcome: Outcome, gated = false): ReadingSegment => ({
     text,
     filter: {

@@ -20,7 +20,7 @@
 //   machine), the re-test control then each strategy in the order of SELECTION_STRATEGIES (COMPARISONS), category number and bin.
 
 import { compareQuestionIds, WVS_CATEGORIES } from '../data/index.js';
-import { COMPARISONS, ZERO_SHOT_RETEST, type Comparison } from '../demos/index.js';
+import { compareConditions, ZERO_SHOT_RETEST, type Comparison } from '../demos/index.js';
 import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.js';
 import { deriveSeed } from '../random/index.js';
 import { bootstrapMeanInterval, paperRuleChances, wilsonInterval } from '../statistics/index.js';
@@ -317,13 +317,6 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareStrategies(a: string, b: string): number {
-  const ia = (COMPARISONS as readonly string[]).indexOf(a);
-  const ib = (COMPARISONS as readonly string[]).indexOf(b);
-  // A strategy this version does not know (from a newer store) sorts after the known ones rather than first.
-  return ia !== ib ? (ia < 0 ? 1 : ib < 0 ? -1 : ia - ib) : compareText(a, b);
-}
-
 /**
  * Rejects records that would be counted twice: the same probe of the same model, language and country, or one
  * strategy twice for a probe. A silent double count would shift every share in its group.
@@ -397,7 +390,7 @@ function strategiesRun(records: readonly ProbeRecord[]): Comparison[] {
   const strategies = new Set<Comparison>();
   for (const record of records)
     if (record.misaligned) for (const result of record.strategies) strategies.add(result.condition);
-  return [...strategies].sort(compareStrategies);
+  return [...strategies].sort(compareConditions);
 }
 
 /** The results of one strategy on the misaligned probes among `records`, with the probe each belongs to. */
@@ -891,5 +884,5 @@ export function sortRecords(records: readonly ProbeRecord[]): ProbeRecord[] {
 export function strategiesIn(records: readonly ProbeRecord[]): Comparison[] {
   const strategies = new Set<Comparison>();
   for (const record of records) for (const result of record.strategies) strategies.add(result.condition);
-  return [...strategies].sort(compareStrategies);
+  return [...strategies].sort(compareConditions);
 }

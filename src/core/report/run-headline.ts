@@ -3,7 +3,7 @@
 // Rows whose answers are mostly unreadable are left out of both and named: a model that gives no readable answer
 // in a language is neither misaligned nor "unchanged" there, and pooling it in would read as if it were.
 
-import { ZERO_SHOT_RETEST, type Comparison, type SelectionStrategy } from '../demos/index.js';
+import { isSelectionStrategy, ZERO_SHOT_RETEST, type Comparison, type SelectionStrategy } from '../demos/index.js';
 import type { OutcomeRow } from './results-tables.js';
 
 /** A model × language whose rows a summary leaves out, the conditions left out, and how unreadable they were. */
@@ -69,7 +69,7 @@ export function runHeadline(outcomes: readonly OutcomeRow[]): RunHeadline | null
   let best: { strategy: SelectionStrategy; improvedShare: number } | null = null;
   for (const strategy of pooled.keys()) {
     const value = share(strategy);
-    if (strategy === ZERO_SHOT_RETEST || value === null) continue;
+    if (!isSelectionStrategy(strategy) || value === null) continue;
     if (!best || value > best.improvedShare) best = { strategy, improvedShare: value };
   }
   if (!best && leftOut.length === 0) return null;
@@ -82,7 +82,8 @@ export function runHeadline(outcomes: readonly OutcomeRow[]): RunHeadline | null
 }
 
 /**
- * The misaligned probes' outcomes summed over every strategy (each probe once per strategy), the control left out,
+ * The misaligned probes' outcomes summed over every strategy (each probe once per strategy), the re-test and the
+ * reviewer's controls left out,
  * and the probe results left out because their row was mostly unreadable.
  */
 export function strategyOutcomeTotals(outcomes: readonly OutcomeRow[]): {
@@ -93,7 +94,7 @@ export function strategyOutcomeTotals(outcomes: readonly OutcomeRow[]): {
 } {
   const totals = { improved: 0, unchanged: 0, worsened: 0, unreadable: 0 };
   for (const row of outcomes) {
-    if (row.condition === ZERO_SHOT_RETEST) continue;
+    if (!isSelectionStrategy(row.condition)) continue;
     if (row.mostlyUnreadable) {
       totals.unreadable += row.n;
       continue;

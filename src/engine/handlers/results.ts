@@ -6,9 +6,17 @@ import { itemsLeftOut } from '../run-service.js';
 import path from 'node:path';
 import { compareQuestionIds, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
-import { DemonstrationPool, isZeroShot, ZERO_SHOT, type Condition } from '../../core/demos/index.js';
+import {
+  DemonstrationPool,
+  isZeroShot,
+  ZERO_SHOT,
+  type Condition,
+  type Demonstration,
+} from '../../core/demos/index.js';
 import {
   drawPrompts,
+  labelledDemonstrations,
+  layoutOf,
   selectedDemonstrations,
   selectionDraws,
   promptTemplateOf,
@@ -33,7 +41,7 @@ import {
   loadSurveyCells,
   type Db,
 } from '../../core/store/index.js';
-import { builtinAnswerKey, countryTargets } from '../../core/survey/index.js';
+import { builtinAnswerKey, countryTargets, type TargetAnswers } from '../../core/survey/index.js';
 import type { ParsedParams } from '../../shared/contract.js';
 import type { HandlerGroup, HandlerResult } from '../context.js';
 import { userPath } from '../user-path.js';
@@ -52,22 +60,56 @@ function explorerRows(db: Db, data: RunResults): { all: Row[]; order: ReadonlyMa
   return { all, order };
 }
 
-/** The demonstration pool a run had for a language and country, rebuilt; undefined when its inputs are gone since. */
+/**
+ * The demonstration pool a run had for a language and country, rebuilt, with the answers a control's labels come
+ * from; undefined when its inputs are gone since.
+ */
 async function poolOf(
   db: Db,
   config: RunConfig,
   probes: ReadonlyMap<string, Probe> | undefined,
   { country, survey }: { country: string; survey: string },
-): Promise<DemonstrationPool | undefined> {
+): Promise<RebuiltPool | undefined> {
   if (!probes || probes.size === 0) return undefined;
   try {
-    return new DemonstrationPool(
-      [...probes.values()],
-      countryTargets(country, await builtinAnswerKey(), loadSurveyCells(db, survey, country)),
-    );
+    const key = await builtinAnswerKey();
+    const own = countryTargets(country, key, loadSurveyCells(db, survey, country));
+    const others = new Map<string, TargetAnswers>();
+    return {
+      pool: new DemonstrationPool([...probes.values()], own),
+      labels(condition) {
+        const source = layoutOf(condition, config).labels;
+        if (source.kind !== 'other-country') return { own };
+        let other = others.get(source.country);
+        if (!other) {
+          other = countryTargets(source.country, key, loadSurveyCells(db, survey, source.country));
+          others.set(source.country, other);
+        }
+        return { own, other };
+      },
+    };
   } catch {
     return undefined; // the survey import was deleted since
   }
+}
+
+interface RebuiltPool {
+  pool: DemonstrationPool;
+  /** The answers a condition's demonstrations are completed with (labelledDemonstrations). */
+  labels(condition: Condition): { own: TargetAnswers; other?: TargetAnswers };
+}
+
+/** A condition's demonstrations at a selection draw, completed as that draw's prompt completes them. */
+function demonstrationsShown(
+  probe: Probe | null,
+  condition: Condition,
+  rebuilt: RebuiltPool,
+  config: RunConfig,
+  draw: number,
+): Demonstration[] {
+  if (!probe) return [];
+  const selected = selectedDemonstrations(probe.id, condition, rebuilt.pool, config, draw);
+  return labelledDemonstrations(probe, condition, selected, config, rebuilt.labels(condition), draw) ?? selected;
 }
 
 /** The probes of each language of a run, when its probe sets are still in the database. */
@@ -257,10 +299,12 @@ export const resultHandlers: HandlerGroup<
         const prompts = storedPrompts(m.promptJson, m.demonstrationIds);
         const result = record.strategies.find((s) => s.condition === m.condition);
         // The random strategies may draw other demonstrations for each draw: rebuild every draw's.
+        // A control's labels are those of its first draw (random and share labels are drawn anew per draw; the
+        // prompts show each draw's).
         const chosen = !pool
           ? []
           : Array.from({ length: selectionDraws(m.condition, config) }, (_, draw) =>
-              selectedDemonstrations(probeId, m.condition, pool, config, draw),
+              demonstrationsShown(probe, m.condition, pool, config, draw),
             ).flat();
         return {
           condition: m.condition,
@@ -384,7 +428,7 @@ async function explanationEntries(
   const explanations = loadExplanations(db, runId);
   if (explanations.length === 0) return [];
   const probes = probesOf(db, config);
-  const pools = new Map<string, DemonstrationPool | undefined>();
+  const pools = new Map<string, RebuiltPool | undefined>();
   for (const entry of config.languages)
     pools.set(`${entry.language}/${entry.country}`, await poolOf(db, config, probes.get(entry.language), entry));
   return explanations.map((e) => {
@@ -396,8 +440,14 @@ async function explanationEntries(
     let demonstrations: string[] | null = null;
     if (probe && pool && !isZeroShot(e.condition)) {
       // The explanation was asked with the first draw's prompt: its demonstrations, in its order.
-      const shown = drawPrompts(probe, e.condition, pool, config, true).prompts[0]!.prompt.demonstrationIds;
-      const chosen = selectedDemonstrations(probe.id, e.condition, pool, config, 0);
+      const drawn = drawPrompts(probe, e.condition, pool.pool, config, {
+        country: e.country,
+        ...pool.labels(e.condition),
+        systemMessages: true,
+        explain: true,
+      });
+      const shown = drawn?.prompts[0]!.prompt.demonstrationIds ?? [];
+      const chosen = demonstrationsShown(probe, e.condition, pool, config, 0);
       demonstrations = shown.map((id) => chosen.find((d) => d.probe.id === id)?.sentence ?? id);
     }
     const category = record?.category ?? probe?.category ?? null;

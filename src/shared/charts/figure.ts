@@ -4,7 +4,7 @@
 
 import { scaleLinear, type ScaleLinear } from 'd3';
 import type { CommandResult } from '../contract.js';
-import { CONDITIONS } from '../method.js';
+import { compareConditions } from '../method.js';
 import {
   chartRoot,
   noData,
@@ -78,14 +78,8 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Zero-shot, the re-test control, then the strategies in the paper's order; unknown names after, by name. */
-const CONDITION_ORDER: readonly string[] = CONDITIONS;
-
-export function compareConditions(a: string, b: string): number {
-  const ia = CONDITION_ORDER.indexOf(a);
-  const ib = CONDITION_ORDER.indexOf(b);
-  return ia !== ib ? (ia < 0 ? 1 : ib < 0 ? -1 : ia - ib) : compareText(a, b);
-}
+/** Zero-shot, the re-test control, the strategies in the paper's order, then the controls (method.ts). */
+export { compareConditions };
 
 export function sortedDistinct(
   values: Iterable<string>,
