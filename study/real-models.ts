@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ZERO_SHOT, ZERO_SHOT_RETEST } from '../src/core/demos/index.js';
+import { controlSpecOf, referenceOf, ZERO_SHOT, ZERO_SHOT_RETEST } from '../src/core/demos/index.js';
 import {
   parseRunConfig,
   probeRecords,
@@ -116,6 +116,21 @@ const CELLS: StudyCell[] = [
       protocol: 'paper',
       strategies: ['chrf-all'],
       categories: [2, 9, 10],
+      seed: SEED,
+    },
+  },
+  {
+    id: 'en-controls',
+    purpose:
+      "English, both models, the paper's protocol, the reviewer's controls (issue 24) beside chrF++ (all): does either model follow the country's answers more than random or flipped ones; does naming the country (persona) do as well; one demonstration instead of five; the demonstrations in the system message",
+    config: {
+      models: [SMOLLM2, GEMMA],
+      survey: 'wvs-shares',
+      languages: ['en'],
+      protocol: 'paper',
+      strategies: ['chrf-all'],
+      controls: ['persona', 'chrf-all/random-labels', 'chrf-all/flipped-labels', 'chrf-all/k=1', 'chrf-all/system'],
+      categories: [1, 2, 9, 10],
       seed: SEED,
     },
   },
@@ -339,6 +354,61 @@ interface GroupSummary {
     /** McNemar's discordant probes against the re-test (null for the control itself). */
     discordant: { onlyStrategy: number; onlyRetest: number } | null;
   }[];
+  /** The reviewer's controls against the condition each is read against (absent for a cell without controls). */
+  controls?: ControlSummary[];
+}
+
+/**
+ * A control beside its reference (its strategy with the country's own answers; chrF++ (all) for persona), on the
+ * misaligned probes measured under both: the improved shares and mean alignments (share of target answers) and
+ * unreadable shares of each, and McNemar's exact test on the probes that only one of the two improved.
+ */
+interface ControlSummary {
+  control: string;
+  reference: string;
+  n: number;
+  improved: { control: number; reference: number };
+  alignment: { control: number; reference: number };
+  invalid: { control: number; reference: number };
+  onlyControl: number;
+  onlyReference: number;
+  pValue: number | null;
+}
+
+function controlSummaries(
+  records: readonly ProbeRecord[],
+  config: ReturnType<typeof parseRunConfig>,
+): ControlSummary[] {
+  const summaries: ControlSummary[] = [];
+  for (const control of config.controls) {
+    const spec = controlSpecOf(control);
+    const reference = spec && referenceOf(spec, config.strategies);
+    if (!reference) continue;
+    const pairs = records.flatMap((record) => {
+      const a = record.strategies.find((s) => s.condition === control);
+      const b = record.strategies.find((s) => s.condition === reference);
+      return record.misaligned && a && b ? [{ a, b }] : [];
+    });
+    const n = pairs.length;
+    const mean = (values: number[]) => (n > 0 ? values.reduce((x, y) => x + y, 0) / n : 0);
+    const onlyControl = pairs.filter((p) => p.a.outcome === 'improved' && p.b.outcome !== 'improved').length;
+    const onlyReference = pairs.filter((p) => p.b.outcome === 'improved' && p.a.outcome !== 'improved').length;
+    summaries.push({
+      control,
+      reference,
+      n,
+      improved: {
+        control: mean(pairs.map((p) => (p.a.outcome === 'improved' ? 1 : 0))),
+        reference: mean(pairs.map((p) => (p.b.outcome === 'improved' ? 1 : 0))),
+      },
+      alignment: { control: mean(pairs.map((p) => p.a.alignment)), reference: mean(pairs.map((p) => p.b.alignment)) },
+      invalid: { control: mean(pairs.map((p) => p.a.invalid)), reference: mean(pairs.map((p) => p.b.invalid)) },
+      onlyControl,
+      onlyReference,
+      pValue: mcnemarPValue(onlyControl, onlyReference),
+    });
+  }
+  return summaries;
 }
 
 async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId: string): Promise<GroupSummary[]> {
@@ -403,6 +473,8 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
               : `${o.improvedBeyondRetest === null ? '–' : `${o.improvedBeyondRetest >= 0 ? '+' : ''}${(100 * o.improvedBeyondRetest).toFixed(0)} pts`}; ${test.onlyStrategy} vs ${test.onlyRetest} probes, p = ${test.pValue === null ? '–' : test.pValue.toFixed(3)}`,
         };
       }),
+      // Only where the run has controls, so that the other cells' numbers (and JSON) stay as they were.
+      ...(config.controls.length > 0 ? { controls: controlSummaries(group, config) } : {}),
     });
   }
   return summaries;
@@ -452,6 +524,23 @@ function markdown(summaries: readonly GroupSummary[], state: StudyState): string
         lines.push(
           `| ${g.model} | ${g.language} | ${s.strategy} | ${s.n} | ${s.paperRule} | ${s.improved} | ${s.gatedImproved} | ${s.expected} | ${pct(s.meanInvalid)} | ${s.medianErrorReduction === null ? '–' : s.medianErrorReduction.toFixed(2)} | ${s.readable} | ${s.amongReadable} | ${s.vsRetest} |`,
         );
+      }
+    }
+    if (groups.some((g) => g.controls && g.controls.length > 0)) {
+      lines.push(
+        '',
+        "The reviewer's controls against the condition each is read against (its strategy with the country's own answers; chrF++ (all) for persona), on the misaligned probes measured under both: improved share by the paper's rule, mean alignment (share of target answers) and unreadable share, control then reference; McNemar's exact test on the probes only one of the two improved.",
+        '',
+        '| model | language | control | reference | n | improved | Δ improved | mean alignment | Δ alignment | unreadable | only control / only reference improved |',
+        '|---|---|---|---|---|---|---|---|---|---|---|',
+      );
+      const points = (x: number, digits = 0) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(digits)} pts`;
+      for (const g of groups) {
+        for (const c of g.controls ?? []) {
+          lines.push(
+            `| ${g.model} | ${g.language} | ${c.control} | ${c.reference} | ${c.n} | ${pct(c.improved.control)} vs ${pct(c.improved.reference)} | ${points(c.improved.control - c.improved.reference)} | ${pct(c.alignment.control, 1)} vs ${pct(c.alignment.reference, 1)} | ${points(c.alignment.control - c.alignment.reference, 1)} | ${pct(c.invalid.control)} vs ${pct(c.invalid.reference)} | ${c.onlyControl} / ${c.onlyReference}, p = ${c.pValue === null ? '–' : c.pValue.toFixed(3)} |`,
+          );
+        }
       }
     }
     const pooled = pooledLines(groups);

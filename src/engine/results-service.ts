@@ -106,6 +106,7 @@ export class ResultsService {
         seed,
         draws: data.config.n,
         unreadableThreshold: data.config.unreadableThreshold,
+        k: data.config.k,
       });
       cacheResultsTables(db, data.run.id, seed, data.derivedFrom, JSON.stringify(tables));
     }

@@ -168,11 +168,12 @@ export function referenceOf(
   return run.includes('chrf-all') ? 'chrf-all' : (run[0] ?? null);
 }
 
-const LABEL_ORDER: readonly LabelSource['kind'][] = ['country', 'random', 'flipped', 'shares', 'other-country'];
+/** The label controls before those that keep the country's answers (and change k or placement). */
+const LABEL_ORDER: readonly LabelSource['kind'][] = ['random', 'flipped', 'shares', 'other-country', 'country'];
 
 /**
  * Orders conditions as every table and chart does: zero-shot, the re-test control, the strategies in the paper's
- * order, then the controls (persona, then by strategy, persona sentence, label source, k and placement); names this
+ * order, then the controls (persona, then per strategy: with the persona sentence, label sources, k, placement); names this
  * version does not know after them, by name (code units, never the locale).
  */
 export function compareConditions(a: string, b: string): number {
@@ -187,7 +188,7 @@ function conditionSortKey(condition: string): number[] {
   return [
     1,
     spec.strategy === null ? -1 : SELECTION_STRATEGIES.indexOf(spec.strategy),
-    spec.persona ? 1 : 0,
+    spec.persona ? 0 : 1,
     LABEL_ORDER.indexOf(spec.labels.kind),
     spec.k ?? 0,
     spec.placement === 'system' ? 1 : 0,

@@ -726,6 +726,47 @@ export const SoftAlignmentRow = z.object({
   ...unreadable,
 });
 
+/** A reviewer's control against the paper's condition it differs from, paired over probes (core's controlComparisonTable). */
+export const ControlComparisonRow = z.object({
+  ...languageGroup,
+  condition: Condition,
+  reference: Condition,
+  misaligned: count,
+  n: count,
+  leftOut: count,
+  improvedShare: nullableNumber,
+  referenceImprovedShare: nullableNumber,
+  improvedDifference: nullableNumber,
+  improvedDifferenceLower: nullableNumber,
+  improvedDifferenceUpper: nullableNumber,
+  meanAlignment: nullableNumber,
+  referenceMeanAlignment: nullableNumber,
+  alignmentDifference: nullableNumber,
+  alignmentDifferenceLower: nullableNumber,
+  alignmentDifferenceUpper: nullableNumber,
+  meanInvalidShare: nullableNumber,
+  referenceMeanInvalidShare: nullableNumber,
+  mostlyUnreadable: z.boolean(),
+  reading: z.string(),
+});
+
+/** One point of a strategy's k curve (core's kCurveTable). */
+export const KCurvePointRow = z.object({
+  ...languageGroup,
+  strategy: Strategy,
+  k: count,
+  condition: Condition,
+  n: count,
+  ...wilson('improved'),
+  meanAlignment: nullableNumber,
+  meanAlignmentLower: nullableNumber,
+  meanAlignmentUpper: nullableNumber,
+  ...wilson('retestImproved'),
+  retestMeanAlignment: nullableNumber,
+  meanInvalidShare: nullableNumber,
+  mostlyUnreadable: z.boolean(),
+});
+
 /** A model × language whose answers were mostly unreadable: what the Results page warns of first. */
 export const UnreadableWarning = z.object({
   ...languageGroup,
@@ -803,6 +844,8 @@ export const ResultsTables = z.object({
   zeroShotErrorBins: z.array(ZeroShotErrorBinRow),
   categories: z.array(CategoryRow),
   softAlignment: z.array(SoftAlignmentRow),
+  controls: z.array(ControlComparisonRow),
+  kCurve: z.array(KCurvePointRow),
 });
 
 export const PROBE_SORT_KEYS = ['probe', 'errorReduction', 'zeroShotError', 'alignment'] as const;

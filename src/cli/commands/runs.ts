@@ -43,6 +43,11 @@ export function registerRunCommands(program: Command): void {
         "paper (sampled, n = 10, the paper's rule; the default) or precise (exact probabilities, the rule in expectation)",
       )
       .option('--strategy <name>', 'selection strategy; repeat (default: all four)', collect)
+      .option(
+        '--control <id>',
+        "a reviewer's control, read against the paper's condition: persona, chrf-all+persona, chrf-all/random-labels, chrf-all/flipped-labels, chrf-all/share-labels, chrf-all/country=ISO3, chrf-all/k=N, chrf-all/system (any strategy takes the suffixes); repeat",
+        collect,
+      )
       .option('--k <n>', 'demonstrations per prompt')
       .option('--n <n>', 'responses per distribution')
       .option('--estimator <name>', 'sampled, tree or exact')
@@ -264,6 +269,7 @@ async function configFromFlags(options: RunOptions): Promise<RunConfigInput> {
     languages,
     ...(options.set ? { probeSet: options.set } : {}),
     ...(options.strategy ? { strategies: options.strategy } : {}),
+    ...(options.control ? { controls: options.control } : {}),
     ...(options.k !== undefined ? { k: number('k') } : {}),
     ...(options.n !== undefined ? { n: number('n') } : {}),
     ...(options.estimator ? { estimator: options.estimator } : {}),

@@ -25,7 +25,20 @@ const tempDir = useTempDir();
 
 /** Every file's columns, the per-probe ones of every condition included. */
 function everyFile(): { file: string; columns: string[] }[] {
-  const conditionColumns = COMPARISONS.flatMap((c) => STRATEGY_COLUMNS.map((column) => strategyColumn(c, column)));
+  // The fixed conditions and the controls the screens offer, with the longest control id the grammar allows.
+  const conditions = [
+    ...COMPARISONS,
+    'persona',
+    'chrf-all+persona',
+    'chrf-all/random-labels',
+    'chrf-all/flipped-labels',
+    'chrf-all/share-labels',
+    'chrf-all/country=DEU',
+    'chrf-all/k=3',
+    'chrf-all/system',
+    'random-category+persona/country=DEU/k=10/system',
+  ];
+  const conditionColumns = conditions.flatMap((c) => STRATEGY_COLUMNS.map((column) => strategyColumn(c, column)));
   return [
     ...Object.entries(TABLE_COLUMNS).map(([table, columns]) => ({
       file: CSV_FILE_NAMES[table as keyof typeof CSV_FILE_NAMES],
@@ -56,6 +69,10 @@ describe('the codebook and portable column names', () => {
     expect(portableColumnName('zero-shot-retest.alignment')).toBe('zero_shot_retest_alignment');
     expect(portableColumnName('gatedImprovedShareLower')).toBe('gated_improved_share_lower');
     expect(portableColumnName('targetShare1')).toBe('target_share_1');
+    // A control's columns in short words (codebook.csv spells each out).
+    expect(portableColumnName('chrf-all/flipped-labels.gatedOutcome')).toBe('chrf_fl_gated_outcome');
+    expect(portableColumnName('persona.alignment')).toBe('persona_alignment');
+    expect(portableColumnName('chrf-all+persona/country=DEU/k=3/system.alignment')).toBe('chrf_p_deu_k3_sys_alignment');
   });
 
   it('writes the report with portable names, and a codebook under the names written', async () => {

@@ -2,7 +2,13 @@
 // take them unchanged (letters, digits and underscores, a letter first, at most 32 characters: Stata's limit).
 // A column with no description here fails the report's tests, so a column added to a table is described with it.
 
-import { COLUMN_NAME_STYLES } from '../../shared/method.js';
+import {
+  COLUMN_NAME_STYLES,
+  controlSpecOf,
+  isCondition,
+  type ControlSpec,
+  type LabelSource,
+} from '../../shared/method.js';
 
 export { COLUMN_NAME_STYLES };
 export type ColumnNameStyle = (typeof COLUMN_NAME_STYLES)[number];
@@ -13,14 +19,46 @@ export const MAX_PORTABLE_NAME_LENGTH = 32;
 /** Words shortened so that every portable name fits in 32 characters ("zero_shot_retest_demo_ids"). */
 const PORTABLE_SHORTER: Record<string, string> = { demonstrationIds: 'demoIds' };
 
-/** "zero-shot-retest.alignment" → "zero_shot_retest_alignment", "gatedImprovedShareLower" → "gated_improved_share_lower". */
+/**
+ * "zero-shot-retest.alignment" → "zero_shot_retest_alignment", "gatedImprovedShareLower" → "gated_improved_share_lower";
+ * a control's per-probe column in short words, so that it fits ("chrf-all/flipped-labels.gatedOutcome" →
+ * "chrf_fl_gated_outcome"; codebook.csv spells each out).
+ */
 export function portableColumnName(column: string): string {
+  const perCondition = /^(.+)\.(\w+)$/.exec(column);
+  const control = perCondition ? controlSpecOf(perCondition[1]!) : null;
+  if (control) {
+    const rest = portableColumnName(perCondition![2]!);
+    return `${portableControl(control).slice(0, MAX_PORTABLE_NAME_LENGTH - rest.length - 1)}_${rest}`;
+  }
   return column
     .replace(/[A-Za-z]+$/, (word) => PORTABLE_SHORTER[word] ?? word)
     .replace(/([a-z])([A-Z0-9])/g, '$1_$2')
     .replace(/[^A-Za-z0-9]+/g, '_')
     .toLowerCase()
     .replace(/^_+|_+$/g, '');
+}
+
+const SHORT_STRATEGIES: Record<string, string> = {
+  random: 'rnd',
+  'random-category': 'rndcat',
+  'chrf-category': 'chrfcat',
+  'chrf-all': 'chrf',
+};
+
+/** A control in short words: persona → persona, chrf-all+persona/country=DEU/k=3/system → chrf_p_deu_k3_sys. */
+function portableControl(control: ControlSpec): string {
+  if (control.strategy === null) return 'persona';
+  const labels: LabelSource = control.labels;
+  return [
+    SHORT_STRATEGIES[control.strategy]! + (control.persona ? '_p' : ''),
+    labels.kind === 'random' ? 'rl' : labels.kind === 'flipped' ? 'fl' : labels.kind === 'shares' ? 'sl' : '',
+    labels.kind === 'other-country' ? labels.country.toLowerCase() : '',
+    control.k !== null ? `k${control.k}` : '',
+    control.placement === 'system' ? 'sys' : '',
+  ]
+    .filter((part) => part !== '')
+    .join('_');
 }
 
 export function columnName(column: string, style: ColumnNameStyle): string {
@@ -38,6 +76,7 @@ const SHARE_SUBJECTS: Record<string, string> = {
   misaligned: 'probes with a known target misaligned zero-shot',
   answeredAgainst: 'probes misaligned zero-shot with mostly readable answers, against the target',
   unreadable: 'probes misaligned zero-shot whose answers were mostly unreadable (no readable answer)',
+  retestImproved: 'misaligned probes improved under the re-test control (the band of chance on the k curve)',
 };
 
 /** Columns named the same in every file that has them. */
@@ -47,7 +86,31 @@ const COLUMNS: Record<string, string> = {
   language: "The probes' language (ISO 639-1).",
   country: 'The country whose survey answers are the targets (ISO 3166 alpha-3).',
   condition:
-    'What is compared with zero-shot: a selection strategy (random, random-category, chrf-category, chrf-all) or zero-shot-retest, the re-test control (the zero-shot prompt asked again with another seed). Reports before workbench 0.4.0 named this column "strategy".',
+    'What is compared with zero-shot: a selection strategy (random, random-category, chrf-category, chrf-all), zero-shot-retest, the re-test control (the zero-shot prompt asked again with another seed), or a reviewer\'s control (persona; a strategy with +persona, /random-labels, /flipped-labels, /share-labels, /country=ISO3, /k=N or /system: see the README). Reports before workbench 0.4.0 named this column "strategy".',
+  reference:
+    "The paper's condition the control is read against: its strategy with the country's own answers (for persona: chrf-all where the run measured it, else the run's first strategy).",
+  leftOut:
+    "Misaligned probes the control has no result for: another country's labels where that country has no majority on one of the demonstrations' questions (or a run not finished).",
+  referenceImprovedShare: "Share of the same n probes improved by the paper's rule under the reference.",
+  improvedDifference: 'improvedShare - referenceImprovedShare over the same probes (paired).',
+  improvedDifferenceLower:
+    'Lower end of the percentile bootstrap 95% interval of improvedDifference (probes resampled, pairs kept together; 2,000 resamples seeded from the report seed).',
+  improvedDifferenceUpper: 'Upper end of that interval.',
+  meanAlignment:
+    "Mean share (or probability) of responses giving the country's answer over the row's probes, under the control or condition.",
+  referenceMeanAlignment: 'The same mean under the reference, over the same probes.',
+  alignmentDifference: 'meanAlignment - referenceMeanAlignment over the same probes (paired).',
+  alignmentDifferenceLower:
+    'Lower end of the percentile bootstrap 95% interval of alignmentDifference (probes resampled, paired).',
+  alignmentDifferenceUpper: 'Upper end of that interval.',
+  referenceMeanInvalidShare: "Mean share of the reference's responses that gave neither option, over the same probes.",
+  reading: 'The comparison in words, as the Results screen gives it.',
+  strategy: 'The selection strategy whose k curve the row belongs to.',
+  k: 'Demonstrations per prompt at this point of the curve.',
+  meanAlignmentLower: 'Lower end of the percentile bootstrap 95% interval of meanAlignment (probes resampled).',
+  meanAlignmentUpper: 'Upper end of that interval.',
+  retestMeanAlignment:
+    "The re-test control's mean alignment over its misaligned probes in the same model and language: chance's level.",
   category: 'The WVS Wave 7 thematic category (1-13).',
   categoryName: "The category's name in the questionnaire.",
   misaligned:
@@ -126,6 +189,18 @@ const FILE_COLUMNS: Record<string, Record<string, string>> = {
   'fig5-9-zero-shot-error-bins.csv': { n: 'Misaligned probes of the model and language: the zero-shot errors binned.' },
   'soft-alignment.csv': { n: 'Misaligned probes with a result for the condition and both distances defined.' },
   'explanations.csv': { outcome: "The probe's outcome under the condition by the paper's rule." },
+  'controls.csv': {
+    improvedShare: "Share of the row's n probes improved by the paper's rule under the control.",
+    n: 'Misaligned probes measured under both the control and its reference: the denominator of every share and mean.',
+    meanInvalidShare: "Mean share of the control's responses that gave neither option, over the row's n probes.",
+    mostlyUnreadable:
+      "true when meanInvalidShare or referenceMeanInvalidShare is at least the run's unreadable threshold: the difference says how the model handles the prompt's format, not what it thinks.",
+  },
+  'k-curve.csv': {
+    condition:
+      "The condition measured at this k: the strategy itself at the run's k, else its k control (chrf-all/k=3).",
+    mostlyUnreadable: "true when meanInvalidShare is at least the run's unreadable threshold.",
+  },
 };
 
 /** What a per-probe column of one condition says (probes.csv: "<condition>.<column>"). */
@@ -166,8 +241,8 @@ export function describeColumn(file: string, column: string): string {
         return `Upper end of the 95% Wilson interval of ${share[1]}Share.`;
     }
   }
-  const perCondition = /^([a-z-]+)\.(\w+)$/.exec(column);
-  if (perCondition && CONDITION_COLUMNS[perCondition[2]!])
+  const perCondition = /^(.+)\.(\w+)$/.exec(column);
+  if (perCondition && isCondition(perCondition[1]!) && CONDITION_COLUMNS[perCondition[2]!])
     return `${CONDITION_COLUMNS[perCondition[2]!]}, under ${perCondition[1]}; empty where the probe has no result for it.`;
   throw new Error(`the codebook has no description of column "${column}" of ${file}`);
 }

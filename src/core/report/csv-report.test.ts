@@ -15,7 +15,7 @@ import {
   writeCsvReport,
   type ResultsTables,
 } from './index.js';
-import { probeRecord, SAMPLE_RECORDS } from './sample-records.js';
+import { probeRecord, SAMPLE_RECORDS, SAMPLE_RECORDS_WITH_CONTROLS } from './sample-records.js';
 
 const tempDir = useTempDir('selfalign-report-');
 const OPTIONS = { seed: 11, resamples: 200, draws: 10 };
@@ -46,6 +46,8 @@ describe('writeCsvReport', () => {
       'fig5-9-zero-shot-error-bins.csv',
       'fig8-10-categories.csv',
       'soft-alignment.csv',
+      'controls.csv',
+      'k-curve.csv',
       'probes.csv',
       'codebook.csv',
     ]);
@@ -53,12 +55,13 @@ describe('writeCsvReport', () => {
       files.map((f) => path.basename(f)).filter((name) => name !== 'codebook.csv'),
     );
     // Without per-probe rows there is no probes.csv; the codebook is always there.
-    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(11);
+    expect(await writeCsvReport(tempDir(), tables)).toHaveLength(13);
   });
 
   it('writes every column of every row, headed by the property names, with the numbers unrounded', async () => {
     const dir = tempDir();
-    const tables = resultsTables(SAMPLE_RECORDS, OPTIONS);
+    // With the controls, so that controls.csv and k-curve.csv have rows too.
+    const tables = resultsTables(SAMPLE_RECORDS_WITH_CONTROLS, { ...OPTIONS, k: 5 });
     await writeCsvReport(dir, tables);
     for (const key of Object.keys(TABLE_COLUMNS) as (keyof ResultsTables)[]) {
       const file = path.join(dir, CSV_FILE_NAMES[key]);
@@ -88,7 +91,7 @@ describe('writeCsvReport', () => {
     });
     expect(outcomes[0]!.improvedShareLower).toMatch(/^0\.3006418425824\d+$/);
     // An empty group: empty share, interval 0 and 1.
-    expect(outcomes[2]).toMatchObject({
+    expect(outcomes.find((row) => row.model === 'alpha' && row.language === 'fa')).toMatchObject({
       language: 'fa',
       n: '0',
       improvedShare: '',
@@ -127,7 +130,7 @@ describe('writeCsvReport', () => {
       expect(readCsv(file)).toEqual([]);
     }
     expect(header(files[0]!)).toEqual(OUTCOME_COLUMNS);
-    expect(header(files[10]!)).toEqual(PER_PROBE_COLUMNS);
+    expect(header(files[12]!)).toEqual(PER_PROBE_COLUMNS);
   });
 });
 
@@ -204,7 +207,7 @@ describe('per-probe rows', () => {
     const tables = resultsTables([record, aligned], OPTIONS);
     const files = await writeCsvReport(dir, { ...tables, probes: perProbeRows([record, aligned]) }, { bom: true });
 
-    const read = readCsv(files[10]!);
+    const read = readCsv(files[12]!);
     expect(read).toHaveLength(2);
     expect(read[0]).toMatchObject({
       model,
@@ -231,7 +234,7 @@ describe('per-probe rows', () => {
       improvedShare: '1',
     });
     // The raw text quotes the fields that need it, doubling the quotes inside.
-    const raw = readFileSync(files[10]!, 'utf8');
+    const raw = readFileSync(files[12]!, 'utf8');
     expect(raw).toContain('"org/মডেল, ""৪-বিট"""');
     expect(raw).toContain('"ایران\nIRN"');
   });

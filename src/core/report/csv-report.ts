@@ -16,6 +16,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Comparison } from '../demos/index.js';
 import { codebookRows, columnName, type ColumnNameStyle } from './codebook.js';
 import type { ProbeRecord } from '../experiment/index.js';
+import type { ControlComparisonRow, KCurvePointRow } from './control-comparisons.js';
 import {
   categoryName,
   sortRecords,
@@ -126,6 +127,8 @@ export const CSV_FILE_NAMES = {
   zeroShotErrorBins: 'fig5-9-zero-shot-error-bins.csv',
   categories: 'fig8-10-categories.csv',
   softAlignment: 'soft-alignment.csv',
+  controls: 'controls.csv',
+  kCurve: 'k-curve.csv',
   probes: 'probes.csv',
   explanations: 'explanations.csv',
 } as const satisfies Record<keyof ReportTables, string>;
@@ -280,6 +283,49 @@ export const SOFT_ALIGNMENT_COLUMNS = columnsOf<SoftAlignmentRow>({
   ...unreadable,
 });
 
+export const CONTROL_COLUMNS = columnsOf<ControlComparisonRow>({
+  model: true,
+  language: true,
+  country: true,
+  condition: true,
+  reference: true,
+  misaligned: true,
+  n: true,
+  leftOut: true,
+  improvedShare: true,
+  referenceImprovedShare: true,
+  improvedDifference: true,
+  improvedDifferenceLower: true,
+  improvedDifferenceUpper: true,
+  meanAlignment: true,
+  referenceMeanAlignment: true,
+  alignmentDifference: true,
+  alignmentDifferenceLower: true,
+  alignmentDifferenceUpper: true,
+  meanInvalidShare: true,
+  referenceMeanInvalidShare: true,
+  mostlyUnreadable: true,
+  reading: true,
+});
+
+export const K_CURVE_COLUMNS = columnsOf<KCurvePointRow>({
+  model: true,
+  language: true,
+  country: true,
+  strategy: true,
+  k: true,
+  condition: true,
+  n: true,
+  ...share('improved'),
+  meanAlignment: true,
+  meanAlignmentLower: true,
+  meanAlignmentUpper: true,
+  ...share('retestImproved'),
+  retestMeanAlignment: true,
+  meanInvalidShare: true,
+  mostlyUnreadable: true,
+});
+
 /** The columns written for each results table, by the table's key (its file: CSV_FILE_NAMES). */
 export const TABLE_COLUMNS: Record<keyof ResultsTables, readonly string[]> = {
   outcomes: OUTCOME_COLUMNS,
@@ -292,6 +338,8 @@ export const TABLE_COLUMNS: Record<keyof ResultsTables, readonly string[]> = {
   zeroShotErrorBins: ZERO_SHOT_ERROR_BIN_COLUMNS,
   categories: CATEGORY_COLUMNS,
   softAlignment: SOFT_ALIGNMENT_COLUMNS,
+  controls: CONTROL_COLUMNS,
+  kCurve: K_CURVE_COLUMNS,
 };
 
 /** The fixed columns of probes.csv, before the strategy columns. */

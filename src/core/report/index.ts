@@ -6,3 +6,4 @@ export * from './run-headline.js';
 export * from './unreadable-answers.js';
 export * from './readings.js';
 export * from './codebook.js';
+export * from './control-comparisons.js';

@@ -25,6 +25,12 @@ import type { Outcome, ProbeRecord, StrategyResult } from '../experiment/index.j
 import { deriveSeed } from '../random/index.js';
 import { bootstrapMeanInterval, paperRuleChances, wilsonInterval } from '../statistics/index.js';
 import { DEFAULT_UNREADABLE_THRESHOLD } from '../../shared/method.js';
+import {
+  controlComparisonTable,
+  kCurveTable,
+  type ControlComparisonRow,
+  type KCurvePointRow,
+} from './control-comparisons.js';
 
 export interface ResultsTableOptions {
   /** Seed of every bootstrap interval; each row derives its own seed from it and the row's group. */
@@ -35,6 +41,8 @@ export interface ResultsTableOptions {
   draws: number;
   /** The share of unreadable responses from which a result is mostly unreadable (the run's; a half by default). */
   unreadableThreshold?: number;
+  /** The run's k: where its strategies stand on the k curve beside the k controls (no such point without it). */
+  k?: number;
 }
 
 /** How unreadable the zero-shot responses behind a row were. */
@@ -249,6 +257,10 @@ export interface ResultsTables {
   /** Fig. 8/10. */
   categories: CategoryRow[];
   softAlignment: SoftAlignmentRow[];
+  /** The reviewer's controls against the paper's condition, paired (controls.csv). */
+  controls: ControlComparisonRow[];
+  /** Improved share and mean alignment against k (k-curve.csv). */
+  kCurve: KCurvePointRow[];
 }
 
 /** Every table and figure at once. */
@@ -268,10 +280,12 @@ export function resultsTables(records: readonly ProbeRecord[], options: ResultsT
     zeroShotErrorBins: zeroShotErrorBinTable(records, threshold),
     categories: categoryTable(records, threshold),
     softAlignment: softAlignmentTable(records, options),
+    controls: controlComparisonTable(records, options),
+    kCurve: kCurveTable(records, options),
   };
 }
 
-function unreadableThresholdOf(options: Pick<ResultsTableOptions, 'unreadableThreshold'>): number {
+export function unreadableThresholdOf(options: Pick<ResultsTableOptions, 'unreadableThreshold'>): number {
   return options.unreadableThreshold ?? DEFAULT_UNREADABLE_THRESHOLD;
 }
 
@@ -283,7 +297,7 @@ function zeroShotUnreadable(records: readonly ProbeRecord[], threshold: number):
 }
 
 /** How unreadable the responses behind a condition's results were, before (zero-shot) and after. */
-function unreadableOf(
+export function unreadableOf(
   results: readonly { record: ProbeRecord; result: StrategyResult }[],
   threshold: number,
 ): UnreadableColumns {
@@ -300,7 +314,7 @@ function unreadableOf(
 // ---------------------------------------------------------------------------------------------------------------
 // Grouping
 
-interface LanguageGroup {
+export interface LanguageGroup {
   model: string;
   language: string;
   country: string;
@@ -347,12 +361,12 @@ function checkRecords(records: readonly ProbeRecord[]): void {
  * Checked records in report order. Sorting first makes every table independent of the order the records came in:
  * a bootstrap resample picks values by position, and a floating-point sum depends on the order of its terms.
  */
-function prepare(records: readonly ProbeRecord[]): ProbeRecord[] {
+export function prepare(records: readonly ProbeRecord[]): ProbeRecord[] {
   checkRecords(records);
   return sortRecords(records);
 }
 
-function languageGroups(records: readonly ProbeRecord[]): LanguageGroup[] {
+export function languageGroups(records: readonly ProbeRecord[]): LanguageGroup[] {
   const groups = new Map<string, LanguageGroup>();
   for (const record of records) {
     const key = JSON.stringify([record.model, record.language, record.country]);
@@ -394,7 +408,7 @@ function strategiesRun(records: readonly ProbeRecord[]): Comparison[] {
 }
 
 /** The results of one strategy on the misaligned probes among `records`, with the probe each belongs to. */
-function resultsOf(
+export function resultsOf(
   records: readonly ProbeRecord[],
   strategy: Comparison,
 ): { record: ProbeRecord; result: StrategyResult }[] {
@@ -407,7 +421,7 @@ function resultsOf(
   return out;
 }
 
-function countMisaligned(records: readonly ProbeRecord[]): number {
+export function countMisaligned(records: readonly ProbeRecord[]): number {
   let count = 0;
   for (const record of records) if (record.misaligned) count++;
   return count;
@@ -416,7 +430,7 @@ function countMisaligned(records: readonly ProbeRecord[]): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Shares, means and bins
 
-interface Share {
+export interface Share {
   count: number;
   share: number | null;
   lower: number;
@@ -424,7 +438,7 @@ interface Share {
 }
 
 /** A share as the four columns of a row (WilsonColumns): `<name>Count`, `<name>Share` and its interval. */
-function wilsonColumns<Name extends string>(name: Name, share: Share): WilsonColumns<Name> {
+export function wilsonColumns<Name extends string>(name: Name, share: Share): WilsonColumns<Name> {
   return {
     [`${name}Count`]: share.count,
     [`${name}Share`]: share.share,
@@ -433,18 +447,18 @@ function wilsonColumns<Name extends string>(name: Name, share: Share): WilsonCol
   } as WilsonColumns<Name>;
 }
 
-function shareOf(count: number, n: number): Share {
+export function shareOf(count: number, n: number): Share {
   const { lower, upper } = wilsonInterval(count, n);
   return { count, share: n > 0 ? count / n : null, lower, upper };
 }
 
-function mean(values: readonly number[]): number {
+export function mean(values: readonly number[]): number {
   let sum = 0;
   for (const value of values) sum += value;
   return sum / values.length;
 }
 
-interface MeanWithInterval {
+export interface MeanWithInterval {
   mean: number | null;
   lower: number | null;
   upper: number | null;
@@ -454,7 +468,7 @@ interface MeanWithInterval {
  * The mean with a percentile bootstrap interval. The seed is derived from the run's seed and the row's group, so a
  * row's interval does not move when another model or language is added to the report.
  */
-function meanWithInterval(
+export function meanWithInterval(
   values: readonly number[],
   options: ResultsTableOptions,
   ...group: readonly string[]

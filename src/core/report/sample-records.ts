@@ -101,3 +101,40 @@ export const SAMPLE_RECORDS: readonly ProbeRecord[] = [
     'chrf-all': [0.85, 'improved', 'unchanged', reduction(0.7, 0.85), 0.15],
   }),
 ];
+
+/**
+ * SAMPLE_RECORDS with the reviewer's controls on some probes, for controls.csv and the k curve:
+ * - alpha / bn: chrf-all/flipped-labels on Q1 (0.2, worsened), Q2 (0.8, unchanged), Q164 (0.5, worsened), none on
+ *   Q165 (left out): paired with chrf-all on 3 probes, improved 0 of 3 against 2 of 3, mean alignment 0.5 against
+ *   (0.4 + 1 + 0.95) / 3. chrf-all/k=1 on all four: improved Q1, Q2, Q165 (3 of 4), mean alignment 0.625.
+ * - beta / bn: persona on Q1 (0.3, improved), read against chrf-all there (0.1, worsened).
+ */
+export const SAMPLE_RECORDS_WITH_CONTROLS: readonly ProbeRecord[] = SAMPLE_RECORDS.map((record) => {
+  const controls: Partial<Record<Comparison, ResultSpec>> = {};
+  const at = (model: string, language: string, probeId: string) =>
+    record.model === model && record.language === language && record.probeId === probeId;
+  if (at('alpha', 'bn', 'Q1')) {
+    controls['chrf-all/flipped-labels'] = [0.2, 'worsened', 'worsened', reduction(0.4, 0.2), 0.6];
+    controls['chrf-all/k=1'] = [0.6, 'improved', 'improved', reduction(0.4, 0.6), 0.3];
+  } else if (at('alpha', 'bn', 'Q2')) {
+    controls['chrf-all/flipped-labels'] = [0.8, 'unchanged', 'unchanged', 0, 0.3];
+    controls['chrf-all/k=1'] = [0.9, 'improved', 'unchanged', reduction(0.8, 0.9), 0.2];
+  } else if (at('alpha', 'bn', 'Q164')) {
+    controls['chrf-all/flipped-labels'] = [0.5, 'worsened', 'worsened', reduction(0.9, 0.5), 0.4];
+    controls['chrf-all/k=1'] = [0.9, 'unchanged', 'unchanged', 0, 0.1];
+  } else if (at('alpha', 'bn', 'Q165')) {
+    controls['chrf-all/k=1'] = [0.1, 'improved', 'unchanged', reduction(0, 0.1), 0.7];
+  } else if (at('beta', 'bn', 'Q1')) {
+    controls.persona = [0.3, 'improved', 'unchanged', reduction(0.2, 0.3), 0.45];
+  }
+  const extra = probeRecord(
+    record.model,
+    record.language,
+    record.probeId,
+    record.category,
+    record.zeroShot.alignment,
+    record.zeroShot.softAlignment,
+    controls,
+  ).strategies;
+  return { ...record, strategies: [...record.strategies, ...extra] };
+});

@@ -135,6 +135,8 @@ function syntheticTables(): Tables {
     zeroShotErrorBins: [],
     categories: [],
     softAlignment: [],
+    controls: [],
+    kCurve: [],
   };
   MODELS.forEach((model, mi) => {
     PAIRS.forEach(({ language, country }, li) => {
@@ -273,6 +275,8 @@ function emptyTables(): Tables {
     zeroShotErrorBins: [],
     categories: [],
     softAlignment: [],
+    controls: [],
+    kCurve: [],
   };
 }
 
