@@ -3,7 +3,14 @@
 // ramp is cividis, made to read the same under the common colour-vision deficiencies.
 
 import { interpolateCividis, rgb } from 'd3';
-import { ZERO_SHOT, ZERO_SHOT_RETEST, type CONDITIONS, type OUTCOMES } from '../method.js';
+import {
+  controlSpecOf,
+  controlWords,
+  ZERO_SHOT,
+  ZERO_SHOT_RETEST,
+  type CONDITIONS,
+  type OUTCOMES,
+} from '../method.js';
 
 type Condition = (typeof CONDITIONS)[number];
 
@@ -65,7 +72,14 @@ function nameHash(name: string): number {
   return hash;
 }
 
+/**
+ * A condition's colour. A reviewer's control takes its strategy's colour (the persona alone yellow, the one
+ * Okabe–Ito colour no condition or outcome has): eight colours cannot tell a dozen conditions apart, so a control
+ * is told from its strategy by its label, and the control and its reference read as one family.
+ */
 export function conditionColour(condition: string): string {
+  const control = controlSpecOf(condition);
+  if (control) return control.strategy === null ? OKABE_ITO.yellow : conditionColour(control.strategy);
   return (
     (CONDITION_COLOURS as Record<string, string>)[condition] ??
     SPARE_COLOURS[nameHash(condition) % SPARE_COLOURS.length]!
@@ -81,8 +95,13 @@ const CONDITION_LABELS: Record<Condition, string> = {
   'chrf-all': 'chrF++ (all)',
 };
 
-/** The name a reader sees: 'chrf-all' → 'chrF++ (all)', 'zero-shot-retest' → 're-test control'; unknown names as given. */
+/**
+ * The name a reader sees: 'chrf-all' → 'chrF++ (all)', 'zero-shot-retest' → 're-test control',
+ * 'chrf-all/flipped-labels' → 'chrF++ (all), flipped labels'; unknown names as given.
+ */
 export function conditionLabel(condition: string): string {
+  const control = controlSpecOf(condition);
+  if (control) return controlWords(control, conditionLabel);
   return (CONDITION_LABELS as Record<string, string>)[condition] ?? condition;
 }
 
