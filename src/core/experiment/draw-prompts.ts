@@ -283,3 +283,85 @@ export function storedPrompts(promptJson: string, demonstrationIds: readonly str
     },
   ];
 }
+
+/** What a condition's prompts look like, with placeholders for what varies by probe and draw (the report's manifest). */
+export interface PromptLayout {
+  condition: Condition;
+  /** The chat messages for a model whose template takes a system message; placeholders in braces. */
+  messages: { role: 'system' | 'user'; content: string }[];
+  /** Where the system content goes for a model whose chat template takes none (and in the plain prompt). */
+  withoutSystemMessages: string | null;
+  /** Whose demonstrations, how many, completed how; null for none. */
+  demonstrations: { strategy: SelectionStrategy; k: number; completedWith: string; placement: string } | null;
+  /** The persona sentence as the prompt shows it; null for none. */
+  persona: string | null;
+}
+
+const COMPLETED_WITH: Record<LabelSource['kind'], string> = {
+  country: "the country's majority answer",
+  random: 'an option drawn at random for each draw',
+  flipped: "the country's minority answer",
+  shares: "an option drawn for each draw from the country's answer shares",
+  'other-country': "another country's majority answer",
+};
+
+/**
+ * A condition's prompt layout for a language and its country: the run's template with {first_option},
+ * {second_option} and {statement} for the probe, and one placeholder per demonstration.
+ */
+export function promptLayout(
+  condition: Condition,
+  config: Pick<RunConfig, 'k' | 'promptTemplates'>,
+  language: string,
+  country: string,
+): PromptLayout {
+  const layout = layoutOf(condition, config);
+  const labels: LabelSource = layout.labels;
+  const completedWith =
+    labels.kind === 'other-country' ? `${labels.country}'s majority answer` : COMPLETED_WITH[labels.kind];
+  const placeholder: Probe = {
+    id: 'probe',
+    language,
+    template: '{statement}',
+    options: ['{first_option}', '{second_option}'],
+    category: 0,
+    flag: null,
+    source: { file: 'layout', line: 0 },
+  };
+  const demonstrations: Demonstration[] =
+    layout.strategy === null
+      ? []
+      : Array.from({ length: layout.k }, (_, i) => ({
+          probe: { ...placeholder, id: `demonstration-${i + 1}` },
+          answer: 1,
+          answerText: '',
+          sentence: `{demonstration ${i + 1} of ${layout.k}: a statement completed with ${completedWith}}`,
+          chrfpp: 0,
+        }));
+  const persona = layout.persona ? personaOf(config, language, country) : null;
+  const prompt = buildPrompt({
+    probe: placeholder,
+    demonstrations,
+    seed: 0,
+    optionOrder: [1, 2],
+    template: promptTemplateOf(config, language),
+    ...(persona ? { persona } : {}),
+    demonstrationsIn: layout.placement,
+    systemMessages: true,
+  });
+  return {
+    condition,
+    messages: prompt.messages.map((m) => ({ role: m.role as 'system' | 'user', content: m.content })),
+    withoutSystemMessages: prompt.systemContentIn === null ? null : 'the system content opens the user message',
+    demonstrations:
+      layout.strategy === null
+        ? null
+        : {
+            strategy: layout.strategy,
+            k: layout.k,
+            completedWith,
+            placement: layout.placement === 'system' ? 'system message' : 'user message, before the question',
+          },
+    persona,
+  };
+}

@@ -99,4 +99,38 @@ describe('run configuration', () => {
       /run\.json is not valid: n \(responses per prompt\) must be at least 1/,
     );
   });
+
+  it("takes the reviewer's controls in their one written form, and refuses one that is malformed, the strategy itself, the run's k, listed twice or read against a strategy the run does not measure", () => {
+    const base = { models: ['m'], survey: 's', languages: ['de'] };
+    expect(parseRunConfig(base).controls).toEqual([]);
+    expect(
+      parseRunConfig({ ...base, controls: ['persona', ' chrf-all/k=3', 'chrf-all/country=deu', 'chrf-all+persona'] })
+        .controls,
+    ).toEqual(['persona', 'chrf-all/k=3', 'chrf-all/country=DEU', 'chrf-all+persona']);
+    const refusal = (input: Record<string, unknown>) => {
+      try {
+        parseRunConfig({ ...base, ...input });
+      } catch (error) {
+        expect(error).toBeInstanceOf(UserError);
+        return (error as UserError).message;
+      }
+      throw new Error(`${JSON.stringify(input)} was taken`);
+    };
+    expect(refusal({ controls: ['chrf-all/flipped'] })).toContain(
+      'the control "chrf-all/flipped" has "/flipped", which changes nothing the workbench knows; a control is persona; or a strategy',
+    );
+    expect(refusal({ controls: ['chrf-all'] })).toContain('"chrf-all" is a strategy, not a control');
+    expect(refusal({ controls: ['chrf-all/k=5'] })).toContain(
+      'the control "chrf-all/k=5" asks for the run\'s own k (5), so it is chrf-all itself',
+    );
+    expect(refusal({ controls: ['persona', 'persona'] })).toContain('the control "persona" is listed twice');
+    expect(refusal({ strategies: ['random'], controls: ['chrf-all/random-labels'] })).toContain(
+      'the control "chrf-all/random-labels" is read against chrf-all, which the run does not measure: add chrf-all to the strategies',
+    );
+    expect(refusal({ strategies: [], controls: ['persona'] })).toContain(
+      'the control "persona" is read against a strategy, and the run measures none',
+    );
+    // persona is read against chrF++ (all) where the run has it, else the run's first strategy.
+    expect(parseRunConfig({ ...base, strategies: ['random'], controls: ['persona'] }).controls).toEqual(['persona']);
+  });
 });

@@ -64,6 +64,8 @@ describeWithRealModels(
       // <|im_start|> is one special token (id 1, also the file's BOS), not its letters, and it is not doubled.
       expect(tokens.filter((t) => t === 1)).toHaveLength(3);
       expect(tokens[1]).not.toBe(1);
+      // Its template takes a system message: a persona control's sentence goes there.
+      expect(smol.takesSystemMessages()).toBe(true);
       // A system message of our own replaces the default one, as in the template.
       expect(
         smol.renderPrompt({ text: QUESTION, messages: [{ role: 'system', content: 'Be brief.' }, ...USER], chat: true })
@@ -87,6 +89,8 @@ describeWithRealModels(
           chat: true,
         }).text;
         expect(withSystem.startsWith('<bos><start_of_turn>user\nBe brief.')).toBe(true);
+        // So a persona control's sentence opens the user message, as the run records.
+        expect(wrapped.takesSystemMessages()).toBe(false);
         expect(withSystem).not.toMatch(/<start_of_turn>system/);
         // The turn markers are single special tokens of Gemma's vocabulary.
         const tokens = wrapped.promptTokens({ text: QUESTION, messages: USER, chat: true });

@@ -50,6 +50,31 @@ describe('prompts', () => {
     expect(prompt.demonstrationIds).toEqual(demonstrations.map((d) => d.probe.id));
   });
 
+  it("puts a control's persona sentence and system-placed demonstrations in a system message, or opens the user message with them", () => {
+    const { demonstrations } = pool.select('Q28', { strategy: 'chrf-all', k: 2 });
+    const persona = 'You are an average human being born in Germany and living in Germany.';
+    const paper = buildPrompt({ probe: PROBES[3]!, demonstrations, seed: 1 });
+    expect(paper.systemContentIn).toBeNull();
+    const withPersona = buildPrompt({ probe: PROBES[3]!, demonstrations, seed: 1, persona, systemMessages: true });
+    expect(withPersona.systemContentIn).toBe('system message');
+    expect(withPersona.messages).toEqual([
+      { role: 'system', content: persona },
+      { role: 'user', content: paper.text },
+    ]);
+    expect(withPersona.text).toBe(`${persona}\n${paper.text}`);
+    const noSystem = buildPrompt({ probe: PROBES[3]!, demonstrations, seed: 1, persona, systemMessages: false });
+    expect(noSystem.systemContentIn).toBe('user message');
+    expect(noSystem.messages).toEqual([{ role: 'user', content: `${persona}\n${paper.text}` }]);
+    // Demonstrations in the system message: the instruction, the question and the cue stay with the user.
+    const system = buildPrompt({ probe: PROBES[3]!, demonstrations, seed: 1, demonstrationsIn: 'system' });
+    const [instruction, ...rest] = paper.text.split('\n');
+    expect(system.messages).toEqual([
+      { role: 'system', content: demonstrations.map((d) => d.sentence).join('\n') },
+      { role: 'user', content: [instruction, ...rest.slice(2)].join('\n') },
+    ]);
+    expect(system.demonstrationIds).toEqual(paper.demonstrationIds);
+  });
+
   it('zero-shot has no demonstrations', () => {
     const prompt = buildPrompt({ probe: PROBES[0]!, demonstrations: [], seed: 1 });
     expect(prompt.text.split('\n')).toHaveLength(3);

@@ -86,10 +86,12 @@ export interface KCurvePointRow extends WilsonColumns<'improved'>, WilsonColumns
 }
 
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
-const points = (difference: number) => {
+const signedPoints = (difference: number) => {
   const value = Math.round(difference * 100);
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value)}`;
 };
+const points = (difference: number) =>
+  `${signedPoints(difference)} ${Math.abs(Math.round(difference * 100)) === 1 ? 'point' : 'points'}`;
 
 /** Every control of the records against its reference, per model × language, in report order. */
 export function controlComparisonTable(
@@ -167,17 +169,17 @@ export function comparisonReading(row: Omit<ControlComparisonRow, 'reading'>): s
   const name = conditionWords(row.condition);
   if (row.n === 0) return `${name}: no probe measured under both it and ${conditionWords(row.reference)}`;
   const interval = (lower: number | null, upper: number | null) =>
-    lower === null || upper === null ? '' : ` [${points(lower)}, ${points(upper)}]`;
+    lower === null || upper === null ? '' : ` [${signedPoints(lower)}, ${signedPoints(upper)}]`;
   const leftOut = row.leftOut > 0 ? `; ${row.leftOut} of ${row.misaligned} misaligned probes left out` : '';
   const unreadable = row.mostlyUnreadable
     ? `; mostly unreadable answers (${percent(row.meanInvalidShare)} vs ${percent(row.referenceMeanInvalidShare)}), so this compares answer formats, not values`
     : '';
   return (
     `${name}: improved ${percent(row.improvedShare)} vs ${percent(row.referenceImprovedShare)} with ` +
-    `${conditionWords(row.reference)}, difference ${points(row.improvedDifference!)} points` +
+    `${conditionWords(row.reference)}, difference ${points(row.improvedDifference!)}` +
     `${interval(row.improvedDifferenceLower, row.improvedDifferenceUpper)}; mean alignment ` +
     `${percent(row.meanAlignment)} vs ${percent(row.referenceMeanAlignment)}, difference ` +
-    `${points(row.alignmentDifference!)} points${interval(row.alignmentDifferenceLower, row.alignmentDifferenceUpper)}` +
+    `${points(row.alignmentDifference!)}${interval(row.alignmentDifferenceLower, row.alignmentDifferenceUpper)}` +
     ` (${row.n} probes)${leftOut}${unreadable}`
   );
 }

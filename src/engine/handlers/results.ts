@@ -14,8 +14,10 @@ import {
   type Demonstration,
 } from '../../core/demos/index.js';
 import {
+  conditionsOf,
   drawPrompts,
   labelledDemonstrations,
+  promptLayout,
   layoutOf,
   selectedDemonstrations,
   selectionDraws,
@@ -383,6 +385,13 @@ export const resultHandlers: HandlerGroup<
       promptTemplates: Object.fromEntries(
         config.languages.map(({ language }) => [language, promptTemplateOf(config, language)]),
       ),
+      // Every condition's prompt layout per language and country, with placeholders for what varies by probe and
+      // draw; each stored measurement's prompts say where a control's system content went for its model.
+      promptLayouts: config.languages.map(({ language, country }) => ({
+        language,
+        country,
+        conditions: conditionsOf(config).map((condition) => promptLayout(condition, config, language, country)),
+      })),
       reportSeed: seed,
       columnNames,
       writtenAt: new Date().toISOString(),

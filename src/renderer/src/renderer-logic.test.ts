@@ -84,6 +84,12 @@ describe('routes in the URL hash', () => {
 
   it('drops malformed filter values instead of sending them to the engine', () => {
     expect(parseQuery('outcome=better&category=x&sort=size&misaligned=maybe&language=de')).toEqual({ language: 'de' });
+    // A control id is a condition in its written form only.
+    expect(parseQuery(formatQuery({ condition: 'chrf-all/country=DEU/k=3' }))).toEqual({
+      condition: 'chrf-all/country=DEU/k=3',
+    });
+    expect(parseQuery('condition=chrf-all%2Fk%3D3%2Fk%3D4')).toEqual({});
+    expect(parseQuery('condition=chrf-all%2Fcountry%3Ddeu')).toEqual({});
     expect(formatQuery({})).toBe('');
     expect(formatQuery({ descending: false, text: '' })).toBe('');
   });

@@ -2,9 +2,10 @@
 // filter: `#/runs/RUN_ID/results`, `#/runs/RUN_ID/probes?language=de&outcome=improved`. Parsing and formatting
 // are pure functions (tested); route-store.ts follows `hashchange`.
 
-import { CONDITIONS, OUTCOMES } from '../../shared/method.js';
+import { isCondition, OUTCOMES } from '../../shared/method.js';
 
-type Condition = (typeof CONDITIONS)[number];
+/** A fixed condition or a control id (shared/method.ts isCondition). */
+type Condition = string;
 type Outcome = (typeof OUTCOMES)[number];
 
 /** The probe explorer's filter and sort, as the engine's results.probes takes them. */
@@ -61,8 +62,8 @@ export function parseQuery(search: string): ProbeQuery {
     const value = p.get(key);
     if (value) query[key] = value;
   }
-  const condition = oneOf(p.get('condition'), CONDITIONS);
-  if (condition) query.condition = condition;
+  const condition = p.get('condition');
+  if (condition !== null && isCondition(condition)) query.condition = condition;
   const category = Number(p.get('category'));
   if (p.get('category') !== null && Number.isInteger(category)) query.category = category;
   const outcome = oneOf(p.get('outcome'), OUTCOMES);

@@ -12,6 +12,7 @@ import { client, errorText, useCommand } from '../use-command.js';
 import { rememberWarnings } from '../start-warnings.js';
 import { initialConfig, type NumberKey, type RunConfigDraft, type RunConfigFilled } from '../new-run-config.js';
 import { saveText } from '../save-file.js';
+import { NewRunControls } from './NewRunControls.js';
 import { runLocal, useRunSettings } from '../run-settings-store.js';
 
 type Validation = CommandResult<'runs.validate'>;
@@ -457,6 +458,13 @@ function RunForm({
             </label>
           </div>
           <Problems list={problemsAt('strategies')} />
+        </Field>
+        <NewRunControls
+          controls={config.controls ?? []}
+          onChange={(controls) => set('controls', controls.length > 0 ? controls : undefined)}
+          problems={<Problems list={problemsAt('controls')} />}
+        />
+        <Field label="Explanations">
           {(() => {
             const given = value('explanations', { enabled: false, perProbe: 1, maxTokens: 128 });
             const explanations = {
@@ -601,6 +609,7 @@ function RunForm({
                 'survey',
                 'languages',
                 'strategies',
+                'controls',
                 'categories',
                 'n',
                 ...NUMBER_FIELDS.map((f) => f.name),
@@ -739,8 +748,12 @@ function Summary({ validation }: { validation: Validation | null }) {
           <h3>The run</h3>
           <p>
             {config.models.join(', ')} × {config.languages.map((l) => `${l.language}/${l.country}`).join(', ')} ×{' '}
-            {[...config.strategies.map(conditionLabel), ...(config.retest ? ['re-test control'] : [])].join(', ')};{' '}
-            {config.estimator}, n = {config.n}.
+            {[
+              ...config.strategies.map(conditionLabel),
+              ...(config.retest ? ['re-test control'] : []),
+              ...config.controls.map(conditionLabel),
+            ].join(', ')}
+            ; {config.estimator}, n = {config.n}.
           </p>
           <p>
             <strong>{validation.work.zeroShot.toLocaleString('en')}</strong> zero-shot measurements, then at most{' '}
