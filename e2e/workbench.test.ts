@@ -616,6 +616,90 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     }
   }, 300_000);
 
+  it("adds the reviewer's controls in New run and reads each against the paper's condition in Results", async () => {
+    const client = engine!.client;
+    if (!(await client.surveys.list()).some((s) => s.name === 'shares'))
+      await client.surveys.import({ path: path.join(sharedDataDir, 'wvs/country_distributions.csv'), name: 'shares' });
+    if (!(await client.models.list()).some((m) => m.name === 'tiny'))
+      await client.models.addGguf({ path: await tinyModelPath(), name: 'tiny', preset: 'llama-3-8b-instruct' });
+    const { page, errors, close } = await open(browser!, served!.url);
+    try {
+      await page.getByTestId('nav-new-run').click();
+      const configFile = path.join(workDir, 'controls.json');
+      // The tiny model's English answers are about half unreadable: mostly unreadable from 80% (see above).
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          models: ['tiny'],
+          survey: 'shares',
+          languages: ['en'],
+          categories: [1, 2, 9, 10],
+          strategies: ['chrf-all'],
+          unreadableThreshold: 0.8,
+          seed: 1,
+        }),
+      );
+      await page.locator('input[type=file]').setInputFiles(configFile);
+      const controls = page.getByTestId('new-run-controls');
+      await controls.getByRole('checkbox', { name: /flipped labels/ }).check();
+      await controls.getByRole('checkbox', { name: /random labels/ }).check();
+      await controls.getByLabel('k of the control').selectOption('1');
+      await controls.getByRole('button', { name: 'Add' }).nth(1).click();
+      // A malformed id is refused in words, with what is allowed; removed, the run can start.
+      await controls.getByLabel('A control id').fill('chrf-all/flipped');
+      await controls.getByRole('button', { name: 'Add' }).nth(2).click();
+      await page.getByText(/the control "chrf-all\/flipped" has "\/flipped", which changes nothing/).waitFor();
+      await controls.getByRole('button', { name: 'Remove chrf-all/flipped' }).click();
+      await page
+        .getByTestId('new-run-estimate')
+        .getByText(/chrF\+\+ \(all\), random labels, chrF\+\+ \(all\), flipped labels, chrF\+\+ \(all\), k = 1/)
+        .waitFor();
+      await controls.scrollIntoViewIfNeeded();
+      await screenshot(page, '29-new-run-controls.png');
+      await page.getByTestId('new-run-start').click();
+      await page.waitForURL(/#\/runs\/run-[0-9a-f]+$/);
+      const runId = /#\/runs\/(run-[0-9a-f]+)/.exec(page.url())![1]!;
+      await page.getByTestId('run-status').getByText('finished').waitFor({ timeout: 120_000 });
+      expect((await client.runs.get({ runId })).config.controls).toEqual([
+        'chrf-all/flipped-labels',
+        'chrf-all/random-labels',
+        'chrf-all/k=1',
+      ]);
+
+      // Results: one row per control against chrF++ (all), the engine's numbers, the reading in words.
+      await page.getByRole('link', { name: 'Results' }).click();
+      const panel = page.getByTestId('control-comparisons');
+      await panel.waitFor();
+      const tables = await client.results.tables({ runId });
+      const flipped = tables.controls.find((r) => r.condition === 'chrf-all/flipped-labels')!;
+      const row = panel.getByRole('row').filter({ hasText: 'chrF++ (all), flipped labels' });
+      expect(await row.textContent()).toContain(
+        `${Math.round(flipped.improvedShare! * 100)}% vs ${Math.round(flipped.referenceImprovedShare! * 100)}%`,
+      );
+      await panel.getByText(flipped.reading).waitFor();
+      expect(await panel.getByRole('row').count()).toBe(4);
+      await panel.scrollIntoViewIfNeeded();
+      await screenshot(page, '30-results-controls.png');
+      // The k curve: chrF++ (all) at k = 1 and at the run's k = 5.
+      const curve = page.getByTestId('chart-k-curve');
+      await curve.locator('svg').first().waitFor();
+      await curve.scrollIntoViewIfNeeded();
+      await screenshot(page, '31-k-curve.png');
+      // A control's name opens its misaligned probes in the explorer.
+      await row.getByRole('button').click();
+      await page.waitForURL(/#\/runs\/run-[0-9a-f]+\/probes\?.*condition=chrf-all%2Fflipped-labels/);
+      await page.getByTestId('probe-row').first().waitFor();
+      await page.getByRole('status').getByText(`${flipped.n} rows`).waitFor();
+      await page.getByTestId('probe-row').first().click();
+      await page.getByTestId('probe-detail').waitFor();
+      await page.getByText('chrF++ (all), flipped labels').first().waitFor();
+      await screenshot(page, '32-probe-control.png');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 300_000);
+
   it('in the desktop window, paths come from the system dialog or a dropped file; a browser asks for them typed', async () => {
     const probesZip = path.join(sharedDataDir, 'arora-probes/probes.zip');
     // Stands where the preload's desktop bridge would be: the dialog answers with the real probe archive.
