@@ -38,6 +38,8 @@ export async function writeChartFiles(
     for (const language of languages) {
       const softPoints = await loadSoftPoints(client, runId, model, language);
       for (const id of CHART_IDS.filter((c) => !WHOLE_RUN_CHARTS.includes(c))) {
+        // The k curve only where the run has k controls for this model and language: no empty file otherwise.
+        if (id === 'k-curve' && !tables.kCurve.some((r) => r.model === model && r.language === language)) continue;
         await write(
           `${id}-${slug(model)}-${slug(language)}.svg`,
           svgToString(buildChart(id, tables, { rule: 'paper', runId, date, model, language, softPoints }).svg),

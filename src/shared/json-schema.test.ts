@@ -39,7 +39,12 @@ it('describes the run configuration a result carries, and a run\u2019s condition
   expect(Object.keys(detail.properties!.config!.properties ?? {}).sort()).toEqual(
     Object.keys(RunConfigSchema.shape).sort(),
   );
-  expect(detail.properties!.conditions!.items!.enum).toEqual([
+  // A condition is one of the fixed ones, or a reviewer's control id in its one written form.
+  const [fixed, control] = detail.properties!.conditions!.items!.anyOf! as [
+    JsonObject,
+    JsonObject & { pattern?: string },
+  ];
+  expect(fixed.enum).toEqual([
     'zero-shot',
     'zero-shot-retest',
     'random',
@@ -47,4 +52,9 @@ it('describes the run configuration a result carries, and a run\u2019s condition
     'chrf-category',
     'chrf-all',
   ]);
+  const pattern = new RegExp(control.pattern!);
+  for (const id of ['persona', 'chrf-all/flipped-labels', 'random-category+persona/country=DEU/k=10/system'])
+    expect(pattern.test(id), id).toBe(true);
+  for (const id of ['chrf-all/k=11', 'chrf-all/system/k=3', 'chrf-all/country=deu'])
+    expect(pattern.test(id), id).toBe(false);
 });

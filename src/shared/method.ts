@@ -220,10 +220,17 @@ export function controlWords(spec: ControlSpec, strategyName: (strategy: string)
   return [`${strategyName(spec.strategy)}${spec.persona ? ' + persona' : ''}`, ...changes].join(', ');
 }
 
+/** A control id in its one written form, as a pattern (for the contract's JSON Schema; readControlId reads it). */
+export const CONTROL_ID_PATTERN = `^(persona|(${SELECTION_STRATEGIES.join('|')})(\\+persona)?(/(random-labels|flipped-labels|share-labels|country=[A-Z]{3}))?(/k=([1-9]|10))?(/system)?)$`;
+
 /** A condition: one of the fixed ones, or a control id in its written form. */
-export const Condition = z
-  .string()
-  .refine(isCondition, { error: 'a condition: zero-shot, the re-test control, a strategy or a control id' });
+export const Condition = z.union([
+  z.enum(CONDITIONS),
+  z
+    .string()
+    .regex(new RegExp(CONTROL_ID_PATTERN), 'a control id in its written form (persona, chrf-all/flipped-labels, …)')
+    .refine(isCondition, { error: 'a condition: zero-shot, the re-test control, a strategy or a control id' }),
+]);
 
 /** How a response distribution is estimated: n samples, a prefix tree of n samples, or exact probabilities. */
 export const ESTIMATORS = ['sampled', 'tree', 'exact'] as const;

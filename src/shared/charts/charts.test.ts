@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../contract.js';
+import { UNREADABLE_COLOUR } from './palette.js';
 import {
   buildChart,
   buildCharts,
@@ -121,6 +122,46 @@ function readable(n: number) {
     : { zeroShotInvalidShare: 0.02, meanInvalidShare: 0.02, mostlyUnreadable: false };
 }
 
+type KCurveRow = Tables['kCurve'][number];
+
+/**
+ * llama en/USA's k curve: chrF++ (all) at k = 1 and 3 (its k controls) and 5 (the run's k, 50 of 100 improved as in
+ * Table 1), random at k = 1 (mostly unreadable) and 5; the re-test control improved 12 of 100, mean alignment 30%.
+ */
+function kCurveRows(): KCurveRow[] {
+  const row = (
+    strategy: KCurveRow['strategy'],
+    k: number,
+    condition: string,
+    improved: number,
+    alignment: number,
+    unreadable = false,
+  ): KCurveRow => ({
+    model: 'llama',
+    language: 'en',
+    country: 'USA',
+    strategy,
+    k,
+    condition,
+    n: 100,
+    ...shares('improved', improved, 100),
+    meanAlignment: alignment,
+    meanAlignmentLower: alignment - 0.05,
+    meanAlignmentUpper: alignment + 0.04,
+    ...shares('retestImproved', 12, 100),
+    retestMeanAlignment: 0.3,
+    meanInvalidShare: unreadable ? 0.9 : 0.02,
+    mostlyUnreadable: unreadable,
+  });
+  return [
+    row('chrf-all', 1, 'chrf-all/k=1', 30, 0.45),
+    row('chrf-all', 3, 'chrf-all/k=3', 40, 0.5),
+    row('chrf-all', 5, 'chrf-all', 50, 0.55),
+    row('random', 1, 'random/k=1', 20, 0.4, true),
+    row('random', 5, 'random', 23, 0.42),
+  ];
+}
+
 function syntheticTables(): Tables {
   const t: Tables = {
     runId: 'run-abc',
@@ -136,7 +177,7 @@ function syntheticTables(): Tables {
     categories: [],
     softAlignment: [],
     controls: [],
-    kCurve: [],
+    kCurve: kCurveRows(),
   };
   MODELS.forEach((model, mi) => {
     PAIRS.forEach(({ language, country }, li) => {
@@ -326,7 +367,7 @@ function markWhere(chart: Chart, filter: Record<string, unknown>): SvgNode | und
 describe('the charts', () => {
   const tables = syntheticTables();
 
-  it('builds all seven, in CHART_IDS order, each with marks, a title, a caption and its size', () => {
+  it('builds all of them, in CHART_IDS order, each with marks, a title, a caption and its size', () => {
     const charts = buildCharts(tables, OPTIONS);
     expect(charts.map((c) => c.id)).toEqual([...CHART_IDS]);
     for (const chart of charts) {
@@ -750,9 +791,182 @@ describe('the charts', () => {
       'zeroShotErrorBins',
       'categories',
       'softAlignment',
+      'kCurve',
     ] as const)
       (shuffled[k] as unknown[]).reverse();
     expect(buildCharts(shuffled, OPTIONS).map((c) => svgToString(c.svg))).toEqual(a);
+  });
+});
+
+describe('the k curve', () => {
+  const tables = syntheticTables();
+  const chart = buildChart('k-curve', tables, OPTIONS);
+  const improved = marks(chart).filter((m) => / k = \d.*: improved /.test(String(m.attrs['aria-label'])));
+  const alignment = marks(chart).filter((m) => / k = \d.*: mean alignment /.test(String(m.attrs['aria-label'])));
+  const kOf = (m: SvgNode) => Number(/ k = (\d+)/.exec(String(m.attrs['aria-label']))![1]);
+  const circle = (m: SvgNode) => part(m, 'point')[0]!;
+
+  it('is titled for the chosen model and language, and captioned with the rule and the intervals', () => {
+    expect(chart.id).toBe('k-curve');
+    expect(chart.title).toBe('Self-alignment against k, the number of demonstrations — llama, en/USA');
+    expect(chart.caption).toBe(
+      "Run run-abc · model llama · en/USA · improved by the paper's rule · 95% intervals: Wilson (a), bootstrap (b) · 2026-12-02",
+    );
+    const headings = findAll(chart.svg, (n) => n.attrs['data-part'] === 'panel-title').map(textOf);
+    expect(headings).toEqual(['(a) Improved share', '(b) Mean alignment']);
+    const axisTitles = findAll(chart.svg, (n) => n.attrs['data-part'] === 'axis-title').map(textOf);
+    expect(axisTitles).toContain('k (demonstrations in the prompt)');
+    expect(axisTitles).toContain('Share of misaligned probes improved');
+    expect(axisTitles).toContain('Mean share of target answers');
+    // Integer ticks at the k values present, the run's k named; in both panels.
+    for (const axis of findAll(chart.svg, (n) => n.attrs['data-part'] === 'x-axis'))
+      expect(findAll(axis, (n) => n.tag === 'text').map(textOf)).toEqual(['1', '3', '5', "run's k"]);
+    expect(findAll(chart.svg, (n) => n.attrs['data-part'] === 'x-axis')).toHaveLength(2);
+  });
+
+  it('draws one point per strategy and k in each panel, in k order along x, with its whisker at the interval', () => {
+    expect(improved).toHaveLength(5);
+    expect(alignment).toHaveLength(5);
+    const { top, bottom } = plotExtent(chart);
+    const yOf = (share: number) => bottom - share * (bottom - top);
+    for (const panel of [improved, alignment]) {
+      for (const strategy of ['chrf-all', 'random']) {
+        const rows = tables.kCurve.filter((r) => r.strategy === strategy);
+        const points = panel.filter((m) => String(filterOf(m).condition).split('/')[0] === strategy);
+        expect(points.map(kOf)).toEqual(rows.map((r) => r.k));
+        const xs = points.map((m) => num(circle(m).attrs.cx));
+        for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeGreaterThan(xs[i - 1]!);
+        for (const [i, m] of points.entries()) {
+          const row = rows[i]!;
+          const [value, lower, upper] =
+            panel === improved
+              ? [row.improvedShare!, row.improvedShareLower, row.improvedShareUpper]
+              : [row.meanAlignment!, row.meanAlignmentLower!, row.meanAlignmentUpper!];
+          expect(num(circle(m).attrs.cy)).toBeCloseTo(yOf(value), 9);
+          const whiskers = part(m, 'whisker');
+          if (row.mostlyUnreadable) {
+            expect(whiskers).toHaveLength(0);
+            continue;
+          }
+          expect(whiskers).toHaveLength(1);
+          expect(num(whiskers[0]!.attrs.y1)).toBeCloseTo(yOf(lower), 9);
+          expect(num(whiskers[0]!.attrs.y2)).toBeCloseTo(yOf(upper), 9);
+          expect(num(whiskers[0]!.attrs.x1)).toBeCloseTo(num(circle(m).attrs.cx), 9);
+          expect(part(m, 'whisker-cap')).toHaveLength(2);
+          expect(circle(m).attrs.fill).toBe(conditionColour(strategy));
+        }
+      }
+    }
+    // At the same k the strategies stand a little apart, in the paper's order (random, then chrF++ (all)), so
+    // their whiskers do not hide each other.
+    const at = (condition: string) => num(circle(markWhere(chart, { condition })!).attrs.cx);
+    expect(at('random')).toBeLessThan(at('chrf-all'));
+    expect(at('chrf-all') - at('random')).toBeLessThan(10);
+    // One line per strategy through its points: two segments for chrF++ (all), one (dotted: it ends at an
+    // unreadable point) for random, in each panel.
+    const curves = findAll(chart.svg, (n) => n.attrs['data-part'] === 'curve');
+    expect(curves.filter((c) => c.attrs['data-condition'] === 'chrf-all')).toHaveLength(4);
+    const random = curves.filter((c) => c.attrs['data-condition'] === 'random');
+    expect(random).toHaveLength(2);
+    for (const c of random) expect(c.attrs['stroke-dasharray']).toBe('2 3');
+    for (const c of curves) expect(c.attrs.stroke).toBe(conditionColour(String(c.attrs['data-condition'])));
+  });
+
+  it('labels a point with its k, share, interval and n, and links it to its misaligned probes', () => {
+    const point = improved.find((m) => filterOf(m).condition === 'chrf-all/k=3')!;
+    expect(filterOf(point)).toEqual({
+      model: 'llama',
+      language: 'en',
+      country: 'USA',
+      condition: 'chrf-all/k=3',
+      misaligned: true,
+    });
+    expect(point.attrs['aria-label']).toMatch(
+      /^chrF\+\+ \(all\), k = 3, en\/USA, llama: improved 40\.0% \(95% CI \d+\.\d–\d+\.\d%\), 40 of 100 misaligned probes; unreadable 2% \(answers giving neither option\)$/,
+    );
+    const runK = improved.find((m) => filterOf(m).condition === 'chrf-all')!;
+    expect(runK.attrs['aria-label']).toMatch(
+      /^chrF\+\+ \(all\), k = 5 \(the run's k\), en\/USA, llama: improved 50\.0%/,
+    );
+    const mean = alignment.find((m) => filterOf(m).condition === 'chrf-all/k=1')!;
+    expect(mean.attrs['aria-label']).toBe(
+      'chrF++ (all), k = 1, en/USA, llama: mean alignment 45.0% (95% CI 40.0–49.0%), n = 100 misaligned probes; unreadable 2% (answers giving neither option)',
+    );
+  });
+
+  it("draws the re-test control as chance's band with a dashed line at its share, and a dashed line in (b)", () => {
+    const row = tables.kCurve[0]!;
+    const { top, bottom } = plotExtent(chart);
+    const yOf = (share: number) => bottom - share * (bottom - top);
+    const retest = marks(chart).filter((m) => filterOf(m).condition === 'zero-shot-retest');
+    expect(retest).toHaveLength(2);
+    for (const m of retest)
+      expect(filterOf(m)).toEqual({
+        model: 'llama',
+        language: 'en',
+        country: 'USA',
+        condition: 'zero-shot-retest',
+        misaligned: true,
+      });
+    const [band, line] = retest as [SvgNode, SvgNode];
+    const rect = part(band, 'retest-band')[0]!;
+    expect(num(rect.attrs.y)).toBeCloseTo(yOf(row.retestImprovedShareUpper), 9);
+    expect(num(rect.attrs.y) + num(rect.attrs.height)).toBeCloseTo(yOf(row.retestImprovedShareLower), 9);
+    expect(rect.attrs.fill).toBe(conditionColour('zero-shot-retest'));
+    const dashed = part(band, 'retest-line')[0]!;
+    expect(num(dashed.attrs.y1)).toBeCloseTo(yOf(0.12), 9);
+    expect(dashed.attrs['stroke-dasharray']).toBeDefined();
+    expect(part(band, 'retest-label').map(textOf)).toEqual(['re-test control (chance)']);
+    expect(band.attrs['aria-label']).toMatch(/^re-test control \(chance\), en\/USA, llama: improved 12\.0% \(95% CI /);
+    const mean = part(line, 'retest-line')[0]!;
+    expect(num(mean.attrs.y1)).toBeCloseTo(yOf(0.3), 9);
+    expect(mean.attrs['stroke-dasharray']).toBeDefined();
+    expect(line.attrs['aria-label']).toBe('re-test control (chance), en/USA, llama: mean alignment 30.0%');
+    // Without a re-test: no band, no line, no legend entry.
+    const t = syntheticTables();
+    for (const r of t.kCurve) Object.assign(r, { retestImprovedShare: null, retestMeanAlignment: null });
+    const without = buildChart('k-curve', t, OPTIONS);
+    expect(marks(without).filter((m) => filterOf(m).condition === 'zero-shot-retest')).toHaveLength(0);
+    expect(svgToString(without.svg)).not.toContain('re-test control');
+  });
+
+  it('draws a mostly unreadable point hollow in the unreadable colour, saying "no readable answer"', () => {
+    for (const m of [improved, alignment].map((panel) => panel.find((p) => filterOf(p).condition === 'random/k=1'))) {
+      expect(circle(m!).attrs.fill).toBe('none');
+      expect(circle(m!).attrs.stroke).toBe(UNREADABLE_COLOUR);
+      expect(circle(m!).attrs['data-unreadable']).toBe('true');
+      expect(part(m!, 'unreadable-label').map(textOf)).toEqual(['no readable answer']);
+      expect(m!.attrs['aria-label']).toMatch(
+        /^random, k = 1, en\/USA, llama: .*; no readable answer: 90% of the answers gave neither option$/,
+      );
+    }
+    const readable = improved.filter((m) => filterOf(m).condition !== 'random/k=1');
+    for (const m of readable) expect(circle(m).attrs['data-unreadable']).toBeUndefined();
+    const key = findAll(chart.svg, (n) => n.attrs['data-part'] === 'legend')[0]!;
+    expect(findAll(key, (n) => n.tag === 'text').map(textOf)).toEqual([
+      'random',
+      'chrF++ (all)',
+      're-test control (chance)',
+      'no readable answer (mostly unreadable)',
+    ]);
+  });
+
+  it('says the run has no k controls where it has none for the model and language', () => {
+    for (const [t, options] of [
+      [tables, { ...OPTIONS, model: 'qwen', language: 'nl' }],
+      [emptyTables(), { rule: 'paper', runId: 'run-empty' }],
+    ] as const) {
+      const empty = buildChart('k-curve', t, options);
+      expect(marks(empty)).toHaveLength(0);
+      expect(findAll(empty.svg, (n) => n.attrs['data-part'] === 'no-data').map(textOf)).toEqual(['No data yet']);
+      expect(empty.caption).toContain('the run has no k controls (add chrf-all/k=N controls to draw it)');
+    }
+    // Rows with nothing measured yet are no data either, but the run has k controls.
+    const t = syntheticTables();
+    for (const r of t.kCurve) Object.assign(r, { n: 0, improvedShare: null, meanAlignment: null });
+    const pending = buildChart('k-curve', t, OPTIONS);
+    expect(marks(pending)).toHaveLength(0);
+    expect(pending.caption).not.toContain('no k controls');
   });
 });
 
@@ -797,6 +1011,7 @@ describe('svg', () => {
       'categories',
       'softAlignment',
       'improvementByModel',
+      'kCurve',
     ] as const) {
       for (const row of t[k] as { model: string }[]) if (row.model === 'llama') row.model = odd;
     }

@@ -29,6 +29,7 @@ export const CHART_IDS = [
   'misaligned',
   'categories',
   'soft-alignment',
+  'k-curve',
 ] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
@@ -119,6 +120,7 @@ function languageRows(tables: Tables): { model: string; language: string; countr
     ...tables.zeroShotErrorBins,
     ...tables.categories,
     ...tables.softAlignment,
+    ...tables.kCurve,
   ];
 }
 

@@ -10,6 +10,7 @@ import { filterRoute } from '../chart-links.js';
 import { useCommand } from '../use-command.js';
 import type { RunDetail } from './RunScreen.js';
 import { Readings, UnreadableWarnings } from './ResultsSummary.js';
+import { ControlComparisons } from './ControlComparisons.js';
 
 export function ResultsView({ run }: { run: RunDetail }) {
   const navigate = useRoute((s) => s.navigate);
@@ -36,7 +37,7 @@ export function ResultsView({ run }: { run: RunDetail }) {
             runId: run.id,
             date,
             ...(points.data ? { softPoints: points.data } : {}),
-          })
+          }).filter((chart) => chart.id !== 'k-curve' || tables.data!.kCurve.length > 0)
         : [],
     [tables.data, rule, model, language, run.id, date, points.data],
   );
@@ -76,6 +77,7 @@ export function ResultsView({ run }: { run: RunDetail }) {
             {data.outcomes.length === 0 && (
               <p className="notice">No self-aligned measurement yet: the figures fill in as the run goes on.</p>
             )}
+            <ControlComparisons rows={data.controls} runId={run.id} />
             <div className="chart-grid">
               {charts.map((chart) => (
                 <ChartView
