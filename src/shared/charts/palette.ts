@@ -3,14 +3,7 @@
 // ramp is cividis, made to read the same under the common colour-vision deficiencies.
 
 import { interpolateCividis, rgb } from 'd3';
-import {
-  controlSpecOf,
-  controlWords,
-  ZERO_SHOT,
-  ZERO_SHOT_RETEST,
-  type CONDITIONS,
-  type OUTCOMES,
-} from '../method.js';
+import { controlSpecOf, controlWords, ZERO_SHOT, ZERO_SHOT_RETEST, type CONDITIONS, type OUTCOMES } from '../method.js';
 
 type Condition = (typeof CONDITIONS)[number];
 
