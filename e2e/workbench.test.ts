@@ -648,11 +648,16 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
       // A malformed id is refused in words, with what is allowed; removed, the run can start.
       await controls.getByLabel('A control id').fill('chrf-all/flipped');
       await controls.getByRole('button', { name: 'Add' }).nth(2).click();
-      await page.getByText(/the control "chrf-all\/flipped" has "\/flipped", which changes nothing/).waitFor();
+      await page
+        .getByText(/the control "chrf-all\/flipped" has "\/flipped", which changes nothing/)
+        .first()
+        .waitFor();
       await controls.getByRole('button', { name: 'Remove chrf-all/flipped' }).click();
       await page
         .getByTestId('new-run-estimate')
-        .getByText(/chrF\+\+ \(all\), random labels, chrF\+\+ \(all\), flipped labels, chrF\+\+ \(all\), k = 1/)
+        .getByText(
+          /re-test control · chrF\+\+ \(all\), flipped labels · chrF\+\+ \(all\), random labels · chrF\+\+ \(all\), k = 1;/,
+        )
         .waitFor();
       await controls.scrollIntoViewIfNeeded();
       await screenshot(page, '29-new-run-controls.png');
@@ -692,7 +697,8 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
       await page.getByRole('status').getByText(`${flipped.n} rows`).waitFor();
       await page.getByTestId('probe-row').first().click();
       await page.getByTestId('probe-detail').waitFor();
-      await page.getByText('chrF++ (all), flipped labels').first().waitFor();
+      await page.getByRole('tab', { name: 'chrF++ (all), flipped labels' }).click();
+      await page.getByTestId('completed-with').getByText("Completed with the country's minority answer.").waitFor();
       await screenshot(page, '32-probe-control.png');
       expect(errors).toEqual([]);
     } finally {

@@ -203,6 +203,22 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
+/** What a demonstration is completed with, in words: "the country's minority answer", "DEU's majority answer". */
+export function labelSourceWords(labels: LabelSource): string {
+  switch (labels.kind) {
+    case 'country':
+      return "the country's majority answer";
+    case 'random':
+      return 'an option drawn at random for each draw';
+    case 'flipped':
+      return "the country's minority answer";
+    case 'shares':
+      return "an option drawn for each draw from the country's answer shares";
+    case 'other-country':
+      return `${labels.country}'s majority answer`;
+  }
+}
+
 /**
  * A control in words, its strategy named as the caller names strategies: "chrF++ (all), flipped labels",
  * "chrF++ (all) + persona, DEU's answers, k = 3, in the system message".

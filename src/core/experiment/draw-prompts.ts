@@ -26,6 +26,7 @@ import {
 import { SeededRandom } from '../random/index.js';
 import type { WeightedPrompt } from '../sampling/index.js';
 import { countryNameIn, type TargetAnswers } from '../survey/index.js';
+import { labelSourceWords } from '../../shared/method.js';
 import { promptTemplateOf, type RunConfig } from './run-config.js';
 
 export interface DrawnPrompts {
@@ -297,14 +298,6 @@ export interface PromptLayout {
   persona: string | null;
 }
 
-const COMPLETED_WITH: Record<LabelSource['kind'], string> = {
-  country: "the country's majority answer",
-  random: 'an option drawn at random for each draw',
-  flipped: "the country's minority answer",
-  shares: "an option drawn for each draw from the country's answer shares",
-  'other-country': "another country's majority answer",
-};
-
 /**
  * A condition's prompt layout for a language and its country: the run's template with {first_option},
  * {second_option} and {statement} for the probe, and one placeholder per demonstration.
@@ -316,9 +309,7 @@ export function promptLayout(
   country: string,
 ): PromptLayout {
   const layout = layoutOf(condition, config);
-  const labels: LabelSource = layout.labels;
-  const completedWith =
-    labels.kind === 'other-country' ? `${labels.country}'s majority answer` : COMPLETED_WITH[labels.kind];
+  const completedWith = labelSourceWords(layout.labels);
   const placeholder: Probe = {
     id: 'probe',
     language,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { compareQuestionIds, type Probe } from '../../core/data/index.js';
 import { UserError } from '../../core/errors.js';
 import {
+  compareConditions,
   DemonstrationPool,
   isZeroShot,
   ZERO_SHOT,
@@ -269,7 +270,9 @@ export const resultHandlers: HandlerGroup<
     const record = records.find(
       (r) => r.model === model && r.language === language && r.country === country && r.probeId === probeId,
     );
-    const own = loadProbeMeasurements(db, runId, { model, language, country, probeId });
+    const own = loadProbeMeasurements(db, runId, { model, language, country, probeId }).sort((a, b) =>
+      compareConditions(a.condition, b.condition),
+    );
     const zero = own.find((m) => m.condition === ZERO_SHOT);
     if (!record || !zero) {
       throw new UserError(

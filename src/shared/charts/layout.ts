@@ -174,15 +174,17 @@ export function lines(
 }
 
 /**
- * A label broken for a narrow place: at " (" (so "chrF++ (category)" gives "chrF++" and "(category)"), or at ", "
- * ("[10%, 20%)"), or at spaces, into lines of about `maxChars` characters.
+ * A label broken for a narrow place: at ", " first ("chrF++ (all), flipped labels" gives "chrF++ (all)," and
+ * "flipped labels"; "[10%, 20%)"), then at " (" ("chrF++ (category)" gives "chrF++" and "(category)"), then at
+ * spaces, into lines of about `maxChars` characters.
  */
 export function wrapLabel(text: string, maxChars: number): string[] {
   if (text.length <= maxChars) return [text];
+  const comma = text.indexOf(', ');
+  if (comma > 0)
+    return [...wrapLabel(text.slice(0, comma + 1), maxChars), ...wrapLabel(text.slice(comma + 2), maxChars)];
   const paren = text.indexOf(' (');
   if (paren > 0) return [text.slice(0, paren), ...wrapLabel(text.slice(paren + 1), maxChars)];
-  const comma = text.indexOf(', ');
-  if (comma > 0) return [text.slice(0, comma + 1), ...wrapLabel(text.slice(comma + 2), maxChars)];
   const out: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -259,13 +261,18 @@ export function axisTitleX(plot: Plot, title: string, y: number): SvgNode {
   );
 }
 
+/** A band label as bandLabelsX breaks it for the room it has. */
+export function bandLabelLines(text: string, width: number): string[] {
+  return wrapLabel(text, Math.max(6, Math.floor(width / (SMALL_FONT_SIZE * 0.6))));
+}
+
 /** Category labels under the plot, each centred at its x and wrapped to the room it has. */
 export function bandLabelsX(plot: Plot, labels: { x: number; text: string; width: number }[]): SvgNode {
   return el(
     'g',
     { 'data-part': 'x-axis' },
     ...labels.map(({ x, text, width }) =>
-      lines(x, plot.bottom + 15, wrapLabel(text, Math.max(6, Math.floor(width / (SMALL_FONT_SIZE * 0.6)))), {
+      lines(x, plot.bottom + 15, bandLabelLines(text, width), {
         'text-anchor': 'middle',
         'font-size': SMALL_FONT_SIZE,
       }),

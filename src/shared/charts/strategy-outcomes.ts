@@ -6,6 +6,7 @@
 import { scaleBand } from 'd3';
 import {
   axisTitleX,
+  bandLabelLines,
   bandLabelsX,
   CAPTION_HEIGHT,
   ciText,
@@ -161,11 +162,13 @@ export function strategies(tables: Tables, options: ChartOptions): Chart {
     text: conditionLabel(r.condition),
     width: band + 10,
   }));
-  return finish('strategies', title, caption, { width, height }, [
+  // A control's label may take more than the two lines the layout leaves: the axis title and the chart move down.
+  const extraLines = Math.max(0, ...labels.map((l) => bandLabelLines(l.text, l.width).length - 2));
+  return finish('strategies', title, caption, { width, height: height + 13 * extraLines }, [
     key.node,
     shareAxisY(plot, y, `Share of misaligned probes (${ruleText(options.rule)})`),
     bandLabelsX(plot, labels),
-    axisTitleX(plot, 'Condition', plot.bottom + 46),
+    axisTitleX(plot, 'Condition', plot.bottom + 46 + 13 * extraLines),
     ...bars,
   ]);
 }

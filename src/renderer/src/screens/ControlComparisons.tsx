@@ -29,7 +29,7 @@ export function ControlComparisons({ rows, runId }: { rows: readonly ControlRow[
         Each control is measured on the same misaligned probes as the condition it is read against, so the comparison is
         paired: the differences are over the probes measured under both, in percentage points, with percentile bootstrap
         95% intervals that resample probes. An interval that does not hold 0 is a difference beyond what the choice of
-        probes gives.
+        probes gives. Each pair of shares reads: the control vs the condition it is read against.
       </p>
       {cells.map((cell) => {
         const [model, language, country] = cell.split('\u0000') as [string, string, string];
@@ -39,17 +39,17 @@ export function ControlComparisons({ rows, runId }: { rows: readonly ControlRow[
             <h4>
               {model} · {language}/{country}
             </h4>
-            <table className="table compact numbers">
+            <table className="table compact numbers wrapping-headings">
               <thead>
                 <tr>
                   <th scope="col">Control</th>
                   <th scope="col">Against</th>
                   <th scope="col">Probes (left out)</th>
-                  <th scope="col">Improved: control vs against</th>
-                  <th scope="col">Difference [95%]</th>
-                  <th scope="col">Mean alignment: control vs against</th>
-                  <th scope="col">Difference [95%]</th>
-                  <th scope="col">Unreadable: control vs against</th>
+                  <th scope="col">Improved</th>
+                  <th scope="col">Difference, points [95%]</th>
+                  <th scope="col">Mean alignment</th>
+                  <th scope="col">Difference, points [95%]</th>
+                  <th scope="col">Unreadable</th>
                 </tr>
               </thead>
               <tbody>

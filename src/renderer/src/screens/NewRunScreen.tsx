@@ -752,7 +752,7 @@ function Summary({ validation }: { validation: Validation | null }) {
               ...config.strategies.map(conditionLabel),
               ...(config.retest ? ['re-test control'] : []),
               ...config.controls.map(conditionLabel),
-            ].join(', ')}
+            ].join(' · ')}
             ; {config.estimator}, n = {config.n}.
           </p>
           <p>

@@ -5,13 +5,24 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import { buildDistributionChart, conditionLabel } from '../../../shared/charts/index.js';
-import { ZERO_SHOT } from '../../../shared/method.js';
+import { controlSpecOf, labelSourceWords, ZERO_SHOT, type LabelSource } from '../../../shared/method.js';
 import { ChartView } from '../components/ChartView.js';
 import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
 import { hrefOf, type Route } from '../routes.js';
 import { useCommand } from '../use-command.js';
 import { probesParams } from '../explorer-query.js';
+
+/** Where a condition's demonstrations take their answers from: the country's majority, or a control's labels. */
+function layoutLabels(condition: string): LabelSource {
+  return controlSpecOf(condition)?.labels ?? { kind: 'country' };
+}
+
+/** Whether a condition draws its demonstrations' answers anew for each draw (random and share labels). */
+function perDrawLabels(condition: string): boolean {
+  const kind = layoutLabels(condition).kind;
+  return kind === 'random' || kind === 'shares';
+}
 
 type Detail = CommandResult<'results.probe'>;
 type ProbeRoute = Extract<Route, { screen: 'probe' }>;
@@ -199,6 +210,12 @@ function ProbeDetail({ detail }: { detail: Detail }) {
         <div className="condition-detail">
           <section data-testid="demonstrations" aria-labelledby="demos-heading">
             <h3 id="demos-heading">Demonstrations</h3>
+            {shown.demonstrations.length > 0 && (
+              <p className="muted small" data-testid="completed-with">
+                Completed with {labelSourceWords(layoutLabels(shown.condition))}
+                {perDrawLabels(shown.condition) ? ": the first draw's shown; the prompts below show each draw's" : ''}.
+              </p>
+            )}
             {shown.demonstrations.length === 0 ? (
               <p className="muted">None: {conditionLabel(shown.condition)} shows the model no demonstrations.</p>
             ) : (
@@ -207,7 +224,7 @@ function ProbeDetail({ detail }: { detail: Detail }) {
                   <tr>
                     <th scope="col">Probe</th>
                     <th scope="col">Category</th>
-                    <th scope="col">As the country answers it</th>
+                    <th scope="col">As the prompt completes it</th>
                     <th scope="col">chrF++</th>
                   </tr>
                 </thead>
