@@ -10,12 +10,11 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { probeRecords, storedPrompts } from '../core/experiment/index.js';
 import { controlComparisonTable } from '../core/report/index.js';
-import { inspectGguf } from '../core/models/index.js';
-import { getRun, loadMeasurements, openDatabase, saveModel, saveSurvey, type Db } from '../core/store/index.js';
-import { readSurveyFile } from '../core/survey/index.js';
+import { getRun, loadMeasurements, type Db } from '../core/store/index.js';
 import { withoutCosts, type ResponseDistribution } from '../core/sampling/index.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
+import { tinyRunDatabase } from '../testing/tiny-run.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
 import { createEngine } from './index.js';
 import { createRun, executeRun, inspectRunInputs, reopenRun, type ExecuteOptions } from './run-service.js';
@@ -23,20 +22,7 @@ import { parseRunConfig } from '../core/experiment/index.js';
 
 const tempDir = useTempDir();
 
-async function database(): Promise<Db> {
-  const db = openDatabase(path.join(tempDir(), 'w.sqlite'));
-  const file = path.join(sharedDataDir, 'wvs/country_distributions.csv');
-  saveSurvey(db, 'shares', file, await readSurveyFile(file));
-  const model = await tinyModelPath();
-  saveModel(db, {
-    name: 'tiny',
-    kind: 'gguf',
-    path: model,
-    sampling: { temperature: 0.6, topP: 0.9, topK: 50 },
-    info: await inspectGguf(model),
-  });
-  return db;
-}
+const database = (): Promise<Db> => tinyRunDatabase(path.join(tempDir(), 'w.sqlite'));
 
 async function run(db: Db, config: unknown, options: ExecuteOptions & { onStarted?: (id: string) => void } = {}) {
   const prepared = await createRun(db, config);

@@ -9,20 +9,18 @@ import { expectedOutcomeTable, outcomeTable } from '../core/report/index.js';
 import { SeededRandom } from '../core/random/index.js';
 import { paperRuleChances } from '../core/statistics/index.js';
 import { inspectGguf } from '../core/models/index.js';
-import { readSurveyFile } from '../core/survey/index.js';
 import { readProbeSource } from '../core/data/index.js';
 import { startFakeOpenAIServer } from '../testing/fake-openai-server.js';
 import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js';
 import { useTempDir } from '../testing/temp-dir.js';
+import { tinyRunDatabase } from '../testing/tiny-run.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
 import {
   getRun,
   loadExplanations,
   loadMeasurements,
-  openDatabase,
   saveModel,
   saveProbeSet,
-  saveSurvey,
   type Db,
 } from '../core/store/index.js';
 import { createRun, executeRun, reopenRun, runWarnings, type ExecuteOptions } from './run-service.js';
@@ -57,20 +55,7 @@ const CONFIG = {
   seed: 7,
 };
 
-async function database(): Promise<Db> {
-  const db = openDatabase(path.join(tempDir(), 'w.sqlite'));
-  const file = path.join(sharedDataDir, 'wvs/country_distributions.csv');
-  saveSurvey(db, 'shares', file, await readSurveyFile(file));
-  const model = await tinyModelPath();
-  saveModel(db, {
-    name: 'tiny',
-    kind: 'gguf',
-    path: model,
-    sampling: { temperature: 0.6, topP: 0.9, topK: 50 },
-    info: await inspectGguf(model),
-  });
-  return db;
-}
+const database = (): Promise<Db> => tinyRunDatabase(path.join(tempDir(), 'w.sqlite'));
 
 /** A measurement without its timing, which differs between any two runs. */
 function comparable(db: Db, runId: string) {

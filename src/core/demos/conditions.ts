@@ -3,17 +3,7 @@
 // or several, or the persona sentence alone). A run measures every probe under each condition, and its
 // measurements are keyed by it. The vocabulary and the grammar of control ids are shared/method.ts's.
 
-import {
-  COMPARISONS,
-  compareConditions,
-  CONDITIONS,
-  controlSpecOf,
-  isCondition,
-  isSelectionStrategy,
-  referenceOf,
-  ZERO_SHOT,
-  ZERO_SHOT_RETEST,
-} from '../../shared/method.js';
+import { controlSpecOf, ZERO_SHOT, ZERO_SHOT_RETEST } from '../../shared/method.js';
 
 export {
   COMPARISONS,
@@ -25,7 +15,7 @@ export {
   referenceOf,
   ZERO_SHOT,
   ZERO_SHOT_RETEST,
-};
+} from '../../shared/method.js';
 /**
  * A condition: one of CONDITIONS or a control id in its written form (isCondition). A string, since controls are
  * an open grammar (chrf-all/k=3, chrf-all/country=DEU).

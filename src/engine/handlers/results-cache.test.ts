@@ -4,13 +4,11 @@
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { ZERO_SHOT } from '../../core/demos/index.js';
-import { inspectGguf } from '../../core/models/index.js';
 import type { ResponseDistribution } from '../../core/sampling/index.js';
-import { openDatabase, saveMeasurement, saveModel, saveSurvey, setRunStatus, type Db } from '../../core/store/index.js';
-import { readSurveyFile } from '../../core/survey/index.js';
-import { describeWithSharedData, sharedDataDir } from '../../testing/shared-data.js';
+import { saveMeasurement, setRunStatus, type Db } from '../../core/store/index.js';
+import { describeWithSharedData } from '../../testing/shared-data.js';
 import { useTempDir } from '../../testing/temp-dir.js';
-import { tinyModelPath } from '../../testing/tiny-model.js';
+import { tinyRunDatabase } from '../../testing/tiny-run.js';
 import { createEngine } from '../engine.js';
 import { createRun, pairKey, type PreparedRun } from '../run-service.js';
 
@@ -60,17 +58,7 @@ function measureNext(db: Db, prepared: PreparedRun, done: Set<string>): string {
 describeWithSharedData('what the results handlers keep', () => {
   it('reads again after a new measurement, keeps the tables for another engine, and drops them with the run', async () => {
     const databasePath = path.join(tempDir(), 'w.sqlite');
-    const db = openDatabase(databasePath);
-    const shares = path.join(sharedDataDir, 'wvs/country_distributions.csv');
-    saveSurvey(db, 'shares', shares, await readSurveyFile(shares));
-    const model = await tinyModelPath();
-    saveModel(db, {
-      name: 'tiny',
-      kind: 'gguf',
-      path: model,
-      sampling: { temperature: 0.6, topP: 0.9, topK: 50 },
-      info: await inspectGguf(model),
-    });
+    const db = await tinyRunDatabase(databasePath);
     const prepared = await createRun(db, {
       models: ['tiny'],
       survey: 'shares',
