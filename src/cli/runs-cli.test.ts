@@ -185,3 +185,39 @@ describeWithSharedData('selfalign run, killed and resumed', () => {
     expect(manifest.models[0]!.identity).toMatch(/^gguf:[0-9a-f]{64}$/);
   }, 300_000);
 });
+
+describeWithSharedData('selfalign run --control', () => {
+  it("takes the reviewer's controls, repeated, and refuses a malformed one before any work, in words", async () => {
+    const db = await prepared();
+    const few = ['run', '--model', 'tiny', '--survey', 'shares', '--lang', 'en', '--strategy', 'chrf-all'];
+    const bad = selfalign([...few, '--control', 'chrf-all/k=1', '--control', 'chrf-all/flipped', '--db', db]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain(
+      'the command line is not valid: the control "chrf-all/flipped" has "/flipped", which changes nothing the workbench knows',
+    );
+    expect(count(db)).toBe(0);
+    const ran = selfalign([
+      ...few,
+      '--categories',
+      '1',
+      '--control',
+      'persona',
+      '--control',
+      'chrf-all/k=1',
+      '--seed',
+      '1',
+      ...ON_CPU,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(ran.stderr).toBe('');
+    const runId = (JSON.parse(ran.stdout) as { runId: string }).runId;
+    const shown = JSON.parse(selfalign(['runs', 'show', runId, '--json', '--db', db]).stdout) as {
+      config: { controls: string[] };
+    };
+    expect(shown.config.controls).toEqual(['persona', 'chrf-all/k=1']);
+    const conditions = new Set(rows(db, runId).map((r) => r.condition));
+    expect(conditions).toEqual(new Set(['zero-shot', 'zero-shot-retest', 'chrf-all', 'persona', 'chrf-all/k=1']));
+  }, 120_000);
+});
