@@ -483,7 +483,7 @@ function RunForm({
                 <p className="hint muted small" data-testid="explanations-cost">
                   After the self-aligned phase: {explanations.perProbe} more{' '}
                   {explanations.perProbe === 1 ? 'response' : 'responses'} of up to {explanations.maxTokens} tokens per
-                  improved or worsened probe and strategy
+                  improved or worsened probe and strategy (or control)
                   {atMost !== null ? `, at most ${atMost.toLocaleString('en')} in all` : ''}. They are what the
                   Explanations tab shows (the paper's Table 2).
                 </p>
