@@ -217,7 +217,7 @@ describeWithSharedData('selfalign run --control', () => {
       config: { controls: string[] };
     };
     expect(shown.config.controls).toEqual(['persona', 'chrf-all/k=1']);
-    const conditions = new Set(rows(db, runId).map((r) => r.condition));
+    const conditions = new Set(rows(db, runId).map((r) => (r as { condition?: unknown }).condition));
     expect(conditions).toEqual(new Set(['zero-shot', 'zero-shot-retest', 'chrf-all', 'persona', 'chrf-all/k=1']));
   }, 120_000);
 });
