@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { controlSpecOf, referenceOf, ZERO_SHOT, ZERO_SHOT_RETEST } from '../src/core/demos/index.js';
+import { ZERO_SHOT, ZERO_SHOT_RETEST } from '../src/core/demos/index.js';
 import {
   parseRunConfig,
   probeRecords,
@@ -360,55 +360,63 @@ interface GroupSummary {
 
 /**
  * A control beside its reference (its strategy with the country's own answers; chrF++ (all) for persona), on the
- * misaligned probes measured under both: the improved shares and mean alignments (share of target answers) and
- * unreadable shares of each, and McNemar's exact test on the probes that only one of the two improved.
+ * misaligned probes measured under both: the engine's paired comparison (results.tables' `controls`: improved
+ * shares, mean alignments and unreadable shares of each, the differences with their paired bootstrap intervals) and
+ * McNemar's exact test on the probes that only one of the two improved.
  */
 interface ControlSummary {
   control: string;
   reference: string;
   n: number;
-  improved: { control: number; reference: number };
-  alignment: { control: number; reference: number };
-  invalid: { control: number; reference: number };
+  leftOut: number;
+  improved: { control: number | null; reference: number | null };
+  improvedDifference: { mean: number | null; lower: number | null; upper: number | null };
+  alignment: { control: number | null; reference: number | null };
+  alignmentDifference: { mean: number | null; lower: number | null; upper: number | null };
+  invalid: { control: number | null; reference: number | null };
+  mostlyUnreadable: boolean;
   onlyControl: number;
   onlyReference: number;
   pValue: number | null;
 }
 
-function controlSummaries(
-  records: readonly ProbeRecord[],
-  config: ReturnType<typeof parseRunConfig>,
-): ControlSummary[] {
-  const summaries: ControlSummary[] = [];
-  for (const control of config.controls) {
-    const spec = controlSpecOf(control);
-    const reference = spec && referenceOf(spec, config.strategies);
-    if (!reference) continue;
-    const pairs = records.flatMap((record) => {
-      const a = record.strategies.find((s) => s.condition === control);
-      const b = record.strategies.find((s) => s.condition === reference);
-      return record.misaligned && a && b ? [{ a, b }] : [];
-    });
-    const n = pairs.length;
-    const mean = (values: number[]) => (n > 0 ? values.reduce((x, y) => x + y, 0) / n : 0);
-    const onlyControl = pairs.filter((p) => p.a.outcome === 'improved' && p.b.outcome !== 'improved').length;
-    const onlyReference = pairs.filter((p) => p.b.outcome === 'improved' && p.a.outcome !== 'improved').length;
-    summaries.push({
-      control,
-      reference,
-      n,
-      improved: {
-        control: mean(pairs.map((p) => (p.a.outcome === 'improved' ? 1 : 0))),
-        reference: mean(pairs.map((p) => (p.b.outcome === 'improved' ? 1 : 0))),
+type ResultsTables = Awaited<ReturnType<WorkbenchClient['results']['tables']>>;
+
+function controlSummaries(records: readonly ProbeRecord[], rows: ResultsTables['controls']): ControlSummary[] {
+  return rows.map((row) => {
+    let onlyControl = 0;
+    let onlyReference = 0;
+    for (const record of records) {
+      const a = record.strategies.find((s) => s.condition === row.condition);
+      const b = record.strategies.find((s) => s.condition === row.reference);
+      if (!record.misaligned || !a || !b) continue;
+      if (a.outcome === 'improved' && b.outcome !== 'improved') onlyControl++;
+      if (b.outcome === 'improved' && a.outcome !== 'improved') onlyReference++;
+    }
+    return {
+      control: row.condition,
+      reference: row.reference,
+      n: row.n,
+      leftOut: row.leftOut,
+      improved: { control: row.improvedShare, reference: row.referenceImprovedShare },
+      improvedDifference: {
+        mean: row.improvedDifference,
+        lower: row.improvedDifferenceLower,
+        upper: row.improvedDifferenceUpper,
       },
-      alignment: { control: mean(pairs.map((p) => p.a.alignment)), reference: mean(pairs.map((p) => p.b.alignment)) },
-      invalid: { control: mean(pairs.map((p) => p.a.invalid)), reference: mean(pairs.map((p) => p.b.invalid)) },
+      alignment: { control: row.meanAlignment, reference: row.referenceMeanAlignment },
+      alignmentDifference: {
+        mean: row.alignmentDifference,
+        lower: row.alignmentDifferenceLower,
+        upper: row.alignmentDifferenceUpper,
+      },
+      invalid: { control: row.meanInvalidShare, reference: row.referenceMeanInvalidShare },
+      mostlyUnreadable: row.mostlyUnreadable,
       onlyControl,
       onlyReference,
       pValue: mcnemarPValue(onlyControl, onlyReference),
-    });
-  }
-  return summaries;
+    };
+  });
 }
 
 async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId: string): Promise<GroupSummary[]> {
@@ -474,7 +482,7 @@ async function summarise(client: WorkbenchClient, db: Db, cell: StudyCell, runId
         };
       }),
       // Only where the run has controls, so that the other cells' numbers (and JSON) stay as they were.
-      ...(config.controls.length > 0 ? { controls: controlSummaries(group, config) } : {}),
+      ...(config.controls.length > 0 ? { controls: controlSummaries(group, tables.controls.filter(inGroup)) } : {}),
     });
   }
   return summaries;
@@ -529,16 +537,19 @@ function markdown(summaries: readonly GroupSummary[], state: StudyState): string
     if (groups.some((g) => g.controls && g.controls.length > 0)) {
       lines.push(
         '',
-        "The reviewer's controls against the condition each is read against (its strategy with the country's own answers; chrF++ (all) for persona), on the misaligned probes measured under both: improved share by the paper's rule, mean alignment (share of target answers) and unreadable share, control then reference; McNemar's exact test on the probes only one of the two improved.",
+        "The reviewer's controls against the condition each is read against (its strategy with the country's own answers; chrF++ (all) for persona), on the misaligned probes measured under both (n): control vs reference, improved share by the paper's rule, mean alignment (share of target answers) and mean unreadable share; the differences (control − reference) with paired 95% bootstrap intervals (the engine's `controls` table: 2,000 resamples of probes); McNemar's exact test on the probes only one of the two improved.",
         '',
-        '| model | language | control | reference | n | improved | Δ improved | mean alignment | Δ alignment | unreadable | only control / only reference improved |',
+        '| model | language | control | reference | n | improved | Δ improved [95% CI] | mean alignment | Δ alignment [95% CI] | unreadable | only control / only reference improved |',
         '|---|---|---|---|---|---|---|---|---|---|---|',
       );
-      const points = (x: number, digits = 0) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(digits)} pts`;
+      const points = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`);
+      const difference = (d: ControlSummary['improvedDifference']) =>
+        `${points(d.mean)} [${points(d.lower)}, ${points(d.upper)}] pts`;
+      const pValue = (p: number | null) => (p === null ? 'p –' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
       for (const g of groups) {
         for (const c of g.controls ?? []) {
           lines.push(
-            `| ${g.model} | ${g.language} | ${c.control} | ${c.reference} | ${c.n} | ${pct(c.improved.control)} vs ${pct(c.improved.reference)} | ${points(c.improved.control - c.improved.reference)} | ${pct(c.alignment.control, 1)} vs ${pct(c.alignment.reference, 1)} | ${points(c.alignment.control - c.alignment.reference, 1)} | ${pct(c.invalid.control)} vs ${pct(c.invalid.reference)} | ${c.onlyControl} / ${c.onlyReference}, p = ${c.pValue === null ? '–' : c.pValue.toFixed(3)} |`,
+            `| ${g.model} | ${g.language} | ${c.control} | ${c.reference} | ${c.n}${c.leftOut > 0 ? ` (${c.leftOut} left out)` : ''} | ${pct(c.improved.control)} vs ${pct(c.improved.reference)} | ${difference(c.improvedDifference)} | ${pct(c.alignment.control, 1)} vs ${pct(c.alignment.reference, 1)} | ${difference(c.alignmentDifference)} | ${pct(c.invalid.control)} vs ${pct(c.invalid.reference)}${c.mostlyUnreadable ? ' (mostly unreadable)' : ''} | ${c.onlyControl} / ${c.onlyReference}, ${pValue(c.pValue)} |`,
           );
         }
       }
