@@ -15,14 +15,7 @@ import { describeWithSharedData, sharedDataDir } from '../testing/shared-data.js
 import { useTempDir } from '../testing/temp-dir.js';
 import { tinyRunDatabase } from '../testing/tiny-run.js';
 import { getTestLlama, tinyModelPath } from '../testing/tiny-model.js';
-import {
-  getRun,
-  loadExplanations,
-  loadMeasurements,
-  saveModel,
-  saveProbeSet,
-  type Db,
-} from '../core/store/index.js';
+import { getRun, loadExplanations, loadMeasurements, saveModel, saveProbeSet, type Db } from '../core/store/index.js';
 import { createRun, executeRun, reopenRun, runWarnings, type ExecuteOptions } from './run-service.js';
 import { withoutCosts, type ResponseDistribution } from '../core/sampling/index.js';
 
