@@ -640,6 +640,16 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
         }),
       );
       await page.locator('input[type=file]').setInputFiles(configFile);
+      // The persona sentence is a field of each language's prompt, to translate like the instruction.
+      await page.getByTestId('instruction-en').click();
+      expect(
+        await page
+          .getByTestId('template-editor-en')
+          .getByLabel(/Persona sentence/)
+          .inputValue(),
+      ).toBe(
+        'You are an average human being born in {country} and living in {country} responding to the following survey question.',
+      );
       const controls = page.getByTestId('new-run-controls');
       await controls.getByRole('checkbox', { name: /flipped labels/ }).check();
       await controls.getByRole('checkbox', { name: /random labels/ }).check();

@@ -785,8 +785,8 @@ function formatPercent(share: number): string {
 type PromptTemplate = CommandResult<'app.info'>['vocabulary']['defaultPromptTemplate'];
 
 /**
- * A language's prompt: the instruction (with the two options' places), the line asking for an explanation and
- * the answer cue, starting from the workbench's English or copied from another language of this run. The engine
+ * A language's prompt: the instruction (with the two options' places), the line asking for an explanation, the
+ * answer cue and the persona controls' sentence, starting from the workbench's English or copied from another language of this run. The engine
  * checks the placeholders as it is typed.
  */
 function TemplateEditor({
@@ -808,12 +808,16 @@ function TemplateEditor({
   onReset: () => void;
   problems: { path: string; message: string }[];
 }) {
-  const field = (key: 'instruction' | 'explanationInstruction' | 'answerCue', label: string, rows: number) => (
+  const field = (
+    key: 'instruction' | 'explanationInstruction' | 'answerCue' | 'persona',
+    label: string,
+    rows: number,
+  ) => (
     <Field label={label} htmlFor={`template-${language}-${key}`}>
       <textarea
         id={`template-${language}-${key}`}
         rows={rows}
-        value={template[key]}
+        value={template[key] ?? ''}
         onChange={(e) => onChange({ ...template, [key]: e.target.value })}
       />
     </Field>
@@ -827,6 +831,7 @@ function TemplateEditor({
       {field('instruction', 'Instruction', 3)}
       {field('explanationInstruction', 'Asking for an explanation', 2)}
       {field('answerCue', 'Answer cue (what the model continues from)', 1)}
+      {field('persona', "Persona sentence (the persona controls; {country} is the country's name)", 2)}
       <div className="actions">
         {others.length > 0 && (
           <label>

@@ -5,7 +5,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CommandResult } from '../../../shared/contract.js';
 import { buildDistributionChart, conditionLabel } from '../../../shared/charts/index.js';
-import { controlSpecOf, labelSourceWords, ZERO_SHOT, type LabelSource } from '../../../shared/method.js';
+import {
+  controlSpecOf,
+  isSelectionStrategy,
+  labelSourceWords,
+  ZERO_SHOT,
+  type LabelSource,
+} from '../../../shared/method.js';
 import { ChartView } from '../components/ChartView.js';
 import { percent, Show } from '../components/Status.js';
 import { useRoute } from '../route-store.js';
@@ -117,8 +123,11 @@ export function ProbeDetailScreen({ route }: { route: ProbeRoute }) {
 }
 
 function ProbeDetail({ detail }: { detail: Detail }) {
+  // The paper's first strategy opens, for it shows demonstrations; else any condition after zero-shot.
   const [condition, setCondition] = useState(
-    detail.conditions.find((c) => c.condition !== ZERO_SHOT)?.condition ?? ZERO_SHOT,
+    detail.conditions.find((c) => isSelectionStrategy(c.condition))?.condition ??
+      detail.conditions.find((c) => c.condition !== ZERO_SHOT)?.condition ??
+      ZERO_SHOT,
   );
   const options = detail.probe?.options ?? ['option 1', 'option 2'];
   const target = options[detail.targetOption - 1];
