@@ -104,6 +104,16 @@ const COLUMNS: Record<string, string> = {
     'Lower end of the percentile bootstrap 95% interval of alignmentDifference (probes resampled, paired).',
   alignmentDifferenceUpper: 'Upper end of that interval.',
   referenceMeanInvalidShare: "Mean share of the reference's responses that gave neither option, over the same probes.",
+  softN:
+    'Of the n probes, those with readable answers under both the control and its reference: the Jensen-Shannon means run over them.',
+  meanSoftAlignment:
+    "Mean Jensen-Shannon distance between the model's answer shares under the control and the country's (0 = the same, 1 = disjoint), over softN probes.",
+  referenceMeanSoftAlignment: 'The same mean distance under the reference, over the same softN probes.',
+  softAlignmentDifference:
+    "meanSoftAlignment - referenceMeanSoftAlignment (paired): negative is closer to the country's shares; the reading the paper's section 9 proposes for share labels.",
+  softAlignmentDifferenceLower:
+    'Lower end of the percentile bootstrap 95% interval of softAlignmentDifference (probes resampled, paired).',
+  softAlignmentDifferenceUpper: 'Upper end of that interval.',
   reading: 'The comparison in words, as the Results screen gives it.',
   strategy: 'The selection strategy whose k curve the row belongs to.',
   k: 'Demonstrations per prompt at this point of the curve.',

@@ -11,20 +11,13 @@ const OPTIONS = { seed: 3, draws: 10, k: 5 };
 describe('controls against the paper condition', () => {
   it('pairs each control with its strategy on the probes measured under both, and counts the left out', () => {
     const rows = controlComparisonTable(SAMPLE_RECORDS_WITH_CONTROLS, OPTIONS);
-    expect(rows.map((r) => [r.model, r.language, r.condition, r.reference, r.n])).toEqual([
-      ['alpha', 'bn', 'persona', 'chrf-all', 0],
-      ['alpha', 'bn', 'chrf-all/flipped-labels', 'chrf-all', 3],
-      ['alpha', 'bn', 'chrf-all/k=1', 'chrf-all', 4],
-      ['alpha', 'fa', 'persona', 'chrf-all', 0],
-      ['alpha', 'fa', 'chrf-all/flipped-labels', 'chrf-all', 0],
-      ['alpha', 'fa', 'chrf-all/k=1', 'chrf-all', 0],
-      ['beta', 'bn', 'persona', 'chrf-all', 1],
-      ['beta', 'bn', 'chrf-all/flipped-labels', 'chrf-all', 0],
-      ['beta', 'bn', 'chrf-all/k=1', 'chrf-all', 0],
-      ['beta', 'fa', 'persona', 'chrf-all', 0],
-      ['beta', 'fa', 'chrf-all/flipped-labels', 'chrf-all', 0],
-      ['beta', 'fa', 'chrf-all/k=1', 'chrf-all', 0],
-    ]);
+    const conditions = ['persona', 'chrf-all/flipped-labels', 'chrf-all/share-labels', 'chrf-all/k=1'];
+    const n: Record<string, number[]> = { 'alpha bn': [0, 3, 0, 4], 'beta bn': [1, 0, 1, 0] };
+    expect(rows.map((r) => [r.model, r.language, r.condition, r.reference, r.n])).toEqual(
+      ['alpha bn', 'alpha fa', 'beta bn', 'beta fa'].flatMap((cell) =>
+        conditions.map((condition, i) => [...cell.split(' '), condition, 'chrf-all', n[cell]?.[i] ?? 0]),
+      ),
+    );
     const flipped = rows[1]!;
     expect(flipped).toMatchObject({ misaligned: 4, leftOut: 1, improvedShare: 0, referenceImprovedShare: 2 / 3 });
     expect(flipped.improvedDifference).toBeCloseTo(-2 / 3, 12);
@@ -40,9 +33,16 @@ describe('controls against the paper condition', () => {
     expect(flipped.reading).toMatch(
       /^chrF\+\+ \(all\), flipped labels: improved 0% vs 67% with chrF\+\+ \(all\), difference −67 points \[−\d+, [−±+]\d+\]; mean alignment 50% vs 78%, difference −28 points \[.+\] \(3 probes\); 1 of 4 misaligned probes left out$/,
     );
+    // The Jensen–Shannon distance to the country's shares, paired over the probes readable under both.
+    expect(flipped.softN).toBe(3);
+    expect(flipped.softAlignmentDifference).toBeCloseTo((0.6 + 0.3 + 0.4) / 3 - (0.4 + 0.3 + 0.05) / 3, 12);
     // persona has no strategy: it is read against chrF++ (all), the paper's best.
-    expect(rows[6]).toMatchObject({ improvedShare: 1, referenceImprovedShare: 0, improvedDifference: 1, leftOut: 0 });
+    expect(rows[8]).toMatchObject({ improvedShare: 1, referenceImprovedShare: 0, improvedDifference: 1, leftOut: 0 });
     expect(rows[0]!.reading).toBe('persona: no probe measured under both it and chrF++ (all)');
+    // Share labels, the paper's §9 soft alignment, are read against the distance to the country's shares too.
+    expect(rows[10]!.reading).toContain(
+      "(1 probe); Jensen–Shannon distance to the country's shares 0.35 vs 0.60, difference −0.25 [−0.25, −0.25] (1 probe with readable answers in both)",
+    );
   });
 
   it('gives the same intervals whatever order the records come in, and none without controls', () => {

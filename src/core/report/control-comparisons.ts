@@ -56,6 +56,17 @@ export interface ControlComparisonRow {
   alignmentDifference: number | null;
   alignmentDifferenceLower: number | null;
   alignmentDifferenceUpper: number | null;
+  /**
+   * The Jensen–Shannon distance between the model's answer shares and the country's (0: the same), over the
+   * softN probes with readable answers under both: the reading the paper's §9 proposes for share labels.
+   */
+  softN: number;
+  meanSoftAlignment: number | null;
+  referenceMeanSoftAlignment: number | null;
+  /** meanSoftAlignment − referenceMeanSoftAlignment (negative: closer to the country), with its paired interval. */
+  softAlignmentDifference: number | null;
+  softAlignmentDifferenceLower: number | null;
+  softAlignmentDifferenceUpper: number | null;
   /** The mean share of unreadable responses over the n probes, under the control and under the reference. */
   meanInvalidShare: number | null;
   referenceMeanInvalidShare: number | null;
@@ -90,6 +101,8 @@ const signedPoints = (difference: number) => {
   const value = Math.round(difference * 100);
   return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value)}`;
 };
+const probes = (count: number) => `${count} ${count === 1 ? 'probe' : 'probes'}`;
+const signedDistance = (value: number) => `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(2)}`;
 const points = (difference: number) =>
   `${signedPoints(difference)} ${Math.abs(Math.round(difference * 100)) === 1 ? 'point' : 'points'}`;
 
@@ -130,6 +143,15 @@ export function controlComparisonTable(
         'control-alignment',
         ...where,
       );
+      const soft = pairs.filter(
+        (p) => p.control.softAlignment !== undefined && p.reference.softAlignment !== undefined,
+      );
+      const softDifference = meanWithInterval(
+        soft.map((p) => p.control.softAlignment! - p.reference.softAlignment!),
+        options,
+        'control-soft-alignment',
+        ...where,
+      );
       const of = (values: number[]) => (values.length > 0 ? mean(values) : null);
       const improvedShare = of(pairs.map((p) => improved(p.control)));
       const referenceImprovedShare = of(pairs.map((p) => improved(p.reference)));
@@ -154,6 +176,12 @@ export function controlComparisonTable(
         alignmentDifference: alignmentDifference.mean,
         alignmentDifferenceLower: alignmentDifference.lower,
         alignmentDifferenceUpper: alignmentDifference.upper,
+        softN: soft.length,
+        meanSoftAlignment: of(soft.map((p) => p.control.softAlignment!)),
+        referenceMeanSoftAlignment: of(soft.map((p) => p.reference.softAlignment!)),
+        softAlignmentDifference: softDifference.mean,
+        softAlignmentDifferenceLower: softDifference.lower,
+        softAlignmentDifferenceUpper: softDifference.upper,
         meanInvalidShare,
         referenceMeanInvalidShare,
         mostlyUnreadable: (meanInvalidShare ?? 0) >= threshold || (referenceMeanInvalidShare ?? 0) >= threshold,
@@ -171,6 +199,18 @@ export function comparisonReading(row: Omit<ControlComparisonRow, 'reading'>): s
   const interval = (lower: number | null, upper: number | null) =>
     lower === null || upper === null ? '' : ` [${signedPoints(lower)}, ${signedPoints(upper)}]`;
   const leftOut = row.leftOut > 0 ? `; ${row.leftOut} of ${row.misaligned} misaligned probes left out` : '';
+  // Share labels are the paper's §9 soft alignment: read against the distance to the country's shares too.
+  const distance = (value: number | null) => (value === null ? '—' : value.toFixed(2));
+  const soft =
+    controlSpecOf(row.condition)?.labels.kind === 'shares' && row.softN > 0
+      ? `; Jensen–Shannon distance to the country's shares ${distance(row.meanSoftAlignment)} vs ` +
+        `${distance(row.referenceMeanSoftAlignment)}, difference ${row.softAlignmentDifference! >= 0 ? '+' : '−'}` +
+        `${Math.abs(row.softAlignmentDifference!).toFixed(2)}` +
+        (row.softAlignmentDifferenceLower === null
+          ? ''
+          : ` [${signedDistance(row.softAlignmentDifferenceLower)}, ${signedDistance(row.softAlignmentDifferenceUpper!)}]`) +
+        ` (${probes(row.softN)} with readable answers in both)`
+      : '';
   const unreadable = row.mostlyUnreadable
     ? `; mostly unreadable answers (${percent(row.meanInvalidShare)} vs ${percent(row.referenceMeanInvalidShare)}), so this compares answer formats, not values`
     : '';
@@ -180,7 +220,7 @@ export function comparisonReading(row: Omit<ControlComparisonRow, 'reading'>): s
     `${interval(row.improvedDifferenceLower, row.improvedDifferenceUpper)}; mean alignment ` +
     `${percent(row.meanAlignment)} vs ${percent(row.referenceMeanAlignment)}, difference ` +
     `${points(row.alignmentDifference!)}${interval(row.alignmentDifferenceLower, row.alignmentDifferenceUpper)}` +
-    ` (${row.n} probes)${leftOut}${unreadable}`
+    ` (${probes(row.n)})${soft}${leftOut}${unreadable}`
   );
 }
 

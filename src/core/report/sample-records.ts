@@ -107,7 +107,8 @@ export const SAMPLE_RECORDS: readonly ProbeRecord[] = [
  * - alpha / bn: chrf-all/flipped-labels on Q1 (0.2, worsened), Q2 (0.8, unchanged), Q164 (0.5, worsened), none on
  *   Q165 (left out): paired with chrf-all on 3 probes, improved 0 of 3 against 2 of 3, mean alignment 0.5 against
  *   (0.4 + 1 + 0.95) / 3. chrf-all/k=1 on all four: improved Q1, Q2, Q165 (3 of 4), mean alignment 0.625.
- * - beta / bn: persona on Q1 (0.3, improved), read against chrf-all there (0.1, worsened).
+ * - beta / bn: persona on Q1 (0.3, improved), read against chrf-all there (0.1, worsened); chrf-all/share-labels
+ *   on Q1 (0.4, improved; Jensen–Shannon distance 0.35 against chrf-all's 0.6).
  */
 export const SAMPLE_RECORDS_WITH_CONTROLS: readonly ProbeRecord[] = SAMPLE_RECORDS.map((record) => {
   const controls: Partial<Record<Comparison, ResultSpec>> = {};
@@ -126,6 +127,7 @@ export const SAMPLE_RECORDS_WITH_CONTROLS: readonly ProbeRecord[] = SAMPLE_RECOR
     controls['chrf-all/k=1'] = [0.1, 'improved', 'unchanged', reduction(0, 0.1), 0.7];
   } else if (at('beta', 'bn', 'Q1')) {
     controls.persona = [0.3, 'improved', 'unchanged', reduction(0.2, 0.3), 0.45];
+    controls['chrf-all/share-labels'] = [0.4, 'improved', 'improved', reduction(0.2, 0.4), 0.35];
   }
   const extra = probeRecord(
     record.model,
