@@ -32,6 +32,7 @@ import { realModelsRequired } from '../src/testing/real-models.js';
 import { hasTestModel, testModelPath } from '../src/testing/test-models.js';
 import { tinyModelPath } from '../src/testing/tiny-model.js';
 import { TINY_ENGLISH_RUN } from '../src/testing/tiny-run.js';
+import { isSelectionStrategy } from '../src/shared/method.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = process.env.SKIP_BROWSER_TESTS === '1';
@@ -906,10 +907,10 @@ describe.skipIf(skip)('the desktop workbench (Chromium)', () => {
     await page.goto(`${served!.origin}/#/runs/${runId}/probes/smollm2/en/${probe.probeId}`);
     const detail = page.getByTestId('probe-detail');
     await detail.getByTestId('distribution-chart').locator('svg').waitFor();
-    // The detail opens on the first condition after zero-shot; the page writes each response as a JSON string.
+    // The detail opens on the paper's first strategy; the page writes each response as a JSON string.
     const shown = (
       await client.results.probe({ runId, model: 'smollm2', language: 'en', probeId: probe.probeId })
-    ).conditions.find((c) => c.condition !== 'zero-shot')!;
+    ).conditions.find((c) => isSelectionStrategy(c.condition))!;
     await detail
       .getByText(JSON.stringify(shown.distribution.responses[0]!.text).slice(1, 40), { exact: false })
       .first()
