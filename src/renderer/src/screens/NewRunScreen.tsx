@@ -818,7 +818,11 @@ function TemplateEditor({
         id={`template-${language}-${key}`}
         rows={rows}
         value={template[key] ?? ''}
-        onChange={(e) => onChange({ ...template, [key]: e.target.value })}
+        onChange={(e) => {
+          // An emptied persona sentence is Tao et al.'s English again, not a sentence that names no country.
+          const { persona: _persona, ...rest } = template;
+          onChange(key === 'persona' && e.target.value === '' ? rest : { ...template, [key]: e.target.value });
+        }}
       />
     </Field>
   );
@@ -831,7 +835,11 @@ function TemplateEditor({
       {field('instruction', 'Instruction', 3)}
       {field('explanationInstruction', 'Asking for an explanation', 2)}
       {field('answerCue', 'Answer cue (what the model continues from)', 1)}
-      {field('persona', "Persona sentence (the persona controls; {country} is the country's name)", 2)}
+      {field(
+        'persona',
+        "Persona sentence (the persona controls; {country} is the country's name; empty: Tao et al.'s English)",
+        2,
+      )}
       <div className="actions">
         {others.length > 0 && (
           <label>
