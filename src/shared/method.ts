@@ -203,6 +203,11 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
+/** Whether a label source draws each demonstration's answer anew for each draw (random and share labels). */
+export function labelsDrawnPerDraw(labels: LabelSource): boolean {
+  return labels.kind === 'random' || labels.kind === 'shares';
+}
+
 /** What a demonstration is completed with, in words: "the country's minority answer", "DEU's majority answer". */
 export function labelSourceWords(labels: LabelSource): string {
   switch (labels.kind) {

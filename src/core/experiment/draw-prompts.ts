@@ -26,7 +26,7 @@ import {
 import { SeededRandom } from '../random/index.js';
 import type { WeightedPrompt } from '../sampling/index.js';
 import { countryNameIn, type TargetAnswers } from '../survey/index.js';
-import { labelSourceWords } from '../../shared/method.js';
+import { labelsDrawnPerDraw, labelSourceWords } from '../../shared/method.js';
 import { promptTemplateOf, type RunConfig } from './run-config.js';
 
 export interface DrawnPrompts {
@@ -98,11 +98,6 @@ export function selectionDraws(condition: Condition, config: SelectionConfig): n
   return strategy !== null && RANDOM_STRATEGIES.includes(strategy) && config.perDraw.randomDemonstrations
     ? config.n
     : 1;
-}
-
-/** Whether a condition's labels are drawn anew for each draw (random and share labels). */
-function labelsPerDraw(layout: ConditionLayout): boolean {
-  return layout.labels.kind === 'random' || layout.labels.kind === 'shares';
 }
 
 /**
@@ -179,7 +174,7 @@ export function drawPrompts(
   const layout = layoutOf(condition, config);
   const randomPerDraw = selectionDraws(condition, config) > 1;
   const shufflePerDraw = layout.strategy !== null && config.shuffleDemonstrations && perDraw.demonstrationOrder;
-  const relabelPerDraw = layout.strategy !== null && labelsPerDraw(layout);
+  const relabelPerDraw = layout.strategy !== null && labelsDrawnPerDraw(layout.labels);
   const template = promptTemplateOf(config, probe.language);
   const persona = layout.persona ? personaOf(config, probe.language, context.country) : undefined;
   const chosen = new Map<number, Demonstration[]>();

@@ -8,6 +8,7 @@ import { buildDistributionChart, conditionLabel } from '../../../shared/charts/i
 import {
   controlSpecOf,
   isSelectionStrategy,
+  labelsDrawnPerDraw,
   labelSourceWords,
   ZERO_SHOT,
   type LabelSource,
@@ -22,12 +23,6 @@ import { probesParams } from '../explorer-query.js';
 /** Where a condition's demonstrations take their answers from: the country's majority, or a control's labels. */
 function layoutLabels(condition: string): LabelSource {
   return controlSpecOf(condition)?.labels ?? { kind: 'country' };
-}
-
-/** Whether a condition draws its demonstrations' answers anew for each draw (random and share labels). */
-function perDrawLabels(condition: string): boolean {
-  const kind = layoutLabels(condition).kind;
-  return kind === 'random' || kind === 'shares';
 }
 
 type Detail = CommandResult<'results.probe'>;
@@ -222,7 +217,10 @@ function ProbeDetail({ detail }: { detail: Detail }) {
             {shown.demonstrations.length > 0 && (
               <p className="muted small" data-testid="completed-with">
                 Completed with {labelSourceWords(layoutLabels(shown.condition))}
-                {perDrawLabels(shown.condition) ? ": the first draw's shown; the prompts below show each draw's" : ''}.
+                {labelsDrawnPerDraw(layoutLabels(shown.condition))
+                  ? ": the first draw's shown; the prompts below show each draw's"
+                  : ''}
+                .
               </p>
             )}
             {shown.demonstrations.length === 0 ? (
